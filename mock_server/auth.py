@@ -1,0 +1,109 @@
+"""Who is calling, and may they do this? authentik's bearer tokens, as plain functions.
+
+Every failure is a 403 with the real server's message: authentik never answers 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mock_server import errors
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ALL_PERMISSIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
+
+# Django's model permissions, by HTTP method.
+PERMISSION_FOR_METHOD = {
+    "GET": VIEW,
+    "HEAD": VIEW,
+    "OPTIONS": VIEW,
+    "POST": ADD,
+    "PUT": CHANGE,
+    "PATCH": CHANGE,
+    "DELETE": DELETE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    key: str
+    user: str
+    description: str = ""
+    permissions: frozenset[str] = ALL_PERMISSIONS
+    expires: datetime | None = None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires is not None and self.expires <= now
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller."""
+
+    user: str
+    permissions: frozenset[str] = field(default_factory=frozenset)
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+def authenticate(header: str | None, tokens: Mapping[str, Token], now: datetime) -> Principal:
+    """Read an `Authorization` header the way authentik does.
+
+    >>> authenticate("Bearer k", {"k": Token("k", "akadmin")}, datetime.now(UTC)).user
+    'akadmin'
+    """
+    raw = (header or "").strip()
+    if not raw:
+        raise errors.AuthenticationFailed(errors.NOT_AUTHENTICATED)
+    scheme, _, key = raw.partition(" ")
+    if scheme.lower() != "bearer":
+        raise errors.AuthenticationFailed(errors.UNSUPPORTED_AUTH_TYPE)
+    key = key.strip()
+    if not key:
+        raise errors.AuthenticationFailed(errors.NOT_AUTHENTICATED)
+    token = tokens.get(key)
+    if token is None or token.expired(now):
+        raise errors.AuthenticationFailed(errors.TOKEN_INVALID)
+    return Principal(user=token.user, permissions=token.permissions)
+
+
+def authorize(principal: Principal, method: str) -> None:
+    """Writes need the matching model permission; reads never fail here (lists just shrink)."""
+    needed = PERMISSION_FOR_METHOD.get(method.upper(), CHANGE)
+    if needed != VIEW and not principal.can(needed):
+        raise errors.PermissionDenied()
+
+
+def load_tokens(path: Path) -> dict[str, Token]:
+    """Read `tokens.yaml`: a list of tokens with key, user, description, permissions, expires."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tokens_from_data(data.get("tokens", []))
+
+
+def tokens_from_data(entries: Iterable[Mapping[str, Any]]) -> dict[str, Token]:
+    tokens: dict[str, Token] = {}
+    for entry in entries:
+        permissions = entry.get("permissions", sorted(ALL_PERMISSIONS))
+        unknown = set(permissions) - ALL_PERMISSIONS
+        if unknown:
+            raise ValueError(f"token {entry['key']!r}: unknown permissions {sorted(unknown)}")
+        expires = entry.get("expires")
+        if isinstance(expires, str):
+            expires = datetime.fromisoformat(expires)
+        if isinstance(expires, datetime) and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        tokens[entry["key"]] = Token(
+            key=entry["key"],
+            user=entry["user"],
+            description=entry.get("description", ""),
+            permissions=frozenset(permissions),
+            expires=expires,
+        )
+    return tokens

@@ -1,0 +1,130 @@
+"""`mock-server serve | fixtures | validate`: the command line, a thin layer over the modules."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mock_server import __version__, fixtures, spec
+from mock_server.auth import load_tokens
+from mock_server.generate import generate
+from mock_server.settings import DEFAULT_COUNT, DEFAULT_SEED, TOKENS_FILE, Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="mock-server",
+        description="A mock of authentik's REST API, served from its OpenAPI document.",
+    )
+    root.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the API (defaults: the built-in document and data on 127.0.0.1:8000)",
+        description="Every flag can also be set as MOCK_SERVER_<FLAG> (e.g. MOCK_SERVER_PORT).",
+    )
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--spec", type=Path, help="the OpenAPI document to serve")
+    serve.add_argument("--fixtures", type=Path, help="folder with tokens.yaml and data files")
+    serve.add_argument("--seed", type=int, help="generate the data in memory from this seed")
+    serve.add_argument("--count", type=int, help="how many policies to generate")
+    serve.add_argument(
+        "--cors-origins", help="comma-separated origins allowed by CORS (default: *)"
+    )
+    serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
+
+    make = commands.add_parser("fixtures", help="write seeded, realistic data files")
+    make.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    make.add_argument("--count", type=int, default=DEFAULT_COUNT)
+    make.add_argument("--spec", type=Path, default=Settings().spec)
+    make.add_argument("--out", type=Path, default=Settings().fixtures, help="folder to write")
+
+    check = commands.add_parser("validate", help="check OpenAPI documents")
+    check.add_argument("specs", type=Path, nargs="+", metavar="SPEC")
+    return root
+
+
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    origins = arguments.cors_origins
+    return Settings.from_env().replace(
+        host=arguments.host,
+        port=arguments.port,
+        spec=arguments.spec,
+        fixtures=arguments.fixtures,
+        seed=arguments.seed,
+        count=arguments.count,
+        cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()) if origins else None,
+        log_level=arguments.log_level,
+    )
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    from mock_server.app import create_app
+
+    try:
+        app = create_app(settings)
+    except (spec.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
+        print(f"mock-server: cannot start: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"mock-server: serving {settings.spec.name} on http://{settings.host}:{settings.port}"
+        f"/api/v3 (Swagger UI at /api/v3/ui/)",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    return EXIT_OK
+
+
+def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
+    if count < 0:
+        print("mock-server: --count must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        document = spec.load_checked(spec_path)
+    except spec.SpecError as error:
+        print(f"mock-server: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    dataset = generate(document, seed=seed, count=count)
+    fixtures.write_dataset(out, dataset)
+    for name, records in dataset.items():
+        print(f"wrote {out / (name + '.json')}: {len(records)} records")
+    if not (out / TOKENS_FILE).exists():
+        print(f"note: {out / TOKENS_FILE} is missing; the server needs it to start")
+    else:
+        load_tokens(out / TOKENS_FILE)
+    return EXIT_OK
+
+
+def validate(paths: Sequence[Path]) -> int:
+    status = EXIT_OK
+    for path in paths:
+        try:
+            spec.load_checked(path)
+        except spec.SpecError as error:
+            print(f"invalid: {error}")
+            status = EXIT_FAILED
+        else:
+            print(f"valid: {path}")
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    if arguments.command == "serve":
+        try:
+            settings = settings_from(arguments)
+        except ValueError as error:
+            print(f"mock-server: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        return serve(settings)
+    if arguments.command == "fixtures":
+        return write_fixtures(arguments.seed, arguments.count, arguments.spec, arguments.out)
+    return validate(arguments.specs)

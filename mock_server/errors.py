@@ -1,0 +1,137 @@
+"""The errors a request can end in, and the bodies authentik answers them with.
+
+Every failure, wherever it is raised, is one of these exceptions; `app.py` turns each into its
+response in one place. Messages are the real server's (Django REST Framework's and authentik's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+# Authentication and permissions (always 403: authentik never answers 401).
+NOT_AUTHENTICATED = "Authentication credentials were not provided."
+UNSUPPORTED_AUTH_TYPE = "Unsupported authentication type"
+TOKEN_INVALID = "Token invalid/expired"
+PERMISSION_DENIED = "You do not have permission to perform this action."
+
+# Lookups.
+NOT_FOUND_TEMPLATE = "No {model} matches the given query."
+INVALID_PAGE = "Invalid page."
+ROUTE_NOT_FOUND = "Not found."
+METHOD_NOT_ALLOWED_TEMPLATE = 'Method "{method}" not allowed.'
+UNSUPPORTED_MEDIA_TYPE_TEMPLATE = 'Unsupported media type "{media_type}" in request.'
+NOT_IMPLEMENTED = "This operation is not mocked."
+SERVER_ERROR = "A server error occurred."
+
+# Field validation.
+REQUIRED = "This field is required."
+NULL = "This field may not be null."
+BLANK = "This field may not be blank."
+NULL_CHARACTERS = "Null characters are not allowed."
+NOT_A_STRING = "Not a valid string."
+NOT_A_BOOLEAN = "Must be a valid boolean."
+NOT_AN_INTEGER = "A valid integer is required."
+NOT_A_NUMBER = "A valid number is required."
+NOT_A_LIST_TEMPLATE = 'Expected a list of items but got type "{type}".'
+NOT_A_DICT_TEMPLATE = 'Expected a dictionary of items but got type "{type}".'
+INVALID_CHOICE_TEMPLATE = '"{value}" is not a valid choice.'
+MIN_LENGTH_TEMPLATE = "Ensure this field has at least {limit} characters."
+MAX_LENGTH_TEMPLATE = "Ensure this field has no more than {limit} characters."
+MIN_VALUE_TEMPLATE = "Ensure this value is greater than or equal to {limit}."
+MAX_VALUE_TEMPLATE = "Ensure this value is less than or equal to {limit}."
+PATTERN_MISMATCH = "This value does not match the required pattern."
+UNIQUE_TEMPLATE = "{model} with this {field} already exists."
+INVALID_BODY_TEMPLATE = "Invalid data. Expected a dictionary, but got {type}."
+NO_DATA = "No data provided"
+JSON_PARSE_TEMPLATE = "JSON parse error - {reason}"
+
+# Query parameters (django-filter's form fields).
+INVALID_UUID = "Enter a valid UUID."
+INVALID_DATETIME = "Enter a valid date/time."
+INVALID_QUERY_CHOICE_TEMPLATE = (
+    "Select a valid choice. {value} is not one of the available choices."
+)
+
+NON_FIELD_ERRORS = "non_field_errors"
+
+
+class ApiError(Exception):
+    """A failure that ends the request with `status_code` and the JSON `body()`."""
+
+    status_code: int = 500
+
+    def body(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class DetailError(ApiError):
+    """An error answered as authentik's `GenericError`: `{"detail": message}`."""
+
+    def __init__(self, detail: str, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = dict(headers or {})
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.detail}
+
+
+class AuthenticationFailed(DetailError):
+    status_code = 403
+
+
+class PermissionDenied(DetailError):
+    status_code = 403
+
+    def __init__(self, detail: str = PERMISSION_DENIED) -> None:
+        super().__init__(detail)
+
+
+class NotFound(DetailError):
+    status_code = 404
+
+
+class ParseError(DetailError):
+    """A body that could not be read at all (400 with a `detail`, as DRF answers)."""
+
+    status_code = 400
+
+
+class MethodNotAllowed(DetailError):
+    status_code = 405
+
+
+class UnsupportedMediaType(DetailError):
+    status_code = 415
+
+
+class NotImplementedOperation(DetailError):
+    status_code = 501
+
+    def __init__(self) -> None:
+        super().__init__(NOT_IMPLEMENTED)
+
+
+class ServerError(DetailError):
+    status_code = 500
+
+    def __init__(self) -> None:
+        super().__init__(SERVER_ERROR)
+
+
+class ValidationFailed(ApiError):
+    """A 400 `ValidationError`: field names (or `non_field_errors`) to lists of messages."""
+
+    status_code = 400
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        super().__init__(dict(errors))
+        self.errors = {field: list(messages) for field, messages in errors.items()}
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationFailed:
+        return cls({field: [message]})
+
+    def body(self) -> dict[str, Any]:
+        return self.errors

@@ -1,0 +1,114 @@
+"""Connexion's extension points, filled with authentik's behaviour.
+
+Connexion routes each request and calls these before the handler: the security handler
+authenticates and authorizes, the validators parse parameters and bodies. Failures raise the
+exceptions of `errors.py`; the values they parse are left in the request scope's `state` for the
+handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from connexion.datastructures import MediaTypeDict
+from connexion.lifecycle import ConnexionRequest
+from connexion.security import AbstractSecurityHandler
+from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
+from starlette.datastructures import QueryParams
+from starlette.types import Receive, Scope
+
+from mock_server import auth, errors
+from mock_server.params import parse_parameters
+from mock_server.validation import validate_body
+
+PARAMS, BODY, PRINCIPAL = "mock_params", "mock_body", "principal"
+
+
+def state(scope: Scope) -> dict[str, Any]:
+    return scope.setdefault("state", {})
+
+
+class BearerTokens(AbstractSecurityHandler):
+    """`http`/`bearer` security: authentik's token check, then Django's model permissions.
+
+    Permissions are checked here, before validation, because DRF checks them before it reads
+    the request: a read-only token gets 403 for a write, even for an invalid body.
+    """
+
+    def __init__(self, tokens: Mapping[str, auth.Token]) -> None:
+        self.tokens = tokens
+
+    def get_fn(self, security_scheme: Any, required_scopes: Any) -> Callable[..., Any]:
+        return self.verify
+
+    def verify(self, request: ConnexionRequest) -> dict[str, Any]:
+        principal = auth.authenticate(
+            request.headers.get("authorization"), self.tokens, datetime.now(UTC)
+        )
+        auth.authorize(principal, request.method)
+        return {"sub": principal.user, PRINCIPAL: principal}
+
+
+class Parameters(ParameterValidator):
+    """Query and path parameters, parsed by `params.py` with DRF's messages."""
+
+    def __init__(self, parameters: Any, *, document: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(parameters, **kwargs)
+        self.document = document
+
+    def validate(self, scope: Scope) -> None:
+        declared = [p for group in self.parameters.values() for p in group]
+        query = dict(QueryParams(scope.get("query_string", b"").decode("latin-1")))
+        path = {k: str(v) for k, v in scope.get("path_params", {}).items()}
+        parsed = parse_parameters(self.document, declared, "path", path)
+        parsed.update(parse_parameters(self.document, declared, "query", query))
+        state(scope)[PARAMS] = parsed
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Out of range float values are not JSON compliant: {name}")
+
+
+class JsonBody(AbstractRequestBodyValidator):
+    """A JSON body, parsed as DRF's JSONParser does and checked by `validation.py`.
+
+    An empty body reads as `{}` (DRF's `request.data` for no content).
+    """
+
+    def __init__(self, *, document: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.document = document
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        messages = []
+        more_body = True
+        while more_body:
+            message = await receive()
+            messages.append(message)
+            more_body = message.get("more_body", False)
+        raw = b"".join(message.get("body", b"") for message in messages)
+        state(scope)[BODY] = validate_body(self.document, self._schema, self._parse_json(raw))
+        return self._insert_messages(receive, messages=messages), scope
+
+    def _parse_json(self, raw: bytes) -> Any:
+        if not raw.strip():
+            return {}
+        try:
+            return json.loads(raw.decode(self._encoding), parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError, LookupError) as error:
+            raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
+
+
+def validator_map(document: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "parameter": partial(Parameters, document=document),
+        "body": MediaTypeDict({"*/*json": partial(JsonBody, document=document)}),
+    }
+
+
+def security_map(tokens: Mapping[str, auth.Token]) -> dict[str, Any]:
+    return {"bearer": partial(BearerTokens, tokens)}

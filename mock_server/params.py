@@ -1,0 +1,124 @@
+"""Query and path parameters: from the strings on the wire to typed values, or to DRF messages.
+
+Spec first: where the document types a value (uuid, date-time, boolean, integer, number, enum)
+and the string does not parse, the parameter fails with the real server's message, also when it
+is empty. Empty free-text values mean "no filter", as django-filter treats them.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from mock_server import errors
+from mock_server.spec import Schema, resolve
+
+# RFC 3339 `date-time`, the format JSON Schema means (an offset or `Z` is required).
+_DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$",
+)
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_BOOLEANS = {"true": True, "false": False}
+
+
+class InvalidValue(ValueError):
+    """A single value that does not parse; the message is the one the client sees."""
+
+
+def canonical_instant(moment: datetime) -> str:
+    """The one spelling of an instant that the store keeps, so equal instants compare equal.
+
+    >>> canonical_instant(datetime.fromisoformat("2025-01-02T03:04:05+02:00"))
+    '2025-01-02T01:04:05.000000Z'
+    """
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_instant(raw: str) -> datetime:
+    if not _DATE_TIME.match(raw):
+        raise InvalidValue(errors.INVALID_DATETIME)
+    text = raw.replace("z", "Z").replace("t", "T")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_DATETIME) from error
+
+
+def parse_uuid(raw: str) -> str:
+    """A UUID in the hyphenated form JSON Schema's `uuid` format means, in canonical lower case."""
+    if len(raw) != 36 or any(raw[i] != "-" for i in (8, 13, 18, 23)):
+        raise InvalidValue(errors.INVALID_UUID)
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_UUID) from error
+
+
+def parse_value(document: Mapping[str, Any], schema: Schema, raw: str) -> Any:
+    """Parse one wire string by its schema; `None` means "not given" (an empty free-text value).
+
+    >>> parse_value({}, {"type": "integer"}, "12")
+    12
+    >>> parse_value({}, {"type": "string"}, "") is None
+    True
+    """
+    schema = resolve(document, schema)
+    if "enum" in schema:
+        if raw not in [str(value) for value in schema["enum"] if value is not None]:
+            raise InvalidValue(errors.INVALID_QUERY_CHOICE_TEMPLATE.format(value=raw))
+        return raw
+    kind = schema.get("type")
+    if kind == "boolean":
+        if raw not in _BOOLEANS:
+            raise InvalidValue(errors.NOT_A_BOOLEAN)
+        return _BOOLEANS[raw]
+    if kind == "integer":
+        if not _INTEGER.match(raw):
+            raise InvalidValue(errors.NOT_AN_INTEGER)
+        return int(raw)
+    if kind == "number":
+        try:
+            return float(raw)
+        except ValueError as error:
+            raise InvalidValue(errors.NOT_A_NUMBER) from error
+    fmt = schema.get("format")
+    if fmt == "uuid":
+        return parse_uuid(raw)
+    if fmt == "date-time":
+        return canonical_instant(parse_instant(raw))
+    return raw or None
+
+
+def parse_parameters(
+    document: Mapping[str, Any],
+    parameters: Sequence[Mapping[str, Any]],
+    location: str,
+    values: Mapping[str, str],
+) -> dict[str, Any]:
+    """Parse every declared parameter of one location; collect all failures into one 400.
+
+    Parameters that were not sent, or are empty free text, are left out of the result.
+    """
+    parsed: dict[str, Any] = {}
+    failures: dict[str, list[str]] = {}
+    for parameter in parameters:
+        if parameter["in"] != location:
+            continue
+        name = parameter["name"]
+        if name not in values:
+            if parameter.get("required"):
+                failures[name] = [errors.REQUIRED]
+            continue
+        try:
+            value = parse_value(document, parameter.get("schema", {}), values[name])
+        except InvalidValue as error:
+            failures[name] = [str(error)]
+            continue
+        if value is not None:
+            parsed[name] = value
+    if failures:
+        raise errors.ValidationFailed(failures)
+    return parsed

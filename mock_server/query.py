@@ -1,0 +1,145 @@
+"""Listing: filter, search, order and paginate records, the way authentik's list views do.
+
+Plain functions over lists of dicts; they know nothing of HTTP. Values arrive already parsed
+(`params.py`): uuids and instants in the store's canonical spelling, so a filter is equality.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mock_server import errors
+
+Record = Mapping[str, Any]
+
+
+def filter_exact(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Record]:
+    """Keep the records whose fields equal every filter value (AND), case-sensitively.
+
+    >>> filter_exact([{"a": 1, "b": 2}, {"a": 1, "b": 3}], {"a": 1, "b": 3})
+    [{'a': 1, 'b': 3}]
+    """
+    items = list(filters.items())
+    if not items:
+        return list(records)
+    return [r for r in records if all(r.get(field) == value for field, value in items)]
+
+
+def search_terms(search: str | None) -> list[str]:
+    """DRF's split: NUL removed, commas are spaces, empty parts dropped.
+
+    >>> search_terms(" admin,login  alert ")
+    ['admin', 'login', 'alert']
+    """
+    if not search:
+        return []
+    return search.replace("\x00", "").replace(",", " ").split()
+
+
+def search(records: Iterable[Record], term: str | None, fields: Sequence[str]) -> list[Record]:
+    """Keep the records where every word occurs, case-insensitively, in one of `fields`."""
+    words = [word.upper() for word in search_terms(term)]
+    if not words:
+        return list(records)
+
+    def matches(record: Record) -> bool:
+        haystacks = [str(record.get(f) or "").upper() for f in fields]
+        return all(any(word in haystack for haystack in haystacks) for word in words)
+
+    return [record for record in records if matches(record)]
+
+
+def ordering_fields(ordering: str | None, allowed: Sequence[str]) -> list[str]:
+    """The valid terms of an `ordering` value; unknown fields are silently dropped.
+
+    >>> ordering_fields("-name, nope,--x,action", ["name", "action"])
+    ['-name', 'action']
+    """
+    if not ordering:
+        return []
+    terms = [term.strip() for term in ordering.split(",")]
+    return [term for term in terms if term and term.removeprefix("-") in allowed]
+
+
+def order(
+    records: Iterable[Record],
+    terms: Sequence[str],
+    *,
+    default: Sequence[str],
+    tiebreaker: str = "pk",
+) -> list[Record]:
+    """Sort like PostgreSQL: strings by code point, nulls last ascending and first descending.
+
+    Ties keep a stable order by `tiebreaker`, so pages never overlap.
+    """
+    result = sorted(records, key=lambda record: _sort_key(record.get(tiebreaker)))
+    for term in reversed(list(terms) or list(default)):
+        descending = term.startswith("-")
+        field = term.removeprefix("-")
+        result.sort(key=lambda record: _sort_key(record.get(field)), reverse=descending)
+    return result
+
+
+def _sort_key(value: Any) -> tuple[bool, Any]:
+    # (is null, value): nulls sort after every value; reversed, they come first.
+    return (value is None, value if value is not None else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of results and authentik's pagination envelope for it."""
+
+    results: list[Record]
+    count: int
+    current: int
+    total_pages: int
+    start_index: int
+    end_index: int
+
+    @property
+    def next(self) -> int:
+        return self.current + 1 if self.current < self.total_pages else 0
+
+    @property
+    def previous(self) -> int:
+        return self.current - 1 if self.current > 1 else 0
+
+    def envelope(self) -> dict[str, int]:
+        return {
+            "next": self.next,
+            "previous": self.previous,
+            "count": self.count,
+            "current": self.current,
+            "total_pages": self.total_pages,
+            "start_index": self.start_index,
+            "end_index": self.end_index,
+        }
+
+
+def paginate(
+    records: Sequence[Record], page: int | None, page_size: int | None, *, default_size: int
+) -> Page:
+    """Django's paginator arithmetic; a page past the end or below 1 is a 404.
+
+    >>> paginate(list(range(5)), 2, 2, default_size=100).envelope()["start_index"]
+    3
+    """
+    size = page_size if page_size is not None and page_size >= 1 else default_size
+    number = 1 if page is None else page
+    count = len(records)
+    total_pages = max(1, math.ceil(count / size))
+    if number < 1 or number > total_pages:
+        raise errors.NotFound(errors.INVALID_PAGE)
+    start = (number - 1) * size
+    results = list(records[start : start + size])
+    return Page(
+        results=results,
+        count=count,
+        current=number,
+        total_pages=total_pages,
+        start_index=start + 1 if count else 0,
+        end_index=min(number * size, count),
+    )

@@ -1,0 +1,189 @@
+"""A REST resource as Django REST Framework serves it: list, create, retrieve, update, patch,
+delete and used_by over one collection of the store.
+
+Everything a particular resource adds (its constants, computed fields, cross-field rules and
+relations) comes in through its `ResourceSpec`; the machinery here is the same for all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from mock_server import errors, query
+from mock_server.auth import VIEW, Principal
+from mock_server.params import canonical_instant
+from mock_server.store import Record, Store
+
+# Query parameters with a meaning of their own; every other declared one is an exact filter.
+PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
+CONTROL_PARAMETERS = frozenset({PAGE, PAGE_SIZE, SEARCH, ORDERING})
+
+Rule = Callable[[Mapping[str, Any]], None]
+Computed = Callable[[Store, Record], dict[str, Any]]
+Relation = Callable[[Store, Record], list[dict[str, Any]]]
+Cascade = Callable[[Store, Record], None]
+
+
+def _no_relations(_store: Store, _record: Record) -> list[dict[str, Any]]:
+    return []
+
+
+def _no_cascade(_store: Store, _record: Record) -> None:
+    return None
+
+
+def _nothing_computed(_store: Store, _record: Record) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    """What makes one resource itself; the defaults describe a plain DRF model viewset."""
+
+    collection: str
+    """The store collection, also the fixtures file name and the operationId prefix."""
+    model: str
+    """The model class name, as in "No EventMatcherPolicy matches the given query."."""
+    verbose_name: str
+    """The lower-case model name of uniqueness messages: "policy with this name already exists."."""
+    fields: tuple[str, ...]
+    """The fields the response shows, in order (constants and computed ones included)."""
+    writable: tuple[str, ...]
+    """The fields a request may set."""
+    key: str = "pk"
+    filter_aliases: Mapping[str, str] = field(default_factory=dict)
+    """Query parameter names that filter a differently named field (`policy_uuid` -> `pk`)."""
+    search_fields: tuple[str, ...] = ("name",)
+    ordering_fields: tuple[str, ...] = ()
+    default_ordering: tuple[str, ...] = ("name",)
+    unique_fields: tuple[str, ...] = ()
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    computed: Computed = _nothing_computed
+    rules: tuple[Rule, ...] = ()
+    """Cross-field rules, run on the whole resulting object once every field is valid."""
+    used_by: Relation = _no_relations
+    cascade: Cascade = _no_cascade
+    default_page_size: int = 100
+
+
+class Resource:
+    """The operations of one resource over a store, for one caller at a time."""
+
+    def __init__(self, spec: ResourceSpec, store: Store) -> None:
+        self.spec = spec
+        self.store = store
+
+    # Reading.
+
+    def list(self, principal: Principal, params: Mapping[str, Any]) -> dict[str, Any]:
+        spec = self.spec
+        records = self.store.all(spec.collection) if principal.can(VIEW) else []
+        filters = {
+            spec.filter_aliases.get(name, name): value
+            for name, value in params.items()
+            if name not in CONTROL_PARAMETERS
+        }
+        records = query.filter_exact(records, filters)
+        records = query.search(records, params.get(SEARCH), spec.search_fields)
+        terms = query.ordering_fields(params.get(ORDERING), spec.ordering_fields)
+        records = query.order(records, terms, default=spec.default_ordering, tiebreaker=spec.key)
+        page = query.paginate(
+            records,
+            params.get(PAGE),
+            params.get(PAGE_SIZE),
+            default_size=spec.default_page_size,
+        )
+        return {
+            "pagination": page.envelope(),
+            "results": [self.present(record) for record in page.results],
+            "autocomplete": {},
+        }
+
+    def retrieve(self, principal: Principal, pk: str) -> dict[str, Any]:
+        return self.present(self._get(principal, pk))
+
+    def used_by(self, principal: Principal, pk: str) -> list[dict[str, Any]]:
+        return self.spec.used_by(self.store, self._get(principal, pk))
+
+    # Writing: `body` has passed field validation against the operation's schema.
+
+    def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        spec = self.spec
+        now = _now()
+        record: Record = {spec.key: self.store.new_id()}
+        for name in spec.writable:
+            record[name] = body[name] if name in body else spec.defaults.get(name)
+        record["created"] = record["last_updated"] = now
+        self._check(record)
+        self.store.put(spec.collection, record)
+        return self.present(record)
+
+    def update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """PUT and PATCH alike: the given fields change, the others keep their values (DRF)."""
+        current = self._get(principal, pk)
+        record = dict(current)
+        record.update({name: body[name] for name in self.spec.writable if name in body})
+        record["last_updated"] = _now()
+        self._check(record)
+        self.store.put(self.spec.collection, record)
+        return self.present(record)
+
+    def destroy(self, principal: Principal, pk: str) -> None:
+        record = self._get(principal, pk)
+        self.spec.cascade(self.store, record)
+        self.store.delete(self.spec.collection, pk)
+
+    # Shared steps.
+
+    def present(self, record: Record) -> dict[str, Any]:
+        """The record as the API shows it: its fields in order, constants and computed ones."""
+        spec = self.spec
+        computed = spec.computed(self.store, record)
+        shown: dict[str, Any] = {}
+        for name in spec.fields:
+            if name in spec.constants:
+                shown[name] = spec.constants[name]
+            elif name in computed:
+                shown[name] = computed[name]
+            else:
+                shown[name] = record.get(name, spec.defaults.get(name))
+        return shown
+
+    def _get(self, principal: Principal, pk: str) -> Record:
+        record = self.store.get(self.spec.collection, pk) if principal.can(VIEW) else None
+        if record is None:
+            raise errors.NotFound(errors.NOT_FOUND_TEMPLATE.format(model=self.spec.model))
+        return record
+
+    def _check(self, record: Mapping[str, Any]) -> None:
+        spec = self.spec
+        for name in spec.unique_fields:
+            same = self.store.referencing(spec.collection, name, record.get(name))
+            clash = any(other[spec.key] != record[spec.key] for other in same)
+            if clash:
+                message = errors.UNIQUE_TEMPLATE.format(model=spec.verbose_name, field=name)
+                raise errors.ValidationFailed.single(name, message)
+        for rule in spec.rules:
+            rule(record)
+
+
+def _now() -> str:
+    return canonical_instant(datetime.now(UTC))
+
+
+def operation_names(spec: ResourceSpec) -> dict[str, str]:
+    """operationId -> the resource method that serves it, by DRF's naming convention."""
+    prefix = spec.collection
+    return {
+        f"{prefix}_list": "list",
+        f"{prefix}_create": "create",
+        f"{prefix}_retrieve": "retrieve",
+        f"{prefix}_update": "update",
+        f"{prefix}_partial_update": "partial_update",
+        f"{prefix}_destroy": "destroy",
+        f"{prefix}_used_by_list": "used_by",
+    }

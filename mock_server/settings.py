@@ -1,0 +1,78 @@
+"""Every default in one place: one `Settings`, from environment variables and CLI flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SPEC = PROJECT_ROOT / "openapi" / "authentik-event-matcher.yaml"
+DEFAULT_FIXTURES = PROJECT_ROOT / "fixtures"
+DEFAULT_SEED = 42
+DEFAULT_COUNT = 150
+TOKENS_FILE = "tokens.yaml"
+ENV_PREFIX = "MOCK_SERVER_"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    spec: Path = DEFAULT_SPEC
+    fixtures: Path = DEFAULT_FIXTURES
+    """The folder with `tokens.yaml` and, unless data is generated, the collections' JSON."""
+    seed: int | None = None
+    """With `seed` or `count`, data is generated in memory instead of read from `fixtures`."""
+    count: int | None = None
+    cors_origins: tuple[str, ...] = ("*",)
+    log_level: str = "info"
+
+    @property
+    def generates(self) -> bool:
+        return self.seed is not None or self.count is not None
+
+    @property
+    def id_seed(self) -> int:
+        """Seeds the ids of created objects, so replicas given the same writes agree."""
+        return DEFAULT_SEED if self.seed is None else self.seed
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with the changes that are not None (an unset CLI flag changes nothing)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
+        `_CORS_ORIGINS` (comma-separated) and `_LOG_LEVEL`."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(ENV_PREFIX + name)
+            return value if value else None
+
+        def integer(name: str) -> int | None:
+            value = get(name)
+            if value is None:
+                return None
+            try:
+                return int(value)
+            except ValueError as error:
+                raise ValueError(f"{ENV_PREFIX}{name} must be an integer, not {value!r}") from error
+
+        origins = get("CORS_ORIGINS")
+        return cls().replace(
+            host=get("HOST"),
+            port=integer("PORT"),
+            spec=Path(v) if (v := get("SPEC")) else None,
+            fixtures=Path(v) if (v := get("FIXTURES")) else None,
+            seed=integer("SEED"),
+            count=integer("COUNT"),
+            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip())
+            if origins
+            else None,
+            log_level=get("LOG_LEVEL"),
+        )

@@ -1,0 +1,115 @@
+"""Reading an OpenAPI document: loading it, checking it, and looking things up in it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+Schema = Mapping[str, Any]
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class SpecError(Exception):
+    """The document cannot be read or is not valid OpenAPI; the message says where and why."""
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Read a YAML or JSON document (YAML is a superset of JSON)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SpecError(f"{path}: cannot read: {error.strerror}") from error
+    try:
+        document = yaml.safe_load(text) if path.suffix not in {".json"} else json.loads(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as error:
+        raise SpecError(f"{path}: not YAML or JSON: {error}") from error
+    if not isinstance(document, dict):
+        raise SpecError(f"{path}: the document is not a mapping")
+    return document
+
+
+def check(document: Mapping[str, Any], *, source: str) -> None:
+    """Raise `SpecError` naming the JSON path of the first problem, if the document is invalid."""
+    try:
+        validate(dict(document))
+    except OpenAPIValidationError as error:
+        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        raise SpecError(f"{source}: {where}: {error.message}") from error
+    except Exception as error:  # the validator raises plain errors for unresolvable refs
+        raise SpecError(f"{source}: {error}") from error
+
+
+def load_checked(path: Path) -> dict[str, Any]:
+    document = load(path)
+    check(document, source=str(path))
+    return document
+
+
+def resolve(document: Mapping[str, Any], node: Any) -> Any:
+    """Follow a local `$ref` (repeatedly) to the node it names.
+
+    >>> resolve({"a": {"b": 1}}, {"$ref": "#/a"})
+    {'b': 1}
+    """
+    seen: set[str] = set()
+    while isinstance(node, Mapping) and "$ref" in node:
+        reference = node["$ref"]
+        if reference in seen or not reference.startswith("#/"):
+            raise SpecError(f"cannot resolve {reference}")
+        seen.add(reference)
+        node = document
+        for part in reference[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of the document, with its path-level parameters merged in."""
+
+    operation_id: str
+    method: str
+    path: str
+    definition: Mapping[str, Any]
+    parameters: tuple[Mapping[str, Any], ...]
+
+
+def operations(document: Mapping[str, Any]) -> Iterator[Operation]:
+    for path, item in document.get("paths", {}).items():
+        shared = [resolve(document, parameter) for parameter in item.get("parameters", [])]
+        for method in HTTP_METHODS:
+            definition = item.get(method)
+            if definition is None:
+                continue
+            own = [resolve(document, parameter) for parameter in definition.get("parameters", [])]
+            overridden = {(p["name"], p["in"]) for p in own}
+            merged = [p for p in shared if (p["name"], p["in"]) not in overridden] + own
+            yield Operation(
+                operation_id=definition.get("operationId", f"{method} {path}"),
+                method=method,
+                path=path,
+                definition=definition,
+                parameters=tuple(merged),
+            )
+
+
+def enum_values(document: Mapping[str, Any], schema_name: str) -> list[Any]:
+    """The values of a named enum schema, in document order."""
+    return list(document["components"]["schemas"][schema_name]["enum"])
+
+
+def json_body_schema(document: Mapping[str, Any], operation: Operation) -> Schema | None:
+    body = resolve(document, operation.definition.get("requestBody"))
+    if not body:
+        return None
+    for media_type, content in body.get("content", {}).items():
+        if "json" in media_type:
+            return content.get("schema")
+    return None

@@ -1,0 +1,171 @@
+"""Request bodies: check a JSON value against its schema and answer as Django REST Framework does.
+
+The result is the cleaned object (strings trimmed, as DRF's `CharField` does) or a
+`ValidationFailed` whose messages are DRF's, keyed by field. Rules that span several fields
+(`anyOf` across properties, uniqueness, "at least one criteria") belong to the resource, which
+runs them only once every field is valid, as DRF runs `validate()` after the fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mock_server import errors
+from mock_server.spec import Schema, resolve
+
+_JSON_TYPE_NAMES = {
+    dict: "dict",
+    list: "list",
+    str: "str",
+    int: "int",
+    float: "float",
+    bool: "bool",
+    type(None): "NoneType",
+}
+
+
+def type_name(value: Any) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def validate_body(
+    document: Mapping[str, Any], schema: Schema, body: Any, *, partial: bool = False
+) -> dict[str, Any]:
+    """Validate a request body that must be an object; return it cleaned.
+
+    >>> validate_body({}, {"properties": {"name": {"type": "string"}}}, {"name": " a "})
+    {'name': 'a'}
+    """
+    if body is None:
+        raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, errors.NO_DATA)
+    if not isinstance(body, dict):
+        message = errors.INVALID_BODY_TEMPLATE.format(type=type_name(body))
+        raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
+    properties, required = _object_shape(document, schema)
+    cleaned: dict[str, Any] = {}
+    failures: dict[str, list[str]] = {}
+    for name, field_schema in properties.items():
+        field_schema = resolve(document, field_schema)
+        if field_schema.get("readOnly"):
+            continue
+        if name not in body:
+            if name in required and not partial:
+                failures[name] = [errors.REQUIRED]
+            continue
+        try:
+            cleaned[name] = clean_value(document, field_schema, body[name])
+        except errors.ValidationFailed as failure:
+            failures[name] = failure.errors[errors.NON_FIELD_ERRORS]
+    if failures:
+        raise errors.ValidationFailed(failures)
+    return cleaned
+
+
+def _object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:
+    """The properties and required names of an object schema, with `allOf` parts merged."""
+    schema = resolve(document, schema)
+    properties: dict[str, Any] = dict(schema.get("properties", {}))
+    required: set[str] = set(schema.get("required", []))
+    for part in schema.get("allOf", []):
+        part_properties, part_required = _object_shape(document, part)
+        for name, part_schema in part_properties.items():
+            properties.setdefault(name, part_schema)
+        required |= part_required
+    return properties, required
+
+
+def _fail(message: str) -> errors.ValidationFailed:
+    return errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
+
+
+def _is_nullable(document: Mapping[str, Any], schema: Schema) -> bool:
+    if schema.get("nullable"):
+        return True
+    if None in schema.get("enum", []):
+        return True
+    branches = schema.get("oneOf", []) + schema.get("anyOf", [])
+    return any(_is_nullable(document, resolve(document, branch)) for branch in branches)
+
+
+def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
+    """Check one value against its schema; return it cleaned or raise with the field's message."""
+    schema = resolve(document, schema)
+    if value is None:
+        if _is_nullable(document, schema):
+            return None
+        raise _fail(errors.NULL)
+    branches = [resolve(document, b) for b in schema.get("oneOf", []) + schema.get("anyOf", [])]
+    branches = [b for b in branches if b.get("enum") != [None]]
+    if branches:
+        first_failure: errors.ValidationFailed | None = None
+        for branch in branches:
+            try:
+                return clean_value(document, branch, value)
+            except errors.ValidationFailed as failure:
+                first_failure = first_failure or failure
+        assert first_failure is not None
+        raise first_failure
+    for part in schema.get("allOf", []):
+        value = clean_value(document, part, value)
+    if "enum" in schema:
+        if value not in schema["enum"] or isinstance(value, bool) != any(
+            isinstance(option, bool) for option in schema["enum"]
+        ):
+            shown = value if isinstance(value, str) else _python_repr(value)
+            raise _fail(errors.INVALID_CHOICE_TEMPLATE.format(value=shown))
+        return value
+    kind = schema.get("type")
+    if kind == "string":
+        return _clean_string(schema, value)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise _fail(errors.NOT_A_BOOLEAN)
+        return value
+    if kind in {"integer", "number"}:
+        return _clean_number(schema, value, integer=kind == "integer")
+    if kind == "array":
+        if not isinstance(value, list):
+            raise _fail(errors.NOT_A_LIST_TEMPLATE.format(type=type_name(value)))
+        items = schema.get("items", {})
+        return [clean_value(document, items, item) for item in value]
+    if kind == "object" or "properties" in schema:
+        if not isinstance(value, dict):
+            raise _fail(errors.NOT_A_DICT_TEMPLATE.format(type=type_name(value)))
+        return value
+    return value
+
+
+def _python_repr(value: Any) -> str:
+    """How DRF prints a non-string choice: Python's `str()` of the parsed JSON value."""
+    return str(value)
+
+
+def _clean_string(schema: Schema, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(errors.NOT_A_STRING)
+    trimmed = value.strip()
+    if not trimmed and schema.get("minLength", 0) >= 1:
+        raise _fail(errors.BLANK)
+    if "\x00" in trimmed:
+        raise _fail(errors.NULL_CHARACTERS)
+    if "maxLength" in schema and len(trimmed) > schema["maxLength"]:
+        raise _fail(errors.MAX_LENGTH_TEMPLATE.format(limit=schema["maxLength"]))
+    if schema.get("minLength", 0) > 1 and len(trimmed) < schema["minLength"]:
+        raise _fail(errors.MIN_LENGTH_TEMPLATE.format(limit=schema["minLength"]))
+    if "pattern" in schema and not re.search(schema["pattern"], trimmed):
+        raise _fail(errors.PATTERN_MISMATCH)
+    return trimmed
+
+
+def _clean_number(schema: Schema, value: Any, *, integer: bool) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(errors.NOT_AN_INTEGER if integer else errors.NOT_A_NUMBER)
+    if integer and isinstance(value, float) and not value.is_integer():
+        raise _fail(errors.NOT_AN_INTEGER)
+    if "minimum" in schema and value < schema["minimum"]:
+        raise _fail(errors.MIN_VALUE_TEMPLATE.format(limit=schema["minimum"]))
+    if "maximum" in schema and value > schema["maximum"]:
+        raise _fail(errors.MAX_VALUE_TEMPLATE.format(limit=schema["maximum"]))
+    return int(value) if integer else value
