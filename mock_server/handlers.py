@@ -1,7 +1,8 @@
 """Thin handlers, one per operationId: unpack the request, call the resource, return the body.
 
 Connexion resolves each operationId through `resolver()`; operations that no resource serves
-answer 501 until a generic responder exists.
+answer 501 until a generic responder exists. Handlers read the parsed parameters and body from
+the request state (`hooks.py`), not from the raw arguments Connexion also passes them.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def handlers_for(resource: Resource) -> dict[str, Handler]:
     return {opid: by_action[action] for opid, action in operation_names(resource.spec).items()}
 
 
-async def not_mocked(**_: Any) -> Result:
+async def not_mocked() -> Result:
     raise errors.NotImplementedOperation()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,3 +114,37 @@ def json_body_schema(document: Mapping[str, Any], operation: Operation) -> Schem
         if "json" in media_type:
             return content.get("schema")
     return None
+
+
+def base_path(document: Mapping[str, Any]) -> str:
+    """The path of the first server URL (`/api/v3`), or "" where there is none."""
+    servers = document.get("servers") or [{}]
+    url = str(servers[0].get("url", ""))
+    path = url.split("://", 1)[1] if "://" in url else url
+    path = "/" + path.split("/", 1)[1] if "://" in url and "/" in path else path
+    return path.rstrip("/")
+
+
+def method_table(document: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    """For each path of the document, a pattern of its full URL path and its allowed methods.
+
+    GET implies HEAD, as every HTTP server answers HEAD where it answers GET.
+    """
+    prefix = re.escape(base_path(document))
+    table = []
+    for path, item in document.get("paths", {}).items():
+        methods = [m.upper() for m in HTTP_METHODS if m in item]
+        if "GET" in methods and "HEAD" not in methods:
+            methods.append("HEAD")
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
+        table.append((re.compile(f"^{prefix}{pattern}$"), tuple(methods)))
+    return table
+
+
+def allowed_methods(
+    table: list[tuple[re.Pattern[str], tuple[str, ...]]], url_path: str
+) -> tuple[str, ...]:
+    for pattern, methods in table:
+        if pattern.match(url_path):
+            return methods
+    return ()

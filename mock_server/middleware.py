@@ -1,0 +1,24 @@
+"""Small ASGI middlewares for cross-cutting concerns; `app.py` lists them in order."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+
+class IgnoreContentTypeWithoutBody:
+    """Drop `Content-Type` from requests whose method takes no body here.
+
+    DRF never reads the body of a GET or DELETE, so their `Content-Type` means nothing; left in,
+    a malformed one (multipart without a boundary) would make Connexion try to parse a form.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in BODYLESS_METHODS:
+            headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"]
+            scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)
