@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,14 @@ def load(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise SpecError(f"{path}: cannot read: {error.strerror}") from error
     try:
-        document = yaml.safe_load(text) if path.suffix not in {".json"} else json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        raise SpecError(f"{path}: not YAML or JSON: {error}") from error
+        document = yaml.safe_load(text) if path.suffix != ".json" else json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SpecError(f"{path}: not JSON: {error}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "cannot parse"
+        raise SpecError(f"{path}: not YAML: {problem}{where}") from error
     if not isinstance(document, dict):
         raise SpecError(f"{path}: the document is not a mapping")
     return document
@@ -41,10 +46,21 @@ def check(document: Mapping[str, Any], *, source: str) -> None:
     try:
         validate(dict(document))
     except OpenAPIValidationError as error:
-        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
-        raise SpecError(f"{source}: {where}: {error.message}") from error
+        reason = error.message.strip().splitlines()[0]
+        raise SpecError(f"{source}: {json_pointer(error.absolute_path)}: {reason}") from error
     except Exception as error:  # the validator raises plain errors for unresolvable refs
-        raise SpecError(f"{source}: {error}") from error
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SpecError(f"{source}: {reason}") from error
+
+
+def json_pointer(parts: Iterable[Any]) -> str:
+    """Where in the document, as a JSON pointer.
+
+    >>> json_pointer(["paths", "/x/", "get"])
+    '#/paths/~1x~1/get'
+    """
+    escaped = (str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    return "#/" + "/".join(escaped)
 
 
 def load_checked(path: Path) -> dict[str, Any]:

@@ -1,0 +1,88 @@
+"""The command line: fixtures, validate, serve's start-up errors, and settings from the
+environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mock_server.cli import main
+from mock_server.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
+from tests.conftest import ROOT
+
+
+def test_fixtures_reproduce_the_committed_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["fixtures", "--seed", "42", "--count", "150", "--out", str(tmp_path)]) == 0
+    for name in ("policies_event_matcher.json", "policies_bindings.json"):
+        assert (tmp_path / name).read_bytes() == (DEFAULT_FIXTURES / name).read_bytes()
+    assert "150 records" in capsys.readouterr().out
+
+
+def test_fixtures_of_another_seed_differ(tmp_path: Path) -> None:
+    assert main(["fixtures", "--seed", "1", "--count", "10", "--out", str(tmp_path)]) == 0
+    written = (tmp_path / "policies_event_matcher.json").read_bytes()
+    assert written != (DEFAULT_FIXTURES / "policies_event_matcher.json").read_bytes()
+
+
+def test_validate_accepts_our_document(capsys: pytest.CaptureFixture) -> None:
+    assert main(["validate", str(DEFAULT_SPEC)]) == 0
+    assert capsys.readouterr().out.startswith("valid: ")
+
+
+def test_validate_names_the_file_and_the_path_of_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+        "paths:\n  /x/:\n    get:\n      responses: {'200': {content: {}}}\n"
+    )
+    missing = tmp_path / "missing.yaml"
+    assert main(["validate", str(DEFAULT_SPEC), str(broken), str(missing)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("valid: ")
+    assert out[1].startswith(f"invalid: {broken}: #/paths/~1x~1/get/responses/200: ")
+    assert out[2] == f"invalid: {missing}: cannot read: No such file or directory"
+
+
+def test_serve_refuses_a_bad_document_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("openapi: [")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mock_server", "serve", "--spec", str(bad), "--port", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.splitlines() == [
+        f"mock-server: cannot start: {bad}: not YAML: expected the node content, but found "
+        "'<stream end>' at line 1, column 11"
+    ]
+
+
+def test_settings_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "MOCK_SERVER_PORT": "9000",
+            "MOCK_SERVER_HOST": "0.0.0.0",
+            "MOCK_SERVER_SEED": "3",
+            "MOCK_SERVER_CORS_ORIGINS": "http://a.example, http://b.example",
+        }
+    )
+    assert (settings.port, settings.host, settings.seed, settings.count) == (
+        9000,
+        "0.0.0.0",
+        3,
+        None,
+    )
+    assert settings.cors_origins == ("http://a.example", "http://b.example")
+    assert settings.generates and not Settings().generates
+    with pytest.raises(ValueError, match="MOCK_SERVER_PORT must be an integer"):
+        Settings.from_env({"MOCK_SERVER_PORT": "eighty"})

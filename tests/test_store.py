@@ -1,0 +1,39 @@
+"""The store: reset, reproducible ids, and the reference index."""
+
+from __future__ import annotations
+
+from mock_server.store import Store
+
+DATASET = {
+    "things": [{"pk": "a", "name": "A"}, {"pk": "b", "name": "B"}],
+    "links": [{"pk": "l1", "thing": "a"}, {"pk": "l2", "thing": "a"}],
+}
+
+
+def test_writes_are_forgotten_on_reset() -> None:
+    store = Store(DATASET)
+    store.put("things", {"pk": "c", "name": "C"})
+    store.get("things", "a")["name"] = "changed"
+    store.delete("things", "b")
+    store.reset()
+    assert store.all("things") == [{"pk": "a", "name": "A"}, {"pk": "b", "name": "B"}]
+    assert DATASET["things"][0]["name"] == "A"
+
+
+def test_ids_are_reproducible_from_the_seed_and_restart_on_reset() -> None:
+    first, second = Store(DATASET, seed=7), Store(DATASET, seed=7)
+    ids = [first.new_id() for _ in range(3)]
+    assert ids == [second.new_id() for _ in range(3)]
+    assert len(set(ids)) == 3
+    assert Store(DATASET, seed=8).new_id() != ids[0]
+    first.reset()
+    assert first.new_id() == ids[0]
+
+
+def test_references_follow_writes() -> None:
+    store = Store(DATASET)
+    assert [link["pk"] for link in store.referencing("links", "thing", "a")] == ["l1", "l2"]
+    assert store.delete_where("links", "thing", "a") == 2
+    assert store.referencing("links", "thing", "a") == []
+    store.put("links", {"pk": "l3", "thing": "b"})
+    assert [link["pk"] for link in store.referencing("links", "thing", "b")] == ["l3"]
