@@ -45,7 +45,12 @@ def create_app(settings: Settings) -> AsyncApp:
     document = spec.load_checked(settings.spec)
     tokens = auth.load_tokens(settings.fixtures / TOKENS_FILE)
     store = Store(load_dataset(settings, document), seed=settings.id_seed)
-    served = {operation.operation_id for operation in spec.operations(document)}
+    operations = list(spec.operations(document))
+    served = {operation.operation_id for operation in operations}
+    path_parameters = {
+        operation.operation_id: [p["name"] for p in operation.parameters if p["in"] == "path"]
+        for operation in operations
+    }
     resources = [
         Resource(resource_spec, store)
         for resource_spec in RESOURCES
@@ -54,7 +59,7 @@ def create_app(settings: Settings) -> AsyncApp:
 
     app = AsyncApp(
         __name__,
-        resolver=Resolver(handlers.resolver(resources)),
+        resolver=Resolver(handlers.resolver(resources, path_parameters)),
         validator_map=hooks.validator_map(document),
         security_map=hooks.security_map(tokens),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),

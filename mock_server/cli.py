@@ -7,8 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mock_server import __version__, fixtures, spec
+from mock_server import __version__, fixtures, lint, spec
 from mock_server.auth import load_tokens
+from mock_server.contract.runner import DEFAULT_MAX_EXAMPLES
 from mock_server.generate import generate
 from mock_server.settings import DEFAULT_COUNT, DEFAULT_SEED, TOKENS_FILE, Settings
 
@@ -45,7 +46,24 @@ def parser() -> argparse.ArgumentParser:
     make.add_argument("--spec", type=Path, default=Settings().spec)
     make.add_argument("--out", type=Path, default=Settings().fixtures, help="folder to write")
 
-    check = commands.add_parser("validate", help="check OpenAPI documents")
+    contract = commands.add_parser(
+        "contract",
+        help="fuzz a running server (the mock or a real authentik) against the document",
+        description="Exit 0 when the contract holds, 1 when it does not, 2 on a usage error.",
+    )
+    contract.add_argument("--url", required=True, help="base URL, e.g. http://host/api/v3")
+    contract.add_argument("--token", help="an API token, sent as 'Authorization: Bearer ...'")
+    contract.add_argument("--spec", type=Path, default=Settings().spec, help="the document")
+    contract.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES)
+    contract.add_argument("--seed", type=int, help="the same seed replays the same run")
+    contract.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+
+    check = commands.add_parser(
+        "validate",
+        help="check OpenAPI documents for CI",
+        description="OpenAPI validity, $refs, unique operationIds and documented error answers. "
+        "Exit 0 when all are valid, 1 when one is not, 2 when one cannot be read.",
+    )
     check.add_argument("specs", type=Path, nargs="+", metavar="SPEC")
     return root
 
@@ -104,16 +122,45 @@ def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
 
 
 def validate(paths: Sequence[Path]) -> int:
+    """0 when every document is valid, 1 when one is not, 2 when one cannot be read."""
     status = EXIT_OK
     for path in paths:
         try:
-            spec.load_checked(path)
+            document = spec.load(path)
         except spec.SpecError as error:
-            print(f"invalid: {error}")
-            status = EXIT_FAILED
+            print(f"unreadable: {error}")
+            status = EXIT_USAGE
+            continue
+        found = lint.problems(document)
+        for problem in found:
+            print(f"invalid: {path}: {problem}")
+        if found:
+            status = max(status, EXIT_FAILED)
         else:
             print(f"valid: {path}")
     return status
+
+
+def contract(arguments: argparse.Namespace) -> int:
+    from mock_server.contract import report, runner
+
+    options = runner.Options(
+        url=arguments.url,
+        spec=arguments.spec,
+        token=arguments.token,
+        max_examples=arguments.max_examples,
+        seed=arguments.seed,
+    )
+    try:
+        result = runner.run(options, progress=runner.printer())
+    except runner.UsageError as error:
+        print(f"mock-server contract: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(report.summary(result))
+    if arguments.junit:
+        report.write_junit(result, arguments.junit)
+        print(f"JUnit report: {arguments.junit}")
+    return EXIT_OK if result.holds else EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"mock-server: {error}", file=sys.stderr)
             return EXIT_USAGE
         return serve(settings)
+    if arguments.command == "contract":
+        return contract(arguments)
     if arguments.command == "fixtures":
         return write_fixtures(arguments.seed, arguments.count, arguments.spec, arguments.out)
     return validate(arguments.specs)

@@ -2,12 +2,14 @@
 
 Connexion resolves each operationId through `resolver()`; operations that no resource serves
 answer 501 until a generic responder exists. Handlers read the parsed parameters and body from
-the request state (`hooks.py`), not from the raw arguments Connexion also passes them.
+the request state (`hooks.py`), not from the raw arguments Connexion passes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from connexion import request
@@ -72,13 +74,39 @@ def handlers_for(resource: Resource) -> dict[str, Handler]:
     return {opid: by_action[action] for opid, action in operation_names(resource.spec).items()}
 
 
-async def not_mocked() -> Result:
+async def not_mocked(**_: Any) -> Result:
     raise errors.NotImplementedOperation()
 
 
-def resolver(resources: Iterable[Resource]) -> Callable[[str], Handler]:
+def declaring(handler: Handler, path_parameters: Iterable[str]) -> Handler:
+    """The handler, declaring to Connexion only `token_info` and the path parameters.
+
+    Connexion passes a handler the arguments its signature names, and with `**kwargs` all of
+    them: it would parse the body a second time and log every query parameter it cannot
+    place. The handler reads the parsed values from the request state instead.
+    """
+
+    @functools.wraps(handler)
+    async def declared(**arguments: Any) -> Result:
+        return await handler(**arguments)
+
+    names = ["token_info", *path_parameters]
+    declared.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in names]
+    )
+    return declared
+
+
+def resolver(
+    resources: Iterable[Resource], path_parameters: Mapping[str, Sequence[str]]
+) -> Callable[[str], Handler]:
     """operationId -> handler, for Connexion's `Resolver`."""
     table: dict[str, Handler] = {}
     for resource in resources:
         table.update(handlers_for(resource))
-    return lambda operation_id: table.get(operation_id, not_mocked)
+
+    def resolve(operation_id: str) -> Handler:
+        handler = table.get(operation_id, not_mocked)
+        return declaring(handler, path_parameters.get(operation_id, ()))
+
+    return resolve

@@ -14,6 +14,7 @@ DOMAIN = [
     "errors.py",
     "fixtures.py",
     "generate.py",
+    "lint.py",
     "params.py",
     "query.py",
     "resource.py",

@@ -34,7 +34,7 @@ def test_validate_accepts_our_document(capsys: pytest.CaptureFixture) -> None:
     assert capsys.readouterr().out.startswith("valid: ")
 
 
-def test_validate_names_the_file_and_the_path_of_a_problem(
+def test_validate_names_the_file_and_the_path_of_every_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     broken = tmp_path / "broken.yaml"
@@ -42,12 +42,67 @@ def test_validate_names_the_file_and_the_path_of_a_problem(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
         "paths:\n  /x/:\n    get:\n      responses: {'200': {content: {}}}\n"
     )
-    missing = tmp_path / "missing.yaml"
-    assert main(["validate", str(DEFAULT_SPEC), str(broken), str(missing)]) == 1
+    assert main(["validate", str(DEFAULT_SPEC), str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("valid: ")
-    assert out[1].startswith(f"invalid: {broken}: #/paths/~1x~1/get/responses/200: ")
-    assert out[2] == f"invalid: {missing}: cannot read: No such file or directory"
+    assert out == [
+        f"valid: {DEFAULT_SPEC}",
+        f"invalid: {broken}: #/paths/~1x~1/get/responses/200: "
+        """{"content":{}} is not valid under any of the schemas listed in the 'oneOf' keyword""",
+        f"invalid: {broken}: #/paths/~1x~1/get/responses: "
+        "documents no error answer (no 4xx and no default)",
+    ]
+
+
+LINTED = """
+openapi: 3.0.3
+info: {title: t, version: '1'}
+security: [{token: []}]
+paths:
+  /things/:
+    get:
+      operationId: things
+      parameters: [{name: q, in: query, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}
+        '403': {description: no}
+    post:
+      operationId: things
+      responses:
+        '201': {description: made}
+        '400': {description: bad}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+"""
+
+
+def test_validate_checks_refs_operation_ids_and_error_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    document = tmp_path / "linted.yaml"
+    document.write_text(LINTED)
+    assert main(["validate", str(document)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    prefix = f"invalid: {document}: #/paths/~1things~1"
+    assert out == [
+        f"{prefix}/get/responses/200/content/application~1json/schema: "
+        "$ref #/components/schemas/Nope resolves to nothing",
+        f"{prefix}/post/operationId: operationId 'things' is also used at "
+        "#/paths/~1things~1/get/operationId",
+        f"{prefix}/get/responses: takes input but documents neither 400 nor 422",
+        f"{prefix}/post/responses: is secured but documents neither 401 nor 403",
+    ]
+
+
+def test_validate_cannot_read_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    missing = tmp_path / "missing.yaml"
+    assert main(["validate", str(DEFAULT_SPEC), str(missing)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == f"unreadable: {missing}: cannot read: No such file or directory"
 
 
 def test_serve_refuses_a_bad_document_with_one_line(tmp_path: Path) -> None:
