@@ -4,13 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint format fixtures clean
+.PHONY: install serve test format fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+install: $(STAMP)  ## Only install (into .venv)
 
 serve: $(STAMP)  ## Serve the built-in data on http://127.0.0.1:8000
 	$(BIN)/mock-server serve
