@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException, UnsupportedMediaTypeProblem
@@ -22,44 +21,43 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from mock_server import auth, control, errors, fixtures, handlers, hooks, spec
-from mock_server.generate import generate
-from mock_server.middleware import IgnoreContentTypeWithoutBody
-from mock_server.resource import Resource, operation_names
-from mock_server.resources import RESOURCES
-from mock_server.settings import DEFAULT_COUNT, DEFAULT_SEED, TOKENS_FILE, Settings
-from mock_server.store import Dataset, Store
+from mock_server import auth, control, dataset, errors, handlers, hooks, inference, spec
+from mock_server.middleware import IgnoreContentTypeWithoutBody, PreferHeader
+from mock_server.resource import Resource
+from mock_server.resources import CUSTOMISATIONS
+from mock_server.responder import Responder
+from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
+from mock_server.store import Store
+from mock_server.synth import Synth, stable_seed
 
 logger = logging.getLogger("mock_server")
-
-
-def load_dataset(settings: Settings, document: dict[str, Any]) -> Dataset:
-    if settings.generates:
-        seed = DEFAULT_SEED if settings.seed is None else settings.seed
-        count = DEFAULT_COUNT if settings.count is None else settings.count
-        return generate(document, seed=seed, count=count)
-    return fixtures.load_dataset(settings.fixtures)
 
 
 def create_app(settings: Settings) -> AsyncApp:
     document = spec.load_checked(settings.spec)
     tokens = auth.load_tokens(settings.fixtures / TOKENS_FILE)
-    store = Store(load_dataset(settings, document), seed=settings.id_seed)
-    operations = list(spec.operations(document))
-    served = {operation.operation_id for operation in operations}
-    path_parameters = {
-        operation.operation_id: [p["name"] for p in operation.parameters if p["in"] == "path"]
-        for operation in operations
-    }
+    seed = settings.id_seed
+    found = inference.customise(inference.infer(document), CUSTOMISATIONS)
+    data = dataset.build(
+        document,
+        found,
+        fixtures_dir=None if settings.generates else settings.fixtures,
+        seed=seed,
+        count=DEFAULT_COUNT if settings.count is None else settings.count,
+        per_resource=settings.per_resource,
+    )
+    store = Store(data, seed=seed, keys={item.spec.collection: item.spec.key for item in found})
     resources = [
-        Resource(resource_spec, store)
-        for resource_spec in RESOURCES
-        if served & set(operation_names(resource_spec))
+        Resource(
+            item.spec, store, Synth(document, stable_seed(seed, "created", item.spec.collection))
+        )
+        for item in found
     ]
+    operations = list(spec.operations(document))
 
     app = AsyncApp(
         __name__,
-        resolver=Resolver(handlers.resolver(resources, path_parameters)),
+        resolver=Resolver(handlers.resolver(resources, operations, Responder(document, seed))),
         validator_map=hooks.validator_map(document),
         security_map=hooks.security_map(tokens),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
@@ -68,6 +66,8 @@ def create_app(settings: Settings) -> AsyncApp:
     answer_error = ErrorAnswers(spec.method_table(document))
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error)
+    # Outermost first: CORS answers preflights before anything else sees them.
+    app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(
         CORSMiddleware,

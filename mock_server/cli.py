@@ -36,6 +36,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, help="generate the data in memory from this seed")
     serve.add_argument("--count", type=int, help="how many policies to generate")
     serve.add_argument(
+        "--per-resource", type=int, help="objects generated for each other resource (default 5)"
+    )
+    serve.add_argument(
         "--cors-origins", help="comma-separated origins allowed by CORS (default: *)"
     )
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
@@ -77,6 +80,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         fixtures=arguments.fixtures,
         seed=arguments.seed,
         count=arguments.count,
+        per_resource=arguments.per_resource,
         cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()) if origins else None,
         log_level=arguments.log_level,
     )

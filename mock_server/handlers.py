@@ -1,7 +1,7 @@
 """Thin handlers, one per operationId: unpack the request, call the resource, return the body.
 
 Connexion resolves each operationId through `resolver()`; operations that no resource serves
-answer 501 until a generic responder exists. Handlers read the parsed parameters and body from
+get the responder's answer (`responder.py`). Handlers read the parsed parameters and body from
 the request state (`hooks.py`), not from the raw arguments Connexion passes.
 """
 
@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+import json
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from connexion import request
+from connexion.lifecycle import ConnexionResponse
 
-from mock_server import errors
 from mock_server.auth import Principal
-from mock_server.hooks import BODY, PARAMS, PRINCIPAL, state
+from mock_server.hooks import BODY, PARAMS, PREFER, PRINCIPAL, state
 from mock_server.resource import Resource, operation_names
+from mock_server.responder import Prefer, Responder
+from mock_server.spec import Operation
 
 Handler = Callable[..., Awaitable[Any]]
 Result = tuple[Any, int]
@@ -39,7 +42,7 @@ def _pk() -> str:
     """The item's key: the one path parameter of an item operation, as parsed."""
     path = request.scope.get("path_params", {})
     (value,) = (value for name, value in _params().items() if name in path)
-    return value
+    return str(value)
 
 
 def handlers_for(resource: Resource) -> dict[str, Handler]:
@@ -74,8 +77,25 @@ def handlers_for(resource: Resource) -> dict[str, Handler]:
     return {opid: by_action[action] for opid, action in operation_names(resource.spec).items()}
 
 
-async def not_mocked(**_: Any) -> Result:
-    raise errors.NotImplementedOperation()
+def responding(responder: Responder, operation: Operation) -> Handler:
+    """The handler of an operation no resource serves: the responder's answer."""
+
+    async def respond(**_: Any) -> ConnexionResponse:
+        prefer = state(request.scope).get(PREFER) or Prefer()
+        answer = responder.answer(operation, prefer)
+        if answer.body is None:
+            return ConnexionResponse(status_code=answer.status)
+        media_type = answer.media_type or "application/json"
+        body = answer.body
+        if "json" in media_type:
+            body = json.dumps(body).encode()
+        elif not isinstance(body, str | bytes):
+            body = str(body)
+        return ConnexionResponse(
+            status_code=answer.status, body=body, mimetype=media_type, content_type=media_type
+        )
+
+    return respond
 
 
 def declaring(handler: Handler, path_parameters: Iterable[str]) -> Handler:
@@ -98,15 +118,18 @@ def declaring(handler: Handler, path_parameters: Iterable[str]) -> Handler:
 
 
 def resolver(
-    resources: Iterable[Resource], path_parameters: Mapping[str, Sequence[str]]
+    resources: Iterable[Resource], operations: Iterable[Operation], responder: Responder
 ) -> Callable[[str], Handler]:
-    """operationId -> handler, for Connexion's `Resolver`."""
+    """operationId -> handler, for Connexion's `Resolver`: a resource's, or the responder's."""
     table: dict[str, Handler] = {}
     for resource in resources:
         table.update(handlers_for(resource))
+    by_id = {operation.operation_id: operation for operation in operations}
 
     def resolve(operation_id: str) -> Handler:
-        handler = table.get(operation_id, not_mocked)
-        return declaring(handler, path_parameters.get(operation_id, ()))
+        operation = by_id[operation_id]
+        handler = table.get(operation_id) or responding(responder, operation)
+        path_parameters = [p["name"] for p in operation.parameters if p["in"] == "path"]
+        return declaring(handler, path_parameters)
 
     return resolve

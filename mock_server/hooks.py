@@ -25,7 +25,7 @@ from mock_server import auth, errors
 from mock_server.params import parse_parameters
 from mock_server.validation import validate_body
 
-PARAMS, BODY, PRINCIPAL = "mock_params", "mock_body", "principal"
+PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
 
 
 def state(scope: Scope) -> dict[str, Any]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock_server.hooks import PREFER, state
+from mock_server.responder import parse_prefer
 
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
@@ -21,4 +25,18 @@ class IgnoreContentTypeWithoutBody:
         if scope["type"] == "http" and scope["method"] in BODYLESS_METHODS:
             headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"]
             scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)
+
+
+class PreferHeader:
+    """Decode the `Prefer` header once, at the edge, into the request state."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            header = Headers(scope=scope).get("prefer")
+            if header:
+                state(scope)[PREFER] = parse_prefer(header)
         await self.app(scope, receive, send)

@@ -16,16 +16,87 @@ from mock_server import errors
 Record = Mapping[str, Any]
 
 
-def filter_exact(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Record]:
-    """Keep the records whose fields equal every filter value (AND), case-sensitively.
+LOOKUPS = frozenset(
+    {
+        "exact",
+        "iexact",
+        "contains",
+        "icontains",
+        "startswith",
+        "istartswith",
+        "endswith",
+        "iendswith",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "isnull",
+        "in",
+    }
+)
 
-    >>> filter_exact([{"a": 1, "b": 2}, {"a": 1, "b": 3}], {"a": 1, "b": 3})
+
+def split_lookup(name: str) -> tuple[str, str]:
+    """django-filter's `field__lookup` names.
+
+    >>> split_lookup("last_login__isnull"), split_lookup("name")
+    (('last_login', 'isnull'), ('name', 'exact'))
+    """
+    field, _, lookup = name.rpartition("__")
+    return (field, lookup) if field and lookup in LOOKUPS else (name, "exact")
+
+
+def _fold(value: Any) -> str:
+    return str(value).upper()
+
+
+def matches(value: Any, lookup: str, wanted: Any) -> bool:
+    """Whether a stored value passes one django-filter lookup."""
+    if lookup == "isnull":
+        return (value is None) == bool(wanted)
+    if lookup == "in":
+        options = wanted if isinstance(wanted, list) else str(wanted).split(",")
+        return value in options or str(value) in map(str, options)
+    if value is None:
+        return False
+    if lookup == "exact":
+        return value == wanted
+    if lookup in {"gt", "gte", "lt", "lte"}:
+        try:
+            return {
+                "gt": value > wanted,
+                "gte": value >= wanted,
+                "lt": value < wanted,
+                "lte": value <= wanted,
+            }[lookup]
+        except TypeError:
+            return False
+    text, probe = (
+        (str(value), str(wanted)) if not lookup.startswith("i") else (_fold(value), _fold(wanted))
+    )
+    kind = lookup.removeprefix("i")
+    return {
+        "exact": text == probe,
+        "contains": probe in text,
+        "startswith": text.startswith(probe),
+        "endswith": text.endswith(probe),
+    }[kind]
+
+
+def filter_exact(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Record]:
+    """Keep the records that pass every filter (AND); a filter is `field` or `field__lookup`.
+
+    >>> filter_exact([{"a": 1, "b": 2}, {"a": 1, "b": 3}], {"a": 1, "b__gt": 2})
     [{'a': 1, 'b': 3}]
     """
-    items = list(filters.items())
-    if not items:
+    conditions = [(*split_lookup(name), value) for name, value in filters.items()]
+    if not conditions:
         return list(records)
-    return [r for r in records if all(r.get(field) == value for field, value in items)]
+    return [
+        record
+        for record in records
+        if all(matches(record.get(field), lookup, value) for field, lookup, value in conditions)
+    ]
 
 
 def search_terms(search: str | None) -> list[str]:

@@ -16,6 +16,7 @@ from mock_server import errors, query
 from mock_server.auth import VIEW, Principal
 from mock_server.params import canonical_instant
 from mock_server.store import Record, Store
+from mock_server.synth import Synth
 
 # Query parameters with a meaning of their own; every other declared one is an exact filter.
 PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
@@ -54,6 +55,15 @@ class ResourceSpec:
     writable: tuple[str, ...]
     """The fields a request may set."""
     key: str = "pk"
+    key_source: str = "uuid"
+    """How a new object gets its key: "uuid", "integer" (the next number) or "body"."""
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    """The object schema's properties, for values the server makes itself."""
+    generated: tuple[str, ...] = ()
+    """Read-only fields the server fills on create (not the key, constants or computed)."""
+    nullable: frozenset[str] = frozenset()
+    filterable: frozenset[str] = frozenset()
+    """Fields a query parameter may filter; other parameters are accepted and ignored."""
     filter_aliases: Mapping[str, str] = field(default_factory=dict)
     """Query parameter names that filter a differently named field (`policy_uuid` -> `pk`)."""
     search_fields: tuple[str, ...] = ("name",)
@@ -73,20 +83,22 @@ class ResourceSpec:
 class Resource:
     """The operations of one resource over a store, for one caller at a time."""
 
-    def __init__(self, spec: ResourceSpec, store: Store) -> None:
+    def __init__(self, spec: ResourceSpec, store: Store, synth: Synth | None = None) -> None:
         self.spec = spec
         self.store = store
+        self.synth = synth
 
     # Reading.
 
     def list(self, principal: Principal, params: Mapping[str, Any]) -> dict[str, Any]:
         spec = self.spec
         records = self.store.all(spec.collection) if principal.can(VIEW) else []
-        filters = {
-            spec.filter_aliases.get(name, name): value
-            for name, value in params.items()
-            if name not in CONTROL_PARAMETERS
-        }
+        filters = {}
+        for name, value in params.items():
+            field_name, lookup = query.split_lookup(name)
+            field_name = spec.filter_aliases.get(field_name, field_name)
+            if name not in CONTROL_PARAMETERS and field_name in spec.filterable:
+                filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
         records = query.filter_exact(records, filters)
         records = query.search(records, params.get(SEARCH), spec.search_fields)
         terms = query.ordering_fields(params.get(ORDERING), spec.ordering_fields)
@@ -114,9 +126,22 @@ class Resource:
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
         spec = self.spec
         now = _now()
-        record: Record = {spec.key: self.store.new_id()}
+        record: Record = {}
         for name in spec.writable:
-            record[name] = body[name] if name in body else spec.defaults.get(name)
+            if name in body:
+                record[name] = body[name]
+            elif name in spec.defaults:
+                record[name] = spec.defaults[name]
+            elif name in spec.nullable or name not in spec.properties:
+                record[name] = None
+            else:
+                record[name] = self._make(name)
+        for name in spec.generated:
+            record[name] = self._make(name)
+        if spec.key_source == "uuid":
+            record[spec.key] = self.store.new_id()
+        elif spec.key_source == "integer":
+            record[spec.key] = self.store.next_integer(spec.collection)
         record["created"] = record["last_updated"] = now
         self._check(record)
         self.store.put(spec.collection, record)
@@ -128,9 +153,17 @@ class Resource:
         record = dict(current)
         record.update({name: body[name] for name in self.spec.writable if name in body})
         record["last_updated"] = _now()
-        self._check(record)
+        self._check(record, original_key=pk)
+        if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
+            self.store.delete(self.spec.collection, pk)
         self.store.put(self.spec.collection, record)
         return self.present(record)
+
+    def _make(self, name: str) -> Any:
+        """A value the server makes for a field the request did not give."""
+        if self.synth is None:
+            return None
+        return self.synth.value(self.spec.properties.get(name, {}), name=name)
 
     def destroy(self, principal: Principal, pk: str) -> None:
         record = self._get(principal, pk)
@@ -159,12 +192,12 @@ class Resource:
             raise errors.NotFound(errors.NOT_FOUND_TEMPLATE.format(model=self.spec.model))
         return record
 
-    def _check(self, record: Mapping[str, Any]) -> None:
+    def _check(self, record: Mapping[str, Any], original_key: str | None = None) -> None:
+        """Uniqueness against every other object, then the resource's cross-field rules."""
         spec = self.spec
         for name in spec.unique_fields:
             same = self.store.referencing(spec.collection, name, record.get(name))
-            clash = any(other[spec.key] != record[spec.key] for other in same)
-            if clash:
+            if any(str(other[spec.key]) != original_key for other in same):
                 message = errors.UNIQUE_TEMPLATE.format(model=spec.verbose_name, field=name)
                 raise errors.ValidationFailed.single(name, message)
         for rule in spec.rules:

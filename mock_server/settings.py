@@ -14,6 +14,7 @@ DEFAULT_SPEC = PROJECT_ROOT / "openapi" / "authentik-event-matcher.yaml"
 DEFAULT_FIXTURES = PROJECT_ROOT / "fixtures"
 DEFAULT_SEED = 42
 DEFAULT_COUNT = 150
+DEFAULT_PER_RESOURCE = 5
 TOKENS_FILE = "tokens.yaml"
 ENV_PREFIX = "MOCK_SERVER_"
 
@@ -28,6 +29,8 @@ class Settings:
     seed: int | None = None
     """With `seed` or `count`, data is generated in memory instead of read from `fixtures`."""
     count: int | None = None
+    per_resource: int = DEFAULT_PER_RESOURCE
+    """Objects generated for each resource that has no fixture file (Event Matcher: `count`)."""
     cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "info"
 
@@ -47,7 +50,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
-        `_CORS_ORIGINS` (comma-separated) and `_LOG_LEVEL`."""
+        `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated) and `_LOG_LEVEL`."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -71,6 +74,7 @@ class Settings:
             fixtures=Path(v) if (v := get("FIXTURES")) else None,
             seed=integer("SEED"),
             count=integer("COUNT"),
+            per_resource=integer("PER_RESOURCE"),
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip())
             if origins
             else None,

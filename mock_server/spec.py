@@ -164,3 +164,28 @@ def allowed_methods(
         if pattern.match(url_path):
             return methods
     return ()
+
+
+def object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:
+    """The properties and required names of an object schema, with `allOf` parts merged."""
+    schema = resolve(document, schema)
+    properties: dict[str, Any] = dict(schema.get("properties", {}))
+    required: set[str] = set(schema.get("required", []))
+    for part in schema.get("allOf", []):
+        part_properties, part_required = object_shape(document, part)
+        for name, part_schema in part_properties.items():
+            properties.setdefault(name, part_schema)
+        required |= part_required
+    return properties, required
+
+
+def is_nullable(document: Mapping[str, Any], schema: Schema) -> bool:
+    """Whether null is allowed: `nullable`, a 3.1 `null` type, or a `null` enum branch."""
+    schema = resolve(document, schema)
+    kind = schema.get("type")
+    if schema.get("nullable") or (isinstance(kind, list) and "null" in kind):
+        return True
+    if None in schema.get("enum", []):
+        return True
+    branches = schema.get("oneOf", []) + schema.get("anyOf", [])
+    return any(is_nullable(document, branch) for branch in branches)

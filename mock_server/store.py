@@ -22,18 +22,25 @@ class Store:
     Two stores built from the same dataset and seed, given the same writes, hold the same data.
     """
 
-    def __init__(self, dataset: Dataset, *, seed: int = 0, key: str = "pk") -> None:
+    def __init__(
+        self, dataset: Dataset, *, seed: int = 0, keys: Mapping[str, str] | None = None
+    ) -> None:
         self._dataset = dataset
         self._seed = seed
-        self._key = key
+        self._keys = dict(keys or {})
         self.reset()
+
+    def key(self, collection: str) -> str:
+        """The field that identifies a record of `collection` (`pk` unless told otherwise)."""
+        return self._keys.get(collection, "pk")
 
     def reset(self) -> None:
         """Forget every write: back to the dataset the store was built from."""
         self._collections: dict[str, dict[str, Record]] = {
-            name: {str(record[self._key]): copy.deepcopy(dict(record)) for record in records}
+            name: {str(record[self.key(name)]): copy.deepcopy(dict(record)) for record in records}
             for name, records in self._dataset.items()
         }
+        self._counters: dict[str, int] = {}
         self._ids = random.Random(self._seed)
         self._indexes: dict[tuple[str, str], dict[Any, list[Record]]] = {}
 
@@ -52,8 +59,16 @@ class Store:
     def new_id(self) -> str:
         return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
 
+    def next_integer(self, collection: str) -> int:
+        """The next integer key of a collection: one more than the largest so far."""
+        if collection not in self._counters:
+            keys = [r[self.key(collection)] for r in self._collections.get(collection, {}).values()]
+            self._counters[collection] = max([k for k in keys if isinstance(k, int)], default=0)
+        self._counters[collection] += 1
+        return self._counters[collection]
+
     def put(self, collection: str, record: Record) -> Record:
-        self._collections.setdefault(collection, {})[str(record[self._key])] = record
+        self._collections.setdefault(collection, {})[str(record[self.key(collection)])] = record
         self._invalidate(collection)
         return record
 
@@ -64,7 +79,8 @@ class Store:
 
     def delete_where(self, collection: str, field: str, value: Any) -> int:
         """Delete every record of `collection` whose `field` equals `value` (a cascade)."""
-        doomed = [str(r[self._key]) for r in self.referencing(collection, field, value)]
+        key = self.key(collection)
+        doomed = [str(r[key]) for r in self.referencing(collection, field, value)]
         for pk in doomed:
             self._collections[collection].pop(pk, None)
         self._invalidate(collection)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mock_server import errors
-from mock_server.spec import Schema, resolve
+from mock_server.spec import Schema, is_nullable, object_shape, resolve
 
 _JSON_TYPE_NAMES = {
     dict: "dict",
@@ -43,7 +43,7 @@ def validate_body(
     if not isinstance(body, dict):
         message = errors.INVALID_BODY_TEMPLATE.format(type=type_name(body))
         raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
-    properties, required = _object_shape(document, schema)
+    properties, required = object_shape(document, schema)
     cleaned: dict[str, Any] = {}
     failures: dict[str, list[str]] = {}
     for name, field_schema in properties.items():
@@ -63,37 +63,15 @@ def validate_body(
     return cleaned
 
 
-def _object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:
-    """The properties and required names of an object schema, with `allOf` parts merged."""
-    schema = resolve(document, schema)
-    properties: dict[str, Any] = dict(schema.get("properties", {}))
-    required: set[str] = set(schema.get("required", []))
-    for part in schema.get("allOf", []):
-        part_properties, part_required = _object_shape(document, part)
-        for name, part_schema in part_properties.items():
-            properties.setdefault(name, part_schema)
-        required |= part_required
-    return properties, required
-
-
 def _fail(message: str) -> errors.ValidationFailed:
     return errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
-
-
-def _is_nullable(document: Mapping[str, Any], schema: Schema) -> bool:
-    if schema.get("nullable"):
-        return True
-    if None in schema.get("enum", []):
-        return True
-    branches = schema.get("oneOf", []) + schema.get("anyOf", [])
-    return any(_is_nullable(document, resolve(document, branch)) for branch in branches)
 
 
 def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
     """Check one value against its schema; return it cleaned or raise with the field's message."""
     schema = resolve(document, schema)
     if value is None:
-        if _is_nullable(document, schema):
+        if is_nullable(document, schema):
             return None
         raise _fail(errors.NULL)
     branches = [resolve(document, b) for b in schema.get("oneOf", []) + schema.get("anyOf", [])]

@@ -1,7 +1,14 @@
-"""The resources this server knows by name, each a `ResourceSpec` with its own rules."""
+"""What is special about particular resources, as customisations of what the document says.
 
-from mock_server.resources.event_matcher import EVENT_MATCHER
+Every resource is inferred from the document (`inference.py`); a customisation is a function
+from the inferred `ResourceSpec` to the real one, registered here by collection name.
+"""
 
-RESOURCES = (EVENT_MATCHER,)
+from collections.abc import Callable
 
-__all__ = ["EVENT_MATCHER", "RESOURCES"]
+from mock_server.resource import ResourceSpec
+from mock_server.resources import event_matcher
+
+CUSTOMISATIONS: dict[str, Callable[[ResourceSpec], ResourceSpec]] = {
+    event_matcher.COLLECTION: event_matcher.customise,
+}

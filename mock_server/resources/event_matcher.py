@@ -7,6 +7,7 @@ those bindings, delete cascading to them, and the rule that a policy matches on 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from mock_server import errors
@@ -54,36 +55,26 @@ def require_a_criterion(policy: Mapping[str, Any]) -> None:
         raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, AT_LEAST_ONE_CRITERION)
 
 
-EVENT_MATCHER = ResourceSpec(
-    collection=COLLECTION,
-    model="EventMatcherPolicy",
-    verbose_name="policy",
-    fields=(
-        "pk",
-        "name",
-        "execution_logging",
-        "component",
-        "verbose_name",
-        "verbose_name_plural",
-        "meta_model_name",
-        "bound_to",
-        *CRITERIA,
-    ),
-    writable=("name", "execution_logging", *CRITERIA),
-    filter_aliases={"policy_uuid": "pk"},
-    search_fields=("name",),
-    ordering_fields=MODEL_FIELDS,
-    default_ordering=("name",),
-    unique_fields=("name",),
-    defaults={"execution_logging": False},
-    constants={
-        "component": "ak-policy-event-matcher-form",
-        "verbose_name": "Event Matcher Policy",
-        "verbose_name_plural": "Event Matcher Policies",
-        "meta_model_name": "authentik_policies_event_matcher.eventmatcherpolicy",
-    },
-    computed=bound_to,
-    rules=(require_a_criterion,),
-    used_by=used_by,
-    cascade=delete_bindings,
-)
+def customise(spec: ResourceSpec) -> ResourceSpec:
+    """The Event Matcher Policy on top of what the document says of it."""
+    return replace(
+        spec,
+        model="EventMatcherPolicy",
+        verbose_name="policy",
+        search_fields=("name",),
+        ordering_fields=MODEL_FIELDS,
+        default_ordering=("name",),
+        unique_fields=("name",),
+        defaults={"execution_logging": False},
+        generated=(),
+        constants={
+            "component": "ak-policy-event-matcher-form",
+            "verbose_name": "Event Matcher Policy",
+            "verbose_name_plural": "Event Matcher Policies",
+            "meta_model_name": "authentik_policies_event_matcher.eventmatcherpolicy",
+        },
+        computed=bound_to,
+        rules=(require_a_criterion,),
+        used_by=used_by,
+        cascade=delete_bindings,
+    )
