@@ -18,12 +18,23 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
+from connexion.spec import OpenAPISpecification
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from mock_server import auth, control, dataset, errors, handlers, hooks, inference, spec
+from mock_server import (
+    augment,
+    auth,
+    control,
+    dataset,
+    errors,
+    handlers,
+    hooks,
+    inference,
+    spec,
+)
 from mock_server.middleware import IgnoreContentTypeWithoutBody, PreferHeader
-from mock_server.resource import Resource
+from mock_server.resource import Resource, operation_names
 from mock_server.resources import CUSTOMISATIONS
 from mock_server.responder import Responder
 from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
@@ -33,8 +44,28 @@ from mock_server.synth import Synth, stable_seed
 logger = logging.getLogger("mock_server")
 
 
+def _trust_checked_documents() -> None:
+    """Connexion validates a document again, once more for each copy its middlewares make;
+    `spec.load_checked` has validated it already (openapi-spec-validator, stricter), and for
+    authentik's whole API the repetition alone costs seconds of start-up."""
+    OpenAPISpecification._validate_spec = classmethod(lambda cls, document: None)  # type: ignore[method-assign]
+
+
+def not_found_operations(found: list[inference.Inferred]) -> set[str]:
+    """The operations that answer 404: a resource's item operations and its list (pages)."""
+    names: set[str] = set()
+    for item in found:
+        names |= {
+            operation_id
+            for operation_id, action in operation_names(item.spec).items()
+            if action != "create"
+        }
+    return names
+
+
 def create_app(settings: Settings) -> AsyncApp:
-    document = spec.load_checked(settings.spec)
+    document = spec.load_checked(settings.spec, cache=settings.cache)
+    _trust_checked_documents()
     tokens = auth.load_tokens(settings.fixtures / TOKENS_FILE)
     seed = settings.id_seed
     found = inference.customise(inference.infer(document), CUSTOMISATIONS)
@@ -53,13 +84,16 @@ def create_app(settings: Settings) -> AsyncApp:
         )
         for item in found
     ]
+    augment.order_paths(document)
+    augment.type_parameters(document)
+    augment.document_not_found(document, not_found_operations(found))
     operations = list(spec.operations(document))
 
     app = AsyncApp(
         __name__,
         resolver=Resolver(handlers.resolver(resources, operations, Responder(document, seed))),
         validator_map=hooks.validator_map(document),
-        security_map=hooks.security_map(tokens),
+        security_map=hooks.security_map(document, tokens),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
     )
     app.add_api(document)
@@ -109,6 +143,14 @@ class ErrorAnswers:
             )
         if isinstance(error, HTTPException) and error.status_code == 404:
             return errors.NotFound(errors.ROUTE_NOT_FOUND)
+        if (
+            isinstance(error, HTTPException)
+            and error.status_code < 500
+            and error.status_code != 405
+        ):
+            failure = errors.DetailError(str(error.detail))
+            failure.status_code = error.status_code
+            return failure
         if isinstance(error, HTTPException) and error.status_code == 405:
             # Starlette names only the methods of the first route it matched; the document
             # knows them all.

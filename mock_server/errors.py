@@ -46,6 +46,17 @@ INVALID_BODY_TEMPLATE = "Invalid data. Expected a dictionary, but got {type}."
 NO_DATA = "No data provided"
 JSON_PARSE_TEMPLATE = "JSON parse error - {reason}"
 
+INVALID_BODY_UUID = "Must be a valid UUID."
+INVALID_BODY_DATETIME = (
+    "Datetime has wrong format. Use one of these formats instead: "
+    "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+)
+INVALID_BODY_DATE = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
+INVALID_EMAIL = "Enter a valid email address."
+INVALID_URL = "Enter a valid URL."
+INVALID_IPV4 = "Enter a valid IPv4 address."
+INVALID_IP = "Enter a valid IPv4 or IPv6 address."
+
 # Query parameters (django-filter's form fields).
 INVALID_UUID = "Enter a valid UUID."
 INVALID_DATETIME = "Enter a valid date/time."

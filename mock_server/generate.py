@@ -202,6 +202,8 @@ def _event_query(fake: Faker) -> str:
 
 
 def _binding(fake: Faker, policy: Mapping[str, Any], order: int) -> dict[str, Any]:
+    """A policy binding with the fields of authentik's `PolicyBinding`, plus `name`: the
+    binding's description, which `used_by` shows."""
     kind = fake.random_element(BINDING_TARGETS)
     if kind == "Application":
         target = fake.random_element(("Grafana", "GitLab", "Nextcloud", "Jira", "Vault"))
@@ -217,7 +219,18 @@ def _binding(fake: Faker, policy: Mapping[str, Any], order: int) -> dict[str, An
     return {
         "pk": _uuid(fake),
         "policy": policy["pk"],
-        "target": f"{kind} {target}",
+        "group": None,
+        "user": None,
+        "policy_obj": None,
+        "group_obj": None,
+        "user_obj": None,
+        "target": _uuid(fake),
+        "negate": fake.boolean(10),
+        "enabled": fake.boolean(90),
         "order": order,
+        "timeout": 30,
+        "failure_result": False,
+        "expires": None,
+        "expiring": False,
         "name": f"Binding from {kind} {target} #{order} to Policy {policy['name']}",
     }

@@ -16,7 +16,7 @@ from typing import Any
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from mock_server.auth import Principal
+from mock_server.auth import ALL_PERMISSIONS, Principal
 from mock_server.hooks import BODY, PARAMS, PREFER, PRINCIPAL, state
 from mock_server.resource import Resource, operation_names
 from mock_server.responder import Prefer, Responder
@@ -26,8 +26,12 @@ Handler = Callable[..., Awaitable[Any]]
 Result = tuple[Any, int]
 
 
-def _principal(token_info: dict[str, Any]) -> Principal:
-    return token_info[PRINCIPAL]
+ANONYMOUS = Principal(user="anonymous", permissions=ALL_PERMISSIONS)
+"""Who calls an operation the document leaves open (no security): anyone may do anything."""
+
+
+def _principal(token_info: dict[str, Any] | None) -> Principal:
+    return token_info[PRINCIPAL] if token_info else ANONYMOUS
 
 
 def _params() -> dict[str, Any]:
@@ -46,23 +50,23 @@ def _pk() -> str:
 
 
 def handlers_for(resource: Resource) -> dict[str, Handler]:
-    async def list_(token_info: dict[str, Any], **_: Any) -> Result:
+    async def list_(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
         return resource.list(_principal(token_info), _params()), 200
 
-    async def create(token_info: dict[str, Any], **_: Any) -> Result:
+    async def create(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
         return resource.create(_body()), 201
 
-    async def retrieve(token_info: dict[str, Any], **_: Any) -> Result:
+    async def retrieve(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
         return resource.retrieve(_principal(token_info), _pk()), 200
 
-    async def update(token_info: dict[str, Any], **_: Any) -> Result:
+    async def update(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
         return resource.update(_principal(token_info), _pk(), _body()), 200
 
-    async def destroy(token_info: dict[str, Any], **_: Any) -> Result:
+    async def destroy(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
         resource.destroy(_principal(token_info), _pk())
         return None, 204
 
-    async def used_by(token_info: dict[str, Any], **_: Any) -> Result:
+    async def used_by(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
         return resource.used_by(_principal(token_info), _pk()), 200
 
     by_action: dict[str, Handler] = {

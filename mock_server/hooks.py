@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope
 
 from mock_server import auth, errors
 from mock_server.params import parse_parameters
+from mock_server.spec import resolve
 from mock_server.validation import validate_body
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
@@ -62,7 +63,16 @@ class Parameters(ParameterValidator):
 
     def validate(self, scope: Scope) -> None:
         declared = [p for group in self.parameters.values() for p in group]
-        query = dict(QueryParams(scope.get("query_string", b"").decode("latin-1")))
+        raw = QueryParams(scope.get("query_string", b"").decode("latin-1"))
+        arrays = {
+            p["name"]
+            for p in declared
+            if p["in"] == "query"
+            and resolve(self.document, p.get("schema", {})).get("type") == "array"
+        }
+        query: dict[str, str | list[str]] = {
+            name: raw.getlist(name) if name in arrays else raw[name] for name in raw
+        }
         path = {k: str(v) for k, v in scope.get("path_params", {}).items()}
         parsed = parse_parameters(self.document, declared, "path", path)
         parsed.update(parse_parameters(self.document, declared, "query", query))
@@ -110,5 +120,13 @@ def validator_map(document: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def security_map(tokens: Mapping[str, auth.Token]) -> dict[str, Any]:
-    return {"bearer": partial(BearerTokens, tokens)}
+def security_map(document: Mapping[str, Any], tokens: Mapping[str, auth.Token]) -> dict[str, Any]:
+    """Every token-carrying `http` scheme of the document (`bearer`, authentik's
+    `bearer+agent`, ...) is checked against the same tokens."""
+    schemes = (document.get("components") or {}).get("securitySchemes", {})
+    names = {"bearer"} | {
+        str(scheme.get("scheme", "")).lower()
+        for scheme in schemes.values()
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() != "basic"
+    }
+    return {name: partial(BearerTokens, tokens) for name in names}

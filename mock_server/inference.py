@@ -70,6 +70,26 @@ def _kind(schema: Mapping[str, Any]) -> str:
     return str(kind or ("object" if "properties" in schema else "any"))
 
 
+def _shape(document: Mapping[str, Any], schema: Any, depth: int = 0) -> str:
+    """The JSON type a schema stands for, looking through `allOf`/`oneOf`/`anyOf`."""
+    schema = resolve(document, schema)
+    if not isinstance(schema, Mapping) or depth > 5:
+        return "any"
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind:
+        return str(kind)
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        for part in schema.get(keyword, []):
+            found = _shape(document, part, depth + 1)
+            if found != "any" and resolve(document, part).get("enum") != [None]:
+                return found
+    if "properties" in schema:
+        return "object"
+    return "string" if "enum" in schema else "any"
+
+
 def singular(word: str) -> str:
     """`policies` -> `policy`, `users` -> `user`, `aliases` -> `alias`."""
     if word.endswith("ies"):
@@ -156,7 +176,13 @@ def _resource(
         if "default" in resolve(document, schema)
     }
     nullable = {name for name, schema in resolved.items() if is_nullable(document, schema)}
-    generated = [name for name, schema in resolved.items() if name not in writable and name != key]
+    generated = [name for name in resolved if name not in writable and name != key]
+    reshaped = {
+        name
+        for name in writable
+        if name in resolved
+        and _shape(document, request_properties[name]) != _shape(document, resolved[name])
+    }
     spec = ResourceSpec(
         collection=prefix,
         model=model,
@@ -167,6 +193,7 @@ def _resource(
         key_source=key_source,
         properties=properties,
         generated=tuple(generated),
+        reshaped=frozenset(reshaped),
         nullable=frozenset(nullable),
         filterable=frozenset(properties) | {"created", "last_updated"},
         filter_aliases=aliases,
@@ -176,6 +203,7 @@ def _resource(
         unique_fields=(key,) if key_source == "body" else (),
         defaults=defaults,
     )
+    spec = replace(spec, response_schemas=_other_answers(document, by_id, prefix, model))
     item_path = None
     if retrieve is not None:
         item_path = retrieve.path
@@ -187,6 +215,27 @@ def _resource(
         noun=_noun(listing.path),
         key_type=_kind(resolved.get("pk", resolved.get(key, {}))),
     )
+
+
+ANSWERS = {"create": "201", "retrieve": "200", "update": "200", "partial_update": "200"}
+
+
+def _other_answers(
+    document: Mapping[str, Any], by_id: Mapping[str, Operation], prefix: str, model: str
+) -> dict[str, Any]:
+    """The actions that answer with another schema than the listed object (`AgentCreated`)."""
+    other: dict[str, Any] = {}
+    for action, code in ANSWERS.items():
+        operation = by_id.get(f"{prefix}_{action}")
+        if operation is None:
+            continue
+        response = resolve(document, operation.definition.get("responses", {}).get(code, {}))
+        content = response.get("content") or {}
+        media = next((m for t, m in content.items() if "json" in t), None)
+        schema = (media or {}).get("schema")
+        if schema is None or _schema_name(schema) != model:
+            other[action] = schema
+    return other
 
 
 def customise(found: Iterable[Inferred], customisations: Mapping[str, Any]) -> list[Inferred]:

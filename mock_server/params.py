@@ -58,7 +58,7 @@ def parse_uuid(raw: str) -> str:
         raise InvalidValue(errors.INVALID_UUID) from error
 
 
-def parse_value(document: Mapping[str, Any], schema: Schema, raw: str) -> Any:
+def parse_value(document: Mapping[str, Any], schema: Schema, raw: str | list[str]) -> Any:
     """Parse one wire string by its schema; `None` means "not given" (an empty free-text value).
 
     >>> parse_value({}, {"type": "integer"}, "12")
@@ -67,6 +67,13 @@ def parse_value(document: Mapping[str, Any], schema: Schema, raw: str) -> Any:
     True
     """
     schema = resolve(document, schema)
+    if schema.get("type") == "array":
+        items = schema.get("items", {})
+        values = raw if isinstance(raw, list) else [raw]
+        parsed = [parse_value(document, items, value) for value in values if value != ""]
+        return [value for value in parsed if value is not None] or None
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else ""
     if "enum" in schema:
         if raw not in [str(value) for value in schema["enum"] if value is not None]:
             raise InvalidValue(errors.INVALID_QUERY_CHOICE_TEMPLATE.format(value=raw))
@@ -97,7 +104,7 @@ def parse_parameters(
     document: Mapping[str, Any],
     parameters: Sequence[Mapping[str, Any]],
     location: str,
-    values: Mapping[str, str],
+    values: Mapping[str, str | list[str]],
 ) -> dict[str, Any]:
     """Parse every declared parameter of one location; collect all failures into one 400.
 

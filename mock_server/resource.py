@@ -62,6 +62,9 @@ class ResourceSpec:
     generated: tuple[str, ...] = ()
     """Read-only fields the server fills on create (not the key, constants or computed)."""
     nullable: frozenset[str] = frozenset()
+    reshaped: frozenset[str] = frozenset()
+    """Writable fields that the object shows in another shape (written as an id, shown as an
+    object): their shown value is made by the server."""
     filterable: frozenset[str] = frozenset()
     """Fields a query parameter may filter; other parameters are accepted and ignored."""
     filter_aliases: Mapping[str, str] = field(default_factory=dict)
@@ -78,6 +81,8 @@ class ResourceSpec:
     used_by: Relation = _no_relations
     cascade: Cascade = _no_cascade
     default_page_size: int = 100
+    response_schemas: Mapping[str, Any] = field(default_factory=dict)
+    """Actions that answer with another schema than the object (None: with no body)."""
 
 
 class Resource:
@@ -116,7 +121,7 @@ class Resource:
         }
 
     def retrieve(self, principal: Principal, pk: str) -> dict[str, Any]:
-        return self.present(self._get(principal, pk))
+        return self.answer("retrieve", self._get(principal, pk))
 
     def used_by(self, principal: Principal, pk: str) -> list[dict[str, Any]]:
         return self.spec.used_by(self.store, self._get(principal, pk))
@@ -136,7 +141,7 @@ class Resource:
                 record[name] = None
             else:
                 record[name] = self._make(name)
-        for name in spec.generated:
+        for name in (*spec.generated, *(spec.reshaped & record.keys())):
             record[name] = self._make(name)
         if spec.key_source == "uuid":
             record[spec.key] = self.store.new_id()
@@ -145,19 +150,21 @@ class Resource:
         record["created"] = record["last_updated"] = now
         self._check(record)
         self.store.put(spec.collection, record)
-        return self.present(record)
+        return self.answer("create", record)
 
     def update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """PUT and PATCH alike: the given fields change, the others keep their values (DRF)."""
         current = self._get(principal, pk)
         record = dict(current)
         record.update({name: body[name] for name in self.spec.writable if name in body})
+        for name in self.spec.reshaped & body.keys():
+            record[name] = self._make(name)
         record["last_updated"] = _now()
         self._check(record, original_key=pk)
         if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
             self.store.delete(self.spec.collection, pk)
         self.store.put(self.spec.collection, record)
-        return self.present(record)
+        return self.answer("update", record)
 
     def _make(self, name: str) -> Any:
         """A value the server makes for a field the request did not give."""
@@ -185,6 +192,20 @@ class Resource:
             else:
                 shown[name] = record.get(name, spec.defaults.get(name))
         return shown
+
+    def answer(self, action: str, record: Record) -> Any:
+        """The object as `action` answers it: shown, or reshaped to the action's own schema
+        (fields it shares with the object, and made-up values for the rest)."""
+        shown = self.present(record)
+        if action not in self.spec.response_schemas:
+            return shown
+        schema = self.spec.response_schemas[action]
+        if schema is None or self.synth is None:
+            return None
+        made = self.synth.value(schema)
+        if isinstance(made, dict):
+            made.update({name: value for name, value in shown.items() if name in made})
+        return made
 
     def _get(self, principal: Principal, pk: str) -> Record:
         record = self.store.get(self.spec.collection, pk) if principal.can(VIEW) else None

@@ -16,6 +16,7 @@ DEFAULT_SEED = 42
 DEFAULT_COUNT = 150
 DEFAULT_PER_RESOURCE = 5
 TOKENS_FILE = "tokens.yaml"
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mock-server"
 ENV_PREFIX = "MOCK_SERVER_"
 
 
@@ -31,6 +32,8 @@ class Settings:
     count: int | None = None
     per_resource: int = DEFAULT_PER_RESOURCE
     """Objects generated for each resource that has no fixture file (Event Matcher: `count`)."""
+    cache: Path | None = DEFAULT_CACHE
+    """Where checked documents are kept, so each version is validated once (None: never)."""
     cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "info"
 

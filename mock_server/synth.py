@@ -8,6 +8,7 @@ recursion cut at a depth. Property names pick realistic values through Faker (`e
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
@@ -19,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faker import Faker
+from openapi_schema_validator import OAS30Validator
 
 from mock_server.spec import resolve
 
@@ -28,6 +30,7 @@ with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name 
     import sre_parse
 
 MAX_DEPTH = 4
+ONE_OF_ATTEMPTS = 6
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (re.compile(r"(^|_)e?mail($|_)"), lambda f: f.email()),
@@ -90,6 +93,8 @@ class Synth:
                 branches = [
                     b for b in schema[keyword] if resolve(self.document, b).get("enum") != [None]
                 ]
+                if keyword == "oneOf" and len(branches) > 1:
+                    return self._one_of(branches, name=name, reading=reading, depth=depth)
                 return self.value(
                     branches[0] if branches else {}, name=name, reading=reading, depth=depth
                 )
@@ -104,6 +109,21 @@ class Synth:
         return getattr(self, f"_{kind}", self._string)(
             schema, name=name, reading=reading, depth=depth
         )
+
+    def _one_of(self, branches: list[Any], **context: Any) -> Any:
+        """A value that matches exactly one branch, as `oneOf` demands; loose object branches
+        often match several, so try each branch a few times."""
+        value = None
+        for attempt in range(ONE_OF_ATTEMPTS):
+            branch = branches[attempt % len(branches)]
+            value = self.value(branch, **context)
+            if sum(self._valid(other, value) for other in branches) == 1:
+                return value
+        return value
+
+    def _valid(self, schema: Any, value: Any) -> bool:
+        root = {**self.document, **resolve(self.document, schema)}
+        return OAS30Validator(root).is_valid(value)
 
     def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
         merged: Any = None
@@ -215,11 +235,10 @@ class Synth:
         return make() if make else None
 
     def _by_name(self, name: str) -> str:
-        lowered = name.lower()
-        for pattern, make in NAME_RULES:
-            if pattern.search(lowered):
-                return str(make(self.fake))
-        return self.fake.word() if lowered else self.fake.pystr(min_chars=4, max_chars=10)
+        make = _rule_for(name.lower())
+        if make is not None:
+            return str(make(self.fake))
+        return self.fake.word() if name else self.fake.pystr(min_chars=4, max_chars=10)
 
     def from_pattern(self, pattern: str) -> str | None:
         """A string matching a simple regular expression, or None where it is too hard."""
@@ -276,6 +295,11 @@ class Synth:
         if not choices:
             raise NotImplementedError
         return self.random.choice(choices)
+
+
+@functools.cache
+def _rule_for(name: str) -> Callable[[Faker], Any] | None:
+    return next((make for pattern, make in NAME_RULES if pattern.search(name)), None)
 
 
 def _search(pattern: str, value: str) -> bool:

