@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from http import HTTPStatus
+from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException, UnsupportedMediaTypeProblem
@@ -49,6 +51,28 @@ def _trust_checked_documents() -> None:
     `spec.load_checked` has validated it already (openapi-spec-validator, stricter), and for
     authentik's whole API the repetition alone costs seconds of start-up."""
     OpenAPISpecification._validate_spec = classmethod(lambda cls, document: None)  # type: ignore[method-assign]
+
+
+def problem(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    """A DRF-shaped body as problem details: `detail` kept, field messages under `errors`.
+
+    >>> problem(400, {"name": ["This field is required."]})["errors"]
+    {'name': ['This field is required.']}
+    """
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    shaped: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if isinstance(body.get("detail"), str):
+        shaped["detail"] = body["detail"]
+    else:
+        shaped["detail"] = "The request is invalid."
+        shaped["errors"] = body
+    return shaped
+
+
+def speaks_drf(document: dict[str, Any]) -> bool:
+    """Whether the document defines authentik's (DRF's) error bodies."""
+    schemas = (document.get("components") or {}).get("schemas", {})
+    return "ValidationError" in schemas or "GenericError" in schemas
 
 
 def not_found_operations(found: list[inference.Inferred]) -> set[str]:
@@ -97,7 +121,7 @@ def create_app(settings: Settings) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
     )
     app.add_api(document)
-    answer_error = ErrorAnswers(spec.method_table(document))
+    answer_error = ErrorAnswers(spec.method_table(document), problems=not speaks_drf(document))
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error)
     # Outermost first: CORS answers preflights before anything else sees them.
@@ -117,19 +141,34 @@ def create_app(settings: Settings) -> AsyncApp:
 
 
 class ErrorAnswers:
-    """The one way out for errors: each exception becomes the body the contract defines."""
+    """The one way out for errors: each exception becomes the body the contract defines.
 
-    def __init__(self, methods: list[tuple[re.Pattern[str], tuple[str, ...]]]) -> None:
+    A document with authentik's error schemas gets DRF's bodies as `application/json`; one
+    that defines none gets RFC 9457 problem details (`application/problem+json`).
+    """
+
+    def __init__(
+        self, methods: list[tuple[re.Pattern[str], tuple[str, ...]]], *, problems: bool
+    ) -> None:
         self.methods = methods
+        self.problems = problems
 
     def __call__(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
         failure = self.as_api_error(request, error)
+        body: dict[str, Any] = failure.body()
+        media_type = "application/json"
+        if self.problems:
+            media_type = "application/problem+json"
+            body = problem(failure.status_code, body)
+        headers = dict(getattr(failure, "headers", None) or {})
+        if failure.status_code == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
         return ConnexionResponse(
             status_code=failure.status_code,
-            mimetype="application/json",
-            content_type="application/json",
-            body=json.dumps(failure.body()).encode(),
-            headers=getattr(failure, "headers", None) or {},
+            mimetype=media_type,
+            content_type=media_type,
+            body=json.dumps(body).encode(),
+            headers=headers,
         )
 
     def as_api_error(self, request: ConnexionRequest, error: Exception) -> errors.ApiError:

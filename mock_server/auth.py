@@ -5,6 +5,7 @@ Every failure is a 403 with the real server's message: authentik never answers 4
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,6 +73,34 @@ def authenticate(header: str | None, tokens: Mapping[str, Token], now: datetime)
     if token is None or token.expired(now):
         raise errors.AuthenticationFailed(errors.TOKEN_INVALID)
     return Principal(user=token.user, permissions=token.permissions)
+
+
+def authenticate_key(key: str | None, tokens: Mapping[str, Token], now: datetime) -> Principal:
+    """An API key (header, query or cookie): any token's key."""
+    key = (key or "").strip()
+    if not key:
+        raise errors.AuthenticationFailed(errors.NOT_AUTHENTICATED)
+    token = tokens.get(key)
+    if token is None or token.expired(now):
+        raise errors.AuthenticationFailed(errors.TOKEN_INVALID)
+    return Principal(user=token.user, permissions=token.permissions)
+
+
+def authenticate_basic(header: str | None, tokens: Mapping[str, Token], now: datetime) -> Principal:
+    """HTTP basic: the user name of a token, and the token's key as the password."""
+    scheme, _, encoded = (header or "").strip().partition(" ")
+    if not scheme:
+        raise errors.AuthenticationFailed(errors.NOT_AUTHENTICATED)
+    if scheme.lower() != "basic":
+        raise errors.AuthenticationFailed(errors.UNSUPPORTED_AUTH_TYPE)
+    try:
+        user, _, password = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise errors.AuthenticationFailed(errors.INVALID_BASIC) from error
+    principal = authenticate_key(password, tokens, now)
+    if principal.user != user:
+        raise errors.AuthenticationFailed(errors.TOKEN_INVALID)
+    return principal
 
 
 def authorize(principal: Principal, method: str) -> None:

@@ -6,13 +6,14 @@ response in one place. Messages are the real server's (Django REST Framework's a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 # Authentication and permissions (always 403: authentik never answers 401).
 NOT_AUTHENTICATED = "Authentication credentials were not provided."
 UNSUPPORTED_AUTH_TYPE = "Unsupported authentication type"
 TOKEN_INVALID = "Token invalid/expired"
+INVALID_BASIC = "Invalid basic header. Credentials not correctly base64 encoded."
 PERMISSION_DENIED = "You do not have permission to perform this action."
 
 # Lookups.
@@ -41,6 +42,8 @@ MAX_LENGTH_TEMPLATE = "Ensure this field has no more than {limit} characters."
 MIN_VALUE_TEMPLATE = "Ensure this value is greater than or equal to {limit}."
 MAX_VALUE_TEMPLATE = "Ensure this value is less than or equal to {limit}."
 PATTERN_MISMATCH = "This value does not match the required pattern."
+MIN_ITEMS_TEMPLATE = "Ensure this field has at least {limit} elements."
+MAX_ITEMS_TEMPLATE = "Ensure this field has no more than {limit} elements."
 UNIQUE_TEMPLATE = "{model} with this {field} already exists."
 INVALID_BODY_TEMPLATE = "Invalid data. Expected a dictionary, but got {type}."
 NO_DATA = "No data provided"
@@ -89,7 +92,14 @@ class DetailError(ApiError):
 
 
 class AuthenticationFailed(DetailError):
+    """403 as authentik answers; documents that speak of 401 get 401 (see `hooks.py`)."""
+
     status_code = 403
+
+    def __init__(self, detail: str, *, status_code: int | None = None) -> None:
+        super().__init__(detail)
+        if status_code is not None:
+            self.status_code = status_code
 
 
 class PermissionDenied(DetailError):
@@ -136,9 +146,12 @@ class ValidationFailed(ApiError):
 
     status_code = 400
 
-    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, errors: Mapping[str, Any]) -> None:
         super().__init__(dict(errors))
-        self.errors = {field: list(messages) for field, messages in errors.items()}
+        self.errors = {
+            field: detail if isinstance(detail, dict) else list(detail)
+            for field, detail in errors.items()
+        }
 
     @classmethod
     def single(cls, field: str, message: str) -> ValidationFailed:

@@ -49,12 +49,18 @@ def _pk() -> str:
     return str(value)
 
 
-def handlers_for(resource: Resource) -> dict[str, Handler]:
+def success_status(operation: Operation, default: int) -> int:
+    """The status an operation documents for success: its lowest 2xx (DRF's by default)."""
+    codes = sorted(int(c) for c in operation.definition.get("responses", {}) if str(c).isdigit())
+    return next((code for code in codes if 200 <= code < 300), default)
+
+
+def handlers_for(resource: Resource, created: int = 201) -> dict[str, Handler]:
     async def list_(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
         return resource.list(_principal(token_info), _params()), 200
 
     async def create(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
-        return resource.create(_body()), 201
+        return resource.create(_body()), created
 
     async def retrieve(token_info: dict[str, Any] | None = None, **_: Any) -> Result:
         return resource.retrieve(_principal(token_info), _pk()), 200
@@ -125,10 +131,11 @@ def resolver(
     resources: Iterable[Resource], operations: Iterable[Operation], responder: Responder
 ) -> Callable[[str], Handler]:
     """operationId -> handler, for Connexion's `Resolver`: a resource's, or the responder's."""
+    by_id = {operation.operation_id: operation for operation in operations}
     table: dict[str, Handler] = {}
     for resource in resources:
-        table.update(handlers_for(resource))
-    by_id = {operation.operation_id: operation for operation in operations}
+        create = by_id.get(f"{resource.spec.collection}_create")
+        table.update(handlers_for(resource, success_status(create, 201) if create else 201))
 
     def resolve(operation_id: str) -> Handler:
         operation = by_id[operation_id]

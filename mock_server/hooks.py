@@ -21,9 +21,8 @@ from connexion.validators import AbstractRequestBodyValidator, ParameterValidato
 from starlette.datastructures import QueryParams
 from starlette.types import Receive, Scope
 
-from mock_server import auth, errors
+from mock_server import auth, errors, spec
 from mock_server.params import parse_parameters
-from mock_server.spec import resolve
 from mock_server.validation import validate_body
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
@@ -33,25 +32,64 @@ def state(scope: Scope) -> dict[str, Any]:
     return scope.setdefault("state", {})
 
 
-class BearerTokens(AbstractSecurityHandler):
-    """`http`/`bearer` security: authentik's token check, then Django's model permissions.
+class TokenSecurity(AbstractSecurityHandler):
+    """A security scheme checked against `tokens.yaml`, then Django's model permissions.
 
     Permissions are checked here, before validation, because DRF checks them before it reads
-    the request: a read-only token gets 403 for a write, even for an invalid body.
+    the request: a read-only token gets 403 for a write, even for an invalid body. Failures
+    are 403, as authentik answers, unless the document speaks of 401.
     """
 
-    def __init__(self, tokens: Mapping[str, auth.Token]) -> None:
+    def __init__(self, tokens: Mapping[str, auth.Token], failure_status: int) -> None:
         self.tokens = tokens
+        self.failure_status = failure_status
+        self.scheme: Mapping[str, Any] = {}
 
     def get_fn(self, security_scheme: Any, required_scopes: Any) -> Callable[..., Any]:
+        self.scheme = security_scheme
         return self.verify
 
-    def verify(self, request: ConnexionRequest) -> dict[str, Any]:
-        principal = auth.authenticate(
+    def credentials(self, request: ConnexionRequest) -> auth.Principal:
+        return auth.authenticate(
             request.headers.get("authorization"), self.tokens, datetime.now(UTC)
         )
+
+    def verify(self, request: ConnexionRequest) -> dict[str, Any]:
+        try:
+            principal = self.credentials(request)
+        except errors.AuthenticationFailed as failure:
+            raise errors.AuthenticationFailed(
+                failure.detail, status_code=self.failure_status
+            ) from failure
         auth.authorize(principal, request.method)
         return {"sub": principal.user, PRINCIPAL: principal}
+
+
+class BearerTokens(TokenSecurity):
+    """`http` with a bearer-like scheme (`bearer`, authentik's `bearer+agent`)."""
+
+
+class BasicTokens(TokenSecurity):
+    """`http`/`basic`: a token's user name, and its key as the password."""
+
+    def credentials(self, request: ConnexionRequest) -> auth.Principal:
+        header = request.headers.get("authorization")
+        return auth.authenticate_basic(header, self.tokens, datetime.now(UTC))
+
+
+class ApiKeyTokens(TokenSecurity):
+    """`apiKey` in a header, the query or a cookie: any token's key."""
+
+    def credentials(self, request: ConnexionRequest) -> auth.Principal:
+        name, where = self.scheme.get("name", ""), self.scheme.get("in", "header")
+        if where == "query":
+            key = request.query_params.get(name)
+            key = key[-1] if isinstance(key, list) and key else key
+        elif where == "cookie":
+            key = request.cookies.get(name)
+        else:
+            key = request.headers.get(name)
+        return auth.authenticate_key(key, self.tokens, datetime.now(UTC))
 
 
 class Parameters(ParameterValidator):
@@ -68,14 +106,21 @@ class Parameters(ParameterValidator):
             p["name"]
             for p in declared
             if p["in"] == "query"
-            and resolve(self.document, p.get("schema", {})).get("type") == "array"
+            and spec.resolve(self.document, p.get("schema", {})).get("type") == "array"
         }
         query: dict[str, str | list[str]] = {
             name: raw.getlist(name) if name in arrays else raw[name] for name in raw
         }
         path = {k: str(v) for k, v in scope.get("path_params", {}).items()}
-        parsed = parse_parameters(self.document, declared, "path", path)
-        parsed.update(parse_parameters(self.document, declared, "query", query))
+        parsed: dict[str, Any] = {}
+        failures: dict[str, list[str]] = {}
+        for location, values in (("path", path), ("query", query)):
+            try:
+                parsed.update(parse_parameters(self.document, declared, location, values))
+            except errors.ValidationFailed as failure:
+                failures.update(failure.errors)
+        if failures:
+            raise errors.ValidationFailed(failures)
         state(scope)[PARAMS] = parsed
 
 
@@ -120,13 +165,25 @@ def validator_map(document: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def failure_status(document: Mapping[str, Any]) -> int:
+    """401 where the document answers 401 anywhere; otherwise 403, as authentik does."""
+    for operation in spec.operations(document):
+        if "401" in {str(code) for code in operation.definition.get("responses", {})}:
+            return 401
+    return 403
+
+
 def security_map(document: Mapping[str, Any], tokens: Mapping[str, auth.Token]) -> dict[str, Any]:
-    """Every token-carrying `http` scheme of the document (`bearer`, authentik's
-    `bearer+agent`, ...) is checked against the same tokens."""
+    """Every scheme of the document that carries a credential is checked against the tokens:
+    `http` bearer-like schemes (`bearer`, `bearer+agent`), `basic`, and `apiKey`."""
+    status = failure_status(document)
     schemes = (document.get("components") or {}).get("securitySchemes", {})
     names = {"bearer"} | {
         str(scheme.get("scheme", "")).lower()
         for scheme in schemes.values()
         if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() != "basic"
     }
-    return {name: partial(BearerTokens, tokens) for name in names}
+    handlers: dict[str, Any] = {name: partial(BearerTokens, tokens, status) for name in names}
+    handlers["basic"] = partial(BasicTokens, tokens, status)
+    handlers["apiKey"] = partial(ApiKeyTokens, tokens, status)
+    return handlers

@@ -233,7 +233,7 @@ def _other_answers(
         content = response.get("content") or {}
         media = next((m for t, m in content.items() if "json" in t), None)
         schema = (media or {}).get("schema")
-        if schema is None or _schema_name(schema) != model:
+        if media is None or schema is None or _schema_name(schema) != model:
             other[action] = schema
     return other
 

@@ -74,6 +74,11 @@ def parse_value(document: Mapping[str, Any], schema: Schema, raw: str | list[str
         return [value for value in parsed if value is not None] or None
     if isinstance(raw, list):
         raw = raw[-1] if raw else ""
+    if schema.get("allOf"):
+        parsed: Any = raw
+        for part in schema["allOf"]:
+            parsed = parse_value(document, part, raw)
+        return parsed
     if "enum" in schema:
         if raw not in [str(value) for value in schema["enum"] if value is not None]:
             raise InvalidValue(errors.INVALID_QUERY_CHOICE_TEMPLATE.format(value=raw))
@@ -86,10 +91,10 @@ def parse_value(document: Mapping[str, Any], schema: Schema, raw: str | list[str
     if kind == "integer":
         if not _INTEGER.match(raw):
             raise InvalidValue(errors.NOT_AN_INTEGER)
-        return int(raw)
+        return _within(schema, int(raw))
     if kind == "number":
         try:
-            return float(raw)
+            return _within(schema, float(raw))
         except ValueError as error:
             raise InvalidValue(errors.NOT_A_NUMBER) from error
     fmt = schema.get("format")
@@ -97,7 +102,19 @@ def parse_value(document: Mapping[str, Any], schema: Schema, raw: str | list[str
         return parse_uuid(raw)
     if fmt == "date-time":
         return canonical_instant(parse_instant(raw))
+    if raw and "pattern" in schema and not re.search(schema["pattern"], raw):
+        raise InvalidValue(errors.PATTERN_MISMATCH)
+    if raw and len(raw) > schema.get("maxLength", len(raw)):
+        raise InvalidValue(errors.MAX_LENGTH_TEMPLATE.format(limit=schema["maxLength"]))
     return raw or None
+
+
+def _within(schema: Schema, number: float) -> Any:
+    if "minimum" in schema and number < schema["minimum"]:
+        raise InvalidValue(errors.MIN_VALUE_TEMPLATE.format(limit=schema["minimum"]))
+    if "maximum" in schema and number > schema["maximum"]:
+        raise InvalidValue(errors.MAX_VALUE_TEMPLATE.format(limit=schema["maximum"]))
+    return number
 
 
 def parse_parameters(

@@ -200,8 +200,10 @@ class Resource:
         if action not in self.spec.response_schemas:
             return shown
         schema = self.spec.response_schemas[action]
-        if schema is None or self.synth is None:
+        if self.synth is None:
             return None
+        if schema is None:  # documented without a schema: an empty object
+            return {}
         made = self.synth.value(schema)
         if isinstance(made, dict):
             made.update({name: value for name, value in shown.items() if name in made})

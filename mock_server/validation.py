@@ -33,9 +33,15 @@ def type_name(value: Any) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-def validate_body(
-    document: Mapping[str, Any], schema: Schema, body: Any, *, partial: bool = False
-) -> dict[str, Any]:
+class FieldInvalid(ValueError):
+    """One value's failure: a list of messages, or for objects and lists the nested errors."""
+
+    def __init__(self, detail: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def validate_body(document: Mapping[str, Any], schema: Schema, body: Any) -> dict[str, Any]:
     """Validate a request body that must be an object; return it cleaned.
 
     >>> validate_body({}, {"properties": {"name": {"type": "string"}}}, {"name": " a "})
@@ -46,32 +52,43 @@ def validate_body(
     if not isinstance(body, dict):
         message = errors.INVALID_BODY_TEMPLATE.format(type=type_name(body))
         raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
+    try:
+        return _clean_object(document, schema, body)
+    except FieldInvalid as failure:
+        raise errors.ValidationFailed(failure.detail) from failure
+
+
+def _clean_object(document: Mapping[str, Any], schema: Schema, value: dict[str, Any]) -> Any:
+    """The declared properties, each cleaned; undeclared and read-only ones are dropped (DRF),
+    unless the schema declares none (a free-form object, kept whole)."""
     properties, required = object_shape(document, schema)
+    if not properties:
+        return value
     cleaned: dict[str, Any] = {}
-    failures: dict[str, list[str]] = {}
+    failures: dict[str, Any] = {}
     for name, field_schema in properties.items():
         field_schema = resolve(document, field_schema)
         if field_schema.get("readOnly"):
             continue
-        if name not in body:
-            if name in required and not partial:
+        if name not in value:
+            if name in required:
                 failures[name] = [errors.REQUIRED]
             continue
         try:
-            cleaned[name] = clean_value(document, field_schema, body[name])
-        except errors.ValidationFailed as failure:
-            failures[name] = failure.errors[errors.NON_FIELD_ERRORS]
+            cleaned[name] = clean_value(document, field_schema, value[name])
+        except FieldInvalid as failure:
+            failures[name] = failure.detail
     if failures:
-        raise errors.ValidationFailed(failures)
+        raise FieldInvalid(failures)
     return cleaned
 
 
-def _fail(message: str) -> errors.ValidationFailed:
-    return errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
+def _fail(message: str) -> FieldInvalid:
+    return FieldInvalid([message])
 
 
 def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
-    """Check one value against its schema; return it cleaned or raise with the field's message."""
+    """Check one value against its schema; return it cleaned or raise with the field's errors."""
     schema = resolve(document, schema)
     if value is None:
         if is_nullable(document, schema):
@@ -80,11 +97,11 @@ def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
     branches = [resolve(document, b) for b in schema.get("oneOf", []) + schema.get("anyOf", [])]
     branches = [b for b in branches if b.get("enum") != [None]]
     if branches:
-        first_failure: errors.ValidationFailed | None = None
+        first_failure: FieldInvalid | None = None
         for branch in branches:
             try:
                 return clean_value(document, branch, value)
-            except errors.ValidationFailed as failure:
+            except FieldInvalid as failure:
                 first_failure = first_failure or failure
         assert first_failure is not None
         raise first_failure
@@ -98,6 +115,8 @@ def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
             raise _fail(errors.INVALID_CHOICE_TEMPLATE.format(value=shown))
         return value
     kind = schema.get("type")
+    if isinstance(kind, list):  # OpenAPI 3.1
+        kind = next((k for k in kind if k != "null"), None)
     if kind == "string":
         return _clean_string(schema, value)
     if kind == "boolean":
@@ -107,15 +126,32 @@ def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
     if kind in {"integer", "number"}:
         return _clean_number(schema, value, integer=kind == "integer")
     if kind == "array":
-        if not isinstance(value, list):
-            raise _fail(errors.NOT_A_LIST_TEMPLATE.format(type=type_name(value)))
-        items = schema.get("items", {})
-        return [clean_value(document, items, item) for item in value]
+        return _clean_list(document, schema, value)
     if kind == "object" or "properties" in schema:
         if not isinstance(value, dict):
             raise _fail(errors.NOT_A_DICT_TEMPLATE.format(type=type_name(value)))
-        return value
+        return _clean_object(document, schema, value)
     return value
+
+
+def _clean_list(document: Mapping[str, Any], schema: Schema, value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _fail(errors.NOT_A_LIST_TEMPLATE.format(type=type_name(value)))
+    if len(value) < schema.get("minItems", 0):
+        raise _fail(errors.MIN_ITEMS_TEMPLATE.format(limit=schema["minItems"]))
+    if "maxItems" in schema and len(value) > schema["maxItems"]:
+        raise _fail(errors.MAX_ITEMS_TEMPLATE.format(limit=schema["maxItems"]))
+    cleaned, failures, failed = [], [], False
+    for item in value:
+        try:
+            cleaned.append(clean_value(document, schema.get("items", {}), item))
+            failures.append({})
+        except FieldInvalid as failure:
+            failures.append(failure.detail)
+            failed = True
+    if failed:
+        raise FieldInvalid(failures)
+    return cleaned
 
 
 def _python_repr(value: Any) -> str:
@@ -138,7 +174,7 @@ def _clean_string(schema: Schema, value: Any) -> str:
     if "pattern" in schema and not re.search(schema["pattern"], trimmed):
         raise _fail(errors.PATTERN_MISMATCH)
     check_format = FORMAT_CHECKS.get(schema.get("format", ""))
-    if check_format is not None and trimmed and not check_format(trimmed):
+    if check_format is not None and not check_format(trimmed):
         raise _fail(FORMAT_MESSAGES[schema["format"]])
     return trimmed
 

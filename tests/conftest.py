@@ -26,6 +26,7 @@ READONLY = {"Authorization": "Bearer ak-mock-readonly"}
 NOACCESS = {"Authorization": "Bearer ak-mock-noaccess"}
 EXPIRED = {"Authorization": "Bearer ak-mock-expired"}
 API = "/api/v3/policies/event_matcher/"
+STARTUP_TIMEOUT = 60  # a first start of authentik's whole document validates it (~10 s)
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +73,7 @@ class LiveServer:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 output = self.process.stdout.read().decode() if self.process.stdout else ""
@@ -83,7 +84,7 @@ class LiveServer:
             except httpx.HTTPError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("the server did not answer within 30 s")
+        raise RuntimeError(f"the server did not answer within {STARTUP_TIMEOUT} s")
 
     def reset(self) -> None:
         httpx.post(f"{self.origin}/_mock/reset", timeout=5).raise_for_status()

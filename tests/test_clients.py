@@ -15,10 +15,8 @@ from pathlib import Path
 import authentik_client as ak
 import pytest
 
-from tests.conftest import ROOT, LiveServer
-
-TS_CLIENT = "@goauthentik/api@2026.8.3"
-CACHE = ROOT / ".cache" / "npm-goauthentik-api-2026.8.3"
+from tests import authentik_package
+from tests.conftest import LiveServer
 
 
 @pytest.mark.live
@@ -78,27 +76,12 @@ def test_the_python_client(live_server: LiveServer) -> None:
 TS_SCRIPT = Path(__file__).parent / "clients" / "typescript_client.cjs"
 
 
-def _install_ts_client() -> Path:
-    """`npm install` the pinned client once, into a cache folder beside the repository."""
-    if not (CACHE / "node_modules" / "@goauthentik" / "api" / "package.json").exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        (CACHE / "package.json").write_text('{"private": true}\n')
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", TS_CLIENT],
-            cwd=CACHE,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return CACHE
-
-
 @pytest.mark.live
 def test_the_typescript_client(live_server: LiveServer) -> None:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("Node.js and npm are needed for the TypeScript client")
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is needed for the TypeScript client")
     live_server.reset()
-    modules = _install_ts_client() / "node_modules"
+    modules = authentik_package.install()
     completed = subprocess.run(
         ["node", str(TS_SCRIPT), live_server.url],
         env={**os.environ, "NODE_PATH": str(modules)},
