@@ -92,6 +92,9 @@ def filter_exact(records: Iterable[Record], filters: Mapping[str, Any]) -> list[
     conditions = [(*split_lookup(name), value) for name, value in filters.items()]
     if not conditions:
         return list(records)
+    if all(lookup == "exact" for _, lookup, _ in conditions):
+        pairs = [(field, value) for field, _, value in conditions]
+        return [r for r in records if all(r.get(field) == value for field, value in pairs)]
     return [
         record
         for record in records
@@ -110,17 +113,29 @@ def search_terms(search: str | None) -> list[str]:
     return search.replace("\x00", "").replace(",", " ").split()
 
 
-def search(records: Iterable[Record], term: str | None, fields: Sequence[str]) -> list[Record]:
-    """Keep the records where every word occurs, case-insensitively, in one of `fields`."""
+def haystacks(records: Iterable[Record], fields: Sequence[str]) -> dict[int, tuple[str, ...]]:
+    """The upper-cased search fields of each record, by the record's identity."""
+    return {id(r): tuple(str(r.get(f) or "").upper() for f in fields) for r in records}
+
+
+def search(
+    records: Iterable[Record],
+    term: str | None,
+    fields: Sequence[str],
+    prepared: Mapping[int, tuple[str, ...]] | None = None,
+) -> list[Record]:
+    """Keep the records where every word occurs, case-insensitively, in one of `fields`
+    (as PostgreSQL's `UPPER(field) LIKE UPPER('%word%')`). `prepared` are `haystacks()`."""
     words = [word.upper() for word in search_terms(term)]
     if not words:
         return list(records)
-
-    def matches(record: Record) -> bool:
-        haystacks = [str(record.get(f) or "").upper() for f in fields]
-        return all(any(word in haystack for haystack in haystacks) for word in words)
-
-    return [record for record in records if matches(record)]
+    records = list(records)
+    found = prepared if prepared is not None else haystacks(records, fields)
+    return [
+        record
+        for record in records
+        if all(any(word in hay for hay in found[id(record)]) for word in words)
+    ]
 
 
 def ordering_fields(ordering: str | None, allowed: Sequence[str]) -> list[str]:

@@ -96,29 +96,53 @@ class Resource:
     # Reading.
 
     def list(self, principal: Principal, params: Mapping[str, Any]) -> dict[str, Any]:
-        spec = self.spec
-        records = self.store.all(spec.collection) if principal.can(VIEW) else []
-        filters = {}
-        for name, value in params.items():
-            field_name, lookup = query.split_lookup(name)
-            field_name = spec.filter_aliases.get(field_name, field_name)
-            if name not in CONTROL_PARAMETERS and field_name in spec.filterable:
-                filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
-        records = query.filter_exact(records, filters)
-        records = query.search(records, params.get(SEARCH), spec.search_fields)
-        terms = query.ordering_fields(params.get(ORDERING), spec.ordering_fields)
-        records = query.order(records, terms, default=spec.default_ordering, tiebreaker=spec.key)
+        records = self._matching(params) if principal.can(VIEW) else []
         page = query.paginate(
             records,
             params.get(PAGE),
             params.get(PAGE_SIZE),
-            default_size=spec.default_page_size,
+            default_size=self.spec.default_page_size,
         )
         return {
             "pagination": page.envelope(),
             "results": [self.present(record) for record in page.results],
             "autocomplete": {},
         }
+
+    def _matching(self, params: Mapping[str, Any]) -> list[Record]:
+        """Filtered, searched and ordered records. The same answer as applying `query`'s
+        functions to every record, found faster: exact filters start from the store's index
+        of the rarest value; otherwise the whole collection comes pre-sorted from a cached
+        view (kept until the collection changes)."""
+        spec, store = self.spec, self.store
+        filters: dict[str, Any] = {}
+        for name, value in params.items():
+            field_name, lookup = query.split_lookup(name)
+            field_name = spec.filter_aliases.get(field_name, field_name)
+            if name not in CONTROL_PARAMETERS and field_name in spec.filterable:
+                filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
+        terms = query.ordering_fields(params.get(ORDERING), spec.ordering_fields)
+        terms = terms or list(spec.default_ordering)
+        exact = {name: value for name, value in filters.items() if "__" not in name}
+        if exact:
+            buckets = [store.referencing(spec.collection, f, v) for f, v in exact.items()]
+            records = query.filter_exact(min(buckets, key=len), filters)
+            records = query.search(records, params.get(SEARCH), spec.search_fields)
+            return query.order(records, terms, default=terms, tiebreaker=spec.key)
+        records = store.view(
+            spec.collection,
+            ("ordered", tuple(terms)),
+            lambda every: query.order(every, terms, default=terms, tiebreaker=spec.key),
+        )
+        records = query.filter_exact(records, filters) if filters else records
+        if params.get(SEARCH):
+            haystacks = store.view(
+                spec.collection,
+                ("haystacks", spec.search_fields),
+                lambda every: query.haystacks(every, spec.search_fields),
+            )
+            records = query.search(records, params[SEARCH], spec.search_fields, haystacks)
+        return records
 
     def retrieve(self, principal: Principal, pk: str) -> dict[str, Any]:
         return self.answer("retrieve", self._get(principal, pk))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import random
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 Record = dict[str, Any]
@@ -43,6 +43,8 @@ class Store:
         self._counters: dict[str, int] = {}
         self._ids = random.Random(self._seed)
         self._indexes: dict[tuple[str, str], dict[Any, list[Record]]] = {}
+        self._versions: dict[str, int] = {}
+        self._views: dict[tuple[str, Any], tuple[int, Any]] = {}
 
     def counts(self) -> dict[str, int]:
         return {name: len(records) for name, records in self._collections.items()}
@@ -68,13 +70,21 @@ class Store:
         return self._counters[collection]
 
     def put(self, collection: str, record: Record) -> Record:
-        self._collections.setdefault(collection, {})[str(record[self.key(collection)])] = record
-        self._invalidate(collection)
+        records = self._collections.setdefault(collection, {})
+        key = str(record[self.key(collection)])
+        previous = records.get(key)
+        if previous is not None:
+            self._unindex(collection, previous)
+        records[key] = record
+        self._index(collection, record)
+        self._changed(collection)
         return record
 
     def delete(self, collection: str, pk: str) -> Record | None:
         removed = self._collections.get(collection, {}).pop(pk, None)
-        self._invalidate(collection)
+        if removed is not None:
+            self._unindex(collection, removed)
+            self._changed(collection)
         return removed
 
     def delete_where(self, collection: str, field: str, value: Any) -> int:
@@ -82,20 +92,58 @@ class Store:
         key = self.key(collection)
         doomed = [str(r[key]) for r in self.referencing(collection, field, value)]
         for pk in doomed:
-            self._collections[collection].pop(pk, None)
-        self._invalidate(collection)
+            self.delete(collection, pk)
         return len(doomed)
 
     def referencing(self, collection: str, field: str, value: Any) -> list[Record]:
-        """The records of `collection` whose `field` equals `value`, from a cached index."""
+        """The records of `collection` whose `field` equals `value`, from an index that is
+        built on first use and kept up to date by every write."""
         index = self._indexes.get((collection, field))
         if index is None:
             index = {}
             for record in self._collections.get(collection, {}).values():
-                index.setdefault(record.get(field), []).append(record)
+                _add(index, record.get(field), record)
             self._indexes[(collection, field)] = index
-        return index.get(value, [])
+        try:
+            return index.get(value, [])
+        except TypeError:  # an unhashable filter value matches no indexed value
+            return []
 
-    def _invalidate(self, collection: str) -> None:
-        for key in [key for key in self._indexes if key[0] == collection]:
-            del self._indexes[key]
+    def view(self, collection: str, name: Any, build: Callable[[list[Record]], Any]) -> Any:
+        """`build(all records)`, cached until the collection changes (sorted orders, say)."""
+        version = self._versions.get(collection, 0)
+        cached = self._views.get((collection, name))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        value = build(self.all(collection))
+        self._views[(collection, name)] = (version, value)
+        return value
+
+    def _changed(self, collection: str) -> None:
+        self._versions[collection] = self._versions.get(collection, 0) + 1
+
+    def _index(self, collection: str, record: Record) -> None:
+        for (owner, field), index in self._indexes.items():
+            if owner == collection:
+                _add(index, record.get(field), record)
+
+    def _unindex(self, collection: str, record: Record) -> None:
+        for (owner, field), index in self._indexes.items():
+            if owner == collection:
+                try:
+                    bucket = index.get(record.get(field))
+                except TypeError:
+                    bucket = index.get(_UNHASHABLE)
+                if bucket is not None:
+                    bucket[:] = [other for other in bucket if other is not record]
+
+
+_UNHASHABLE = object()
+"""Where records whose value cannot be a dict key (a list) wait in an index."""
+
+
+def _add(index: dict[Any, list[Record]], value: Any, record: Record) -> None:
+    try:
+        index.setdefault(value, []).append(record)
+    except TypeError:
+        index.setdefault(_UNHASHABLE, []).append(record)
