@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test format fixtures clean
+.PHONY: install serve test bench format fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: $(STAMP)  ## Lint, then run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+bench: $(STAMP)  ## The benchmark: a Markdown table and a plot in bench/ (installs wrk if missing)
+	$(BIN)/python bench/run.py --compare prism
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,0 +1,355 @@
+"""The benchmark: start the server, load it with wrk, print and save a Markdown table and a
+PNG plot of latency against the number of policies.
+
+    .venv/bin/python bench/run.py                       # the full run (make bench)
+    .venv/bin/python bench/run.py --counts 1000 --duration 3 --compare prism
+
+It is a script, not a test: numbers depend on the machine. `--load python` swaps wrk for a
+small built-in load generator (for smoke tests on machines without wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "ak-mock-admin"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+API = "/api/v3/policies/event_matcher/"
+NPM_PACKAGE = "@goauthentik/api@2026.8.3"
+NPM_CACHE = ROOT / ".cache" / "npm-goauthentik-api-2026.8.3"
+PRISM_PACKAGE = "@stoplight/prism-cli@5"
+PRISM_CACHE = ROOT / ".cache" / "npm-prism-cli-5"
+SCENARIOS = {
+    "list": "",
+    "list page_size=20": "?page_size=20",
+    "list filters+search+ordering": (
+        "?action=login&execution_logging=false&search=alert&ordering=-name&page_size=20"
+    ),
+    "retrieve": "{pk}/",
+    "create": "POST",
+}
+
+
+@dataclass
+class Row:
+    scenario: str
+    count: int
+    rps: float
+    p50: float
+    p99: float
+    rss: float
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Server:
+    def __init__(self, *arguments: str) -> None:
+        self.port = free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        command = [
+            sys.executable,
+            "-m",
+            "mock_server",
+            "serve",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            *arguments,
+        ]
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.startup = self._wait()
+
+    def _wait(self) -> float:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the server exited during start-up")
+            try:
+                if httpx.get(f"{self.origin}{API}?page_size=1", headers=AUTH).status_code == 200:
+                    return time.perf_counter() - self.started
+            except httpx.HTTPError:
+                time.sleep(0.02)
+        raise RuntimeError("the server did not start within 120 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing wrk from Debian's packages ...", file=sys.stderr)
+        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("bench: wrk is needed (apt-get install wrk), or use --load python")
+    return found
+
+
+def run_wrk(url: str, duration: int, connections: int, script: Path | None) -> tuple[float, ...]:
+    command = [
+        ensure_wrk(),
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "-H",
+        f"Authorization: Bearer {TOKEN}",
+        url,
+    ]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rps, _latency(out, "50%"), _latency(out, "99%")
+
+
+def _latency(out: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_python_load(url: str, duration: int, connections: int, post: bool) -> tuple[float, ...]:
+    """A small asyncio load generator: enough for smoke tests, slower than wrk."""
+
+    async def main() -> list[float]:
+        latencies: list[float] = []
+        deadline = time.perf_counter() + duration
+        async with httpx.AsyncClient(headers=AUTH) as client:
+
+            async def worker(number: int) -> None:
+                sent = 0
+                while time.perf_counter() < deadline:
+                    sent += 1
+                    start = time.perf_counter()
+                    if post:
+                        body = {"name": f"bench {number}-{sent}-{start}", "action": "login"}
+                        await client.post(url, json=body)
+                    else:
+                        await client.get(url)
+                    latencies.append((time.perf_counter() - start) * 1000)
+
+            await asyncio.gather(*(worker(n) for n in range(connections)))
+        return latencies
+
+    latencies = sorted(asyncio.run(main()))
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    return len(latencies) / duration, pick(0.5), pick(0.99)
+
+
+def measure(server: Server, scenario: str, args: argparse.Namespace, count: int) -> Row:
+    suffix = SCENARIOS[scenario]
+    url = f"{server.origin}{API}"
+    if suffix == "{pk}/":
+        first = httpx.get(f"{url}?page_size=1", headers=AUTH).json()["results"][0]
+        url += f"{first['pk']}/"
+    elif suffix != "POST":
+        url += suffix
+    post = suffix == "POST"
+    if args.load == "wrk":
+        script = Path(__file__).parent / "create.lua" if post else None
+        rps, p50, p99 = run_wrk(url, args.duration, args.connections, script)
+    else:
+        rps, p50, p99 = run_python_load(url, args.duration, args.connections, post)
+    return Row(scenario, count, rps, p50, p99, rss_mb(server.process.pid))
+
+
+def startup(label: str, *arguments: str) -> tuple[str, float, float]:
+    server = Server(*arguments)
+    try:
+        return label, server.startup, rss_mb(server.process.pid)
+    finally:
+        server.stop()
+
+
+def whole_document() -> Path | None:
+    schema = NPM_CACHE / "node_modules" / "@goauthentik" / "api" / "schema.yml"
+    if not schema.exists() and shutil.which("npm"):
+        NPM_CACHE.mkdir(parents=True, exist_ok=True)
+        (NPM_CACHE / "package.json").write_text('{"private": true}\n')
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent", NPM_PACKAGE],
+            cwd=NPM_CACHE,
+            check=True,
+            capture_output=True,
+        )
+    return schema if schema.exists() else None
+
+
+def prism(args: argparse.Namespace) -> Row | None:
+    """Prism (`@stoplight/prism-cli` from npm) mocking our document, for the same list call."""
+    binary = PRISM_CACHE / "node_modules" / ".bin" / "prism"
+    if not binary.exists():
+        PRISM_CACHE.mkdir(parents=True, exist_ok=True)
+        (PRISM_CACHE / "package.json").write_text('{"private": true}\n')
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent", PRISM_PACKAGE],
+            cwd=PRISM_CACHE,
+            check=True,
+            capture_output=True,
+        )
+    port = free_port()
+    spec = ROOT / "openapi" / "authentik-event-matcher.yaml"
+    process = subprocess.Popen(
+        [str(binary), "mock", "-p", str(port), str(spec)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/policies/event_matcher/?page_size=20"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(url, headers=AUTH)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        rps, p50, p99 = run_wrk(url, args.duration, args.connections, None)
+        return Row("Prism: list page_size=20", 0, rps, p50, p99, rss_mb(process.pid))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def table(rows: list[Row], starts: list[tuple[str, float, float]], extra: list[str]) -> str:
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; load: wrk -t2 -c32 on the same machine.",
+        "",
+        "| scenario | policies | requests/s | p50 ms | p99 ms | server RSS MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        count = f"{row.count:,}" if row.count else "-"
+        lines.append(
+            f"| {row.scenario} | {count} | {row.rps:,.0f} | {row.p50:.1f} | "
+            f"{row.p99:.1f} | {row.rss:.0f} |"
+        )
+    if starts:
+        lines += [
+            "",
+            "| start-up (process start to first 200) | seconds | RSS MB |",
+            "| --- | ---: | ---: |",
+        ]
+        lines += [f"| {label} | {seconds:.2f} | {rss:.0f} |" for label, seconds, rss in starts]
+    return "\n".join(lines + (["", *extra] if extra else [])) + "\n"
+
+
+def plot(rows: list[Row], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(8, 5))
+    for scenario in SCENARIOS:
+        points = sorted((r.count, r.p50, r.p99) for r in rows if r.scenario == scenario)
+        if points:
+            counts = [p[0] for p in points]
+            line = axis.plot(counts, [p[1] for p in points], marker="o", label=f"{scenario} p50")
+            axis.plot(
+                counts,
+                [p[2] for p in points],
+                marker="x",
+                linestyle="--",
+                color=line[0].get_color(),
+                label=f"{scenario} p99",
+            )
+    axis.set_xscale("log")
+    axis.set_xlabel("policies")
+    axis.set_ylabel("latency (ms)")
+    axis.set_title("mock-server latency against data size (wrk -t2 -c32)")
+    axis.legend(fontsize=7)
+    axis.grid(True, alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counts", default="1000,10000,100000")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--load", choices=["wrk", "python"], default="wrk")
+    parser.add_argument("--compare", choices=["prism"], help="also load Prism on our document")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up rows")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent)
+    args = parser.parse_args()
+    counts = [int(c) for c in args.counts.split(",")]
+    scenarios = [s.strip() for s in args.scenarios.split(",")]
+    rows: list[Row] = []
+    for count in counts:
+        for scenario in scenarios:
+            server = Server("--count", str(count), "--seed", "1")
+            try:
+                rows.append(measure(server, scenario, args, count))
+                print(f"{scenario} @ {count}: {rows[-1].rps:,.0f} req/s", file=sys.stderr)
+            finally:
+                server.stop()
+    starts: list[tuple[str, float, float]] = []
+    if not args.no_startup:
+        starts.append(startup("Event Matcher document", "--count", "150"))
+        document = whole_document()
+        if document is not None:
+            startup("warm the document cache", "--spec", str(document))
+            starts.append(
+                startup("authentik's whole document (cache warm)", "--spec", str(document))
+            )
+    extra: list[str] = []
+    if args.compare == "prism":
+        theirs = prism(args)
+        ours = next(
+            (r for r in rows if r.scenario == "list page_size=20" and r.count == 1000), None
+        )
+        if theirs:
+            rows.append(theirs)
+            if ours:
+                extra.append(
+                    f"List page_size=20 at 1,000 policies: {ours.rps / theirs.rps:.1f} "
+                    "times Prism's requests/s in the same run."
+                )
+    text = table(rows, starts, extra)
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.md").write_text(text)
+    (args.out / "results.json").write_text(json.dumps([r.__dict__ for r in rows], indent=2))
+    plot(rows, args.out / "latency.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
