@@ -110,10 +110,9 @@ class Resource:
         }
 
     def _matching(self, params: Mapping[str, Any]) -> list[Record]:
-        """Filtered, searched and ordered records. The same answer as applying `query`'s
-        functions to every record, found faster: exact filters start from the store's index
-        of the rarest value; otherwise the whole collection comes pre-sorted from a cached
-        view (kept until the collection changes)."""
+        """Filtered, searched and ordered records: the same answer as applying `query`'s
+        functions to every record, found faster. A repeated query is answered from a view
+        cached until the collection changes."""
         spec, store = self.spec, self.store
         filters: dict[str, Any] = {}
         for name, value in params.items():
@@ -123,25 +122,42 @@ class Resource:
                 filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
         terms = query.ordering_fields(params.get(ORDERING), spec.ordering_fields)
         terms = terms or list(spec.default_ordering)
+        signature = (
+            tuple(sorted((k, _hashable(v)) for k, v in filters.items())),
+            params.get(SEARCH) or "",
+            tuple(terms),
+        )
+        return store.view(
+            spec.collection,
+            ("matching", signature),
+            lambda: self._find(filters, params.get(SEARCH), terms),
+        )
+
+    def _find(self, filters: dict[str, Any], search: str | None, terms: list[str]) -> list[Record]:
+        """Exact filters start from the store's index of the rarest value; otherwise the whole
+        collection comes pre-sorted from a cached view."""
+        spec, store = self.spec, self.store
         exact = {name: value for name, value in filters.items() if "__" not in name}
         if exact:
             buckets = [store.referencing(spec.collection, f, v) for f, v in exact.items()]
             records = query.filter_exact(min(buckets, key=len), filters)
-            records = query.search(records, params.get(SEARCH), spec.search_fields)
+            records = query.search(records, search, spec.search_fields)
             return query.order(records, terms, default=terms, tiebreaker=spec.key)
         records = store.view(
             spec.collection,
             ("ordered", tuple(terms)),
-            lambda every: query.order(every, terms, default=terms, tiebreaker=spec.key),
+            lambda: query.order(
+                store.all(spec.collection), terms, default=terms, tiebreaker=spec.key
+            ),
         )
         records = query.filter_exact(records, filters) if filters else records
-        if params.get(SEARCH):
+        if search:
             haystacks = store.view(
                 spec.collection,
                 ("haystacks", spec.search_fields),
-                lambda every: query.haystacks(every, spec.search_fields),
+                lambda: query.haystacks(store.all(spec.collection), spec.search_fields),
             )
-            records = query.search(records, params[SEARCH], spec.search_fields, haystacks)
+            records = query.search(records, search, spec.search_fields, haystacks)
         return records
 
     def retrieve(self, principal: Principal, pk: str) -> dict[str, Any]:
@@ -249,6 +265,10 @@ class Resource:
                 raise errors.ValidationFailed.single(name, message)
         for rule in spec.rules:
             rule(record)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _now() -> str:

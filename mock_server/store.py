@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import random
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -44,7 +45,7 @@ class Store:
         self._ids = random.Random(self._seed)
         self._indexes: dict[tuple[str, str], dict[Any, list[Record]]] = {}
         self._versions: dict[str, int] = {}
-        self._views: dict[tuple[str, Any], tuple[int, Any]] = {}
+        self._views: OrderedDict[tuple[str, Any], tuple[int, Any]] = OrderedDict()
 
     def counts(self) -> dict[str, int]:
         return {name: len(records) for name, records in self._collections.items()}
@@ -109,14 +110,17 @@ class Store:
         except TypeError:  # an unhashable filter value matches no indexed value
             return []
 
-    def view(self, collection: str, name: Any, build: Callable[[list[Record]], Any]) -> Any:
-        """`build(all records)`, cached until the collection changes (sorted orders, say)."""
+    def view(self, collection: str, name: Any, build: Callable[[], Any]) -> Any:
+        """`build()`'s value, cached until `collection` changes (a sorted order, an answer)."""
         version = self._versions.get(collection, 0)
         cached = self._views.get((collection, name))
         if cached is not None and cached[0] == version:
+            self._views.move_to_end((collection, name))
             return cached[1]
-        value = build(self.all(collection))
+        value = build()
         self._views[(collection, name)] = (version, value)
+        if len(self._views) > MAX_VIEWS:
+            self._views.popitem(last=False)
         return value
 
     def _changed(self, collection: str) -> None:
@@ -138,6 +142,8 @@ class Store:
                     bucket[:] = [other for other in bucket if other is not record]
 
 
+MAX_VIEWS = 512
+"""Cached views kept at once (least recently used go first)."""
 _UNHASHABLE = object()
 """Where records whose value cannot be a dict key (a list) wait in an index."""
 

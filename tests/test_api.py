@@ -503,3 +503,14 @@ def test_same_seed_same_answers_across_instances() -> None:
             answers.append((made.json(), listed.json()))
     assert answers[0] == answers[1]
     assert answers[0][1]["pagination"]["count"] == 31
+
+
+def test_a_repeated_query_sees_every_write(client: Any) -> None:
+    params = {"search": "zebra", "ordering": "-name"}
+    assert client.get(API, params=params, headers=ADMIN).json()["pagination"]["count"] == 0
+    created = create(client, name="Zebra crossing alerts")
+    assert names(client.get(API, params=params, headers=ADMIN)) == ["Zebra crossing alerts"]
+    client.patch(f"{API}{created['pk']}/", json={"name": "Zebra alerts"}, headers=ADMIN)
+    assert names(client.get(API, params=params, headers=ADMIN)) == ["Zebra alerts"]
+    client.delete(f"{API}{created['pk']}/", headers=ADMIN)
+    assert client.get(API, params=params, headers=ADMIN).json()["results"] == []

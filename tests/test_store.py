@@ -37,3 +37,20 @@ def test_references_follow_writes() -> None:
     assert store.referencing("links", "thing", "a") == []
     store.put("links", {"pk": "l3", "thing": "b"})
     assert [link["pk"] for link in store.referencing("links", "thing", "b")] == ["l3"]
+
+
+def test_views_are_rebuilt_after_a_write_and_only_then() -> None:
+    store = Store(DATASET)
+    builds: list[int] = []
+
+    def build() -> int:
+        builds.append(1)
+        return len(store.all("things"))
+
+    assert store.view("things", "count", build) == 2
+    assert store.view("things", "count", build) == 2
+    assert len(builds) == 1
+    store.put("links", {"pk": "l9", "thing": "b"})  # another collection: still valid
+    assert store.view("things", "count", build) == 2 and len(builds) == 1
+    store.put("things", {"pk": "c", "name": "C"})
+    assert store.view("things", "count", build) == 3 and len(builds) == 2
