@@ -26,6 +26,8 @@ from pathlib import Path
 
 import httpx
 
+from mock_server import npm
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "ak-mock-admin"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -197,31 +199,16 @@ def startup(label: str, *arguments: str) -> tuple[str, float, float]:
 
 
 def whole_document() -> Path | None:
-    schema = NPM_CACHE / "node_modules" / "@goauthentik" / "api" / "schema.yml"
-    if not schema.exists() and shutil.which("npm"):
-        NPM_CACHE.mkdir(parents=True, exist_ok=True)
-        (NPM_CACHE / "package.json").write_text('{"private": true}\n')
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", NPM_PACKAGE],
-            cwd=NPM_CACHE,
-            check=True,
-            capture_output=True,
-        )
-    return schema if schema.exists() else None
+    try:
+        modules = npm.install(NPM_PACKAGE, NPM_CACHE)
+    except npm.NpmUnavailable:
+        return None
+    return modules / "@goauthentik" / "api" / "schema.yml"
 
 
 def prism(args: argparse.Namespace) -> Row | None:
     """Prism (`@stoplight/prism-cli` from npm) mocking our document, for the same list call."""
-    binary = PRISM_CACHE / "node_modules" / ".bin" / "prism"
-    if not binary.exists():
-        PRISM_CACHE.mkdir(parents=True, exist_ok=True)
-        (PRISM_CACHE / "package.json").write_text('{"private": true}\n')
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", PRISM_PACKAGE],
-            cwd=PRISM_CACHE,
-            check=True,
-            capture_output=True,
-        )
+    binary = npm.install(PRISM_PACKAGE, PRISM_CACHE) / ".bin" / "prism"
     port = free_port()
     spec = ROOT / "openapi" / "authentik-event-matcher.yaml"
     process = subprocess.Popen(

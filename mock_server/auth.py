@@ -66,13 +66,7 @@ def authenticate(header: str | None, tokens: Mapping[str, Token], now: datetime)
     scheme, _, key = raw.partition(" ")
     if scheme.lower() != "bearer":
         raise errors.AuthenticationFailed(errors.UNSUPPORTED_AUTH_TYPE)
-    key = key.strip()
-    if not key:
-        raise errors.AuthenticationFailed(errors.NOT_AUTHENTICATED)
-    token = tokens.get(key)
-    if token is None or token.expired(now):
-        raise errors.AuthenticationFailed(errors.TOKEN_INVALID)
-    return Principal(user=token.user, permissions=token.permissions)
+    return authenticate_key(key, tokens, now)
 
 
 def authenticate_key(key: str | None, tokens: Mapping[str, Token], now: datetime) -> Principal:

@@ -17,6 +17,7 @@ DOMAIN = [
     "fixtures.py",
     "generate.py",
     "inference.py",
+    "npm.py",
     "lint.py",
     "params.py",
     "query.py",
