@@ -217,7 +217,7 @@ def _resource(
     )
 
 
-ANSWERS = {"create": "201", "retrieve": "200", "update": "200", "partial_update": "200"}
+ANSWERING_ACTIONS = ("create", "retrieve", "update", "partial_update")
 
 
 def _other_answers(
@@ -225,11 +225,13 @@ def _other_answers(
 ) -> dict[str, Any]:
     """The actions that answer with another schema than the listed object (`AgentCreated`)."""
     other: dict[str, Any] = {}
-    for action, code in ANSWERS.items():
+    for action in ANSWERING_ACTIONS:
         operation = by_id.get(f"{prefix}_{action}")
         if operation is None:
             continue
-        response = resolve(document, operation.definition.get("responses", {}).get(code, {}))
+        responses = operation.definition.get("responses", {})
+        success = sorted(str(code) for code in responses if str(code).startswith("2"))
+        response = resolve(document, responses.get(success[0], {}) if success else {})
         content = response.get("content") or {}
         media = next((m for t, m in content.items() if "json" in t), None)
         schema = (media or {}).get("schema")

@@ -8,7 +8,9 @@ operation and seed, or fresh per call with `dynamic=true` (still reproducible fr
 
 from __future__ import annotations
 
+import copy
 import itertools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +58,7 @@ class Responder:
         self.document = document
         self.seed = seed
         self._calls = itertools.count()
+        self._static: dict[tuple[str, str, str], Any] = {}
 
     def answer(self, operation: Operation, prefer: Prefer) -> Answer:
         responses = operation.definition.get("responses", {})
@@ -89,6 +92,12 @@ class Responder:
                 return media["example"]
             if examples:
                 return resolve(self.document, next(iter(examples.values()))).get("value")
-        salt = next(self._calls) if prefer.dynamic else "static"
-        synth = Synth(self.document, stable_seed(self.seed, operation.operation_id, code, salt))
-        return synth.value(media.get("schema", {}))
+        if prefer.dynamic:
+            salt = next(self._calls)
+            synth = Synth(self.document, stable_seed(self.seed, operation.operation_id, code, salt))
+            return synth.value(media.get("schema", {}))
+        key = (operation.operation_id, code, json.dumps(media.get("schema", {}), sort_keys=True))
+        if key not in self._static:  # the same every time: made once
+            synth = Synth(self.document, stable_seed(self.seed, operation.operation_id, code))
+            self._static[key] = synth.value(media.get("schema", {}))
+        return copy.deepcopy(self._static[key])

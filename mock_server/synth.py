@@ -83,11 +83,9 @@ class Synth:
             return self._all_of(schema, name=name, reading=reading, depth=depth)
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, Mapping) and discriminator.get("mapping"):
-            key, target = self.random.choice(sorted(discriminator["mapping"].items()))
-            chosen = self.value({"$ref": target}, name=name, reading=reading, depth=depth)
-            if isinstance(chosen, dict):
-                chosen[discriminator["propertyName"]] = key
-            return chosen
+            return self._discriminated(
+                schema, discriminator, name=name, reading=reading, depth=depth
+            )
         for keyword in ("oneOf", "anyOf"):
             if keyword in schema:
                 branches = [
@@ -109,6 +107,23 @@ class Synth:
         return getattr(self, f"_{kind}", self._string)(
             schema, name=name, reading=reading, depth=depth
         )
+
+    def _discriminated(
+        self, schema: Mapping[str, Any], discriminator: Mapping[str, Any], **context: Any
+    ) -> Any:
+        """A variant named by the discriminator; where the variants are loose enough that a
+        value fits several (which `oneOf` forbids), another variant is tried."""
+        choices = sorted(discriminator["mapping"].items())
+        self.random.shuffle(choices)
+        branches = schema.get("oneOf", [])
+        chosen: Any = None
+        for key, target in choices[:ONE_OF_ATTEMPTS]:
+            chosen = self.value({"$ref": target}, **context)
+            if isinstance(chosen, dict):
+                chosen[discriminator["propertyName"]] = key
+            if len(branches) < 2 or sum(self._valid(b, chosen) for b in branches) == 1:
+                return chosen
+        return chosen
 
     def _one_of(self, branches: list[Any], **context: Any) -> Any:
         """A value that matches exactly one branch, as `oneOf` demands; loose object branches
