@@ -22,7 +22,6 @@ INVALID_PAGE = "Invalid page."
 ROUTE_NOT_FOUND = "Not found."
 METHOD_NOT_ALLOWED_TEMPLATE = 'Method "{method}" not allowed.'
 UNSUPPORTED_MEDIA_TYPE_TEMPLATE = 'Unsupported media type "{media_type}" in request.'
-NOT_IMPLEMENTED = "This operation is not mocked."
 SERVER_ERROR = "A server error occurred."
 
 # Field validation.
@@ -125,13 +124,6 @@ class MethodNotAllowed(DetailError):
 
 class UnsupportedMediaType(DetailError):
     status_code = 415
-
-
-class NotImplementedOperation(DetailError):
-    status_code = 501
-
-    def __init__(self) -> None:
-        super().__init__(NOT_IMPLEMENTED)
 
 
 class ServerError(DetailError):

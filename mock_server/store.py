@@ -10,7 +10,7 @@ import copy
 import random
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 Record = dict[str, Any]
@@ -52,9 +52,6 @@ class Store:
 
     def all(self, collection: str) -> list[Record]:
         return list(self._collections.get(collection, {}).values())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._collections)
 
     def get(self, collection: str, pk: str) -> Record | None:
         return self._collections.get(collection, {}).get(pk)

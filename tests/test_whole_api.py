@@ -157,3 +157,19 @@ def test_every_resource_creates_lists_and_deletes() -> None:
             assert client.get(item, headers=ADMIN).status_code == 404, prefix
             checked += 1
     assert checked > 120
+
+
+@pytest.mark.live
+def test_a_binding_made_through_the_api_counts_in_bound_to_and_used_by(
+    whole_api: LiveServer,
+) -> None:
+    whole_api.reset()
+    policy = get(whole_api, "/policies/event_matcher/", page_size=1)["results"][0]
+    body = {"policy": policy["pk"], "target": "0b3a2f6c-3f4e-4b8e-9a35-2f6b8d1c7e10", "order": 7}
+    made = httpx.post(f"{whole_api.url}/policies/bindings/", json=body, headers=ADMIN)
+    assert made.status_code == 201, made.text
+    again = get(whole_api, f"/policies/event_matcher/{policy['pk']}/")
+    assert again["bound_to"] == policy["bound_to"] + 1
+    used_by = get(whole_api, f"/policies/event_matcher/{policy['pk']}/used_by/")
+    entry = next(e for e in used_by if e["pk"] == made.json()["pk"])
+    assert entry["name"] == f"Binding from {body['target']} #7 to Policy {policy['name']}"

@@ -36,11 +36,17 @@ def used_by(store: Store, record: Record) -> list[dict[str, Any]]:
             "app": "authentik_policies",
             "model_name": "policybinding",
             "pk": binding["pk"],
-            "name": binding["name"],
+            "name": binding.get("name") or _describe(binding, record),
             "action": "cascade",
         }
         for binding in bindings
     ]
+
+
+def _describe(binding: Mapping[str, Any], policy: Mapping[str, Any]) -> str:
+    """A binding made through the API has no stored description: say what authentik says."""
+    target, order = binding.get("target"), binding.get("order", 0)
+    return f"Binding from {target} #{order} to Policy {policy['name']}"
 
 
 def _binding_order(binding: Mapping[str, Any]) -> tuple[int, str]:
