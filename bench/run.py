@@ -64,10 +64,15 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
+    """The resident memory of a process and its children (the workers), in MB."""
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        total += rss_mb(int(child))
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            return total + int(line.split()[1]) / 1024
+    return total
 
 
 class Server:
@@ -231,10 +236,13 @@ def prism(args: argparse.Namespace) -> Row | None:
         process.wait(timeout=10)
 
 
-def table(rows: list[Row], starts: list[tuple[str, float, float]], extra: list[str]) -> str:
+def table(
+    rows: list[Row], starts: list[tuple[str, float, float]], extra: list[str], workers: int
+) -> str:
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; load: wrk -t2 -c32 on the same machine.",
+        f"{platform.python_version()}; load: wrk -t2 -c32 on the same machine; "
+        f"server processes: {workers}.",
         "",
         "| scenario | policies | requests/s | p50 ms | p99 ms | server RSS MB |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -294,6 +302,7 @@ def main() -> int:
     parser.add_argument("--load", choices=["wrk", "python"], default="wrk")
     parser.add_argument("--compare", choices=["prism"], help="also load Prism on our document")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up rows")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent)
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
@@ -301,7 +310,7 @@ def main() -> int:
     rows: list[Row] = []
     for count in counts:
         for scenario in scenarios:
-            server = Server("--count", str(count), "--seed", "1")
+            server = Server("--count", str(count), "--seed", "1", "--workers", str(args.workers))
             try:
                 rows.append(measure(server, scenario, args, count))
                 print(f"{scenario} @ {count}: {rows[-1].rps:,.0f} req/s", file=sys.stderr)
@@ -329,7 +338,7 @@ def main() -> int:
                     f"List page_size=20 at 1,000 policies: {ours.rps / theirs.rps:.1f} "
                     "times Prism's requests/s in the same run."
                 )
-    text = table(rows, starts, extra)
+    text = table(rows, starts, extra, args.workers)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(text)

@@ -35,11 +35,12 @@ from mock_server import (
     inference,
     spec,
 )
-from mock_server.middleware import IgnoreContentTypeWithoutBody, PreferHeader
+from mock_server.middleware import IgnoreContentTypeWithoutBody, PreferHeader, WorkerHeader
 from mock_server.resource import Resource, operation_names
 from mock_server.resources import CUSTOMISATIONS
 from mock_server.responder import Responder
 from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
+from mock_server.shared import WriteLog
 from mock_server.store import Store
 from mock_server.synth import Synth, stable_seed
 
@@ -101,7 +102,9 @@ def create_app(settings: Settings) -> AsyncApp:
         count=DEFAULT_COUNT if settings.count is None else settings.count,
         per_resource=settings.per_resource,
     )
-    store = Store(data, seed=seed, keys={item.spec.collection: item.spec.key for item in found})
+    log = WriteLog(settings.state) if settings.state else None
+    keys = {item.spec.collection: item.spec.key for item in found}
+    store = Store(data, seed=seed, keys=keys, log=log)
     resources = [
         Resource(
             item.spec, store, Synth(document, stable_seed(seed, "created", item.spec.collection))
@@ -125,6 +128,8 @@ def create_app(settings: Settings) -> AsyncApp:
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error)
     # Outermost first: CORS answers preflights before anything else sees them.
+    if settings.state is not None:
+        app.add_middleware(WorkerHeader, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(

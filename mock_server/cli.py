@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from mock_server import __version__, fixtures, lint, spec
 from mock_server.auth import load_tokens
@@ -43,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
         "--cors-origins", help="comma-separated origins allowed by CORS (default: *)"
     )
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--workers", type=int, help="processes serving the same data; writes are shared"
+    )
 
     make = commands.add_parser("fixtures", help="write seeded, realistic data files")
     make.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -84,6 +90,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         per_resource=arguments.per_resource,
         cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()) if origins else None,
         log_level=arguments.log_level,
+        workers=arguments.workers,
     )
 
 
@@ -91,28 +98,39 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     from mock_server.app import create_app
+    from mock_server.shared import WriteLog
 
+    workers = max(1, settings.workers)
+    state_dir = None
+    if workers > 1:
+        state_dir = tempfile.TemporaryDirectory(prefix="mock-server-")
+        settings = settings.replace(state=Path(state_dir.name) / "writes.sqlite3")
+        WriteLog.create(settings.state)
     try:
-        app = create_app(settings)
+        app = create_app(settings)  # also checks, before any worker starts, that all is well
     except (spec.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
         print(f"mock-server: cannot start: {error}", file=sys.stderr)
         return EXIT_USAGE
     print(
         f"mock-server: serving {settings.spec.name} on http://{settings.host}:{settings.port}"
-        f"/api/v3 (Swagger UI at /api/v3/ui/)",
+        f"/api/v3 (Swagger UI at /api/v3/ui/)" + (f", {workers} workers" if workers > 1 else ""),
         file=sys.stderr,
     )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "access_log": settings.log_level in {"info", "debug"},
+    }
+    if workers > 1:
+        os.environ.update(settings.environment())
+        uvicorn.run("mock_server.asgi:app", factory=True, workers=workers, **options)
+        return EXIT_OK
     # Everything built so far (document, data, routes) lives as long as the server: keep the
     # collector from walking it again on every collection, which shows as latency spikes.
     gc.collect()
     gc.freeze()
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=settings.log_level in {"info", "debug"},
-    )
+    uvicorn.run(app, **options)
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ def routes(store: Store) -> list[tuple[str, str, object, list[str]]]:
         return JSONResponse({"reset": True, "counts": store.counts()})
 
     async def health(_request: Request) -> JSONResponse:
+        store.sync()
         return JSONResponse({"status": "ok", "counts": store.counts()})
 
     return [

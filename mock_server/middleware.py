@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.hooks import PREFER, state
 from mock_server.responder import parse_prefer
@@ -40,3 +42,23 @@ class PreferHeader:
             if header:
                 state(scope)[PREFER] = parse_prefer(header)
         await self.app(scope, receive, send)
+
+
+class WorkerHeader:
+    """With several worker processes, name the one that answered (`X-Mock-Worker: <pid>`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.header = (b"x-mock-worker", str(os.getpid()).encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_worker(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), self.header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_worker)

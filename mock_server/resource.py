@@ -96,6 +96,7 @@ class Resource:
     # Reading.
 
     def list(self, principal: Principal, params: Mapping[str, Any]) -> dict[str, Any]:
+        self.store.sync()
         records = self._matching(params) if principal.can(VIEW) else []
         page = query.paginate(
             records,
@@ -169,6 +170,29 @@ class Resource:
     # Writing: `body` has passed field validation against the operation's schema.
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        with self.store.writing():
+            self._reseed()
+            return self._create(body)
+
+    def update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """PUT and PATCH alike: the given fields change, the others keep their values (DRF)."""
+        with self.store.writing():
+            self._reseed()
+            return self._update(principal, pk, body)
+
+    def destroy(self, principal: Principal, pk: str) -> None:
+        with self.store.writing():
+            record = self._get(principal, pk)
+            self.spec.cascade(self.store, record)
+            self.store.delete(self.spec.collection, pk)
+
+    def _reseed(self) -> None:
+        """Values the server makes depend on the seed and the write's position only, so every
+        worker of a multi-process server makes the same ones."""
+        if self.synth is not None:
+            self.synth.reseed(self.store.position())
+
+    def _create(self, body: Mapping[str, Any]) -> dict[str, Any]:
         spec = self.spec
         now = _now()
         record: Record = {}
@@ -192,8 +216,7 @@ class Resource:
         self.store.put(spec.collection, record)
         return self.answer("create", record)
 
-    def update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """PUT and PATCH alike: the given fields change, the others keep their values (DRF)."""
+    def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
         current = self._get(principal, pk)
         record = dict(current)
         record.update({name: body[name] for name in self.spec.writable if name in body})
@@ -211,11 +234,6 @@ class Resource:
         if self.synth is None:
             return None
         return self.synth.value(self.spec.properties.get(name, {}), name=name)
-
-    def destroy(self, principal: Principal, pk: str) -> None:
-        record = self._get(principal, pk)
-        self.spec.cascade(self.store, record)
-        self.store.delete(self.spec.collection, pk)
 
     # Shared steps.
 
@@ -250,6 +268,7 @@ class Resource:
         return made
 
     def _get(self, principal: Principal, pk: str) -> Record:
+        self.store.sync()
         record = self.store.get(self.spec.collection, pk) if principal.can(VIEW) else None
         if record is None:
             raise errors.NotFound(errors.NOT_FOUND_TEMPLATE.format(model=self.spec.model))

@@ -36,6 +36,9 @@ class Settings:
     """Where checked documents are kept, so each version is validated once (None: never)."""
     cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "info"
+    workers: int = 1
+    state: Path | None = None
+    """The SQLite file through which worker processes share writes (None: one process)."""
 
     @property
     def generates(self) -> bool:
@@ -53,7 +56,8 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
-        `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated) and `_LOG_LEVEL`."""
+        `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS` and
+        `_STATE`."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -82,4 +86,23 @@ class Settings:
             if origins
             else None,
             log_level=get("LOG_LEVEL"),
+            workers=integer("WORKERS"),
+            state=Path(v) if (v := get("STATE")) else None,
         )
+
+    def environment(self) -> dict[str, str]:
+        """These settings as `MOCK_SERVER_*` variables, for worker processes."""
+        values = {
+            "HOST": self.host,
+            "PORT": self.port,
+            "SPEC": self.spec,
+            "FIXTURES": self.fixtures,
+            "SEED": self.seed,
+            "COUNT": self.count,
+            "PER_RESOURCE": self.per_resource,
+            "CORS_ORIGINS": ",".join(self.cors_origins),
+            "LOG_LEVEL": self.log_level,
+            "WORKERS": self.workers,
+            "STATE": self.state,
+        }
+        return {ENV_PREFIX + k: str(v) for k, v in values.items() if v is not None}

@@ -7,11 +7,15 @@ resource; resources read and write it, and ask it for indexes of references betw
 from __future__ import annotations
 
 import copy
+import hashlib
 import random
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
+
+from mock_server.shared import Event, WriteLog
 
 Record = dict[str, Any]
 Dataset = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -24,12 +28,22 @@ class Store:
     """
 
     def __init__(
-        self, dataset: Dataset, *, seed: int = 0, keys: Mapping[str, str] | None = None
+        self,
+        dataset: Dataset,
+        *,
+        seed: int = 0,
+        keys: Mapping[str, str] | None = None,
+        log: WriteLog | None = None,
     ) -> None:
         self._dataset = dataset
         self._seed = seed
         self._keys = dict(keys or {})
-        self.reset()
+        self._log = log
+        self._applied = 0
+        self._base = 0
+        self._recording: list[tuple[str, str, str, Any]] | None = None
+        self._draws = 0
+        self._reset_local()
 
     def key(self, collection: str) -> str:
         """The field that identifies a record of `collection` (`pk` unless told otherwise)."""
@@ -37,6 +51,13 @@ class Store:
 
     def reset(self) -> None:
         """Forget every write: back to the dataset the store was built from."""
+        with self.writing():
+            self._reset_local()
+            self._record("reset", "", "", None)
+            self._base = self._applied + len(self._recording or [])
+
+    def _reset_local(self) -> None:
+        self._writes = 0
         self._collections: dict[str, dict[str, Record]] = {
             name: {str(record[self.key(name)]): copy.deepcopy(dict(record)) for record in records}
             for name, records in self._dataset.items()
@@ -57,7 +78,61 @@ class Store:
         return self._collections.get(collection, {}).get(pk)
 
     def new_id(self) -> str:
-        return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
+        """A new uuid4-shaped id: from the seeded generator, or with shared writes from the
+        seed and the position in the log, so that every worker makes the same one."""
+        if self._log is None:
+            return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
+        self._draws += 1
+        material = f"{self._seed}:{self.position()}:{self._draws}".encode()
+        return str(uuid.UUID(bytes=hashlib.sha256(material).digest()[:16], version=4))
+
+    def position(self) -> int:
+        """How many writes the state has seen since its last reset (the same number in every
+        worker)."""
+        if self._log is None:
+            return self._writes
+        return self._applied + len(self._recording or []) - self._base
+
+    def sync(self) -> None:
+        """Apply the writes other workers made since the last look (nothing without a log)."""
+        if self._log is None or self._recording is not None:
+            return
+        self._apply(self._log.since(self._applied))
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Make writes inside it atomic among workers: catch up, decide, append."""
+        if self._log is None or self._recording is not None:
+            yield
+            return
+        with self._log.transaction():
+            self._apply(self._log.since(self._applied))
+            self._recording, self._draws = [], 0
+            try:
+                yield
+                for event in self._recording:
+                    self._log.append(*event)
+                self._applied += len(self._recording)
+            finally:
+                self._recording = None
+
+    def _record(self, operation: str, collection: str, key: str, record: Any) -> None:
+        self._writes += 1
+        if self._recording is not None:
+            self._recording.append((operation, collection, key, record))
+
+    def _apply(self, events: list[Event]) -> None:
+        for position, operation, collection, key, record in events:
+            if operation == "reset":
+                self._reset_local()
+                self._base = position
+            elif operation == "put":
+                self._put_local(collection, record)
+            elif operation == "delete":
+                self._delete_local(collection, key)
+            self._applied = position
+        if events:
+            self._counters.clear()
 
     def next_integer(self, collection: str) -> int:
         """The next integer key of a collection: one more than the largest so far."""
@@ -68,6 +143,17 @@ class Store:
         return self._counters[collection]
 
     def put(self, collection: str, record: Record) -> Record:
+        self._put_local(collection, record)
+        self._record("put", collection, str(record[self.key(collection)]), record)
+        return record
+
+    def delete(self, collection: str, pk: str) -> Record | None:
+        removed = self._delete_local(collection, pk)
+        if removed is not None:
+            self._record("delete", collection, pk, None)
+        return removed
+
+    def _put_local(self, collection: str, record: Record) -> None:
         records = self._collections.setdefault(collection, {})
         key = str(record[self.key(collection)])
         previous = records.get(key)
@@ -76,9 +162,8 @@ class Store:
         records[key] = record
         self._index(collection, record)
         self._changed(collection)
-        return record
 
-    def delete(self, collection: str, pk: str) -> Record | None:
+    def _delete_local(self, collection: str, pk: str) -> Record | None:
         removed = self._collections.get(collection, {}).pop(pk, None)
         if removed is not None:
             self._unindex(collection, removed)

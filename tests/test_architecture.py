@@ -24,6 +24,7 @@ DOMAIN = [
     "resource.py",
     "responder.py",
     "settings.py",
+    "shared.py",
     "spec.py",
     "store.py",
     "synth.py",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from mock_server.shared import WriteLog
 from mock_server.store import Store
 
 DATASET = {
@@ -54,3 +57,27 @@ def test_views_are_rebuilt_after_a_write_and_only_then() -> None:
     assert store.view("things", "count", build) == 2 and len(builds) == 1
     store.put("things", {"pk": "c", "name": "C"})
     assert store.view("things", "count", build) == 3 and len(builds) == 2
+
+
+def test_stores_sharing_a_write_log_see_each_others_writes(tmp_path: Path) -> None:
+    log_file = tmp_path / "writes.sqlite3"
+    WriteLog.create(log_file)
+    first = Store(DATASET, seed=3, log=WriteLog(log_file))
+    second = Store(DATASET, seed=3, log=WriteLog(log_file))
+    with first.writing():
+        made = {"pk": first.new_id(), "name": "New"}
+        first.put("things", made)
+    second.sync()
+    assert second.get("things", made["pk"]) == made
+    with second.writing():
+        second.delete("things", "a")
+        made_there = second.new_id()
+    first.sync()
+    assert first.get("things", "a") is None
+    first.reset()
+    second.sync()
+    assert second.get("things", "a") == {"pk": "a", "name": "A"}
+    assert second.get("things", made["pk"]) is None
+    with second.writing():
+        assert second.new_id() == made["pk"]  # the same position after a reset: the same id
+    assert made_there != made["pk"]

@@ -1,0 +1,13 @@
+"""The app factory that each worker process of `serve --workers N` imports; its settings come
+from the `MOCK_SERVER_*` environment the parent process set."""
+
+from __future__ import annotations
+
+from connexion import AsyncApp
+
+from mock_server.app import create_app
+from mock_server.settings import Settings
+
+
+def app() -> AsyncApp:
+    return create_app(Settings.from_env())
