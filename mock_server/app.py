@@ -192,9 +192,7 @@ class ErrorAnswers:
             and error.status_code < 500
             and error.status_code != 405
         ):
-            failure = errors.DetailError(str(error.detail))
-            failure.status_code = error.status_code
-            return failure
+            return errors.DetailError(str(error.detail), status_code=error.status_code)
         if isinstance(error, HTTPException) and error.status_code == 405:
             # Starlette names only the methods of the first route it matched; the document
             # knows them all.
@@ -202,8 +200,6 @@ class ErrorAnswers:
             detail = errors.METHOD_NOT_ALLOWED_TEMPLATE.format(method=request.method)
             return errors.MethodNotAllowed(detail, headers={"Allow": ", ".join(allowed)})
         if isinstance(error, ProblemException) and error.status < 500:
-            failure = errors.DetailError(str(error.detail or error.title))
-            failure.status_code = error.status
-            return failure
+            return errors.DetailError(str(error.detail or error.title), status_code=error.status)
         logger.error("unexpected error", exc_info=error)
         return errors.ServerError()

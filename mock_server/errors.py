@@ -79,12 +79,21 @@ class ApiError(Exception):
 
 
 class DetailError(ApiError):
-    """An error answered as authentik's `GenericError`: `{"detail": message}`."""
+    """An error answered as authentik's `GenericError`: `{"detail": message}`; its class gives
+    the status, unless `status_code` names another (a framework's own 4xx, say)."""
 
-    def __init__(self, detail: str, *, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status_code: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.headers = dict(headers or {})
+        if status_code is not None:
+            self.status_code = status_code
 
     def body(self) -> dict[str, Any]:
         return {"detail": self.detail}
@@ -94,11 +103,6 @@ class AuthenticationFailed(DetailError):
     """403 as authentik answers; documents that speak of 401 get 401 (see `hooks.py`)."""
 
     status_code = 403
-
-    def __init__(self, detail: str, *, status_code: int | None = None) -> None:
-        super().__init__(detail)
-        if status_code is not None:
-            self.status_code = status_code
 
 
 class PermissionDenied(DetailError):

@@ -83,10 +83,10 @@ def matches(value: Any, lookup: str, wanted: Any) -> bool:
     }[kind]
 
 
-def filter_exact(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Record]:
+def filter_by(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Record]:
     """Keep the records that pass every filter (AND); a filter is `field` or `field__lookup`.
 
-    >>> filter_exact([{"a": 1, "b": 2}, {"a": 1, "b": 3}], {"a": 1, "b__gt": 2})
+    >>> filter_by([{"a": 1, "b": 2}, {"a": 1, "b": 3}], {"a": 1, "b__gt": 2})
     [{'a': 1, 'b': 3}]
     """
     conditions = [(*split_lookup(name), value) for name, value in filters.items()]

@@ -141,7 +141,7 @@ class Resource:
         exact = {name: value for name, value in filters.items() if "__" not in name}
         if exact:
             buckets = [store.referencing(spec.collection, f, v) for f, v in exact.items()]
-            records = query.filter_exact(min(buckets, key=len), filters)
+            records = query.filter_by(min(buckets, key=len), filters)
             records = query.search(records, search, spec.search_fields)
             return query.order(records, terms, default=terms, tiebreaker=spec.key)
         records = store.view(
@@ -151,7 +151,7 @@ class Resource:
                 store.all(spec.collection), terms, default=terms, tiebreaker=spec.key
             ),
         )
-        records = query.filter_exact(records, filters) if filters else records
+        records = query.filter_by(records, filters) if filters else records
         if search:
             haystacks = store.view(
                 spec.collection,

@@ -26,11 +26,14 @@ class SpecError(Exception):
 
 def load(path: Path) -> dict[str, Any]:
     """Read a YAML or JSON document."""
+    return parse(read(path), source=path)
+
+
+def read(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise SpecError(f"{path}: cannot read: {error.strerror}") from error
-    return parse(raw, source=path)
 
 
 def parse(raw: bytes, *, source: Path) -> dict[str, Any]:
@@ -83,10 +86,7 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     The cache holds the parsed document as JSON under the SHA-256 of the file's bytes, so an
     edited file is parsed and checked again, and a known one loads in milliseconds.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SpecError(f"{path}: cannot read: {error.strerror}") from error
+    raw = read(path)
     cached = cache / f"{hashlib.sha256(raw).hexdigest()}.json" if cache else None
     if cached is not None and cached.is_file():
         try:

@@ -111,7 +111,7 @@ def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
         if value not in schema["enum"] or isinstance(value, bool) != any(
             isinstance(option, bool) for option in schema["enum"]
         ):
-            shown = value if isinstance(value, str) else _python_repr(value)
+            shown = value if isinstance(value, str) else str(value)  # DRF prints Python's str()
             raise _fail(errors.INVALID_CHOICE_TEMPLATE.format(value=shown))
         return value
     kind = schema.get("type")
@@ -152,11 +152,6 @@ def _clean_list(document: Mapping[str, Any], schema: Schema, value: Any) -> list
     if failed:
         raise FieldInvalid(failures)
     return cleaned
-
-
-def _python_repr(value: Any) -> str:
-    """How DRF prints a non-string choice: Python's `str()` of the parsed JSON value."""
-    return str(value)
 
 
 def _clean_string(schema: Schema, value: Any) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mock_server import errors
-from mock_server.query import filter_exact, order, ordering_fields, paginate, search
+from mock_server.query import filter_by, order, ordering_fields, paginate, search
 
 RECORDS: list[dict[str, Any]] = [
     {"pk": "1", "name": "alert on logins", "action": "login", "execution_logging": True},
@@ -32,8 +32,8 @@ def pks(records: list[Any]) -> list[str]:
         ({"action": "login", "name": "audit"}, []),
     ],
 )
-def test_exact_filters_combine_with_and(filters: dict[str, Any], expected: list[str]) -> None:
-    assert pks(filter_exact(RECORDS, filters)) == expected
+def test_filters_combine_with_and(filters: dict[str, Any], expected: list[str]) -> None:
+    assert pks(filter_by(RECORDS, filters)) == expected
 
 
 @pytest.mark.parametrize(
