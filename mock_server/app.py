@@ -1,9 +1,10 @@
 """Assembling the server: the document, the data, and Connexion's pipeline around the handlers.
 
-A request flows: CORS -> `middleware.py` -> Connexion's routing -> security
+A request flows: CORS -> the direct path (`direct.py`), which answers the operations a resource
+serves with the same steps as the rest -> `middleware.py` -> Connexion's routing -> security
 (`hooks.BearerTokens`) -> parameter and body validation (`hooks`) -> handler (`handlers`) ->
-resource -> JSON. Every exception on the way is answered in one place, `ErrorAnswers`, with the
-body the contract defines.
+action (`actions`) -> resource -> JSON. Every exception on the way is answered in one place,
+`ErrorAnswers`, with the body the contract defines.
 """
 
 from __future__ import annotations
@@ -22,20 +23,30 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.spec import OpenAPISpecification
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import (
+    actions,
     augment,
     auth,
     control,
     dataset,
+    direct,
     errors,
     handlers,
     hooks,
     inference,
     spec,
 )
-from mock_server.middleware import IgnoreContentTypeWithoutBody, PreferHeader, WorkerHeader
+from mock_server.direct import DirectPath
+from mock_server.middleware import (
+    Cors,
+    IgnoreContentTypeWithoutBody,
+    PreferHeader,
+    WorkerHeader,
+)
 from mock_server.resource import Resource, operation_names
 from mock_server.resources import CUSTOMISATIONS
 from mock_server.responder import Responder
@@ -45,6 +56,7 @@ from mock_server.store import Store
 from mock_server.synth import Synth, stable_seed
 
 logger = logging.getLogger("mock_server")
+SWAGGER_UI_PATH = "/ui"
 
 
 def _trust_checked_documents() -> None:
@@ -88,7 +100,7 @@ def not_found_operations(found: list[inference.Inferred]) -> set[str]:
     return names
 
 
-def create_app(settings: Settings) -> AsyncApp:
+def create_app(settings: Settings) -> MockServer:
     document = spec.load_checked(settings.spec, cache=settings.cache)
     _trust_checked_documents()
     tokens = auth.load_tokens(settings.fixtures / TOKENS_FILE)
@@ -115,34 +127,60 @@ def create_app(settings: Settings) -> AsyncApp:
     augment.type_parameters(document)
     augment.document_not_found(document, not_found_operations(found))
     operations = list(spec.operations(document))
+    actions_by_id = actions.actions(resources, operations)
+    security = hooks.security_map(document, tokens)
 
     app = AsyncApp(
         __name__,
-        resolver=Resolver(handlers.resolver(resources, operations, Responder(document, seed))),
+        resolver=Resolver(handlers.resolver(actions_by_id, operations, Responder(document, seed))),
         validator_map=hooks.validator_map(document),
-        security_map=hooks.security_map(document, tokens),
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+        security_map=security,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
     )
     app.add_api(document)
     answer_error = ErrorAnswers(spec.method_table(document), problems=not speaks_drf(document))
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
-        app.add_error_handler(error_class, answer_error)
-    # Outermost first: CORS answers preflights before anything else sees them.
-    if settings.state is not None:
-        app.add_middleware(WorkerHeader, position=MiddlewarePosition.BEFORE_EXCEPTION)
+        app.add_error_handler(error_class, answer_error.handle)
     app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
-    app.add_middleware(
-        CORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
+    for path, name, endpoint, methods in control.routes(store):
+        app.add_url_rule(path, name, endpoint, methods=methods)
+
+    # Around Connexion's app, innermost first: the direct path; CORS, which answers
+    # preflights before anything else sees them; with several workers, the worker's name.
+    served: ASGIApp = app
+    if settings.direct:
+        served = DirectPath(
+            served,
+            router=direct.router(document, actions_by_id, security),
+            answers=answer_error,
+            reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
+        )
+    served = Cors(
+        served,
         allow_origins=list(settings.cors_origins),
         allow_methods=["*"],
         allow_headers=["*"],
         expose_headers=["*"],
     )
-    for path, name, endpoint, methods in control.routes(store):
-        app.add_url_rule(path, name, endpoint, methods=methods)
-    return app
+    if settings.state is not None:
+        served = WorkerHeader(served)
+    return MockServer(app, served)
+
+
+class MockServer:
+    """The ASGI app `serve` runs: Connexion's app inside the layers `create_app` puts
+    around it."""
+
+    def __init__(self, connexion: AsyncApp, outermost: ASGIApp) -> None:
+        self.connexion = connexion
+        self.outermost = outermost
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.outermost(scope, receive, send)
+
+    def test_client(self, **kwargs: Any) -> TestClient:
+        return TestClient(self, **kwargs)
 
 
 class ErrorAnswers:
@@ -158,8 +196,23 @@ class ErrorAnswers:
         self.methods = methods
         self.problems = problems
 
-    def __call__(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
-        failure = self.as_api_error(request, error)
+    async def handle(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+        """Connexion's error handler (a coroutine function: a plain one runs in a thread)."""
+        status, media_type, headers, body = self.render(self.as_api_error(request, error))
+        return ConnexionResponse(
+            status_code=status,
+            mimetype=media_type,
+            content_type=media_type,
+            body=body,
+            headers=headers,
+        )
+
+    def response(self, failure: errors.ApiError) -> Response:
+        """The answer to `failure` as Connexion's exception middleware would send it."""
+        status, media_type, headers, body = self.render(failure)
+        return Response(content=body, status_code=status, media_type=media_type, headers=headers)
+
+    def render(self, failure: errors.ApiError) -> tuple[int, str, dict[str, str], bytes]:
         body: dict[str, Any] = failure.body()
         media_type = "application/json"
         if self.problems:
@@ -168,13 +221,7 @@ class ErrorAnswers:
         headers = dict(getattr(failure, "headers", None) or {})
         if failure.status_code == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
-        return ConnexionResponse(
-            status_code=failure.status_code,
-            mimetype=media_type,
-            content_type=media_type,
-            body=json.dumps(body).encode(),
-            headers=headers,
-        )
+        return failure.status_code, media_type, headers, json.dumps(body).encode()
 
     def as_api_error(self, request: ConnexionRequest, error: Exception) -> errors.ApiError:
         """Connexion's and Starlette's own exceptions, translated to ours."""

@@ -3,11 +3,9 @@ from the `MOCK_SERVER_*` environment the parent process set."""
 
 from __future__ import annotations
 
-from connexion import AsyncApp
-
-from mock_server.app import create_app
+from mock_server.app import MockServer, create_app
 from mock_server.settings import Settings
 
 
-def app() -> AsyncApp:
+def app() -> MockServer:
     return create_app(Settings.from_env())

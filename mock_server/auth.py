@@ -54,6 +54,10 @@ class Principal:
         return permission in self.permissions
 
 
+ANONYMOUS = Principal(user="anonymous", permissions=ALL_PERMISSIONS)
+"""Who calls an operation the document leaves open (no security): anyone may do anything."""
+
+
 def authenticate(header: str | None, tokens: Mapping[str, Token], now: datetime) -> Principal:
     """Read an `Authorization` header the way authentik does.
 

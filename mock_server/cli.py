@@ -49,6 +49,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, help="processes serving the same data; writes are shared"
     )
+    serve.add_argument(
+        "--direct",
+        action=argparse.BooleanOptionalAction,
+        help="answer resource operations without Connexion's per-request pipeline (default: on;"
+        " --no-direct sends every request through it, with the same answers)",
+    )
 
     make = commands.add_parser("fixtures", help="write seeded, realistic data files")
     make.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -93,6 +99,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()) if origins else None,
         log_level=arguments.log_level,
         workers=arguments.workers,
+        direct=arguments.direct,
     )
 
 

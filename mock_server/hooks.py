@@ -9,7 +9,7 @@ handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -19,6 +19,7 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.security import AbstractSecurityHandler
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
 from starlette.datastructures import QueryParams
+from starlette.requests import cookie_parser
 from starlette.types import Receive, Scope
 
 from mock_server import auth, errors, spec
@@ -26,10 +27,20 @@ from mock_server.params import parse_parameters
 from mock_server.validation import validate_body
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
+MAX_REMEMBERED_QUERIES = 1024
+"""Parsed query strings each operation keeps on the direct path (all are dropped past that)."""
 
 
 def state(scope: Scope) -> dict[str, Any]:
     return scope.setdefault("state", {})
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a header (`name` in lower case), as Starlette's `Headers.get` reads it."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
 class TokenSecurity(AbstractSecurityHandler):
@@ -38,6 +49,8 @@ class TokenSecurity(AbstractSecurityHandler):
     Permissions are checked here, before validation, because DRF checks them before it reads
     the request: a read-only token gets 403 for a write, even for an invalid body. Failures
     are 403, as authentik answers, unless the document speaks of 401.
+
+    Connexion calls `verify` with its request; the direct path calls `check` with the scope.
     """
 
     def __init__(self, tokens: Mapping[str, auth.Token], failure_status: int) -> None:
@@ -49,20 +62,21 @@ class TokenSecurity(AbstractSecurityHandler):
         self.scheme = security_scheme
         return self.verify
 
-    def credentials(self, request: ConnexionRequest) -> auth.Principal:
-        return auth.authenticate(
-            request.headers.get("authorization"), self.tokens, datetime.now(UTC)
-        )
-
     def verify(self, request: ConnexionRequest) -> dict[str, Any]:
+        return self.check(request.scope)
+
+    def check(self, scope: Scope) -> dict[str, Any]:
         try:
-            principal = self.credentials(request)
+            principal = self.credentials(scope)
         except errors.AuthenticationFailed as failure:
             raise errors.AuthenticationFailed(
                 failure.detail, status_code=self.failure_status
             ) from failure
-        auth.authorize(principal, request.method)
+        auth.authorize(principal, scope["method"])
         return {"sub": principal.user, PRINCIPAL: principal}
+
+    def credentials(self, scope: Scope) -> auth.Principal:
+        return auth.authenticate(header(scope, b"authorization"), self.tokens, datetime.now(UTC))
 
 
 class BearerTokens(TokenSecurity):
@@ -72,28 +86,85 @@ class BearerTokens(TokenSecurity):
 class BasicTokens(TokenSecurity):
     """`http`/`basic`: a token's user name, and its key as the password."""
 
-    def credentials(self, request: ConnexionRequest) -> auth.Principal:
-        header = request.headers.get("authorization")
-        return auth.authenticate_basic(header, self.tokens, datetime.now(UTC))
+    def credentials(self, scope: Scope) -> auth.Principal:
+        value = header(scope, b"authorization")
+        return auth.authenticate_basic(value, self.tokens, datetime.now(UTC))
 
 
 class ApiKeyTokens(TokenSecurity):
     """`apiKey` in a header, the query or a cookie: any token's key."""
 
-    def credentials(self, request: ConnexionRequest) -> auth.Principal:
-        name, where = self.scheme.get("name", ""), self.scheme.get("in", "header")
+    def credentials(self, scope: Scope) -> auth.Principal:
+        name, where = str(self.scheme.get("name", "")), self.scheme.get("in", "header")
         if where == "query":
-            key = request.query_params.get(name)
-            key = key[-1] if isinstance(key, list) and key else key
+            key = QueryParams(scope.get("query_string", b"").decode("latin-1")).get(name)
         elif where == "cookie":
-            key = request.cookies.get(name)
+            key = cookie_parser(header(scope, b"cookie") or "").get(name)
         else:
-            key = request.headers.get(name)
+            key = header(scope, name.lower().encode("latin-1"))
         return auth.authenticate_key(key, self.tokens, datetime.now(UTC))
 
 
+class RequestParameters:
+    """One operation's declared query and path parameters, parsed from a request by
+    `params.py` with DRF's messages; every failure is collected into one 400."""
+
+    def __init__(self, document: Mapping[str, Any], declared: Iterable[Mapping[str, Any]]) -> None:
+        self.document = document
+        self.declared = list(declared)
+        self.arrays = frozenset(
+            p["name"]
+            for p in self.declared
+            if p["in"] == "query"
+            and spec.resolve(document, p.get("schema", {})).get("type") == "array"
+        )
+        # The router names a path parameter as Connexion's Starlette routes do: "-" reads "_".
+        self.path_names = {
+            p["name"]: p["name"].replace("-", "_") for p in self.declared if p["in"] == "path"
+        }
+        self._parsed: dict[tuple[bytes, tuple[Any, ...]], Any] = {}
+
+    def parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
+        """The parsed values by declared name; a request asked before is answered from memory
+        (parsing depends on nothing but these strings)."""
+        asked = (query_string, tuple(path_params.items()))
+        known = self._parsed.get(asked)
+        if known is None:
+            try:
+                known = self._parse(query_string, path_params)
+            except errors.ValidationFailed as failure:
+                known = failure
+            if len(self._parsed) >= MAX_REMEMBERED_QUERIES:
+                self._parsed.clear()
+            self._parsed[asked] = known
+        if isinstance(known, errors.ValidationFailed):
+            raise errors.ValidationFailed(known.errors)
+        return dict(known)
+
+    def _parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
+        raw = QueryParams(query_string.decode("latin-1"))
+        query: dict[str, str | list[str]] = {
+            name: raw.getlist(name) if name in self.arrays else raw[name] for name in raw
+        }
+        path = {
+            name: str(path_params[routed])
+            for name, routed in self.path_names.items()
+            if routed in path_params
+        }
+        parsed: dict[str, Any] = {}
+        failures: dict[str, list[str]] = {}
+        for location, values in (("path", path), ("query", query)):
+            try:
+                parsed.update(parse_parameters(self.document, self.declared, location, values))
+            except errors.ValidationFailed as failure:
+                failures.update(failure.errors)
+        if failures:
+            raise errors.ValidationFailed(failures)
+        return parsed
+
+
 class Parameters(ParameterValidator):
-    """Query and path parameters, parsed by `params.py` with DRF's messages."""
+    """Connexion's parameter validator, parsing with `RequestParameters`."""
 
     def __init__(self, parameters: Any, *, document: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(parameters, **kwargs)
@@ -101,38 +172,28 @@ class Parameters(ParameterValidator):
 
     def validate(self, scope: Scope) -> None:
         declared = [p for group in self.parameters.values() for p in group]
-        raw = QueryParams(scope.get("query_string", b"").decode("latin-1"))
-        arrays = {
-            p["name"]
-            for p in declared
-            if p["in"] == "query"
-            and spec.resolve(self.document, p.get("schema", {})).get("type") == "array"
-        }
-        query: dict[str, str | list[str]] = {
-            name: raw.getlist(name) if name in arrays else raw[name] for name in raw
-        }
-        path = {k: str(v) for k, v in scope.get("path_params", {}).items()}
-        parsed: dict[str, Any] = {}
-        failures: dict[str, list[str]] = {}
-        for location, values in (("path", path), ("query", query)):
-            try:
-                parsed.update(parse_parameters(self.document, declared, location, values))
-            except errors.ValidationFailed as failure:
-                failures.update(failure.errors)
-        if failures:
-            raise errors.ValidationFailed(failures)
-        state(scope)[PARAMS] = parsed
+        state(scope)[PARAMS] = RequestParameters(self.document, declared).parse(
+            scope.get("query_string", b""), scope.get("path_params", {})
+        )
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"Out of range float values are not JSON compliant: {name}")
 
 
-class JsonBody(AbstractRequestBodyValidator):
-    """A JSON body, parsed as DRF's JSONParser does and checked by `validation.py`.
+def parse_json(raw: bytes, encoding: str = "utf-8") -> Any:
+    """A request body as DRF's JSONParser reads it; no content reads as `{}` (DRF's
+    `request.data` for an empty body)."""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw.decode(encoding), parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, LookupError) as error:
+        raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
 
-    An empty body reads as `{}` (DRF's `request.data` for no content).
-    """
+
+class JsonBody(AbstractRequestBodyValidator):
+    """A JSON body, parsed by `parse_json` and checked by `validation.py`."""
 
     def __init__(self, *, document: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -146,16 +207,9 @@ class JsonBody(AbstractRequestBodyValidator):
             messages.append(message)
             more_body = message.get("more_body", False)
         raw = b"".join(message.get("body", b"") for message in messages)
-        state(scope)[BODY] = validate_body(self.document, self._schema, self._parse_json(raw))
+        body = parse_json(raw, self._encoding)
+        state(scope)[BODY] = validate_body(self.document, self._schema, body)
         return self._insert_messages(receive, messages=messages), scope
-
-    def _parse_json(self, raw: bytes) -> Any:
-        if not raw.strip():
-            return {}
-        try:
-            return json.loads(raw.decode(self._encoding), parse_constant=_reject_constant)
-        except (ValueError, UnicodeDecodeError, LookupError) as error:
-            raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
 
 
 def validator_map(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.hooks import PREFER, state
+from mock_server.hooks import PREFER, header, state
 from mock_server.responder import parse_prefer
 
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
@@ -62,3 +63,25 @@ class WorkerHeader:
             await send(message)
 
         await self.app(scope, receive, send_with_worker)
+
+
+class Cors(CORSMiddleware):
+    """Starlette's CORS, with a shorter way for a request without `Origin` (not a browser's
+    cross-origin request): the answer only gains `Vary: Origin`, as Starlette gives it."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or header(scope, b"origin") is not None:
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_varying(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                if any(key.lower() == b"vary" for key, _ in headers):
+                    merged = MutableHeaders(scope=message)
+                    merged["Vary"] = ", ".join([*merged.getlist("Vary"), "Origin"])
+                else:
+                    headers.append((b"vary", b"Origin"))
+            await send(message)
+
+        await self.app(scope, receive, send_varying)

@@ -96,19 +96,23 @@ class Resource:
     # Reading.
 
     def list(self, principal: Principal, params: Mapping[str, Any]) -> dict[str, Any]:
-        self.store.sync()
-        records = self._matching(params) if principal.can(VIEW) else []
-        page = query.paginate(
-            records,
-            params.get(PAGE),
-            params.get(PAGE_SIZE),
-            default_size=self.spec.default_page_size,
-        )
+        page = self.page(principal, params)
         return {
             "pagination": page.envelope(),
             "results": [self.present(record) for record in page.results],
             "autocomplete": {},
         }
+
+    def page(self, principal: Principal, params: Mapping[str, Any]) -> query.Page:
+        """The page `list` answers, its results still records (`present` shows each)."""
+        self.store.sync()
+        records = self._matching(params) if principal.can(VIEW) else []
+        return query.paginate(
+            records,
+            params.get(PAGE),
+            params.get(PAGE_SIZE),
+            default_size=self.spec.default_page_size,
+        )
 
     def _matching(self, params: Mapping[str, Any]) -> list[Record]:
         """Filtered, searched and ordered records: the same answer as applying `query`'s
@@ -162,10 +166,10 @@ class Resource:
         return records
 
     def retrieve(self, principal: Principal, pk: str) -> dict[str, Any]:
-        return self.answer("retrieve", self._get(principal, pk))
+        return self.answer("retrieve", self.get(principal, pk))
 
     def used_by(self, principal: Principal, pk: str) -> list[dict[str, Any]]:
-        return self.spec.used_by(self.store, self._get(principal, pk))
+        return self.spec.used_by(self.store, self.get(principal, pk))
 
     # Writing: `body` has passed field validation against the operation's schema.
 
@@ -182,7 +186,7 @@ class Resource:
 
     def destroy(self, principal: Principal, pk: str) -> None:
         with self.store.writing():
-            record = self._get(principal, pk)
+            record = self.get(principal, pk)
             self.spec.cascade(self.store, record)
             self.store.delete(self.spec.collection, pk)
 
@@ -217,7 +221,7 @@ class Resource:
         return self.answer("create", record)
 
     def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        current = self._get(principal, pk)
+        current = self.get(principal, pk)
         record = dict(current)
         record.update({name: body[name] for name in self.spec.writable if name in body})
         for name in self.spec.reshaped & body.keys():
@@ -267,7 +271,7 @@ class Resource:
             made.update({name: value for name, value in shown.items() if name in made})
         return made
 
-    def _get(self, principal: Principal, pk: str) -> Record:
+    def get(self, principal: Principal, pk: str) -> Record:
         self.store.sync()
         record = self.store.get(self.spec.collection, pk) if principal.can(VIEW) else None
         if record is None:

@@ -18,6 +18,7 @@ DEFAULT_PER_RESOURCE = 5
 TOKENS_FILE = "tokens.yaml"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mock-server"
 ENV_PREFIX = "MOCK_SERVER_"
+BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,9 @@ class Settings:
     workers: int = 1
     state: Path | None = None
     """The SQLite file through which worker processes share writes (None: one process)."""
+    direct: bool = True
+    """Answer resource operations on the direct path (False: all through Connexion's pipeline,
+    to compare; the answers are the same)."""
 
     @property
     def generates(self) -> bool:
@@ -56,8 +60,8 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
-        `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS` and
-        `_STATE`."""
+        `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`
+        and `_DIRECT` (`0` or `false` turns the direct path off)."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -72,6 +76,14 @@ class Settings:
                 return int(value)
             except ValueError as error:
                 raise ValueError(f"{ENV_PREFIX}{name} must be an integer, not {value!r}") from error
+
+        def boolean(name: str) -> bool | None:
+            value = get(name)
+            if value is None:
+                return None
+            if value.lower() not in BOOLEANS:
+                raise ValueError(f"{ENV_PREFIX}{name} must be one of {sorted(BOOLEANS)}")
+            return BOOLEANS[value.lower()]
 
         origins = get("CORS_ORIGINS")
         return cls().replace(
@@ -88,6 +100,7 @@ class Settings:
             log_level=get("LOG_LEVEL"),
             workers=integer("WORKERS"),
             state=Path(v) if (v := get("STATE")) else None,
+            direct=boolean("DIRECT"),
         )
 
     def environment(self) -> dict[str, str]:
@@ -104,5 +117,6 @@ class Settings:
             "LOG_LEVEL": self.log_level,
             "WORKERS": self.workers,
             "STATE": self.state,
+            "DIRECT": "1" if self.direct else "0",
         }
         return {ENV_PREFIX + k: str(v) for k, v in values.items() if v is not None}

@@ -43,6 +43,7 @@ class Store:
         self._base = 0
         self._recording: list[tuple[str, str, str, Any]] | None = None
         self._draws = 0
+        self._generation = 0
         self._reset_local()
 
     def key(self, collection: str) -> str:
@@ -57,6 +58,7 @@ class Store:
             self._base = self._applied + len(self._recording or [])
 
     def _reset_local(self) -> None:
+        self._generation += 1
         self._writes = 0
         self._collections: dict[str, dict[str, Record]] = {
             name: {str(record[self.key(name)]): copy.deepcopy(dict(record)) for record in records}
@@ -67,6 +69,12 @@ class Store:
         self._indexes: dict[tuple[str, str], dict[Any, list[Record]]] = {}
         self._versions: dict[str, int] = {}
         self._views: OrderedDict[tuple[str, Any], tuple[int, Any]] = OrderedDict()
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever any record changes (or the store is reset), so that
+        anything derived from the whole state can tell it is out of date."""
+        return self._generation
 
     def counts(self) -> dict[str, int]:
         return {name: len(records) for name, records in self._collections.items()}
@@ -207,6 +215,7 @@ class Store:
 
     def _changed(self, collection: str) -> None:
         self._versions[collection] = self._versions.get(collection, 0) + 1
+        self._generation += 1
 
     def _index(self, collection: str, record: Record) -> None:
         for (owner, field), index in self._indexes.items():
