@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mock_server import resource
+from mock_server import inference, resource, spec
 from mock_server.app import MockServer, create_app
 from mock_server.direct import DirectPath
 from mock_server.settings import Settings
+from mock_server.synth import Synth
+from tests import authentik_package
 
 API = "/api/v3/policies/event_matcher/"
 ADMIN = {"Authorization": "Bearer ak-mock-admin"}
@@ -214,3 +217,57 @@ def test_what_the_direct_path_hands_on(passed_on: tuple[Any, list[str]]) -> None
         "POST /_mock/reset",
         f"GET {API.rstrip('/')}",
     ]
+
+
+def test_the_whole_authentik_api_answers_the_same_both_ways() -> None:
+    """Every resource of authentik's whole document: list, filters, pages, read, create,
+    update, delete, missing keys; plus each literal path that an item route's pattern would
+    also match (`/core/users/me/`), which must reach its own operation first, as in Connexion."""
+    document = spec.load(authentik_package.install() and authentik_package.SCHEMA)
+    operations = {operation.operation_id: operation for operation in spec.operations(document)}
+    synth = Synth(document, 5)
+    settings = Settings(spec=authentik_package.SCHEMA)
+    recorded: list[Request] = []
+    with create_app(settings).test_client() as client:
+
+        def ask(method: str, url: str, body: Any = None) -> Any:
+            headers = {**ADMIN, **JSON} if body is not None else ADMIN
+            recorded.append((method, url, headers, body))
+            content = None if body is None else json.dumps(body)
+            return client.request(method, url, headers=headers, content=content)
+
+        items = []
+        for found in inference.infer(document):
+            prefix, collection = found.spec.collection, f"/api/v3{found.collection_path}"
+            page = ask("GET", f"{collection}?page_size=3&ordering=-{found.spec.key}").json()
+            ask("GET", f"{collection}?page=2&page_size=2&search=a")
+            ask("GET", f"{collection}?page=0")
+            if found.item_path is None or found.lookup is None:
+                continue
+            item = f"/api/v3{found.item_path}".replace(f"{{{found.lookup}}}", "{}")
+            items.append(item)
+            ask("GET", item.format("00000000-0000-4000-8000-000000000000"))
+            for shown in page.get("results", [])[:1]:
+                key = shown.get(found.spec.key)
+                ask("GET", item.format(key))
+                if f"{prefix}_partial_update" in operations:
+                    ask("PATCH", item.format(key), {})
+            create = operations.get(f"{prefix}_create")
+            if create is not None:
+                schema = spec.json_body_schema(document, create)
+                made = ask("POST", collection, synth.value(schema, reading=False))
+                key = made.json().get(found.spec.key) if made.status_code < 300 else None
+                if key is not None and f"{prefix}_destroy" in operations:
+                    ask("DELETE", item.format(key))
+                    ask("DELETE", item.format(key))
+        patterns = [
+            re.compile("^" + re.sub(r"\\\{\\\}", "[^/]+", re.escape(i)) + "$") for i in items
+        ]
+        for path, item in document["paths"].items():
+            url = f"/api/v3{path}"
+            if "{" not in path and "get" in item and any(p.match(url) for p in patterns):
+                ask("GET", url)
+    direct = answers(settings, recorded)
+    assert direct == answers(settings.replace(direct=False), recorded)
+    assert len(recorded) > 700
+    assert {status for _, _, status, _, _ in direct} >= {200, 201, 204, 404}
