@@ -92,6 +92,7 @@ class Resource:
         self.spec = spec
         self.store = store
         self.synth = synth
+        self._seed_position: int | None = None
 
     # Reading.
 
@@ -192,9 +193,17 @@ class Resource:
 
     def _reseed(self) -> None:
         """Values the server makes depend on the seed and the write's position only, so every
-        worker of a multi-process server makes the same ones."""
-        if self.synth is not None:
-            self.synth.reseed(self.store.position())
+        worker of a multi-process server makes the same ones. The generator is reseeded when
+        it is next drawn from (most writes draw nothing, and reseeding costs)."""
+        self._seed_position = self.store.position()
+
+    def _made(self, schema: Any, name: str = "") -> Any:
+        if self.synth is None:
+            return None
+        if self._seed_position is not None:
+            self.synth.reseed(self._seed_position)
+            self._seed_position = None
+        return self.synth.value(schema, name=name)
 
     def _create(self, body: Mapping[str, Any]) -> dict[str, Any]:
         spec = self.spec
@@ -235,9 +244,7 @@ class Resource:
 
     def _make(self, name: str) -> Any:
         """A value the server makes for a field the request did not give."""
-        if self.synth is None:
-            return None
-        return self.synth.value(self.spec.properties.get(name, {}), name=name)
+        return self._made(self.spec.properties.get(name, {}), name)
 
     # Shared steps.
 
@@ -266,7 +273,7 @@ class Resource:
             return None
         if schema is None:  # documented without a schema: an empty object
             return {}
-        made = self.synth.value(schema)
+        made = self._made(schema)
         if isinstance(made, dict):
             made.update({name: value for name, value in shown.items() if name in made})
         return made

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -112,16 +113,24 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
     >>> resolve({"a": {"b": 1}}, {"$ref": "#/a"})
     {'b': 1}
     """
+    if type(node) is dict and "$ref" not in node:  # the common case, without ABC checks
+        return node
     seen: set[str] = set()
     while isinstance(node, Mapping) and "$ref" in node:
         reference = node["$ref"]
-        if reference in seen or not reference.startswith("#/"):
+        if reference in seen or not isinstance(reference, str) or not reference.startswith("#/"):
             raise SpecError(f"cannot resolve {reference}")
         seen.add(reference)
         node = document
-        for part in reference[2:].split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
+        for part in _pointer(reference):
+            node = node[part]
     return node
+
+
+@functools.lru_cache(maxsize=4096)
+def _pointer(reference: str) -> tuple[str, ...]:
+    """The keys a local JSON pointer (`#/a/b~1c`) walks through."""
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in reference[2:].split("/"))
 
 
 @dataclass(frozen=True, slots=True)
