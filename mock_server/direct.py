@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import starlette.convertors
 from connexion.frameworks.starlette import FloatConverter, IntegerConverter, starlettify_path
 from connexion.http_facts import METHODS
-from connexion.utils import extract_content_type, split_content_type
+from connexion.utils import split_content_type
 from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mock_server import errors, spec
 from mock_server.actions import Action, Answer
 from mock_server.handlers import principal_of
-from mock_server.hooks import RequestParameters, TokenSecurity, parse_json
+from mock_server.hooks import RequestParameters, TokenSecurity, header, parse_json
 from mock_server.middleware import BODYLESS_METHODS
 from mock_server.validation import validate_body
 
@@ -101,11 +101,11 @@ class Router:
         self.tables: dict[str, tuple[dict[str, list[Route]], list[Route]]] = {}
         for method, listed in by_method.items():
             wild = [route for route in listed if route.first_segment is None]
-            literal = {route.first_segment for route in listed} - {None}
+            literal = {r.first_segment for r in listed if r.first_segment is not None}
             buckets = {
                 first: [r for r in listed if r.first_segment in (first, None)] for first in literal
             }
-            self.tables[method] = (buckets, wild)  # type: ignore[assignment]
+            self.tables[method] = (buckets, wild)
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, Any]] | None:
         table = self.tables.get(method)
@@ -253,7 +253,7 @@ class DirectPath:
             return
         raw, encoding = b"", "utf-8"
         if target.reads_body:
-            mime_type, charset = split_content_type(extract_content_type(scope["headers"]))
+            mime_type, charset = split_content_type(header(scope, b"content-type"))
             if mime_type != JSON:
                 await self.app(scope, receive, send)
                 return

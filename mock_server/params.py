@@ -35,7 +35,7 @@ def canonical_instant(moment: datetime) -> str:
     >>> canonical_instant(datetime.fromisoformat("2025-01-02T03:04:05+02:00"))
     '2025-01-02T01:04:05.000000Z'
     """
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_instant(raw: str) -> datetime:

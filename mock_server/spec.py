@@ -116,7 +116,7 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
     if type(node) is dict and "$ref" not in node:  # the common case, without ABC checks
         return node
     seen: set[str] = set()
-    while isinstance(node, Mapping) and "$ref" in node:
+    while (type(node) is dict or isinstance(node, Mapping)) and "$ref" in node:
         reference = node["$ref"]
         if reference in seen or not isinstance(reference, str) or not reference.startswith("#/"):
             raise SpecError(f"cannot resolve {reference}")
