@@ -113,16 +113,23 @@ def search_terms(search: str | None) -> list[str]:
     return search.replace("\x00", "").replace(",", " ").split()
 
 
-def haystacks(records: Iterable[Record], fields: Sequence[str]) -> dict[int, tuple[str, ...]]:
-    """The upper-cased search fields of each record, by the record's identity."""
-    return {id(r): tuple(str(r.get(f) or "").upper() for f in fields) for r in records}
+FIELD_SEPARATOR = "\x00"
+"""Joins a record's search fields: no search word holds it (`search_terms` drops NUL), so a
+word found in the joined text lies within one field."""
+
+
+def haystacks(records: Iterable[Record], fields: Sequence[str]) -> dict[int, str]:
+    """The upper-cased search fields of each record, joined, by the record's identity."""
+    return {
+        id(r): FIELD_SEPARATOR.join(str(r.get(f) or "") for f in fields).upper() for r in records
+    }
 
 
 def search(
     records: Iterable[Record],
     term: str | None,
     fields: Sequence[str],
-    prepared: Mapping[int, tuple[str, ...]] | None = None,
+    prepared: Mapping[int, str] | None = None,
 ) -> list[Record]:
     """Keep the records where every word occurs, case-insensitively, in one of `fields`
     (as PostgreSQL's `UPPER(field) LIKE UPPER('%word%')`). `prepared` are `haystacks()`."""
@@ -131,11 +138,10 @@ def search(
         return list(records)
     records = list(records)
     found = prepared if prepared is not None else haystacks(records, fields)
-    return [
-        record
-        for record in records
-        if all(any(word in hay for hay in found[id(record)]) for word in words)
-    ]
+    if len(words) == 1:
+        (word,) = words
+        return [record for record in records if word in found[id(record)]]
+    return [record for record in records if all(word in found[id(record)] for word in words)]
 
 
 def ordering_fields(ordering: str | None, allowed: Sequence[str]) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mock_server import errors
-from mock_server.query import filter_by, order, ordering_fields, paginate, search
+from mock_server.query import filter_by, haystacks, order, ordering_fields, paginate, search
 
 RECORDS: list[dict[str, Any]] = [
     {"pk": "1", "name": "alert on logins", "action": "login", "execution_logging": True},
@@ -51,6 +51,22 @@ def test_filters_combine_with_and(filters: dict[str, Any], expected: list[str]) 
 )
 def test_search_needs_every_word_in_the_name(term: str | None, expected: list[str]) -> None:
     assert pks(search(RECORDS, term, ["name"])) == expected
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("logout", ["2"]),  # in the name of 2, in the action of 2
+        ("alert login", ["1"]),  # one word in the name, the other in the action too
+        ("zeta login", ["4"]),
+        ("ginslog", []),  # "...logins" + "login": never across two fields
+        ("ginsl", []),
+    ],
+)
+def test_search_over_several_fields(term: str, expected: list[str]) -> None:
+    assert pks(search(RECORDS, term, ["name", "action"])) == expected
+    prepared = haystacks(RECORDS, ["name", "action"])
+    assert pks(search(RECORDS, term, ["name", "action"], prepared)) == expected
 
 
 ALLOWED = ["pk", "name", "action", "execution_logging"]
