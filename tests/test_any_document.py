@@ -135,3 +135,16 @@ def test_basic_auth_failures_and_body_errors(notes: Any) -> None:
         "title": ["This field may not be blank."],
         "pinned": ["Must be a valid boolean."],
     }
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_path_parameter_named_with_a_hyphen(direct: bool) -> None:
+    settings = Settings(spec=DOCUMENTS / "things-hyphen.yaml", seed=1, direct=direct)
+    with create_app(settings).test_client() as client:
+        first = client.get("/api/things/").json()["results"][0]
+        assert client.get(f"/api/things/{first['pk']}/").json() == first
+        missing = client.get("/api/things/999999/")
+        assert (missing.status_code, missing.json()["detail"]) == (
+            404,
+            "No Thing matches the given query.",
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.cli import main
+from mock_server.cli import main, parser, settings_from
 from mock_server.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
 from tests.conftest import ROOT
 
@@ -140,3 +140,16 @@ def test_settings_from_the_environment() -> None:
     assert settings.generates and not Settings().generates
     with pytest.raises(ValueError, match="MOCK_SERVER_PORT must be an integer"):
         Settings.from_env({"MOCK_SERVER_PORT": "eighty"})
+
+
+def test_the_direct_path_can_be_turned_off() -> None:
+    assert Settings().direct
+    assert not Settings.from_env({"MOCK_SERVER_DIRECT": "0"}).direct
+    assert Settings.from_env({"MOCK_SERVER_DIRECT": "true"}).direct
+    with pytest.raises(ValueError, match="MOCK_SERVER_DIRECT must be one of"):
+        Settings.from_env({"MOCK_SERVER_DIRECT": "maybe"})
+    off = Settings().replace(direct=False)
+    assert Settings.from_env(off.environment()) == off  # what worker processes read
+    arguments = parser().parse_args(["serve", "--no-direct"])
+    assert settings_from(arguments).direct is False
+    assert settings_from(parser().parse_args(["serve"])).direct is True
