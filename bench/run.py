@@ -263,6 +263,60 @@ def table(
     return "\n".join(lines + (["", *extra] if extra else [])) + "\n"
 
 
+def targets(rows: list[Row], starts: list[tuple[str, float, float]]) -> list[str]:
+    """The performance issue's targets against what this run measured (those it measured)."""
+    found = {(r.scenario, r.count): r for r in rows}
+    checks: list[tuple[str, str, bool]] = []
+    page = found.get(("list page_size=20", 1000))
+    prism_row = next((r for r in rows if r.scenario.startswith("Prism")), None)
+    if page and prism_row:
+        ratio = page.rps / prism_row.rps
+        checks.append(("list page_size=20 at 1,000: >= 5x Prism", f"{ratio:.1f}x", ratio >= 5))
+    if page:
+        checks.append(
+            ("list page_size=20 at 1,000: p99 <= 15 ms", f"{page.p99:.1f} ms", page.p99 <= 15)
+        )
+    searched = found.get(("list filters+search+ordering", 100_000))
+    if searched:
+        checks.append(
+            (
+                "filters+search+ordering at 100,000: p50 <= 25 ms",
+                f"{searched.p50:.1f} ms",
+                searched.p50 <= 25,
+            )
+        )
+    for scenario in ("retrieve", "create"):
+        ratios = [
+            found[(scenario, count)].rps / found[("list", count)].rps
+            for (name, count) in found
+            if name == scenario and ("list", count) in found
+        ]
+        if ratios:
+            checks.append(
+                (
+                    f"{scenario} >= list (default page), every size",
+                    f"{min(ratios):.2f}x at least",
+                    min(ratios) >= 1,
+                )
+            )
+    for label, seconds, rss in starts:
+        if label.startswith("Event Matcher"):
+            checks.append(("start-up, Event Matcher: <= 1 s", f"{seconds:.2f} s", seconds <= 1))
+        elif label.startswith("authentik's whole"):
+            checks.append(
+                (
+                    "start-up, whole document: <= 5 s, <= 300 MB",
+                    f"{seconds:.2f} s, {rss:.0f} MB",
+                    seconds <= 5 and rss <= 300,
+                )
+            )
+    if not checks:
+        return []
+    lines = ["| target | this run | met |", "| --- | ---: | :---: |"]
+    lines += [f"| {name} | {value} | {'yes' if met else 'NO'} |" for name, value, met in checks]
+    return lines
+
+
 def plot(rows: list[Row], path: Path) -> None:
     import matplotlib
 
@@ -338,6 +392,9 @@ def main() -> int:
                     f"List page_size=20 at 1,000 policies: {ours.rps / theirs.rps:.1f} "
                     "times Prism's requests/s in the same run."
                 )
+    goals = targets(rows, starts)
+    if goals:
+        extra += ["", *goals]
     text = table(rows, starts, extra, args.workers)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
