@@ -28,7 +28,8 @@ from mock_server.validation import validate_body
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
 MAX_REMEMBERED_QUERIES = 1024
-"""Parsed query strings each operation keeps on the direct path (all are dropped past that)."""
+"""Parsed query strings each operation keeps (all are dropped past that)."""
+MAX_COMPILED_OPERATIONS = 4096
 
 
 def state(scope: Scope) -> dict[str, Any]:
@@ -164,15 +165,30 @@ class RequestParameters:
 
 
 class Parameters(ParameterValidator):
-    """Connexion's parameter validator, parsing with `RequestParameters`."""
+    """Connexion's parameter validator, parsing with `RequestParameters`.
 
-    def __init__(self, parameters: Any, *, document: Mapping[str, Any], **kwargs: Any) -> None:
+    Connexion makes a validator for every request, from the operation's own list of
+    parameters; the `RequestParameters` made for that list are kept in `compiled`."""
+
+    def __init__(
+        self,
+        parameters: Any,
+        *,
+        document: Mapping[str, Any],
+        compiled: dict[int, tuple[Any, RequestParameters]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(parameters, **kwargs)
-        self.document = document
+        kept = compiled.get(id(parameters))
+        if kept is None or kept[0] is not parameters:
+            if len(compiled) >= MAX_COMPILED_OPERATIONS:  # lists Connexion did not keep
+                compiled.clear()
+            declared = [p for group in self.parameters.values() for p in group]
+            kept = compiled[id(parameters)] = (parameters, RequestParameters(document, declared))
+        self.request_parameters = kept[1]
 
     def validate(self, scope: Scope) -> None:
-        declared = [p for group in self.parameters.values() for p in group]
-        state(scope)[PARAMS] = RequestParameters(self.document, declared).parse(
+        state(scope)[PARAMS] = self.request_parameters.parse(
             scope.get("query_string", b""), scope.get("path_params", {})
         )
 
@@ -214,7 +230,7 @@ class JsonBody(AbstractRequestBodyValidator):
 
 def validator_map(document: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "parameter": partial(Parameters, document=document),
+        "parameter": partial(Parameters, document=document, compiled={}),
         "body": MediaTypeDict({"*/*json": partial(JsonBody, document=document)}),
     }
 
