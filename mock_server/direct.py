@@ -32,14 +32,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import errors, spec
 from mock_server.actions import Action, Answer
-from mock_server.handlers import principal_of
+from mock_server.handlers import JSON, principal_of
 from mock_server.hooks import RequestParameters, TokenSecurity, header, parse_json
 from mock_server.middleware import BODYLESS_METHODS
 from mock_server.validation import validate_body
 
 logger = logging.getLogger("mock_server")
 
-JSON = "application/json"
 JSON_BYTES = JSON.encode()
 Verify = Callable[[Scope], Any]
 

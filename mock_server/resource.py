@@ -166,9 +166,6 @@ class Resource:
             records = query.search(records, search, spec.search_fields, haystacks)
         return records
 
-    def retrieve(self, principal: Principal, pk: str) -> dict[str, Any]:
-        return self.answer("retrieve", self.get(principal, pk))
-
     def used_by(self, principal: Principal, pk: str) -> list[dict[str, Any]]:
         return self.spec.used_by(self.store, self.get(principal, pk))
 
@@ -279,6 +276,7 @@ class Resource:
         return made
 
     def get(self, principal: Principal, pk: str) -> Record:
+        """The record a retrieve shows (through `answer`); 404 where the caller cannot see it."""
         self.store.sync()
         record = self.store.get(self.spec.collection, pk) if principal.can(VIEW) else None
         if record is None:
