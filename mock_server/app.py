@@ -152,7 +152,7 @@ def create_app(settings: Settings) -> MockServer:
     if settings.direct:
         served = DirectPath(
             served,
-            router=direct.router(document, actions_by_id, security),
+            router=direct.router(document, operations, actions_by_id, security),
             answers=answer_error,
             reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
         )
@@ -165,15 +165,14 @@ def create_app(settings: Settings) -> MockServer:
     )
     if settings.state is not None:
         served = WorkerHeader(served)
-    return MockServer(app, served)
+    return MockServer(served)
 
 
 class MockServer:
     """The ASGI app `serve` runs: Connexion's app inside the layers `create_app` puts
     around it."""
 
-    def __init__(self, connexion: AsyncApp, outermost: ASGIApp) -> None:
-        self.connexion = connexion
+    def __init__(self, outermost: ASGIApp) -> None:
         self.outermost = outermost
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

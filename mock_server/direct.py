@@ -32,14 +32,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import errors, spec
 from mock_server.actions import Action, Answer
-from mock_server.handlers import JSON, principal_of
+from mock_server.handlers import JSON, answer_headers, principal_of
 from mock_server.hooks import RequestParameters, TokenSecurity, header, parse_json
 from mock_server.middleware import BODYLESS_METHODS
 from mock_server.validation import validate_body
 
 logger = logging.getLogger("mock_server")
 
-JSON_BYTES = JSON.encode()
 Verify = Callable[[Scope], Any]
 
 
@@ -204,15 +203,18 @@ def _path_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, A
 
 
 def router(
-    document: Mapping[str, Any], actions: Mapping[str, Action], security_map: Mapping[str, Any]
+    document: Mapping[str, Any],
+    operations: Iterable[spec.Operation],
+    actions: Mapping[str, Action],
+    security_map: Mapping[str, Any],
 ) -> Router:
     """Every route of the document in Connexion's order, resource operations compiled."""
     _convertors()
-    operations = {(o.path, o.method): o for o in spec.operations(document)}
+    by_place = {(o.path, o.method): o for o in operations}
     routes: list[tuple[str, Route]] = []
     for path, item in document.get("paths", {}).items():
         for method in item:
-            operation = operations.get((path, method))
+            operation = by_place.get((path, method))
             if method not in METHODS or operation is None:
                 continue
             action = actions.get(operation.operation_id)
@@ -269,11 +271,8 @@ class DirectPath:
 
 
 async def _send(send: Send, answer: Answer) -> None:
-    """The answer as `handlers.response` sends it through Connexion (a Starlette `Response`),
-    without building one."""
-    headers = [(b"content-type", JSON_BYTES)]
-    if answer.status >= 200 and answer.status not in (204, 304):
-        headers.insert(0, (b"content-length", b"%d" % len(answer.body or b"")))
+    """The answer as `handlers.response` sends it through Connexion, without a `Response`."""
+    headers = answer_headers(answer)
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send({"type": "http.response.body", "body": answer.body or b""})
 

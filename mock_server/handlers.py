@@ -26,6 +26,7 @@ from mock_server.spec import Operation
 
 Handler = Callable[..., Awaitable[Any]]
 JSON = "application/json"
+JSON_BYTES = JSON.encode()
 
 
 def principal_of(token_info: Mapping[str, Any] | None) -> Principal:
@@ -33,8 +34,18 @@ def principal_of(token_info: Mapping[str, Any] | None) -> Principal:
     return token_info[PRINCIPAL] if token_info else ANONYMOUS
 
 
+def answer_headers(answer: Answer) -> list[tuple[bytes, bytes]]:
+    """An action's headers, on both ways in: those Starlette gives a JSON `Response`."""
+    headers = [(b"content-type", JSON_BYTES)]
+    if answer.status >= 200 and answer.status not in (204, 304):
+        headers.insert(0, (b"content-length", b"%d" % len(answer.body or b"")))
+    return headers
+
+
 def response(answer: Answer) -> Response:
-    return Response(content=answer.body, status_code=answer.status, media_type=JSON)
+    made = Response(content=answer.body, status_code=answer.status)
+    made.raw_headers = answer_headers(answer)
+    return made
 
 
 def acting(action: Action) -> Handler:

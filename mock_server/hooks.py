@@ -30,6 +30,7 @@ PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "pr
 MAX_REMEMBERED_QUERIES = 1024
 """Parsed query strings each operation keeps (all are dropped past that)."""
 MAX_COMPILED_OPERATIONS = 4096
+"""Operations whose `RequestParameters` Connexion's validator keeps (all go past that)."""
 
 
 def state(scope: Scope) -> dict[str, Any]:

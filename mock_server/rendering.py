@@ -41,19 +41,22 @@ class Renderer:
         self._objects: dict[str, bytes] = {}
         self._generation = -1
 
-    def object(self, record: Record) -> bytes:
-        """The JSON of `resource.present(record)`, without the final newline."""
-        return self._made()(record)
-
     def page(self, page: Page) -> bytes:
         """The body of `resource.list`: `encode(resource.list(...))` for the same request."""
-        made = self._made()
-        results = b", ".join([made(record) for record in page.results])
+        shown = self._shown()
+        results = b", ".join([shown(record) for record in page.results])
         numbers = (page.next, page.previous, page.count, page.current, page.total_pages)
         return PAGE % (*numbers, page.start_index, page.end_index, results)
 
-    def _made(self) -> Callable[[Record], bytes]:
-        """The cache, emptied first if the store has changed since it was filled."""
+    def answer(self, action: str, record: Record) -> bytes:
+        """The body of `resource.answer(action, record)`."""
+        if action in self.resource.spec.response_schemas:
+            return encode(self.resource.answer(action, record))
+        return self._shown()(record) + b"\n"
+
+    def _shown(self) -> Callable[[Record], bytes]:
+        """The JSON of `resource.present(record)` (no final newline), from the cache, which is
+        emptied first if the store has changed since it was filled."""
         generation = self.resource.store.generation
         objects = self._objects
         if generation != self._generation or len(objects) >= self.limit:
@@ -61,17 +64,11 @@ class Renderer:
             self._generation = generation
         key, present = self.resource.spec.key, self.resource.present
 
-        def made(record: Record) -> bytes:
+        def shown(record: Record) -> bytes:
             pk = str(record[key])
             known = objects.get(pk)
             if known is None:
                 known = objects[pk] = json.dumps(present(record)).encode()
             return known
 
-        return made
-
-    def answer(self, action: str, record: Record) -> bytes:
-        """The body of `resource.answer(action, record)`."""
-        if action in self.resource.spec.response_schemas:
-            return encode(self.resource.answer(action, record))
-        return self.object(record) + b"\n"
+        return shown

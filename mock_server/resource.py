@@ -194,7 +194,8 @@ class Resource:
         it is next drawn from (most writes draw nothing, and reseeding costs)."""
         self._seed_position = self.store.position()
 
-    def _made(self, schema: Any, name: str = "") -> Any:
+    def _draw(self, schema: Any, name: str = "") -> Any:
+        """A value for `schema` from the generator, reseeded first if a write asked for it."""
         if self.synth is None:
             return None
         if self._seed_position is not None:
@@ -241,7 +242,7 @@ class Resource:
 
     def _make(self, name: str) -> Any:
         """A value the server makes for a field the request did not give."""
-        return self._made(self.spec.properties.get(name, {}), name)
+        return self._draw(self.spec.properties.get(name, {}), name)
 
     # Shared steps.
 
@@ -270,7 +271,7 @@ class Resource:
             return None
         if schema is None:  # documented without a schema: an empty object
             return {}
-        made = self._made(schema)
+        made = self._draw(schema)
         if isinstance(made, dict):
             made.update({name: value for name, value in shown.items() if name in made})
         return made

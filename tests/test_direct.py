@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.responses import Response
 
 from mock_server import inference, resource, spec
+from mock_server.actions import Answer
 from mock_server.app import MockServer, create_app
 from mock_server.direct import DirectPath
+from mock_server.handlers import answer_headers
 from mock_server.settings import Settings
 from mock_server.synth import Synth
 from tests import authentik_package
@@ -271,3 +274,11 @@ def test_the_whole_authentik_api_answers_the_same_both_ways() -> None:
     assert direct == answers(settings.replace(direct=False), recorded)
     assert len(recorded) > 700
     assert {status for _, _, status, _, _ in direct} >= {200, 201, 204, 404}
+
+
+@pytest.mark.parametrize(("status", "body"), [(200, b'{"a": 1}\n'), (201, b"{}\n"), (204, None)])
+def test_an_answer_has_the_headers_starlette_gives_a_json_response(
+    status: int, body: bytes | None
+) -> None:
+    starlette_made = Response(content=body, status_code=status, media_type="application/json")
+    assert answer_headers(Answer(status, body)) == starlette_made.raw_headers
