@@ -26,9 +26,10 @@ from pathlib import Path
 
 import httpx
 
-from mock_server import npm
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the npm helper lives with the tests, which share it
+from tests import npm  # noqa: E402
+
 TOKEN = "ak-mock-admin"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 API = "/api/v3/policies/event_matcher/"

@@ -106,9 +106,10 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
 def serve(settings: Settings) -> int:
     import uvicorn
 
-    from mock_server import fixtures, spec
-    from mock_server.app import create_app
-    from mock_server.shared import WriteLog
+    from mock_server.data import fixtures
+    from mock_server.document import openapi
+    from mock_server.server.app import create_app
+    from mock_server.state.write_log import WriteLog
 
     workers = max(1, settings.workers)
     state_dir = None
@@ -118,7 +119,7 @@ def serve(settings: Settings) -> int:
         WriteLog.create(settings.state)
     try:
         app = create_app(settings)  # also checks, before any worker starts, that all is well
-    except (spec.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
+    except (openapi.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
         print(f"mock-server: cannot start: {error}", file=sys.stderr)
         return EXIT_USAGE
     print(
@@ -134,7 +135,7 @@ def serve(settings: Settings) -> int:
     }
     if workers > 1:
         os.environ.update(settings.environment())
-        uvicorn.run("mock_server.asgi:app", factory=True, workers=workers, **options)
+        uvicorn.run("mock_server.server.asgi:app", factory=True, workers=workers, **options)
         return EXIT_OK
     # Everything built so far (document, data, routes) lives as long as the server: keep the
     # collector from walking it again on every collection, which shows as latency spikes.
@@ -145,16 +146,17 @@ def serve(settings: Settings) -> int:
 
 
 def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
-    from mock_server import fixtures, spec
-    from mock_server.auth import load_tokens
-    from mock_server.generate import generate
+    from mock_server.data import fixtures
+    from mock_server.document import openapi
+    from mock_server.resources.event_matcher.data import generate
+    from mock_server.rest.auth import load_tokens
 
     if count < 0:
         print("mock-server: --count must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
     try:
-        document = spec.load_checked(spec_path)
-    except spec.SpecError as error:
+        document = openapi.load_checked(spec_path)
+    except openapi.SpecError as error:
         print(f"mock-server: {error}", file=sys.stderr)
         return EXIT_USAGE
     dataset = generate(document, seed=seed, count=count)
@@ -170,13 +172,13 @@ def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
 
 def validate(paths: Sequence[Path]) -> int:
     """0 when every document is valid, 1 when one is not, 2 when one cannot be read."""
-    from mock_server import lint, spec
+    from mock_server.document import lint, openapi
 
     status = EXIT_OK
     for path in paths:
         try:
-            document = spec.load(path)
-        except spec.SpecError as error:
+            document = openapi.load(path)
+        except openapi.SpecError as error:
             print(f"unreadable: {error}")
             status = EXIT_USAGE
             continue

@@ -1,7 +1,8 @@
 """The errors a request can end in, and the bodies authentik answers them with.
 
-Every failure, wherever it is raised, is one of these exceptions; `app.py` turns each into its
-response in one place. Messages are the real server's (Django REST Framework's and authentik's).
+Every failure, wherever it is raised, is one of these exceptions; `server/app.py` turns each
+into its response in one place. Messages are the real server's (Django REST Framework's and
+authentik's).
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ class DetailError(ApiError):
 
 
 class AuthenticationFailed(DetailError):
-    """403 as authentik answers; documents that speak of 401 get 401 (see `hooks.py`)."""
+    """403 as authentik answers; documents that speak of 401 get 401
+    (see `server/connexion_hooks.py`)."""
 
     status_code = 403
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server import npm
+from tests import npm
 from tests.conftest import ROOT
 
 PACKAGE = "@goauthentik/api@2026.8.3"

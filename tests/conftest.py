@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server import spec
-from mock_server.app import create_app
+from mock_server.document import openapi
+from mock_server.server.app import create_app
 from mock_server.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ STARTUP_TIMEOUT = 60  # a first start of authentik's whole document validates it
 
 @pytest.fixture(scope="session")
 def document() -> dict[str, Any]:
-    return spec.load(DEFAULT_SPEC)
+    return openapi.load(DEFAULT_SPEC)
 
 
 @pytest.fixture(scope="session")

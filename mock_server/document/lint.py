@@ -1,0 +1,119 @@
+"""What a CI wants to know of a document before it trusts it for mocking or contract tests.
+
+`problems()` lists every problem found, each with the JSON pointer of where it is:
+unresolvable `$ref`s, OpenAPI schema violations (openapi-spec-validator), duplicate
+operationIds, and operations that do not document their error answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from mock_server.document.openapi import HTTP_METHODS, SpecError, json_pointer, resolve
+
+MAX_SCHEMA_PROBLEMS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    where: str
+    """A JSON pointer into the document."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def problems(document: Mapping[str, Any]) -> list[Problem]:
+    found = list(unresolved_refs(document))
+    if not found:  # the validator cannot read a document whose refs lead nowhere
+        found += schema_problems(document)
+    found += duplicate_operation_ids(document)
+    found += undocumented_errors(document)
+    return found
+
+
+def unresolved_refs(document: Mapping[str, Any]) -> Iterator[Problem]:
+    def walk(node: Any, path: tuple[Any, ...]) -> Iterator[Problem]:
+        if isinstance(node, Mapping):
+            reference = node.get("$ref")
+            if isinstance(reference, str):
+                if not reference.startswith("#/"):
+                    yield Problem(json_pointer(path), f"external $ref {reference} is not supported")
+                else:
+                    try:
+                        resolve(document, {"$ref": reference})
+                    except (SpecError, KeyError, TypeError, IndexError):
+                        yield Problem(json_pointer(path), f"$ref {reference} resolves to nothing")
+            for key, value in node.items():
+                yield from walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from walk(value, (*path, index))
+
+    yield from walk(document, ())
+
+
+def schema_problems(document: Mapping[str, Any]) -> list[Problem]:
+    version = str(document.get("openapi", ""))
+    validator_class = (
+        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    )
+    found = []
+    try:
+        for error in validator_class(dict(document)).iter_errors():
+            reason = error.message.strip().splitlines()[0]
+            found.append(Problem(json_pointer(error.absolute_path), reason))
+            if len(found) >= MAX_SCHEMA_PROBLEMS:
+                break
+    except Exception as error:
+        found.append(Problem("#/", f"cannot be validated: {str(error).splitlines()[0]}"))
+    return found
+
+
+def _operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    for path, item in (document.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            if isinstance(item, Mapping) and isinstance(item.get(method), Mapping):
+                yield path, method, item[method]
+
+
+def duplicate_operation_ids(document: Mapping[str, Any]) -> Iterator[Problem]:
+    first: dict[str, str] = {}
+    for path, method, operation in _operations(document):
+        operation_id = operation.get("operationId")
+        if operation_id is None:
+            continue
+        where = json_pointer(("paths", path, method, "operationId"))
+        if operation_id in first:
+            yield Problem(
+                where, f"operationId {operation_id!r} is also used at {first[operation_id]}"
+            )
+        else:
+            first[operation_id] = where
+
+
+def undocumented_errors(document: Mapping[str, Any]) -> Iterator[Problem]:
+    """Every operation documents a client error; a secured one its 401 or 403; one that takes
+    parameters or a body its 400 (or 422)."""
+    global_security = document.get("security") or []
+    for path, method, operation in _operations(document):
+        responses = {str(code) for code in (operation.get("responses") or {})}
+        where = json_pointer(("paths", path, method, "responses"))
+        if "default" in responses:
+            continue
+        if not any(code.startswith("4") for code in responses):
+            yield Problem(where, "documents no error answer (no 4xx and no default)")
+            continue
+        security = operation.get("security", global_security)
+        if any(requirement for requirement in security) and not responses & {"401", "403", "4XX"}:
+            yield Problem(where, "is secured but documents neither 401 nor 403")
+        item = (document.get("paths") or {}).get(path, {})
+        takes_input = operation.get("parameters") or item.get("parameters")
+        takes_input = takes_input or operation.get("requestBody")
+        if takes_input and not responses & {"400", "422", "4XX"}:
+            yield Problem(where, "takes input but documents neither 400 nor 422")

@@ -1,0 +1,101 @@
+"""What each operation a resource serves answers: from the caller, the parsed parameters and
+the parsed body to a status and JSON bytes.
+
+The request has been authenticated and validated before an action runs; an action only calls
+its resource. Both ways in share these actions, so they answer alike: Connexion's handlers
+(`server/handlers.py`) and the direct path (`server/direct.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mock_server.document.openapi import Operation
+from mock_server.rest.auth import Principal
+from mock_server.rest.rendering import Renderer, encode
+from mock_server.rest.resource import Resource, operation_names
+
+Params = Mapping[str, Any]
+Body = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: bytes | None
+    """JSON, or None for no content."""
+
+
+Respond = Callable[[Principal, str, Params, Body], Answer]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One operation served by a resource."""
+
+    operation: Operation
+    respond: Respond
+    key_parameter: str | None
+    """The path parameter that names the item (None for the collection's operations)."""
+
+    def __call__(self, principal: Principal, params: Params, body: Body) -> Answer:
+        key = str(params[self.key_parameter]) if self.key_parameter else ""
+        return self.respond(principal, key, params, body)
+
+
+def success_status(operation: Operation, default: int) -> int:
+    """The status an operation documents for success: its lowest 2xx (DRF's by default)."""
+    codes = sorted(int(c) for c in operation.definition.get("responses", {}) if str(c).isdigit())
+    return next((code for code in codes if 200 <= code < 300), default)
+
+
+def responses(resource: Resource, created: int) -> dict[str, Respond]:
+    """Each resource method by the name `operation_names` gives it."""
+    render = Renderer(resource)
+
+    def list_(principal: Principal, _key: str, params: Params, _body: Body) -> Answer:
+        return Answer(200, render.page(resource.page(principal, params)))
+
+    def create(_principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
+        return Answer(created, encode(resource.create(body)))
+
+    def retrieve(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        return Answer(200, render.answer("retrieve", resource.get(principal, key)))
+
+    def update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
+        return Answer(200, encode(resource.update(principal, key, body)))
+
+    def destroy(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        resource.destroy(principal, key)
+        return Answer(204, None)
+
+    def used_by(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        return Answer(200, encode(resource.used_by(principal, key)))
+
+    return {
+        "list": list_,
+        "create": create,
+        "retrieve": retrieve,
+        "update": update,
+        "partial_update": update,
+        "destroy": destroy,
+        "used_by": used_by,
+    }
+
+
+def actions(resources: Iterable[Resource], operations: Iterable[Operation]) -> dict[str, Action]:
+    """operationId -> action, for every operation of the document that a resource serves."""
+    by_id = {operation.operation_id: operation for operation in operations}
+    table: dict[str, Action] = {}
+    for resource in resources:
+        create = by_id.get(f"{resource.spec.collection}_create")
+        by_name = responses(resource, success_status(create, 201) if create else 201)
+        for operation_id, name in operation_names(resource.spec).items():
+            operation = by_id.get(operation_id)
+            if operation is None:
+                continue
+            path = [p["name"] for p in operation.parameters if p["in"] == "path"]
+            table[operation_id] = Action(operation, by_name[name], path[-1] if path else None)
+    return table

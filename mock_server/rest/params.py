@@ -1,0 +1,149 @@
+"""Query and path parameters: from the strings on the wire to typed values, or to DRF messages.
+
+Spec first: where the document types a value (uuid, date-time, boolean, integer, number, enum)
+and the string does not parse, the parameter fails with the real server's message, also when it
+is empty. Empty free-text values mean "no filter", as django-filter treats them.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from mock_server import errors
+from mock_server.document.openapi import Schema, resolve
+
+# RFC 3339 `date-time`, the format JSON Schema means (an offset or `Z` is required).
+_DATE_TIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+)
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_BOOLEANS = {"true": True, "false": False}
+
+
+class InvalidValue(ValueError):
+    """A single value that does not parse; the message is the one the client sees."""
+
+
+def canonical_instant(moment: datetime) -> str:
+    """The one spelling of an instant that the store keeps, so equal instants compare equal.
+
+    >>> canonical_instant(datetime.fromisoformat("2025-01-02T03:04:05+02:00"))
+    '2025-01-02T01:04:05.000000Z'
+    """
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_instant(raw: str) -> datetime:
+    if not _DATE_TIME.match(raw):
+        raise InvalidValue(errors.INVALID_DATETIME)
+    text = raw.replace("z", "Z").replace("t", "T")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_DATETIME) from error
+
+
+def parse_uuid(raw: str) -> str:
+    """A UUID in the hyphenated form JSON Schema's `uuid` format means, in canonical lower case."""
+    if len(raw) != 36 or any(raw[i] != "-" for i in (8, 13, 18, 23)):
+        raise InvalidValue(errors.INVALID_UUID)
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_UUID) from error
+
+
+def parse_value(document: Mapping[str, Any], schema: Schema, raw: str | list[str]) -> Any:
+    """Parse one wire string by its schema; `None` means "not given" (an empty free-text value).
+
+    >>> parse_value({}, {"type": "integer"}, "12")
+    12
+    >>> parse_value({}, {"type": "string"}, "") is None
+    True
+    """
+    schema = resolve(document, schema)
+    if schema.get("type") == "array":
+        items = schema.get("items", {})
+        values = raw if isinstance(raw, list) else [raw]
+        parsed = [parse_value(document, items, value) for value in values if value != ""]
+        return [value for value in parsed if value is not None] or None
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else ""
+    if schema.get("allOf"):
+        parsed: Any = raw
+        for part in schema["allOf"]:
+            parsed = parse_value(document, part, raw)
+        return parsed
+    if "enum" in schema:
+        if raw not in [str(value) for value in schema["enum"] if value is not None]:
+            raise InvalidValue(errors.INVALID_QUERY_CHOICE_TEMPLATE.format(value=raw))
+        return raw
+    kind = schema.get("type")
+    if kind == "boolean":
+        if raw not in _BOOLEANS:
+            raise InvalidValue(errors.NOT_A_BOOLEAN)
+        return _BOOLEANS[raw]
+    if kind == "integer":
+        if not _INTEGER.match(raw):
+            raise InvalidValue(errors.NOT_AN_INTEGER)
+        return _within(schema, int(raw))
+    if kind == "number":
+        try:
+            return _within(schema, float(raw))
+        except ValueError as error:
+            raise InvalidValue(errors.NOT_A_NUMBER) from error
+    fmt = schema.get("format")
+    if fmt == "uuid":
+        return parse_uuid(raw)
+    if fmt == "date-time":
+        return canonical_instant(parse_instant(raw))
+    if raw and "pattern" in schema and not re.search(schema["pattern"], raw):
+        raise InvalidValue(errors.PATTERN_MISMATCH)
+    if raw and len(raw) > schema.get("maxLength", len(raw)):
+        raise InvalidValue(errors.MAX_LENGTH_TEMPLATE.format(limit=schema["maxLength"]))
+    return raw or None
+
+
+def _within(schema: Schema, number: float) -> Any:
+    if "minimum" in schema and number < schema["minimum"]:
+        raise InvalidValue(errors.MIN_VALUE_TEMPLATE.format(limit=schema["minimum"]))
+    if "maximum" in schema and number > schema["maximum"]:
+        raise InvalidValue(errors.MAX_VALUE_TEMPLATE.format(limit=schema["maximum"]))
+    return number
+
+
+def parse_parameters(
+    document: Mapping[str, Any],
+    parameters: Sequence[Mapping[str, Any]],
+    location: str,
+    values: Mapping[str, str | list[str]],
+) -> dict[str, Any]:
+    """Parse every declared parameter of one location; collect all failures into one 400.
+
+    Parameters that were not sent, or are empty free text, are left out of the result.
+    """
+    parsed: dict[str, Any] = {}
+    failures: dict[str, list[str]] = {}
+    for parameter in parameters:
+        if parameter["in"] != location:
+            continue
+        name = parameter["name"]
+        if name not in values:
+            if parameter.get("required"):
+                failures[name] = [errors.REQUIRED]
+            continue
+        try:
+            value = parse_value(document, parameter.get("schema", {}), values[name])
+        except InvalidValue as error:
+            failures[name] = [str(error)]
+            continue
+        if value is not None:
+            parsed[name] = value
+    if failures:
+        raise errors.ValidationFailed(failures)
+    return parsed

@@ -1,0 +1,237 @@
+"""Listing: filter, search, order and paginate records, the way authentik's list views do.
+
+Plain functions over lists of dicts; they know nothing of HTTP. Values arrive already parsed
+(`rest/params.py`): uuids and instants in the store's canonical spelling, so a filter is equality.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mock_server import errors
+
+Record = Mapping[str, Any]
+
+
+LOOKUPS = frozenset(
+    {
+        "exact",
+        "iexact",
+        "contains",
+        "icontains",
+        "startswith",
+        "istartswith",
+        "endswith",
+        "iendswith",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "isnull",
+        "in",
+    }
+)
+
+
+def split_lookup(name: str) -> tuple[str, str]:
+    """django-filter's `field__lookup` names.
+
+    >>> split_lookup("last_login__isnull"), split_lookup("name")
+    (('last_login', 'isnull'), ('name', 'exact'))
+    """
+    field, _, lookup = name.rpartition("__")
+    return (field, lookup) if field and lookup in LOOKUPS else (name, "exact")
+
+
+def _fold(value: Any) -> str:
+    return str(value).upper()
+
+
+def matches(value: Any, lookup: str, wanted: Any) -> bool:
+    """Whether a stored value passes one django-filter lookup."""
+    if lookup == "isnull":
+        return (value is None) == bool(wanted)
+    if lookup == "in":
+        options = wanted if isinstance(wanted, list) else str(wanted).split(",")
+        return value in options or str(value) in map(str, options)
+    if value is None:
+        return False
+    if lookup == "exact":
+        return value == wanted
+    if lookup in {"gt", "gte", "lt", "lte"}:
+        try:
+            return {
+                "gt": value > wanted,
+                "gte": value >= wanted,
+                "lt": value < wanted,
+                "lte": value <= wanted,
+            }[lookup]
+        except TypeError:
+            return False
+    text, probe = (
+        (str(value), str(wanted)) if not lookup.startswith("i") else (_fold(value), _fold(wanted))
+    )
+    kind = lookup.removeprefix("i")
+    return {
+        "exact": text == probe,
+        "contains": probe in text,
+        "startswith": text.startswith(probe),
+        "endswith": text.endswith(probe),
+    }[kind]
+
+
+def filter_by(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Record]:
+    """Keep the records that pass every filter (AND); a filter is `field` or `field__lookup`.
+
+    >>> filter_by([{"a": 1, "b": 2}, {"a": 1, "b": 3}], {"a": 1, "b__gt": 2})
+    [{'a': 1, 'b': 3}]
+    """
+    conditions = [(*split_lookup(name), value) for name, value in filters.items()]
+    if not conditions:
+        return list(records)
+    if all(lookup == "exact" for _, lookup, _ in conditions):
+        pairs = [(field, value) for field, _, value in conditions]
+        return [r for r in records if all(r.get(field) == value for field, value in pairs)]
+    return [
+        record
+        for record in records
+        if all(matches(record.get(field), lookup, value) for field, lookup, value in conditions)
+    ]
+
+
+def search_terms(search: str | None) -> list[str]:
+    """DRF's split: NUL removed, commas are spaces, empty parts dropped.
+
+    >>> search_terms(" admin,login  alert ")
+    ['admin', 'login', 'alert']
+    """
+    if not search:
+        return []
+    return search.replace("\x00", "").replace(",", " ").split()
+
+
+FIELD_SEPARATOR = "\x00"
+"""Joins a record's search fields: no search word holds it (`search_terms` drops NUL), so a
+word found in the joined text lies within one field."""
+
+
+def haystacks(records: Iterable[Record], fields: Sequence[str]) -> dict[int, str]:
+    """The upper-cased search fields of each record, joined, by the record's identity."""
+    return {
+        id(r): FIELD_SEPARATOR.join(str(r.get(f) or "") for f in fields).upper() for r in records
+    }
+
+
+def search(
+    records: Iterable[Record],
+    term: str | None,
+    fields: Sequence[str],
+    prepared: Mapping[int, str] | None = None,
+) -> list[Record]:
+    """Keep the records where every word occurs, case-insensitively, in one of `fields`
+    (as PostgreSQL's `UPPER(field) LIKE UPPER('%word%')`). `prepared` are `haystacks()`."""
+    words = [word.upper() for word in search_terms(term)]
+    if not words:
+        return list(records)
+    records = list(records)
+    found = prepared if prepared is not None else haystacks(records, fields)
+    if len(words) == 1:
+        (word,) = words
+        return [record for record in records if word in found[id(record)]]
+    return [record for record in records if all(word in found[id(record)] for word in words)]
+
+
+def ordering_fields(ordering: str | None, allowed: Sequence[str]) -> list[str]:
+    """The valid terms of an `ordering` value; unknown fields are silently dropped.
+
+    >>> ordering_fields("-name, nope,--x,action", ["name", "action"])
+    ['-name', 'action']
+    """
+    if not ordering:
+        return []
+    terms = [term.strip() for term in ordering.split(",")]
+    return [term for term in terms if term and term.removeprefix("-") in allowed]
+
+
+def order(
+    records: Iterable[Record],
+    terms: Sequence[str],
+    *,
+    default: Sequence[str],
+    tiebreaker: str = "pk",
+) -> list[Record]:
+    """Sort like PostgreSQL: strings by code point, nulls last ascending and first descending.
+
+    Ties keep a stable order by `tiebreaker`, so pages never overlap.
+    """
+    result = sorted(records, key=lambda record: _sort_key(record.get(tiebreaker)))
+    for term in reversed(list(terms) or list(default)):
+        descending = term.startswith("-")
+        field = term.removeprefix("-")
+        result.sort(key=lambda record: _sort_key(record.get(field)), reverse=descending)
+    return result
+
+
+def _sort_key(value: Any) -> tuple[bool, Any]:
+    # (is null, value): nulls sort after every value; reversed, they come first.
+    return (value is None, value if value is not None else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of results and authentik's pagination envelope for it."""
+
+    results: list[Record]
+    count: int
+    current: int
+    total_pages: int
+    start_index: int
+    end_index: int
+
+    @property
+    def next(self) -> int:
+        return self.current + 1 if self.current < self.total_pages else 0
+
+    @property
+    def previous(self) -> int:
+        return self.current - 1 if self.current > 1 else 0
+
+    def envelope(self) -> dict[str, int]:
+        return {
+            "next": self.next,
+            "previous": self.previous,
+            "count": self.count,
+            "current": self.current,
+            "total_pages": self.total_pages,
+            "start_index": self.start_index,
+            "end_index": self.end_index,
+        }
+
+
+def paginate(
+    records: Sequence[Record], page: int | None, page_size: int | None, *, default_size: int
+) -> Page:
+    """Django's paginator arithmetic; a page past the end or below 1 is a 404.
+
+    >>> paginate(list(range(5)), 2, 2, default_size=100).envelope()["start_index"]
+    3
+    """
+    size = page_size if page_size is not None and page_size >= 1 else default_size
+    number = 1 if page is None else page
+    count = len(records)
+    total_pages = max(1, math.ceil(count / size))
+    if number < 1 or number > total_pages:
+        raise errors.NotFound(errors.INVALID_PAGE)
+    start = (number - 1) * size
+    results = list(records[start : start + size])
+    return Page(
+        results=results,
+        count=count,
+        current=number,
+        total_pages=total_pages,
+        start_index=start + 1 if count else 0,
+        end_index=min(number * size, count),
+    )

@@ -1,0 +1,102 @@
+"""Answers for operations no resource serves, chosen the way Prism chooses them.
+
+Status: the `Prefer: code=` asked for if documented, else the lowest 2xx, else `default`, else
+the first documented. Body: the named `Prefer: example=`, else (unless `Prefer: dynamic=true`)
+the document's example, else data generated from the schema: the same every time for an
+operation and seed, or fresh per call with `dynamic=true` (still reproducible from the seed).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mock_server.data.synth import Synth, stable_seed
+from mock_server.document.openapi import Operation, resolve
+
+
+@dataclass(frozen=True, slots=True)
+class Prefer:
+    """The `Prefer` header's mock directives."""
+
+    code: int | None = None
+    example: str | None = None
+    dynamic: bool = False
+
+
+def parse_prefer(header: str | None) -> Prefer:
+    """`Prefer: code=404, example=missing, dynamic=true`, leniently.
+
+    >>> parse_prefer("code=404, dynamic=true")
+    Prefer(code=404, example=None, dynamic=True)
+    """
+    values: dict[str, str] = {}
+    for part in (header or "").replace(";", ",").split(","):
+        name, _, value = part.strip().partition("=")
+        values[name.strip().lower()] = value.strip().strip('"')
+    code = values.get("code", "")
+    return Prefer(
+        code=int(code) if code.isdigit() else None,
+        example=values.get("example") or None,
+        dynamic=values.get("dynamic", "").lower() == "true",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: Any
+    media_type: str | None
+
+
+class Responder:
+    def __init__(self, document: Mapping[str, Any], seed: int) -> None:
+        self.document = document
+        self.seed = seed
+        self._calls = itertools.count()
+        self._static: dict[tuple[str, str], Any] = {}
+
+    def answer(self, operation: Operation, prefer: Prefer) -> Answer:
+        responses = operation.definition.get("responses", {})
+        code = self._status(responses, prefer)
+        response = resolve(self.document, responses.get(code, {}))
+        status = 200 if code == "default" else int(code)
+        content = response.get("content") or {}
+        if not content or status == 204:
+            return Answer(status, None, None)
+        media_type = next((m for m in content if "json" in m), next(iter(content)))
+        media = content[media_type] or {}
+        return Answer(status, self._body(operation, code, media, prefer), media_type)
+
+    def _status(self, responses: Mapping[str, Any], prefer: Prefer) -> str:
+        codes = [str(code) for code in responses]
+        if prefer.code is not None and str(prefer.code) in codes:
+            return str(prefer.code)
+        successes = sorted(code for code in codes if code.startswith("2") and code.isdigit())
+        if successes:
+            return successes[0]
+        return "default" if "default" in codes else (codes[0] if codes else "200")
+
+    def _body(
+        self, operation: Operation, code: str, media: Mapping[str, Any], prefer: Prefer
+    ) -> Any:
+        examples = media.get("examples") or {}
+        if prefer.example and prefer.example in examples:
+            return resolve(self.document, examples[prefer.example]).get("value")
+        if not prefer.dynamic:
+            if "example" in media:
+                return media["example"]
+            if examples:
+                return resolve(self.document, next(iter(examples.values()))).get("value")
+        if prefer.dynamic:
+            salt = next(self._calls)
+            synth = Synth(self.document, stable_seed(self.seed, operation.operation_id, code, salt))
+            return synth.value(media.get("schema", {}))
+        key = (operation.operation_id, code)  # names the schema: the document does not change
+        if key not in self._static:  # the same every time: made once
+            synth = Synth(self.document, stable_seed(self.seed, operation.operation_id, code))
+            self._static[key] = synth.value(media.get("schema", {}))
+        return copy.deepcopy(self._static[key])

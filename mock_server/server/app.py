@@ -1,0 +1,243 @@
+"""Assembling the server: the document, the data, and Connexion's pipeline around the handlers.
+
+A request flows: CORS -> the direct path (`direct.py`), which answers the operations a resource
+serves with the same steps as the rest -> `middleware.py` -> Connexion's routing -> security
+(`connexion_hooks.BearerTokens`) -> parameter and body validation (`connexion_hooks`) ->
+handler (`handlers`) -> action (`rest/actions`) -> resource -> JSON. Every exception on the
+way is answered in one place, `ErrorAnswers`, with the body the contract defines.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException, UnsupportedMediaTypeProblem
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from connexion.spec import OpenAPISpecification
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock_server import errors
+from mock_server.data import dataset
+from mock_server.data.synth import Synth, stable_seed
+from mock_server.document import augment, openapi
+from mock_server.resources import CUSTOMISATIONS
+from mock_server.rest import actions, auth, inference
+from mock_server.rest.resource import Resource, operation_names
+from mock_server.rest.responder import Responder
+from mock_server.server import connexion_hooks, control, direct, handlers
+from mock_server.server.direct import DirectPath
+from mock_server.server.middleware import (
+    Cors,
+    IgnoreContentTypeWithoutBody,
+    PreferHeader,
+    WorkerHeader,
+)
+from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
+from mock_server.state.store import Store
+from mock_server.state.write_log import WriteLog
+
+logger = logging.getLogger("mock_server")
+SWAGGER_UI_PATH = "/ui"
+
+
+def _trust_checked_documents() -> None:
+    """Connexion validates a document again, once more for each copy its middlewares make;
+    `openapi.load_checked` has validated it already (openapi-spec-validator, stricter), and for
+    authentik's whole API the repetition alone costs seconds of start-up."""
+    OpenAPISpecification._validate_spec = classmethod(lambda cls, document: None)  # type: ignore[method-assign]
+
+
+def problem(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    """A DRF-shaped body as problem details: `detail` kept, field messages under `errors`.
+
+    >>> problem(400, {"name": ["This field is required."]})["errors"]
+    {'name': ['This field is required.']}
+    """
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    shaped: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if isinstance(body.get("detail"), str):
+        shaped["detail"] = body["detail"]
+    else:
+        shaped["detail"] = "The request is invalid."
+        shaped["errors"] = body
+    return shaped
+
+
+def speaks_drf(document: dict[str, Any]) -> bool:
+    """Whether the document defines authentik's (DRF's) error bodies."""
+    schemas = (document.get("components") or {}).get("schemas", {})
+    return "ValidationError" in schemas or "GenericError" in schemas
+
+
+def not_found_operations(found: list[inference.Inferred]) -> set[str]:
+    """The operations that answer 404: a resource's item operations and its list (pages)."""
+    names: set[str] = set()
+    for item in found:
+        names |= {
+            operation_id
+            for operation_id, action in operation_names(item.spec).items()
+            if action != "create"
+        }
+    return names
+
+
+def create_app(settings: Settings) -> MockServer:
+    document = openapi.load_checked(settings.spec, cache=settings.cache)
+    _trust_checked_documents()
+    tokens = auth.load_tokens(settings.fixtures / TOKENS_FILE)
+    seed = settings.id_seed
+    found = inference.customise(inference.infer(document), CUSTOMISATIONS)
+    data = dataset.build(
+        document,
+        found,
+        fixtures_dir=None if settings.generates else settings.fixtures,
+        seed=seed,
+        count=DEFAULT_COUNT if settings.count is None else settings.count,
+        per_resource=settings.per_resource,
+    )
+    log = WriteLog(settings.state) if settings.state else None
+    keys = {item.spec.collection: item.spec.key for item in found}
+    store = Store(data, seed=seed, keys=keys, log=log)
+    resources = [
+        Resource(
+            item.spec, store, Synth(document, stable_seed(seed, "created", item.spec.collection))
+        )
+        for item in found
+    ]
+    augment.order_paths(document)
+    augment.type_parameters(document)
+    augment.document_not_found(document, not_found_operations(found))
+    operations = list(openapi.operations(document))
+    actions_by_id = actions.actions(resources, operations)
+    security = connexion_hooks.security_map(document, tokens)
+
+    app = AsyncApp(
+        __name__,
+        resolver=Resolver(handlers.resolver(actions_by_id, operations, Responder(document, seed))),
+        validator_map=connexion_hooks.validator_map(document),
+        security_map=security,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
+    )
+    app.add_api(document)
+    answer_error = ErrorAnswers(openapi.method_table(document), problems=not speaks_drf(document))
+    for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
+        app.add_error_handler(error_class, answer_error.handle)
+    app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
+    for path, name, endpoint, methods in control.routes(store):
+        app.add_url_rule(path, name, endpoint, methods=methods)
+
+    # Around Connexion's app, innermost first: the direct path; CORS, which answers
+    # preflights before anything else sees them; with several workers, the worker's name.
+    served: ASGIApp = app
+    if settings.direct:
+        served = DirectPath(
+            served,
+            router=direct.router(document, operations, actions_by_id, security),
+            answers=answer_error,
+            reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
+        )
+    served = Cors(
+        served,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["*"],
+    )
+    if settings.state is not None:
+        served = WorkerHeader(served)
+    return MockServer(served)
+
+
+class MockServer:
+    """The ASGI app `serve` runs: Connexion's app inside the layers `create_app` puts
+    around it."""
+
+    def __init__(self, outermost: ASGIApp) -> None:
+        self.outermost = outermost
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.outermost(scope, receive, send)
+
+    def test_client(self, **kwargs: Any) -> TestClient:
+        return TestClient(self, **kwargs)
+
+
+class ErrorAnswers:
+    """The one way out for errors: each exception becomes the body the contract defines.
+
+    A document with authentik's error schemas gets DRF's bodies as `application/json`; one
+    that defines none gets RFC 9457 problem details (`application/problem+json`).
+    """
+
+    def __init__(
+        self, methods: list[tuple[re.Pattern[str], tuple[str, ...]]], *, problems: bool
+    ) -> None:
+        self.methods = methods
+        self.problems = problems
+
+    async def handle(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+        """Connexion's error handler (a coroutine function: a plain one runs in a thread)."""
+        status, media_type, headers, body = self.render(self.as_api_error(request, error))
+        return ConnexionResponse(
+            status_code=status,
+            mimetype=media_type,
+            content_type=media_type,
+            body=body,
+            headers=headers,
+        )
+
+    def response(self, failure: errors.ApiError) -> Response:
+        """The answer to `failure` as Connexion's exception middleware would send it."""
+        status, media_type, headers, body = self.render(failure)
+        return Response(content=body, status_code=status, media_type=media_type, headers=headers)
+
+    def render(self, failure: errors.ApiError) -> tuple[int, str, dict[str, str], bytes]:
+        body: dict[str, Any] = failure.body()
+        media_type = "application/json"
+        if self.problems:
+            media_type = "application/problem+json"
+            body = problem(failure.status_code, body)
+        headers = dict(getattr(failure, "headers", None) or {})
+        if failure.status_code == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return failure.status_code, media_type, headers, json.dumps(body).encode()
+
+    def as_api_error(self, request: ConnexionRequest, error: Exception) -> errors.ApiError:
+        """Connexion's and Starlette's own exceptions, translated to ours."""
+        if isinstance(error, errors.ApiError):
+            return error
+        if isinstance(error, UnsupportedMediaTypeProblem):
+            media_type = request.headers.get("content-type", "")
+            return errors.UnsupportedMediaType(
+                errors.UNSUPPORTED_MEDIA_TYPE_TEMPLATE.format(media_type=media_type)
+            )
+        if isinstance(error, HTTPException) and error.status_code == 404:
+            return errors.NotFound(errors.ROUTE_NOT_FOUND)
+        if (
+            isinstance(error, HTTPException)
+            and error.status_code < 500
+            and error.status_code != 405
+        ):
+            return errors.DetailError(str(error.detail), status_code=error.status_code)
+        if isinstance(error, HTTPException) and error.status_code == 405:
+            # Starlette names only the methods of the first route it matched; the document
+            # knows them all.
+            allowed = openapi.allowed_methods(self.methods, request.url.path)
+            detail = errors.METHOD_NOT_ALLOWED_TEMPLATE.format(method=request.method)
+            return errors.MethodNotAllowed(detail, headers={"Allow": ", ".join(allowed)})
+        if isinstance(error, ProblemException) and error.status < 500:
+            return errors.DetailError(str(error.detail or error.title), status_code=error.status)
+        logger.error("unexpected error", exc_info=error)
+        return errors.ServerError()

@@ -1,0 +1,262 @@
+"""Connexion's extension points, filled with authentik's behaviour.
+
+Connexion routes each request and calls these before the handler: the security handler
+authenticates and authorizes, the validators parse parameters and bodies. Failures raise the
+exceptions of `errors.py`; the values they parse are left in the request scope's `state` for the
+handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from connexion.datastructures import MediaTypeDict
+from connexion.lifecycle import ConnexionRequest
+from connexion.security import AbstractSecurityHandler
+from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
+from starlette.datastructures import QueryParams
+from starlette.requests import cookie_parser
+from starlette.types import Receive, Scope
+
+from mock_server import errors
+from mock_server.document import openapi
+from mock_server.rest import auth
+from mock_server.rest.params import parse_parameters
+from mock_server.rest.validation import validate_body
+
+PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
+MAX_REMEMBERED_QUERIES = 1024
+"""Parsed query strings each operation keeps (all are dropped past that)."""
+MAX_COMPILED_OPERATIONS = 4096
+"""Operations whose `RequestParameters` Connexion's validator keeps (all go past that)."""
+
+
+def state(scope: Scope) -> dict[str, Any]:
+    return scope.setdefault("state", {})
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a header (`name` in lower case), as Starlette's `Headers.get` reads it."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class TokenSecurity(AbstractSecurityHandler):
+    """A security scheme checked against `tokens.yaml`, then Django's model permissions.
+
+    Permissions are checked here, before validation, because DRF checks them before it reads
+    the request: a read-only token gets 403 for a write, even for an invalid body. Failures
+    are 403, as authentik answers, unless the document speaks of 401.
+
+    Connexion calls `verify` with its request; the direct path calls `check` with the scope.
+    """
+
+    def __init__(self, tokens: Mapping[str, auth.Token], failure_status: int) -> None:
+        self.tokens = tokens
+        self.failure_status = failure_status
+        self.scheme: Mapping[str, Any] = {}
+
+    def get_fn(self, security_scheme: Any, required_scopes: Any) -> Callable[..., Any]:
+        self.scheme = security_scheme
+        return self.verify
+
+    def verify(self, request: ConnexionRequest) -> dict[str, Any]:
+        return self.check(request.scope)
+
+    def check(self, scope: Scope) -> dict[str, Any]:
+        try:
+            principal = self.credentials(scope)
+        except errors.AuthenticationFailed as failure:
+            raise errors.AuthenticationFailed(
+                failure.detail, status_code=self.failure_status
+            ) from failure
+        auth.authorize(principal, scope["method"])
+        return {"sub": principal.user, PRINCIPAL: principal}
+
+    def credentials(self, scope: Scope) -> auth.Principal:
+        return auth.authenticate(header(scope, b"authorization"), self.tokens, datetime.now(UTC))
+
+
+class BearerTokens(TokenSecurity):
+    """`http` with a bearer-like scheme (`bearer`, authentik's `bearer+agent`)."""
+
+
+class BasicTokens(TokenSecurity):
+    """`http`/`basic`: a token's user name, and its key as the password."""
+
+    def credentials(self, scope: Scope) -> auth.Principal:
+        value = header(scope, b"authorization")
+        return auth.authenticate_basic(value, self.tokens, datetime.now(UTC))
+
+
+class ApiKeyTokens(TokenSecurity):
+    """`apiKey` in a header, the query or a cookie: any token's key."""
+
+    def credentials(self, scope: Scope) -> auth.Principal:
+        name, where = str(self.scheme.get("name", "")), self.scheme.get("in", "header")
+        if where == "query":
+            key = QueryParams(scope.get("query_string", b"").decode("latin-1")).get(name)
+        elif where == "cookie":
+            key = cookie_parser(header(scope, b"cookie") or "").get(name)
+        else:
+            key = header(scope, name.lower().encode("latin-1"))
+        return auth.authenticate_key(key, self.tokens, datetime.now(UTC))
+
+
+class RequestParameters:
+    """One operation's declared query and path parameters, parsed from a request by
+    `rest/params.py` with DRF's messages; every failure is collected into one 400."""
+
+    def __init__(self, document: Mapping[str, Any], declared: Iterable[Mapping[str, Any]]) -> None:
+        self.document = document
+        self.declared = list(declared)
+        self.arrays = frozenset(
+            p["name"]
+            for p in self.declared
+            if p["in"] == "query"
+            and openapi.resolve(document, p.get("schema", {})).get("type") == "array"
+        )
+        # The router names a path parameter as Connexion's Starlette routes do: "-" reads "_".
+        self.path_names = {
+            p["name"]: p["name"].replace("-", "_") for p in self.declared if p["in"] == "path"
+        }
+        self._parsed: dict[tuple[bytes, tuple[Any, ...]], Any] = {}
+
+    def parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
+        """The parsed values by declared name; a request asked before is answered from memory
+        (parsing depends on nothing but these strings)."""
+        asked = (query_string, tuple(path_params.items()))
+        known = self._parsed.get(asked)
+        if known is None:
+            try:
+                known = self._parse(query_string, path_params)
+            except errors.ValidationFailed as failure:
+                known = failure
+            if len(self._parsed) >= MAX_REMEMBERED_QUERIES:
+                self._parsed.clear()
+            self._parsed[asked] = known
+        if isinstance(known, errors.ValidationFailed):
+            raise errors.ValidationFailed(known.errors)
+        return dict(known)
+
+    def _parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
+        raw = QueryParams(query_string.decode("latin-1"))
+        query: dict[str, str | list[str]] = {
+            name: raw.getlist(name) if name in self.arrays else raw[name] for name in raw
+        }
+        path = {
+            name: str(path_params[routed])
+            for name, routed in self.path_names.items()
+            if routed in path_params
+        }
+        parsed: dict[str, Any] = {}
+        failures: dict[str, list[str]] = {}
+        for location, values in (("path", path), ("query", query)):
+            try:
+                parsed.update(parse_parameters(self.document, self.declared, location, values))
+            except errors.ValidationFailed as failure:
+                failures.update(failure.errors)
+        if failures:
+            raise errors.ValidationFailed(failures)
+        return parsed
+
+
+class Parameters(ParameterValidator):
+    """Connexion's parameter validator, parsing with `RequestParameters`.
+
+    Connexion makes a validator for every request, from the operation's own list of
+    parameters; the `RequestParameters` made for that list are kept in `compiled`."""
+
+    def __init__(
+        self,
+        parameters: Any,
+        *,
+        document: Mapping[str, Any],
+        compiled: dict[int, tuple[Any, RequestParameters]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(parameters, **kwargs)
+        kept = compiled.get(id(parameters))
+        if kept is None or kept[0] is not parameters:
+            if len(compiled) >= MAX_COMPILED_OPERATIONS:  # lists Connexion did not keep
+                compiled.clear()
+            declared = [p for group in self.parameters.values() for p in group]
+            kept = compiled[id(parameters)] = (parameters, RequestParameters(document, declared))
+        self.request_parameters = kept[1]
+
+    def validate(self, scope: Scope) -> None:
+        state(scope)[PARAMS] = self.request_parameters.parse(
+            scope.get("query_string", b""), scope.get("path_params", {})
+        )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Out of range float values are not JSON compliant: {name}")
+
+
+def parse_json(raw: bytes, encoding: str = "utf-8") -> Any:
+    """A request body as DRF's JSONParser reads it; no content reads as `{}` (DRF's
+    `request.data` for an empty body)."""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw.decode(encoding), parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, LookupError) as error:
+        raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
+
+
+class JsonBody(AbstractRequestBodyValidator):
+    """A JSON body, parsed by `parse_json` and checked by `rest/validation.py`."""
+
+    def __init__(self, *, document: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.document = document
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        messages = []
+        more_body = True
+        while more_body:
+            message = await receive()
+            messages.append(message)
+            more_body = message.get("more_body", False)
+        raw = b"".join(message.get("body", b"") for message in messages)
+        body = parse_json(raw, self._encoding)
+        state(scope)[BODY] = validate_body(self.document, self._schema, body)
+        return self._insert_messages(receive, messages=messages), scope
+
+
+def validator_map(document: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "parameter": partial(Parameters, document=document, compiled={}),
+        "body": MediaTypeDict({"*/*json": partial(JsonBody, document=document)}),
+    }
+
+
+def failure_status(document: Mapping[str, Any]) -> int:
+    """401 where the document answers 401 anywhere; otherwise 403, as authentik does."""
+    for operation in openapi.operations(document):
+        if "401" in {str(code) for code in operation.definition.get("responses", {})}:
+            return 401
+    return 403
+
+
+def security_map(document: Mapping[str, Any], tokens: Mapping[str, auth.Token]) -> dict[str, Any]:
+    """Every scheme of the document that carries a credential is checked against the tokens:
+    `http` bearer-like schemes (`bearer`, `bearer+agent`), `basic`, and `apiKey`."""
+    status = failure_status(document)
+    schemes = (document.get("components") or {}).get("securitySchemes", {})
+    names = {"bearer"} | {
+        str(scheme.get("scheme", "")).lower()
+        for scheme in schemes.values()
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() != "basic"
+    }
+    handlers: dict[str, Any] = {name: partial(BearerTokens, tokens, status) for name in names}
+    handlers["basic"] = partial(BasicTokens, tokens, status)
+    handlers["apiKey"] = partial(ApiKeyTokens, tokens, status)
+    return handlers

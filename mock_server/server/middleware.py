@@ -1,0 +1,87 @@
+"""Small ASGI middlewares for cross-cutting concerns; `app.py` lists them in order."""
+
+from __future__ import annotations
+
+import os
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server.rest.responder import parse_prefer
+from mock_server.server.connexion_hooks import PREFER, header, state
+
+BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+
+class IgnoreContentTypeWithoutBody:
+    """Drop `Content-Type` from requests whose method takes no body here.
+
+    DRF never reads the body of a GET or DELETE, so their `Content-Type` means nothing; left in,
+    a malformed one (multipart without a boundary) would make Connexion try to parse a form.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in BODYLESS_METHODS:
+            headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"]
+            scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)
+
+
+class PreferHeader:
+    """Decode the `Prefer` header once, at the edge, into the request state."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            header = Headers(scope=scope).get("prefer")
+            if header:
+                state(scope)[PREFER] = parse_prefer(header)
+        await self.app(scope, receive, send)
+
+
+class WorkerHeader:
+    """With several worker processes, name the one that answered (`X-Mock-Worker: <pid>`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.header = (b"x-mock-worker", str(os.getpid()).encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_worker(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), self.header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_worker)
+
+
+class Cors(CORSMiddleware):
+    """Starlette's CORS, with a shorter way for a request without `Origin` (not a browser's
+    cross-origin request): the answer only gains `Vary: Origin`, as Starlette gives it."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or header(scope, b"origin") is not None:
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_varying(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                if any(key.lower() == b"vary" for key, _ in headers):
+                    merged = MutableHeaders(scope=message)
+                    merged["Vary"] = ", ".join([*merged.getlist("Vary"), "Origin"])
+                else:
+                    headers.append((b"vary", b"Origin"))
+            await send(message)
+
+        await self.app(scope, receive, send_varying)

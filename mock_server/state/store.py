@@ -1,0 +1,247 @@
+"""The in-memory state: named collections of records, filled from a dataset and reset to it.
+
+A record is a JSON-like dict keyed by its `pk`. The store knows nothing of HTTP or of any one
+resource; resources read and write it, and ask it for indexes of references between records.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import random
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from mock_server.state.write_log import Event, WriteLog
+
+Record = dict[str, Any]
+Dataset = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+class Store:
+    """Collections of records; ids for new records come from a seeded generator.
+
+    Two stores built from the same dataset and seed, given the same writes, hold the same data.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        seed: int = 0,
+        keys: Mapping[str, str] | None = None,
+        log: WriteLog | None = None,
+    ) -> None:
+        self._dataset = dataset
+        self._seed = seed
+        self._keys = dict(keys or {})
+        self._log = log
+        self._applied = 0
+        self._base = 0
+        self._recording: list[tuple[str, str, str, Any]] | None = None
+        self._draws = 0
+        self._generation = 0
+        self._reset_local()
+
+    def key(self, collection: str) -> str:
+        """The field that identifies a record of `collection` (`pk` unless told otherwise)."""
+        return self._keys.get(collection, "pk")
+
+    def reset(self) -> None:
+        """Forget every write: back to the dataset the store was built from."""
+        with self.writing():
+            self._reset_local()
+            self._record("reset", "", "", None)
+            self._base = self._applied + len(self._recording or [])
+
+    def _reset_local(self) -> None:
+        self._generation += 1
+        self._writes = 0
+        self._collections: dict[str, dict[str, Record]] = {
+            name: {str(record[self.key(name)]): copy.deepcopy(dict(record)) for record in records}
+            for name, records in self._dataset.items()
+        }
+        self._counters: dict[str, int] = {}
+        self._ids = random.Random(self._seed)
+        self._indexes: dict[tuple[str, str], dict[Any, list[Record]]] = {}
+        self._versions: dict[str, int] = {}
+        self._views: OrderedDict[tuple[str, Any], tuple[int, Any]] = OrderedDict()
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever any record changes (or the store is reset), so that
+        anything derived from the whole state can tell it is out of date."""
+        return self._generation
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(records) for name, records in self._collections.items()}
+
+    def all(self, collection: str) -> list[Record]:
+        return list(self._collections.get(collection, {}).values())
+
+    def get(self, collection: str, pk: str) -> Record | None:
+        return self._collections.get(collection, {}).get(pk)
+
+    def new_id(self) -> str:
+        """A new uuid4-shaped id: from the seeded generator, or with shared writes from the
+        seed and the position in the log, so that every worker makes the same one."""
+        if self._log is None:
+            return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
+        self._draws += 1
+        material = f"{self._seed}:{self.position()}:{self._draws}".encode()
+        return str(uuid.UUID(bytes=hashlib.sha256(material).digest()[:16], version=4))
+
+    def position(self) -> int:
+        """How many writes the state has seen since its last reset (the same number in every
+        worker)."""
+        if self._log is None:
+            return self._writes
+        return self._applied + len(self._recording or []) - self._base
+
+    def sync(self) -> None:
+        """Apply the writes other workers made since the last look (nothing without a log)."""
+        if self._log is None or self._recording is not None:
+            return
+        self._apply(self._log.since(self._applied))
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Make writes inside it atomic among workers: catch up, decide, append."""
+        if self._log is None or self._recording is not None:
+            yield
+            return
+        with self._log.transaction():
+            self._apply(self._log.since(self._applied))
+            self._recording, self._draws = [], 0
+            try:
+                yield
+                for event in self._recording:
+                    self._log.append(*event)
+                self._applied += len(self._recording)
+            finally:
+                self._recording = None
+
+    def _record(self, operation: str, collection: str, key: str, record: Any) -> None:
+        self._writes += 1
+        if self._recording is not None:
+            self._recording.append((operation, collection, key, record))
+
+    def _apply(self, events: list[Event]) -> None:
+        for position, operation, collection, key, record in events:
+            if operation == "reset":
+                self._reset_local()
+                self._base = position
+            elif operation == "put":
+                self._put_local(collection, record)
+            elif operation == "delete":
+                self._delete_local(collection, key)
+            self._applied = position
+        if events:
+            self._counters.clear()
+
+    def next_integer(self, collection: str) -> int:
+        """The next integer key of a collection: one more than the largest so far."""
+        if collection not in self._counters:
+            keys = [r[self.key(collection)] for r in self._collections.get(collection, {}).values()]
+            self._counters[collection] = max([k for k in keys if isinstance(k, int)], default=0)
+        self._counters[collection] += 1
+        return self._counters[collection]
+
+    def put(self, collection: str, record: Record) -> Record:
+        self._put_local(collection, record)
+        self._record("put", collection, str(record[self.key(collection)]), record)
+        return record
+
+    def delete(self, collection: str, pk: str) -> Record | None:
+        removed = self._delete_local(collection, pk)
+        if removed is not None:
+            self._record("delete", collection, pk, None)
+        return removed
+
+    def _put_local(self, collection: str, record: Record) -> None:
+        records = self._collections.setdefault(collection, {})
+        key = str(record[self.key(collection)])
+        previous = records.get(key)
+        if previous is not None:
+            self._unindex(collection, previous)
+        records[key] = record
+        self._index(collection, record)
+        self._changed(collection)
+
+    def _delete_local(self, collection: str, pk: str) -> Record | None:
+        removed = self._collections.get(collection, {}).pop(pk, None)
+        if removed is not None:
+            self._unindex(collection, removed)
+            self._changed(collection)
+        return removed
+
+    def delete_where(self, collection: str, field: str, value: Any) -> int:
+        """Delete every record of `collection` whose `field` equals `value` (a cascade)."""
+        key = self.key(collection)
+        doomed = [str(r[key]) for r in self.referencing(collection, field, value)]
+        for pk in doomed:
+            self.delete(collection, pk)
+        return len(doomed)
+
+    def referencing(self, collection: str, field: str, value: Any) -> list[Record]:
+        """The records of `collection` whose `field` equals `value`, from an index that is
+        built on first use and kept up to date by every write."""
+        index = self._indexes.get((collection, field))
+        if index is None:
+            index = {}
+            for record in self._collections.get(collection, {}).values():
+                _add(index, record.get(field), record)
+            self._indexes[(collection, field)] = index
+        try:
+            return index.get(value, [])
+        except TypeError:  # an unhashable filter value matches no indexed value
+            return []
+
+    def view(self, collection: str, name: Any, build: Callable[[], Any]) -> Any:
+        """`build()`'s value, cached until `collection` changes (a sorted order, an answer)."""
+        version = self._versions.get(collection, 0)
+        cached = self._views.get((collection, name))
+        if cached is not None and cached[0] == version:
+            self._views.move_to_end((collection, name))
+            return cached[1]
+        value = build()
+        self._views[(collection, name)] = (version, value)
+        if len(self._views) > MAX_VIEWS:
+            self._views.popitem(last=False)
+        return value
+
+    def _changed(self, collection: str) -> None:
+        self._versions[collection] = self._versions.get(collection, 0) + 1
+        self._generation += 1
+
+    def _index(self, collection: str, record: Record) -> None:
+        for (owner, field), index in self._indexes.items():
+            if owner == collection:
+                _add(index, record.get(field), record)
+
+    def _unindex(self, collection: str, record: Record) -> None:
+        for (owner, field), index in self._indexes.items():
+            if owner == collection:
+                try:
+                    bucket = index.get(record.get(field))
+                except TypeError:
+                    bucket = index.get(_UNHASHABLE)
+                if bucket is not None:
+                    bucket[:] = [other for other in bucket if other is not record]
+
+
+MAX_VIEWS = 64
+"""Cached views kept at once, least recently used dropped first: an ordered view of 100,000
+records holds 0.8 MB of references, so 64 of them stay under about 50 MB."""
+_UNHASHABLE = object()
+"""Where records whose value cannot be a dict key (a list) wait in an index."""
+
+
+def _add(index: dict[Any, list[Record]], value: Any, record: Record) -> None:
+    try:
+        index.setdefault(value, []).append(record)
+    except TypeError:
+        index.setdefault(_UNHASHABLE, []).append(record)

@@ -1,0 +1,129 @@
+"""`mock-server contract`: it passes against the mock and names the fault of each broken one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from starlette.types import ASGIApp
+
+from mock_server.contract import report, runner
+from mock_server.settings import DEFAULT_SPEC
+from tests.conftest import ROOT, free_port
+from tests.contract.faulty_servers import FAULTS, FaultyServer
+
+DOMAIN_CHECKS = {
+    "pagination_arithmetic",
+    "results_match_filters",
+    "results_follow_ordering",
+    "results_match_search",
+    "bound_to_matches_used_by",
+    "written_objects_read_back",
+    "positive_data_acceptance_stateful",
+}
+
+
+def contract(url: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mock_server", "contract", "--url", url, *arguments]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def options(url: str, **changes: object) -> runner.Options:
+    return runner.Options(url=url, spec=DEFAULT_SPEC, token="ak-mock-admin", seed=7, **changes)
+
+
+@pytest.mark.live
+def test_the_contract_holds_for_the_mock() -> None:
+    with FaultyServer(None) as server:
+        result = runner.run(options(server.url))
+    assert result.holds, report.summary(result)
+    ran = {check for checks in result.counts.values() for check in checks}
+    assert ran >= DOMAIN_CHECKS
+    for operation, checks in result.counts.items():
+        assert all(outcome.get("passed", 0) > 0 for outcome in checks.values()), operation
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_each_fault_is_found_and_named(fault: str) -> None:
+    wrapper, check = FAULTS[fault]
+    with FaultyServer(wrapper) as server:
+        result = runner.run(options(server.url))
+    assert not result.holds
+    assert check in result.failed_checks, report.summary(result)
+    shown = report.summary(result)
+    finding = next(f for f in result.findings.values() if f.check == check)
+    assert f"{finding.operation}: {check}: {finding.title}" in shown
+    assert finding.curl.startswith("curl ") and finding.curl in shown
+    assert "The contract is broken" in shown
+
+
+@pytest.mark.live
+def test_the_command_line_with_junit(tmp_path: Path) -> None:
+    junit = tmp_path / "contract.xml"
+    wrapper: Callable[[ASGIApp], ASGIApp] = FAULTS["wrong pagination counts"][0]
+    with FaultyServer(wrapper) as server:
+        completed = contract(
+            server.url,
+            "--token",
+            "ak-mock-admin",
+            "--seed",
+            "3",
+            "--max-examples",
+            "10",
+            "--junit",
+            str(junit),
+        )
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "pagination_arithmetic: Pagination does not add up" in completed.stdout
+    assert "Received: " in completed.stdout and "Expected: " in completed.stdout
+    assert "coverage ..." in completed.stdout  # progress while it runs
+    failures = (
+        ET.parse(junit).getroot().findall(".//testcase[@name='pagination_arithmetic']/failure")
+    )
+    assert failures and failures[0].get("message") == "Pagination does not add up"
+
+
+@pytest.mark.live
+def test_the_command_line_passes_against_the_mock(tmp_path: Path) -> None:
+    junit = tmp_path / "contract.xml"
+    with FaultyServer(None) as server:
+        completed = contract(
+            server.url, "--token", "ak-mock-admin", "--max-examples", "10", "--junit", str(junit)
+        )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "The contract holds" in completed.stdout
+    assert ET.parse(junit).getroot().findall(".//failure") == []
+
+
+def test_an_unreachable_server_is_a_usage_error() -> None:
+    completed = contract(f"http://127.0.0.1:{free_port()}/api/v3")
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert completed.stderr.startswith("mock-server contract: cannot reach http://127.0.0.1:")
+    assert len(completed.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.live
+def test_an_unusable_document_is_a_usage_error(tmp_path: Path) -> None:
+    with FaultyServer(None) as server:
+        missing = contract(server.url, "--spec", str(tmp_path / "none.yaml"))
+    assert missing.returncode == 2
+    assert (
+        missing.stderr.strip()
+        == f"mock-server contract: no such document: {tmp_path / 'none.yaml'}"
+    )
+
+
+@pytest.mark.live
+def test_the_same_seed_replays_the_same_run() -> None:
+    runs = []
+    for _ in range(2):
+        with FaultyServer(None) as server:
+            result = runner.run(options(server.url, max_examples=10))
+        runs.append((result.seed, result.cases, dict(result.counts)))
+    assert runs[0] == runs[1]

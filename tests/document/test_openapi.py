@@ -1,0 +1,117 @@
+"""The contract itself: valid OpenAPI, the facts of authentik 2026.8.3, and null where null is
+allowed, as Schemathesis' response checks read it."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from openapi_schema_validator import OAS30Validator
+
+from mock_server.document import openapi
+from mock_server.settings import DEFAULT_SPEC
+
+ITEM = "/policies/event_matcher/{policy_uuid}/"
+OPERATIONS = {
+    "policies_event_matcher_list",
+    "policies_event_matcher_create",
+    "policies_event_matcher_retrieve",
+    "policies_event_matcher_update",
+    "policies_event_matcher_partial_update",
+    "policies_event_matcher_destroy",
+    "policies_event_matcher_used_by_list",
+}
+POLICY = {
+    "pk": "19d45deb-1139-4a12-b4c1-c3ea3d9c4e64",
+    "name": "Alert on api events",
+    "execution_logging": False,
+    "component": "ak-policy-event-matcher-form",
+    "verbose_name": "Event Matcher Policy",
+    "verbose_name_plural": "Event Matcher Policies",
+    "meta_model_name": "authentik_policies_event_matcher.eventmatcherpolicy",
+    "bound_to": 0,
+    "action": "login",
+    "client_ip": None,
+    "app": "authentik.core",
+    "model": "authentik_core.user",
+    "query": None,
+}
+
+
+def test_the_document_is_valid_openapi(document: dict[str, Any]) -> None:
+    openapi.check(document, source=str(DEFAULT_SPEC))
+
+
+def test_an_invalid_document_is_reported_with_its_path(document: dict[str, Any]) -> None:
+    broken = copy.deepcopy(document)
+    broken["paths"]["/policies/event_matcher/"]["get"]["responses"]["200"] = {"content": {}}
+    with pytest.raises(
+        openapi.SpecError,
+        match=r"^broken.yaml: #/paths/~1policies~1event_matcher~1/get/responses/200: ",
+    ):
+        openapi.check(broken, source="broken.yaml")
+
+
+def test_the_seven_operations_and_their_error_answers(document: dict[str, Any]) -> None:
+    operations = list(openapi.operations(document))
+    assert {operation.operation_id for operation in operations} == OPERATIONS
+    for operation in operations:
+        responses = operation.definition["responses"]
+        assert {"400", "403"} <= set(responses), operation.operation_id
+        if operation.path != "/policies/event_matcher/" or operation.method == "get":
+            assert "404" in responses, operation.operation_id
+
+
+def test_the_enums_of_authentik_2026_8_3(document: dict[str, Any]) -> None:
+    assert len(openapi.enum_values(document, "EventActions")) == 38
+    assert len(openapi.enum_values(document, "AppEnum")) == 82
+    assert len(openapi.enum_values(document, "ModelEnum")) == 131
+    assert "authentik_stages_consent.userconsent" not in openapi.enum_values(document, "ModelEnum")
+
+
+def _retrieve_response(body: dict[str, Any]) -> httpx.Response:
+    request = httpx.Request("GET", f"http://mock/api/v3/policies/event_matcher/{POLICY['pk']}/")
+    response = httpx.Response(200, json=body, request=request)
+    response.elapsed = timedelta(0)
+    return response
+
+
+def _retrieve(document: dict[str, Any]) -> Any:
+    return schemathesis.openapi.from_dict(document)[ITEM]["GET"]
+
+
+@pytest.mark.parametrize("field", ["action", "app", "model", "client_ip", "query"])
+def test_null_criteria_conform_to_the_response_schema(document: dict[str, Any], field: str) -> None:
+    operation = _retrieve(document)
+    operation.validate_response(_retrieve_response({**POLICY, field: None}))
+
+
+@pytest.mark.parametrize("field", ["action", "app", "model"])
+def test_values_outside_the_enums_do_not_conform(document: dict[str, Any], field: str) -> None:
+    with pytest.raises(AssertionError):
+        _retrieve(document).validate_response(_retrieve_response({**POLICY, field: "nope"}))
+
+
+def _strictly_valid(document: dict[str, Any], instance: dict[str, Any]) -> bool:
+    """OpenAPI 3.0.3's own reading, where `nullable` only counts beside a `type`."""
+    root = {**document, "$ref": "#/components/schemas/EventMatcherPolicy"}
+    return OAS30Validator(root).is_valid(instance)
+
+
+@pytest.mark.parametrize("field", ["action", "app", "model"])
+def test_null_enums_under_a_strict_openapi_3_0_reading(
+    document: dict[str, Any], field: str
+) -> None:
+    """Why our document writes nullable enums as `oneOf` with `NullEnum`: authentik's spelling,
+    `allOf` plus `nullable` and no `type`, rejects null under OpenAPI 3.0.3's rules."""
+    assert _strictly_valid(document, {**POLICY, field: None})
+    assert not _strictly_valid(document, {**POLICY, field: "nope"})
+    published = copy.deepcopy(document)
+    properties = published["components"]["schemas"]["EventMatcherPolicy"]["properties"]
+    enum = properties[field]["$ref"].replace("Nullable", "")
+    properties[field] = {"allOf": [{"$ref": enum}], "nullable": True}
+    assert not _strictly_valid(published, {**POLICY, field: None})

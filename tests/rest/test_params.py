@@ -1,0 +1,100 @@
+"""Query and path values: what parses, to what, and the message for what does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mock_server import errors
+from mock_server.rest.params import InvalidValue, parse_parameters, parse_value
+
+UUID = {"type": "string", "format": "uuid"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+BOOLEAN = {"type": "boolean"}
+INTEGER = {"type": "integer"}
+TEXT = {"type": "string"}
+ACTIONS = {"type": "string", "enum": ["login", "logout"]}
+DOCUMENT = {"components": {"schemas": {"Actions": ACTIONS}}}
+
+
+@pytest.mark.parametrize(
+    ("schema", "raw", "expected"),
+    [
+        (UUID, "19d45deb-1139-4a12-b4c1-c3ea3d9c4e64", "19d45deb-1139-4a12-b4c1-c3ea3d9c4e64"),
+        (UUID, "19D45DEB-1139-4A12-B4C1-C3EA3D9C4E64", "19d45deb-1139-4a12-b4c1-c3ea3d9c4e64"),
+        (DATE_TIME, "2025-07-11T08:00:03Z", "2025-07-11T08:00:03.000000Z"),
+        (DATE_TIME, "2025-07-11T10:00:03+02:00", "2025-07-11T08:00:03.000000Z"),
+        (DATE_TIME, "2025-07-11 08:00:03.5z", "2025-07-11T08:00:03.500000Z"),
+        (BOOLEAN, "true", True),
+        (BOOLEAN, "false", False),
+        (INTEGER, "12", 12),
+        (INTEGER, "-3", -3),
+        (INTEGER, "+4", 4),
+        ({"$ref": "#/components/schemas/Actions"}, "login", "login"),
+        (TEXT, "Some Name", "Some Name"),
+        (TEXT, "", None),
+    ],
+)
+def test_values_that_parse(schema: dict[str, Any], raw: str, expected: Any) -> None:
+    assert parse_value(DOCUMENT, schema, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("schema", "raw", "message"),
+    [
+        (UUID, "abc", "Enter a valid UUID."),
+        (UUID, "", "Enter a valid UUID."),
+        (UUID, "19d45deb11394a12b4c1c3ea3d9c4e64", "Enter a valid UUID."),
+        (UUID, "19d45deb-1139-4a12-b4c1-c3ea3d9c4e6g", "Enter a valid UUID."),
+        (DATE_TIME, "2025-07-11", "Enter a valid date/time."),
+        (DATE_TIME, "2025-07-11T08:00:03", "Enter a valid date/time."),
+        (DATE_TIME, "2025-13-11T08:00:03Z", "Enter a valid date/time."),
+        (DATE_TIME, "", "Enter a valid date/time."),
+        (BOOLEAN, "True", "Must be a valid boolean."),
+        (BOOLEAN, "1", "Must be a valid boolean."),
+        (BOOLEAN, "", "Must be a valid boolean."),
+        (INTEGER, "1.5", "A valid integer is required."),
+        (INTEGER, "abc", "A valid integer is required."),
+        (INTEGER, "", "A valid integer is required."),
+        (INTEGER, "\u0663", "A valid integer is required."),
+        (
+            {"$ref": "#/components/schemas/Actions"},
+            "nope",
+            "Select a valid choice. nope is not one of the available choices.",
+        ),
+        (ACTIONS, "", "Select a valid choice.  is not one of the available choices."),
+    ],
+)
+def test_values_that_do_not_parse(schema: dict[str, Any], raw: str, message: str) -> None:
+    with pytest.raises(InvalidValue) as failure:
+        parse_value(DOCUMENT, schema, raw)
+    assert str(failure.value) == message
+
+
+PARAMETERS = [
+    {"name": "policy_uuid", "in": "path", "required": True, "schema": UUID},
+    {"name": "page", "in": "query", "schema": INTEGER},
+    {"name": "created", "in": "query", "schema": DATE_TIME},
+    {"name": "name", "in": "query", "schema": TEXT},
+]
+
+
+def test_every_failure_of_a_location_is_reported_at_once() -> None:
+    with pytest.raises(errors.ValidationFailed) as failure:
+        parse_parameters({}, PARAMETERS, "query", {"page": "x", "created": "y", "name": "n"})
+    assert failure.value.body() == {
+        "page": ["A valid integer is required."],
+        "created": ["Enter a valid date/time."],
+    }
+
+
+def test_undeclared_and_empty_free_text_parameters_are_left_out() -> None:
+    parsed = parse_parameters({}, PARAMETERS, "query", {"page": "2", "name": "", "other": "1"})
+    assert parsed == {"page": 2}
+
+
+def test_a_missing_required_path_parameter_is_reported() -> None:
+    with pytest.raises(errors.ValidationFailed) as failure:
+        parse_parameters({}, PARAMETERS, "path", {})
+    assert failure.value.body() == {"policy_uuid": ["This field is required."]}

@@ -1,0 +1,100 @@
+"""Request bodies against the Event Matcher schemas: DRF's messages, field by field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mock_server import errors
+from mock_server.rest.validation import validate_body
+
+REQUEST = {"$ref": "#/components/schemas/EventMatcherPolicyRequest"}
+CREATE = {"$ref": "#/components/schemas/EventMatcherPolicyCreateRequest"}
+PATCH = {"$ref": "#/components/schemas/PatchedEventMatcherPolicyRequest"}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"name": "  Alert  ", "action": "login"}, {"name": "Alert", "action": "login"}),
+        (
+            {"name": "A", "app": None, "model": None, "action": None},
+            {"name": "A", "app": None, "model": None, "action": None},
+        ),
+        ({"name": "A", "client_ip": " 10.0.0.1 "}, {"name": "A", "client_ip": "10.0.0.1"}),
+        ({"name": "A", "execution_logging": True}, {"name": "A", "execution_logging": True}),
+        ({"name": "A", "pk": "x", "bound_to": 3, "unknown": 1}, {"name": "A"}),
+    ],
+)
+def test_valid_bodies_come_back_cleaned(
+    document: dict[str, Any], body: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert validate_body(document, REQUEST, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({}, {"name": ["This field is required."]}),
+        ({"name": ""}, {"name": ["This field may not be blank."]}),
+        ({"name": "  \t"}, {"name": ["This field may not be blank."]}),
+        ({"name": None}, {"name": ["This field may not be null."]}),
+        ({"name": 5}, {"name": ["Not a valid string."]}),
+        ({"name": "a\x00b"}, {"name": ["Null characters are not allowed."]}),
+        ({"name": "A", "app": "nope"}, {"app": ['"nope" is not a valid choice.']}),
+        ({"name": "A", "model": 5}, {"model": ['"5" is not a valid choice.']}),
+        ({"name": "A", "action": True}, {"action": ['"True" is not a valid choice.']}),
+        (
+            {"name": "A", "execution_logging": "true"},
+            {"execution_logging": ["Must be a valid boolean."]},
+        ),
+        (
+            {"name": "A", "execution_logging": None},
+            {"execution_logging": ["This field may not be null."]},
+        ),
+        ({"name": "A", "client_ip": ""}, {"client_ip": ["This field may not be blank."]}),
+        ({"name": "A", "query": ["x"]}, {"query": ["Not a valid string."]}),
+        (
+            {"name": "", "app": "nope", "execution_logging": 1},
+            {
+                "name": ["This field may not be blank."],
+                "execution_logging": ["Must be a valid boolean."],
+                "app": ['"nope" is not a valid choice.'],
+            },
+        ),
+    ],
+)
+def test_invalid_fields_get_drf_messages(
+    document: dict[str, Any], body: dict[str, Any], expected: dict[str, list[str]]
+) -> None:
+    with pytest.raises(errors.ValidationFailed) as failure:
+        validate_body(document, REQUEST, body)
+    assert failure.value.body() == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ([], "Invalid data. Expected a dictionary, but got list."),
+        ("name", "Invalid data. Expected a dictionary, but got str."),
+        (3, "Invalid data. Expected a dictionary, but got int."),
+        (None, "No data provided"),
+    ],
+)
+def test_a_body_that_is_not_an_object(document: dict[str, Any], body: Any, message: str) -> None:
+    with pytest.raises(errors.ValidationFailed) as failure:
+        validate_body(document, REQUEST, body)
+    assert failure.value.body() == {"non_field_errors": [message]}
+
+
+def test_create_merges_all_of_parts_and_still_requires_the_name(document: dict[str, Any]) -> None:
+    with pytest.raises(errors.ValidationFailed) as failure:
+        validate_body(document, CREATE, {"action": "login"})
+    assert failure.value.body() == {"name": ["This field is required."]}
+    assert validate_body(document, CREATE, {"name": "A"}) == {"name": "A"}
+
+
+def test_patch_requires_nothing(document: dict[str, Any]) -> None:
+    assert validate_body(document, PATCH, {}) == {}
+    assert validate_body(document, PATCH, {"action": None}) == {"action": None}

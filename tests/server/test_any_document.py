@@ -1,0 +1,150 @@
+"""Documents that are not authentik's: OpenAPI 3.1, API keys, basic auth, open operations,
+no error schemas (problem details), several path parameters, and the Prefer header."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_server.server.app import create_app
+from mock_server.settings import Settings
+
+DOCUMENTS = Path(__file__).parent.parent / "documents"
+KEY = {"X-API-Key": "ak-mock-admin"}
+BOOK = "/lib/shelves/3/books/978-0-14-044913-6"
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    encoded = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {encoded}"}
+
+
+@pytest.fixture
+def library() -> Any:
+    with create_app(Settings(spec=DOCUMENTS / "library-3.1.yaml", seed=1)).test_client() as c:
+        yield c
+
+
+@pytest.fixture
+def notes() -> Any:
+    with create_app(Settings(spec=DOCUMENTS / "notes-basic.yaml", seed=1)).test_client() as c:
+        yield c
+
+
+def test_a_3_1_document_answers_its_first_example(library: Any) -> None:
+    response = library.get(BOOK, headers=KEY)
+    assert response.status_code == 200
+    assert response.json() == {
+        "isbn": "978-0-14-044913-6",
+        "title": "Crime and Punishment",
+        "subtitle": None,
+        "pages": 671,
+    }
+
+
+def test_prefer_picks_the_example_the_status_and_dynamic_data(library: Any) -> None:
+    modern = library.get(BOOK, headers={**KEY, "Prefer": "example=modern"})
+    assert modern.json()["title"] == "The Circle"
+    missing = library.get(BOOK, headers={**KEY, "Prefer": "code=404"})
+    assert (missing.status_code, missing.json()) == (404, {"message": "no such book"})
+    undocumented = library.get(BOOK, headers={**KEY, "Prefer": "code=418"})
+    assert undocumented.status_code == 200
+    first = library.get(BOOK, headers={**KEY, "Prefer": "dynamic=true"}).json()
+    second = library.get(BOOK, headers={**KEY, "Prefer": "dynamic=true"}).json()
+    for book in (first, second):
+        assert set(book) >= {"isbn", "title", "pages"} and 1 <= book["pages"] <= 5000
+        assert book["subtitle"] is None or isinstance(book["subtitle"], str)
+    assert first != second
+
+
+def test_generated_data_is_the_same_for_the_same_seed() -> None:
+    answers = []
+    for _ in range(2):
+        app = create_app(Settings(spec=DOCUMENTS / "library-3.1.yaml", seed=5))
+        with app.test_client() as client:
+            answers.append(client.get("/lib/stats").json())
+    assert answers[0] == answers[1]
+    assert answers[0]["books"] >= 0 and answers[0]["updated"].endswith("Z")
+
+
+def test_api_keys_and_open_operations(library: Any) -> None:
+    assert library.get("/lib/stats").status_code == 200  # `security: []`
+    missing = library.get(BOOK)
+    assert missing.status_code == 401  # the document speaks of 401
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json() == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "Authentication credentials were not provided.",
+    }
+    assert library.get(BOOK, headers={"X-API-Key": "nope"}).status_code == 401
+    assert library.get(BOOK, headers={"X-API-Key": "ak-mock-expired"}).status_code == 401
+
+
+def test_path_and_query_parameters_are_checked_with_a_problem_body(library: Any) -> None:
+    response = library.get("/lib/shelves/0/books/12?lang=fr", headers=KEY)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert (body["title"], body["status"]) == ("Bad Request", 400)
+    assert body["errors"] == {
+        "shelf_id": ["Ensure this value is greater than or equal to 1."],
+        "isbn": ["This value does not match the required pattern."],
+        "lang": ["Select a valid choice. fr is not one of the available choices."],
+    }
+    # An integer segment that is not a number does not route, as with Django's converters.
+    unrouted = library.get("/lib/shelves/x/books/978-0-14-044913-6", headers=KEY)
+    assert (unrouted.status_code, unrouted.json()["detail"]) == (404, "Not found.")
+
+
+def test_basic_auth_and_a_stateful_resource(notes: Any) -> None:
+    admin = basic("akadmin", "ak-mock-admin")
+    listed = notes.get("/api/notes/", headers=admin)
+    assert listed.status_code == 200 and listed.json()["pagination"]["count"] == 5
+    made = notes.post("/api/notes/", json={"title": "Buy milk"}, headers=admin)
+    assert made.status_code == 201
+    note = made.json()
+    assert (note["title"], note["pinned"], note["body"]) == ("Buy milk", False, None)
+    assert isinstance(note["pk"], int) and note["pk"] == 6
+    assert notes.get(f"/api/notes/{note['pk']}/", headers=admin).json() == note
+    assert notes.get("/api/notes/", headers=admin).json()["pagination"]["count"] == 6
+    assert notes.delete(f"/api/notes/{note['pk']}/", headers=admin).status_code == 204
+    gone = notes.get(f"/api/notes/{note['pk']}/", headers=admin)
+    assert gone.status_code == 404
+    assert gone.json()["detail"] == "No Note matches the given query."
+
+
+def test_basic_auth_failures_and_body_errors(notes: Any) -> None:
+    assert notes.get("/api/notes/").status_code == 401
+    assert notes.get("/api/notes/", headers=basic("someone", "ak-mock-admin")).status_code == 401
+    readonly = basic("auditor", "ak-mock-readonly")
+    assert notes.get("/api/notes/", headers=readonly).status_code == 200
+    denied = notes.post("/api/notes/", json={"title": "x"}, headers=readonly)
+    assert denied.status_code == 403
+    bad = notes.post(
+        "/api/notes/",
+        json={"title": "", "pinned": "yes"},
+        headers=basic("akadmin", "ak-mock-admin"),
+    )
+    assert bad.status_code == 400
+    assert bad.json()["errors"] == {
+        "title": ["This field may not be blank."],
+        "pinned": ["Must be a valid boolean."],
+    }
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_path_parameter_named_with_a_hyphen(direct: bool) -> None:
+    settings = Settings(spec=DOCUMENTS / "things-hyphen.yaml", seed=1, direct=direct)
+    with create_app(settings).test_client() as client:
+        first = client.get("/api/things/").json()["results"][0]
+        assert client.get(f"/api/things/{first['pk']}/").json() == first
+        missing = client.get("/api/things/999999/")
+        assert (missing.status_code, missing.json()["detail"]) == (
+            404,
+            "No Thing matches the given query.",
+        )

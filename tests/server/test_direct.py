@@ -1,0 +1,285 @@
+"""The direct path answers exactly as Connexion's pipeline does: the same requests, sent in the
+same order to a server with it and to one without, get the same status, headers and bytes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.responses import Response
+
+from mock_server.data.synth import Synth
+from mock_server.document import openapi
+from mock_server.rest import inference, resource
+from mock_server.rest.actions import Answer
+from mock_server.server.app import MockServer, create_app
+from mock_server.server.direct import DirectPath
+from mock_server.server.handlers import answer_headers
+from mock_server.settings import Settings
+from tests import authentik_package
+
+API = "/api/v3/policies/event_matcher/"
+ADMIN = {"Authorization": "Bearer ak-mock-admin"}
+READONLY = {"Authorization": "Bearer ak-mock-readonly"}
+JSON = {"Content-Type": "application/json"}
+KNOWN = "19d45deb-1139-4a12-b4c1-c3ea3d9c4e64"
+DOCUMENTS = Path(__file__).parent.parent / "documents"
+
+Request = tuple[str, str, dict[str, str], Any]
+"""(method, URL, headers, body: JSON-able, raw bytes, or None)."""
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`created` and `last_updated` come from the clock; both servers must read the same."""
+    monkeypatch.setattr(resource, "_now", lambda: "2026-01-02T03:04:05.000000Z")
+
+
+def answers(settings: Settings, requests: list[Request]) -> list[tuple[Any, ...]]:
+    with create_app(settings).test_client() as client:
+        results = []
+        for method, url, headers, body in requests:
+            content = body if isinstance(body, bytes) or body is None else json.dumps(body)
+            response = client.request(method, url, headers=headers, content=content)
+            results.append(
+                (
+                    method,
+                    url,
+                    response.status_code,
+                    sorted(response.headers.multi_items()),
+                    response.content,
+                )
+            )
+        return results
+
+
+def assert_same(settings: Settings, requests: list[Request]) -> list[tuple[Any, ...]]:
+    direct = answers(settings, requests)
+    through_connexion = answers(settings.replace(direct=False), requests)
+    for ours, theirs in zip(direct, through_connexion, strict=True):
+        assert ours == theirs
+    return direct
+
+
+EVENT_MATCHER: list[Request] = [
+    ("GET", API, ADMIN, None),
+    ("GET", f"{API}?page_size=20", ADMIN, None),
+    ("GET", f"{API}?page=2&page_size=7&ordering=-name,action", ADMIN, None),
+    ("GET", f"{API}?action=login&app=authentik.core&search=a&ordering=-created", ADMIN, None),
+    ("GET", f"{API}?policy_uuid={KNOWN}", ADMIN, None),
+    ("GET", f"{API}?name=Alert%20on%20api%20events&execution_logging=false", ADMIN, None),
+    ("GET", f"{API}?page=abc&page_size=-1&action=nope&policy_uuid=12", ADMIN, None),
+    ("GET", f"{API}?page=999", ADMIN, None),
+    ("GET", f"{API}?page_size=3", READONLY, None),
+    ("GET", f"{API}?page_size=3", {"Authorization": "Bearer ak-mock-noaccess"}, None),
+    ("GET", API, {}, None),
+    ("GET", API, {"Authorization": "Bearer nope"}, None),
+    ("GET", API, {"Authorization": "Bearer ak-mock-expired"}, None),
+    ("GET", API, {"Authorization": "Basic YTpi"}, None),
+    ("GET", f"{API}{KNOWN}/", ADMIN, None),
+    ("GET", f"{API}{KNOWN.upper()}/", ADMIN, None),
+    ("GET", f"{API}00000000-0000-4000-8000-000000000000/", ADMIN, None),
+    ("GET", f"{API}not-a-uuid/", ADMIN, None),
+    ("GET", f"{API}{KNOWN}/used_by/", ADMIN, None),
+    ("HEAD", API, ADMIN, None),
+    (
+        "OPTIONS",
+        API,
+        {"Origin": "http://app.example", "Access-Control-Request-Method": "GET"},
+        None,
+    ),
+    ("GET", f"{API}?page_size=2", {**ADMIN, "Origin": "http://app.example"}, None),
+    ("GET", f"{API}?page_size=2", {**ADMIN, "Prefer": "code=404"}, None),
+    ("POST", API, {**ADMIN, **JSON}, {"name": "Direct one", "action": "login"}),
+    ("POST", API, {**ADMIN, **JSON}, {"name": "Direct one", "action": "login"}),
+    ("POST", API, {**ADMIN, **JSON}, {"name": "", "action": "nope", "client_ip": 3}),
+    ("POST", API, {**ADMIN, **JSON}, {"name": "No criteria"}),
+    ("POST", API, {**ADMIN, **JSON}, b'{"name": '),
+    ("POST", API, {**ADMIN, **JSON}, b""),
+    (
+        "POST",
+        API,
+        {**ADMIN, "Content-Type": "application/json; charset=utf-8"},
+        {"name": "With a charset", "model": "authentik_core.user"},
+    ),
+    ("POST", API, {**ADMIN, "Content-Type": "text/plain"}, b"name=x"),
+    ("POST", API, ADMIN, {"name": "No content type", "app": "authentik.core"}),
+    ("POST", API, {**READONLY, **JSON}, {"name": "Not allowed", "action": "login"}),
+    ("POST", API, {**READONLY, **JSON}, b"not even JSON"),
+    ("GET", f"{API}?search=direct&ordering=name", ADMIN, None),
+    ("PUT", f"{API}{KNOWN}/", {**ADMIN, **JSON}, {"name": "Renamed", "action": "logout"}),
+    ("PATCH", f"{API}{KNOWN}/", {**ADMIN, **JSON}, {"app": None, "action": None}),
+    (
+        "PATCH",
+        f"{API}{KNOWN}/",
+        {**ADMIN, **JSON},
+        {"action": None, "app": None, "model": None, "client_ip": None},
+    ),
+    ("PATCH", f"{API}00000000-0000-4000-8000-000000000000/", {**ADMIN, **JSON}, {"name": "x"}),
+    ("GET", f"{API}{KNOWN}/", ADMIN, None),
+    ("DELETE", f"{API}{KNOWN}/", READONLY, None),
+    ("DELETE", f"{API}{KNOWN}/", ADMIN, None),
+    ("DELETE", f"{API}{KNOWN}/", ADMIN, None),
+    ("GET", f"{API}{KNOWN}/", ADMIN, None),
+    ("GET", f"{API}?page_size=20", ADMIN, None),
+    ("POST", "/_mock/reset", {}, None),
+    ("GET", f"{API}{KNOWN}/", ADMIN, None),
+    ("GET", API.rstrip("/"), ADMIN, None),
+    ("DELETE", API, ADMIN, None),
+    ("GET", "/api/v3/openapi.json", {}, None),
+]
+
+
+def test_event_matcher_answers_are_the_same_both_ways() -> None:
+    answered = assert_same(Settings(), EVENT_MATCHER)
+    statuses = [status for _, _, status, _, _ in answered]
+    # The script reaches every kind of answer, so the comparison covers them all.
+    assert {200, 201, 204, 400, 403, 404, 405, 415} <= set(statuses)
+
+
+def test_a_document_with_basic_auth_integer_keys_and_problem_bodies() -> None:
+    def basic(user: str, password: str) -> dict[str, str]:
+        return {
+            "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        }
+
+    admin, readonly = basic("akadmin", "ak-mock-admin"), basic("auditor", "ak-mock-readonly")
+    requests: list[Request] = [
+        ("GET", "/api/notes/", admin, None),
+        ("GET", "/api/notes/?pinned=true&ordering=-title&page_size=2", admin, None),
+        ("GET", "/api/notes/?pinned=maybe", admin, None),
+        ("GET", "/api/notes/", {}, None),
+        ("GET", "/api/notes/", basic("someone", "ak-mock-admin"), None),
+        ("GET", "/api/notes/1/", admin, None),
+        ("GET", "/api/notes/+1/", admin, None),
+        ("GET", "/api/notes/x/", admin, None),
+        ("GET", "/api/notes/99/", admin, None),
+        ("POST", "/api/notes/", {**admin, **JSON}, {"title": "Buy milk"}),
+        ("POST", "/api/notes/", {**admin, **JSON}, {"title": "", "pinned": "yes"}),
+        ("POST", "/api/notes/", {**readonly, **JSON}, {"title": "x"}),
+        ("DELETE", "/api/notes/6/", admin, None),
+        ("GET", "/api/notes/6/", admin, None),
+    ]
+    answered = assert_same(Settings(spec=DOCUMENTS / "notes-basic.yaml", seed=1), requests)
+    assert {200, 201, 204, 400, 401, 403, 404} <= {status for _, _, status, _, _ in answered}
+
+
+def _direct_path(server: MockServer) -> DirectPath:
+    layer: Any = server.outermost
+    while not isinstance(layer, DirectPath):
+        layer = layer.app
+    return layer
+
+
+@pytest.fixture
+def passed_on() -> Iterator[tuple[Any, list[str]]]:
+    """A client, and the requests its direct path handed on to Connexion."""
+    server = create_app(Settings())
+    direct = _direct_path(server)
+    connexion, handed = direct.app, []
+
+    async def spy(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            handed.append(f"{scope['method']} {scope['path']}")
+        await connexion(scope, receive, send)
+
+    direct.app = spy
+    with server.test_client() as client:
+        yield client, handed
+
+
+def test_resource_operations_take_the_direct_path(passed_on: tuple[Any, list[str]]) -> None:
+    client, handed = passed_on
+    assert client.get(API, headers=ADMIN).status_code == 200
+    assert client.get(f"{API}?page=abc", headers=ADMIN).status_code == 400
+    assert client.get(API).status_code == 403
+    made = client.post(API, json={"name": "Fast", "action": "login"}, headers=ADMIN)
+    assert made.status_code == 201
+    pk = made.json()["pk"]
+    assert client.patch(f"{API}{pk}/", json={"name": "Faster"}, headers=ADMIN).status_code == 200
+    assert client.get(f"{API}{pk}/used_by/", headers=ADMIN).status_code == 200
+    assert client.delete(f"{API}{pk}/", headers=ADMIN).status_code == 204
+    assert handed == []
+
+
+def test_what_the_direct_path_hands_on(passed_on: tuple[Any, list[str]]) -> None:
+    client, handed = passed_on
+    client.head(API, headers=ADMIN)
+    client.post(API, content=b"name=x", headers={**ADMIN, "Content-Type": "text/plain"})
+    client.get("/api/v3/ui/")
+    client.post("/_mock/reset")
+    client.get(API.rstrip("/"), headers=ADMIN)
+    assert handed == [
+        f"HEAD {API}",
+        f"POST {API}",
+        "GET /api/v3/ui/",
+        "POST /_mock/reset",
+        f"GET {API.rstrip('/')}",
+    ]
+
+
+def test_the_whole_authentik_api_answers_the_same_both_ways() -> None:
+    """Every resource of authentik's whole document: list, filters, pages, read, create,
+    update, delete, missing keys; plus each literal path that an item route's pattern would
+    also match (`/core/users/me/`), which must reach its own operation first, as in Connexion."""
+    document = openapi.load(authentik_package.install() and authentik_package.SCHEMA)
+    operations = {operation.operation_id: operation for operation in openapi.operations(document)}
+    synth = Synth(document, 5)
+    settings = Settings(spec=authentik_package.SCHEMA)
+    recorded: list[Request] = []
+    with create_app(settings).test_client() as client:
+
+        def ask(method: str, url: str, body: Any = None) -> Any:
+            headers = {**ADMIN, **JSON} if body is not None else ADMIN
+            recorded.append((method, url, headers, body))
+            content = None if body is None else json.dumps(body)
+            return client.request(method, url, headers=headers, content=content)
+
+        items = []
+        for found in inference.infer(document):
+            prefix, collection = found.spec.collection, f"/api/v3{found.collection_path}"
+            page = ask("GET", f"{collection}?page_size=3&ordering=-{found.spec.key}").json()
+            ask("GET", f"{collection}?page=2&page_size=2&search=a")
+            ask("GET", f"{collection}?page=0")
+            if found.item_path is None or found.lookup is None:
+                continue
+            item = f"/api/v3{found.item_path}".replace(f"{{{found.lookup}}}", "{}")
+            items.append(item)
+            ask("GET", item.format("00000000-0000-4000-8000-000000000000"))
+            for shown in page.get("results", [])[:1]:
+                key = shown.get(found.spec.key)
+                ask("GET", item.format(key))
+                if f"{prefix}_partial_update" in operations:
+                    ask("PATCH", item.format(key), {})
+            create = operations.get(f"{prefix}_create")
+            if create is not None:
+                schema = openapi.json_body_schema(document, create)
+                made = ask("POST", collection, synth.value(schema, reading=False))
+                key = made.json().get(found.spec.key) if made.status_code < 300 else None
+                if key is not None and f"{prefix}_destroy" in operations:
+                    ask("DELETE", item.format(key))
+                    ask("DELETE", item.format(key))
+        patterns = [
+            re.compile("^" + re.sub(r"\\\{\\\}", "[^/]+", re.escape(i)) + "$") for i in items
+        ]
+        for path, item in document["paths"].items():
+            url = f"/api/v3{path}"
+            if "{" not in path and "get" in item and any(p.match(url) for p in patterns):
+                ask("GET", url)
+    direct = answers(settings, recorded)
+    assert direct == answers(settings.replace(direct=False), recorded)
+    assert len(recorded) > 700
+    assert {status for _, _, status, _, _ in direct} >= {200, 201, 204, 404}
+
+
+@pytest.mark.parametrize(("status", "body"), [(200, b'{"a": 1}\n'), (201, b"{}\n"), (204, None)])
+def test_an_answer_has_the_headers_starlette_gives_a_json_response(
+    status: int, body: bytes | None
+) -> None:
+    starlette_made = Response(content=body, status_code=status, media_type="application/json")
+    assert answer_headers(Answer(status, body)) == starlette_made.raw_headers
