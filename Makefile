@@ -3,24 +3,35 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SERVE_STAMP := $(VENV)/.installed-serve
 
-.PHONY: install serve test bench format fixtures clean
+.PHONY: install serve test soak bench format fixtures clean
 
-$(STAMP): pyproject.toml
+# Serving needs only the package; the tests add their tools (Schemathesis, ruff, clients).
+$(SERVE_STAMP): pyproject.toml
+	@echo "Installing mock-server into $(VENV) (once, about 20 s)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(SERVE_STAMP)
+
+$(STAMP): $(SERVE_STAMP)
+	@echo "Installing the test tools into $(VENV) (once, about 40 s)..."
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)  ## Only install (into .venv)
 
-serve: $(STAMP)  ## Serve the built-in data on http://127.0.0.1:8000
+serve: $(SERVE_STAMP)  ## Serve the built-in data on http://127.0.0.1:8000
 	$(BIN)/mock-server serve
 
 test: $(STAMP)  ## Lint, then run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+soak: $(STAMP)  ## 32 clients doing CRUD for a minute, one process and two workers
+	MOCK_SERVER_SOAK_SECONDS=60 $(BIN)/pytest tests/server/test_reliability.py -k concurrent_crud
 
 bench: $(STAMP)  ## The benchmark: a Markdown table and a plot in bench/ (installs wrk if missing)
 	$(BIN)/python bench/run.py --compare prism

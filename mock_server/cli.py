@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import socket
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mock_server import __version__
-from mock_server.settings import DEFAULT_COUNT, DEFAULT_SEED, TOKENS_FILE, Settings
+from mock_server.settings import DEFAULT_COUNT, DEFAULT_SEED, TOKENS_FILE, Limits, Settings
 
 # Each command imports what it needs when it runs: the validator and the Schemathesis engine
 # alone take half a second, which `serve` would otherwise pay at every start.
@@ -48,6 +49,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument(
         "--workers", type=int, help="processes serving the same data; writes are shared"
+    )
+    serve.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=VALUE",
+        help="change one request limit (repeatable): " + ", ".join(Limits.names()),
+    )
+    serve.add_argument(
+        "--control-token",
+        help="a token for the control routes (/_mock/*) besides the admin tokens",
     )
     serve.add_argument(
         "--direct",
@@ -87,8 +98,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def settings_from(arguments: argparse.Namespace) -> Settings:
+    """The settings of `serve`: flags over `MOCK_SERVER_*`; a ValueError says what is wrong."""
     origins = arguments.cors_origins
-    return Settings.from_env().replace(
+    base = Settings.from_env()
+    assignments: dict[str, str] = {}
+    for assignment in arguments.limit or []:
+        name, equals, value = assignment.partition("=")
+        if not equals:
+            raise ValueError(f"--limit {assignment!r}: expected NAME=VALUE")
+        assignments[name.strip()] = value.strip()
+    limits = base.limits.with_values(assignments, source="--limit")
+    settings = base.replace(
         host=arguments.host,
         port=arguments.port,
         spec=arguments.spec,
@@ -100,7 +120,11 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         log_level=arguments.log_level,
         workers=arguments.workers,
         direct=arguments.direct,
+        limits=limits,
+        control_token=arguments.control_token,
     )
+    settings.check()
+    return settings
 
 
 def serve(settings: Settings) -> int:
@@ -109,9 +133,11 @@ def serve(settings: Settings) -> int:
     from mock_server.data import fixtures
     from mock_server.document import openapi
     from mock_server.server.app import create_app
+    from mock_server.server.asgi import TEMPORARY_STATE_ENV
+    from mock_server.server.protocol import PROTOCOL
     from mock_server.state.write_log import WriteLog
 
-    workers = max(1, settings.workers)
+    workers = settings.workers
     state_dir = None
     if workers > 1:
         state_dir = tempfile.TemporaryDirectory(prefix="mock-server-")
@@ -121,6 +147,13 @@ def serve(settings: Settings) -> int:
         app = create_app(settings)  # also checks, before any worker starts, that all is well
     except (openapi.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
         print(f"mock-server: cannot start: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    busy = cannot_listen(settings.host, settings.port)
+    if busy:
+        print(
+            f"mock-server: cannot listen on {settings.host}:{settings.port}: {busy}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     print(
         f"mock-server: serving {settings.spec.name} on http://{settings.host}:{settings.port}"
@@ -132,9 +165,11 @@ def serve(settings: Settings) -> int:
         "port": settings.port,
         "log_level": settings.log_level,
         "access_log": settings.log_level in {"info", "debug"},
+        "http": PROTOCOL,
     }
     if workers > 1:
         os.environ.update(settings.environment())
+        os.environ[TEMPORARY_STATE_ENV] = str(state_dir.name if state_dir else "")
         uvicorn.run("mock_server.server.asgi:app", factory=True, workers=workers, **options)
         return EXIT_OK
     # Everything built so far (document, data, routes) lives as long as the server: keep the
@@ -143,6 +178,25 @@ def serve(settings: Settings) -> int:
     gc.freeze()
     uvicorn.run(app, **options)
     return EXIT_OK
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on (in use, not an address of this machine), or None.
+
+    Asked before the server starts, so that a port in use is one line, not a start-up log that
+    ends in an error."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        return str(error.strerror or error)
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return str(error.strerror or error)
+    return None
 
 
 def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
@@ -160,7 +214,11 @@ def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
         print(f"mock-server: {error}", file=sys.stderr)
         return EXIT_USAGE
     dataset = generate(document, seed=seed, count=count)
-    fixtures.write_dataset(out, dataset)
+    try:
+        fixtures.write_dataset(out, dataset)
+    except OSError as error:
+        print(f"mock-server: cannot write {out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
     for name, records in dataset.items():
         print(f"wrote {out / (name + '.json')}: {len(records)} records")
     if not (out / TOKENS_FILE).exists():
@@ -193,7 +251,15 @@ def validate(paths: Sequence[Path]) -> int:
 
 
 def contract(arguments: argparse.Namespace) -> int:
-    from mock_server.contract import report, runner
+    try:
+        from mock_server.contract import report, runner
+    except ImportError as missing:  # `make serve` installs only what serving needs
+        print(
+            f"mock-server contract needs Schemathesis ({missing.name} is missing):"
+            " run make install, or pip install 'mock-server[test]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
     options = runner.Options(
         url=arguments.url,

@@ -48,6 +48,10 @@ UNIQUE_TEMPLATE = "{model} with this {field} already exists."
 INVALID_BODY_TEMPLATE = "Invalid data. Expected a dictionary, but got {type}."
 NO_DATA = "No data provided"
 JSON_PARSE_TEMPLATE = "JSON parse error - {reason}"
+JSON_TOO_DEEP_TEMPLATE = "arrays and objects nest deeper than {limit} levels"
+STRING_TOO_LARGE = "String value too large."
+TOO_MANY_ORDERING_TEMPLATE = "Ensure there are no more than {limit} ordering fields."
+TOO_MANY_SEARCH_WORDS_TEMPLATE = "Ensure there are no more than {limit} search words."
 
 INVALID_BODY_UUID = "Must be a valid UUID."
 INVALID_BODY_DATETIME = (
@@ -68,6 +72,31 @@ INVALID_QUERY_CHOICE_TEMPLATE = (
 )
 
 NON_FIELD_ERRORS = "non_field_errors"
+
+CONTROL_NEEDS_OWNER = (
+    "The control routes (/_mock/*) need the admin token, or the one given to"
+    " serve --control-token, as 'Authorization: Bearer <key>'."
+)
+
+# The limits of one request (`settings.Limits`), each naming how to change it.
+BODY_TOO_LARGE_TEMPLATE = (
+    "Request body exceeds the limit of {limit} bytes (serve --limit body_bytes=N)."
+)
+URI_TOO_LONG_TEMPLATE = (
+    "Request path and query string exceed the limit of {limit} bytes (serve --limit uri_bytes=N)."
+)
+HEADERS_TOO_LARGE_TEMPLATE = (
+    "Request headers exceed the limit of {limit} bytes (serve --limit header_bytes=N)."
+)
+TOO_MANY_PARAMETERS_TEMPLATE = (
+    "The number of query parameters exceeds the limit of {limit}"
+    " (serve --limit query_parameters=N)."
+)
+READ_TIMEOUT_TEMPLATE = (
+    "The request body did not arrive within {limit:g} seconds (serve --limit read_timeout=S)."
+)
+CLIENT_GONE = "The client closed the connection before sending the whole body."
+BAD_HTTP_REQUEST = "Invalid HTTP request received."
 
 
 class ApiError(Exception):

@@ -18,7 +18,58 @@ DEFAULT_PER_RESOURCE = 5
 TOKENS_FILE = "tokens.yaml"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mock-server"
 ENV_PREFIX = "MOCK_SERVER_"
+MAX_PORT = 65_535
 BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one request may cost; past each, a clear answer in the document's error shape.
+
+    Each is a `serve --limit NAME=VALUE` (or `MOCK_SERVER_LIMIT_<NAME>`); the defaults follow
+    Django's and DRF's where they have one.
+    """
+
+    body_bytes: int = 2_621_440
+    """A request body (413); Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB."""
+    json_depth: int = 64
+    """Nesting of arrays and objects in a JSON body (400)."""
+    query_parameters: int = 1000
+    """Query parameters of one request (400); Django's DATA_UPLOAD_MAX_NUMBER_FIELDS."""
+    uri_bytes: int = 16_384
+    """The request target: path and query string (414)."""
+    header_bytes: int = 65_536
+    """All request headers together, names and values (431)."""
+    ordering_fields: int = 32
+    """Distinct fields in one `ordering` (400); repeats are dropped and cost nothing."""
+    search_words: int = 32
+    """Distinct words in one `search` (400); repeats are dropped and cost nothing."""
+    integer_digits: int = 1000
+    """Characters of an integer query value (400); DRF's IntegerField.MAX_STRING_LENGTH."""
+    read_timeout: float = 30.0
+    """Seconds to wait for the next part of a request body before answering 408."""
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in dataclasses.fields(cls)]
+
+    def with_values(self, assignments: Mapping[str, str], *, source: str) -> Limits:
+        """A copy with `name -> value` strings applied; a ValueError names what is wrong."""
+        changes: dict[str, Any] = {}
+        for name, raw in assignments.items():
+            if name not in self.names():
+                raise ValueError(
+                    f"{source}: unknown limit {name!r} (one of {', '.join(self.names())})"
+                )
+            kind = float if name == "read_timeout" else int
+            try:
+                value = kind(raw)
+            except ValueError as error:
+                raise ValueError(f"{source}: limit {name} must be a number, not {raw!r}") from error
+            if value <= 0:
+                raise ValueError(f"{source}: limit {name} must be more than 0, not {raw}")
+            changes[name] = value
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +94,26 @@ class Settings:
     direct: bool = True
     """Answer resource operations on the direct path (False: all through Connexion's pipeline,
     to compare; the answers are the same)."""
+    limits: Limits = Limits()
+    control_token: str | None = None
+    """A token for the control routes (`/_mock/*`) besides the admin tokens of `tokens.yaml`."""
+
+    def check(self) -> None:
+        """Refuse values no server can run with, in one line that names the setting."""
+        if not 1 <= self.port <= MAX_PORT:
+            raise ValueError(f"--port must be between 1 and {MAX_PORT}, not {self.port}")
+        if self.workers < 1:
+            raise ValueError(f"--workers must be 1 or more, not {self.workers}")
+        if self.count is not None and self.count < 0:
+            raise ValueError(f"--count must be 0 or more, not {self.count}")
+        if self.per_resource < 0:
+            raise ValueError(f"--per-resource must be 0 or more, not {self.per_resource}")
+        if not self.spec.is_file():
+            raise ValueError(f"--spec {self.spec}: no such file")
+        if not self.fixtures.is_dir():
+            raise ValueError(f"--fixtures {self.fixtures}: no such folder")
+        if not (self.fixtures / TOKENS_FILE).is_file():
+            raise ValueError(f"--fixtures {self.fixtures}: has no {TOKENS_FILE}")
 
     @property
     def generates(self) -> bool:
@@ -60,8 +131,9 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
-        `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`
-        and `_DIRECT` (`0` or `false` turns the direct path off)."""
+        `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`,
+        `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN` and
+        `_LIMIT_<NAME>` for each of `Limits`."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -86,6 +158,14 @@ class Settings:
             return BOOLEANS[value.lower()]
 
         origins = get("CORS_ORIGINS")
+        limits = Limits().with_values(
+            {
+                name: value
+                for name in Limits.names()
+                if (value := get(f"LIMIT_{name.upper()}")) is not None
+            },
+            source=f"{ENV_PREFIX}LIMIT_*",
+        )
         return cls().replace(
             host=get("HOST"),
             port=integer("PORT"),
@@ -101,6 +181,8 @@ class Settings:
             workers=integer("WORKERS"),
             state=Path(v) if (v := get("STATE")) else None,
             direct=boolean("DIRECT"),
+            limits=limits if limits != Limits() else None,
+            control_token=get("CONTROL_TOKEN"),
         )
 
     def environment(self) -> dict[str, str]:
@@ -118,5 +200,7 @@ class Settings:
             "WORKERS": self.workers,
             "STATE": self.state,
             "DIRECT": "1" if self.direct else "0",
+            "CONTROL_TOKEN": self.control_token,
+            **{f"LIMIT_{name.upper()}": getattr(self.limits, name) for name in Limits.names()},
         }
         return {ENV_PREFIX + k: str(v) for k, v in values.items() if v is not None}

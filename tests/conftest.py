@@ -87,7 +87,7 @@ class LiveServer:
         raise RuntimeError(f"the server did not answer within {STARTUP_TIMEOUT} s")
 
     def reset(self) -> None:
-        httpx.post(f"{self.origin}/_mock/reset", timeout=5).raise_for_status()
+        httpx.post(f"{self.origin}/_mock/reset", headers=ADMIN, timeout=5).raise_for_status()
 
     def stop(self) -> None:
         self.process.terminate()

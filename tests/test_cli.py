@@ -3,6 +3,7 @@ environment."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,79 @@ def test_the_direct_path_can_be_turned_off() -> None:
     arguments = parser().parse_args(["serve", "--no-direct"])
     assert settings_from(arguments).direct is False
     assert settings_from(parser().parse_args(["serve"])).direct is True
+
+
+def run_cli(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mock_server", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--port", "70000"], "mock-server: --port must be between 1 and 65535, not 70000"),
+        (["--port", "-1"], "mock-server: --port must be between 1 and 65535, not -1"),
+        (["--workers", "0"], "mock-server: --workers must be 1 or more, not 0"),
+        (["--workers", "-3"], "mock-server: --workers must be 1 or more, not -3"),
+        (["--count", "-5"], "mock-server: --count must be 0 or more, not -5"),
+        (["--fixtures", "/nonexistent"], "mock-server: --fixtures /nonexistent: no such folder"),
+        (["--spec", "/nonexistent.yaml"], "mock-server: --spec /nonexistent.yaml: no such file"),
+        (["--limit", "body_bytes"], "mock-server: --limit 'body_bytes': expected NAME=VALUE"),
+        (["--limit", "nope=1"], "mock-server: --limit: unknown limit 'nope' (one of body_bytes,"),
+        (
+            ["--limit", "body_bytes=-1"],
+            "mock-server: --limit: limit body_bytes must be more than 0",
+        ),
+    ],
+)
+def test_serve_refuses_bad_settings_with_one_line(arguments: list[str], message: str) -> None:
+    completed = run_cli("serve", *arguments)
+    assert completed.returncode == 2
+    (line,) = completed.stderr.splitlines()
+    assert line.startswith(message)
+
+
+def test_serve_says_in_one_line_that_its_port_is_in_use() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        completed = run_cli("serve", "--port", str(port))
+    assert completed.returncode == 2
+    (line,) = completed.stderr.splitlines()
+    assert line == f"mock-server: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+def test_serve_says_a_yaml_file_is_not_an_openapi_document(tmp_path: Path) -> None:
+    other = tmp_path / "compose.yaml"
+    other.write_text("services:\n  web:\n    image: nginx\n")
+    completed = run_cli("serve", "--spec", str(other), "--port", "1")
+    assert completed.returncode == 2
+    (line,) = completed.stderr.splitlines()
+    assert line == (
+        f"mock-server: cannot start: {other}: not an OpenAPI document"
+        " (it has no 'openapi' or 'swagger' field)"
+    )
+
+
+def test_fixtures_into_a_folder_that_cannot_be_written_is_one_line() -> None:
+    completed = run_cli("fixtures", "--out", "/proc/nope")
+    assert completed.returncode == 2
+    (line,) = completed.stderr.splitlines()
+    assert line.startswith("mock-server: cannot write /proc/nope: ")
+
+
+def test_limits_from_flags_and_the_environment() -> None:
+    arguments = parser().parse_args(
+        ["serve", "--limit", "body_bytes=10", "--limit", "read_timeout=0.5"]
+    )
+    limits = settings_from(arguments).limits
+    assert (limits.body_bytes, limits.read_timeout, limits.json_depth) == (10, 0.5, 64)
+    from_env = Settings.from_env({"MOCK_SERVER_LIMIT_SEARCH_WORDS": "3"})
+    assert from_env.limits.search_words == 3
+    assert Settings.from_env(from_env.environment()) == from_env  # what worker processes read

@@ -61,6 +61,10 @@ def check(document: Mapping[str, Any], *, source: str) -> None:
     from openapi_spec_validator import validate
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
+    if "openapi" not in document and "swagger" not in document:
+        raise SpecError(
+            f"{source}: not an OpenAPI document (it has no 'openapi' or 'swagger' field)"
+        )
     try:
         validate(dict(document))
     except OpenAPIValidationError as error:

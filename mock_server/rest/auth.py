@@ -101,6 +101,29 @@ def authenticate_basic(header: str | None, tokens: Mapping[str, Token], now: dat
     return principal
 
 
+def authenticate_owner(
+    header: str | None,
+    tokens: Mapping[str, Token],
+    control_token: str | None,
+    now: datetime,
+) -> Principal:
+    """The mock's owner, for its control routes: `Bearer <key>` of a token with every
+    permission, or of the control token; anyone else gets 403.
+
+    >>> owner = authenticate_owner("Bearer c", {}, "c", datetime.now(UTC))
+    >>> owner.user
+    'control'
+    """
+    scheme, _, key = (header or "").strip().partition(" ")
+    key = key.strip()
+    if scheme.lower() == "bearer" and control_token and key == control_token:
+        return Principal(user="control", permissions=ALL_PERMISSIONS)
+    token = tokens.get(key) if scheme.lower() == "bearer" else None
+    if token is None or token.expired(now) or token.permissions != ALL_PERMISSIONS:
+        raise errors.PermissionDenied(errors.CONTROL_NEEDS_OWNER)
+    return Principal(user=token.user, permissions=token.permissions)
+
+
 def authorize(principal: Principal, method: str) -> None:
     """Writes need the matching model permission; reads never fail here (lists just shrink)."""
     needed = PERMISSION_FOR_METHOD.get(method.upper(), CHANGE)

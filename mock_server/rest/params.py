@@ -15,6 +15,7 @@ from typing import Any
 
 from mock_server import errors
 from mock_server.document.openapi import Schema, resolve
+from mock_server.settings import Limits
 
 # RFC 3339 `date-time`, the format JSON Schema means (an offset or `Z` is required).
 _DATE_TIME = re.compile(
@@ -23,6 +24,7 @@ _DATE_TIME = re.compile(
 )
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _BOOLEANS = {"true": True, "false": False}
+MAX_INTEGER_DIGITS = Limits().integer_digits
 
 
 class InvalidValue(ValueError):
@@ -58,7 +60,13 @@ def parse_uuid(raw: str) -> str:
         raise InvalidValue(errors.INVALID_UUID) from error
 
 
-def parse_value(document: Mapping[str, Any], schema: Schema, raw: str | list[str]) -> Any:
+def parse_value(
+    document: Mapping[str, Any],
+    schema: Schema,
+    raw: str | list[str],
+    *,
+    max_digits: int = MAX_INTEGER_DIGITS,
+) -> Any:
     """Parse one wire string by its schema; `None` means "not given" (an empty free-text value).
 
     >>> parse_value({}, {"type": "integer"}, "12")
@@ -70,14 +78,18 @@ def parse_value(document: Mapping[str, Any], schema: Schema, raw: str | list[str
     if schema.get("type") == "array":
         items = schema.get("items", {})
         values = raw if isinstance(raw, list) else [raw]
-        parsed = [parse_value(document, items, value) for value in values if value != ""]
+        parsed = [
+            parse_value(document, items, value, max_digits=max_digits)
+            for value in values
+            if value != ""
+        ]
         return [value for value in parsed if value is not None] or None
     if isinstance(raw, list):
         raw = raw[-1] if raw else ""
     if schema.get("allOf"):
         parsed: Any = raw
         for part in schema["allOf"]:
-            parsed = parse_value(document, part, raw)
+            parsed = parse_value(document, part, raw, max_digits=max_digits)
         return parsed
     if "enum" in schema:
         if raw not in [str(value) for value in schema["enum"] if value is not None]:
@@ -89,10 +101,14 @@ def parse_value(document: Mapping[str, Any], schema: Schema, raw: str | list[str
             raise InvalidValue(errors.NOT_A_BOOLEAN)
         return _BOOLEANS[raw]
     if kind == "integer":
+        if len(raw) > max_digits:
+            raise InvalidValue(errors.STRING_TOO_LARGE)
         if not _INTEGER.match(raw):
             raise InvalidValue(errors.NOT_AN_INTEGER)
         return _within(schema, int(raw))
     if kind == "number":
+        if len(raw) > max_digits:
+            raise InvalidValue(errors.STRING_TOO_LARGE)
         try:
             return _within(schema, float(raw))
         except ValueError as error:
@@ -122,6 +138,8 @@ def parse_parameters(
     parameters: Sequence[Mapping[str, Any]],
     location: str,
     values: Mapping[str, str | list[str]],
+    *,
+    max_digits: int = MAX_INTEGER_DIGITS,
 ) -> dict[str, Any]:
     """Parse every declared parameter of one location; collect all failures into one 400.
 
@@ -138,7 +156,9 @@ def parse_parameters(
                 failures[name] = [errors.REQUIRED]
             continue
         try:
-            value = parse_value(document, parameter.get("schema", {}), values[name])
+            value = parse_value(
+                document, parameter.get("schema", {}), values[name], max_digits=max_digits
+            )
         except InvalidValue as error:
             failures[name] = [str(error)]
             continue

@@ -144,16 +144,51 @@ def search(
     return [record for record in records if all(word in found[id(record)] for word in words)]
 
 
-def ordering_fields(ordering: str | None, allowed: Sequence[str]) -> list[str]:
-    """The valid terms of an `ordering` value; unknown fields are silently dropped.
+def ordering_fields(
+    ordering: str | None, allowed: Sequence[str], *, limit: int | None = None
+) -> list[str]:
+    """The valid terms of an `ordering` value; unknown fields are silently dropped, and so is
+    a field named again (its first mention decides: a later one cannot change the order).
 
-    >>> ordering_fields("-name, nope,--x,action", ["name", "action"])
+    More than `limit` distinct terms (valid or not) is a 400.
+
+    >>> ordering_fields("-name, nope,--x,action,name", ["name", "action"])
     ['-name', 'action']
     """
     if not ordering:
         return []
-    terms = [term.strip() for term in ordering.split(",")]
-    return [term for term in terms if term and term.removeprefix("-") in allowed]
+    distinct = dict.fromkeys(term.strip() for term in ordering.split(","))
+    if limit is not None and len(distinct) > limit:
+        raise errors.ValidationFailed(
+            {"ordering": [errors.TOO_MANY_ORDERING_TEMPLATE.format(limit=limit)]}
+        )
+    terms: dict[str, str] = {}
+    for term in distinct:
+        field = term.removeprefix("-")
+        if term and field in allowed and field not in terms:
+            terms[field] = term
+    return list(terms.values())
+
+
+def distinct_search(search: str | None, *, limit: int) -> str | None:
+    """`search` with each word once (a repeated word finds nothing more), or a 400 when it
+    has more than `limit` distinct words.
+
+    >>> distinct_search("log log in LOG", limit=5)
+    'log in'
+    """
+    words = search_terms(search)
+    firsts: dict[str, str] = {}
+    for word in words:
+        firsts.setdefault(word.upper(), word)  # the search ignores case
+    distinct = list(firsts.values())
+    if len(distinct) > limit:
+        raise errors.ValidationFailed(
+            {"search": [errors.TOO_MANY_SEARCH_WORDS_TEMPLATE.format(limit=limit)]}
+        )
+    if len(distinct) == len(words):
+        return search
+    return " ".join(distinct)
 
 
 def order(

@@ -17,7 +17,8 @@ from mock_server.data.synth import Synth
 from mock_server.rest import query
 from mock_server.rest.auth import VIEW, Principal
 from mock_server.rest.params import canonical_instant
-from mock_server.state.store import Record, Store
+from mock_server.settings import Limits
+from mock_server.state.store import KeyInUse, Record, Store
 
 # Query parameters with a meaning of their own; every other declared one is an exact filter.
 PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
@@ -89,10 +90,18 @@ class ResourceSpec:
 class Resource:
     """The operations of one resource over a store, for one caller at a time."""
 
-    def __init__(self, spec: ResourceSpec, store: Store, synth: Synth | None = None) -> None:
+    def __init__(
+        self,
+        spec: ResourceSpec,
+        store: Store,
+        synth: Synth | None = None,
+        *,
+        limits: Limits = Limits(),  # noqa: B008 (frozen)
+    ) -> None:
         self.spec = spec
         self.store = store
         self.synth = synth
+        self.limits = limits
         self._seed_position: int | None = None
 
     # Reading.
@@ -127,17 +136,20 @@ class Resource:
             field_name = spec.filter_aliases.get(field_name, field_name)
             if name not in CONTROL_PARAMETERS and field_name in spec.filterable:
                 filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
-        terms = query.ordering_fields(params.get(ORDERING), spec.ordering_fields)
+        terms = query.ordering_fields(
+            params.get(ORDERING), spec.ordering_fields, limit=self.limits.ordering_fields
+        )
         terms = terms or list(spec.default_ordering)
+        search = query.distinct_search(params.get(SEARCH), limit=self.limits.search_words)
         signature = (
             tuple(sorted((k, _hashable(v)) for k, v in filters.items())),
-            params.get(SEARCH) or "",
+            search or "",
             tuple(terms),
         )
         return store.view(
             spec.collection,
             ("matching", signature),
-            lambda: self._find(filters, params.get(SEARCH), terms),
+            lambda: self._find(filters, search, terms),
         )
 
     def _find(self, filters: dict[str, Any], search: str | None, terms: list[str]) -> list[Record]:
@@ -220,12 +232,17 @@ class Resource:
         for name in (*spec.generated, *(spec.reshaped & record.keys())):
             record[name] = self._make(name)
         if spec.key_source == "uuid":
-            record[spec.key] = self.store.new_id()
+            record[spec.key] = self.store.new_id(spec.collection)
         elif spec.key_source == "integer":
             record[spec.key] = self.store.next_integer(spec.collection)
         record["created"] = record["last_updated"] = now
         self._check(record)
-        self.store.put(spec.collection, record)
+        try:
+            self.store.insert(spec.collection, record)
+        except KeyInUse as taken:
+            raise errors.ValidationFailed(
+                {spec.key: [errors.UNIQUE_TEMPLATE.format(model=spec.verbose_name, field=spec.key)]}
+            ) from taken
         return self.answer("create", record)
 
     def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:

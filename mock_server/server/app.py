@@ -37,12 +37,14 @@ from mock_server.rest.resource import Resource, operation_names
 from mock_server.rest.responder import Responder
 from mock_server.server import connexion_hooks, control, direct, handlers
 from mock_server.server.direct import DirectPath
+from mock_server.server.limits import RequestLimits
 from mock_server.server.middleware import (
     Cors,
     IgnoreContentTypeWithoutBody,
     PreferHeader,
     WorkerHeader,
 )
+from mock_server.server.protocol import ContractProtocol
 from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
 from mock_server.state.store import Store
 from mock_server.state.write_log import WriteLog
@@ -109,9 +111,13 @@ def create_app(settings: Settings) -> MockServer:
     log = WriteLog(settings.state) if settings.state else None
     keys = {item.spec.collection: item.spec.key for item in found}
     store = Store(data, seed=seed, keys=keys, log=log)
+    store.sync()  # a new worker catches up before it takes its first connection
     resources = [
         Resource(
-            item.spec, store, Synth(document, stable_seed(seed, "created", item.spec.collection))
+            item.spec,
+            store,
+            Synth(document, stable_seed(seed, "created", item.spec.collection)),
+            limits=settings.limits,
         )
         for item in found
     ]
@@ -125,17 +131,24 @@ def create_app(settings: Settings) -> MockServer:
     app = AsyncApp(
         __name__,
         resolver=Resolver(handlers.resolver(actions_by_id, operations, Responder(document, seed))),
-        validator_map=connexion_hooks.validator_map(document),
+        validator_map=connexion_hooks.validator_map(document, settings.limits),
         security_map=security,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
     )
     app.add_api(document)
     answer_error = ErrorAnswers(openapi.method_table(document), problems=not speaks_drf(document))
+    ContractProtocol.configure(answer_error, settings.limits)
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error.handle)
     app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
-    for path, name, endpoint, methods in control.routes(store):
+    control_routes = control.routes(
+        store,
+        tokens,
+        control_token=settings.control_token,
+        base_path=openapi.base_path(document),
+    )
+    for path, name, endpoint, methods in control_routes:
         app.add_url_rule(path, name, endpoint, methods=methods)
 
     # Around Connexion's app, innermost first: the direct path; CORS, which answers
@@ -144,12 +157,14 @@ def create_app(settings: Settings) -> MockServer:
     if settings.direct:
         served = DirectPath(
             served,
-            router=direct.router(document, operations, actions_by_id, security),
+            router=direct.router(document, operations, actions_by_id, security, settings.limits),
             answers=answer_error,
             reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
         )
+    served = RequestLimits(served, limits=settings.limits, answers=answer_error)
     served = Cors(
         served,
+        private_prefix=control.CONTROL_PREFIX,
         allow_origins=list(settings.cors_origins),
         allow_methods=["*"],
         allow_headers=["*"],

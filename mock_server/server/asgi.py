@@ -1,11 +1,47 @@
 """The app factory that each worker process of `serve --workers N` imports; its settings come
-from the `MOCK_SERVER_*` environment the parent process set."""
+from the `MOCK_SERVER_*` environment the parent process set.
+
+A worker outlives no parent: when the parent is gone (even killed with SIGKILL, which no
+handler sees), the worker removes the parent's temporary write log and stops.
+"""
 
 from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
 
 from mock_server.server.app import MockServer, create_app
 from mock_server.settings import Settings
 
+PARENT_CHECK_SECONDS = 0.2
+STOP_GRACE_SECONDS = 5.0
+TEMPORARY_STATE_ENV = "MOCK_SERVER_TEMPORARY_STATE"
+"""Set by `serve` when the write log's folder is its own temporary one, to be removed."""
+
 
 def app() -> MockServer:
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    temporary = os.environ.get(TEMPORARY_STATE_ENV)
+    watch_parent(os.getppid(), Path(temporary) if temporary else None)
+    return create_app(settings)
+
+
+def watch_parent(parent: int, leftovers: Path | None) -> threading.Thread:
+    """Stop this process once `parent` is no longer its parent (it was reparented)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        if leftovers is not None:
+            shutil.rmtree(leftovers, ignore_errors=True)
+        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown
+        time.sleep(STOP_GRACE_SECONDS)
+        os._exit(1)
+
+    watcher = threading.Thread(target=watch, name="parent-watch", daemon=True)
+    watcher.start()
+    return watcher

@@ -27,8 +27,10 @@ from mock_server.document import openapi
 from mock_server.rest import auth
 from mock_server.rest.params import parse_parameters
 from mock_server.rest.validation import validate_body
+from mock_server.settings import Limits
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
+MAX_JSON_DEPTH = Limits().json_depth
 MAX_REMEMBERED_QUERIES = 1024
 """Parsed query strings each operation keeps (all are dropped past that)."""
 MAX_COMPILED_OPERATIONS = 4096
@@ -113,8 +115,14 @@ class RequestParameters:
     """One operation's declared query and path parameters, parsed from a request by
     `rest/params.py` with DRF's messages; every failure is collected into one 400."""
 
-    def __init__(self, document: Mapping[str, Any], declared: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        document: Mapping[str, Any],
+        declared: Iterable[Mapping[str, Any]],
+        limits: Limits = Limits(),  # noqa: B008 (frozen)
+    ) -> None:
         self.document = document
+        self.limits = limits
         self.declared = list(declared)
         self.arrays = frozenset(
             p["name"]
@@ -159,7 +167,15 @@ class RequestParameters:
         failures: dict[str, list[str]] = {}
         for location, values in (("path", path), ("query", query)):
             try:
-                parsed.update(parse_parameters(self.document, self.declared, location, values))
+                parsed.update(
+                    parse_parameters(
+                        self.document,
+                        self.declared,
+                        location,
+                        values,
+                        max_digits=self.limits.integer_digits,
+                    )
+                )
             except errors.ValidationFailed as failure:
                 failures.update(failure.errors)
         if failures:
@@ -179,6 +195,7 @@ class Parameters(ParameterValidator):
         *,
         document: Mapping[str, Any],
         compiled: dict[int, tuple[Any, RequestParameters]],
+        limits: Limits,
         **kwargs: Any,
     ) -> None:
         super().__init__(parameters, **kwargs)
@@ -187,7 +204,8 @@ class Parameters(ParameterValidator):
             if len(compiled) >= MAX_COMPILED_OPERATIONS:  # lists Connexion did not keep
                 compiled.clear()
             declared = [p for group in self.parameters.values() for p in group]
-            kept = compiled[id(parameters)] = (parameters, RequestParameters(document, declared))
+            compiled[id(parameters)] = (parameters, RequestParameters(document, declared, limits))
+            kept = compiled[id(parameters)]
         self.request_parameters = kept[1]
 
     def validate(self, scope: Scope) -> None:
@@ -200,23 +218,55 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"Out of range float values are not JSON compliant: {name}")
 
 
-def parse_json(raw: bytes, encoding: str = "utf-8") -> Any:
+def parse_json(raw: bytes, encoding: str = "utf-8", *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """A request body as DRF's JSONParser reads it; no content reads as `{}` (DRF's
-    `request.data` for an empty body)."""
+    `request.data` for an empty body). Arrays and objects nested deeper than `max_depth`
+    are a parse error, as is any number Python refuses to read (over 4,300 digits)."""
     if not raw.strip():
         return {}
+    too_deep = errors.JSON_PARSE_TEMPLATE.format(
+        reason=errors.JSON_TOO_DEEP_TEMPLATE.format(limit=max_depth)
+    )
     try:
-        return json.loads(raw.decode(encoding), parse_constant=_reject_constant)
+        value = json.loads(raw.decode(encoding), parse_constant=_reject_constant)
+    except RecursionError as error:
+        raise errors.ParseError(too_deep) from error
     except (ValueError, UnicodeDecodeError, LookupError) as error:
         raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
+    # Cheap first: a body with fewer opening brackets than the limit cannot be too deep.
+    if raw.count(b"[") + raw.count(b"{") > max_depth and json_depth(value) > max_depth:
+        raise errors.ParseError(too_deep)
+    return value
+
+
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (a scalar: 0), without
+    recursion.
+
+    >>> json_depth({"a": [1, {"b": []}]}), json_depth(3)
+    (4, 0)
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class JsonBody(AbstractRequestBodyValidator):
     """A JSON body, parsed by `parse_json` and checked by `rest/validation.py`."""
 
-    def __init__(self, *, document: Mapping[str, Any], **kwargs: Any) -> None:
+    def __init__(self, *, document: Mapping[str, Any], limits: Limits, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.document = document
+        self.limits = limits
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         messages = []
@@ -226,15 +276,15 @@ class JsonBody(AbstractRequestBodyValidator):
             messages.append(message)
             more_body = message.get("more_body", False)
         raw = b"".join(message.get("body", b"") for message in messages)
-        body = parse_json(raw, self._encoding)
+        body = parse_json(raw, self._encoding, max_depth=self.limits.json_depth)
         state(scope)[BODY] = validate_body(self.document, self._schema, body)
         return self._insert_messages(receive, messages=messages), scope
 
 
-def validator_map(document: Mapping[str, Any]) -> dict[str, Any]:
+def validator_map(document: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
     return {
-        "parameter": partial(Parameters, document=document, compiled={}),
-        "body": MediaTypeDict({"*/*json": partial(JsonBody, document=document)}),
+        "parameter": partial(Parameters, document=document, compiled={}, limits=limits),
+        "body": MediaTypeDict({"*/*json": partial(JsonBody, document=document, limits=limits)}),
     }
 
 

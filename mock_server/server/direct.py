@@ -37,6 +37,7 @@ from mock_server.rest.validation import validate_body
 from mock_server.server.connexion_hooks import RequestParameters, TokenSecurity, header, parse_json
 from mock_server.server.handlers import JSON, answer_headers, principal_of
 from mock_server.server.middleware import BODYLESS_METHODS
+from mock_server.settings import Limits
 
 logger = logging.getLogger("mock_server")
 
@@ -60,6 +61,7 @@ class Target:
     body_schema: Any
     """Its schema; where it has none, Connexion leaves the body unread, and so do we."""
     document: Mapping[str, Any]
+    limits: Limits
 
     def answer(
         self, scope: Scope, path_params: Mapping[str, Any], raw: bytes, encoding: str
@@ -68,7 +70,8 @@ class Target:
         params = self.parameters.parse(scope.get("query_string", b""), path_params)
         body: Any = {}
         if self.body_schema:
-            body = validate_body(self.document, self.body_schema, parse_json(raw, encoding))
+            parsed = parse_json(raw, encoding, max_depth=self.limits.json_depth)
+            body = validate_body(self.document, self.body_schema, parsed)
         return self.action(principal_of(token_info), params, body)
 
 
@@ -161,6 +164,7 @@ def _target(
     document: Mapping[str, Any],
     action: Action,
     security_map: Mapping[str, Any],
+    limits: Limits,
 ) -> Target | None:
     operation = action.operation
     definition = operation.definition
@@ -177,10 +181,11 @@ def _target(
     return Target(
         action=action,
         verify=verify,
-        parameters=RequestParameters(document, operation.parameters),
+        parameters=RequestParameters(document, operation.parameters, limits),
         reads_body=bool(request_body),
         body_schema=body_schema,
         document=document,
+        limits=limits,
     )
 
 
@@ -208,6 +213,7 @@ def router(
     operations: Iterable[openapi.Operation],
     actions: Mapping[str, Action],
     security_map: Mapping[str, Any],
+    limits: Limits,
 ) -> Router:
     """Every route of the document in Connexion's order, resource operations compiled."""
     _convertors()
@@ -219,7 +225,7 @@ def router(
             if method not in METHODS or operation is None:
                 continue
             action = actions.get(operation.operation_id)
-            target = _target(document, action, security_map) if action else None
+            target = _target(document, action, security_map, limits) if action else None
             template = starlettify_path(path, _path_types(document, operation.parameters))
             regex, _, convertors = compile_path(template)
             routes.append((method.upper(), Route(template, regex, convertors, target)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
@@ -67,9 +68,24 @@ class WorkerHeader:
 
 class Cors(CORSMiddleware):
     """Starlette's CORS, with a shorter way for a request without `Origin` (not a browser's
-    cross-origin request): the answer only gains `Vary: Origin`, as Starlette gives it."""
+    cross-origin request): the answer only gains `Vary: Origin`, as Starlette gives it.
+
+    Paths under `private_prefix` get no CORS at all: a browser keeps their answers from other
+    origins, and refuses to send them anything that needs a preflight.
+    """
+
+    def __init__(self, app: ASGIApp, *, private_prefix: str | None = None, **options: Any) -> None:
+        super().__init__(app, **options)
+        self.private_prefix = private_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.private_prefix
+            and scope["type"] == "http"
+            and scope["path"].startswith(self.private_prefix)
+        ):
+            await self.app(scope, receive, send)
+            return
         if scope["type"] != "http" or header(scope, b"origin") is not None:
             await super().__call__(scope, receive, send)
             return

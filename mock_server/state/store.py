@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import random
+import marshal
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -21,8 +21,16 @@ Record = dict[str, Any]
 Dataset = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
+class KeyInUse(ValueError):
+    """A new record's key belongs to a record that exists."""
+
+    def __init__(self, collection: str, key: str) -> None:
+        super().__init__(f"{collection}: key {key!r} is in use")
+        self.collection, self.key = collection, key
+
+
 class Store:
-    """Collections of records; ids for new records come from a seeded generator.
+    """Collections of records; ids for new records come from the seed and the write's position.
 
     Two stores built from the same dataset and seed, given the same writes, hold the same data.
     """
@@ -55,6 +63,7 @@ class Store:
         with self.writing():
             self._reset_local()
             self._record("reset", "", "", None)
+            self._writes = 0  # positions count from the reset, as after a start
             self._base = self._applied + len(self._recording or [])
 
     def _reset_local(self) -> None:
@@ -65,7 +74,8 @@ class Store:
             for name, records in self._dataset.items()
         }
         self._counters: dict[str, int] = {}
-        self._ids = random.Random(self._seed)
+        self._touched: dict[str, set[str]] = {}
+        """The keys written since the reset, by collection: what a snapshot holds."""
         self._indexes: dict[tuple[str, str], dict[Any, list[Record]]] = {}
         self._versions: dict[str, int] = {}
         self._views: OrderedDict[tuple[str, Any], tuple[int, Any]] = OrderedDict()
@@ -85,14 +95,19 @@ class Store:
     def get(self, collection: str, pk: str) -> Record | None:
         return self._collections.get(collection, {}).get(pk)
 
-    def new_id(self) -> str:
-        """A new uuid4-shaped id: from the seeded generator, or with shared writes from the
-        seed and the position in the log, so that every worker makes the same one."""
-        if self._log is None:
-            return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
-        self._draws += 1
-        material = f"{self._seed}:{self.position()}:{self._draws}".encode()
-        return str(uuid.UUID(bytes=hashlib.sha256(material).digest()[:16], version=4))
+    def new_id(self, collection: str) -> str:
+        """A new uuid4-shaped id for `collection`, made from the seed and the write's position
+        only, so that every worker (and every restart given the same writes) makes the same one.
+
+        It is never a key in use: fixture ids come from other generators, but a collision is
+        skipped all the same (the next draw is as deterministic as the first).
+        """
+        while True:
+            self._draws += 1
+            material = f"{self._seed}:{self.position()}:{self._draws}".encode()
+            candidate = str(uuid.UUID(bytes=hashlib.sha256(material).digest()[:16], version=4))
+            if candidate not in self._collections.get(collection, ()):
+                return candidate
 
     def position(self) -> int:
         """How many writes the state has seen since its last reset (the same number in every
@@ -105,22 +120,59 @@ class Store:
         """Apply the writes other workers made since the last look (nothing without a log)."""
         if self._log is None or self._recording is not None:
             return
-        self._apply(self._log.since(self._applied))
+        self._catch_up(self._log)
+
+    def _catch_up(self, log: WriteLog) -> None:
+        """The latest snapshot, where the entries this store has not applied were folded into
+        one; then every entry after it."""
+        if log.latest_snapshot() > self._applied:
+            snapshot = log.snapshot_after(self._applied)
+            if snapshot is not None:
+                self._load(*snapshot)
+        self._apply(log.since(self._applied))
+
+    def _snapshot(self) -> bytes:
+        """Every record written since the reset, as it is now (None: deleted), with the
+        reset's position; marshal, which reads back several times faster than JSON."""
+        changes = {
+            collection: {key: self._collections.get(collection, {}).get(key) for key in keys}
+            for collection, keys in self._touched.items()
+        }
+        return marshal.dumps({"base": self._base, "changes": changes})
+
+    def _load(self, position: int, snapshot: bytes) -> None:
+        state = marshal.loads(snapshot)
+        self._reset_local()
+        for collection, records in state["changes"].items():
+            for key, record in records.items():
+                if record is None:
+                    self._delete_local(collection, key)
+                else:
+                    self._put_local(collection, record)
+        self._base, self._applied = state["base"], position
+        self._counters.clear()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
         """Make writes inside it atomic among workers: catch up, decide, append."""
-        if self._log is None or self._recording is not None:
+        if self._recording is not None:
             yield
             return
-        with self._log.transaction():
-            self._apply(self._log.since(self._applied))
-            self._recording, self._draws = [], 0
+        self._draws = 0
+        if self._log is None:
+            yield
+            return
+        log = self._log
+        with log.transaction():
+            self._catch_up(log)
+            self._recording = []
             try:
                 yield
                 for event in self._recording:
-                    self._log.append(*event)
-                self._applied += len(self._recording)
+                    self._applied = log.append(*event)
+                if self._recording and log.snapshot_due(self._applied):
+                    written = sum(len(keys) for keys in self._touched.values())
+                    log.store_snapshot(self._applied, self._snapshot(), records=written)
             finally:
                 self._recording = None
 
@@ -151,8 +203,18 @@ class Store:
         return self._counters[collection]
 
     def put(self, collection: str, record: Record) -> Record:
+        """Store `record` under its key, replacing the record it had (an update)."""
         self._put_local(collection, record)
         self._record("put", collection, str(record[self.key(collection)]), record)
+        return record
+
+    def insert(self, collection: str, record: Record) -> Record:
+        """Store a new record; a key in use is refused (`KeyInUse`), never overwritten."""
+        key = str(record[self.key(collection)])
+        if key in self._collections.get(collection, ()):
+            raise KeyInUse(collection, key)
+        self._put_local(collection, record)
+        self._record("put", collection, key, record)
         return record
 
     def delete(self, collection: str, pk: str) -> Record | None:
@@ -170,12 +232,14 @@ class Store:
         records[key] = record
         self._index(collection, record)
         self._changed(collection)
+        self._touched.setdefault(collection, set()).add(key)
 
     def _delete_local(self, collection: str, pk: str) -> Record | None:
         removed = self._collections.get(collection, {}).pop(pk, None)
         if removed is not None:
             self._unindex(collection, removed)
             self._changed(collection)
+            self._touched.setdefault(collection, set()).add(pk)
         return removed
 
     def delete_where(self, collection: str, field: str, value: Any) -> int:

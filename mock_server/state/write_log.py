@@ -4,6 +4,13 @@ Every worker holds the whole state in memory and reads from it; a write is appen
 log inside an exclusive transaction, after the writer has applied everything before it, and
 every worker applies the log's new entries before it answers. So a write through one worker
 is seen through every worker, and all agree on the order of writes.
+
+The log holds only what a new worker needs: a reset deletes every entry before it, and once
+the entries since the last snapshot outnumber what that snapshot held (and `SNAPSHOT_AFTER`),
+the writer stores a snapshot (every record written since the reset, as it is now) and the
+entries it covers are deleted. A new worker loads the latest snapshot, then replays the entries
+after it. Positions are never reused (AUTOINCREMENT), so deleting entries changes no worker's
+idea of the write order.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 BUSY_TIMEOUT_SECONDS = 30.0
+SNAPSHOT_AFTER = 10_000
+BULK_DECODE = 64
 Event = tuple[int, str, str, str, Any]
 """(position, operation: put | delete | reset, collection, key, record or None)."""
 
@@ -31,6 +40,10 @@ class WriteLog:
             " operation TEXT NOT NULL, collection TEXT NOT NULL, key TEXT NOT NULL,"
             " record TEXT)"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS snapshots (position INTEGER PRIMARY KEY, state BLOB)"
+        )
+        self._next_snapshot = self.latest_snapshot() + SNAPSHOT_AFTER
 
     @classmethod
     def create(cls, path: Path) -> WriteLog:
@@ -43,12 +56,23 @@ class WriteLog:
         (position,) = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM writes").fetchone()
         return int(position)
 
+    def size(self) -> int:
+        """How many entries the log holds (not its last position: compaction deletes)."""
+        (count,) = self._db.execute("SELECT COUNT(*) FROM writes").fetchone()
+        return int(count)
+
     def since(self, position: int) -> list[Event]:
         rows = self._db.execute(
             "SELECT id, operation, collection, key, record FROM writes WHERE id > ? ORDER BY id",
             (position,),
         ).fetchall()
-        return [(i, op, c, k, json.loads(r) if r is not None else None) for i, op, c, k, r in rows]
+        if len(rows) < BULK_DECODE:
+            return [
+                (i, op, c, k, json.loads(r) if r is not None else None) for i, op, c, k, r in rows
+            ]
+        # Many entries (a new worker's replay): one parse of them all is faster than one each.
+        records = json.loads("[" + ",".join(r if r is not None else "null" for *_, r in rows) + "]")
+        return [(i, op, c, k, rec) for (i, op, c, k, _), rec in zip(rows, records, strict=True)]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -61,8 +85,40 @@ class WriteLog:
             raise
         self._db.execute("COMMIT")
 
-    def append(self, operation: str, collection: str, key: str, record: Any) -> None:
-        self._db.execute(
+    def append(self, operation: str, collection: str, key: str, record: Any) -> int:
+        """Append one entry (inside `transaction`); its position."""
+        cursor = self._db.execute(
             "INSERT INTO writes (operation, collection, key, record) VALUES (?, ?, ?, ?)",
             (operation, collection, key, None if record is None else json.dumps(record)),
         )
+        position = int(cursor.lastrowid or 0)
+        if operation == "reset":
+            self._db.execute("DELETE FROM writes WHERE id < ?", (position,))
+            self._db.execute("DELETE FROM snapshots")
+            self._next_snapshot = position + SNAPSHOT_AFTER
+        return position
+
+    def snapshot_due(self, position: int) -> bool:
+        return position >= self._next_snapshot
+
+    def store_snapshot(self, position: int, state: bytes, records: int) -> None:
+        """Keep `state` (what the writer's store holds at `position`, which it has just
+        reached) and drop the entries and snapshots it covers (inside `transaction`)."""
+        self._db.execute("INSERT INTO snapshots (position, state) VALUES (?, ?)", (position, state))
+        self._db.execute("DELETE FROM snapshots WHERE position < ?", (position,))
+        self._db.execute("DELETE FROM writes WHERE id <= ?", (position,))
+        self._next_snapshot = position + max(SNAPSHOT_AFTER, records)
+
+    def latest_snapshot(self) -> int:
+        """The position of the latest snapshot (0: none)."""
+        (last,) = self._db.execute("SELECT COALESCE(MAX(position), 0) FROM snapshots").fetchone()
+        return int(last)
+
+    def snapshot_after(self, position: int) -> tuple[int, bytes] | None:
+        """The latest snapshot past `position`, if there is one."""
+        row = self._db.execute(
+            "SELECT position, state FROM snapshots WHERE position > ?"
+            " ORDER BY position DESC LIMIT 1",
+            (position,),
+        ).fetchone()
+        return (int(row[0]), bytes(row[1])) if row else None

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from mock_server import errors
+from mock_server.rest import query
 from mock_server.rest.query import filter_by, haystacks, order, ordering_fields, paginate, search
 
 RECORDS: list[dict[str, Any]] = [
@@ -120,3 +121,26 @@ def test_pages_outside_the_range_are_invalid(count: int, page: int) -> None:
     with pytest.raises(errors.NotFound) as failure:
         paginate(list(range(count)), page, 2, default_size=100)
     assert failure.value.body() == {"detail": "Invalid page."}
+
+
+def test_repeated_ordering_terms_and_search_words_are_dropped() -> None:
+    assert query.ordering_fields(
+        ",".join(["-name", "action", "name"] * 5000), ["name", "action"]
+    ) == [
+        "-name",
+        "action",
+    ]
+    assert query.distinct_search(" ".join(["alert", "LOGIN", "Alert"] * 5000), limit=2) == (
+        "alert LOGIN"
+    )
+
+
+def test_distinct_terms_past_the_limit_are_a_400() -> None:
+    with pytest.raises(errors.ValidationFailed) as ordering:
+        query.ordering_fields("a,b,c", ["a"], limit=2)
+    assert ordering.value.errors == {
+        "ordering": ["Ensure there are no more than 2 ordering fields."]
+    }
+    with pytest.raises(errors.ValidationFailed) as search:
+        query.distinct_search("a b c", limit=2)
+    assert search.value.errors == {"search": ["Ensure there are no more than 2 search words."]}

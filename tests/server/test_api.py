@@ -478,7 +478,7 @@ def test_reset_returns_to_the_fixtures(
 ) -> None:
     create(client, name="Temporary")
     client.delete(f"{API}{policies[0]['pk']}/", headers=ADMIN)
-    response = client.post("/_mock/reset")
+    response = client.post("/_mock/reset", headers=ADMIN)
     assert response.json() == {
         "reset": True,
         "counts": {"policies_bindings": len(bindings), "policies_event_matcher": 150},

@@ -128,6 +128,7 @@ EVENT_MATCHER: list[Request] = [
     ("GET", f"{API}{KNOWN}/", ADMIN, None),
     ("GET", f"{API}?page_size=20", ADMIN, None),
     ("POST", "/_mock/reset", {}, None),
+    ("POST", "/_mock/reset", ADMIN, None),
     ("GET", f"{API}{KNOWN}/", ADMIN, None),
     ("GET", API.rstrip("/"), ADMIN, None),
     ("DELETE", API, ADMIN, None),
@@ -212,7 +213,7 @@ def test_what_the_direct_path_hands_on(passed_on: tuple[Any, list[str]]) -> None
     client.head(API, headers=ADMIN)
     client.post(API, content=b"name=x", headers={**ADMIN, "Content-Type": "text/plain"})
     client.get("/api/v3/ui/")
-    client.post("/_mock/reset")
+    client.post("/_mock/reset", headers=ADMIN)
     client.get(API.rstrip("/"), headers=ADMIN)
     assert handed == [
         f"HEAD {API}",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mock_server.state.store import Store
+import pytest
+
+from mock_server.state import write_log
+from mock_server.state.store import KeyInUse, Store
 from mock_server.state.write_log import WriteLog
 
 DATASET = {
@@ -23,14 +26,49 @@ def test_writes_are_forgotten_on_reset() -> None:
     assert DATASET["things"][0]["name"] == "A"
 
 
+def created_ids(store: Store, count: int) -> list[str]:
+    """The keys of `count` new things, each created in its own write."""
+    made = []
+    for _ in range(count):
+        with store.writing():
+            made.append(store.insert("things", {"pk": store.new_id("things"), "name": "x"})["pk"])
+    return made
+
+
 def test_ids_are_reproducible_from_the_seed_and_restart_on_reset() -> None:
     first, second = Store(DATASET, seed=7), Store(DATASET, seed=7)
-    ids = [first.new_id() for _ in range(3)]
-    assert ids == [second.new_id() for _ in range(3)]
+    ids = created_ids(first, 3)
+    assert ids == created_ids(second, 3)
     assert len(set(ids)) == 3
-    assert Store(DATASET, seed=8).new_id() != ids[0]
+    assert created_ids(Store(DATASET, seed=8), 1) != ids[:1]
     first.reset()
-    assert first.new_id() == ids[0]
+    assert created_ids(first, 1) == ids[:1]
+
+
+def test_a_new_id_is_never_a_key_in_use() -> None:
+    """Fixture keys that happen to be the very ids the seed would make next are skipped."""
+    upcoming = created_ids(Store(DATASET, seed=7), 3)
+    taken = {"things": [{"pk": key, "name": "fixture"} for key in upcoming[:2]]}
+    store = Store(taken, seed=7)
+    made = created_ids(store, 3)
+    assert not set(made) & set(upcoming[:2])
+    assert len(store.all("things")) == 5
+    assert {r["name"] for r in store.all("things") if r["pk"] in upcoming[:2]} == {"fixture"}
+
+
+def test_an_insert_on_a_key_in_use_is_refused() -> None:
+    store = Store(DATASET)
+    with pytest.raises(KeyInUse):
+        store.insert("things", {"pk": "a", "name": "Intruder"})
+    assert store.get("things", "a") == {"pk": "a", "name": "A"}
+
+
+def test_a_hundred_thousand_creates_keep_every_record() -> None:
+    store = Store(DATASET, seed=42)
+    made = created_ids(store, 100_000)
+    assert len(set(made)) == 100_000
+    assert len(store.all("things")) == 100_002
+    assert store.get("things", "a") == {"pk": "a", "name": "A"}
 
 
 def test_references_follow_writes() -> None:
@@ -65,13 +103,13 @@ def test_stores_sharing_a_write_log_see_each_others_writes(tmp_path: Path) -> No
     first = Store(DATASET, seed=3, log=WriteLog(log_file))
     second = Store(DATASET, seed=3, log=WriteLog(log_file))
     with first.writing():
-        made = {"pk": first.new_id(), "name": "New"}
+        made = {"pk": first.new_id("things"), "name": "New"}
         first.put("things", made)
     second.sync()
     assert second.get("things", made["pk"]) == made
     with second.writing():
         second.delete("things", "a")
-        made_there = second.new_id()
+        made_there = second.new_id("things")
     first.sync()
     assert first.get("things", "a") is None
     first.reset()
@@ -79,5 +117,42 @@ def test_stores_sharing_a_write_log_see_each_others_writes(tmp_path: Path) -> No
     assert second.get("things", "a") == {"pk": "a", "name": "A"}
     assert second.get("things", made["pk"]) is None
     with second.writing():
-        assert second.new_id() == made["pk"]  # the same position after a reset: the same id
+        assert second.new_id("things") == made["pk"]  # the same position after a reset: the same id
     assert made_there != made["pk"]
+
+
+def test_a_reset_empties_the_write_log(tmp_path: Path) -> None:
+    log_file = tmp_path / "writes.sqlite3"
+    WriteLog.create(log_file)
+    store = Store(DATASET, log=WriteLog(log_file))
+    created_ids(store, 50)
+    assert WriteLog(log_file).size() == 50
+    store.reset()
+    assert WriteLog(log_file).size() == 1  # the reset itself, for workers that did not see it
+
+
+def test_a_new_worker_starts_from_the_latest_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `SNAPSHOT_AFTER` entries the writer folds the log into a snapshot: the log stays
+    small, and a store that starts later (a replacement worker) holds the same state."""
+    monkeypatch.setattr(write_log, "SNAPSHOT_AFTER", 100)
+    log_file = tmp_path / "writes.sqlite3"
+    WriteLog.create(log_file)
+    writer = Store(DATASET, seed=5, log=WriteLog(log_file))
+    made = created_ids(writer, 1000)
+    with writer.writing():
+        writer.delete("things", "a")  # a fixture
+        writer.delete("things", made[0])
+        writer.put("things", {"pk": made[1], "name": "renamed"})
+    log = WriteLog(log_file)
+    # Snapshots at 100, 200, 400 and 800 entries (each waits for as many as it held).
+    assert (log.latest_snapshot(), log.size()) == (800, 203)
+    late = Store(DATASET, seed=5, log=WriteLog(log_file))
+    late.sync()
+    assert sorted(map(str, late.all("things")), key=str) == sorted(
+        map(str, writer.all("things")), key=str
+    )
+    assert late.get("things", "a") is None and late.get("things", made[0]) is None
+    assert late.get("things", made[1]) == {"pk": made[1], "name": "renamed"}
+    assert late.position() == writer.position()  # hence the same next id

@@ -1,0 +1,147 @@
+"""What a request may cost, checked at the edge before anything reads it (`settings.Limits`).
+
+Headers, the request target and the number of query parameters are checked from the scope; a
+body is read here, at most `body_bytes` of it, each part within `read_timeout` seconds, and
+then handed on whole. Every refusal is answered in the document's error shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server import errors
+from mock_server.server.middleware import BODYLESS_METHODS
+from mock_server.settings import Limits
+
+
+class FailureAnswers(Protocol):
+    def response(self, failure: errors.ApiError) -> Response: ...
+
+
+class RequestLimits:
+    def __init__(self, app: ASGIApp, *, limits: Limits, answers: FailureAnswers) -> None:
+        self.app = app
+        self.limits = limits
+        self.answers = answers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        failure = self.refusal(scope)
+        if failure is None and _has_body(scope):
+            try:
+                body = await self.read_body(scope, receive)
+            except errors.ApiError as refused:
+                failure = refused
+            else:
+                receive = _replaying(body, receive)
+        if failure is not None:
+            await self.answers.response(failure)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def refusal(self, scope: Scope) -> errors.ApiError | None:
+        """What the scope alone shows is too large: headers, the target, the parameters."""
+        limits = self.limits
+        headers = scope["headers"]
+        if sum(len(name) + len(value) for name, value in headers) > limits.header_bytes:
+            return errors.DetailError(
+                errors.HEADERS_TOO_LARGE_TEMPLATE.format(limit=limits.header_bytes),
+                status_code=431,
+            )
+        query = scope.get("query_string", b"")
+        if len(scope.get("raw_path") or b"") + len(query) > limits.uri_bytes:
+            return errors.DetailError(
+                errors.URI_TOO_LONG_TEMPLATE.format(limit=limits.uri_bytes), status_code=414
+            )
+        if query.count(b"&") >= limits.query_parameters and (
+            sum(1 for part in query.split(b"&") if part) > limits.query_parameters
+        ):
+            return errors.DetailError(
+                errors.TOO_MANY_PARAMETERS_TEMPLATE.format(limit=limits.query_parameters),
+                status_code=400,
+            )
+        declared = _declared_length(scope)
+        if declared is not None and declared > limits.body_bytes:
+            return _too_large(limits)
+        return None
+
+    async def read_body(self, scope: Scope, receive: Receive) -> bytes:
+        limits = self.limits
+        parts: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            try:
+                message = await asyncio.wait_for(receive(), timeout=limits.read_timeout)
+            except TimeoutError:
+                raise errors.DetailError(
+                    errors.READ_TIMEOUT_TEMPLATE.format(limit=limits.read_timeout),
+                    status_code=408,
+                    headers={"Connection": "close"},
+                ) from None
+            if message["type"] == "http.disconnect":
+                raise errors.DetailError(errors.CLIENT_GONE, status_code=400)
+            part = message.get("body", b"")
+            size += len(part)
+            if size > limits.body_bytes:
+                raise _too_large(limits)
+            parts.append(part)
+            more = message.get("more_body", False)
+        if (
+            scope["method"] not in BODYLESS_METHODS
+            and size
+            and not any(name == b"content-type" for name, _ in scope["headers"])
+        ):
+            raise errors.UnsupportedMediaType(
+                errors.UNSUPPORTED_MEDIA_TYPE_TEMPLATE.format(media_type="")
+            )
+        return b"".join(parts)
+
+
+def _too_large(limits: Limits) -> errors.ApiError:
+    return errors.DetailError(
+        errors.BODY_TOO_LARGE_TEMPLATE.format(limit=limits.body_bytes),
+        status_code=413,
+        headers={"Connection": "close"},
+    )
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _has_body(scope: Scope) -> bool:
+    """Whether the request says a body follows (a length above 0, or chunks)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return value.strip() not in (b"", b"0")
+        if name == b"transfer-encoding":
+            return True
+    return False
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the body read here once, then waits as the real one does (for
+    the client's disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
