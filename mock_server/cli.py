@@ -57,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
         help="change one request limit (repeatable): " + ", ".join(Limits.names()),
     )
     serve.add_argument(
+        "--leniency",
+        choices=["contract", "real"],
+        help="query values the document types: 400 as it says (contract, the default), or read"
+        " as loosely as authentik 2026.8 does (real)",
+    )
+    serve.add_argument(
         "--control-token",
         help="a token for the control routes (/_mock/*) besides the admin tokens",
     )
@@ -122,6 +128,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         direct=arguments.direct,
         limits=limits,
         control_token=arguments.control_token,
+        leniency=arguments.leniency,
     )
     settings.check()
     return settings

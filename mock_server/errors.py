@@ -72,6 +72,7 @@ INVALID_QUERY_CHOICE_TEMPLATE = (
 )
 
 NON_FIELD_ERRORS = "non_field_errors"
+NULL_CHARACTERS = "Null characters are not allowed."
 
 CONTROL_NEEDS_OWNER = (
     "The control routes (/_mock/*) need the admin token, or the one given to"
@@ -99,12 +100,18 @@ CLIENT_GONE = "The client closed the connection before sending the whole body."
 BAD_HTTP_REQUEST = "Invalid HTTP request received."
 
 
+def capfirst(text: str) -> str:
+    """Django's `capfirst`: model names start uniqueness messages in upper case."""
+    return text[:1].upper() + text[1:]
+
+
 class ApiError(Exception):
     """A failure that ends the request with `status_code` and the JSON `body()`."""
 
     status_code: int = 500
 
-    def body(self) -> dict[str, Any]:
+    def body(self) -> Any:
+        """The JSON answer: an object, except for `BareValidationFailed`."""
         raise NotImplementedError
 
 
@@ -186,3 +193,17 @@ class ValidationFailed(ApiError):
 
     def body(self) -> dict[str, Any]:
         return self.errors
+
+
+class BareValidationFailed(ApiError):
+    """A 400 whose body is a bare list of messages: a DRF field validated on its own, outside
+    any serializer (the search term of DRF's SearchFilter)."""
+
+    status_code = 400
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(messages)
+        self.messages = list(messages)
+
+    def body(self) -> Any:
+        return self.messages

@@ -19,6 +19,7 @@ TOKENS_FILE = "tokens.yaml"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mock-server"
 ENV_PREFIX = "MOCK_SERVER_"
 MAX_PORT = 65_535
+LENIENCIES = ("contract", "real")
 BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
@@ -95,11 +96,19 @@ class Settings:
     """Answer resource operations on the direct path (False: all through Connexion's pipeline,
     to compare; the answers are the same)."""
     limits: Limits = Limits()
+    leniency: str = "contract"
+    """Query values the document types but authentik reads more loosely (`page_size=abc`,
+    `execution_logging=1`, a naive instant): "contract" answers 400, as the document says;
+    "real" answers as authentik 2026.8 does."""
     control_token: str | None = None
     """A token for the control routes (`/_mock/*`) besides the admin tokens of `tokens.yaml`."""
 
     def check(self) -> None:
         """Refuse values no server can run with, in one line that names the setting."""
+        if self.leniency not in LENIENCIES:
+            raise ValueError(
+                f"--leniency must be one of {', '.join(LENIENCIES)}, not {self.leniency!r}"
+            )
         if not 1 <= self.port <= MAX_PORT:
             raise ValueError(f"--port must be between 1 and {MAX_PORT}, not {self.port}")
         if self.workers < 1:
@@ -114,6 +123,10 @@ class Settings:
             raise ValueError(f"--fixtures {self.fixtures}: no such folder")
         if not (self.fixtures / TOKENS_FILE).is_file():
             raise ValueError(f"--fixtures {self.fixtures}: has no {TOKENS_FILE}")
+
+    @property
+    def lenient(self) -> bool:
+        return self.leniency == "real"
 
     @property
     def generates(self) -> bool:
@@ -132,8 +145,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
         `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`,
-        `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN` and
-        `_LIMIT_<NAME>` for each of `Limits`."""
+        `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN`, `_LENIENCY`
+        and `_LIMIT_<NAME>` for each of `Limits`."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -183,6 +196,7 @@ class Settings:
             direct=boolean("DIRECT"),
             limits=limits if limits != Limits() else None,
             control_token=get("CONTROL_TOKEN"),
+            leniency=get("LENIENCY"),
         )
 
     def environment(self) -> dict[str, str]:
@@ -201,6 +215,7 @@ class Settings:
             "STATE": self.state,
             "DIRECT": "1" if self.direct else "0",
             "CONTROL_TOKEN": self.control_token,
+            "LENIENCY": self.leniency,
             **{f"LIMIT_{name.upper()}": getattr(self.limits, name) for name in Limits.names()},
         }
         return {ENV_PREFIX + k: str(v) for k, v in values.items() if v is not None}

@@ -230,3 +230,11 @@ def test_limits_from_flags_and_the_environment() -> None:
     from_env = Settings.from_env({"MOCK_SERVER_LIMIT_SEARCH_WORDS": "3"})
     assert from_env.limits.search_words == 3
     assert Settings.from_env(from_env.environment()) == from_env  # what worker processes read
+
+
+def test_leniency_from_flags_and_the_environment() -> None:
+    assert Settings().leniency == "contract" and not Settings().lenient
+    assert settings_from(parser().parse_args(["serve", "--leniency", "real"])).lenient
+    assert Settings.from_env({"MOCK_SERVER_LENIENCY": "real"}).lenient
+    with pytest.raises(ValueError, match="--leniency must be one of contract, real"):
+        Settings(leniency="loose").check()

@@ -25,17 +25,18 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
 LIST_CONTROLS = frozenset({PAGE, PAGE_SIZE, SEARCH, ORDERING})
-AUTHENTIK_PAGE_SIZE = 100
+AUTHENTIK_PAGE_SIZE = 20
 """authentik's page size where the document gives no `default` for `page_size`."""
+AUTHENTIK_MAX_PAGE_SIZE = 100
+"""authentik's `pagination_max_page_size`: a larger `page_size` gets this many."""
 FOLLOW_UP_TIMEOUT = 10.0
 RESULTS_CHECKED_FOR_USED_BY = 5
 
 # Rejections that depend on the server's state, not on the request alone, so no schema can
-# rule them out: a name another policy already has, and an update that would leave a policy
-# matching nothing. authentik answers both with 400 and these messages.
+# rule them out: a name another policy already has. authentik answers it with 400 and this
+# message.
 STATE_DEPENDENT_REJECTIONS: tuple[dict[str, list[str]], ...] = (
-    {"name": ["policy with this name already exists."]},
-    {"non_field_errors": ["At least one criteria must be set."]},
+    {"name": ["Policy with this name already exists."]},
 )
 
 
@@ -147,6 +148,7 @@ def pagination_arithmetic(ctx: Any, response: Any, case: Any) -> bool | None:
     size = _integer(query.get(PAGE_SIZE))
     if size is None or size < 1:
         size = default_size if isinstance(default_size, int) else AUTHENTIK_PAGE_SIZE
+    size = min(size, AUTHENTIK_MAX_PAGE_SIZE)
     current = _integer(query.get(PAGE)) or 1
     count = pagination.get("count")
     if not isinstance(count, int | float) or count < 0:

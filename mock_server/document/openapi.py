@@ -239,3 +239,10 @@ def is_nullable(document: Mapping[str, Any], schema: Schema) -> bool:
         return True
     branches = schema.get("oneOf", []) + schema.get("anyOf", [])
     return any(is_nullable(document, branch) for branch in branches)
+
+
+def speaks_drf(document: Mapping[str, Any]) -> bool:
+    """Whether the document defines authentik's (DRF's) error bodies, and so is answered as
+    Django REST Framework answers."""
+    schemas = (document.get("components") or {}).get("schemas", {})
+    return "ValidationError" in schemas or "GenericError" in schemas

@@ -69,7 +69,8 @@ def authenticate(header: str | None, tokens: Mapping[str, Token], now: datetime)
         raise errors.AuthenticationFailed(errors.NOT_AUTHENTICATED)
     scheme, _, key = raw.partition(" ")
     if scheme.lower() != "bearer":
-        raise errors.AuthenticationFailed(errors.UNSUPPORTED_AUTH_TYPE)
+        # authentik only logs "Unsupported authentication type": the request is anonymous.
+        raise errors.AuthenticationFailed(errors.NOT_AUTHENTICATED)
     return authenticate_key(key, tokens, now)
 
 

@@ -24,7 +24,28 @@ _DATE_TIME = re.compile(
 )
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _BOOLEANS = {"true": True, "false": False}
+_LENIENT_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+"""django-filter's BooleanWidget; anything else filters nothing."""
 MAX_INTEGER_DIGITS = Limits().integer_digits
+
+
+PAGINATION = frozenset({"page", "page_size"})
+LENIENT_EMPTY = frozenset({"uuid", "date-time"})
+NUL_TOLERANT = frozenset({"ordering"})
+"""DRF's OrderingFilter drops a field it does not know, NUL or not; django-filter's fields and
+the SearchFilter refuse a NUL (`Null characters are not allowed.`)."""
+BARE_LIST_PARAMETERS = frozenset({"search"})
+"""DRF's SearchFilter checks its term with a bare CharField, outside any serializer: its 400
+body is a bare list of messages (`["Null characters are not allowed."]`)."""
+
+
+class _Unreadable:
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE: Any = _Unreadable()
+"""A `page` or `page_size` that is not an integer, with `--leniency real`."""
 
 
 class InvalidValue(ValueError):
@@ -60,14 +81,47 @@ def parse_uuid(raw: str) -> str:
         raise InvalidValue(errors.INVALID_UUID) from error
 
 
+def parse_any_uuid(raw: str) -> str:
+    """Any spelling of a UUID that Python's `uuid.UUID` reads (no dashes, braces, `urn:uuid:`),
+    as django-filter's UUIDField accepts it.
+
+    >>> parse_any_uuid("{19D45DEB11394A12B4C1C3EA3D9C4E64}")
+    '19d45deb-1139-4a12-b4c1-c3ea3d9c4e64'
+    """
+    try:
+        return str(uuid.UUID(raw.strip()))
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_UUID) from error
+
+
+def parse_any_instant(raw: str) -> datetime:
+    """An instant as Django's DateTimeField reads it: ISO 8601 with `T` or a space, with or
+    without an offset (none: UTC, authentik's time zone), or a date (its midnight).
+
+    >>> canonical_instant(parse_any_instant("2026-06-10"))
+    '2026-06-10T00:00:00.000000Z'
+    """
+    try:
+        moment = datetime.fromisoformat(raw.strip())
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_DATETIME) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def parse_value(
     document: Mapping[str, Any],
     schema: Schema,
     raw: str | list[str],
     *,
     max_digits: int = MAX_INTEGER_DIGITS,
+    lenient: bool = False,
+    prohibit_nul: bool = True,
 ) -> Any:
     """Parse one wire string by its schema; `None` means "not given" (an empty free-text value).
+
+    `lenient` reads as authentik's django-filter forms do where they accept more than the
+    document types (`serve --leniency real`): booleans `1`/`0` and any case, other booleans
+    and empty values filter nothing, any uuid spelling Python reads, naive instants and dates.
 
     >>> parse_value({}, {"type": "integer"}, "12")
     12
@@ -79,7 +133,7 @@ def parse_value(
         items = schema.get("items", {})
         values = raw if isinstance(raw, list) else [raw]
         parsed = [
-            parse_value(document, items, value, max_digits=max_digits)
+            parse_value(document, items, value, max_digits=max_digits, lenient=lenient)
             for value in values
             if value != ""
         ]
@@ -89,14 +143,18 @@ def parse_value(
     if schema.get("allOf"):
         parsed: Any = raw
         for part in schema["allOf"]:
-            parsed = parse_value(document, part, raw, max_digits=max_digits)
+            parsed = parse_value(document, part, raw, max_digits=max_digits, lenient=lenient)
         return parsed
+    if lenient and raw == "" and ("enum" in schema or schema.get("format") in LENIENT_EMPTY):
+        return None  # django-filter: an empty value filters nothing
     if "enum" in schema:
         if raw not in [str(value) for value in schema["enum"] if value is not None]:
             raise InvalidValue(errors.INVALID_QUERY_CHOICE_TEMPLATE.format(value=raw))
         return raw
     kind = schema.get("type")
     if kind == "boolean":
+        if lenient:
+            return _LENIENT_BOOLEANS.get(raw.lower())
         if raw not in _BOOLEANS:
             raise InvalidValue(errors.NOT_A_BOOLEAN)
         return _BOOLEANS[raw]
@@ -115,9 +173,11 @@ def parse_value(
             raise InvalidValue(errors.NOT_A_NUMBER) from error
     fmt = schema.get("format")
     if fmt == "uuid":
-        return parse_uuid(raw)
+        return parse_any_uuid(raw) if lenient else parse_uuid(raw)
     if fmt == "date-time":
-        return canonical_instant(parse_instant(raw))
+        return canonical_instant(parse_any_instant(raw) if lenient else parse_instant(raw))
+    if "\x00" in raw and prohibit_nul:
+        raise InvalidValue(errors.NULL_CHARACTERS)
     if raw and "pattern" in schema and not re.search(schema["pattern"], raw):
         raise InvalidValue(errors.PATTERN_MISMATCH)
     if raw and len(raw) > schema.get("maxLength", len(raw)):
@@ -140,6 +200,7 @@ def parse_parameters(
     values: Mapping[str, str | list[str]],
     *,
     max_digits: int = MAX_INTEGER_DIGITS,
+    lenient: bool = False,
 ) -> dict[str, Any]:
     """Parse every declared parameter of one location; collect all failures into one 400.
 
@@ -155,13 +216,25 @@ def parse_parameters(
             if parameter.get("required"):
                 failures[name] = [errors.REQUIRED]
             continue
+        if lenient and name in PAGINATION and values[name] in ("", []):
+            continue  # DRF: an empty page is page 1, an empty page_size the default
         try:
             value = parse_value(
-                document, parameter.get("schema", {}), values[name], max_digits=max_digits
+                document,
+                parameter.get("schema", {}),
+                values[name],
+                max_digits=max_digits,
+                lenient=lenient and name not in PAGINATION,
+                prohibit_nul=name not in NUL_TOLERANT,
             )
         except InvalidValue as error:
-            failures[name] = [str(error)]
-            continue
+            if name in BARE_LIST_PARAMETERS:
+                raise errors.BareValidationFailed([str(error)]) from error
+            if lenient and name in PAGINATION:
+                value = UNREADABLE  # DRF's paginator decides: the default size, or a 404
+            else:
+                failures[name] = [str(error)]
+                continue
         if value is not None:
             parsed[name] = value
     if failures:

@@ -7,6 +7,7 @@ Plain functions over lists of dicts; they know nothing of HTTP. Values arrive al
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,8 +47,18 @@ def split_lookup(name: str) -> tuple[str, str]:
     return (field, lookup) if field and lookup in LOOKUPS else (name, "exact")
 
 
-def _fold(value: Any) -> str:
-    return str(value).upper()
+def fold(value: Any) -> str:
+    """PostgreSQL's UPPER, which maps each character to one (`ß` stays `ß`; Python's upper
+    makes it `SS`, so `ß` would find `ss`).
+
+    >>> fold("Straße"), fold("abc")
+    ('STRAßE', 'ABC')
+    """
+    text = str(value)
+    upper = text.upper()
+    if len(upper) == len(text):
+        return upper
+    return "".join(c if len(u := c.upper()) != 1 else u for c in text)
 
 
 def matches(value: Any, lookup: str, wanted: Any) -> bool:
@@ -72,7 +83,7 @@ def matches(value: Any, lookup: str, wanted: Any) -> bool:
         except TypeError:
             return False
     text, probe = (
-        (str(value), str(wanted)) if not lookup.startswith("i") else (_fold(value), _fold(wanted))
+        (str(value), str(wanted)) if not lookup.startswith("i") else (fold(value), fold(wanted))
     )
     kind = lookup.removeprefix("i")
     return {
@@ -102,38 +113,53 @@ def filter_by(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Rec
     ]
 
 
-def search_terms(search: str | None) -> list[str]:
-    """DRF's split: NUL removed, commas are spaces, empty parts dropped.
+_SMART_SPLIT = re.compile(
+    r"""((?:[^\s'"]*(?:(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')[^\s'"]*)+)|\S+)"""
+)
+"""Django's smart_split: runs of non-space, where a quoted part may hold spaces."""
 
-    >>> search_terms(" admin,login  alert ")
-    ['admin', 'login', 'alert']
+
+def search_terms(search: str | None) -> list[str]:
+    """DRF's `search_smart_split`: a quoted phrase is one term (its quotes removed), other
+    words are split on spaces and commas, empty parts dropped.
+
+    >>> search_terms(' admin,login  "audit log" ')
+    ['admin', 'login', 'audit log']
     """
     if not search:
         return []
-    return search.replace("\x00", "").replace(",", " ").split()
+    terms: list[str] = []
+    for match in _SMART_SPLIT.finditer(search):
+        term = match.group(0).strip(",")
+        if len(term) > 1 and term[0] in "\"'" and term[-1] == term[0]:
+            quote = term[0]
+            terms.append(term[1:-1].replace("\\" + quote, quote).replace("\\\\", "\\"))
+        else:
+            terms.extend(part.strip() for part in term.split(",") if part)
+    return terms
 
 
 FIELD_SEPARATOR = "\x00"
-"""Joins a record's search fields: no search word holds it (`search_terms` drops NUL), so a
-word found in the joined text lies within one field."""
+"""Joins a record's search fields: no search term holds it (a NUL in `search` is a 400), so
+a term found in the joined text lies within one field."""
 
 
 def haystacks(records: Iterable[Record], fields: Sequence[str]) -> dict[int, str]:
     """The upper-cased search fields of each record, joined, by the record's identity."""
-    return {
-        id(r): FIELD_SEPARATOR.join(str(r.get(f) or "") for f in fields).upper() for r in records
-    }
+    return {id(r): fold(FIELD_SEPARATOR.join(str(r.get(f) or "") for f in fields)) for r in records}
 
 
 def search(
     records: Iterable[Record],
-    term: str | None,
+    term: str | Sequence[str] | None,
     fields: Sequence[str],
     prepared: Mapping[int, str] | None = None,
 ) -> list[Record]:
-    """Keep the records where every word occurs, case-insensitively, in one of `fields`
-    (as PostgreSQL's `UPPER(field) LIKE UPPER('%word%')`). `prepared` are `haystacks()`."""
-    words = [word.upper() for word in search_terms(term)]
+    """Keep the records where every term occurs, case-insensitively, in one of `fields`
+    (as PostgreSQL's `UPPER(field) LIKE UPPER('%term%')`). `term` is the `search` value, or
+    its terms already split; `prepared` are `haystacks()`."""
+    terms = search_terms(term) if isinstance(term, str) or term is None else term
+    words = [fold(word) for word in terms]
     if not words:
         return list(records)
     records = list(records)
@@ -170,25 +196,21 @@ def ordering_fields(
     return list(terms.values())
 
 
-def distinct_search(search: str | None, *, limit: int) -> str | None:
-    """`search` with each word once (a repeated word finds nothing more), or a 400 when it
-    has more than `limit` distinct words.
+def distinct_search(search: str | None, *, limit: int) -> tuple[str, ...]:
+    """The terms of `search`, each once (a repeated term finds nothing more), or a 400 when
+    it has more than `limit` distinct terms.
 
-    >>> distinct_search("log log in LOG", limit=5)
-    'log in'
+    >>> distinct_search('log log in LOG "in it"', limit=5)
+    ('log', 'in', 'in it')
     """
-    words = search_terms(search)
     firsts: dict[str, str] = {}
-    for word in words:
-        firsts.setdefault(word.upper(), word)  # the search ignores case
-    distinct = list(firsts.values())
-    if len(distinct) > limit:
+    for term in search_terms(search):
+        firsts.setdefault(fold(term), term)  # the search ignores case
+    if len(firsts) > limit:
         raise errors.ValidationFailed(
             {"search": [errors.TOO_MANY_SEARCH_WORDS_TEMPLATE.format(limit=limit)]}
         )
-    if len(distinct) == len(words):
-        return search
-    return " ".join(distinct)
+    return tuple(firsts.values())
 
 
 def order(
@@ -198,7 +220,7 @@ def order(
     default: Sequence[str],
     tiebreaker: str = "pk",
 ) -> list[Record]:
-    """Sort like PostgreSQL: strings by code point, nulls last ascending and first descending.
+    """Sort as authentik does: strings by code point, nulls first ascending and last descending.
 
     Ties keep a stable order by `tiebreaker`, so pages never overlap.
     """
@@ -211,8 +233,9 @@ def order(
 
 
 def _sort_key(value: Any) -> tuple[bool, Any]:
-    # (is null, value): nulls sort after every value; reversed, they come first.
-    return (value is None, value if value is not None else 0)
+    # (is not null, value): nulls sort before every value; reversed, they come last, as
+    # authentik's own ordering filter puts them (plain PostgreSQL does the opposite).
+    return (value is not None, value if value is not None else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,14 +270,22 @@ class Page:
 
 
 def paginate(
-    records: Sequence[Record], page: int | None, page_size: int | None, *, default_size: int
+    records: Sequence[Record],
+    page: int | None,
+    page_size: int | None,
+    *,
+    default_size: int,
+    max_size: int | None = None,
 ) -> Page:
-    """Django's paginator arithmetic; a page past the end or below 1 is a 404.
+    """Django's paginator arithmetic; a page past the end or below 1 is a 404. A page size
+    below 1 means the default; above `max_size`, `max_size` (DRF's `max_page_size`).
 
     >>> paginate(list(range(5)), 2, 2, default_size=100).envelope()["start_index"]
     3
     """
     size = page_size if page_size is not None and page_size >= 1 else default_size
+    if max_size is not None:
+        size = min(size, max_size)
     number = 1 if page is None else page
     count = len(records)
     total_pages = max(1, math.ceil(count / size))

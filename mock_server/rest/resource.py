@@ -16,7 +16,7 @@ from mock_server import errors
 from mock_server.data.synth import Synth
 from mock_server.rest import query
 from mock_server.rest.auth import VIEW, Principal
-from mock_server.rest.params import canonical_instant
+from mock_server.rest.params import UNREADABLE, canonical_instant
 from mock_server.settings import Limits
 from mock_server.state.store import KeyInUse, Record, Store
 
@@ -51,7 +51,7 @@ class ResourceSpec:
     model: str
     """The model class name, as in "No EventMatcherPolicy matches the given query."."""
     verbose_name: str
-    """The lower-case model name of uniqueness messages: "policy with this name already exists."."""
+    """The lower-case model name, as Django's `verbose_name`."""
     fields: tuple[str, ...]
     """The fields the response shows, in order (constants and computed ones included)."""
     writable: tuple[str, ...]
@@ -82,7 +82,16 @@ class ResourceSpec:
     """Cross-field rules, run on the whole resulting object once every field is valid."""
     used_by: Relation = _no_relations
     cascade: Cascade = _no_cascade
-    default_page_size: int = 100
+
+    @property
+    def model_label(self) -> str:
+        """The model name that starts uniqueness messages: "Policy with this name ..."."""
+        return errors.capfirst(self.verbose_name)
+
+    default_page_size: int = 20
+    """authentik's tenant setting `pagination_default_page_size`."""
+    max_page_size: int = 100
+    """authentik's `pagination_max_page_size`: a larger `page_size` gets this many."""
     response_schemas: Mapping[str, Any] = field(default_factory=dict)
     """Actions that answer with another schema than the object (None: with no body)."""
 
@@ -117,12 +126,16 @@ class Resource:
     def page(self, principal: Principal, params: Mapping[str, Any]) -> query.Page:
         """The page `list` answers, its results still records (`present` shows each)."""
         self.store.sync()
+        page, size = params.get(PAGE), params.get(PAGE_SIZE)
+        if page is UNREADABLE:  # `--leniency real`: Django's paginator refuses it
+            raise errors.NotFound(errors.INVALID_PAGE)
         records = self._matching(params) if principal.can(VIEW) else []
         return query.paginate(
             records,
-            params.get(PAGE),
-            params.get(PAGE_SIZE),
+            page,
+            None if size is UNREADABLE else size,
             default_size=self.spec.default_page_size,
+            max_size=self.spec.max_page_size,
         )
 
     def _matching(self, params: Mapping[str, Any]) -> list[Record]:
@@ -143,7 +156,7 @@ class Resource:
         search = query.distinct_search(params.get(SEARCH), limit=self.limits.search_words)
         signature = (
             tuple(sorted((k, _hashable(v)) for k, v in filters.items())),
-            search or "",
+            search,
             tuple(terms),
         )
         return store.view(
@@ -152,7 +165,9 @@ class Resource:
             lambda: self._find(filters, search, terms),
         )
 
-    def _find(self, filters: dict[str, Any], search: str | None, terms: list[str]) -> list[Record]:
+    def _find(
+        self, filters: dict[str, Any], search: tuple[str, ...], terms: list[str]
+    ) -> list[Record]:
         """Exact filters start from the store's index of the rarest value; otherwise the whole
         collection comes pre-sorted from a cached view."""
         spec, store = self.spec, self.store
@@ -241,7 +256,13 @@ class Resource:
             self.store.insert(spec.collection, record)
         except KeyInUse as taken:
             raise errors.ValidationFailed(
-                {spec.key: [errors.UNIQUE_TEMPLATE.format(model=spec.verbose_name, field=spec.key)]}
+                {
+                    spec.key: [
+                        errors.UNIQUE_TEMPLATE.format(
+                            model=errors.capfirst(spec.verbose_name), field=spec.key
+                        )
+                    ]
+                }
             ) from taken
         return self.answer("create", record)
 
@@ -308,7 +329,9 @@ class Resource:
         for name in spec.unique_fields:
             same = self.store.referencing(spec.collection, name, record.get(name))
             if any(str(other[spec.key]) != original_key for other in same):
-                message = errors.UNIQUE_TEMPLATE.format(model=spec.verbose_name, field=name)
+                message = errors.UNIQUE_TEMPLATE.format(
+                    model=errors.capfirst(spec.verbose_name), field=name
+                )
                 raise errors.ValidationFailed.single(name, message)
         for rule in spec.rules:
             rule(record)

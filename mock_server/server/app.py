@@ -39,8 +39,10 @@ from mock_server.server import connexion_hooks, control, direct, handlers
 from mock_server.server.direct import DirectPath
 from mock_server.server.limits import RequestLimits
 from mock_server.server.middleware import (
+    AllowHeader,
     Cors,
     IgnoreContentTypeWithoutBody,
+    NoSlashRedirect,
     PreferHeader,
     WorkerHeader,
 )
@@ -60,7 +62,7 @@ def _trust_checked_documents() -> None:
     OpenAPISpecification._validate_spec = classmethod(lambda cls, document: None)  # type: ignore[method-assign]
 
 
-def problem(status: int, body: dict[str, Any]) -> dict[str, Any]:
+def problem(status: int, body: Any) -> dict[str, Any]:
     """A DRF-shaped body as problem details: `detail` kept, field messages under `errors`.
 
     >>> problem(400, {"name": ["This field is required."]})["errors"]
@@ -68,18 +70,14 @@ def problem(status: int, body: dict[str, Any]) -> dict[str, Any]:
     """
     title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     shaped: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if isinstance(body, list):
+        body = {errors.NON_FIELD_ERRORS: body}
     if isinstance(body.get("detail"), str):
         shaped["detail"] = body["detail"]
     else:
         shaped["detail"] = "The request is invalid."
         shaped["errors"] = body
     return shaped
-
-
-def speaks_drf(document: dict[str, Any]) -> bool:
-    """Whether the document defines authentik's (DRF's) error bodies."""
-    schemas = (document.get("components") or {}).get("schemas", {})
-    return "ValidationError" in schemas or "GenericError" in schemas
 
 
 def not_found_operations(found: list[inference.Inferred]) -> set[str]:
@@ -131,12 +129,16 @@ def create_app(settings: Settings) -> MockServer:
     app = AsyncApp(
         __name__,
         resolver=Resolver(handlers.resolver(actions_by_id, operations, Responder(document, seed))),
-        validator_map=connexion_hooks.validator_map(document, settings.limits),
+        validator_map=connexion_hooks.validator_map(
+            document, settings.limits, lenient=settings.lenient
+        ),
         security_map=security,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
     )
     app.add_api(document)
-    answer_error = ErrorAnswers(openapi.method_table(document), problems=not speaks_drf(document))
+    answer_error = ErrorAnswers(
+        openapi.method_table(document), problems=not openapi.speaks_drf(document)
+    )
     ContractProtocol.configure(answer_error, settings.limits)
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error.handle)
@@ -153,14 +155,25 @@ def create_app(settings: Settings) -> MockServer:
 
     # Around Connexion's app, innermost first: the direct path; CORS, which answers
     # preflights before anything else sees them; with several workers, the worker's name.
-    served: ASGIApp = app
+    served: ASGIApp = NoSlashRedirect(
+        app, not_found=lambda: answer_error.response(errors.NotFound(errors.ROUTE_NOT_FOUND))
+    )
     if settings.direct:
         served = DirectPath(
             served,
-            router=direct.router(document, operations, actions_by_id, security, settings.limits),
+            router=direct.router(
+                document,
+                operations,
+                actions_by_id,
+                security,
+                settings.limits,
+                lenient=settings.lenient,
+            ),
             answers=answer_error,
             reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
         )
+    if openapi.speaks_drf(document):
+        served = AllowHeader(served, table=openapi.method_table(document))
     served = RequestLimits(served, limits=settings.limits, answers=answer_error)
     served = Cors(
         served,
@@ -219,7 +232,7 @@ class ErrorAnswers:
         return Response(content=body, status_code=status, media_type=media_type, headers=headers)
 
     def render(self, failure: errors.ApiError) -> tuple[int, str, dict[str, str], bytes]:
-        body: dict[str, Any] = failure.body()
+        body: Any = failure.body()
         media_type = "application/json"
         if self.problems:
             media_type = "application/problem+json"

@@ -8,12 +8,12 @@ handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.lifecycle import ConnexionRequest
 from connexion.security import AbstractSecurityHandler
@@ -31,6 +31,7 @@ from mock_server.settings import Limits
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
 MAX_JSON_DEPTH = Limits().json_depth
+UTF8 = frozenset({"utf-8", "utf8"})
 MAX_REMEMBERED_QUERIES = 1024
 """Parsed query strings each operation keeps (all are dropped past that)."""
 MAX_COMPILED_OPERATIONS = 4096
@@ -75,6 +76,14 @@ class TokenSecurity(AbstractSecurityHandler):
         try:
             principal = self.credentials(scope)
         except errors.AuthenticationFailed as failure:
+            if (
+                failure.detail == errors.NOT_AUTHENTICATED
+                and self.failure_status == errors.AuthenticationFailed.status_code
+                and scope.get("path_params")
+            ):
+                # authentik looks the object up, permissions first, before it notices that
+                # nobody is authenticated: on a detail route the refusal is for permission.
+                raise errors.PermissionDenied() from failure
             raise errors.AuthenticationFailed(
                 failure.detail, status_code=self.failure_status
             ) from failure
@@ -120,9 +129,13 @@ class RequestParameters:
         document: Mapping[str, Any],
         declared: Iterable[Mapping[str, Any]],
         limits: Limits = Limits(),  # noqa: B008 (frozen)
+        *,
+        lenient: bool = False,
     ) -> None:
         self.document = document
         self.limits = limits
+        self.lenient = lenient
+        self.unknown_key_is_404 = openapi.speaks_drf(document)
         self.declared = list(declared)
         self.arrays = frozenset(
             p["name"]
@@ -174,9 +187,13 @@ class RequestParameters:
                         location,
                         values,
                         max_digits=self.limits.integer_digits,
+                        lenient=self.lenient,
                     )
                 )
             except errors.ValidationFailed as failure:
+                if location == "path" and self.unknown_key_is_404:
+                    # A key that cannot be one matches no object (DRF's `get_object`: 404).
+                    raise errors.NotFound(errors.ROUTE_NOT_FOUND) from failure
                 failures.update(failure.errors)
         if failures:
             raise errors.ValidationFailed(failures)
@@ -196,6 +213,7 @@ class Parameters(ParameterValidator):
         document: Mapping[str, Any],
         compiled: dict[int, tuple[Any, RequestParameters]],
         limits: Limits,
+        lenient: bool,
         **kwargs: Any,
     ) -> None:
         super().__init__(parameters, **kwargs)
@@ -204,7 +222,10 @@ class Parameters(ParameterValidator):
             if len(compiled) >= MAX_COMPILED_OPERATIONS:  # lists Connexion did not keep
                 compiled.clear()
             declared = [p for group in self.parameters.values() for p in group]
-            compiled[id(parameters)] = (parameters, RequestParameters(document, declared, limits))
+            compiled[id(parameters)] = (
+                parameters,
+                RequestParameters(document, declared, limits, lenient=lenient),
+            )
             kept = compiled[id(parameters)]
         self.request_parameters = kept[1]
 
@@ -214,24 +235,23 @@ class Parameters(ParameterValidator):
         )
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"Out of range float values are not JSON compliant: {name}")
-
-
 def parse_json(raw: bytes, encoding: str = "utf-8", *, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """A request body as DRF's JSONParser reads it; no content reads as `{}` (DRF's
-    `request.data` for an empty body). Arrays and objects nested deeper than `max_depth`
-    are a parse error, as is any number Python refuses to read (over 4,300 digits)."""
+    """A request body as authentik's parser (drf-orjson-renderer's, on orjson) reads it, with
+    its messages; no content reads as `{}` (DRF's `request.data` for an empty body). Arrays
+    and objects nested deeper than `max_depth` are a parse error."""
     if not raw.strip():
         return {}
     too_deep = errors.JSON_PARSE_TEMPLATE.format(
         reason=errors.JSON_TOO_DEEP_TEMPLATE.format(limit=max_depth)
     )
     try:
-        value = json.loads(raw.decode(encoding), parse_constant=_reject_constant)
-    except RecursionError as error:
-        raise errors.ParseError(too_deep) from error
-    except (ValueError, UnicodeDecodeError, LookupError) as error:
+        utf8 = raw if encoding.lower() in UTF8 else raw.decode(encoding).encode("utf-8")
+        value = orjson.loads(utf8)
+    except orjson.JSONDecodeError as error:
+        if "recursion" in str(error):  # orjson's own limit (1,024 levels)
+            raise errors.ParseError(too_deep) from error
+        raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
+    except (UnicodeError, LookupError) as error:
         raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
     # Cheap first: a body with fewer opening brackets than the limit cannot be too deep.
     if raw.count(b"[") + raw.count(b"{") > max_depth and json_depth(value) > max_depth:
@@ -281,9 +301,11 @@ class JsonBody(AbstractRequestBodyValidator):
         return self._insert_messages(receive, messages=messages), scope
 
 
-def validator_map(document: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
+def validator_map(document: Mapping[str, Any], limits: Limits, *, lenient: bool) -> dict[str, Any]:
     return {
-        "parameter": partial(Parameters, document=document, compiled={}, limits=limits),
+        "parameter": partial(
+            Parameters, document=document, compiled={}, limits=limits, lenient=lenient
+        ),
         "body": MediaTypeDict({"*/*json": partial(JsonBody, document=document, limits=limits)}),
     }
 

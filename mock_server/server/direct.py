@@ -66,6 +66,7 @@ class Target:
     def answer(
         self, scope: Scope, path_params: Mapping[str, Any], raw: bytes, encoding: str
     ) -> Answer:
+        scope["path_params"] = path_params  # as Connexion's routing leaves them
         token_info = self.verify(scope) if self.verify else None
         params = self.parameters.parse(scope.get("query_string", b""), path_params)
         body: Any = {}
@@ -165,6 +166,7 @@ def _target(
     action: Action,
     security_map: Mapping[str, Any],
     limits: Limits,
+    lenient: bool,
 ) -> Target | None:
     operation = action.operation
     definition = operation.definition
@@ -181,7 +183,7 @@ def _target(
     return Target(
         action=action,
         verify=verify,
-        parameters=RequestParameters(document, operation.parameters, limits),
+        parameters=RequestParameters(document, operation.parameters, limits, lenient=lenient),
         reads_body=bool(request_body),
         body_schema=body_schema,
         document=document,
@@ -214,6 +216,8 @@ def router(
     actions: Mapping[str, Action],
     security_map: Mapping[str, Any],
     limits: Limits,
+    *,
+    lenient: bool = False,
 ) -> Router:
     """Every route of the document in Connexion's order, resource operations compiled."""
     _convertors()
@@ -225,7 +229,7 @@ def router(
             if method not in METHODS or operation is None:
                 continue
             action = actions.get(operation.operation_id)
-            target = _target(document, action, security_map, limits) if action else None
+            target = _target(document, action, security_map, limits, lenient) if action else None
             template = starlettify_path(path, _path_types(document, operation.parameters))
             regex, _, convertors = compile_path(template)
             routes.append((method.upper(), Route(template, regex, convertors, target)))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.rest.responder import parse_prefer
@@ -101,3 +104,76 @@ class Cors(CORSMiddleware):
             await send(message)
 
         await self.app(scope, receive, send_varying)
+
+
+class NoSlashRedirect:
+    """A path without the trailing slash its route has is a 404, as Django answers it
+    (`APPEND_SLASH` does not apply to the API), not Starlette's 307 to the other spelling."""
+
+    def __init__(self, app: ASGIApp, *, not_found: Callable[[], Response]) -> None:
+        self.app = app
+        self.not_found = not_found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        swallowed = False
+
+        async def send_or_refuse(message: Message) -> None:
+            nonlocal swallowed
+            if message["type"] == "http.response.start" and message["status"] == 307:
+                location = Headers(raw=message.get("headers", [])).get("location", "")
+                if _only_slash_differs(scope["path"], location):
+                    swallowed = True
+                    await self.not_found()(scope, receive, send)
+                    return
+            if not swallowed:
+                await send(message)
+
+        await self.app(scope, receive, send_or_refuse)
+
+
+def _only_slash_differs(path: str, location: str) -> bool:
+    target = urlsplit(location).path
+    return target != path and target.rstrip("/") == path.rstrip("/")
+
+
+DRF_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+MAX_REMEMBERED_PATHS = 4096
+
+
+class AllowHeader:
+    """Django REST Framework names a view's methods in `Allow` on every answer it gives
+    (HEAD and OPTIONS included); `table` is the document's `openapi.method_table`."""
+
+    def __init__(self, app: ASGIApp, *, table: list[tuple[Any, tuple[str, ...]]]) -> None:
+        self.app = app
+        self.table = table
+        self._by_path: dict[str, bytes | None] = {}
+
+    def allow(self, path: str) -> bytes | None:
+        known = self._by_path.get(path, False)
+        if known is not False:
+            return known  # type: ignore[return-value]
+        methods = next((m for pattern, m in self.table if pattern.match(path)), ())
+        allowed = {*methods, "OPTIONS"} if methods else set()
+        value = ", ".join(m for m in DRF_METHOD_ORDER if m in allowed).encode() or None
+        if len(self._by_path) >= MAX_REMEMBERED_PATHS:
+            self._by_path.clear()
+        self._by_path[path] = value
+        return value
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        allow = self.allow(scope["path"]) if scope["type"] == "http" else None
+        if allow is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                message = {**message, "headers": [*headers, (b"allow", allow)]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_allow)

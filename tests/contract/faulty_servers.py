@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mock_server.server.app import create_app
 from mock_server.settings import Settings
 from tests.conftest import free_port
+from tests.differential.harness import CRITERIA, RECORDED
 
 ADMIN_HEADER = (b"authorization", b"Bearer ak-mock-admin")
 ITEM = re.compile(r"^/api/v3/policies/event_matcher/([0-9a-fA-F-]{36})/$")
@@ -150,6 +151,46 @@ def deleted_still_readable(app: ASGIApp) -> ASGIApp:
     return RewriteResponses(app, rewrite)
 
 
+def crash_on_a_left_out_criterion(app: ASGIApp) -> ASGIApp:
+    """authentik 2026.8's own bug: a create or patch of an Event Matcher policy that leaves a
+    criterion key out crashes in the serializer, and the server answers 405 with an empty body
+    (the answer recorded from a real server in tests/differential/recorded.json)."""
+    recorded = next(
+        case["answer"]
+        for case in json.loads(RECORDED.read_text())["cases"]
+        if "crash" in case["tags"] and case["method"] == "POST"
+    )
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in {"POST", "PATCH"}:
+            await app(scope, receive, send)
+            return
+        messages = [await receive()]
+        while messages[-1].get("more_body"):
+            messages.append(await receive())
+        body = b"".join(message.get("body", b"") for message in messages)
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and set(CRITERIA) - data.keys():
+            headers = [(b"content-type", recorded["media_type"].encode())]
+            headers.append((b"allow", recorded["allow"].encode()))
+            await send(
+                {"type": "http.response.start", "status": recorded["status"], "headers": headers}
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        replayed = iter(messages)
+
+        async def replay() -> Message:
+            return next(replayed, {"type": "http.disconnect"})
+
+        await app(scope, replay, send)
+
+    return wrapped
+
+
 FAULTS: dict[str, tuple[Callable[[ASGIApp], ASGIApp], str]] = {
     "401 instead of 403": (status_401, "status_code_conformance"),
     "data without a token": (data_without_token, "ignored_auth"),
@@ -159,6 +200,10 @@ FAULTS: dict[str, tuple[Callable[[ASGIApp], ASGIApp], str]] = {
     "wrong pagination counts": (wrong_count, "pagination_arithmetic"),
     "a 500 on bad input": (server_error_on_bad_input, "not_a_server_error"),
     "a deleted object still readable": (deleted_still_readable, "written_objects_read_back"),
+    "authentik 2026.8's crash on a left-out criterion": (
+        crash_on_a_left_out_criterion,
+        "status_code_conformance",
+    ),
 }
 """Fault name -> (the wrapper that injects it, the check that must name it)."""
 

@@ -98,3 +98,75 @@ def test_a_missing_required_path_parameter_is_reported() -> None:
     with pytest.raises(errors.ValidationFailed) as failure:
         parse_parameters({}, PARAMETERS, "path", {})
     assert failure.value.body() == {"policy_uuid": ["This field is required."]}
+
+
+@pytest.mark.parametrize(
+    ("schema", "raw", "expected"),
+    [
+        (BOOLEAN, "1", True),
+        (BOOLEAN, "0", False),
+        (BOOLEAN, "True", True),
+        (BOOLEAN, "maybe", None),  # django-filter's BooleanWidget: no filter
+        (BOOLEAN, "", None),
+        (UUID, "19D45DEB11394A12B4C1C3EA3D9C4E64", "19d45deb-1139-4a12-b4c1-c3ea3d9c4e64"),
+        (UUID, "{19d45deb-1139-4a12-b4c1-c3ea3d9c4e64}", "19d45deb-1139-4a12-b4c1-c3ea3d9c4e64"),
+        (
+            UUID,
+            "urn:uuid:19d45deb-1139-4a12-b4c1-c3ea3d9c4e64",
+            "19d45deb-1139-4a12-b4c1-c3ea3d9c4e64",
+        ),
+        (UUID, "", None),
+        (DATE_TIME, "2026-02-09T04:14:18", "2026-02-09T04:14:18.000000Z"),  # naive: UTC
+        (DATE_TIME, "2026-05-14 20:47:39", "2026-05-14T20:47:39.000000Z"),
+        (DATE_TIME, "2026-06-10", "2026-06-10T00:00:00.000000Z"),
+        (DATE_TIME, "", None),
+        ({"$ref": "#/components/schemas/Actions"}, "", None),
+    ],
+)
+def test_lenient_values_read_as_authentik_reads_them(
+    schema: dict[str, Any], raw: str, expected: Any
+) -> None:
+    assert parse_value(DOCUMENT, schema, raw, lenient=True) == expected
+    if expected is not None or raw:
+        with pytest.raises(InvalidValue):
+            parse_value(DOCUMENT, schema, raw)  # the document's reading refuses each
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [(UUID, errors.INVALID_UUID), (DATE_TIME, errors.INVALID_DATETIME)],
+)
+def test_lenient_values_still_refuse_nonsense(raw: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValue, match=message.rstrip(".")):
+        parse_value(DOCUMENT, raw, "nonsense", lenient=True)
+
+
+def test_lenient_pagination_is_left_to_the_paginator() -> None:
+    from mock_server.rest.params import UNREADABLE
+
+    declared = [
+        {"name": "page", "in": "query", "schema": INTEGER},
+        {"name": "page_size", "in": "query", "schema": INTEGER},
+    ]
+    parsed = parse_parameters(
+        DOCUMENT, declared, "query", {"page": "1.5", "page_size": "abc"}, lenient=True
+    )
+    assert parsed == {"page": UNREADABLE, "page_size": UNREADABLE}
+    assert parse_parameters(DOCUMENT, declared, "query", {"page": ""}, lenient=True) == {}
+    with pytest.raises(errors.ValidationFailed):
+        parse_parameters(DOCUMENT, declared, "query", {"page": "1.5"})
+
+
+def test_a_nul_is_refused_in_filters_and_search_but_not_in_ordering() -> None:
+    declared = [
+        {"name": name, "in": "query", "schema": TEXT} for name in ("name", "search", "ordering")
+    ]
+    with pytest.raises(errors.ValidationFailed) as failure:
+        parse_parameters(DOCUMENT, declared, "query", {"name": "a\x00b"})
+    assert failure.value.errors == {"name": ["Null characters are not allowed."]}
+    with pytest.raises(errors.BareValidationFailed) as bare:
+        parse_parameters(DOCUMENT, declared, "query", {"search": "a\x00b"})
+    assert bare.value.body() == ["Null characters are not allowed."]
+    assert parse_parameters(DOCUMENT, declared, "query", {"ordering": "a\x00b"}) == {
+        "ordering": "a\x00b"
+    }

@@ -46,7 +46,9 @@ def test_filters_combine_with_and(filters: dict[str, Any], expected: list[str]) 
         ("alert logins", ["1"]),
         ("alert,logouts", ["2"]),
         ("  ,, ", ["1", "2", "3", "4"]),
-        ("log\x00ins", ["1", "4"]),
+        ('"alert on"', ["1", "2"]),  # a quoted phrase is one term
+        ('"on logins" alert', ["1"]),
+        ("'on Logouts'", ["2"]),
         ("nothing", []),
     ],
 )
@@ -81,11 +83,11 @@ ALLOWED = ["pk", "name", "action", "execution_logging"]
         ("-name", ["3", "1", "4", "2"]),
         ("nope", ["2", "4", "1", "3"]),  # unknown fields are dropped, the default applies
         ("--name", ["2", "4", "1", "3"]),
-        ("action", ["1", "4", "2", "3"]),  # nulls last ascending; ties by pk
-        ("-action", ["3", "2", "1", "4"]),  # nulls first descending
+        ("action", ["3", "1", "4", "2"]),  # nulls first ascending; ties by pk
+        ("-action", ["2", "1", "4", "3"]),  # nulls last descending
         ("-execution_logging,name", ["1", "3", "2", "4"]),
         ("execution_logging, -pk", ["4", "2", "3", "1"]),
-        ("nope,-action", ["3", "2", "1", "4"]),
+        ("nope,-action", ["2", "1", "4", "3"]),
     ],
 )
 def test_ordering(ordering: str | None, expected: list[str]) -> None:
@@ -131,7 +133,8 @@ def test_repeated_ordering_terms_and_search_words_are_dropped() -> None:
         "action",
     ]
     assert query.distinct_search(" ".join(["alert", "LOGIN", "Alert"] * 5000), limit=2) == (
-        "alert LOGIN"
+        "alert",
+        "LOGIN",
     )
 
 
@@ -144,3 +147,21 @@ def test_distinct_terms_past_the_limit_are_a_400() -> None:
     with pytest.raises(errors.ValidationFailed) as search:
         query.distinct_search("a b c", limit=2)
     assert search.value.errors == {"search": ["Ensure there are no more than 2 search words."]}
+
+
+def test_case_folds_as_postgresql_does() -> None:
+    """PostgreSQL's UPPER maps each character to one: `ß` does not find `ss`."""
+    records = [{"pk": "1", "name": "Strasse"}, {"pk": "2", "name": "Straße"}]
+    assert pks(search(records, "ß", ["name"])) == ["2"]
+    assert pks(search(records, "SS", ["name"])) == ["1"]
+    assert pks(search(records, "straße", ["name"])) == ["2"]
+
+
+def test_search_terms_split_as_drf_does() -> None:
+    assert query.search_terms('"Audit smsdevice" log,in ,x,') == [
+        "Audit smsdevice",
+        "log",
+        "in",
+        "x",
+    ]
+    assert query.search_terms(r'"say \"hi\""') == ['say "hi"']

@@ -26,7 +26,7 @@ def test_the_python_client(live_server: LiveServer) -> None:
     with ak.ApiClient(config) as api_client:
         api = ak.PoliciesApi(api_client)
         page = api.policies_event_matcher_list(page_size=200, ordering="-name")
-        assert page.pagination.count == len(page.results) == 150
+        assert (page.pagination.count, len(page.results)) == (150, 100)  # 100 at most a page
         assert [p.name for p in page.results] == sorted(
             (p.name for p in page.results), reverse=True
         )

@@ -142,14 +142,18 @@ def check_concurrent_crud(live: LiveServer, policies: list[dict]) -> int:
     kept = {pk: name for r in rounds for pk, name in r["kept"].items()}
     deleted = [pk for r in rounds for pk in r["deleted"]]
     assert len(kept) + len(deleted) == len(set(kept) | set(deleted))  # no id given twice
-    listed = httpx.get(
-        f"{live.url}/policies/event_matcher/",
-        params={"page_size": 100_000},
-        headers=ADMIN,
-        timeout=30,
-    ).json()
-    assert listed["pagination"]["count"] == len(policies) + len(kept)
-    shown = {p["pk"]: p["name"] for p in listed["results"]}
+    shown: dict[str, str] = {}
+    page = 1
+    while page:  # 100 a page at most, as in authentik
+        listed = httpx.get(
+            f"{live.url}/policies/event_matcher/",
+            params={"page_size": 100, "page": page},
+            headers=ADMIN,
+            timeout=30,
+        ).json()
+        shown.update({p["pk"]: p["name"] for p in listed["results"]})
+        page = listed["pagination"]["next"]
+    assert listed["pagination"]["count"] == len(shown) == len(policies) + len(kept)
     assert {pk: shown.get(pk) for pk in kept} == kept
     assert not set(deleted) & set(shown)
     assert {p["pk"]: p["name"] for p in policies}.items() <= shown.items()
