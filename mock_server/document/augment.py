@@ -1,6 +1,7 @@
 """Changes to a document before it is served, each one saying more of what the mock does.
 
-They never change what a request or response may be, only make it explicit: a `type` beside a
+They never change what a request or response may be, only make it explicit: an operationId
+for each operation that has none (derived from its method and path), a `type` beside a
 parameter's `allOf` (Connexion's parameter parser needs one), the 404 answers that Django
 REST Framework gives for unknown objects and pages but that generated documents leave out, and
 literal paths ordered before templated ones.
@@ -8,6 +9,7 @@ literal paths ordered before templated ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -48,16 +50,16 @@ def _parameter_lists(document: dict[str, Any]) -> Iterable[list[Any]]:
 
 
 def type_parameters(document: dict[str, Any]) -> None:
-    """Give every inline parameter schema without a `type` the type of what it wraps."""
+    """Give every inline parameter schema without a `type` the type of what it wraps, or
+    `string` where it wraps nothing typed (`schema: {}`): a parameter arrives as a string
+    anyway, and Connexion's parameter parser needs a type."""
     for parameters in _parameter_lists(document):
         for parameter in parameters:
             if not isinstance(parameter, dict) or "$ref" in parameter:
                 continue
             schema = parameter.get("schema")
             if isinstance(schema, dict) and "type" not in schema and "$ref" not in schema:
-                kind = _infer_type(document, schema)
-                if kind:
-                    schema["type"] = kind
+                schema["type"] = _infer_type(document, schema) or "string"
 
 
 def document_not_found(document: dict[str, Any], operation_ids: set[str]) -> None:
@@ -95,3 +97,42 @@ def order_paths(document: dict[str, Any]) -> None:
         return tuple(segment.startswith("{") for segment in path.strip("/").split("/"))
 
     document["paths"] = dict(sorted(paths.items(), key=lambda item: specificity(item[0])))
+
+
+def name_operations(document: dict[str, Any]) -> list[str]:
+    """Give every operation without an `operationId` a stable one made of its method and path
+    (`get /pets/{petId}` -> `get_pets_petId`), unique in the document; the names given.
+
+    Many real documents name none, and Connexion routes by operationId.
+
+    >>> doc = {"paths": {"/pets/{id}": {"get": {}, "put": {"operationId": "get_pets_id"}}}}
+    >>> name_operations(doc), doc["paths"]["/pets/{id}"]["get"]["operationId"]
+    (['get_pets_id_2'], 'get_pets_id_2')
+    """
+    taken = {
+        definition["operationId"]
+        for item in document.get("paths", {}).values()
+        if isinstance(item, Mapping)
+        for method, definition in item.items()
+        if method in HTTP_METHODS
+        and isinstance(definition, Mapping)
+        and "operationId" in definition
+    }
+    given: list[str] = []
+    for path, item in document.get("paths", {}).items():
+        if not isinstance(item, Mapping):
+            continue
+        for method in HTTP_METHODS:
+            definition = item.get(method)
+            if not isinstance(definition, dict) or definition.get("operationId"):
+                continue
+            words = re.findall(r"[A-Za-z0-9]+", path)
+            base = "_".join([method, *words]) if words else f"{method}_root"
+            name, number = base, 1
+            while name in taken:
+                number += 1
+                name = f"{base}_{number}"
+            definition["operationId"] = name
+            taken.add(name)
+            given.append(name)
+    return given

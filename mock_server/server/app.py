@@ -94,6 +94,7 @@ def not_found_operations(found: list[inference.Inferred]) -> set[str]:
 
 def create_app(settings: Settings) -> MockServer:
     document = openapi.load_checked(settings.spec, cache=settings.cache)
+    augment.name_operations(document)  # Connexion routes by operationId
     _trust_checked_documents()
     tokens = auth.load_tokens(settings.fixtures / TOKENS_FILE)
     seed = settings.id_seed

@@ -148,3 +148,19 @@ def test_a_path_parameter_named_with_a_hyphen(direct: bool) -> None:
             404,
             "No Thing matches the given query.",
         )
+
+
+def test_a_document_without_operation_ids_is_served() -> None:
+    """Many real documents name no operation, and some leave a parameter schema untyped: each
+    operation is routed under a name made of its method and path, and answers."""
+    settings = Settings(spec=DOCUMENTS / "pets-without-ids.yaml", seed=1)
+    with create_app(settings).test_client(raise_server_exceptions=False) as pets:
+        listed = pets.get("/pets", params={"limit": "3", "filter[kind]": "cat"})
+        assert listed.status_code == 200 and isinstance(listed.json(), list)
+        assert pets.get("/pets", params={"limit": "anything"}).status_code == 200
+        assert pets.get("/pets/7").status_code == 200
+        assert pets.post("/pets", json={"name": "Rex"}).status_code == 201
+        served = pets.get("/openapi.json").json()["paths"]
+    assert served["/pets"]["get"]["operationId"] == "get_pets"
+    assert served["/pets"]["post"]["operationId"] == "post_pets"
+    assert served["/pets/{petId}"]["get"]["operationId"] == "get_pets_petId"
