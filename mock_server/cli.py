@@ -140,7 +140,7 @@ def serve(settings: Settings) -> int:
     from mock_server.data import fixtures
     from mock_server.document import openapi
     from mock_server.server.app import create_app
-    from mock_server.server.asgi import TEMPORARY_STATE_ENV
+    from mock_server.server.asgi import PARENT_ENV, TEMPORARY_STATE_ENV
     from mock_server.server.protocol import PROTOCOL
     from mock_server.state.write_log import WriteLog
 
@@ -167,6 +167,10 @@ def serve(settings: Settings) -> int:
         f"/api/v3 (Swagger UI at /api/v3/ui/)" + (f", {workers} workers" if workers > 1 else ""),
         file=sys.stderr,
     )
+    owner = "the admin token" + (" or --control-token" if settings.control_token else "")
+    print(
+        f"mock-server: POST /_mock/reset takes {owner} (Authorization: Bearer ...)", file=sys.stderr
+    )
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
@@ -177,6 +181,7 @@ def serve(settings: Settings) -> int:
     if workers > 1:
         os.environ.update(settings.environment())
         os.environ[TEMPORARY_STATE_ENV] = str(state_dir.name if state_dir else "")
+        os.environ[PARENT_ENV] = str(os.getpid())
         uvicorn.run("mock_server.server.asgi:app", factory=True, workers=workers, **options)
         return EXIT_OK
     # Everything built so far (document, data, routes) lives as long as the server: keep the

@@ -159,6 +159,8 @@ def create_app(settings: Settings) -> MockServer:
     served: ASGIApp = NoSlashRedirect(
         app, not_found=lambda: answer_error.response(errors.NotFound(errors.ROUTE_NOT_FOUND))
     )
+    if openapi.speaks_drf(document):  # the direct path adds it to its own answers
+        served = AllowHeader(served, table=openapi.method_table(document))
     if settings.direct:
         served = DirectPath(
             served,
@@ -173,8 +175,6 @@ def create_app(settings: Settings) -> MockServer:
             answers=answer_error,
             reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
         )
-    if openapi.speaks_drf(document):
-        served = AllowHeader(served, table=openapi.method_table(document))
     served = RequestLimits(served, limits=settings.limits, answers=answer_error)
     served = Cors(
         served,

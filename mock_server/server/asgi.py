@@ -18,15 +18,19 @@ from mock_server.server.app import MockServer, create_app
 from mock_server.settings import Settings
 
 PARENT_CHECK_SECONDS = 0.2
-STOP_GRACE_SECONDS = 5.0
+STOP_GRACE_SECONDS = 1.0
 TEMPORARY_STATE_ENV = "MOCK_SERVER_TEMPORARY_STATE"
 """Set by `serve` when the write log's folder is its own temporary one, to be removed."""
+PARENT_ENV = "MOCK_SERVER_PARENT_PID"
+"""Set by `serve`: the process that started the workers (a worker that starts after its
+parent died must not take its new parent, init, for it)."""
 
 
 def app() -> MockServer:
     settings = Settings.from_env()
     temporary = os.environ.get(TEMPORARY_STATE_ENV)
-    watch_parent(os.getppid(), Path(temporary) if temporary else None)
+    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
+    watch_parent(parent, Path(temporary) if temporary else None)
     return create_app(settings)
 
 
@@ -38,9 +42,9 @@ def watch_parent(parent: int, leftovers: Path | None) -> threading.Thread:
             time.sleep(PARENT_CHECK_SECONDS)
         if leftovers is not None:
             shutil.rmtree(leftovers, ignore_errors=True)
-        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown
+        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown, if it can
         time.sleep(STOP_GRACE_SECONDS)
-        os._exit(1)
+        os._exit(0)  # nobody is left to wait for this process
 
     watcher = threading.Thread(target=watch, name="parent-watch", daemon=True)
     watcher.start()

@@ -36,7 +36,7 @@ from mock_server.rest.actions import Action, Answer
 from mock_server.rest.validation import validate_body
 from mock_server.server.connexion_hooks import RequestParameters, TokenSecurity, header, parse_json
 from mock_server.server.handlers import JSON, answer_headers, principal_of
-from mock_server.server.middleware import BODYLESS_METHODS
+from mock_server.server.middleware import BODYLESS_METHODS, drf_allow
 from mock_server.settings import Limits
 
 logger = logging.getLogger("mock_server")
@@ -83,6 +83,8 @@ class Route:
     convertors: Mapping[str, starlette.convertors.Convertor[Any]]
     target: Target | None
     """None: an operation Connexion answers."""
+    allow: bytes | None = None
+    """DRF's `Allow` for this path (None: the document is not a DRF one)."""
 
     @property
     def first_segment(self) -> str | None:
@@ -223,7 +225,9 @@ def router(
     _convertors()
     by_place = {(o.path, o.method): o for o in operations}
     routes: list[tuple[str, Route]] = []
+    drf = openapi.speaks_drf(document)
     for path, item in document.get("paths", {}).items():
+        allow = drf_allow(m.upper() for m in item if m in METHODS) if drf else None
         for method in item:
             operation = by_place.get((path, method))
             if method not in METHODS or operation is None:
@@ -232,7 +236,7 @@ def router(
             target = _target(document, action, security_map, limits, lenient) if action else None
             template = starlettify_path(path, _path_types(document, operation.parameters))
             regex, _, convertors = compile_path(template)
-            routes.append((method.upper(), Route(template, regex, convertors, target)))
+            routes.append((method.upper(), Route(template, regex, convertors, target, allow)))
     return Router(openapi.base_path(document), routes)
 
 
@@ -270,20 +274,27 @@ class DirectPath:
                 await self.app(scope, receive, send)
                 return
             raw, encoding = await _read_body(receive), charset or "utf-8"
+        allow = found[0].allow
         try:
             answer = target.answer(scope, found[1], raw, encoding)
         except errors.ApiError as failure:
-            await self.answers.response(failure)(scope, receive, send)
+            response = self.answers.response(failure)
+            if allow:
+                response.headers["allow"] = allow.decode()
+            await response(scope, receive, send)
         except Exception:
             logger.exception("unexpected error")
             await self.answers.response(errors.ServerError())(scope, receive, send)
         else:
-            await _send(send, answer)
+            await _send(send, answer, allow)
 
 
-async def _send(send: Send, answer: Answer) -> None:
-    """The answer as `handlers.response` sends it through Connexion, without a `Response`."""
+async def _send(send: Send, answer: Answer, allow: bytes | None = None) -> None:
+    """The answer as `handlers.response` sends it through Connexion, without a `Response`
+    (and DRF's `Allow`, which `middleware.AllowHeader` adds to Connexion's answers)."""
     headers = answer_headers(answer)
+    if allow:
+        headers = [*headers, (b"allow", allow)]
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send({"type": "http.response.body", "body": answer.body or b""})
 

@@ -32,8 +32,8 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        failure = self.refusal(scope)
-        if failure is None and _has_body(scope):
+        failure, has_body = self.refusal(scope)
+        if failure is None and has_body:
             try:
                 body = await self.read_body(scope, receive)
             except errors.ApiError as refused:
@@ -45,31 +45,38 @@ class RequestLimits:
             return
         await self.app(scope, receive, send)
 
-    def refusal(self, scope: Scope) -> errors.ApiError | None:
-        """What the scope alone shows is too large: headers, the target, the parameters."""
+    def refusal(self, scope: Scope) -> tuple[errors.ApiError | None, bool]:
+        """What the scope alone shows is too large (headers, the target, the parameters, a
+        declared body), and whether a body follows."""
         limits = self.limits
-        headers = scope["headers"]
-        if sum(len(name) + len(value) for name, value in headers) > limits.header_bytes:
+        size, declared, chunked = 0, b"", False
+        for name, value in scope["headers"]:  # one pass: this runs for every request
+            size += len(name) + len(value)
+            if name == b"content-length":
+                declared = value.strip()
+            elif name == b"transfer-encoding":
+                chunked = True
+        has_body = chunked or declared not in (b"", b"0")
+        if size > limits.header_bytes:
             return errors.DetailError(
                 errors.HEADERS_TOO_LARGE_TEMPLATE.format(limit=limits.header_bytes),
                 status_code=431,
-            )
+            ), has_body
         query = scope.get("query_string", b"")
         if len(scope.get("raw_path") or b"") + len(query) > limits.uri_bytes:
             return errors.DetailError(
                 errors.URI_TOO_LONG_TEMPLATE.format(limit=limits.uri_bytes), status_code=414
-            )
+            ), has_body
         if query.count(b"&") >= limits.query_parameters and (
             sum(1 for part in query.split(b"&") if part) > limits.query_parameters
         ):
             return errors.DetailError(
                 errors.TOO_MANY_PARAMETERS_TEMPLATE.format(limit=limits.query_parameters),
                 status_code=400,
-            )
-        declared = _declared_length(scope)
-        if declared is not None and declared > limits.body_bytes:
-            return _too_large(limits)
-        return None
+            ), has_body
+        if declared.isdigit() and int(declared) > limits.body_bytes:
+            return _too_large(limits), has_body
+        return None, has_body
 
     async def read_body(self, scope: Scope, receive: Receive) -> bytes:
         limits = self.limits
@@ -110,26 +117,6 @@ def _too_large(limits: Limits) -> errors.ApiError:
         status_code=413,
         headers={"Connection": "close"},
     )
-
-
-def _declared_length(scope: Scope) -> int | None:
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
-
-
-def _has_body(scope: Scope) -> bool:
-    """Whether the request says a body follows (a length above 0, or chunks)."""
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            return value.strip() not in (b"", b"0")
-        if name == b"transfer-encoding":
-            return True
-    return False
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:

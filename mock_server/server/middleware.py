@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -140,6 +140,20 @@ def _only_slash_differs(path: str, location: str) -> bool:
 
 
 DRF_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def drf_allow(methods: Iterable[str]) -> bytes:
+    """A view's `Allow` as DRF writes it: its methods, HEAD with GET, OPTIONS, in DRF's order.
+
+    >>> drf_allow(["DELETE", "GET"])
+    b'GET, DELETE, HEAD, OPTIONS'
+    """
+    allowed = {*methods, "OPTIONS"}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return ", ".join(m for m in DRF_METHOD_ORDER if m in allowed).encode()
+
+
 MAX_REMEMBERED_PATHS = 4096
 
 
@@ -157,8 +171,7 @@ class AllowHeader:
         if known is not False:
             return known  # type: ignore[return-value]
         methods = next((m for pattern, m in self.table if pattern.match(path)), ())
-        allowed = {*methods, "OPTIONS"} if methods else set()
-        value = ", ".join(m for m in DRF_METHOD_ORDER if m in allowed).encode() or None
+        value = drf_allow(methods) if methods else None
         if len(self._by_path) >= MAX_REMEMBERED_PATHS:
             self._by_path.clear()
         self._by_path[path] = value
@@ -172,7 +185,9 @@ class AllowHeader:
 
         async def send_with_allow(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                headers = message.get("headers", [])
+                if message["status"] == 405:  # the refusal named the methods in its own order
+                    headers = [(k, v) for k, v in headers if k.lower() != b"allow"]
                 message = {**message, "headers": [*headers, (b"allow", allow)]}
             await send(message)
 
