@@ -32,6 +32,7 @@ from mock_server.data import dataset
 from mock_server.data.synth import Synth, stable_seed
 from mock_server.document import augment, openapi
 from mock_server.resources import CUSTOMISATIONS
+from mock_server.resources.lookups import LOOKUPS
 from mock_server.rest import actions, auth, inference
 from mock_server.rest.resource import Resource, operation_names
 from mock_server.rest.responder import Responder
@@ -129,7 +130,9 @@ def create_app(settings: Settings) -> MockServer:
 
     app = AsyncApp(
         __name__,
-        resolver=Resolver(handlers.resolver(actions_by_id, operations, Responder(document, seed))),
+        resolver=Resolver(
+            handlers.resolver(actions_by_id, operations, Responder(document, seed, LOOKUPS))
+        ),
         validator_map=connexion_hooks.validator_map(
             document, settings.limits, lenient=settings.lenient
         ),

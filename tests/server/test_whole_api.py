@@ -182,3 +182,32 @@ def test_a_binding_made_through_the_api_counts_in_bound_to_and_used_by(
     used_by = get(whole_api, f"/policies/event_matcher/{policy['pk']}/used_by/")
     entry = next(e for e in used_by if e["pk"] == made.json()["pk"])
     assert entry["name"] == f"Binding from {body['target']} #7 to Policy {policy['name']}"
+
+
+@pytest.mark.live
+def test_lookups_offer_what_the_api_accepts(whole_api: LiveServer) -> None:
+    """The Event Matcher form's dropdowns come from these lookups: they list the document's
+    enums exactly, and a policy made of their choices is accepted."""
+    document = openapi.load(authentik_package.SCHEMA)
+    apps = get(whole_api, "/admin/apps/")
+    assert [app["name"] for app in apps] == sorted(openapi.enum_values(document, "AppEnum"))
+    assert {"name": "authentik.core", "label": "authentik Core"} in apps
+    models = get(whole_api, "/admin/models/")
+    assert [model["name"] for model in models] == openapi.enum_values(document, "ModelEnum")
+    actions = get(whole_api, "/events/events/actions/")
+    assert [a["component"] for a in actions] == openapi.enum_values(document, "EventActions")
+    assert {
+        "name": "Login Failed",
+        "description": "",
+        "component": "login_failed",
+        "model_name": "",
+    } in actions
+    for app, model, action in zip(apps[:5], models[:5], actions[:5], strict=True):
+        body = {
+            "name": f"From the lookups: {app['name']}",
+            "app": app["name"],
+            "model": model["name"],
+            "action": action["component"],
+        }
+        made = httpx.post(f"{whole_api.url}/policies/event_matcher/", json=body, headers=ADMIN)
+        assert made.status_code == 201, made.text
