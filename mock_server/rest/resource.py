@@ -83,17 +83,17 @@ class ResourceSpec:
     used_by: Relation = _no_relations
     cascade: Cascade = _no_cascade
 
-    @property
-    def model_label(self) -> str:
-        """The model name that starts uniqueness messages: "Policy with this name ..."."""
-        return errors.capfirst(self.verbose_name)
-
     default_page_size: int = 20
     """authentik's tenant setting `pagination_default_page_size`."""
     max_page_size: int = 100
     """authentik's `pagination_max_page_size`: a larger `page_size` gets this many."""
     response_schemas: Mapping[str, Any] = field(default_factory=dict)
     """Actions that answer with another schema than the object (None: with no body)."""
+
+    @property
+    def model_label(self) -> str:
+        """The model name that starts uniqueness messages: "Policy with this name ..."."""
+        return errors.capfirst(self.verbose_name)
 
 
 class Resource:
