@@ -145,9 +145,8 @@ def serve(settings: Settings) -> int:
     from mock_server.state.write_log import WriteLog
 
     workers = settings.workers
-    state_dir = None
-    if workers > 1:
-        state_dir = tempfile.TemporaryDirectory(prefix="mock-server-")
+    state_dir = tempfile.TemporaryDirectory(prefix="mock-server-") if workers > 1 else None
+    if state_dir is not None:
         settings = settings.replace(state=Path(state_dir.name) / "writes.sqlite3")
         WriteLog.create(settings.state)
     try:
@@ -178,9 +177,9 @@ def serve(settings: Settings) -> int:
         "access_log": settings.log_level in {"info", "debug"},
         "http": PROTOCOL,
     }
-    if workers > 1:
+    if state_dir is not None:
         os.environ.update(settings.environment())
-        os.environ[TEMPORARY_STATE_ENV] = str(state_dir.name if state_dir else "")
+        os.environ[TEMPORARY_STATE_ENV] = state_dir.name
         os.environ[PARENT_ENV] = str(os.getpid())
         uvicorn.run("mock_server.server.asgi:app", factory=True, workers=workers, **options)
         return EXIT_OK

@@ -62,7 +62,7 @@ class Limits:
                 raise ValueError(
                     f"{source}: unknown limit {name!r} (one of {', '.join(self.names())})"
                 )
-            kind = float if name == "read_timeout" else int
+            kind = type(getattr(self, name))
             try:
                 value = kind(raw)
             except ValueError as error:

@@ -140,9 +140,9 @@ def create_app(settings: Settings) -> MockServer:
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
     )
     app.add_api(document)
-    answer_error = ErrorAnswers(
-        openapi.method_table(document), problems=not openapi.speaks_drf(document)
-    )
+    method_table = openapi.method_table(document)
+    drf = openapi.speaks_drf(document)
+    answer_error = ErrorAnswers(method_table, problems=not drf)
     ContractProtocol.configure(answer_error, settings.limits)
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error.handle)
@@ -162,8 +162,8 @@ def create_app(settings: Settings) -> MockServer:
     served: ASGIApp = NoSlashRedirect(
         app, not_found=lambda: answer_error.response(errors.NotFound(errors.ROUTE_NOT_FOUND))
     )
-    if openapi.speaks_drf(document):  # the direct path adds it to its own answers
-        served = AllowHeader(served, table=openapi.method_table(document))
+    if drf:  # the direct path adds it to its own answers
+        served = AllowHeader(served, table=method_table)
     if settings.direct:
         served = DirectPath(
             served,

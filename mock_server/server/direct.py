@@ -20,13 +20,12 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import starlette.convertors
 from connexion.frameworks.starlette import FloatConverter, IntegerConverter, starlettify_path
 from connexion.http_facts import METHODS
 from connexion.utils import split_content_type
-from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -36,16 +35,12 @@ from mock_server.rest.actions import Action, Answer
 from mock_server.rest.validation import validate_body
 from mock_server.server.connexion_hooks import RequestParameters, TokenSecurity, header, parse_json
 from mock_server.server.handlers import JSON, answer_headers, principal_of
-from mock_server.server.middleware import BODYLESS_METHODS, drf_allow
+from mock_server.server.middleware import BODYLESS_METHODS, FailureAnswers, drf_allow
 from mock_server.settings import Limits
 
 logger = logging.getLogger("mock_server")
 
 Verify = Callable[[Scope], Any]
-
-
-class FailureAnswers(Protocol):
-    def response(self, failure: errors.ApiError) -> Response: ...
 
 
 @dataclass(frozen=True, slots=True)

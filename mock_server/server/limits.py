@@ -8,18 +8,12 @@ then handed on whole. Every refusal is answered in the document's error shape.
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
 
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server import errors
-from mock_server.server.middleware import BODYLESS_METHODS
+from mock_server.server.middleware import BODYLESS_METHODS, FailureAnswers
 from mock_server.settings import Limits
-
-
-class FailureAnswers(Protocol):
-    def response(self, failure: errors.ApiError) -> Response: ...
 
 
 class RequestLimits:

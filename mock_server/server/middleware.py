@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -12,10 +12,18 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_server import errors
+from mock_server.document import openapi
 from mock_server.rest.responder import parse_prefer
 from mock_server.server.connexion_hooks import PREFER, header, state
 
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+
+class FailureAnswers(Protocol):
+    """What answers a failure in the document's error shape (`app.ErrorAnswers`)."""
+
+    def response(self, failure: errors.ApiError) -> Response: ...
 
 
 class IgnoreContentTypeWithoutBody:
@@ -170,7 +178,7 @@ class AllowHeader:
         known = self._by_path.get(path, False)
         if known is not False:
             return known  # type: ignore[return-value]
-        methods = next((m for pattern, m in self.table if pattern.match(path)), ())
+        methods = openapi.allowed_methods(self.table, path)
         value = drf_allow(methods) if methods else None
         if len(self._by_path) >= MAX_REMEMBERED_PATHS:
             self._by_path.clear()

@@ -334,30 +334,36 @@ def test_too_many_distinct_ordering_fields_or_search_words_are_a_400(client: Any
 
 
 def test_a_costly_query_does_not_stall_other_clients() -> None:
-    """At 10,000 policies, 5,000 ordering fields took 37 s and every other client waited."""
+    """At 10,000 policies, 5,000 ordering fields took 37 s and every other client waited: the
+    same query is now answered in well under a second, and another client polling meanwhile is
+    never kept waiting (its slowest answer is timed, from before the costly one is sent)."""
     big = LiveServer("--count", "10000")
     try:
         ordering = ",".join(["client_ip", "-app", "name", "-model", "action"] * 250)
-        timings: dict[str, float] = {}
+        done = threading.Event()
+        polls: list[float] = []
 
-        def costly() -> None:
-            started = time.monotonic()
-            response = httpx.get(
-                f"{big.url}/policies/event_matcher/",
-                params={"ordering": ordering, "search": "log " * 1000},
-                headers=ADMIN,
-                timeout=60,
-            )
-            assert response.status_code == 200
-            timings["costly"] = time.monotonic() - started
+        def poll() -> None:
+            with httpx.Client(timeout=60) as http:
+                while not done.is_set() or not polls:
+                    started = time.monotonic()
+                    assert http.get(f"{big.origin}/_mock/health").status_code == 200
+                    polls.append(time.monotonic() - started)
 
-        thread = threading.Thread(target=costly)
-        thread.start()
+        poller = threading.Thread(target=poll)
+        poller.start()
         started = time.monotonic()
-        assert httpx.get(f"{big.origin}/_mock/health", timeout=60).status_code == 200
-        timings["other"] = time.monotonic() - started
-        thread.join()
-        assert timings["costly"] < 3 and timings["other"] < 3, timings
+        response = httpx.get(
+            f"{big.url}/policies/event_matcher/",
+            params={"ordering": ordering, "search": "log " * 1000},
+            headers=ADMIN,
+            timeout=60,
+        )
+        costly = time.monotonic() - started
+        done.set()
+        poller.join()
+        assert response.status_code == 200
+        assert costly < 1 and max(polls) < 1, (costly, max(polls))
     finally:
         big.stop()
 
