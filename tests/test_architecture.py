@@ -19,7 +19,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "state": {"state"},
     "rest": {"rest", "document", "state", "data", "errors", "settings"},
     "data": {"data", "document", "rest", "resources", "errors", "settings"},
-    "resources": {"resources", "rest", "state", "document", "errors"},
+    "resources": {"resources", "rest", "state", "document", "data", "errors"},
     "server": {"server", "rest", "resources", "data", "state", "document", "errors", "settings"},
     "contract": {"contract"},
     "errors": set(),

@@ -4,12 +4,14 @@ rest, and references between resources pointing at objects that exist."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mock_server.data import fixtures
+from mock_server.data import fixtures, images
 from mock_server.data.synth import Synth, stable_seed
+from mock_server.document.augment import unique_name
 from mock_server.resources.event_matcher import rules as event_matcher
 from mock_server.resources.event_matcher.data import generate as generate_policies
 from mock_server.rest.inference import Inferred, singular
@@ -17,6 +19,8 @@ from mock_server.rest.inference import Inferred, singular
 Data = dict[str, list[dict[str, Any]]]
 TIMESTAMPS = ("created", "last_updated")
 NULL_REFERENCE_SHARE = 0.2
+SLUG_PATTERNS = (None, "^[-a-zA-Z0-9_]+$")
+"""Patterns a slug made from a name always matches."""
 
 
 def build(
@@ -27,8 +31,12 @@ def build(
     seed: int,
     count: int,
     per_resource: int,
+    unions: Mapping[str, Sequence[str]] | None = None,
 ) -> Data:
-    """Fixture files first (when a folder is given), then generate what they leave out."""
+    """Fixture files first (when a folder is given), then generate what they leave out.
+
+    A union (a family of resources, `/policies/all/`) holds its members' records, whose
+    integer keys are made distinct across the union, before references are linked."""
     data: Data = fixtures.load_dataset(fixtures_dir) if fixtures_dir else {}
     generated: set[str] = set()
     for resource in resources:
@@ -40,8 +48,24 @@ def build(
         else:
             data[name] = records(document, resource, seed=seed, count=per_resource)
             generated.add(name)
+    keys = {r.spec.collection: r.spec.key for r in resources}
+    for union, members in (unions or {}).items():
+        _distinct_integer_keys(data, [m for m in members if m in generated], keys)
+        data[union] = [record for member in members for record in data.get(member, [])]
+        generated.discard(union)
     link(data, [r for r in resources if r.spec.collection in generated], resources, seed=seed)
     return data
+
+
+def _distinct_integer_keys(data: Data, members: Sequence[str], keys: Mapping[str, str]) -> None:
+    """Number the generated members of a union one after the other (they share one table)."""
+    number = 0
+    for member in members:
+        key = keys.get(member, "pk")
+        for record in data.get(member, []):
+            if isinstance(record.get(key), int) and not isinstance(record.get(key), bool):
+                number += 1
+                record[key] = number
 
 
 def records(
@@ -53,10 +77,14 @@ def records(
     schema = {"type": "object", "properties": dict(spec.properties)}
     made: list[dict[str, Any]] = []
     keys: set[Any] = set()
+    slugs: set[str] = set()
     for number in range(1, count + 1):
-        record = synth.value(schema)
+        record = synth.value(schema, owner=spec.model)
         for name in spec.fields:
-            record.setdefault(name, synth.value(spec.properties.get(name, {}), name=name))
+            record.setdefault(
+                name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
+            )
+        agree(record, spec.properties, slugs)
         if spec.key_source == "integer":
             record[spec.key] = number
         elif spec.key not in record or record[spec.key] is None:
@@ -68,6 +96,32 @@ def records(
             record.setdefault(name, synth.value({"type": "string", "format": "date-time"}))
         made.append(record)
     return made
+
+
+def agree(record: dict[str, Any], properties: Mapping[str, Any], slugs: set[str]) -> None:
+    """Make an object's fields agree with its name, as a real server's would: its avatar shows
+    its name's initials, its icon its first letter, its slug is its name's (unique)."""
+    name = record.get("name") or record.get("username")
+    if not isinstance(name, str) or not name:
+        return
+    if isinstance(record.get("avatar"), str):
+        record["avatar"] = images.avatar(name)
+    for field in ("meta_icon", "meta_icon_url", "icon", "icon_url"):
+        if field in properties and (field in record or isinstance(record.get(field), str)):
+            record[field] = images.icon(name)
+    for field, value in record.items():
+        if field.endswith("_themed_urls") and isinstance(value, dict):
+            record[field] = {theme: images.icon(name) for theme in value}
+    slug_schema = properties.get("slug") or {}
+    if isinstance(record.get("slug"), str) and slug_schema.get("pattern") in SLUG_PATTERNS:
+        record["slug"] = unique_name(slugify(name), slugs, "-")
+
+
+def slugify(name: str) -> str:
+    """>>> slugify("Outline Wiki (staging)")
+    'outline-wiki-staging'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "item"
 
 
 def _targets(resources: Sequence[Inferred]) -> dict[tuple[str, str], Inferred]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from faker import Faker
 
+from mock_server.data import images
 from mock_server.document.openapi import resolve
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
@@ -37,6 +38,8 @@ NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (re.compile(r"first_name"), lambda f: f.first_name()),
     (re.compile(r"last_name"), lambda f: f.last_name()),
     (re.compile(r"slug"), lambda f: f.slug()),
+    (re.compile(r"(^|_)(avatar|picture|photo)($|_)"), lambda f: images.avatar(f.name())),
+    (re.compile(r"(^|_)(icon|logo|favicon|image|thumbnail)($|_)"), lambda f: images.icon(f.word())),
     (re.compile(r"(^|_)(url|uri|href|link|endpoint|launch_url|redirect)"), lambda f: f.url()),
     (re.compile(r"domain|host"), lambda f: f.domain_name()),
     (re.compile(r"(^|_)ip($|_)|address"), lambda f: f.ipv4_public()),
@@ -50,6 +53,61 @@ NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (re.compile(r"color|colour"), lambda f: f.hex_color()),
     (re.compile(r"version"), lambda f: f"{f.random_int(1, 9)}.{f.random_int(0, 20)}"),
 )
+IMAGE_NAME = re.compile(r"(^|_)(avatar|picture|photo|icon|logo|favicon|image|thumbnail)($|_)")
+"""Fields that hold a picture: a `data:` URI, even where the format says URI (it is one)."""
+VERSION_NAME = re.compile(r"(^|_)version($|_)")
+PERSON_OWNER = re.compile(r"(User|Member|Person|People|Owner|Author|Contact|Customer|Employee)")
+GROUP_OWNER = re.compile(r"Group$")
+APPLICATION_OWNER = re.compile(r"Application$")
+GROUP_NAMES = (
+    "Engineering",
+    "Platform Team",
+    "Sales",
+    "Marketing",
+    "Customer Support",
+    "Finance",
+    "Human Resources",
+    "Operations",
+    "Legal",
+    "Design",
+    "IT Administrators",
+    "Security",
+    "Contractors",
+    "Interns",
+    "Data Science",
+    "Executives",
+)
+APPLICATION_NAMES = (
+    "Grafana",
+    "GitLab",
+    "Nextcloud",
+    "Jenkins",
+    "Outline Wiki",
+    "Mattermost",
+    "Vaultwarden",
+    "Portainer",
+    "Sentry",
+    "MinIO Console",
+    "Proxmox",
+    "Zammad Helpdesk",
+    "Home Assistant",
+    "Paperless",
+    "Jellyfin",
+    "Argo CD",
+    "Harbor",
+    "Kibana",
+    "Netbox",
+    "Immich",
+)
+OWNER_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], Callable[[Faker], Any]], ...] = (
+    (PERSON_OWNER, re.compile(r"^name$"), lambda f: f.name()),
+    (re.compile(r"ThemedUrls$"), re.compile(r"^(light|dark)$"), lambda f: images.icon(f.word())),
+    (GROUP_OWNER, re.compile(r"^name$"), lambda f: f.random_element(GROUP_NAMES)),
+    (APPLICATION_OWNER, re.compile(r"^name$"), lambda f: f.random_element(APPLICATION_NAMES)),
+    (APPLICATION_OWNER, re.compile(r"^meta_publisher$"), lambda f: f.company()),
+    (APPLICATION_OWNER, re.compile(r"^meta_description$"), lambda f: f.catch_phrase()),
+)
+"""Rules for a field of a particular kind of object: a user's `name` is a person's name."""
 
 
 def stable_seed(*parts: Any) -> int:
@@ -67,6 +125,8 @@ class Synth:
         self.fake = Faker(["en_US"])
         self.fake.seed_instance(seed)
         self.random = random.Random(seed)
+        self.version = str((document.get("info") or {}).get("version") or "")
+        self._owner = ""
 
     def reseed(self, *parts: Any) -> None:
         """Continue from a seed made of this one and `parts` (cheaper than a new `Synth`)."""
@@ -74,9 +134,30 @@ class Synth:
         self.fake.seed_instance(seed)
         self.random.seed(seed)
 
-    def value(self, schema: Any, *, name: str = "", reading: bool = True, depth: int = 0) -> Any:
+    def value(
+        self,
+        schema: Any,
+        *,
+        name: str = "",
+        reading: bool = True,
+        depth: int = 0,
+        owner: str | None = None,
+    ) -> Any:
         """A value valid for `schema`; `reading` leaves out writeOnly properties (responses),
-        otherwise readOnly ones (requests)."""
+        otherwise readOnly ones (requests). `owner` names the object schema whose properties
+        these are (a `$ref` names it by itself)."""
+        reference = schema.get("$ref") if isinstance(schema, Mapping) else None
+        if isinstance(reference, str) and reference.startswith("#/components/schemas/"):
+            owner = reference.rsplit("/", 1)[-1]
+        if owner is None:
+            return self._value(schema, name=name, reading=reading, depth=depth)
+        outer, self._owner = self._owner, owner
+        try:
+            return self._value(schema, name=name, reading=reading, depth=depth)
+        finally:
+            self._owner = outer
+
+    def _value(self, schema: Any, *, name: str, reading: bool, depth: int) -> Any:
         schema = resolve(self.document, schema) if isinstance(schema, Mapping) else {}
         if "const" in schema:
             return schema["const"]
@@ -217,6 +298,8 @@ class Synth:
 
     def _string(self, schema: Mapping[str, Any], *, name: str, **_: Any) -> str:
         fmt = schema.get("format")
+        if IMAGE_NAME.search(name.lower()) and fmt in (None, "uri", "url", "uri-reference"):
+            fmt = None
         value = self._formatted(fmt) if fmt else None
         if value is None:
             value = self._by_name(name)
@@ -258,7 +341,13 @@ class Synth:
         return make() if make else None
 
     def _by_name(self, name: str) -> str:
-        make = _rule_for(name.lower())
+        lowered = name.lower()
+        if self.version and VERSION_NAME.search(lowered):
+            return self.version
+        for owner, field, rule in OWNER_RULES:
+            if field.search(lowered) and owner.search(self._owner):
+                return str(rule(self.fake))
+        make = _rule_for(lowered)
         if make is not None:
             return str(make(self.fake))
         return self.fake.word() if name else self.fake.pystr(min_chars=4, max_chars=10)

@@ -128,11 +128,21 @@ def name_operations(document: dict[str, Any]) -> list[str]:
                 continue
             words = re.findall(r"[A-Za-z0-9]+", path)
             base = "_".join([method, *words]) if words else f"{method}_root"
-            name, number = base, 1
-            while name in taken:
-                number += 1
-                name = f"{base}_{number}"
+            name = unique_name(base, taken)
             definition["operationId"] = name
-            taken.add(name)
             given.append(name)
     return given
+
+
+def unique_name(base: str, taken: set[str], separator: str = "_") -> str:
+    """`base`, or `base_2`, `base_3`, ...: the first not in `taken`, which then holds it.
+
+    >>> unique_name("get_x", {"get_x"})
+    'get_x_2'
+    """
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base}{separator}{number}"
+    taken.add(name)
+    return name

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mock_server.document import openapi
+from mock_server.resources.authentik.facts import app_names, model_names
 
 ACRONYMS = {
     "api": "API",
@@ -38,12 +39,14 @@ def _words(text: str) -> str:
 
 
 def app_label(name: str) -> str:
-    """authentik's AppConfig naming: `authentik.policies.event_matcher` is
-    "authentik Policies.Event Matcher".
+    """An app's `verbose_name`: authentik's own where known, else by its naming rule
+    (`authentik.policies.event_matcher` is "authentik Policies.Event Matcher").
 
     >>> app_label("authentik.core"), app_label("authentik.policies.event_matcher")
     ('authentik Core', 'authentik Policies.Event Matcher')
     """
+    if name in app_names():
+        return app_names()[name]
     parts = name.split(".")
     if parts[0] != "authentik" or len(parts) == 1:
         return _words(name.replace(".", "_"))
@@ -51,8 +54,9 @@ def app_label(name: str) -> str:
 
 
 def model_label(name: str) -> str:
-    """A model's name, readable: `authentik_core.user` is "User"."""
-    return _words(name.rpartition(".")[2])
+    """A model's `verbose_name`: authentik's own where known (`authentik_sources_oauth.
+    oauthsource` is "OAuth Source"), else its name made readable."""
+    return model_names().get(name) or _words(name.rpartition(".")[2])
 
 
 def action_label(value: str) -> str:

@@ -99,3 +99,18 @@ def actions(resources: Iterable[Resource], operations: Iterable[Operation]) -> d
             path = [p["name"] for p in operation.parameters if p["in"] == "path"]
             table[operation_id] = Action(operation, by_name[name], path[-1] if path else None)
     return table
+
+
+def answering(
+    table: Mapping[str, Respond],
+    operations: Iterable[Operation],
+    taken: Mapping[str, Action],
+) -> dict[str, Action]:
+    """Actions for the operations a resource does not serve but `table` answers (the server's
+    own state: the current user, the version, ...)."""
+    made: dict[str, Action] = {}
+    for operation in operations:
+        respond = table.get(operation.operation_id)
+        if respond is not None and operation.operation_id not in taken:
+            made[operation.operation_id] = Action(operation, respond, None)
+    return made

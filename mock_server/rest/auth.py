@@ -44,6 +44,31 @@ class Token:
 
 
 @dataclass(frozen=True, slots=True)
+class User:
+    """Someone who can log in: the owner of tokens, and a record of the users' collection."""
+
+    username: str
+    name: str = ""
+    email: str = ""
+    password: str | None = None
+    """None: the user cannot log in with a password (only with a token)."""
+    is_superuser: bool = False
+    is_active: bool = True
+    permissions: frozenset[str] = frozenset()
+    """What a session of this user may do (tokens carry their own)."""
+    system_permissions: tuple[str, ...] = ()
+    """authentik's global permissions, as `core/users/me/` lists them."""
+    groups: tuple[str, ...] = ()
+    """The names of the groups the user is a member of."""
+
+    def principal(self) -> Principal:
+        return Principal(user=self.username, permissions=self.permissions)
+
+    def checks_password(self, password: str) -> bool:
+        return self.is_active and self.password is not None and self.password == password
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     """The authenticated caller."""
 
@@ -134,8 +159,41 @@ def authorize(principal: Principal, method: str) -> None:
 
 def load_tokens(path: Path) -> dict[str, Token]:
     """Read `tokens.yaml`: a list of tokens with key, user, description, permissions, expires."""
+    return load_identity(path)[0]
+
+
+def load_identity(path: Path) -> tuple[dict[str, Token], dict[str, User]]:
+    """Read `tokens.yaml`: its tokens, and its users (every token's user is one; a user the
+    file does not describe gets the permissions of its first token and no password)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tokens_from_data(data.get("tokens", []))
+    tokens = tokens_from_data(data.get("tokens", []))
+    users = users_from_data(data.get("users", []))
+    for token in tokens.values():
+        if token.user not in users:
+            users[token.user] = User(username=token.user, permissions=token.permissions)
+    return tokens, users
+
+
+def users_from_data(entries: Iterable[Mapping[str, Any]]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    for entry in entries:
+        permissions = entry.get("permissions", [])
+        unknown = set(permissions) - ALL_PERMISSIONS
+        if unknown:
+            raise ValueError(f"user {entry['username']!r}: unknown permissions {sorted(unknown)}")
+        password = entry.get("password")
+        users[entry["username"]] = User(
+            username=entry["username"],
+            name=entry.get("name", ""),
+            email=entry.get("email", ""),
+            password=None if password is None else str(password),
+            is_superuser=bool(entry.get("is_superuser", False)),
+            is_active=bool(entry.get("is_active", True)),
+            permissions=frozenset(permissions),
+            system_permissions=tuple(entry.get("system_permissions", ())),
+            groups=tuple(entry.get("groups", ())),
+        )
+    return users
 
 
 def tokens_from_data(entries: Iterable[Mapping[str, Any]]) -> dict[str, Token]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -28,14 +29,19 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import errors
-from mock_server.data import dataset
+from mock_server.data import dataset, images
 from mock_server.data.synth import Synth, stable_seed
 from mock_server.document import augment, openapi
 from mock_server.resources import CUSTOMISATIONS
+from mock_server.resources.authentik import defaults as authentik_defaults
+from mock_server.resources.authentik import families as authentik_families
+from mock_server.resources.authentik.answers import Answers
+from mock_server.resources.authentik.flows import Executor
 from mock_server.resources.lookups import LOOKUPS
 from mock_server.rest import actions, auth, inference
 from mock_server.rest.resource import Resource, operation_names
 from mock_server.rest.responder import Responder
+from mock_server.rest.sessions import Sessions
 from mock_server.server import connexion_hooks, control, direct, handlers
 from mock_server.server.direct import DirectPath
 from mock_server.server.limits import RequestLimits
@@ -48,6 +54,7 @@ from mock_server.server.middleware import (
     WorkerHeader,
 )
 from mock_server.server.protocol import ContractProtocol
+from mock_server.server.sessions import AuthentikSessions
 from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
 from mock_server.state.store import Store
 from mock_server.state.write_log import WriteLog
@@ -93,13 +100,26 @@ def not_found_operations(found: list[inference.Inferred]) -> set[str]:
     return names
 
 
+EXECUTOR_PATH = "/flows/executor/{flow_slug}/"
+
+
+def flow_executor(document: Mapping[str, Any], users: Mapping[str, auth.User]) -> Executor | None:
+    """authentik's flow executor, where the document has it."""
+    if EXECUTOR_PATH not in document.get("paths", {}):
+        return None
+    return Executor(users, avatar=images.avatar)
+
+
 def create_app(settings: Settings) -> MockServer:
     document = openapi.load_checked(settings.spec, cache=settings.cache)
     augment.name_operations(document)  # Connexion routes by operationId
     _trust_checked_documents()
-    tokens = auth.load_tokens(settings.fixtures / TOKENS_FILE)
+    tokens, users = auth.load_identity(settings.fixtures / TOKENS_FILE)
     seed = settings.id_seed
     found = inference.customise(inference.infer(document), CUSTOMISATIONS)
+    families = authentik_families.find(found)
+    found = authentik_families.customise(found, families)
+    unions = {family.collection: family.members for family in families}
     data = dataset.build(
         document,
         found,
@@ -107,10 +127,12 @@ def create_app(settings: Settings) -> MockServer:
         seed=seed,
         count=DEFAULT_COUNT if settings.count is None else settings.count,
         per_resource=settings.per_resource,
+        unions=unions,
     )
     log = WriteLog(settings.state) if settings.state else None
     keys = {item.spec.collection: item.spec.key for item in found}
-    store = Store(data, seed=seed, keys=keys, log=log)
+    authentik_defaults.apply(data, keys, users)
+    store = Store(data, seed=seed, keys=keys, log=log, unions=unions)
     store.sync()  # a new worker catches up before it takes its first connection
     resources = [
         Resource(
@@ -126,6 +148,9 @@ def create_app(settings: Settings) -> MockServer:
     augment.document_not_found(document, not_found_operations(found))
     operations = list(openapi.operations(document))
     actions_by_id = actions.actions(resources, operations)
+    server_answers = Answers(document, store, users)
+    answer_table = {**server_answers.table(), **authentik_families.answers(found, families)}
+    actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
     security = connexion_hooks.security_map(document, tokens)
 
     app = AsyncApp(
@@ -151,6 +176,8 @@ def create_app(settings: Settings) -> MockServer:
     control_routes = control.routes(
         store,
         tokens,
+        sessions=Sessions(store),
+        users=users,
         control_token=settings.control_token,
         base_path=openapi.base_path(document),
     )
@@ -177,6 +204,17 @@ def create_app(settings: Settings) -> MockServer:
             ),
             answers=answer_error,
             reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
+        )
+    sessions = Sessions(store)
+    if drf:
+        served = AuthentikSessions(
+            served,
+            sessions=sessions,
+            users=users,
+            executor=flow_executor(document, users),
+            api_base=openapi.base_path(document),
+            default_flow=server_answers.default_flow,
+            answers=answer_error,
         )
     served = RequestLimits(served, limits=settings.limits, answers=answer_error)
     served = Cors(

@@ -30,6 +30,7 @@ from mock_server.rest.validation import validate_body
 from mock_server.settings import Limits
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
+SESSION_PRINCIPAL = "session_principal"
 MAX_JSON_DEPTH = Limits().json_depth
 UTF8 = frozenset({"utf-8", "utf8"})
 MAX_REMEMBERED_QUERIES = 1024
@@ -74,7 +75,7 @@ class TokenSecurity(AbstractSecurityHandler):
 
     def check(self, scope: Scope) -> dict[str, Any]:
         try:
-            principal = self.credentials(scope)
+            principal = self.session_principal(scope) or self.credentials(scope)
         except errors.AuthenticationFailed as failure:
             if (
                 failure.detail == errors.NOT_AUTHENTICATED
@@ -92,6 +93,13 @@ class TokenSecurity(AbstractSecurityHandler):
 
     def credentials(self, scope: Scope) -> auth.Principal:
         return auth.authenticate(header(scope, b"authorization"), self.tokens, datetime.now(UTC))
+
+    @staticmethod
+    def session_principal(scope: Scope) -> auth.Principal | None:
+        """The user a browser session logged in (`server/sessions.py` puts it there only for
+        a request without `Authorization`, after its CSRF check), as DRF's
+        `SessionAuthentication` comes after the token."""
+        return state(scope).get(SESSION_PRINCIPAL)
 
 
 class BearerTokens(TokenSecurity):

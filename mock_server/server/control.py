@@ -5,7 +5,9 @@ token of `tokens.yaml` with every permission) or `serve --control-token`, as
 `Authorization: Bearer <key>`. A web page cannot send that header cross-origin without a
 preflight, and the control routes answer no CORS (`CONTROL_PREFIX` is left out by `Cors`), so
 no site open in the developer's browser can reset the mock. `GET /_mock/health` changes
-nothing and stays open, for readiness checks.
+nothing and stays open, for readiness checks. `POST /_mock/session` (owner only) logs a
+browser session in as a user of `tokens.yaml` without running the login flow, for end-to-end
+suites: its answer sets the `authentik_session` and `authentik_csrf` cookies, and names both.
 """
 
 from __future__ import annotations
@@ -13,25 +15,53 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from mock_server import errors
 from mock_server.rest import auth
+from mock_server.rest.sessions import Sessions, new_csrf_secret
+from mock_server.server.sessions import csrf_cookie, session_cookie
 from mock_server.state.store import Store
 
 CONTROL_PREFIX = "/_mock/"
 RESET_PATH = "/_mock/reset"
 HEALTH_PATH = "/_mock/health"
+SESSION_PATH = "/_mock/session"
+UNKNOWN_USER = "No user {username!r} in tokens.yaml."
 
 
 def routes(
     store: Store,
     tokens: Mapping[str, auth.Token],
     *,
+    sessions: Sessions,
+    users: Mapping[str, auth.User],
     control_token: str | None,
     base_path: str,
 ) -> list[tuple[str, str, object, list[str]]]:
     """(path, name, endpoint, methods) for each control route."""
+
+    async def log_in(request: Request) -> JSONResponse:
+        auth.authenticate_owner(
+            request.headers.get("authorization"), tokens, control_token, datetime.now(UTC)
+        )
+        try:
+            asked = orjson.loads(await request.body() or b"{}")
+        except orjson.JSONDecodeError as error:
+            raise errors.ParseError(f"JSON parse error - {error}") from error
+        username = asked.get("username") if isinstance(asked, dict) else None
+        user = users.get(username) if isinstance(username, str) else None
+        if user is None:
+            raise errors.ValidationFailed.single("username", UNKNOWN_USER.format(username=username))
+        record = sessions.create(user=user.username, csrf=new_csrf_secret())
+        answer = JSONResponse(
+            {"username": user.username, "session": record["pk"], "csrf": record["csrf"]}
+        )
+        answer.headers.append("set-cookie", session_cookie(record["pk"]))
+        answer.headers.append("set-cookie", csrf_cookie(record["csrf"]))
+        return answer
 
     async def reset(request: Request) -> JSONResponse:
         auth.authenticate_owner(
@@ -52,11 +82,13 @@ def routes(
                 "swagger_ui": f"{base_path}/ui/",
                 "health": HEALTH_PATH,
                 "reset": f"POST {RESET_PATH} (Authorization: Bearer <admin token>)",
+                "session": f'POST {SESSION_PATH} {{"username": ...}} (admin token)',
             }
         )
 
     return [
         (RESET_PATH, "mock_reset", reset, ["POST"]),
         (HEALTH_PATH, "mock_health", health, ["GET"]),
+        (SESSION_PATH, "mock_session", log_in, ["POST"]),
         ("/", "mock_index", index, ["GET"]),
     ]

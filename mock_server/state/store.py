@@ -29,10 +29,19 @@ class KeyInUse(ValueError):
         self.collection, self.key = collection, key
 
 
+MEMBER = "_member"
+"""In a union's record: the collection it belongs to."""
+
+
 class Store:
     """Collections of records; ids for new records come from the seed and the write's position.
 
     Two stores built from the same dataset and seed, given the same writes, hold the same data.
+
+    A union is a collection made of others (authentik's `/policies/all/` of every policy
+    type): it is never written itself, it follows its members; each of its records is a copy
+    of a member's record with `MEMBER` naming the member, and deleting one deletes the
+    member's record.
     """
 
     def __init__(
@@ -42,10 +51,16 @@ class Store:
         seed: int = 0,
         keys: Mapping[str, str] | None = None,
         log: WriteLog | None = None,
+        unions: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self._dataset = dataset
         self._seed = seed
         self._keys = dict(keys or {})
+        self._unions = {name: tuple(members) for name, members in (unions or {}).items()}
+        self._union_of: dict[str, list[str]] = {}
+        for union, members in self._unions.items():
+            for member in members:
+                self._union_of.setdefault(member, []).append(union)
         self._log = log
         self._applied = 0
         self._base = 0
@@ -72,7 +87,14 @@ class Store:
         self._collections: dict[str, dict[str, Record]] = {
             name: {str(record[self.key(name)]): copy.deepcopy(dict(record)) for record in records}
             for name, records in self._dataset.items()
+            if name not in self._unions
         }
+        for union, members in self._unions.items():
+            self._collections[union] = {
+                key: {**record, MEMBER: member}
+                for member in members
+                for key, record in self._collections.get(member, {}).items()
+            }
         self._counters: dict[str, int] = {}
         self._touched: dict[str, set[str]] = {}
         """The keys written since the reset, by collection: what a snapshot holds."""
@@ -195,9 +217,14 @@ class Store:
             self._counters.clear()
 
     def next_integer(self, collection: str) -> int:
-        """The next integer key of a collection: one more than the largest so far."""
+        """The next integer key of a collection: one more than the largest so far (in all of
+        its union, whose members share their keys, as a table and its subtables do)."""
         if collection not in self._counters:
-            keys = [r[self.key(collection)] for r in self._collections.get(collection, {}).values()]
+            union = next(iter(self._union_of.get(collection, ())), collection)
+            keys = [r[self.key(collection)] for r in self._collections.get(union, {}).values()]
+            keys += [
+                r[self.key(collection)] for r in self._collections.get(collection, {}).values()
+            ]
             self._counters[collection] = max([k for k in keys if isinstance(k, int)], default=0)
         self._counters[collection] += 1
         return self._counters[collection]
@@ -218,6 +245,9 @@ class Store:
         return record
 
     def delete(self, collection: str, pk: str) -> Record | None:
+        if collection in self._unions:
+            record = self._collections[collection].get(pk)
+            return self.delete(record[MEMBER], pk) if record is not None else None
         removed = self._delete_local(collection, pk)
         if removed is not None:
             self._record("delete", collection, pk, None)
@@ -233,6 +263,8 @@ class Store:
         self._index(collection, record)
         self._changed(collection)
         self._touched.setdefault(collection, set()).add(key)
+        for union in self._union_of.get(collection, ()):
+            self._follow(union, key, {**record, MEMBER: collection})
 
     def _delete_local(self, collection: str, pk: str) -> Record | None:
         removed = self._collections.get(collection, {}).pop(pk, None)
@@ -240,7 +272,20 @@ class Store:
             self._unindex(collection, removed)
             self._changed(collection)
             self._touched.setdefault(collection, set()).add(pk)
+            for union in self._union_of.get(collection, ()):
+                self._follow(union, pk, None)
         return removed
+
+    def _follow(self, union: str, key: str, record: Record | None) -> None:
+        """A union's copy of a member's record that was written (None: deleted)."""
+        records = self._collections.setdefault(union, {})
+        previous = records.pop(key, None)
+        if previous is not None:
+            self._unindex(union, previous)
+        if record is not None:
+            records[key] = record
+            self._index(union, record)
+        self._changed(union)
 
     def delete_where(self, collection: str, field: str, value: Any) -> int:
         """Delete every record of `collection` whose `field` equals `value` (a cascade)."""

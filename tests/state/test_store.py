@@ -156,3 +156,19 @@ def test_a_new_worker_starts_from_the_latest_snapshot(
     assert late.get("things", "a") is None and late.get("things", made[0]) is None
     assert late.get("things", made[1]) == {"pk": made[1], "name": "renamed"}
     assert late.position() == writer.position()  # hence the same next id
+
+
+def test_a_union_follows_its_members_and_shares_their_integer_keys() -> None:
+    store = Store(
+        {"oauth": [{"pk": 1, "name": "a"}], "saml": [{"pk": 2, "name": "b"}], "all": []},
+        unions={"all": ("oauth", "saml")},
+    )
+    assert sorted(r["pk"] for r in store.all("all")) == [1, 2]
+    assert store.next_integer("oauth") == 3
+    store.insert("saml", {"pk": 3, "name": "c"})
+    assert store.get("all", "3")["name"] == "c"
+    assert [r["name"] for r in store.referencing("all", "name", "c")] == ["c"]
+    store.delete("all", "1")
+    assert store.get("oauth", "1") is None and store.get("all", "1") is None
+    store.reset()
+    assert sorted(r["pk"] for r in store.all("all")) == [1, 2]

@@ -1,0 +1,36 @@
+"""Facts about authentik's models and apps, read from its sources once and shipped as data:
+
+- `types.json`: each model with a form in the interface, by class name (the document's schema
+  name): `component`, `verbose_name`, `verbose_name_plural`, `meta_model_name`, its docstring
+  (`description`) and whether it is an enterprise model;
+- `models.json`: `app_label.model_name` -> the model's `verbose_name`;
+- `apps.json`: an app's module name -> its `verbose_name`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+
+
+def _load(name: str) -> dict[str, Any]:
+    return json.loads((HERE / name).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def known_types() -> dict[str, dict[str, Any]]:
+    return _load("types.json")
+
+
+@functools.cache
+def model_names() -> dict[str, str]:
+    return _load("models.json")
+
+
+@functools.cache
+def app_names() -> dict[str, str]:
+    return _load("apps.json")

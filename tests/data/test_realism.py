@@ -1,0 +1,98 @@
+"""Generated values mean what their field means: names of people, pictures that load, the
+document's own version, slugs made from names."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from mock_server.data import images
+from mock_server.data.dataset import agree, slugify
+from mock_server.data.synth import APPLICATION_NAMES, GROUP_NAMES, Synth
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "2026.8.3"},
+    "paths": {},
+    "components": {
+        "schemas": {
+            "User": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "username": {"type": "string"},
+                    "avatar": {"type": "string", "format": "uri"},
+                    "groups_obj": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"$ref": "#/components/schemas/PartialGroup"},
+                    },
+                },
+            },
+            "PartialGroup": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Application": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "icon_themed_urls": {"$ref": "#/components/schemas/ThemedUrls"},
+                },
+            },
+            "ThemedUrls": {
+                "type": "object",
+                "properties": {"light": {"type": "string"}, "dark": {"type": "string"}},
+            },
+            "Version": {"type": "object", "properties": {"version_current": {"type": "string"}}},
+        }
+    },
+}
+
+
+def svg(uri: str) -> str:
+    prefix = "data:image/svg+xml;base64,"
+    assert uri.startswith(prefix)
+    return base64.b64decode(uri[len(prefix) :]).decode()
+
+
+def test_people_groups_and_applications_are_named_as_such() -> None:
+    for seed in range(20):
+        synth = Synth(DOCUMENT, seed)
+        user = synth.value({"$ref": "#/components/schemas/User"})
+        words = user["name"].split()
+        assert len(words) >= 2 and all(word[0].isupper() for word in words), user["name"]
+        assert {g["name"] for g in user["groups_obj"]} <= set(GROUP_NAMES)
+        app = synth.value({"$ref": "#/components/schemas/Application"})
+        assert app["name"] in APPLICATION_NAMES
+        assert svg(app["icon_themed_urls"]["light"]).startswith("<svg")
+
+
+def test_pictures_are_data_uris_even_where_the_format_says_uri() -> None:
+    user = Synth(DOCUMENT, 1).value({"$ref": "#/components/schemas/User"})
+    assert "<svg" in svg(user["avatar"])
+
+
+def test_versions_are_the_documents() -> None:
+    version = Synth(DOCUMENT, 1).value({"$ref": "#/components/schemas/Version"})
+    assert version == {"version_current": "2026.8.3"}
+
+
+def test_an_avatar_shows_the_initials_on_a_colour_of_the_name() -> None:
+    picture = svg(images.avatar("authentik Default Admin"))
+    assert ">AA</text>" in picture
+    assert images.avatar("Jane Doe") == images.avatar("Jane Doe")
+    assert images.colours("Jane Doe") != images.colours("John Roe")
+    assert ">J</text>" in svg(images.icon("jenkins"))
+    assert images.initials("") == "?"
+
+
+def test_a_record_agrees_with_its_name() -> None:
+    properties = {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}, "meta_icon": {}}
+    taken: set[str] = set()
+    first = {"name": "Outline Wiki", "slug": "x", "avatar": "word", "meta_icon": "word"}
+    second = {"name": "Outline wiki", "slug": "y", "meta_icon_themed_urls": {"light": "a"}}
+    agree(first, properties, taken)
+    agree(second, properties, taken)
+    assert (first["slug"], second["slug"]) == ("outline-wiki", "outline-wiki-2")
+    assert ">OW</text>" in svg(first["avatar"])
+    assert ">O</text>" in svg(first["meta_icon"])
+    assert "<svg" in svg(second["meta_icon_themed_urls"]["light"])
+    assert slugify("!!!") == "item"
