@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from mock_server import __version__
-from mock_server.settings import DEFAULT_COUNT, DEFAULT_SEED, TOKENS_FILE, Limits, Settings
+from mock_server.document import registry
+from mock_server.settings import (
+    DEFAULT_CACHE,
+    DEFAULT_COUNT,
+    DEFAULT_SEED,
+    TOKENS_FILE,
+    Limits,
+    Settings,
+)
 
 # Each command imports what it needs when it runs: the validator and the Schemathesis engine
 # alone take half a second, which `serve` would otherwise pay at every start.
@@ -36,7 +44,23 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
-    serve.add_argument("--spec", type=Path, help="the OpenAPI document to serve")
+    serve.add_argument(
+        "--spec",
+        type=Path,
+        help="the OpenAPI document to serve: a file, or npm:<package>@<version>[/<file>]"
+        " (fetched from the npm registry once, then cached)",
+    )
+    serve.add_argument(
+        "--authentik",
+        action="store_true",
+        help=f"serve authentik's whole API ({registry.AUTHENTIK}) with its users, flows and brand",
+    )
+    serve.add_argument(
+        "--ui",
+        type=Path,
+        metavar="DIR",
+        help="also serve this built authentik web interface (/if/admin/, /static/dist/, ...)",
+    )
     serve.add_argument("--fixtures", type=Path, help="folder with tokens.yaml and data files")
     serve.add_argument("--seed", type=int, help="generate the data in memory from this seed")
     serve.add_argument("--count", type=int, help="how many policies to generate")
@@ -114,10 +138,16 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
             raise ValueError(f"--limit {assignment!r}: expected NAME=VALUE")
         assignments[name.strip()] = value.strip()
     limits = base.limits.with_values(assignments, source="--limit")
+    spec = Path(registry.AUTHENTIK) if arguments.authentik else arguments.spec
+    if spec is None and base.spec is not None and registry.is_package(str(base.spec)):
+        spec = base.spec
+    if spec is not None and registry.is_package(str(spec)):
+        spec = registry.fetch(str(spec), base.cache or DEFAULT_CACHE)
     settings = base.replace(
         host=arguments.host,
         port=arguments.port,
-        spec=arguments.spec,
+        spec=spec,
+        ui=arguments.ui,
         fixtures=arguments.fixtures,
         seed=arguments.seed,
         count=arguments.count,
@@ -296,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "serve":
         try:
             settings = settings_from(arguments)
-        except ValueError as error:
+        except (ValueError, registry.RegistryError) as error:
             print(f"mock-server: {error}", file=sys.stderr)
             return EXIT_USAGE
         return serve(settings)

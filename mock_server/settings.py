@@ -102,6 +102,8 @@ class Settings:
     "real" answers as authentik 2026.8 does."""
     control_token: str | None = None
     """A token for the control routes (`/_mock/*`) besides the admin tokens of `tokens.yaml`."""
+    ui: Path | None = None
+    """A built authentik web interface to serve (`/if/admin/`, `/static/dist/`, ...)."""
 
     def check(self) -> None:
         """Refuse values no server can run with, in one line that names the setting."""
@@ -123,6 +125,8 @@ class Settings:
             raise ValueError(f"--fixtures {self.fixtures}: no such folder")
         if not (self.fixtures / TOKENS_FILE).is_file():
             raise ValueError(f"--fixtures {self.fixtures}: has no {TOKENS_FILE}")
+        if self.ui is not None and not (self.ui / "dist").is_dir():
+            raise ValueError(f"--ui {self.ui}: has no dist/ (a built authentik web interface)")
 
     @property
     def lenient(self) -> bool:
@@ -145,8 +149,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
         `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`,
-        `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN`, `_LENIENCY`
-        and `_LIMIT_<NAME>` for each of `Limits`."""
+        `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN`, `_LENIENCY`,
+        `_UI` and `_LIMIT_<NAME>` for each of `Limits`."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -197,6 +201,7 @@ class Settings:
             limits=limits if limits != Limits() else None,
             control_token=get("CONTROL_TOKEN"),
             leniency=get("LENIENCY"),
+            ui=Path(v) if (v := get("UI")) else None,
         )
 
     def environment(self) -> dict[str, str]:
@@ -216,6 +221,7 @@ class Settings:
             "DIRECT": "1" if self.direct else "0",
             "CONTROL_TOKEN": self.control_token,
             "LENIENCY": self.leniency,
+            "UI": self.ui,
             **{f"LIMIT_{name.upper()}": getattr(self.limits, name) for name in Limits.names()},
         }
         return {ENV_PREFIX + k: str(v) for k, v in values.items() if v is not None}

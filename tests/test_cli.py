@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mock_server.cli import main, parser, settings_from
+from mock_server.document import registry
 from mock_server.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
 from tests.conftest import ROOT
 
@@ -182,6 +183,8 @@ def run_cli(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess
             ["--limit", "body_bytes=-1"],
             "mock-server: --limit: limit body_bytes must be more than 0",
         ),
+        (["--ui", "/nonexistent"], "mock-server: --ui /nonexistent: has no dist/"),
+        (["--spec", "npm:nothing"], "mock-server: npm:nothing: expected npm:<name>@<version>"),
     ],
 )
 def test_serve_refuses_bad_settings_with_one_line(arguments: list[str], message: str) -> None:
@@ -238,3 +241,20 @@ def test_leniency_from_flags_and_the_environment() -> None:
     assert Settings.from_env({"MOCK_SERVER_LENIENCY": "real"}).lenient
     with pytest.raises(ValueError, match="--leniency must be one of contract, real"):
         Settings(leniency="loose").check()
+
+
+def test_authentik_is_its_published_document_at_the_pinned_version(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+
+    def fetch(spec: str, cache: Path) -> Path:
+        asked.append(spec)
+        return DEFAULT_SPEC
+
+    monkeypatch.setattr(registry, "fetch", fetch)
+    (tmp_path / "dist").mkdir()
+    settings = settings_from(parser().parse_args(["serve", "--authentik", "--ui", str(tmp_path)]))
+    assert asked == ["npm:@goauthentik/api@2026.8.3"] and settings.spec == DEFAULT_SPEC
+    assert settings.ui == tmp_path
+    assert Settings.from_env(settings.environment()).ui == tmp_path

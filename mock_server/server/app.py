@@ -35,7 +35,7 @@ from mock_server.document import augment, openapi
 from mock_server.resources import CUSTOMISATIONS
 from mock_server.resources.authentik import defaults as authentik_defaults
 from mock_server.resources.authentik import families as authentik_families
-from mock_server.resources.authentik.answers import Answers
+from mock_server.resources.authentik.answers import DEFAULT_CONFIG, Answers
 from mock_server.resources.authentik.flows import Executor
 from mock_server.resources.lookups import LOOKUPS
 from mock_server.rest import actions, auth, inference
@@ -55,6 +55,7 @@ from mock_server.server.middleware import (
 )
 from mock_server.server.protocol import ContractProtocol
 from mock_server.server.sessions import AuthentikSessions
+from mock_server.server.ui import AuthentikInterface
 from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
 from mock_server.state.store import Store
 from mock_server.state.write_log import WriteLog
@@ -215,6 +216,14 @@ def create_app(settings: Settings) -> MockServer:
             api_base=openapi.base_path(document),
             default_flow=server_answers.default_flow,
             answers=answer_error,
+        )
+    if settings.ui is not None:
+        served = AuthentikInterface(
+            served,
+            folder=settings.ui,
+            config=lambda: DEFAULT_CONFIG,
+            brand=server_answers.current_brand,
+            flow=server_answers.flow,
         )
     served = RequestLimits(served, limits=settings.limits, answers=answer_error)
     served = Cors(

@@ -1,0 +1,308 @@
+"""authentik's browser side over HTTP, on its whole API: logging in through the flow executor,
+the session cookie and CSRF, logging out, the identity behind it, the `all` families, the
+values the interface shows, and `serve --ui` with a small build of our own."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from mock_server.server.app import create_app
+from mock_server.settings import Settings
+from tests import authentik_package
+from tests.conftest import ADMIN, READONLY, LiveServer
+
+EXECUTOR = "/flows/executor/default-authentication-flow/"
+LOGOUT = "/flows/executor/default-invalidation-flow/"
+QUERY = {"query": "next=/if/admin/"}
+VERSION = "9.9.9"
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny 'built authentik web interface': the files `--ui` serves, with our own content."""
+    root = tmp_path_factory.mktemp("ui")
+    files = {
+        f"dist/admin/AdminInterface-{VERSION}.js": "console.log('admin');",
+        f"dist/user/UserInterface-{VERSION}.js": "console.log('user');",
+        f"dist/flow/FlowInterface-{VERSION}.js": "console.log('flow');",
+        f"dist/styles/interface-{VERSION}.css": "body {}",
+        "dist/assets/icons/icon.png": "png",
+        "authentik/sources/ldap.svg": "<svg/>",
+        "robots.txt": "User-agent: *\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(build: Path) -> Iterator[LiveServer]:
+    authentik_package.install()
+    live = LiveServer("--spec", str(authentik_package.SCHEMA), "--ui", str(build))
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture
+def browser(server: LiveServer) -> Iterator[httpx.Client]:
+    """A client that keeps cookies, as a browser does, on a freshly reset mock."""
+    server.reset()
+    with httpx.Client(base_url=server.origin, timeout=10) as client:
+        yield client
+
+
+def csrf(client: httpx.Client) -> dict[str, str]:
+    return {"X-authentik-CSRF": client.cookies.get("authentik_csrf") or ""}
+
+
+def log_in(client: httpx.Client, username: str, password: str) -> dict[str, Any]:
+    api = "/api/v3"
+    first = client.get(api + EXECUTOR, params=QUERY)
+    assert first.json()["component"] == "ak-stage-identification"
+    assert "authentik_session" in client.cookies
+    sent = client.post(api + EXECUTOR, params=QUERY, json={"uid_field": username})
+    assert sent.status_code == 302 and sent.headers["location"].startswith(api + EXECUTOR)
+    assert client.get(api + EXECUTOR, params=QUERY).json()["component"] == "ak-stage-password"
+    answer = client.post(
+        api + EXECUTOR,
+        params=QUERY,
+        json={"component": "ak-stage-password", "password": password},
+        follow_redirects=True,
+    )
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def me(client: httpx.Client) -> httpx.Response:
+    return client.get("/api/v3/core/users/me/")
+
+
+def test_logging_in_sets_a_session_that_the_api_accepts(browser: httpx.Client) -> None:
+    assert me(browser).status_code == 403
+    done = log_in(browser, "akadmin", "ak-mock-admin")
+    assert done == {"to": "/if/admin/", "component": "xak-flow-redirect"}
+    user = me(browser).json()["user"]
+    assert (user["username"], user["name"], user["is_superuser"]) == (
+        "akadmin",
+        "authentik Default Admin",
+        True,
+    )
+    assert "access_admin_interface" in user["system_permissions"]
+    assert user["avatar"].startswith("data:image/svg+xml;base64,")
+    listed = httpx.get(f"{browser.base_url}/api/v3/core/users/", params={"username": "akadmin"})
+    assert listed.status_code == 403  # the session is the browser's, not anyone's
+    found = browser.get("/api/v3/core/users/", params={"username": "akadmin"}).json()
+    assert found["results"][0]["pk"] == user["pk"]
+
+
+def test_a_wrong_password_is_the_password_stage_with_its_error(browser: httpx.Client) -> None:
+    answer = log_in(browser, "akadmin", "wrong")
+    assert answer["component"] == "ak-stage-password"
+    assert answer["response_errors"] == {
+        "password": [{"string": "Invalid password", "code": "invalid"}]
+    }
+    assert me(browser).status_code == 403
+
+
+def test_unsafe_requests_of_a_session_need_the_csrf_token(browser: httpx.Client) -> None:
+    log_in(browser, "akadmin", "ak-mock-admin")
+    body = {"name": "Session-made policy", "action": "login"}
+    refused = browser.post("/api/v3/policies/event_matcher/", json=body)
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "CSRF Failed: CSRF token missing."}
+    wrong = browser.post(
+        "/api/v3/policies/event_matcher/", json=body, headers={"X-authentik-CSRF": "x" * 32}
+    )
+    assert wrong.json()["detail"].endswith("HTTP header incorrect.")
+    made = browser.post("/api/v3/policies/event_matcher/", json=body, headers=csrf(browser))
+    assert made.status_code == 201, made.text
+    foreign = browser.post(
+        "/api/v3/policies/event_matcher/",
+        json={**body, "name": "Other"},
+        headers={**csrf(browser), "Origin": "http://evil.example"},
+    )
+    assert foreign.status_code == 403 and "Origin checking failed" in foreign.json()["detail"]
+
+
+def test_a_read_only_user_reads_but_may_not_write(browser: httpx.Client) -> None:
+    log_in(browser, "auditor", "ak-mock-readonly")
+    user = me(browser).json()["user"]
+    assert (user["username"], user["is_superuser"]) == ("auditor", False)
+    assert browser.get("/api/v3/policies/event_matcher/").json()["pagination"]["count"] == 150
+    refused = browser.post(
+        "/api/v3/policies/event_matcher/",
+        json={"name": "x", "action": "login"},
+        headers=csrf(browser),
+    )
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "You do not have permission to perform this action."}
+
+
+def test_the_invalidation_flow_logs_out(browser: httpx.Client) -> None:
+    log_in(browser, "akadmin", "ak-mock-admin")
+    page = browser.get("/flows/-/default/invalidation/")
+    assert page.status_code == 302
+    assert page.headers["location"] == "/if/flow/default-invalidation-flow/"
+    done = browser.get("/api/v3" + LOGOUT, params={"query": ""}).json()
+    assert done == {"to": "/", "component": "xak-flow-redirect"}
+    assert me(browser).status_code == 403
+    home = browser.get("/", headers={"Accept": "text/html"})
+    assert home.status_code == 302
+    assert home.headers["location"] == "/flows/-/default/authentication/?next=%2F"
+
+
+def test_the_default_authentication_entry_keeps_the_query(browser: httpx.Client) -> None:
+    answer = browser.get("/flows/-/default/authentication/", params={"next": "/if/admin/#/x"})
+    assert answer.status_code == 302
+    assert answer.headers["location"] == (
+        "/if/flow/default-authentication-flow/?next=%2Fif%2Fadmin%2F%23%2Fx"
+    )
+    assert browser.get("/api/v3/flows/executor/no-such-flow/", params=QUERY).status_code == 404
+
+
+def test_the_control_route_logs_a_session_in_for_test_suites(browser: httpx.Client) -> None:
+    path = "/_mock/session"
+    assert browser.post(path, json={"username": "akadmin"}).status_code == 403
+    unknown = browser.post(path, json={"username": "nobody"}, headers=ADMIN)
+    assert unknown.status_code == 400
+    made = browser.post(path, json={"username": "auditor"}, headers=ADMIN)
+    assert made.status_code == 200
+    assert made.json()["username"] == "auditor"
+    assert browser.cookies["authentik_session"] == made.json()["session"]
+    assert me(browser).json()["user"]["username"] == "auditor"
+
+
+def test_a_token_still_wins_over_a_session(browser: httpx.Client) -> None:
+    log_in(browser, "auditor", "ak-mock-readonly")
+    assert me(browser).json()["user"]["username"] == "auditor"
+    assert browser.get("/api/v3/core/users/me/", headers=ADMIN).json()["user"]["username"] == (
+        "akadmin"
+    )
+    refused = browser.get("/api/v3/core/users/me/", headers={"Authorization": "Bearer nope"})
+    assert refused.status_code == 403
+
+
+def test_what_describes_the_server_agrees_with_it(browser: httpx.Client) -> None:
+    get = lambda path: browser.get("/api/v3" + path, headers=READONLY).json()  # noqa: E731
+    assert get("/admin/version/")["version_current"] == "2026.8.3"
+    assert get("/admin/version/")["outdated"] is False
+    licence = get("/enterprise/license/summary/")
+    assert licence["status"] == "unlicensed" and licence["license_flags"] == []
+    brand = get("/core/brands/current/")
+    assert brand["branding_title"] == "authentik"
+    assert brand["flow_authentication"] == "default-authentication-flow"
+    assert brand["branding_logo"] == "/static/dist/assets/icons/icon_left_brand.svg"
+    assert get("/root/config/")["error_reporting"]["enabled"] is False
+    flow = get("/flows/instances/default-authentication-flow/")
+    assert flow["designation"] == "authentication"
+    server_time = datetime.fromisoformat(get("/admin/system/")["server_time"])
+    assert abs((datetime.now(UTC) - server_time).total_seconds()) < 60
+    assert all(w["version_matching"] for w in get("/tasks/workers/"))
+
+
+def test_policies_all_is_every_policy_of_every_type(browser: httpx.Client) -> None:
+    get = lambda path, **q: browser.get("/api/v3" + path, params=q, headers=ADMIN).json()  # noqa: E731
+    types = get("/policies/all/types/")
+    names = [t["name"] for t in types]
+    assert names == sorted(names) and "Event Matcher Policy" in names
+    typed = ("event_matcher", "expression", "password", "reputation", "dummy")
+    counts = {kind: get(f"/policies/{kind}/")["pagination"]["count"] for kind in typed}
+    assert counts["event_matcher"] == 150
+    everything = get("/policies/all/", page_size=100)
+    assert everything["pagination"]["count"] >= sum(counts.values())
+    matcher = get("/policies/all/", search="Alert on", page_size=1)["results"][0]
+    assert matcher["component"] == "ak-policy-event-matcher-form"
+    assert matcher["meta_model_name"] == "authentik_policies_event_matcher.eventmatcherpolicy"
+    assert matcher["verbose_name_plural"] == "Event Matcher Policies"
+    pk = matcher["pk"]
+    bound = get(f"/policies/event_matcher/{pk}/")["bound_to"]
+    assert matcher["bound_to"] == bound
+    assert len(get(f"/policies/all/{pk}/used_by/")) == bound
+    deleted = browser.delete(f"/api/v3/policies/all/{pk}/", headers=ADMIN)
+    assert deleted.status_code == 204
+    assert browser.get(f"/api/v3/policies/event_matcher/{pk}/", headers=ADMIN).status_code == 404
+    stage_types = {t["component"] for t in get("/stages/all/types/")}
+    assert {"ak-stage-identification-form", "ak-stage-password-form"} <= stage_types
+
+
+def svg_text(uri: str) -> str:
+    assert uri.startswith("data:image/svg+xml;base64,"), uri[:60]
+    return base64.b64decode(uri.split(",", 1)[1]).decode()
+
+
+def test_values_mean_what_their_field_means(browser: httpx.Client) -> None:
+    get = lambda path, **q: browser.get("/api/v3" + path, params=q, headers=ADMIN).json()  # noqa: E731
+    users = get("/core/users/", page_size=100)["results"]
+    assert {"akadmin", "auditor", "guest"} <= {u["username"] for u in users}
+    for user in users:
+        assert "<svg" in svg_text(user["avatar"])
+        assert len(user["name"].split()) >= 2, user["name"]
+    now = datetime.now(UTC)
+    for application in get("/core/applications/", page_size=100)["results"]:
+        made_from_name = re.sub(r"[^a-z0-9]+", "-", application["name"].lower()).strip("-")
+        assert re.fullmatch(rf"{made_from_name}(-\d+)?", application["slug"]), application
+        assert "<svg" in svg_text(application["meta_icon_url"])
+    for event in get("/events/events/", page_size=100)["results"]:
+        assert datetime.fromisoformat(event["created"]) < now
+        assert event["user"]["username"] in {u["username"] for u in users}
+        assert event["app"].startswith("authentik.")
+    groups = {g["name"] for g in get("/core/groups/", page_size=100)["results"]}
+    assert {"authentik Admins", "authentik Read-only"} <= groups
+
+
+def test_the_interface_pages_carry_the_mocks_config_and_brand(browser: httpx.Client) -> None:
+    page = browser.get("/if/admin/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert f'/static/dist/admin/AdminInterface-{VERSION}.js" type="module"' in html
+    assert "<ak-interface-admin>" in html and "<title>authentik</title>" in html
+    assert '"versionFamily": "9.9"' in html
+    assert '"flow_authentication": "default-authentication-flow"' in html
+    assert f'"base": "{browser.base_url}/"' in html
+    user = browser.get("/if/user/").text
+    assert "<ak-interface-user>" in user
+    flow = browser.get("/if/flow/default-authentication-flow/")
+    assert flow.status_code == 200
+    assert 'ak-flow-executor slug="default-authentication-flow"' in flow.text
+    assert '"title": "Welcome to authentik!"' in flow.text
+    assert browser.get("/if/flow/no-such-flow/").status_code == 404
+    moved = browser.get("/if/admin", params={"x": "1"})
+    assert moved.status_code == 301 and moved.headers["location"] == "/if/admin/?x=1"
+
+
+def test_the_interface_files_are_served_as_authentiks_router_serves_them(
+    browser: httpx.Client,
+) -> None:
+    script = browser.get(f"/static/dist/admin/AdminInterface-{VERSION}.js")
+    assert script.status_code == 200 and script.text == "console.log('admin');"
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["x-authentik-version"] == VERSION
+    assert script.headers["cache-control"] == "public, no-transform"
+    assets = browser.get("/if/flow/default-authentication-flow/assets/icons/icon.png")
+    assert assets.status_code == 200 and assets.text == "png"
+    assert browser.get("/static/authentik/sources/ldap.svg").text == "<svg/>"
+    assert browser.get("/robots.txt").text == "User-agent: *\n"
+    for missing in (
+        "/static/dist/admin/",
+        "/static/dist/nothing.js",
+        "/static/dist/%2e%2e/robots.txt",
+    ):
+        assert browser.get(missing).status_code == 404, missing
+
+
+def test_the_interfaces_websocket_is_accepted_and_kept_open() -> None:
+    with create_app(Settings()).test_client() as client:
+        with client.websocket_connect("/ws/client/") as socket:
+            socket.send_text("{}")  # the interface never needs an answer
+        assert client.get("/api/v3/policies/event_matcher/", headers=ADMIN).status_code == 200
