@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
 
-.PHONY: install serve test soak bench format fixtures clean
+.PHONY: install serve serve-authentik test soak bench format fixtures clean
 
 # Serving needs only the package; the tests add their tools (Schemathesis, ruff, clients).
 $(SERVE_STAMP): pyproject.toml
@@ -24,6 +24,9 @@ install: $(STAMP)  ## Only install (into .venv)
 
 serve: $(SERVE_STAMP)  ## Serve the built-in data on http://127.0.0.1:8000
 	$(BIN)/mock-server serve
+
+serve-authentik: $(SERVE_STAMP)  ## authentik's whole API (fetched once from npm) on :8000; UI=DIR serves its interface too
+	$(BIN)/mock-server serve --authentik $(if $(UI),--ui $(UI))
 
 test: $(STAMP)  ## Lint, then run the whole test suite
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mock_server.data import fixtures, images
-from mock_server.data.synth import Synth, stable_seed
+from mock_server.data.synth import Synth, is_nullable, stable_seed
 from mock_server.document.augment import unique_name
 from mock_server.resources.event_matcher import rules as event_matcher
 from mock_server.resources.event_matcher.data import generate as generate_policies
@@ -84,6 +84,7 @@ def records(
             record.setdefault(
                 name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
             )
+        record.update(spec.constants)  # a type's `component`, `verbose_name`, ...
         agree(record, spec.properties, slugs)
         if spec.key_source == "integer":
             record[spec.key] = number
@@ -204,3 +205,54 @@ def _link_field(
             record[field] = None
         else:
             record[field] = rng.choice(pks)
+    shown = f"{field}_obj"
+    if shown in owner.spec.properties:
+        if not is_array and not is_nullable(owner.spec.properties[shown]):
+            # The object must be shown, so the reference cannot be null.
+            for record in data[owner.spec.collection]:
+                if record.get(field) is None:
+                    record[field] = rng.choice(pks)
+        _show_references(
+            data[owner.spec.collection], field, shown, data[target.spec.collection], target.spec.key
+        )
+
+
+def _show_references(
+    records: Sequence[dict[str, Any]],
+    field: str,
+    shown: str,
+    targets: Sequence[Mapping[str, Any]],
+    key: str,
+) -> None:
+    """`provider_obj` shows the provider `provider` names (`groups_obj` the groups of `groups`):
+    the target's values, in the shape the generated objects have."""
+    example = next(
+        (
+            item
+            for record in records
+            for item in (
+                record.get(shown) if isinstance(record.get(shown), list) else [record.get(shown)]
+            )
+            if isinstance(item, dict)
+        ),
+        None,
+    )
+    if example is None:
+        return
+    by_key = {str(t.get("pk", t.get(key))): t for t in targets}
+
+    def project(key: Any) -> dict[str, Any] | None:
+        target = by_key.get(str(key))
+        if target is None:
+            return None
+        return {name: target.get(name, value) for name, value in example.items()}
+
+    for record in records:
+        value = record.get(field)
+        if isinstance(value, list):
+            record[shown] = [p for p in map(project, value) if p is not None]
+        elif value is None:
+            if record.get(shown) is not None:
+                record[shown] = None
+        else:
+            record[shown] = project(value)

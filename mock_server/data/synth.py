@@ -56,7 +56,9 @@ NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
 IMAGE_NAME = re.compile(r"(^|_)(avatar|picture|photo|icon|logo|favicon|image|thumbnail)($|_)")
 """Fields that hold a picture: a `data:` URI, even where the format says URI (it is one)."""
 VERSION_NAME = re.compile(r"(^|_)version($|_)")
-PERSON_OWNER = re.compile(r"(User|Member|Person|People|Owner|Author|Contact|Customer|Employee)")
+PERSON_OWNER = re.compile(
+    r"(User|Member|Person|People|Owner|Author|Contact|Customer|Employee)(Self|Request)?$"
+)
 GROUP_OWNER = re.compile(r"Group$")
 APPLICATION_OWNER = re.compile(r"Application$")
 GROUP_NAMES = (
@@ -99,12 +101,21 @@ APPLICATION_NAMES = (
     "Netbox",
     "Immich",
 )
+APPLICATION_GROUPS = ("Engineering", "Collaboration", "Monitoring", "Infrastructure", "Media")
+USER_PATHS = ("users", "users/engineering", "users/contractors", "goauthentik.io/sources/ldap")
 OWNER_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (PERSON_OWNER, re.compile(r"^name$"), lambda f: f.name()),
     (re.compile(r"ThemedUrls$"), re.compile(r"^(light|dark)$"), lambda f: images.icon(f.word())),
     (GROUP_OWNER, re.compile(r"^name$"), lambda f: f.random_element(GROUP_NAMES)),
     (APPLICATION_OWNER, re.compile(r"^name$"), lambda f: f.random_element(APPLICATION_NAMES)),
     (APPLICATION_OWNER, re.compile(r"^meta_publisher$"), lambda f: f.company()),
+    (APPLICATION_OWNER, re.compile(r"^group$"), lambda f: f.random_element(APPLICATION_GROUPS)),
+    (
+        re.compile(r"Provider$"),
+        re.compile(r"^name$"),
+        lambda f: f"{f.random_element(APPLICATION_NAMES)} provider",
+    ),
+    (PERSON_OWNER, re.compile(r"^path$"), lambda f: f.random_element(USER_PATHS)),
     (APPLICATION_OWNER, re.compile(r"^meta_description$"), lambda f: f.catch_phrase()),
 )
 """Rules for a field of a particular kind of object: a user's `name` is a person's name."""
@@ -251,7 +262,7 @@ class Synth:
                 continue
             if depth >= MAX_DEPTH and prop not in required:
                 continue
-            if _nullable(resolved) and prop not in required and self.random.random() < 0.15:
+            if is_nullable(resolved) and prop not in required and self.random.random() < 0.15:
                 result[prop] = None
                 continue
             result[prop] = self.value(prop_schema, name=prop, reading=reading, depth=depth + 1)
@@ -421,7 +432,7 @@ def _search(pattern: str, value: str) -> bool:
         return True
 
 
-def _nullable(schema: Mapping[str, Any]) -> bool:
+def is_nullable(schema: Mapping[str, Any]) -> bool:
     """Whether null is valid under every reading: OpenAPI 3.0 counts `nullable` only beside a
     `type` (not beside `allOf`, as some generators write it)."""
     kind = schema.get("type")

@@ -209,7 +209,10 @@ def _users(data: Data, users: Mapping[str, User]) -> None:
     taken = {user.username for user in users.values()}
     generated = [r for r in data[USERS] if r.get("username") not in taken]
     for number, record in enumerate(generated, start=len(made) + 1):
+        # Most people of an install are active internal users; some come from outside.
         record["pk"] = number
+        record["type"] = "external" if number % 5 == 0 else "internal"
+        record["is_active"] = number % 7 != 0
     data[USERS] = made + generated
 
 
