@@ -101,6 +101,20 @@ APPLICATION_NAMES = (
     "Netbox",
     "Immich",
 )
+SOURCE_NAMES = {
+    "LDAP": ("Corporate LDAP", "Active Directory", "OpenLDAP"),
+    "OAuth": ("GitHub", "Google", "Entra ID", "Okta", "Keycloak", "GitLab"),
+    "SAML": ("Partner SAML IdP", "ADFS", "Shibboleth"),
+    "Kerberos": ("Kerberos realm", "EXAMPLE.COM realm"),
+    "Plex": ("Plex",),
+    "Telegram": ("Telegram",),
+    "SCIM": ("HR system (SCIM)", "Workday (SCIM)"),
+    "": ("Corporate LDAP", "GitHub", "Google", "Partner SAML IdP"),
+}
+"""A login source's name, by the kind its schema names (`LDAPSource`)."""
+CONFIGURED_OWNER = re.compile(r"(Stage|Policy|Flow|Mapping|Outpost|Connection|Connector|Rule)$")
+"""Objects an administrator names after the team and the kind of thing:
+`engineering-password-policy`."""
 APPLICATION_GROUPS = ("Engineering", "Collaboration", "Monitoring", "Infrastructure", "Media")
 USER_PATHS = ("users", "users/engineering", "users/contractors", "goauthentik.io/sources/ldap")
 OWNER_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], Callable[[Faker], Any]], ...] = (
@@ -358,6 +372,13 @@ class Synth:
         for owner, field, rule in OWNER_RULES:
             if field.search(lowered) and owner.search(self._owner):
                 return str(rule(self.fake))
+        if lowered == "name" and self._owner.endswith("Source"):
+            kind = next((k for k in SOURCE_NAMES if k and self._owner.startswith(k)), "")
+            return str(self.fake.random_element(SOURCE_NAMES[kind]))
+        if lowered == "name" and CONFIGURED_OWNER.search(self._owner):
+            team = self.fake.random_element(GROUP_NAMES).lower().replace(" ", "-")
+            kind = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", self._owner).lower()
+            return f"{team}-{kind}"
         make = _rule_for(lowered)
         if make is not None:
             return str(make(self.fake))

@@ -34,6 +34,7 @@ from mock_server.data.synth import Synth, stable_seed
 from mock_server.document import augment, openapi
 from mock_server.resources import CUSTOMISATIONS
 from mock_server.resources.authentik import defaults as authentik_defaults
+from mock_server.resources.authentik import events as authentik_events
 from mock_server.resources.authentik import families as authentik_families
 from mock_server.resources.authentik.answers import DEFAULT_CONFIG, Answers
 from mock_server.resources.authentik.flows import Executor
@@ -216,6 +217,9 @@ def create_app(settings: Settings) -> MockServer:
             api_base=openapi.base_path(document),
             default_flow=server_answers.default_flow,
             answers=answer_error,
+            on_event=lambda action, username, ip, context: authentik_events.record(
+                store, action, username, client_ip=ip, context=context
+            ),
         )
     if settings.ui is not None:
         served = AuthentikInterface(

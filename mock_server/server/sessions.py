@@ -60,6 +60,22 @@ def csrf_cookie(secret: str) -> str:
     return f"{CSRF_COOKIE}={secret}; Max-Age={csrf.CSRF_AGE_SECONDS}; Path=/; SameSite=Lax"
 
 
+PASSWORD_STAGE = {
+    "app": "authentik_stages_password",
+    "name": "default-authentication-password",
+    "model_name": "passwordstage",
+}
+
+
+def client_ip(scope: Scope) -> str | None:
+    """The client's address: the first of `X-Forwarded-For` (a proxy in front), else the peer."""
+    forwarded = header(scope, b"x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    client = scope.get("client")
+    return client[0] if client else None
+
+
 def own_origin(scope: Scope) -> str:
     host = header(scope, b"host") or "{}:{}".format(*(scope.get("server") or ("", 0)))
     return f"{scope.get('scheme', 'http')}://{host}"
@@ -78,6 +94,7 @@ class AuthentikSessions:
         api_base: str,
         default_flow: Callable[[str], str],
         answers: FailureAnswers,
+        on_event: Callable[[str, str, str | None, dict[str, Any]], None] = lambda *_: None,
     ) -> None:
         self.app = app
         self.sessions = sessions
@@ -86,6 +103,8 @@ class AuthentikSessions:
         self.api_base = api_base
         self.default_flow = default_flow
         self.answers = answers
+        self.on_event = on_event
+        """Records an event (action, username, client IP, context), as authentik logs logins."""
         self.executor_path = re.compile(rf"^{re.escape(api_base)}/flows/executor/([^/]+)/$")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -163,6 +182,7 @@ class AuthentikSessions:
         else:
             step = self.executor.get(slug, query, plan, user)
         cookies = self._keep(session, step)
+        self._log(scope, session, step)
         if step.again:
             location = scope["path"] + "?" + urlencode({"query": query})
             await _redirect(send, location, cookies, status=302)
@@ -200,6 +220,16 @@ class AuthentikSessions:
         if record != session:
             self.sessions.save(record)
         return cookies
+
+    def _log(self, scope: Scope, session: Mapping[str, Any] | None, step: Step) -> None:
+        client = client_ip(scope)
+        if step.login:
+            self.on_event("login", step.login, client, {"auth_method": "password"})
+        if step.logout and session is not None and session.get("user"):
+            self.on_event("logout", str(session["user"]), client, {})
+        if step.failed:
+            context = {"username": step.failed, "stage": PASSWORD_STAGE}
+            self.on_event("login_failed", step.failed, client, context)
 
     # Redirects to pages.
 

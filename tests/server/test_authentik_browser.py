@@ -106,6 +106,22 @@ def test_logging_in_sets_a_session_that_the_api_accepts(browser: httpx.Client) -
     assert found["results"][0]["pk"] == user["pk"]
 
 
+def test_logging_in_and_failing_to_are_in_the_event_log(browser: httpx.Client) -> None:
+    log_in(browser, "akadmin", "wrong")
+    # The flow waits at the password stage until it is answered or cancelled.
+    assert browser.get("/api/v3" + EXECUTOR, params=QUERY).json()["component"] == (
+        "ak-stage-password"
+    )
+    cancelled = browser.get("/flows/-/cancel/", params={"next": "/if/admin/"})
+    assert cancelled.status_code == 302 and cancelled.headers["location"] == "/if/admin/"
+    log_in(browser, "akadmin", "ak-mock-admin")
+    recent = browser.get("/api/v3/events/events/", params={"ordering": "-created"}).json()
+    latest = {(e["action"], e["user"]["username"]) for e in recent["results"][:2]}
+    assert latest == {("login", "akadmin"), ("login_failed", "akadmin")}
+    chart = browser.get("/api/v3/events/events/volume/", params={"actions": ["login"]}).json()
+    assert sum(bucket["count"] for bucket in chart) == 1
+
+
 def test_a_wrong_password_is_the_password_stage_with_its_error(browser: httpx.Client) -> None:
     answer = log_in(browser, "akadmin", "wrong")
     assert answer["component"] == "ak-stage-password"

@@ -19,8 +19,9 @@ from typing import Any
 import orjson
 
 from mock_server.data import images
+from mock_server.resources.authentik import events
 from mock_server.rest.actions import Answer, Body, Params, Respond
-from mock_server.rest.auth import Principal, User
+from mock_server.rest.auth import VIEW, Principal, User
 from mock_server.state.store import Record, Store
 
 USERS = "core_users"
@@ -88,16 +89,27 @@ class Answers:
 
     def table(self) -> dict[str, Respond]:
         """operationId -> its answer."""
-        answers: dict[str, Callable[[Principal], Any]] = {
-            "core_users_me_retrieve": self.me,
-            "admin_version_retrieve": lambda _p: self.version_info(),
-            "enterprise_license_summary_retrieve": lambda _p: self.license_summary(),
-            "root_config_retrieve": lambda _p: DEFAULT_CONFIG,
-            "core_brands_current_retrieve": lambda _p: self.current_brand(),
-            "admin_system_retrieve": lambda _p: self.system(),
-            "tasks_workers_list": lambda _p: self.workers(),
+        answers: dict[str, Callable[[Principal, Params], Any]] = {
+            "core_users_me_retrieve": lambda principal, _q: self.me(principal),
+            "admin_version_retrieve": lambda _p, _q: self.version_info(),
+            "enterprise_license_summary_retrieve": lambda _p, _q: self.license_summary(),
+            "root_config_retrieve": lambda _p, _q: DEFAULT_CONFIG,
+            "core_brands_current_retrieve": lambda _p, _q: self.current_brand(),
+            "admin_system_retrieve": lambda _p, _q: self.system(),
+            "tasks_workers_list": lambda _p, _q: self.workers(),
+            "events_events_volume_list": lambda principal, query: events.volume(
+                self.visible_events(principal), query, datetime.now(UTC)
+            ),
+            "events_events_top_per_user_list": lambda principal, query: events.top_per_user(
+                self.visible_events(principal), query
+            ),
         }
         return {operation_id: _responding(make) for operation_id, make in answers.items()}
+
+    def visible_events(self, principal: Principal) -> list[Record]:
+        """The events the caller may see (none without the view permission)."""
+        self.store.sync()
+        return self.store.all(events.EVENTS) if principal.can(VIEW) else []
 
     # The caller.
 
@@ -256,8 +268,8 @@ class Answers:
         return [{"worker_id": "mock-server", "version": self.version, "version_matching": True}]
 
 
-def _responding(make: Callable[[Principal], Any]) -> Respond:
-    def respond(principal: Principal, _key: str, _params: Params, _body: Body) -> Answer:
-        return Answer(200, orjson.dumps(make(principal)))
+def _responding(make: Callable[[Principal, Params], Any]) -> Respond:
+    def respond(principal: Principal, _key: str, params: Params, _body: Body) -> Answer:
+        return Answer(200, orjson.dumps(make(principal, params)))
 
     return respond

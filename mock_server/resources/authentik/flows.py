@@ -14,7 +14,7 @@ identification by username or email, password, authenticator validation, user lo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -112,7 +112,8 @@ class Step:
     logout: bool = False
     again: bool = False
     """The stage passed: answer 302 to the executor's own URL, as authentik does."""
-    errors: dict[str, Any] = field(default_factory=dict)
+    failed: str | None = None
+    """Who failed to log in (a wrong password), for the event log."""
 
 
 def page_query(query: str) -> dict[str, str]:
@@ -297,9 +298,12 @@ class Executor:
             return self._invalid(flow, plan, PASSWORD, {"password": REQUIRED})
         user = self.users.get(str(plan.get("pending_user") or ""))
         if user is None or not user.checks_password(password):
+            who = str(plan.get("pending_user") or "")
             plan["failures"] = int(plan.get("failures") or 0) + 1
             if plan["failures"] >= FAILED_ATTEMPTS_BEFORE_CANCEL:
-                return Step(self._denied(flow, plan, INVALID_PASSWORD), None)
-            return self._invalid(flow, plan, PASSWORD, {"password": INVALID_PASSWORD})
+                return Step(self._denied(flow, plan, INVALID_PASSWORD), None, failed=who)
+            step = self._invalid(flow, plan, PASSWORD, {"password": INVALID_PASSWORD})
+            step.failed = who
+            return step
         plan["stage"] += 1
         return Step(None, plan, again=True)

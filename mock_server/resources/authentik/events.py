@@ -1,0 +1,125 @@
+"""authentik's event log: what logging in and out records, and the dashboard's aggregations
+over the events the state holds (`events/events/volume/`, `events/events/top_per_user/`)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mock_server.rest.params import canonical_instant
+from mock_server.state.store import Record, Store
+
+EVENTS = "events_events"
+USERS = "core_users"
+SIGNALS = "authentik.events.signals"
+KEPT_FOR = timedelta(days=365)
+"""authentik's default `event_retention` (`days=365`)."""
+AGGREGATE_AT_MOST = timedelta(days=90)
+"""`volume` looks back at most this far, whatever `history_days` asks."""
+BUCKET_HOURS = 6
+
+
+def record(
+    store: Store,
+    action: str,
+    username: str,
+    *,
+    client_ip: str | None,
+    context: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Record | None:
+    """Add the event authentik records (a `login`, `logout`, `login_failed`); None where the
+    document has no event log."""
+    if EVENTS not in store.counts():
+        return None
+    moment = now or datetime.now(UTC)
+    found = store.referencing(USERS, "username", username)
+    user = (
+        {"pk": found[0].get("pk"), "email": found[0].get("email", ""), "username": username}
+        if found
+        else {"pk": None, "email": username, "username": username}
+    )
+    with store.writing():
+        event = {
+            "pk": store.new_id(EVENTS),
+            "user": user,
+            "action": action,
+            "app": SIGNALS,
+            "context": dict(context or {}),
+            "client_ip": client_ip,
+            "created": canonical_instant(moment),
+            "expires": canonical_instant(moment + KEPT_FOR),
+            "brand": {"app": "authentik_brands", "name": "Default brand", "model_name": "brand"},
+        }
+        store.insert(EVENTS, event)
+    return event
+
+
+def _created(event: Mapping[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(event.get("created", "")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _actions(params: Mapping[str, Any]) -> set[str] | None:
+    wanted = {str(a) for a in params.get("actions") or ()}
+    if params.get("action"):
+        wanted.add(str(params["action"]))
+    return wanted or None
+
+
+def _username(event: Mapping[str, Any]) -> str | None:
+    user = event.get("user")
+    return user.get("username") if isinstance(user, dict) else None
+
+
+def volume(
+    events: Iterable[Mapping[str, Any]], params: Mapping[str, Any], now: datetime
+) -> list[dict[str, Any]]:
+    """How many events of each action, per six hours, over the last `history_days` (7)."""
+    days = params.get("history_days")
+    back = timedelta(days=float(days)) if isinstance(days, int | float) else timedelta(days=7)
+    since = now - min(back, AGGREGATE_AT_MOST)
+    wanted = _actions(params)
+    who = params.get("username")
+    counts: Counter[tuple[datetime, str]] = Counter()
+    for event in events:
+        created = _created(event)
+        action = str(event.get("action", ""))
+        if created is None or created < since or (wanted and action not in wanted):
+            continue
+        if who and _username(event) != who:
+            continue
+        hour = created.replace(minute=0, second=0, microsecond=0)
+        counts[(hour - timedelta(hours=hour.hour % BUCKET_HOURS), action)] += 1
+    return [
+        {"action": action, "time": canonical_instant(time), "count": count}
+        for (time, action), count in sorted(counts.items())
+    ]
+
+
+def top_per_user(
+    events: Iterable[Mapping[str, Any]], params: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The applications most authorized (or logged in to), with how many users did."""
+    action = str(params.get("action") or "login")
+    top_n = params.get("top_n")
+    limit = top_n if isinstance(top_n, int) and top_n > 0 else 15
+    counted: Counter[str] = Counter()
+    users: dict[str, set[Any]] = {}
+    for event in events:
+        context = event.get("context")
+        application = context.get("authorized_application") if isinstance(context, dict) else None
+        if event.get("action") != action or not application:
+            continue
+        key = json.dumps(application, sort_keys=True)
+        counted[key] += 1
+        users.setdefault(key, set()).add(_username(event))
+    return [
+        {"application": json.loads(key), "counted_events": count, "unique_users": len(users[key])}
+        for key, count in counted.most_common(limit)
+    ]
