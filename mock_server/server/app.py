@@ -217,9 +217,7 @@ def create_app(settings: Settings) -> MockServer:
             api_base=openapi.base_path(document),
             default_flow=server_answers.default_flow,
             answers=answer_error,
-            on_event=lambda action, username, ip, context: authentik_events.record(
-                store, action, username, client_ip=ip, context=context
-            ),
+            log=authentik_events.BrowserLog(store),
         )
     if settings.ui is not None:
         served = AuthentikInterface(

@@ -28,6 +28,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server import errors
+from mock_server.resources.authentik.events import BrowserLog
 from mock_server.resources.authentik.flows import FLOW_NOT_FOUND, Executor, Step
 from mock_server.rest import sessions as csrf
 from mock_server.rest.auth import User
@@ -60,13 +61,6 @@ def csrf_cookie(secret: str) -> str:
     return f"{CSRF_COOKIE}={secret}; Max-Age={csrf.CSRF_AGE_SECONDS}; Path=/; SameSite=Lax"
 
 
-PASSWORD_STAGE = {
-    "app": "authentik_stages_password",
-    "name": "default-authentication-password",
-    "model_name": "passwordstage",
-}
-
-
 def client_ip(scope: Scope) -> str | None:
     """The client's address: the first of `X-Forwarded-For` (a proxy in front), else the peer."""
     forwarded = header(scope, b"x-forwarded-for")
@@ -94,7 +88,7 @@ class AuthentikSessions:
         api_base: str,
         default_flow: Callable[[str], str],
         answers: FailureAnswers,
-        on_event: Callable[[str, str, str | None, dict[str, Any]], None] = lambda *_: None,
+        log: BrowserLog,
     ) -> None:
         self.app = app
         self.sessions = sessions
@@ -103,8 +97,7 @@ class AuthentikSessions:
         self.api_base = api_base
         self.default_flow = default_flow
         self.answers = answers
-        self.on_event = on_event
-        """Records an event (action, username, client IP, context), as authentik logs logins."""
+        self.log = log
         self.executor_path = re.compile(rf"^{re.escape(api_base)}/flows/executor/([^/]+)/$")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,7 +137,11 @@ class AuthentikSessions:
         self, scope: Scope, session: Mapping[str, Any], cookies: Mapping[str, str]
     ) -> None:
         user = self.users.get(session.get("user") or "")
-        if user is None or not user.is_active:
+        if (
+            user is None
+            or not user.is_active
+            or not self.log.still_open(session.get("authenticated"))
+        ):
             return
         failure = csrf.csrf_failure(
             scope["method"],
@@ -181,8 +178,7 @@ class AuthentikSessions:
             step = self.executor.post(slug, query, plan, user, body)
         else:
             step = self.executor.get(slug, query, plan, user)
-        cookies = self._keep(session, step)
-        self._log(scope, session, step)
+        cookies = self._keep(scope, session, step)
         if step.again:
             location = scope["path"] + "?" + urlencode({"query": query})
             await _redirect(send, location, cookies, status=302)
@@ -197,11 +193,18 @@ class AuthentikSessions:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body_bytes})
 
-    def _keep(self, session: Mapping[str, Any] | None, step: Step) -> list[str]:
-        """Store what the step did to the session; the cookies that tell the browser."""
+    def _keep(self, scope: Scope, session: Mapping[str, Any] | None, step: Step) -> list[str]:
+        """Store what the step did to the session (and log it, as authentik does); the cookies
+        that tell the browser."""
         cookies: list[str] = []
+        client = client_ip(scope)
+        if step.failed:
+            self.log.failed(step.failed, client_ip=client)
         if step.logout:
             if session is not None:
+                if session.get("user"):
+                    authenticated = session.get("authenticated")
+                    self.log.logged_out(str(session["user"]), authenticated, client_ip=client)
                 self.sessions.delete(session["pk"])
             cookies.append(expired_cookie(SESSION_COOKIE))
             session = None
@@ -217,19 +220,13 @@ class AuthentikSessions:
             record["user"] = step.login
             record["csrf"] = csrf.new_csrf_secret()
             cookies.append(csrf_cookie(record["csrf"]))
+            agent = header(scope, b"user-agent")
+            record["authenticated"] = self.log.logged_in(
+                step.login, client_ip=client, user_agent=agent
+            )
         if record != session:
             self.sessions.save(record)
         return cookies
-
-    def _log(self, scope: Scope, session: Mapping[str, Any] | None, step: Step) -> None:
-        client = client_ip(scope)
-        if step.login:
-            self.on_event("login", step.login, client, {"auth_method": "password"})
-        if step.logout and session is not None and session.get("user"):
-            self.on_event("logout", str(session["user"]), client, {})
-        if step.failed:
-            context = {"username": step.failed, "stage": PASSWORD_STAGE}
-            self.on_event("login_failed", step.failed, client, context)
 
     # Redirects to pages.
 

@@ -122,6 +122,19 @@ def test_logging_in_and_failing_to_are_in_the_event_log(browser: httpx.Client) -
     assert sum(bucket["count"] for bucket in chart) == 1
 
 
+def test_revoking_the_authenticated_session_logs_the_browser_out(browser: httpx.Client) -> None:
+    browser.headers["User-Agent"] = "Mozilla/5.0 (the test)"
+    log_in(browser, "akadmin", "ak-mock-admin")
+    pk = me(browser).json()["user"]["pk"]
+    listed = browser.get("/api/v3/core/authenticated_sessions/", params={"user": pk}).json()
+    (mine,) = [s for s in listed["results"] if s["last_user_agent"] == "Mozilla/5.0 (the test)"]
+    revoked = browser.delete(
+        f"/api/v3/core/authenticated_sessions/{mine['uuid']}/", headers=csrf(browser)
+    )
+    assert revoked.status_code == 204
+    assert me(browser).status_code == 403
+
+
 def test_a_wrong_password_is_the_password_stage_with_its_error(browser: httpx.Client) -> None:
     answer = log_in(browser, "akadmin", "wrong")
     assert answer["component"] == "ak-stage-password"

@@ -14,6 +14,7 @@ from mock_server.state.store import Record, Store
 
 EVENTS = "events_events"
 USERS = "core_users"
+AUTHENTICATED_SESSIONS = "core_authenticated_sessions"
 SIGNALS = "authentik.events.signals"
 KEPT_FOR = timedelta(days=365)
 """authentik's default `event_retention` (`days=365`)."""
@@ -56,6 +57,71 @@ def record(
         }
         store.insert(EVENTS, event)
     return event
+
+
+PASSWORD_STAGE = {
+    "app": "authentik_stages_password",
+    "name": "default-authentication-password",
+    "model_name": "passwordstage",
+}
+SESSION_AGE = timedelta(days=1)
+"""authentik's `sessions.unauthenticated_age`: a session the user did not ask to keep."""
+
+
+class BrowserLog:
+    """What authentik records as a browser logs in and out: the events, and the authenticated
+    session, which an administrator may revoke (`DELETE core/authenticated_sessions/<uuid>/`
+    logs that browser out)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def logged_in(
+        self, username: str, *, client_ip: str | None, user_agent: str | None
+    ) -> str | None:
+        """Record the login; the uuid of its authenticated session (None: no such list)."""
+        record(
+            self.store, "login", username, client_ip=client_ip, context={"auth_method": "password"}
+        )
+        return self._open(username, client_ip, user_agent)
+
+    def logged_out(
+        self, username: str, authenticated: str | None, *, client_ip: str | None
+    ) -> None:
+        record(self.store, "logout", username, client_ip=client_ip)
+        if authenticated and self.store.get(AUTHENTICATED_SESSIONS, authenticated) is not None:
+            with self.store.writing():
+                self.store.delete(AUTHENTICATED_SESSIONS, authenticated)
+
+    def failed(self, username: str, *, client_ip: str | None) -> None:
+        context = {"username": username, "stage": PASSWORD_STAGE}
+        record(self.store, "login_failed", username, client_ip=client_ip, context=context)
+
+    def still_open(self, authenticated: str | None) -> bool:
+        """Whether a session's authenticated session was not revoked."""
+        if not authenticated or AUTHENTICATED_SESSIONS not in self.store.counts():
+            return True
+        self.store.sync()
+        return self.store.get(AUTHENTICATED_SESSIONS, authenticated) is not None
+
+    def _open(self, username: str, client_ip: str | None, user_agent: str | None) -> str | None:
+        existing = self.store.all(AUTHENTICATED_SESSIONS)
+        found = self.store.referencing(USERS, "username", username)
+        if not existing or not found:
+            return None
+        moment = datetime.now(UTC)
+        with self.store.writing():
+            made = {
+                **existing[0],  # the generated shape of what authentik parses (agent, GeoIP, ASN)
+                "uuid": self.store.new_id(AUTHENTICATED_SESSIONS),
+                "user": found[0].get("pk"),
+                "last_ip": client_ip or "",
+                "last_user_agent": user_agent or "",
+                "last_used": canonical_instant(moment),
+                "expires": canonical_instant(moment + SESSION_AGE),
+            }
+            self.store.insert(AUTHENTICATED_SESSIONS, made)
+        return str(made["uuid"])
 
 
 def _created(event: Mapping[str, Any]) -> datetime | None:
