@@ -21,6 +21,7 @@ from mock_server.settings import (
     TOKENS_FILE,
     Limits,
     Settings,
+    parse_latency,
 )
 
 # Each command imports what it needs when it runs: the validator and the Schemathesis engine
@@ -54,6 +55,17 @@ def parser() -> argparse.ArgumentParser:
         "--authentik",
         action="store_true",
         help=f"serve authentik's whole API ({registry.AUTHENTIK}) with its users, flows and brand",
+    )
+    serve.add_argument(
+        "--journal",
+        type=int,
+        metavar="N",
+        help="requests GET /_mock/requests keeps (default 1000; 0 keeps none)",
+    )
+    serve.add_argument(
+        "--latency",
+        metavar="LOW-HIGH",
+        help="every answer waits LOW to HIGH ms, drawn from the seed (e.g. 50-200)",
     )
     serve.add_argument(
         "--ui",
@@ -148,6 +160,8 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         port=arguments.port,
         spec=spec,
         ui=arguments.ui,
+        journal=arguments.journal,
+        latency=parse_latency(arguments.latency) if arguments.latency else None,
         fixtures=arguments.fixtures,
         seed=arguments.seed,
         count=arguments.count,

@@ -15,6 +15,9 @@ DEFAULT_FIXTURES = PROJECT_ROOT / "fixtures"
 DEFAULT_SEED = 42
 DEFAULT_COUNT = 150
 DEFAULT_PER_RESOURCE = 5
+DEFAULT_JOURNAL = 1000
+MAX_JOURNAL = 100_000
+MAX_LATENCY_MS = 60_000
 TOKENS_FILE = "tokens.yaml"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mock-server"
 ENV_PREFIX = "MOCK_SERVER_"
@@ -104,6 +107,11 @@ class Settings:
     """A token for the control routes (`/_mock/*`) besides the admin tokens of `tokens.yaml`."""
     ui: Path | None = None
     """A built authentik web interface to serve (`/if/admin/`, `/static/dist/`, ...)."""
+    journal: int = DEFAULT_JOURNAL
+    """How many requests `GET /_mock/requests` keeps (0: none)."""
+    latency: tuple[int, int] | None = None
+    """Every answer waits between these many milliseconds (seeded: the same run, the same
+    waits)."""
 
     def check(self) -> None:
         """Refuse values no server can run with, in one line that names the setting."""
@@ -125,6 +133,15 @@ class Settings:
             raise ValueError(f"--fixtures {self.fixtures}: no such folder")
         if not (self.fixtures / TOKENS_FILE).is_file():
             raise ValueError(f"--fixtures {self.fixtures}: has no {TOKENS_FILE}")
+        if not 0 <= self.journal <= MAX_JOURNAL:
+            raise ValueError(f"--journal must be between 0 and {MAX_JOURNAL}, not {self.journal}")
+        if self.latency is not None:
+            low, high = self.latency
+            if not 0 <= low <= high <= MAX_LATENCY_MS:
+                raise ValueError(
+                    f"--latency must be LOW-HIGH milliseconds, 0 <= LOW <= HIGH <= "
+                    f"{MAX_LATENCY_MS}, not {low}-{high}"
+                )
         if self.ui is not None and not (self.ui / "dist").is_dir():
             raise ValueError(f"--ui {self.ui}: has no dist/ (a built authentik web interface)")
 
@@ -150,7 +167,7 @@ class Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
         `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`,
         `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN`, `_LENIENCY`,
-        `_UI` and `_LIMIT_<NAME>` for each of `Limits`."""
+        `_UI`, `_JOURNAL`, `_LATENCY` and `_LIMIT_<NAME>` for each of `Limits`."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -202,6 +219,8 @@ class Settings:
             control_token=get("CONTROL_TOKEN"),
             leniency=get("LENIENCY"),
             ui=Path(v) if (v := get("UI")) else None,
+            journal=integer("JOURNAL"),
+            latency=parse_latency(v, f"{ENV_PREFIX}LATENCY") if (v := get("LATENCY")) else None,
         )
 
     def environment(self) -> dict[str, str]:
@@ -222,6 +241,24 @@ class Settings:
             "CONTROL_TOKEN": self.control_token,
             "LENIENCY": self.leniency,
             "UI": self.ui,
+            "JOURNAL": self.journal,
+            "LATENCY": "-".join(map(str, self.latency)) if self.latency else None,
             **{f"LIMIT_{name.upper()}": getattr(self.limits, name) for name in Limits.names()},
         }
         return {ENV_PREFIX + k: str(v) for k, v in values.items() if v is not None}
+
+
+def parse_latency(text: str, source: str = "--latency") -> tuple[int, int]:
+    """`50-200` (a range of milliseconds) or `100` (always that).
+
+    >>> parse_latency("50-200"), parse_latency("100")
+    ((50, 200), (100, 100))
+    """
+    low, _, high = text.strip().partition("-")
+    try:
+        values = (int(low), int(high or low))
+    except ValueError as error:
+        raise ValueError(
+            f"{source} must be LOW-HIGH milliseconds (50-200), not {text!r}"
+        ) from error
+    return values

@@ -22,6 +22,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "resources": {"resources", "rest", "state", "document", "data", "errors"},
     "server": {"server", "rest", "resources", "data", "state", "document", "errors", "settings"},
     "contract": {"contract"},
+    "testing": {"testing", "rest", "settings"},
     "errors": set(),
     "settings": set(),
     "cli": {"server", "rest", "resources", "data", "state", "document", "contract"}

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,30 @@ def method_table(document: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tup
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
         table.append((re.compile(f"^{prefix}{pattern}$"), tuple(methods)))
     return table
+
+
+def operation_finder(document: Mapping[str, Any]) -> Callable[[str, str], str | None]:
+    """`(method, URL path) -> operationId` (None where no operation is there), in the
+    document's path order; HEAD is GET's."""
+    prefix = re.escape(base_path(document))
+    table = []
+    for path, item in document.get("paths", {}).items():
+        ids = {
+            m.upper(): op["operationId"]
+            for m, op in item.items()
+            if m in HTTP_METHODS and isinstance(op, Mapping) and "operationId" in op
+        }
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
+        table.append((re.compile(f"^{prefix}{pattern}$"), ids))
+
+    def find(method: str, url_path: str) -> str | None:
+        wanted = "GET" if method.upper() == "HEAD" else method.upper()
+        for pattern, ids in table:
+            if pattern.match(url_path):
+                return ids.get(wanted)
+        return None
+
+    return find
 
 
 def allowed_methods(

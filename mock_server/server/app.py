@@ -40,6 +40,7 @@ from mock_server.resources.authentik.answers import DEFAULT_CONFIG, Answers
 from mock_server.resources.authentik.flows import Executor
 from mock_server.resources.lookups import LOOKUPS
 from mock_server.rest import actions, auth, inference
+from mock_server.rest.faults import Faults
 from mock_server.rest.resource import Resource, operation_names
 from mock_server.rest.responder import Responder
 from mock_server.rest.sessions import Sessions
@@ -54,10 +55,12 @@ from mock_server.server.middleware import (
     PreferHeader,
     WorkerHeader,
 )
+from mock_server.server.observe import Observe
 from mock_server.server.protocol import ContractProtocol
 from mock_server.server.sessions import AuthentikSessions
 from mock_server.server.ui import AuthentikInterface
 from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
+from mock_server.state.journal import Journal
 from mock_server.state.store import Store
 from mock_server.state.write_log import WriteLog
 
@@ -175,11 +178,17 @@ def create_app(settings: Settings) -> MockServer:
         app.add_error_handler(error_class, answer_error.handle)
     app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
+    journal = Journal(settings.journal)
+    faults = Faults(seed)
+    operation_of = openapi.operation_finder(document)
     control_routes = control.routes(
         store,
         tokens,
         sessions=Sessions(store),
         users=users,
+        journal=journal,
+        faults=faults,
+        operation_of=operation_of,
         control_token=settings.control_token,
         base_path=openapi.base_path(document),
     )
@@ -227,7 +236,17 @@ def create_app(settings: Settings) -> MockServer:
             brand=server_answers.current_brand,
             flow=server_answers.flow,
         )
-    served = RequestLimits(served, limits=settings.limits, answers=answer_error)
+    served = Observe(
+        RequestLimits(served, limits=settings.limits, answers=answer_error),
+        journal=journal,
+        faults=faults,
+        operation_of=operation_of,
+        answers=answer_error,
+        drf=drf,
+        latency=settings.latency,
+        seed=seed,
+        private_prefix=control.CONTROL_PREFIX,
+    )
     served = Cors(
         served,
         private_prefix=control.CONTROL_PREFIX,

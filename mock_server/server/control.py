@@ -12,7 +12,7 @@ suites: its answer sets the `authentik_session` and `authentik_csrf` cookies, an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 import orjson
@@ -21,15 +21,22 @@ from starlette.responses import JSONResponse
 
 from mock_server import errors
 from mock_server.rest import auth
+from mock_server.rest.faults import Faults
 from mock_server.rest.sessions import Sessions, new_csrf_secret
 from mock_server.server.sessions import csrf_cookie, session_cookie
+from mock_server.state.journal import FILTERS, Journal, unknown_filters
 from mock_server.state.store import Store
 
 CONTROL_PREFIX = "/_mock/"
 RESET_PATH = "/_mock/reset"
 HEALTH_PATH = "/_mock/health"
 SESSION_PATH = "/_mock/session"
+REQUESTS_PATH = "/_mock/requests"
+FAULTS_PATH = "/_mock/faults"
 UNKNOWN_USER = "No user {username!r} in tokens.yaml."
+UNKNOWN_FILTER = "Unknown filter; one of {filters}."
+BAD_SINCE = "An entry id or an ISO 8601 instant."
+BAD_RULE_ID = "A rule id."
 
 
 def routes(
@@ -38,10 +45,52 @@ def routes(
     *,
     sessions: Sessions,
     users: Mapping[str, auth.User],
+    journal: Journal,
+    faults: Faults,
+    operation_of: Callable[[str, str], str | None],
     control_token: str | None,
     base_path: str,
 ) -> list[tuple[str, str, object, list[str]]]:
     """(path, name, endpoint, methods) for each control route."""
+
+    def owner(request: Request) -> None:
+        auth.authenticate_owner(
+            request.headers.get("authorization"), tokens, control_token, datetime.now(UTC)
+        )
+
+    async def requests(request: Request) -> JSONResponse:
+        owner(request)
+        if request.method == "DELETE":
+            return JSONResponse({"cleared": journal.clear()})
+        filters = dict(request.query_params)
+        unknown = unknown_filters(filters)
+        if unknown:
+            raise errors.ValidationFailed(
+                {name: [UNKNOWN_FILTER.format(filters=", ".join(FILTERS))] for name in unknown}
+            )
+        since = filters.get("since")
+        if since is not None and not since.isdigit():
+            try:
+                datetime.fromisoformat(since.replace("Z", "+00:00"))
+            except ValueError as error:
+                raise errors.ValidationFailed.single("since", BAD_SINCE) from error
+        found = journal.entries(filters, operation_of)
+        return JSONResponse({"count": len(found), "kept": journal.size, "results": found})
+
+    async def fault_rules(request: Request) -> JSONResponse:
+        owner(request)
+        if request.method == "GET":
+            return JSONResponse({"results": [rule.shown() for rule in faults.rules]})
+        if request.method == "DELETE":
+            wanted = request.query_params.get("id")
+            if wanted is not None and not wanted.isdigit():
+                raise errors.ValidationFailed.single("id", BAD_RULE_ID)
+            return JSONResponse({"cleared": faults.clear(int(wanted) if wanted else None)})
+        try:
+            asked = orjson.loads(await request.body() or b"{}")
+        except orjson.JSONDecodeError as error:
+            raise errors.ParseError(f"JSON parse error - {error}") from error
+        return JSONResponse(faults.add(asked).shown(), status_code=201)
 
     async def log_in(request: Request) -> JSONResponse:
         auth.authenticate_owner(
@@ -90,5 +139,7 @@ def routes(
         (RESET_PATH, "mock_reset", reset, ["POST"]),
         (HEALTH_PATH, "mock_health", health, ["GET"]),
         (SESSION_PATH, "mock_session", log_in, ["POST"]),
+        (REQUESTS_PATH, "mock_requests", requests, ["GET", "DELETE"]),
+        (FAULTS_PATH, "mock_faults", fault_rules, ["GET", "POST", "DELETE"]),
         ("/", "mock_index", index, ["GET"]),
     ]

@@ -26,6 +26,10 @@ class _DrfBodies:
         return failure.status_code, "application/json", {}, json.dumps(failure.body()).encode()
 
 
+TRANSPORT = "mock.transport"
+"""The connection's transport, in the scope, for the network faults of `server/observe.py`."""
+
+
 class ContractProtocol(HttpToolsProtocol):
     # The parser knows nothing of the app; `create_app` sets these once per process.
     answers: ClassVar[Renders] = _DrfBodies()
@@ -35,6 +39,10 @@ class ContractProtocol(HttpToolsProtocol):
     def configure(cls, answers: Renders, limits: Limits) -> None:
         cls.answers = answers
         cls.uri_bytes = limits.uri_bytes
+
+    def on_headers_complete(self) -> None:
+        self.scope[TRANSPORT] = self.transport  # type: ignore[literal-required]
+        super().on_headers_complete()
 
     def send_400_response(self, msg: str) -> None:
         if len(self.url) > self.uri_bytes:

@@ -1,0 +1,1 @@
+"""Helpers for test suites that use the mock: the pytest plugin (`pytest_plugin.py`)."""
