@@ -46,6 +46,7 @@ from mock_server.rest.responder import Responder
 from mock_server.rest.sessions import Sessions
 from mock_server.server import connexion_hooks, control, direct, handlers
 from mock_server.server.direct import DirectPath
+from mock_server.server.isolation import Isolation
 from mock_server.server.limits import RequestLimits
 from mock_server.server.middleware import (
     AllowHeader,
@@ -62,6 +63,7 @@ from mock_server.server.ui import AuthentikInterface
 from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
 from mock_server.state.journal import Journal
 from mock_server.state.store import Store
+from mock_server.state.stores import Stores
 from mock_server.state.write_log import WriteLog
 
 logger = logging.getLogger("mock_server")
@@ -137,8 +139,11 @@ def create_app(settings: Settings) -> MockServer:
     log = WriteLog(settings.state) if settings.state else None
     keys = {item.spec.collection: item.spec.key for item in found}
     authentik_defaults.apply(data, keys, users)
-    store = Store(data, seed=seed, keys=keys, log=log, unions=unions)
-    store.sync()  # a new worker catches up before it takes its first connection
+    shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
+    shared.sync()  # a new worker catches up before it takes its first connection
+    # Every part of the server reads the state through `store`: the shared one, or the
+    # isolated state of the request's `X-Mock-Session`.
+    store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
     resources = [
         Resource(
             item.spec,
@@ -189,6 +194,7 @@ def create_app(settings: Settings) -> MockServer:
         journal=journal,
         faults=faults,
         operation_of=operation_of,
+        stores=store,
         control_token=settings.control_token,
         base_path=openapi.base_path(document),
     )
@@ -247,6 +253,7 @@ def create_app(settings: Settings) -> MockServer:
         seed=seed,
         private_prefix=control.CONTROL_PREFIX,
     )
+    served = Isolation(served, stores=store, answers=answer_error, allowed=log is None)
     served = Cors(
         served,
         private_prefix=control.CONTROL_PREFIX,

@@ -26,6 +26,7 @@ from mock_server.rest.sessions import Sessions, new_csrf_secret
 from mock_server.server.sessions import csrf_cookie, session_cookie
 from mock_server.state.journal import FILTERS, Journal, unknown_filters
 from mock_server.state.store import Store
+from mock_server.state.stores import SessionRefused, Stores
 
 CONTROL_PREFIX = "/_mock/"
 RESET_PATH = "/_mock/reset"
@@ -33,6 +34,9 @@ HEALTH_PATH = "/_mock/health"
 SESSION_PATH = "/_mock/session"
 REQUESTS_PATH = "/_mock/requests"
 FAULTS_PATH = "/_mock/faults"
+SESSIONS_PATH = "/_mock/sessions"
+NO_SESSION = "No isolated session {name!r}."
+NO_SNAPSHOT = "No snapshot {snapshot!r} of session {name!r}."
 UNKNOWN_USER = "No user {username!r} in tokens.yaml."
 UNKNOWN_FILTER = "Unknown filter; one of {filters}."
 BAD_SINCE = "An entry id or an ISO 8601 instant."
@@ -48,6 +52,7 @@ def routes(
     journal: Journal,
     faults: Faults,
     operation_of: Callable[[str, str], str | None],
+    stores: Stores,
     control_token: str | None,
     base_path: str,
 ) -> list[tuple[str, str, object, list[str]]]:
@@ -76,6 +81,37 @@ def routes(
                 raise errors.ValidationFailed.single("since", BAD_SINCE) from error
         found = journal.entries(filters, operation_of)
         return JSONResponse({"count": len(found), "kept": journal.size, "results": found})
+
+    async def sessions_list(request: Request) -> JSONResponse:
+        owner(request)
+        return JSONResponse({"sessions": stores.names()})
+
+    async def session_drop(request: Request) -> JSONResponse:
+        owner(request)
+        name = request.path_params["name"]
+        if not stores.drop(name):
+            raise errors.NotFound(NO_SESSION.format(name=name))
+        return JSONResponse({"dropped": name})
+
+    async def snapshot_list(request: Request) -> JSONResponse:
+        owner(request)
+        return JSONResponse({"snapshots": stores.snapshots(request.path_params["name"])})
+
+    async def snapshot_save(request: Request) -> JSONResponse:
+        owner(request)
+        name, snapshot = request.path_params["name"], request.path_params["snapshot"]
+        try:
+            stores.save(name, snapshot)
+        except SessionRefused as refused:
+            raise errors.ValidationFailed.single("snapshot", str(refused)) from refused
+        return JSONResponse({"session": name, "saved": snapshot}, status_code=201)
+
+    async def snapshot_restore(request: Request) -> JSONResponse:
+        owner(request)
+        name, snapshot = request.path_params["name"], request.path_params["snapshot"]
+        if not stores.restore(name, snapshot):
+            raise errors.NotFound(NO_SNAPSHOT.format(name=name, snapshot=snapshot))
+        return JSONResponse({"session": name, "restored": snapshot})
 
     async def fault_rules(request: Request) -> JSONResponse:
         owner(request)
@@ -141,5 +177,20 @@ def routes(
         (SESSION_PATH, "mock_session", log_in, ["POST"]),
         (REQUESTS_PATH, "mock_requests", requests, ["GET", "DELETE"]),
         (FAULTS_PATH, "mock_faults", fault_rules, ["GET", "POST", "DELETE"]),
+        (SESSIONS_PATH, "mock_sessions", sessions_list, ["GET"]),
+        (SESSIONS_PATH + "/{name}", "mock_session_drop", session_drop, ["DELETE"]),
+        (SESSIONS_PATH + "/{name}/snapshots", "mock_snapshots", snapshot_list, ["GET"]),
+        (
+            SESSIONS_PATH + "/{name}/snapshots/{snapshot}",
+            "mock_snapshot_save",
+            snapshot_save,
+            ["POST"],
+        ),
+        (
+            SESSIONS_PATH + "/{name}/snapshots/{snapshot}/restore",
+            "mock_snapshot_restore",
+            snapshot_restore,
+            ["POST"],
+        ),
         ("/", "mock_index", index, ["GET"]),
     ]

@@ -216,6 +216,19 @@ class Store:
         if events:
             self._counters.clear()
 
+    def export_state(self) -> dict[str, Any]:
+        """A copy of the whole state, to restore later in this process (a snapshot)."""
+        return {"collections": copy.deepcopy(self._collections), "writes": self._writes}
+
+    def import_state(self, state: Mapping[str, Any]) -> None:
+        """Go back to an exported state. Only a store of one process: workers share writes
+        through the log, which knows nothing of this."""
+        if self._log is not None:
+            raise ValueError("a store shared by workers cannot restore a snapshot")
+        self._reset_local()
+        self._collections = state["collections"]
+        self._writes = state["writes"]
+
     def next_integer(self, collection: str) -> int:
         """The next integer key of a collection: one more than the largest so far (in all of
         its union, whose members share their keys, as a table and its subtables do)."""

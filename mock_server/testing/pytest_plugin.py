@@ -2,14 +2,15 @@
 test, and helpers for the journal and faults.
 
     def test_the_frontend_creates_one_policy(authentik_mock):
-        create_policy(authentik_mock.url, authentik_mock.token())
+        create_policy(authentik_mock.url, headers=authentik_mock.headers())
         (made,) = authentik_mock.requests(operation="policies_event_matcher_create")
         assert made["body"]["name"] == "Alert on logins"
 
 The server is `mock-server serve` in a subprocess on a free loopback port, started on first
 use and stopped at the end of the session (with pytest-xdist, each worker has its own, so
 parallel workers never share state). Before each test that asks for `authentik_mock`, the
-state goes back to the fixtures and the journal and fault rules are emptied.
+shared state goes back to the fixtures and the journal and fault rules are emptied; each test
+also has an isolated session of its own (`X-Mock-Session`, sent by `headers()`).
 
 Options: `--mock-spec FILE` (or `npm:<package>@<version>`), `--mock-fixtures DIR`,
 `--mock-arg ARG` (repeatable, passed on to `serve`); or the same as ini settings
@@ -18,6 +19,7 @@ Options: `--mock-spec FILE` (or `npm:<package>@<version>`), `--mock-fixtures DIR
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -174,8 +176,40 @@ def authentik_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer
         server.stop()
 
 
+class MockSession:
+    """One test's view of the mock: the server's helpers, and an isolated session of its own
+    (send `headers()` and the requests see only this test's writes)."""
+
+    def __init__(self, server: MockServer, name: str) -> None:
+        self.server = server
+        self.session = name
+        self.url, self.origin = server.url, server.origin
+
+    def token(self, user: str = ADMIN) -> str:
+        return self.server.token(user)
+
+    def headers(self, user: str = ADMIN) -> dict[str, str]:
+        """`Authorization` for `user`, and this test's `X-Mock-Session`."""
+        return {"Authorization": f"Bearer {self.token(user)}", "X-Mock-Session": self.session}
+
+    def requests(self, operation: str | None = None, **filters: Any) -> list[dict[str, Any]]:
+        return self.server.requests(operation, **filters)
+
+    def fault(self, **rule: Any) -> dict[str, Any]:
+        return self.server.fault(**rule)
+
+    def reset(self) -> None:
+        self.server.reset()
+
+
 @pytest.fixture
-def authentik_mock(authentik_mock_server: MockServer) -> MockServer:
-    """The mock, back to its fixtures, with an empty journal and no faults, for one test."""
+def authentik_mock(
+    authentik_mock_server: MockServer, request: pytest.FixtureRequest
+) -> Iterator[MockSession]:
+    """The mock for one test: the shared state back to its fixtures, an empty journal, no
+    faults, and an isolated session named after the test (dropped afterwards)."""
     authentik_mock_server.reset()
-    return authentik_mock_server
+    name = "test-" + "".join(c if c.isalnum() else "-" for c in request.node.name)[:58]
+    yield MockSession(authentik_mock_server, name)
+    with contextlib.suppress(AssertionError):  # 404: the test never used its session
+        authentik_mock_server.control("DELETE", f"sessions/{name}")

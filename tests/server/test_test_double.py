@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -140,3 +141,49 @@ def test_seeded_latency_repeats_from_run_to_run() -> None:
 
     first = delays()
     assert first == delays() and all(5 <= d <= 40 for d in first) and len(set(first)) > 1
+
+
+def count_in(server: LiveServer, session: str | None) -> int:
+    headers = {**ADMIN, **({"X-Mock-Session": session} if session else {})}
+    answer = httpx.get(f"{server.origin}{API}", params={"page_size": 1}, headers=headers)
+    return answer.json()["pagination"]["count"]
+
+
+def test_sessions_are_isolated_under_concurrent_writes(mock: LiveServer) -> None:
+    def create(session: str, number: int) -> int:
+        headers = {**ADMIN, "X-Mock-Session": session}
+        body = {"name": f"{session} policy {number}", "action": "login"}
+        return httpx.post(f"{mock.origin}{API}", json=body, headers=headers, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        jobs = [pool.submit(create, s, n) for n in range(15) for s in ("alpha", "beta")]
+        assert {job.result() for job in jobs} == {201}
+    assert (count_in(mock, "alpha"), count_in(mock, "beta"), count_in(mock, None)) == (
+        165,
+        165,
+        150,
+    )
+    reset = httpx.post(f"{mock.origin}/_mock/reset", headers={**ADMIN, "X-Mock-Session": "alpha"})
+    assert reset.status_code == 200
+    assert (count_in(mock, "alpha"), count_in(mock, "beta")) == (150, 165)
+    listed = httpx.get(f"{mock.origin}/_mock/sessions", headers=ADMIN).json()["sessions"]
+    assert {"alpha", "beta"} <= set(listed)
+    assert httpx.delete(f"{mock.origin}/_mock/sessions/beta", headers=ADMIN).status_code == 200
+    assert httpx.delete(f"{mock.origin}/_mock/sessions/beta", headers=ADMIN).status_code == 404
+    assert count_in(mock, "beta") == 150  # made again, from the fixtures
+    bad = httpx.get(f"{mock.origin}{API}", headers={**ADMIN, "X-Mock-Session": "no spaces"})
+    assert bad.status_code == 400 and "X-Mock-Session" in bad.json()["detail"]
+
+
+def test_a_sessions_snapshot_is_restored(mock: LiveServer) -> None:
+    headers = {**ADMIN, "X-Mock-Session": "snap"}
+    base = f"{mock.origin}/_mock/sessions/snap/snapshots"
+    httpx.post(f"{mock.origin}{API}", json={"name": "kept", "action": "login"}, headers=headers)
+    assert httpx.post(f"{base}/one", headers=ADMIN).status_code == 201
+    httpx.post(f"{mock.origin}{API}", json={"name": "dropped", "action": "login"}, headers=headers)
+    assert count_in(mock, "snap") == 152
+    assert httpx.post(f"{base}/one/restore", headers=ADMIN).status_code == 200
+    assert count_in(mock, "snap") == 151
+    assert httpx.get(base, headers=ADMIN).json() == {"snapshots": ["one"]}
+    assert httpx.post(f"{base}/missing/restore", headers=ADMIN).status_code == 404
+    assert httpx.post(f"{base}/one", headers=READONLY).status_code == 403

@@ -73,3 +73,12 @@ def test_created_ids_do_not_depend_on_the_worker(workers: LiveServer) -> None:
         body = {"name": "Same id", "action": "login"}
         made.append(httpx.post(f"{workers.origin}{API}", json=body, headers=ADMIN).json()["pk"])
     assert made[0] == made[1]
+
+
+def test_isolated_sessions_need_one_process(workers: LiveServer) -> None:
+    headers = {**ADMIN, "X-Mock-Session": "one"}
+    refused = httpx.get(f"{workers.origin}{API}", headers=headers, timeout=10)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "detail": "X-Mock-Session needs a server of one process (serve without --workers)."
+    }
