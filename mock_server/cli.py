@@ -57,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
         help=f"serve authentik's whole API ({registry.AUTHENTIK}) with its users, flows and brand",
     )
     serve.add_argument(
+        "--reload",
+        action="store_true",
+        default=None,
+        help="watch the document and the fixtures; serve them again when they change",
+    )
+    serve.add_argument(
         "--journal",
         type=int,
         metavar="N",
@@ -161,6 +167,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         spec=spec,
         ui=arguments.ui,
         journal=arguments.journal,
+        reload=arguments.reload,
         latency=parse_latency(arguments.latency) if arguments.latency else None,
         fixtures=arguments.fixtures,
         seed=arguments.seed,
@@ -231,6 +238,14 @@ def serve(settings: Settings) -> int:
     # collector from walking it again on every collection, which shows as latency spikes.
     gc.collect()
     gc.freeze()
+    if settings.reload:
+        from mock_server.server.reload import Reloading
+
+        reloading = Reloading(settings, create_app, current=app)
+        reloading.start()
+        print("mock-server: --reload: watching the document and the fixtures", file=sys.stderr)
+        uvicorn.run(reloading, **options)
+        return EXIT_OK
     uvicorn.run(app, **options)
     return EXIT_OK
 

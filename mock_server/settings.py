@@ -107,6 +107,8 @@ class Settings:
     """A token for the control routes (`/_mock/*`) besides the admin tokens of `tokens.yaml`."""
     ui: Path | None = None
     """A built authentik web interface to serve (`/if/admin/`, `/static/dist/`, ...)."""
+    reload: bool = False
+    """Watch the document and the fixtures, and serve them again when they change."""
     journal: int = DEFAULT_JOURNAL
     """How many requests `GET /_mock/requests` keeps (0: none)."""
     latency: tuple[int, int] | None = None
@@ -133,6 +135,8 @@ class Settings:
             raise ValueError(f"--fixtures {self.fixtures}: no such folder")
         if not (self.fixtures / TOKENS_FILE).is_file():
             raise ValueError(f"--fixtures {self.fixtures}: has no {TOKENS_FILE}")
+        if self.reload and self.workers > 1:
+            raise ValueError("--reload needs one process (serve without --workers)")
         if not 0 <= self.journal <= MAX_JOURNAL:
             raise ValueError(f"--journal must be between 0 and {MAX_JOURNAL}, not {self.journal}")
         if self.latency is not None:
@@ -167,7 +171,7 @@ class Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
         `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`,
         `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN`, `_LENIENCY`,
-        `_UI`, `_JOURNAL`, `_LATENCY` and `_LIMIT_<NAME>` for each of `Limits`."""
+        `_UI`, `_JOURNAL`, `_LATENCY`, `_RELOAD` and `_LIMIT_<NAME>` for each of `Limits`."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -220,6 +224,7 @@ class Settings:
             leniency=get("LENIENCY"),
             ui=Path(v) if (v := get("UI")) else None,
             journal=integer("JOURNAL"),
+            reload=boolean("RELOAD"),
             latency=parse_latency(v, f"{ENV_PREFIX}LATENCY") if (v := get("LATENCY")) else None,
         )
 
@@ -242,6 +247,7 @@ class Settings:
             "LENIENCY": self.leniency,
             "UI": self.ui,
             "JOURNAL": self.journal,
+            "RELOAD": "1" if self.reload else "0",
             "LATENCY": "-".join(map(str, self.latency)) if self.latency else None,
             **{f"LIMIT_{name.upper()}": getattr(self.limits, name) for name in Limits.names()},
         }

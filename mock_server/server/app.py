@@ -264,15 +264,21 @@ def create_app(settings: Settings) -> MockServer:
     )
     if settings.state is not None:
         served = WorkerHeader(served)
-    return MockServer(served)
+    return MockServer(served, store=store, resources={item.spec.collection for item in found})
 
 
 class MockServer:
     """The ASGI app `serve` runs: Connexion's app inside the layers `create_app` puts
     around it."""
 
-    def __init__(self, outermost: ASGIApp) -> None:
+    def __init__(
+        self, outermost: ASGIApp, *, store: Stores, resources: set[str] | None = None
+    ) -> None:
         self.outermost = outermost
+        self.store = store
+        """The state (`serve --reload` carries it over to the server it builds next)."""
+        self.resources = frozenset(resources or ())
+        """The collections the document serves as resources."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.outermost(scope, receive, send)

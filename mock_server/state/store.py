@@ -227,6 +227,12 @@ class Store:
             raise ValueError("a store shared by workers cannot restore a snapshot")
         self._reset_local()
         self._collections = state["collections"]
+        for union, members in self._unions.items():  # follow the members as they are now
+            self._collections[union] = {
+                key: {**record, MEMBER: member}
+                for member in members
+                for key, record in self._collections.get(member, {}).items()
+            }
         self._writes = state["writes"]
 
     def next_integer(self, collection: str) -> int:

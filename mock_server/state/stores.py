@@ -77,6 +77,10 @@ class Stores(Store):
             store = self._isolated[name] = self._make()
         return store
 
+    def isolated(self) -> dict[str, Store]:
+        """Every isolated session's state, by name."""
+        return dict(self._isolated)
+
     def names(self) -> dict[str, dict[str, int]]:
         return {name: store.counts() for name, store in sorted(self._isolated.items())}
 
