@@ -359,13 +359,27 @@ def main() -> int:
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up rows")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent)
+    parser.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        help="one more argument for the server (repeatable), e.g. --server-arg=--journal=0",
+    )
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     scenarios = [s.strip() for s in args.scenarios.split(",")]
     rows: list[Row] = []
     for count in counts:
         for scenario in scenarios:
-            server = Server("--count", str(count), "--seed", "1", "--workers", str(args.workers))
+            server = Server(
+                "--count",
+                str(count),
+                "--seed",
+                "1",
+                "--workers",
+                str(args.workers),
+                *args.server_arg,
+            )
             try:
                 rows.append(measure(server, scenario, args, count))
                 print(f"{scenario} @ {count}: {rows[-1].rps:,.0f} req/s", file=sys.stderr)

@@ -13,7 +13,7 @@ import random
 import socket
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -31,6 +31,25 @@ DELAY_TOO_LONG = "Prefer: delay={delay} is more than the {limit} ms a request ma
 NO_SOCKET = "A network fault needs a real connection (this request has none)."
 MAX_CHUNKS = 64
 """Body chunks kept of one request or answer (their first `BODY_BYTES` are shown)."""
+
+
+class _Kept:
+    """A send that notes the status and keeps the answer's first chunks. A plain callable that
+    hands back `send`'s own awaitable, so that each message costs no extra coroutine."""
+
+    __slots__ = ("answer", "raw", "send")
+
+    def __init__(self, send: Send, raw: dict[str, Any], answer: list[bytes]) -> None:
+        self.send, self.raw, self.answer = send, raw, answer
+
+    def __call__(self, message: Message) -> Awaitable[None]:
+        kind = message["type"]
+        if kind == "http.response.body":
+            if len(self.answer) < MAX_CHUNKS:
+                self.answer.append(message.get("body", b""))
+        elif kind == "http.response.start":
+            self.raw["status"] = message["status"]
+        return self.send(message)
 
 
 def _keeping(receive: Receive, body: list[bytes]) -> Receive:
@@ -100,21 +119,15 @@ class Observe:
             "method": method,
             "path": scope["path"],
             "query_string": scope.get("query_string", b""),
-            "raw_headers": scope["headers"],
+            # A tuple, not the scope's list: the collector soon leaves a tuple of bytes alone,
+            # where a thousand kept lists would be walked at every collection.
+            "raw_headers": tuple(scope["headers"]),
             "status": None,
         }
         body: list[bytes] = []
         answer: list[bytes] = []
         reads = receive if method in BODYLESS_METHODS else _keeping(receive, body)
-
-        async def send_kept(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                if len(answer) < MAX_CHUNKS:
-                    answer.append(message.get("body", b""))
-            elif message["type"] == "http.response.start":
-                raw["status"] = message["status"]
-            await send(message)
-
+        send_kept = _Kept(send, raw, answer)
         try:
             if plain:  # the usual request: into the journal, nothing else
                 await self.app(scope, reads, send_kept)

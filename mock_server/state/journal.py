@@ -42,7 +42,10 @@ SHOWN = (
 def readable(raw: Mapping[str, Any]) -> dict[str, Any]:
     """An entry's readable fields, from what was captured while answering."""
     headers: dict[str, str] = {}
-    for name, value in raw.get("raw_headers", ()):
+    pairs = raw.get("raw_headers", b"")
+    if isinstance(pairs, bytes):  # as `server/observe.py` keeps them: name NUL value, per line
+        pairs = [tuple(line.split(b"\0", 1)) for line in pairs.split(b"\n") if b"\0" in line]
+    for name, value in pairs:
         key = name.decode("latin-1").lower()
         text = redact(key, value.decode("latin-1"))
         headers[key] = f"{headers[key]}, {text}" if key in headers else text
