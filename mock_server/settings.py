@@ -105,6 +105,9 @@ class Settings:
     "real" answers as authentik 2026.8 does."""
     control_token: str | None = None
     """A token for the control routes (`/_mock/*`) besides the admin tokens of `tokens.yaml`."""
+    tokens: Path | None = None
+    """A tokens file: only its tokens are valid. Without it, authentik's documents take
+    `fixtures/tokens.yaml` and any other document takes any well-formed credential."""
     ui: Path | None = None
     """A built authentik web interface to serve (`/if/admin/`, `/static/dist/`, ...)."""
     reload: bool = False
@@ -146,6 +149,8 @@ class Settings:
                     f"--latency must be LOW-HIGH milliseconds, 0 <= LOW <= HIGH <= "
                     f"{MAX_LATENCY_MS}, not {low}-{high}"
                 )
+        if self.tokens is not None and not self.tokens.is_file():
+            raise ValueError(f"--tokens {self.tokens}: no such file")
         if self.ui is not None and not (self.ui / "dist").is_dir():
             raise ValueError(f"--ui {self.ui}: has no dist/ (a built authentik web interface)")
 
@@ -171,7 +176,8 @@ class Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
         `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`,
         `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN`, `_LENIENCY`,
-        `_UI`, `_JOURNAL`, `_LATENCY`, `_RELOAD` and `_LIMIT_<NAME>` for each of `Limits`."""
+        `_UI`, `_TOKENS`, `_JOURNAL`, `_LATENCY`, `_RELOAD` and `_LIMIT_<NAME>` for each of
+        `Limits`."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
@@ -223,6 +229,7 @@ class Settings:
             control_token=get("CONTROL_TOKEN"),
             leniency=get("LENIENCY"),
             ui=Path(v) if (v := get("UI")) else None,
+            tokens=Path(v) if (v := get("TOKENS")) else None,
             journal=integer("JOURNAL"),
             reload=boolean("RELOAD"),
             latency=parse_latency(v, f"{ENV_PREFIX}LATENCY") if (v := get("LATENCY")) else None,
@@ -246,6 +253,7 @@ class Settings:
             "CONTROL_TOKEN": self.control_token,
             "LENIENCY": self.leniency,
             "UI": self.ui,
+            "TOKENS": self.tokens,
             "JOURNAL": self.journal,
             "RELOAD": "1" if self.reload else "0",
             "LATENCY": "-".join(map(str, self.latency)) if self.latency else None,

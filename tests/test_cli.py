@@ -36,6 +36,30 @@ def test_validate_accepts_our_document(capsys: pytest.CaptureFixture) -> None:
     assert capsys.readouterr().out.startswith("valid: ")
 
 
+def failures(out: str) -> list[str]:
+    """What `validate` printed, less its warnings."""
+    return [line for line in out.splitlines() if not line.startswith("warning: ")]
+
+
+def test_validate_warns_of_what_makes_a_document_weak_for_mocking(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    weak = tmp_path / "weak.yaml"
+    weak.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x/:\n    get:\n"
+        "      responses:\n        '200':\n          description: ok\n"
+        "          content: {application/json: {schema: {type: object}}}\n"
+        "        '404': {description: missing}\n"
+    )
+    assert main(["validate", str(weak)]) == 0  # warnings never fail
+    assert capsys.readouterr().out.splitlines() == [
+        f"valid: {weak}",
+        f"warning: {weak}: #/paths: 1 of 1 operations have no operationId (served under names "
+        "made of their method and path)",
+        f"warning: {weak}: #/paths: no success answer has an example (the mock makes its data up)",
+    ]
+
+
 def test_validate_names_the_file_and_the_path_of_every_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
@@ -45,7 +69,7 @@ def test_validate_names_the_file_and_the_path_of_every_problem(
         "paths:\n  /x/:\n    get:\n      responses: {'200': {content: {}}}\n"
     )
     assert main(["validate", str(DEFAULT_SPEC), str(broken)]) == 1
-    out = capsys.readouterr().out.splitlines()
+    out = failures(capsys.readouterr().out)
     assert out == [
         f"valid: {DEFAULT_SPEC}",
         f"invalid: {broken}: #/paths/~1x~1/get/responses/200: "
@@ -86,7 +110,7 @@ def test_validate_checks_refs_operation_ids_and_error_answers(
     document = tmp_path / "linted.yaml"
     document.write_text(LINTED)
     assert main(["validate", str(document)]) == 1
-    out = capsys.readouterr().out.splitlines()
+    out = failures(capsys.readouterr().out)
     prefix = f"invalid: {document}: #/paths/~1things~1"
     assert out == [
         f"{prefix}/get/responses/200/content/application~1json/schema: "
@@ -103,7 +127,7 @@ def test_validate_cannot_read_is_a_usage_error(
 ) -> None:
     missing = tmp_path / "missing.yaml"
     assert main(["validate", str(DEFAULT_SPEC), str(missing)]) == 2
-    out = capsys.readouterr().out.splitlines()
+    out = failures(capsys.readouterr().out)
     assert out[1] == f"unreadable: {missing}: cannot read: No such file or directory"
 
 

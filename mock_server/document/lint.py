@@ -117,3 +117,40 @@ def undocumented_errors(document: Mapping[str, Any]) -> Iterator[Problem]:
         takes_input = takes_input or operation.get("requestBody")
         if takes_input and not responses & {"400", "422", "4XX"}:
             yield Problem(where, "takes input but documents neither 400 nor 422")
+
+
+def weaknesses(document: Mapping[str, Any]) -> list[Problem]:
+    """What makes a valid document weak for mocking, one warning each (not failures):
+    operations without an `operationId` (the mock names them from method and path), and no
+    example in any success answer (every answer the mock does not keep is made up)."""
+    operations = list(_operations(document))
+    unnamed = sum(1 for _, _, operation in operations if "operationId" not in operation)
+    found: list[Problem] = []
+    if unnamed:
+        found.append(
+            Problem(
+                "#/paths",
+                f"{unnamed} of {len(operations)} operations have no operationId "
+                "(served under names made of their method and path)",
+            )
+        )
+    if operations and not any(_has_example(operation) for _, _, operation in operations):
+        found.append(
+            Problem("#/paths", "no success answer has an example (the mock makes its data up)")
+        )
+    return found
+
+
+def _has_example(operation: Mapping[str, Any]) -> bool:
+    for code, answer in (operation.get("responses") or {}).items():
+        if not str(code).startswith("2") or not isinstance(answer, Mapping):
+            continue
+        for media in (answer.get("content") or {}).values():
+            if not isinstance(media, Mapping):
+                continue
+            schema = media.get("schema")
+            if "example" in media or "examples" in media:
+                return True
+            if isinstance(schema, Mapping) and "example" in schema:
+                return True
+    return False

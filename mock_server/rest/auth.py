@@ -80,6 +80,9 @@ class Principal:
 
 
 ANONYMOUS = Principal(user="anonymous", permissions=ALL_PERMISSIONS)
+ANY_CREDENTIAL = Principal(user="caller", permissions=ALL_PERMISSIONS)
+"""Who sends a well-formed credential to a document that is not authentik's, when no token
+list was given (`serve --tokens`): anyone may do anything, as with Prism."""
 """Who calls an operation the document leaves open (no security): anyone may do anything."""
 
 

@@ -121,7 +121,7 @@ def create_app(settings: Settings) -> MockServer:
     document = openapi.load_checked(settings.spec, cache=settings.cache)
     augment.name_operations(document)  # Connexion routes by operationId
     _trust_checked_documents()
-    tokens, users = auth.load_identity(settings.fixtures / TOKENS_FILE)
+    tokens, users = auth.load_identity(settings.tokens or settings.fixtures / TOKENS_FILE)
     seed = settings.id_seed
     found = inference.customise(inference.infer(document), CUSTOMISATIONS)
     families = authentik_families.find(found)
@@ -161,7 +161,10 @@ def create_app(settings: Settings) -> MockServer:
     server_answers = Answers(document, store, users)
     answer_table = {**server_answers.table(), **authentik_families.answers(found, families)}
     actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
-    security = connexion_hooks.security_map(document, tokens)
+    # authentik's documents keep its tokens and their permissions; any other takes any
+    # well-formed credential unless a tokens file is given, as Prism does.
+    accept_any = not openapi.speaks_drf(document) and settings.tokens is None
+    security = connexion_hooks.security_map(document, tokens, accept_any=accept_any)
 
     app = AsyncApp(
         __name__,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from mock_server.server.app import create_app
-from mock_server.settings import Settings
+from mock_server.settings import DEFAULT_FIXTURES, Settings
 
 DOCUMENTS = Path(__file__).parent.parent / "documents"
 KEY = {"X-API-Key": "ak-mock-admin"}
@@ -26,6 +26,9 @@ def basic(user: str, password: str) -> dict[str, str]:
 def library() -> Any:
     with create_app(Settings(spec=DOCUMENTS / "library-3.1.yaml", seed=1)).test_client() as c:
         yield c
+
+
+TOKENS = DEFAULT_FIXTURES / "tokens.yaml"
 
 
 @pytest.fixture
@@ -81,8 +84,17 @@ def test_api_keys_and_open_operations(library: Any) -> None:
         "status": 401,
         "detail": "Authentication credentials were not provided.",
     }
-    assert library.get(BOOK, headers={"X-API-Key": "nope"}).status_code == 401
-    assert library.get(BOOK, headers={"X-API-Key": "ak-mock-expired"}).status_code == 401
+    # Not authentik's document: any well-formed key passes, as with Prism; an empty one is none.
+    assert library.get(BOOK, headers={"X-API-Key": "anything"}).status_code == 200
+    assert library.get(BOOK, headers={"X-API-Key": ""}).status_code == 401
+
+
+def test_a_tokens_file_makes_only_its_tokens_valid() -> None:
+    settings = Settings(spec=DOCUMENTS / "library-3.1.yaml", seed=1, tokens=TOKENS)
+    with create_app(settings).test_client() as library:
+        assert library.get(BOOK, headers={"X-API-Key": "anything"}).status_code == 401
+        assert library.get(BOOK, headers={"X-API-Key": "ak-mock-expired"}).status_code == 401
+        assert library.get(BOOK, headers=KEY).status_code == 200
 
 
 def test_path_and_query_parameters_are_checked_with_a_problem_body(library: Any) -> None:
@@ -120,7 +132,10 @@ def test_basic_auth_and_a_stateful_resource(notes: Any) -> None:
 
 def test_basic_auth_failures_and_body_errors(notes: Any) -> None:
     assert notes.get("/api/notes/").status_code == 401
-    assert notes.get("/api/notes/", headers=basic("someone", "ak-mock-admin")).status_code == 401
+    # Any well-formed credential passes here (not authentik's document); known ones keep their
+    # permissions, so the read-only token still may not write.
+    assert notes.get("/api/notes/", headers=basic("someone", "anything")).status_code == 200
+    assert notes.get("/api/notes/", headers={"Authorization": "Basic !!"}).status_code == 401
     readonly = basic("auditor", "ak-mock-readonly")
     assert notes.get("/api/notes/", headers=readonly).status_code == 200
     denied = notes.post("/api/notes/", json={"title": "x"}, headers=readonly)
@@ -164,3 +179,38 @@ def test_a_document_without_operation_ids_is_served() -> None:
     assert served["/pets"]["get"]["operationId"] == "get_pets"
     assert served["/pets"]["post"]["operationId"] == "post_pets"
     assert served["/pets/{petId}"]["get"]["operationId"] == "get_pets_petId"
+
+
+OAUTH_DOCUMENT = """
+openapi: 3.0.3
+info: {title: oauth, version: "1"}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials: {tokenUrl: "https://example.com/token", scopes: {read: read}}
+security: [{oauth: [read]}]
+paths:
+  /things:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+        "401": {description: no credential}
+"""
+
+
+def test_an_oauth2_document_takes_any_bearer_token(tmp_path: Path) -> None:
+    spec = tmp_path / "oauth.yaml"
+    spec.write_text(OAUTH_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        assert (
+            client.get("/things", headers={"Authorization": "Bearer whatever"}).status_code == 200
+        )
+        refused = client.get("/things")
+        assert refused.status_code == 401
+        assert refused.json()["detail"] == "Authentication credentials were not provided."
