@@ -40,6 +40,7 @@ from mock_server.resources.authentik.answers import DEFAULT_CONFIG, Answers
 from mock_server.resources.authentik.flows import Executor
 from mock_server.resources.lookups import LOOKUPS
 from mock_server.rest import actions, auth, inference
+from mock_server.rest.error_shapes import documented_error
 from mock_server.rest.faults import Faults
 from mock_server.rest.resource import Resource, operation_names
 from mock_server.rest.responder import Responder
@@ -180,7 +181,7 @@ def create_app(settings: Settings) -> MockServer:
     app.add_api(document)
     method_table = openapi.method_table(document)
     drf = openapi.speaks_drf(document)
-    answer_error = ErrorAnswers(method_table, problems=not drf)
+    answer_error = ErrorAnswers(method_table, problems=not drf, document=document)
     ContractProtocol.configure(answer_error, settings.limits)
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error.handle)
@@ -298,14 +299,22 @@ class ErrorAnswers:
     """
 
     def __init__(
-        self, methods: list[tuple[re.Pattern[str], tuple[str, ...]]], *, problems: bool
+        self,
+        methods: list[tuple[re.Pattern[str], tuple[str, ...]]],
+        *,
+        problems: bool,
+        document: Mapping[str, Any] | None = None,
     ) -> None:
         self.methods = methods
         self.problems = problems
+        self.document = document or {}
+        self.operation_of = openapi.operation_finder(self.document)
+        self.definitions = {o.operation_id: o.definition for o in openapi.operations(self.document)}
 
     async def handle(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
         """Connexion's error handler (a coroutine function: a plain one runs in a thread)."""
-        status, media_type, headers, body = self.render(self.as_api_error(request, error))
+        where = (request.method, request.url.path)
+        status, media_type, headers, body = self.render(self.as_api_error(request, error), where)
         return ConnexionResponse(
             status_code=status,
             mimetype=media_type,
@@ -314,21 +323,44 @@ class ErrorAnswers:
             headers=headers,
         )
 
-    def response(self, failure: errors.ApiError) -> Response:
-        """The answer to `failure` as Connexion's exception middleware would send it."""
-        status, media_type, headers, body = self.render(failure)
+    def response(self, failure: errors.ApiError, where: tuple[str, str] | None = None) -> Response:
+        """The answer to `failure` as Connexion's exception middleware would send it; `where`
+        (method, path) names the operation, whose documented error shape it then takes."""
+        status, media_type, headers, body = self.render(failure, where)
         return Response(content=body, status_code=status, media_type=media_type, headers=headers)
 
-    def render(self, failure: errors.ApiError) -> tuple[int, str, dict[str, str], bytes]:
+    def render(
+        self, failure: errors.ApiError, where: tuple[str, str] | None = None
+    ) -> tuple[int, str, dict[str, str], bytes]:
         body: Any = failure.body()
         media_type = "application/json"
-        if self.problems:
+        shaped = self._documented(failure, where) if self.problems and where else None
+        if shaped is not None:
+            media_type, body = shaped
+        elif self.problems:
             media_type = "application/problem+json"
             body = problem(failure.status_code, body)
         headers = dict(getattr(failure, "headers", None) or {})
         if failure.status_code == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
         return failure.status_code, media_type, headers, json.dumps(body).encode()
+
+    def _documented(
+        self, failure: errors.ApiError, where: tuple[str, str]
+    ) -> tuple[str, Any] | None:
+        """The body the operation documents for this status (its own error schema)."""
+        operation_id = self.operation_of(*where)
+        definition = self.definitions.get(operation_id or "")
+        if definition is None:
+            return None
+        shown = problem(failure.status_code, failure.body())
+        reason = str(shown.get("detail") or shown["title"])
+        if shown.get("errors"):
+            reason = "; ".join(
+                f"{name}: {' '.join(map(str, messages))}" if isinstance(messages, list) else name
+                for name, messages in shown["errors"].items()
+            )
+        return documented_error(self.document, definition, failure.status_code, reason)
 
     def as_api_error(self, request: ConnexionRequest, error: Exception) -> errors.ApiError:
         """Connexion's and Starlette's own exceptions, translated to ours."""

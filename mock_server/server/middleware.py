@@ -23,7 +23,9 @@ BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 class FailureAnswers(Protocol):
     """What answers a failure in the document's error shape (`app.ErrorAnswers`)."""
 
-    def response(self, failure: errors.ApiError) -> Response: ...
+    def response(
+        self, failure: errors.ApiError, where: tuple[str, str] | None = None
+    ) -> Response: ...
 
 
 class IgnoreContentTypeWithoutBody:

@@ -108,9 +108,10 @@ def test_path_and_query_parameters_are_checked_with_a_problem_body(library: Any)
         "isbn": ["This value does not match the required pattern."],
         "lang": ["Select a valid choice. fr is not one of the available choices."],
     }
-    # An integer segment that is not a number does not route, as with Django's converters.
+    # An integer segment that is not a number does not route, as with Django's converters;
+    # the 404 takes the shape the operation documents for it.
     unrouted = library.get("/lib/shelves/x/books/978-0-14-044913-6", headers=KEY)
-    assert (unrouted.status_code, unrouted.json()["detail"]) == (404, "Not found.")
+    assert (unrouted.status_code, unrouted.json()) == (404, {"message": "Not found."})
 
 
 def test_basic_auth_and_a_stateful_resource(notes: Any) -> None:
@@ -214,3 +215,58 @@ def test_an_oauth2_document_takes_any_bearer_token(tmp_path: Path) -> None:
         refused = client.get("/things")
         assert refused.status_code == 401
         assert refused.json()["detail"] == "Authentication credentials were not provided."
+
+
+SHAPED_DOCUMENT = """
+openapi: 3.0.3
+info: {title: shaped, version: "1"}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    Problem:
+      type: object
+      required: [message, code]
+      properties:
+        message: {type: string}
+        code: {type: integer}
+        kind: {type: string, enum: [client, server]}
+security: [{key: []}]
+paths:
+  /items:
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, maximum: 10}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+        "400":
+          description: bad
+          content: {application/json: {schema: {$ref: "#/components/schemas/Problem"}}}
+        default:
+          description: any other failure
+          content: {application/json: {schema: {type: object, properties: {error: {type: string}}}}}
+  /plain:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+"""
+
+
+def test_refusals_take_the_error_shape_the_operation_documents(tmp_path: Path) -> None:
+    spec = tmp_path / "shaped.yaml"
+    spec.write_text(SHAPED_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        bad = client.get("/items", params={"limit": 99}, headers={"X-Key": "k"})
+        assert bad.status_code == 400 and bad.headers["content-type"] == "application/json"
+        body = bad.json()
+        assert body["code"] == 400 and body["kind"] in ("client", "server")
+        assert body["message"] == "limit: Ensure this value is less than or equal to 10."
+        missing = client.get("/items")  # 403: the document never speaks of 401
+        assert missing.status_code == 403
+        assert missing.json() == {"error": "Authentication credentials were not provided."}
+        # Where the document says nothing of the status, RFC 9457 problem details.
+        plain = client.get("/plain")
+        assert plain.headers["content-type"] == "application/problem+json"
+        assert plain.json()["status"] == 403

@@ -1,0 +1,64 @@
+"""Error answers in the document's own shape: where an operation documents the status (or its
+range, `4XX`, or `default`) with a JSON schema, a refusal answers a body valid for that schema,
+with the real reason in its message-like fields and the status in its code-like ones. A
+document that defines nothing for the status gets RFC 9457 problem details instead (elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mock_server.data.synth import Synth
+from mock_server.document.openapi import resolve
+
+MESSAGE_FIELDS = re.compile(
+    r"^(message|msg|detail|details|error|error_?message|description|reason|title)$", re.I
+)
+CODE_FIELDS = re.compile(r"^(code|status|status_?code|http_?status|error_?code)$", re.I)
+
+
+def documented_response(definition: Mapping[str, Any], status: int) -> Any:
+    """The operation's answer for `status`: exact, else its range (`4XX`), else `default`."""
+    responses = definition.get("responses") or {}
+    for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
+        if key in responses:
+            return responses[key]
+    return None
+
+
+def documented_error(
+    document: Mapping[str, Any], definition: Mapping[str, Any], status: int, reason: str
+) -> tuple[str, Any] | None:
+    """(media type, body) for a refusal of this operation, or None where it documents no JSON
+    schema for the status."""
+    answer = resolve(document, documented_response(definition, status) or {})
+    content = answer.get("content") if isinstance(answer, Mapping) else None
+    if not isinstance(content, Mapping):
+        return None
+    media_type = next((m for m in content if m.split(";")[0].strip().endswith("json")), None)
+    if media_type is None or not isinstance(content[media_type], Mapping):
+        return None
+    schema = content[media_type].get("schema")
+    if schema is None:
+        return None
+    body = Synth(document, status).value(schema)
+    resolved = resolve(document, schema)
+    if isinstance(body, str):
+        return media_type, reason
+    if isinstance(body, dict):
+        properties = resolved.get("properties") or {}
+        for name in list(body) or list(properties):
+            field = resolve(document, properties.get(name) or {})
+            kind = field.get("type")
+            if "enum" in field or "const" in field:
+                continue
+            if MESSAGE_FIELDS.match(name) and isinstance(body.get(name), str):
+                body[name] = reason
+            elif CODE_FIELDS.match(name):
+                if kind == "integer" or isinstance(body.get(name), int):
+                    body[name] = status
+                elif isinstance(body.get(name), str):
+                    body[name] = str(status)
+    return media_type, body
