@@ -237,6 +237,7 @@ def create_app(settings: Settings) -> MockServer:
             default_flow=server_answers.default_flow,
             answers=answer_error,
             log=authentik_events.BrowserLog(store),
+            tokens=tokens,
         )
     if settings.ui is not None:
         served = AuthentikInterface(

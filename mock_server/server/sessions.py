@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -30,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mock_server import errors
 from mock_server.resources.authentik.events import BrowserLog
 from mock_server.resources.authentik.flows import FLOW_NOT_FOUND, Executor, Step
+from mock_server.rest import auth
 from mock_server.rest import sessions as csrf
 from mock_server.rest.auth import User
 from mock_server.rest.sessions import CSRF_COOKIE, SESSION_COOKIE, Sessions
@@ -89,6 +91,7 @@ class AuthentikSessions:
         default_flow: Callable[[str], str],
         answers: FailureAnswers,
         log: BrowserLog,
+        tokens: Mapping[str, auth.Token] | None = None,
     ) -> None:
         self.app = app
         self.sessions = sessions
@@ -98,6 +101,7 @@ class AuthentikSessions:
         self.default_flow = default_flow
         self.answers = answers
         self.log = log
+        self.tokens = tokens or {}
         self.executor_path = re.compile(rf"^{re.escape(api_base)}/flows/executor/([^/]+)/$")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -165,6 +169,11 @@ class AuthentikSessions:
         session: Mapping[str, Any] | None,
     ) -> None:
         assert self.executor is not None
+        given = header(scope, b"authorization")
+        if given is not None:
+            # DRF authenticates before it looks at the view: a bad token is refused even
+            # where anonymous callers are welcome.
+            auth.authenticate(given, self.tokens, datetime.now(UTC))
         if not self.executor.knows(slug):
             raise errors.NotFound(FLOW_NOT_FOUND)
         query = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("query", "")

@@ -220,6 +220,13 @@ def test_a_token_still_wins_over_a_session(browser: httpx.Client) -> None:
     )
     refused = browser.get("/api/v3/core/users/me/", headers={"Authorization": "Bearer nope"})
     assert refused.status_code == 403
+    # The flow executor welcomes anonymous callers, but a bad token is refused first.
+    executor = browser.get(
+        "/api/v3" + EXECUTOR, params=QUERY, headers={"Authorization": "Bearer nope"}
+    )
+    assert (executor.status_code, executor.json()) == (403, {"detail": "Token invalid/expired"})
+    admin = browser.get("/api/v3" + EXECUTOR, params=QUERY, headers=ADMIN)
+    assert admin.status_code == 200
 
 
 def test_what_describes_the_server_agrees_with_it(browser: httpx.Client) -> None:
