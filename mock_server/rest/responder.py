@@ -25,23 +25,26 @@ class Prefer:
     code: int | None = None
     example: str | None = None
     dynamic: bool = False
+    delay: int | None = None
+    """Milliseconds to wait before answering (`server/observe.py` waits)."""
 
 
 def parse_prefer(header: str | None) -> Prefer:
     """`Prefer: code=404, example=missing, dynamic=true`, leniently.
 
-    >>> parse_prefer("code=404, dynamic=true")
-    Prefer(code=404, example=None, dynamic=True)
+    >>> parse_prefer("code=404, dynamic=true, delay=250")
+    Prefer(code=404, example=None, dynamic=True, delay=250)
     """
     values: dict[str, str] = {}
     for part in (header or "").replace(";", ",").split(","):
         name, _, value = part.strip().partition("=")
         values[name.strip().lower()] = value.strip().strip('"')
-    code = values.get("code", "")
+    code, delay = values.get("code", ""), values.get("delay", "")
     return Prefer(
         code=int(code) if code.isdigit() else None,
         example=values.get("example") or None,
         dynamic=values.get("dynamic", "").lower() == "true",
+        delay=int(delay) if delay.isdigit() else None,
     )
 
 

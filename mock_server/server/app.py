@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -181,7 +181,10 @@ def create_app(settings: Settings) -> MockServer:
     app.add_api(document)
     method_table = openapi.method_table(document)
     drf = openapi.speaks_drf(document)
-    answer_error = ErrorAnswers(method_table, problems=not drf, document=document)
+    operation_of = openapi.operation_finder(document)
+    answer_error = ErrorAnswers(
+        method_table, problems=not drf, document=document, operation_of=operation_of
+    )
     ContractProtocol.configure(answer_error, settings.limits)
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error.handle)
@@ -189,16 +192,15 @@ def create_app(settings: Settings) -> MockServer:
     app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
     journal = Journal(settings.journal)
     faults = Faults(seed)
-    operation_of = openapi.operation_finder(document)
+    sessions = Sessions(store)
     control_routes = control.routes(
         store,
         tokens,
-        sessions=Sessions(store),
+        sessions=sessions,
         users=users,
         journal=journal,
         faults=faults,
         operation_of=operation_of,
-        stores=store,
         control_token=settings.control_token,
         base_path=openapi.base_path(document),
     )
@@ -226,7 +228,6 @@ def create_app(settings: Settings) -> MockServer:
             answers=answer_error,
             reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
         )
-    sessions = Sessions(store)
     if drf:
         served = AuthentikSessions(
             served,
@@ -305,11 +306,12 @@ class ErrorAnswers:
         *,
         problems: bool,
         document: Mapping[str, Any] | None = None,
+        operation_of: Callable[[str, str], str | None] = lambda _method, _path: None,
     ) -> None:
         self.methods = methods
         self.problems = problems
         self.document = document or {}
-        self.operation_of = openapi.operation_finder(self.document)
+        self.operation_of = operation_of
         self.definitions = {o.operation_id: o.definition for o in openapi.operations(self.document)}
 
     async def handle(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:

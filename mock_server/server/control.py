@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from starlette.requests import Request
@@ -25,7 +26,6 @@ from mock_server.rest.faults import Faults
 from mock_server.rest.sessions import Sessions, new_csrf_secret
 from mock_server.server.sessions import csrf_cookie, session_cookie
 from mock_server.state.journal import FILTERS, Journal, unknown_filters
-from mock_server.state.store import Store
 from mock_server.state.stores import SessionRefused, Stores
 
 CONTROL_PREFIX = "/_mock/"
@@ -43,8 +43,16 @@ BAD_SINCE = "An entry id or an ISO 8601 instant."
 BAD_RULE_ID = "A rule id."
 
 
+async def json_body(request: Request) -> Any:
+    """A control route's JSON body (none: `{}`), or DRF's 400 for one that is not JSON."""
+    try:
+        return orjson.loads(await request.body() or b"{}")
+    except orjson.JSONDecodeError as error:
+        raise errors.ParseError(f"JSON parse error - {error}") from error
+
+
 def routes(
-    store: Store,
+    store: Stores,
     tokens: Mapping[str, auth.Token],
     *,
     sessions: Sessions,
@@ -52,7 +60,6 @@ def routes(
     journal: Journal,
     faults: Faults,
     operation_of: Callable[[str, str], str | None],
-    stores: Stores,
     control_token: str | None,
     base_path: str,
 ) -> list[tuple[str, str, object, list[str]]]:
@@ -84,24 +91,24 @@ def routes(
 
     async def sessions_list(request: Request) -> JSONResponse:
         owner(request)
-        return JSONResponse({"sessions": stores.names()})
+        return JSONResponse({"sessions": store.names()})
 
     async def session_drop(request: Request) -> JSONResponse:
         owner(request)
         name = request.path_params["name"]
-        if not stores.drop(name):
+        if not store.drop(name):
             raise errors.NotFound(NO_SESSION.format(name=name))
         return JSONResponse({"dropped": name})
 
     async def snapshot_list(request: Request) -> JSONResponse:
         owner(request)
-        return JSONResponse({"snapshots": stores.snapshots(request.path_params["name"])})
+        return JSONResponse({"snapshots": store.snapshots(request.path_params["name"])})
 
     async def snapshot_save(request: Request) -> JSONResponse:
         owner(request)
         name, snapshot = request.path_params["name"], request.path_params["snapshot"]
         try:
-            stores.save(name, snapshot)
+            store.save(name, snapshot)
         except SessionRefused as refused:
             raise errors.ValidationFailed.single("snapshot", str(refused)) from refused
         return JSONResponse({"session": name, "saved": snapshot}, status_code=201)
@@ -109,7 +116,7 @@ def routes(
     async def snapshot_restore(request: Request) -> JSONResponse:
         owner(request)
         name, snapshot = request.path_params["name"], request.path_params["snapshot"]
-        if not stores.restore(name, snapshot):
+        if not store.restore(name, snapshot):
             raise errors.NotFound(NO_SNAPSHOT.format(name=name, snapshot=snapshot))
         return JSONResponse({"session": name, "restored": snapshot})
 
@@ -122,20 +129,14 @@ def routes(
             if wanted is not None and not wanted.isdigit():
                 raise errors.ValidationFailed.single("id", BAD_RULE_ID)
             return JSONResponse({"cleared": faults.clear(int(wanted) if wanted else None)})
-        try:
-            asked = orjson.loads(await request.body() or b"{}")
-        except orjson.JSONDecodeError as error:
-            raise errors.ParseError(f"JSON parse error - {error}") from error
+        asked = await json_body(request)
         return JSONResponse(faults.add(asked).shown(), status_code=201)
 
     async def log_in(request: Request) -> JSONResponse:
         auth.authenticate_owner(
             request.headers.get("authorization"), tokens, control_token, datetime.now(UTC)
         )
-        try:
-            asked = orjson.loads(await request.body() or b"{}")
-        except orjson.JSONDecodeError as error:
-            raise errors.ParseError(f"JSON parse error - {error}") from error
+        asked = await json_body(request)
         username = asked.get("username") if isinstance(asked, dict) else None
         user = users.get(username) if isinstance(username, str) else None
         if user is None:

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server import errors
 from mock_server.rest.faults import MAX_DELAY_MS, Faults, Rule
+from mock_server.rest.responder import parse_prefer
 from mock_server.server.connexion_hooks import header
 from mock_server.server.middleware import BODYLESS_METHODS, FailureAnswers
 from mock_server.server.protocol import TRANSPORT
@@ -62,19 +63,6 @@ def _keeping(receive: Receive, body: list[bytes]) -> Receive:
         return message
 
     return receive_kept
-
-
-def prefer_delay(value: str | None) -> int | None:
-    """`delay=<ms>` among the `Prefer` header's directives.
-
-    >>> prefer_delay("code=404, delay=250"), prefer_delay("code=404")
-    (250, None)
-    """
-    for part in (value or "").replace(";", ",").split(","):
-        name, _, number = part.strip().partition("=")
-        if name.strip().lower() == "delay" and number.strip().isdigit():
-            return int(number.strip())
-    return None
 
 
 class Observe:
@@ -168,7 +156,7 @@ class Observe:
     async def _wait(self, scope: Scope, rule: Rule | None) -> int:
         """Wait as long as asked (`Prefer: delay`, else `--latency`, plus a rule's delay);
         how long, in ms."""
-        delay = prefer_delay(header(scope, b"prefer"))
+        delay = parse_prefer(header(scope, b"prefer")).delay
         if delay is not None and delay > MAX_DELAY_MS:
             raise errors.DetailError(
                 DELAY_TOO_LONG.format(delay=delay, limit=MAX_DELAY_MS), status_code=400

@@ -178,15 +178,14 @@ class AuthentikSessions:
             raise errors.NotFound(FLOW_NOT_FOUND)
         query = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("query", "")
         plan = session.get("plan") if session else None
-        user = session.get("user") if session else None
         if scope["method"] == "POST":
             raw = await _read_body(receive)
             body = parse_json(raw, "utf-8") if raw else {}
             if not isinstance(body, dict):
                 body = {}
-            step = self.executor.post(slug, query, plan, user, body)
+            step = self.executor.post(slug, query, plan, body)
         else:
-            step = self.executor.get(slug, query, plan, user)
+            step = self.executor.get(slug, query, plan)
         cookies = self._keep(scope, session, step)
         if step.again:
             location = scope["path"] + "?" + urlencode({"query": query})

@@ -30,6 +30,8 @@ from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mock_server.server.sessions import own_origin
+
 PAGE_KINDS = {"admin": "admin/AdminInterface", "user": "user/UserInterface"}
 SLUG = r"[-a-zA-Z0-9_]+"
 FLOW_PAGE = re.compile(rf"^/if/flow/(?P<slug>{SLUG})/$")
@@ -248,7 +250,7 @@ class AuthentikInterface:
         found = FLOW_PAGE.match(path)
         if kind is None and found is None:
             return None
-        page = Page(self.version, self.config(), self.brand(), _origin(scope))
+        page = Page(self.version, self.config(), self.brand(), own_origin(scope))
         if found is not None:
             flow = self.flow(found["slug"])
             if flow is None:
@@ -298,11 +300,3 @@ class AuthentikInterface:
             ],
             body,
         )
-
-
-def _origin(scope: Scope) -> str:
-    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
-    if not host:
-        server = scope.get("server") or ("127.0.0.1", 80)
-        host = f"{server[0]}:{server[1]}"
-    return f"{scope.get('scheme', 'http')}://{host}"

@@ -24,11 +24,11 @@ def executor() -> Executor:
 
 
 def post(executor: Executor, plan: Any, body: dict[str, Any], slug: str = LOGIN) -> Step:
-    return executor.post(slug, QUERY, plan, None, body)
+    return executor.post(slug, QUERY, plan, body)
 
 
 def test_the_login_flow_starts_with_identification(executor: Executor) -> None:
-    step = executor.get(LOGIN, QUERY, None, None)
+    step = executor.get(LOGIN, QUERY, None)
     challenge = step.challenge or {}
     assert challenge["component"] == "ak-stage-identification"
     assert challenge["user_fields"] == ["email", "username"]
@@ -47,23 +47,23 @@ def test_the_login_flow_starts_with_identification(executor: Executor) -> None:
 
 
 def test_a_full_login_by_email_ends_in_a_redirect_to_next(executor: Executor) -> None:
-    plan = executor.get(LOGIN, QUERY, None, None).plan
+    plan = executor.get(LOGIN, QUERY, None).plan
     identified = post(executor, plan, {"uid_field": "ROOT@localhost"})
     assert identified.again and identified.challenge is None
-    asked = executor.get(LOGIN, QUERY, identified.plan, None)
+    asked = executor.get(LOGIN, QUERY, identified.plan)
     assert asked.challenge is not None
     assert asked.challenge["component"] == "ak-stage-password"
     assert asked.challenge["pending_user"] == "akadmin"
     assert asked.challenge["pending_user_avatar"] == "avatar:authentik Default Admin"
     passed = post(executor, asked.plan, {"component": "ak-stage-password", "password": "secret"})
     assert passed.again
-    done = executor.get(LOGIN, QUERY, passed.plan, None)
+    done = executor.get(LOGIN, QUERY, passed.plan)
     assert done.challenge == {"to": "/if/admin/", "component": "xak-flow-redirect"}
     assert done.login == "akadmin" and done.plan is None
 
 
 def test_wrong_answers_get_the_stage_again_with_its_errors(executor: Executor) -> None:
-    plan = executor.get(LOGIN, QUERY, None, None).plan
+    plan = executor.get(LOGIN, QUERY, None).plan
     empty = post(executor, plan, {"uid_field": ""})
     assert empty.challenge is not None
     assert empty.challenge["component"] == "ak-stage-identification"
@@ -98,9 +98,9 @@ def test_five_wrong_passwords_deny_access(executor: Executor) -> None:
 
 def test_a_next_that_leaves_the_server_is_refused(executor: Executor) -> None:
     query = "next=https%3A%2F%2Fevil.example%2F"
-    plan = executor.post(LOGIN, query, None, None, {"uid_field": "akadmin"}).plan
-    plan = executor.post(LOGIN, query, plan, None, {"password": "secret"}).plan
-    done = executor.get(LOGIN, query, plan, None)
+    plan = executor.post(LOGIN, query, None, {"uid_field": "akadmin"}).plan
+    plan = executor.post(LOGIN, query, plan, {"password": "secret"}).plan
+    done = executor.get(LOGIN, query, plan)
     assert done.challenge is not None
     assert done.challenge["component"] == "ak-stage-access-denied"
     assert done.challenge["error_message"] == "Invalid next URL"
@@ -108,13 +108,13 @@ def test_a_next_that_leaves_the_server_is_refused(executor: Executor) -> None:
 
 
 def test_the_invalidation_flow_logs_out_and_goes_home(executor: Executor) -> None:
-    step = executor.get(LOGOUT, "", None, "akadmin")
+    step = executor.get(LOGOUT, "", None)
     assert step.logout
     assert step.challenge == {"to": "/", "component": "xak-flow-redirect"}
 
 
 def test_another_flow_in_the_session_starts_over(executor: Executor) -> None:
     plan = post(executor, None, {"uid_field": "akadmin"}).plan
-    step = executor.get(LOGOUT, "", plan, "akadmin")
+    step = executor.get(LOGOUT, "", plan)
     assert step.logout
     assert executor.knows(LOGIN) and not executor.knows("no-such-flow")

@@ -198,8 +198,8 @@ class Answers:
     def flow_slug(self, pk: Any) -> str | None:
         if pk is None:
             return None
-        flow = next((f for f in self.store.all(FLOWS) if f.get("pk") == pk), None)
-        return flow.get("slug") if flow else None
+        found = self.store.referencing(FLOWS, "pk", pk)  # flows are keyed by slug
+        return found[0].get("slug") if found else None
 
     def current_brand(self) -> dict[str, Any]:
         brand = self.default_brand() or {}

@@ -166,27 +166,26 @@ class Executor:
 
     # The two requests.
 
-    def get(self, slug: str, query: str, plan: Mapping[str, Any] | None, user: str | None) -> Step:
-        return self._run(self._plan(slug, query, plan), user)
+    def get(self, slug: str, query: str, plan: Mapping[str, Any] | None) -> Step:
+        return self._run(self._plan(slug, query, plan))
 
     def post(
         self,
         slug: str,
         query: str,
         plan: Mapping[str, Any] | None,
-        user: str | None,
         body: Mapping[str, Any],
     ) -> Step:
         current = self._plan(slug, query, plan)
         flow = self.flows[slug]
         if current["stage"] >= len(flow.stages):
-            return self._run(current, user)
+            return self._run(current)
         stage = flow.stages[current["stage"]]
         if stage == IDENTIFICATION:
             return self._identify(flow, current, body)
         if stage == PASSWORD:
             return self._password(flow, current, body)
-        return self._run(current, user)
+        return self._run(current)
 
     # Planning and running.
 
@@ -201,7 +200,7 @@ class Executor:
             "failures": 0,
         }
 
-    def _run(self, plan: dict[str, Any], user: str | None) -> Step:
+    def _run(self, plan: dict[str, Any]) -> Step:
         """Run the stages that need nothing from the browser; stop at the first that does."""
         flow = self.flows[plan["flow"]]
         login: str | None = None
