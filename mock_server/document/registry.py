@@ -3,8 +3,9 @@
 `npm:<package>@<version>[/<path in the package>]` names one: authentik publishes its whole API
 document in `@goauthentik/api` (`schema.yml`, the path used when none is given). The package's
 tarball comes from the registry (`$npm_config_registry`, else registry.npmjs.org), its
-`integrity` (sha512) is checked, and the one file is kept under the cache folder, so a second
-start needs no network. No Node or npm is needed.
+`integrity` (sha512) is checked, and both the tarball and the file asked for are kept under the
+cache folder, so a second start needs no network and another file of the same package no second
+download. No Node or npm is needed.
 """
 
 from __future__ import annotations
@@ -54,18 +55,31 @@ def fetch(spec: str, cache: Path) -> Path:
     target = cache / "npm" / name / version / inside
     if target.is_file():
         return target
+    content = _member(_tarball(name, version, spec, cache), inside, spec)
+    _write(target, content)
+    return target
+
+
+def _tarball(name: str, version: str, spec: str, cache: Path) -> bytes:
+    """The package's verified tarball: from the cache, else from the registry (then cached)."""
+    kept = cache / "npm" / name / f"{version}.tgz"
+    if kept.is_file():
+        return kept.read_bytes()
     registry = os.environ.get("npm_config_registry") or os.environ.get("NPM_CONFIG_REGISTRY")  # noqa: SIM112 (npm's own spelling)
     registry = (registry or DEFAULT_REGISTRY).rstrip("/")
     metadata = _json(f"{registry}/{urllib.parse.quote(name, safe='@')}/{version}", spec)
     dist = metadata.get("dist") or {}
     tarball = _download(str(dist.get("tarball", "")), spec)
     _check_integrity(tarball, str(dist.get("integrity", "")), spec)
-    content = _member(tarball, inside, spec)
+    _write(kept, tarball)
+    return tarball
+
+
+def _write(target: Path, content: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.write_bytes(content)
     partial.replace(target)
-    return target
 
 
 def _json(url: str, spec: str) -> dict:

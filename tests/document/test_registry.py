@@ -88,8 +88,13 @@ def test_a_document_is_fetched_once_then_read_from_the_cache(
     assert len(served.requests) == 2
 
 
-def test_another_file_of_the_package_can_be_named(served: Registry, tmp_path: Path) -> None:
+def test_another_file_of_the_package_costs_no_second_download(
+    served: Registry, tmp_path: Path
+) -> None:
     assert registry.fetch("npm:@scope/api@1.2.3/other/doc.json", tmp_path).read_bytes() == b"{}"
+    served.close()  # the verified tarball is kept: its other files need no registry
+    assert registry.fetch("npm:@scope/api@1.2.3", tmp_path).read_bytes() == DOCUMENT
+    assert len(served.requests) == 2
 
 
 @pytest.mark.parametrize(
