@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +14,18 @@ from typing import Any
 
 import yaml
 
+from mock_server.document import swagger2
+
 Schema = Mapping[str, Any]
 try:  # LibYAML's parser, where PyYAML was built with it, is about ten times faster
     _YAML_LOADER: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _YAML_LOADER = yaml.SafeLoader
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+CACHE_FORMAT = b"3\n"
+"""Changes when what the cache keeps for a file changes (2: Swagger 2.0 kept converted)."""
 
 
 class SpecError(Exception):
@@ -92,7 +99,8 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     edited file is parsed and checked again, and a known one loads in milliseconds.
     """
     raw = read(path)
-    cached = cache / f"{hashlib.sha256(raw).hexdigest()}.json" if cache else None
+    key = hashlib.sha256(CACHE_FORMAT + raw).hexdigest()
+    cached = cache / f"{key}.json" if cache else None
     if cached is not None and cached.is_file():
         try:
             return json.loads(cached.read_bytes())
@@ -100,6 +108,8 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
             pass  # a damaged cache entry: parse again
     document = parse(raw, source=path)
     check(document, source=str(path))
+    if swagger2.is_swagger2(document):
+        document = swagger2.convert(document)
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -186,9 +196,9 @@ def base_path(document: Mapping[str, Any]) -> str:
     """The path of the first server URL (`/api/v3`), or "" where there is none."""
     servers = document.get("servers") or [{}]
     url = str(servers[0].get("url", ""))
-    path = url.split("://", 1)[1] if "://" in url else url
-    path = "/" + path.split("/", 1)[1] if "://" in url and "/" in path else path
-    return path.rstrip("/")
+    for name, variable in (servers[0].get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return urllib.parse.urlsplit(url).path.rstrip("/")
 
 
 def method_table(document: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
