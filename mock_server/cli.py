@@ -222,7 +222,8 @@ def serve(settings: Settings) -> int:
         return EXIT_USAGE
     print(
         f"mock-server: serving {settings.spec.name} on http://{settings.host}:{settings.port}"
-        f"/api/v3 (Swagger UI at /api/v3/ui/)" + (f", {workers} workers" if workers > 1 else ""),
+        f"{app.base_path}/ (Swagger UI at {app.base_path}/ui/)"
+        + (f", {workers} workers" if workers > 1 else ""),
         file=sys.stderr,
     )
     owner = "the admin token" + (" or --control-token" if settings.control_token else "")

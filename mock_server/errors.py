@@ -7,6 +7,7 @@ authentik's).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,6 +67,8 @@ INVALID_IP = "Enter a valid IPv4 or IPv6 address."
 
 # Query parameters (django-filter's form fields).
 INVALID_UUID = "Enter a valid UUID."
+INVALID_JSON_VALUE = "Value must be valid JSON."
+INVALID_CURSOR = "Invalid cursor"
 INVALID_DATETIME = "Enter a valid date/time."
 INVALID_QUERY_CHOICE_TEMPLATE = (
     "Select a valid choice. {value} is not one of the available choices."
@@ -113,6 +116,12 @@ class ApiError(Exception):
     def body(self) -> Any:
         """The JSON answer: an object, except for `BareValidationFailed`."""
         raise NotImplementedError
+
+    def with_status(self, status_code: int) -> ApiError:
+        """The same failure answered with another status (one the operation documents)."""
+        other = copy.copy(self)
+        other.status_code = status_code
+        return other
 
 
 class DetailError(ApiError):

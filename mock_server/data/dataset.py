@@ -86,7 +86,7 @@ def records(
             )
         record.update(spec.constants)  # a type's `component`, `verbose_name`, ...
         agree(record, spec.properties, slugs)
-        if spec.key_source == "integer":
+        if spec.key_source == "integer" or spec.key_fallback == "integer":
             record[spec.key] = number
         elif spec.key not in record or record[spec.key] is None:
             record[spec.key] = synth.value({"type": "string", "format": "uuid"})
@@ -119,7 +119,9 @@ def agree(record: dict[str, Any], properties: Mapping[str, Any], slugs: set[str]
 
 
 def slugify(name: str) -> str:
-    """>>> slugify("Outline Wiki (staging)")
+    """A name as a slug.
+
+    >>> slugify("Outline Wiki (staging)")
     'outline-wiki-staging'
     """
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "item"

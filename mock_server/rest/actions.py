@@ -51,25 +51,37 @@ def success_status(operation: Operation, default: int) -> int:
     return next((code for code in codes if 200 <= code < 300), default)
 
 
-def responses(resource: Resource, created: int) -> dict[str, Respond]:
-    """Each resource method by the name `operation_names` gives it."""
+DEFAULT_STATUSES = {"list": 200, "create": 201, "retrieve": 200, "update": 200, "destroy": 204}
+
+
+def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Respond]:
+    """Each resource method by the name `operation_names` gives it; `statuses`: the success
+    status of each action, where its operation documents another than DRF's."""
     render = Renderer(resource)
+    status = {**DEFAULT_STATUSES, **statuses}
+    plain = resource.spec.listing is not None
 
     def list_(principal: Principal, _key: str, params: Params, _body: Body) -> Answer:
+        if plain:
+            return Answer(status["list"], render.listed(*resource.listed(principal, params)))
         return Answer(200, render.page(resource.page(principal, params)))
 
     def create(_principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
-        return Answer(created, encode(resource.create(body)))
+        return Answer(status["create"], encode(resource.create(body)))
 
     def retrieve(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
-        return Answer(200, render.answer("retrieve", resource.get(principal, key)))
+        record = resource.get(principal, key)
+        return Answer(status["retrieve"], render.answer("retrieve", record))
 
     def update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
-        return Answer(200, encode(resource.update(principal, key, body)))
+        return Answer(status["update"], encode(resource.update(principal, key, body)))
 
     def destroy(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        removed = resource.present(resource.get(principal, key)) if plain else None
         resource.destroy(principal, key)
-        return Answer(204, None)
+        if status["destroy"] == 204 or "destroy" in resource.spec.response_schemas:
+            return Answer(status["destroy"], None)
+        return Answer(status["destroy"], encode(removed))  # documented as the removed object
 
     def used_by(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
         return Answer(200, encode(resource.used_by(principal, key)))
@@ -90,9 +102,14 @@ def actions(resources: Iterable[Resource], operations: Iterable[Operation]) -> d
     by_id = {operation.operation_id: operation for operation in operations}
     table: dict[str, Action] = {}
     for resource in resources:
-        create = by_id.get(f"{resource.spec.collection}_create")
-        by_name = responses(resource, success_status(create, 201) if create else 201)
-        for operation_id, name in operation_names(resource.spec).items():
+        names = operation_names(resource.spec)
+        statuses = {
+            name: success_status(by_id[operation_id], DEFAULT_STATUSES.get(name, 200))
+            for operation_id, name in names.items()
+            if operation_id in by_id and name in DEFAULT_STATUSES
+        }
+        by_name = responses(resource, statuses)
+        for operation_id, name in names.items():
             operation = by_id.get(operation_id)
             if operation is None:
                 continue

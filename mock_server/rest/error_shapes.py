@@ -32,7 +32,8 @@ def documented_error(
     document: Mapping[str, Any], definition: Mapping[str, Any], status: int, reason: str
 ) -> tuple[str, Any] | None:
     """(media type, body) for a refusal of this operation, or None where it documents no JSON
-    schema for the status."""
+    media type for the status; the body is None where the media type has no schema (the
+    caller's own body goes in it)."""
     answer = resolve(document, documented_response(definition, status) or {})
     content = answer.get("content") if isinstance(answer, Mapping) else None
     if not isinstance(content, Mapping):
@@ -42,7 +43,7 @@ def documented_error(
         return None
     schema = content[media_type].get("schema")
     if schema is None:
-        return None
+        return media_type, None
     body = Synth(document, status).value(schema)
     resolved = resolve(document, schema)
     if isinstance(body, str):
@@ -62,3 +63,26 @@ def documented_error(
                 elif isinstance(body.get(name), str):
                     body[name] = str(status)
     return media_type, body
+
+
+# A refusal's status and the ones that mean the same to a client, in the order to try them.
+# A missing credential may be a 403 where that is all the operation documents; a credential
+# without the permission stays a 403 (a 401 would tell the client to log in again).
+KINDRED_STATUSES = {400: (422,), 422: (400,), 401: (403,)}
+
+
+def documented_status(definition: Mapping[str, Any], status: int) -> int:
+    """The status to refuse with: `status` where the operation documents it (exactly, by range
+    or by `default`), else a kindred status it documents exactly (422 for 400 and back, 403 for
+    401), else `status` itself.
+
+    >>> documented_status({"responses": {"200": {}, "422": {}}}, 400)
+    422
+    >>> documented_status({"responses": {"200": {}, "4XX": {}}}, 400)
+    400
+    """
+    if documented_response(definition, status) is not None:
+        return status
+    responses = {str(code) for code in (definition.get("responses") or {})}
+    kindred = (other for other in KINDRED_STATUSES.get(status, ()) if str(other) in responses)
+    return next(kindred, status)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from mock_server.data.synth import Synth
 from mock_server.document.openapi import (
     Operation,
     is_nullable,
@@ -21,6 +22,7 @@ from mock_server.document.openapi import (
     operations,
     resolve,
 )
+from mock_server.rest.listing import listing_for, listing_meaning
 from mock_server.rest.resource import ResourceSpec
 
 LIST_SUFFIX = "_list"
@@ -247,3 +249,261 @@ def customise(found: Iterable[Inferred], customisations: Mapping[str, Any]) -> l
         change = customisations.get(item.spec.collection)
         result.append(replace(item, spec=change(item.spec)) if change else item)
     return result
+
+
+# Resources of documents that do not follow DRF's naming: found from paths and schemas.
+KEY_GUESSES = ("id", "uuid", "key", "slug", "name", "code")
+WRAPPER_GUESSES = ("items", "data", "results", "records", "entries", "values", "content", "list")
+
+
+def _success_schema(document: Mapping[str, Any], operation: Operation | None) -> Any | None:
+    """The JSON schema of an operation's success answer (its lowest 2xx), resolved."""
+    if operation is None:
+        return None
+    responses = operation.definition.get("responses") or {}
+    codes = sorted(str(code) for code in responses if str(code)[:1] == "2")
+    if not codes:
+        return None
+    content = resolve(document, responses[codes[0]]).get("content") or {}
+    media = next((m for kind, m in content.items() if "json" in kind.lower()), None)
+    schema = (media or {}).get("schema")
+    return None if schema is None else schema
+
+
+def _collection_items(
+    document: Mapping[str, Any], listing: Operation
+) -> tuple[Any, str | None, Mapping[str, Any]] | None:
+    """(item schema, wrapper property or None, wrapper schema) of a list answer: an array, or
+    an object with one array property of objects (`{items: [...], total}`)."""
+    schema = _success_schema(document, listing)
+    if schema is None:
+        return None
+    resolved = resolve(document, schema)
+    if _shape(document, resolved) == "array":
+        items = resolved.get("items")
+        return (items, None, {}) if items is not None else None
+    properties, _ = object_shape(document, resolved)
+    arrays = [
+        name
+        for name, part in properties.items()
+        if _shape(document, part) == "array"
+        and _shape(document, resolve(document, part).get("items") or {}) == "object"
+    ]
+    if not arrays:
+        return None
+    name = next(
+        (n for n in WRAPPER_GUESSES if n in arrays), arrays[0] if len(arrays) == 1 else None
+    )
+    if name is None:
+        return None
+    return resolve(document, properties[name]).get("items"), name, resolved
+
+
+def _same_schema(document: Mapping[str, Any], first: Any, second: Any) -> bool:
+    """Whether two schemas describe the same object: the same named schema, or the same
+    property names."""
+    if first is None or second is None:
+        return False
+    if _schema_name(first) and _schema_name(first) == _schema_name(second):
+        return True
+    return set(object_shape(document, first)[0]) == set(object_shape(document, second)[0]) != set()
+
+
+def _key_field(parameter: str, properties: Mapping[str, Any], noun: str) -> str | None:
+    """The field an item path's parameter names: `petId` -> `id`, `{isbn}` -> `isbn`."""
+    if parameter in properties:
+        return parameter
+    plain = re.sub(r"[^a-z0-9]", "", parameter.lower())
+    by_plain = {re.sub(r"[^a-z0-9]", "", name.lower()): name for name in properties}
+    if plain in by_plain:
+        return by_plain[plain]
+    for suffix in ("id", "uuid", "key", "slug", "name", "code"):
+        if plain.endswith(suffix) and suffix in properties:
+            return suffix
+    stripped = plain.removeprefix(re.sub(r"[^a-z0-9]", "", noun.lower()))
+    if stripped in by_plain:
+        return by_plain[stripped]
+    return None
+
+
+def infer_plain(document: Mapping[str, Any], taken: Iterable[str] = ()) -> list[Inferred]:
+    """The REST resources of a document named in any way: a collection path whose GET answers
+    a list of objects (bare or wrapped) and that has a create (POST) or an item path, and its
+    item path `<collection>/{key}`, whose operations read, replace, update or delete one object
+    of the same schema. The key is the object's field that the path parameter names."""
+    by_path: dict[str, dict[str, Operation]] = {}
+    for operation in operations(document):
+        by_path.setdefault(operation.path, {})[operation.method] = operation
+    used = set(taken)
+    found: list[Inferred] = []
+    for path, methods in by_path.items():
+        listing = methods.get("get")
+        if listing is None or listing.operation_id in used or path.rstrip("/").endswith("}"):
+            continue
+        shape = _collection_items(document, listing)
+        if shape is None:
+            continue
+        item_schema = shape[0]
+        base = path.rstrip("/")
+        item_path = next(
+            (
+                other
+                for other in by_path
+                if other.rstrip("/").startswith(base + "/{")
+                and other.rstrip("/").count("/") == base.count("/") + 1
+                and other.rstrip("/").endswith("}")
+                and other.rstrip("/")[len(base) + 2 : -1].count("{") == 0
+            ),
+            None,
+        )
+        item_methods = by_path.get(item_path, {}) if item_path else {}
+        create = methods.get("post")
+        if (
+            create is not None
+            and not _same_schema(document, json_body_schema(document, create), item_schema)
+            and not _same_schema(document, _success_schema(document, create), item_schema)
+        ):
+            create = None
+        retrieve = item_methods.get("get")
+        if retrieve is not None and not _same_schema(
+            document, _success_schema(document, retrieve), item_schema
+        ):
+            retrieve = None
+        if create is None and retrieve is None:
+            continue
+        made = _plain_resource(document, path, listing, create, item_path, item_methods, shape)
+        if made is not None:
+            found.append(made)
+            used |= set(made.spec.operations)
+    return found
+
+
+def _plain_resource(
+    document: Mapping[str, Any],
+    path: str,
+    listing: Operation,
+    create: Operation | None,
+    item_path: str | None,
+    item_methods: Mapping[str, Operation],
+    shape: tuple[Any, str | None, Mapping[str, Any]],
+) -> Inferred | None:
+    item_schema, wrapper, wrapper_schema = shape
+    properties, _ = object_shape(document, item_schema)
+    if not properties:
+        return None
+    resolved = {name: resolve(document, schema) for name, schema in properties.items()}
+    noun = _noun(path)
+    lookup = None
+    if item_path is not None:
+        lookup = re.findall(r"{([^}]+)}", item_path)[-1]
+    key = _key_field(lookup, properties, noun) if lookup else None
+    key = key or next((name for name in KEY_GUESSES if name in properties), None)
+    if key is None:
+        return None
+    request_schema = (json_body_schema(document, create) or {}) if create else {}
+    request_properties, _ = object_shape(document, request_schema)
+    writable = [
+        name
+        for name, schema in (request_properties or properties).items()
+        if not resolve(document, schema).get("readOnly") and name in properties
+    ]
+    key_kind = _kind(resolved[key])
+    constrained = any(k in resolved[key] for k in ("pattern", "enum", "maxLength", "minLength"))
+    fallback = "integer" if key_kind in ("integer", "number") else "" if constrained else "uuid"
+    key_source = "body" if key in writable else fallback or "body"
+    collection = unique_collection(path, listing.operation_id)
+    operations_by_id = {listing.operation_id: "list"}
+    if create is not None:
+        operations_by_id[create.operation_id] = "create"
+    for method, action in (
+        ("get", "retrieve"),
+        ("put", "update"),
+        ("patch", "partial_update"),
+        ("delete", "destroy"),
+    ):
+        operation = item_methods.get(method)
+        if operation is not None and (
+            method == "delete"
+            or _same_schema(document, json_body_schema(document, operation), item_schema)
+            or _same_schema(document, _success_schema(document, operation), item_schema)
+        ):
+            operations_by_id[operation.operation_id] = action
+    parameters = [p for p in listing.parameters if p.get("in") == "query"]
+    schemas = {p["name"]: resolve(document, p.get("schema") or {}) for p in parameters}
+    plan = listing_for(parameters, schemas)
+    wrapper_properties, wrapper_required = object_shape(document, wrapper_schema)
+    wrapper_properties = {n: resolve(document, s) for n, s in wrapper_properties.items()}
+    constants = {
+        name: Synth(document, 0).value(schema)
+        for name, schema in wrapper_properties.items()
+        if name in wrapper_required and name != wrapper and not listing_meaning(name)
+    }
+    plan = replace(
+        plan,
+        wrapper=wrapper,
+        wrapper_properties=wrapper_properties,
+        wrapper_required=frozenset(wrapper_required),
+        wrapper_constants=constants,
+    )
+    scalar = [n for n, s in resolved.items() if _kind(s) in SCALAR_TYPES | {"uuid"}]
+    filterable = {
+        p["name"] for p in parameters if p["name"] in properties and p["name"] not in plan.control
+    }
+    search = [n for n in scalar if _kind(resolved[n]) == "string"][:4] if plan.search else []
+    model = _schema_name(item_schema) or noun.title()
+    spec = ResourceSpec(
+        collection=collection,
+        model=model,
+        verbose_name=_words(model),
+        fields=tuple(properties),
+        writable=tuple(writable),
+        key=key,
+        key_source=key_source,
+        key_fallback=fallback if key_source == "body" else "",
+        properties=properties,
+        generated=tuple(name for name in properties if name not in writable and name != key),
+        nullable=frozenset(n for n, s in resolved.items() if is_nullable(document, s)),
+        filterable=frozenset(filterable),
+        search_fields=tuple(search),
+        ordering_fields=tuple(scalar),
+        default_ordering=(key,),
+        unique_fields=(key,) if key_source == "body" else (),
+        defaults={n: s["default"] for n, s in resolved.items() if "default" in s},
+        operations=operations_by_id,
+        listing=plan,
+        response_schemas=_plain_answers(document, operations_by_id, item_schema),
+    )
+    return Inferred(
+        spec=spec,
+        collection_path=path,
+        item_path=item_path,
+        lookup=lookup,
+        noun=noun,
+        key_type=key_kind,
+    )
+
+
+def _plain_answers(
+    document: Mapping[str, Any], operations_by_id: Mapping[str, str], item_schema: Any
+) -> dict[str, Any]:
+    """The actions whose answer is not the object: another schema, or no body."""
+    by_id = {operation.operation_id: operation for operation in operations(document)}
+    other: dict[str, Any] = {}
+    for operation_id, action in operations_by_id.items():
+        if action == "list":
+            continue
+        schema = _success_schema(document, by_id[operation_id])
+        if action == "destroy":
+            if schema is None:
+                other[action] = None
+            continue
+        if not _same_schema(document, schema, item_schema):
+            other[action] = schema
+    return other
+
+
+def unique_collection(path: str, operation_id: str) -> str:
+    """A store collection name for a collection path: its literal segments (`/v1/pets` ->
+    `v1_pets`)."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"{[^}]*}", "", path))]
+    return "_".join(words) or operation_id

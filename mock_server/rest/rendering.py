@@ -11,10 +11,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from mock_server.rest.listing import Window, wrapper_fields
 from mock_server.rest.query import Page
 from mock_server.rest.resource import Resource
 from mock_server.state.store import Record
 
+ITEMS = "\u0000items\u0000"
+"""Where a wrapper's items go, spelled as no JSON of a document's data can be."""
 MAX_CACHED_OBJECTS = 20_000
 """Objects whose JSON is kept (about 10 MB for Event Matcher): an answer that starts with this
 many kept empties the cache first."""
@@ -47,6 +50,17 @@ class Renderer:
         results = b", ".join([shown(record) for record in page.results])
         numbers = (page.next, page.previous, page.count, page.current, page.total_pages)
         return PAGE % (*numbers, page.start_index, page.end_index, results)
+
+    def listed(self, records: list[Record], shown: Window) -> bytes:
+        """The body of a list that is not DRF's: the array, or the object that wraps it."""
+        listing = self.resource.spec.listing
+        assert listing is not None
+        items = b"[" + b", ".join([self._shown()(record) for record in records]) + b"]"
+        if listing.wrapper is None:
+            return items + b"\n"
+        fields = wrapper_fields(listing, shown)
+        fields[listing.wrapper] = ITEMS
+        return json.dumps(fields).encode().replace(b'"' + ITEMS.encode() + b'"', items) + b"\n"
 
     def answer(self, action: str, record: Record) -> bytes:
         """The body of `resource.answer(action, record)`."""

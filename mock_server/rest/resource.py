@@ -16,6 +16,7 @@ from mock_server import errors
 from mock_server.data.synth import Synth
 from mock_server.rest import query
 from mock_server.rest.auth import VIEW, Principal
+from mock_server.rest.listing import Listing, Window, sort_terms, window
 from mock_server.rest.params import UNREADABLE, canonical_instant
 from mock_server.settings import Limits
 from mock_server.state.store import KeyInUse, Record, Store
@@ -89,6 +90,14 @@ class ResourceSpec:
     """authentik's `pagination_max_page_size`: a larger `page_size` gets this many."""
     response_schemas: Mapping[str, Any] = field(default_factory=dict)
     """Actions that answer with another schema than the object (None: with no body)."""
+    operations: Mapping[str, str] = field(default_factory=dict)
+    """operationId -> the action that serves it; empty: DRF's names (`<collection>_list`)."""
+    listing: Listing | None = None
+    """How a list is paged and answered where it is not DRF's way (page, page_size, and
+    authentik's envelope)."""
+    key_fallback: str = ""
+    """For a key from the body that a create leaves out: "integer" (the next number), "uuid",
+    or "" (drawn from its schema, as any field the server fills)."""
 
     @property
     def model_label(self) -> str:
@@ -138,22 +147,41 @@ class Resource:
             max_size=self.spec.max_page_size,
         )
 
+    def listed(
+        self, principal: Principal, params: Mapping[str, Any]
+    ) -> tuple[list[Record], Window]:
+        """A list that is not DRF's (`spec.listing`): the records one answer shows, and where
+        they lie among all that match."""
+        assert self.spec.listing is not None
+        self.store.sync()
+        records = self._matching(params) if principal.can(VIEW) else []
+        shown = window(self.spec.listing, params, len(records))
+        return list(records[shown.start : shown.stop]), shown
+
     def _matching(self, params: Mapping[str, Any]) -> list[Record]:
         """Filtered, searched and ordered records: the same answer as applying `query`'s
         functions to every record, found faster. A repeated query is answered from a view
         cached until the collection changes."""
-        spec, store = self.spec, self.store
+        spec, store, listing = self.spec, self.store, self.spec.listing
+        control = listing.control if listing else CONTROL_PARAMETERS
         filters: dict[str, Any] = {}
         for name, value in params.items():
             field_name, lookup = query.split_lookup(name)
             field_name = spec.filter_aliases.get(field_name, field_name)
-            if name not in CONTROL_PARAMETERS and field_name in spec.filterable:
+            if name not in control and field_name in spec.filterable:
                 filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
-        terms = query.ordering_fields(
-            params.get(ORDERING), spec.ordering_fields, limit=self.limits.ordering_fields
-        )
+        if listing is None:
+            terms = query.ordering_fields(
+                params.get(ORDERING), spec.ordering_fields, limit=self.limits.ordering_fields
+            )
+            asked = params.get(SEARCH)
+        else:
+            terms = sort_terms(listing, params, spec.ordering_fields)
+            terms = terms[: self.limits.ordering_fields]
+            asked = params.get(listing.search) if listing.search else None
+            asked = None if asked is None else str(asked)
         terms = terms or list(spec.default_ordering)
-        search = query.distinct_search(params.get(SEARCH), limit=self.limits.search_words)
+        search = query.distinct_search(asked, limit=self.limits.search_words)
         signature = (
             tuple(sorted((k, _hashable(v)) for k, v in filters.items())),
             search,
@@ -240,15 +268,22 @@ class Resource:
                 record[name] = body[name]
             elif name in spec.defaults:
                 record[name] = spec.defaults[name]
-            elif name in spec.nullable or name not in spec.properties:
+            elif (
+                name in spec.nullable
+                or name not in spec.properties
+                or (name == spec.key and spec.key_fallback)
+            ):
                 record[name] = None
             else:
                 record[name] = self._make(name)
         for name in (*spec.generated, *(spec.reshaped & record.keys())):
             record[name] = self._make(name)
-        if spec.key_source == "uuid":
+        source = spec.key_source
+        if source == "body" and spec.key_fallback and record.get(spec.key) is None:
+            source = spec.key_fallback  # the body left out a key it may give
+        if source == "uuid":
             record[spec.key] = self.store.new_id(spec.collection)
-        elif spec.key_source == "integer":
+        elif source == "integer":
             record[spec.key] = self.store.next_integer(spec.collection)
         record["created"] = record["last_updated"] = now
         self._check(record)
@@ -346,7 +381,10 @@ def _now() -> str:
 
 
 def operation_names(spec: ResourceSpec) -> dict[str, str]:
-    """operationId -> the resource method that serves it, by DRF's naming convention."""
+    """operationId -> the resource method that serves it: as inferred, else by DRF's naming
+    convention."""
+    if spec.operations:
+        return dict(spec.operations)
     prefix = spec.collection
     return {
         f"{prefix}_list": "list",

@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mock_server.data.synth import Synth, stable_seed
 from mock_server.document.openapi import Operation, resolve
+from mock_server.rest.validation import schema_validator
+
+_NONE: Any = object()
+"""No usable example."""
+
+
+def example_fits(document: Mapping[str, Any], schema: Any, example: Any) -> bool:
+    """Whether an example is valid for its schema (by JSON Schema, in the document's dialect)."""
+    try:
+        return bool(schema_validator(document, schema).is_valid(example))
+    except Exception:  # a schema the validator cannot read (a broken $ref): keep the example
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,41 @@ def parse_prefer(header: str | None) -> Prefer:
     )
 
 
+def choose_media_type(content: Mapping[str, Any]) -> str:
+    """The documented media type to answer in: JSON where one is, then a wildcard, then the
+    first."""
+    kinds = [str(kind) for kind in content]
+    return next(
+        (kind for kind in kinds if "json" in kind.lower()),
+        next((kind for kind in kinds if "*" in kind), kinds[0]),
+    )
+
+
+def concrete(media_type: str) -> str:
+    """A media type a response can carry: a wildcard (`*/*`, `application/*`) becomes JSON,
+    `text/*` plain text; parameters (`; charset=...`) are kept.
+
+    >>> concrete("*/*"), concrete("text/*"), concrete("application/xml")
+    ('application/json', 'text/plain', 'application/xml')
+    """
+    kind = media_type.split(";", 1)[0].strip().lower()
+    if kind.startswith("text/") and kind.endswith("*"):
+        return "text/plain"
+    if "*" in kind:
+        return "application/json"
+    return media_type
+
+
+def encode(body: Any, media_type: str) -> bytes:
+    """The bytes of a body in its media type: JSON for JSON types, text as it is, other values
+    of a text or binary type as JSON text (the mock keeps no XML or form encoder)."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str) and "json" not in media_type.lower():
+        return body.encode()
+    return json.dumps(body).encode()
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     status: int
@@ -66,6 +114,7 @@ class Responder:
         self.seed = seed
         self._calls = itertools.count()
         self._static: dict[tuple[str, str], Any] = {}
+        self._examples: dict[tuple[str, str], Any] = {}
         self._known = {
             operation_id: answer
             for operation_id, make in (known or {}).items()
@@ -81,9 +130,9 @@ class Responder:
         content = response.get("content") or {}
         if not content or status == 204:
             return Answer(status, None, None)
-        media_type = next((m for m in content if "json" in m), next(iter(content)))
+        media_type = choose_media_type(content)
         media = content[media_type] or {}
-        return Answer(status, self._body(operation, code, media, prefer), media_type)
+        return Answer(status, self._body(operation, code, media, prefer), concrete(media_type))
 
     def _status(self, responses: Mapping[str, Any], prefer: Prefer) -> str:
         codes = [str(code) for code in responses]
@@ -93,6 +142,27 @@ class Responder:
         if successes:
             return successes[0]
         return "default" if "default" in codes else (codes[0] if codes else "200")
+
+    def _fitting_example(self, operation: Operation, code: str, media: Mapping[str, Any]) -> Any:
+        """The media type's example (or first of its examples) where it fits the schema; an
+        example its own schema refuses is passed over for generated data, as a client would
+        fail to read it (`mock-server validate` warns of it)."""
+        key = (operation.operation_id, code)
+        if key not in self._examples:
+            examples = media.get("examples") or {}
+            found: Any = _NONE
+            if "example" in media:
+                found = media["example"]
+            elif examples:
+                found = resolve(self.document, next(iter(examples.values()))).get("value", _NONE)
+            if (
+                found is not _NONE
+                and "schema" in media
+                and not example_fits(self.document, media["schema"], found)
+            ):
+                found = _NONE
+            self._examples[key] = found
+        return self._examples[key]
 
     def _body(
         self, operation: Operation, code: str, media: Mapping[str, Any], prefer: Prefer
@@ -104,10 +174,11 @@ class Responder:
         if prefer.example and prefer.example in examples:
             return resolve(self.document, examples[prefer.example]).get("value")
         if not prefer.dynamic:
-            if "example" in media:
-                return media["example"]
-            if examples:
-                return resolve(self.document, next(iter(examples.values()))).get("value")
+            example = self._fitting_example(operation, code, media)
+            if example is not _NONE:
+                return copy.deepcopy(example)
+        if "schema" not in media:  # a media type named without a schema: an empty object
+            return {}
         if prefer.dynamic:
             salt = next(self._calls)
             synth = Synth(self.document, stable_seed(self.seed, operation.operation_id, code, salt))

@@ -8,6 +8,7 @@ runs them only once every field is valid, as DRF runs `validate()` after the fie
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable, Mapping
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from mock_server import errors
-from mock_server.document.openapi import Schema, is_nullable, object_shape, resolve
+from mock_server.document.openapi import Schema, is_nullable, object_shape, resolve, speaks_drf
 from mock_server.rest.params import InvalidValue, parse_instant, parse_uuid
 
 _JSON_TYPE_NAMES = {
@@ -218,3 +219,79 @@ def _clean_number(schema: Schema, value: Any, *, integer: bool) -> int | float:
     if "maximum" in schema and value > schema["maximum"]:
         raise _fail(errors.MAX_VALUE_TEMPLATE.format(limit=schema["maximum"]))
     return int(value) if integer else value
+
+
+def validate_request_body(
+    document: Mapping[str, Any],
+    schema: Schema,
+    body: Any,
+    *,
+    sent: bool = True,
+    required: bool = False,
+) -> Any:
+    """A request body as the document's server would check it: DRF's way for DRF documents
+    (`validate_body`), else by JSON Schema alone (any JSON value the schema allows, no
+    cleaning), with every failure keyed by where it is; a body not `sent` is then fine
+    unless it is `required`."""
+    if speaks_drf(document):
+        return validate_body(document, schema, body)
+    if not sent:
+        if required:
+            raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, errors.NO_DATA)
+        return {}
+    failures: dict[str, list[str]] = {}
+    for error in schema_validator(document, schema).iter_errors(body):
+        parts = [str(part) for part in error.absolute_path]
+        missing = re.match(r"^'(.*)' is a required property$", error.message)
+        if error.validator == "required" and missing:
+            parts.append(missing[1])
+        failures.setdefault(".".join(parts) or BODY, []).append(error.message)
+    if failures:
+        raise errors.ValidationFailed(failures)
+    return body
+
+
+BODY = "body"
+"""Where a failure of the whole body is reported (for documents that are not DRF's)."""
+_VALIDATORS: dict[int, tuple[Schema, Any]] = {}
+
+
+def schema_validator(document: Mapping[str, Any], schema: Schema) -> Any:
+    """A JSON Schema validator for one schema of the document (OpenAPI 3.0's dialect or 3.1's),
+    made once; `$ref`s resolve within the document."""
+    kept = _VALIDATORS.get(id(schema))
+    if kept is not None and kept[0] is schema:
+        return kept[1]
+    from openapi_schema_validator import (
+        OAS30Validator,
+        OAS31Validator,
+        oas30_format_checker,
+        oas31_format_checker,
+    )
+
+    modern = str(document.get("openapi", "")).startswith("3.1")
+    kind, checker = (
+        (OAS31Validator, oas31_format_checker) if modern else (OAS30Validator, oas30_format_checker)
+    )
+    rooted = {**schema, "components": document.get("components") or {}}
+    if "$defs" in document:
+        rooted.setdefault("$defs", document["$defs"])
+    validator = _integral_floats(kind)(rooted, format_checker=checker)
+    if len(_VALIDATORS) > 4096:
+        _VALIDATORS.clear()
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
+@functools.cache
+def _integral_floats(kind: Any) -> Any:
+    """The validator class, where `1.0` and `3e30` are integers, as JSON has no other kind of
+    number than a decimal one (Python's parser reads them as floats)."""
+    from jsonschema import validators
+
+    def integer(checker: Any, value: Any) -> bool:
+        if isinstance(value, bool):
+            return False
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+    return validators.extend(kind, type_checker=kind.TYPE_CHECKER.redefine("integer", integer))

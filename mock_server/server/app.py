@@ -17,7 +17,7 @@ from http import HTTPStatus
 from typing import Any
 
 from connexion import AsyncApp
-from connexion.exceptions import ProblemException, UnsupportedMediaTypeProblem
+from connexion.exceptions import InvalidSpecification, ProblemException, UnsupportedMediaTypeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
@@ -40,7 +40,7 @@ from mock_server.resources.authentik.answers import DEFAULT_CONFIG, Answers
 from mock_server.resources.authentik.flows import Executor
 from mock_server.resources.lookups import LOOKUPS
 from mock_server.rest import actions, auth, inference
-from mock_server.rest.error_shapes import documented_error
+from mock_server.rest.error_shapes import documented_error, documented_status
 from mock_server.rest.faults import Faults
 from mock_server.rest.resource import Resource, operation_names
 from mock_server.rest.responder import Responder
@@ -125,6 +125,9 @@ def create_app(settings: Settings) -> MockServer:
     tokens, users = auth.load_identity(settings.tokens or settings.fixtures / TOKENS_FILE)
     seed = settings.id_seed
     found = inference.customise(inference.infer(document), CUSTOMISATIONS)
+    if not openapi.speaks_drf(document):  # resources named in any way, beside DRF's names
+        served = {name for item in found for name in operation_names(item.spec)}
+        found += inference.infer_plain(document, taken=served)
     families = authentik_families.find(found)
     found = authentik_families.customise(found, families)
     unions = {family.collection: family.members for family in families}
@@ -178,7 +181,12 @@ def create_app(settings: Settings) -> MockServer:
         security_map=security,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
     )
-    app.add_api(document)
+    app._middleware_app.api_cls = connexion_hooks.HandlerApi  # Connexion offers no public hook
+    try:
+        app.add_api(document)
+    except InvalidSpecification as error:  # what the mock added made it invalid: a bug of ours
+        reason = str(error).strip().splitlines()[0]
+        raise openapi.SpecError(f"{settings.spec}: Connexion refuses it: {reason}") from error
     method_table = openapi.method_table(document)
     drf = openapi.speaks_drf(document)
     operation_of = openapi.operation_finder(document)
@@ -270,7 +278,12 @@ def create_app(settings: Settings) -> MockServer:
     )
     if settings.state is not None:
         served = WorkerHeader(served)
-    return MockServer(served, store=store, resources={item.spec.collection for item in found})
+    return MockServer(
+        served,
+        store=store,
+        resources={item.spec.collection for item in found},
+        base_path=openapi.base_path(document),
+    )
 
 
 class MockServer:
@@ -278,9 +291,16 @@ class MockServer:
     around it."""
 
     def __init__(
-        self, outermost: ASGIApp, *, store: Stores, resources: set[str] | None = None
+        self,
+        outermost: ASGIApp,
+        *,
+        store: Stores,
+        resources: set[str] | None = None,
+        base_path: str = "",
     ) -> None:
         self.outermost = outermost
+        self.base_path = base_path
+        """Where the document's operations are served (its first server's path)."""
         self.store = store
         """The state (`serve --reload` carries it over to the server it builds next)."""
         self.resources = frozenset(resources or ())
@@ -335,11 +355,15 @@ class ErrorAnswers:
     def render(
         self, failure: errors.ApiError, where: tuple[str, str] | None = None
     ) -> tuple[int, str, dict[str, str], bytes]:
+        if self.problems and where:
+            failure = self._kindred(failure, where)
         body: Any = failure.body()
         media_type = "application/json"
         shaped = self._documented(failure, where) if self.problems and where else None
         if shaped is not None:
             media_type, body = shaped
+            if body is None:  # a documented media type without a schema: problem details
+                body = problem(failure.status_code, failure.body())
         elif self.problems:
             media_type = "application/problem+json"
             body = problem(failure.status_code, body)
@@ -347,6 +371,14 @@ class ErrorAnswers:
         if failure.status_code == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
         return failure.status_code, media_type, headers, json.dumps(body).encode()
+
+    def _kindred(self, failure: errors.ApiError, where: tuple[str, str]) -> errors.ApiError:
+        """The failure under the status its operation documents for it (422 for 400, ...)."""
+        definition = self.definitions.get(self.operation_of(*where) or "")
+        if definition is None:
+            return failure
+        status = documented_status(definition, failure.status_code)
+        return failure if status == failure.status_code else failure.with_status(status)
 
     def _documented(
         self, failure: errors.ApiError, where: tuple[str, str]

@@ -14,19 +14,20 @@ from functools import partial
 from typing import Any
 
 import orjson
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.datastructures import MediaTypeDict
 from connexion.lifecycle import ConnexionRequest
 from connexion.security import AbstractSecurityHandler
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
 from starlette.datastructures import QueryParams
 from starlette.requests import cookie_parser
-from starlette.types import Receive, Scope
+from starlette.types import Receive, Scope, Send
 
 from mock_server import errors
 from mock_server.document import openapi
 from mock_server.rest import auth
-from mock_server.rest.params import parse_parameters
-from mock_server.rest.validation import validate_body
+from mock_server.rest.params import parse_parameters, read_path, read_query
+from mock_server.rest.validation import validate_request_body
 from mock_server.settings import Limits
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
@@ -151,13 +152,9 @@ class RequestParameters:
         self.limits = limits
         self.lenient = lenient
         self.unknown_key_is_404 = openapi.speaks_drf(document)
+        """DRF's way (a key that cannot be one is a 404); also its refusals beyond the schema."""
         self.declared = list(declared)
-        self.arrays = frozenset(
-            p["name"]
-            for p in self.declared
-            if p["in"] == "query"
-            and openapi.resolve(document, p.get("schema", {})).get("type") == "array"
-        )
+        self.path_parameters = {p["name"]: p for p in self.declared if p["in"] == "path"}
         # The router names a path parameter as Connexion's Starlette routes do: "-" reads "_".
         self.path_names = {
             p["name"]: p["name"].replace("-", "_") for p in self.declared if p["in"] == "path"
@@ -182,12 +179,10 @@ class RequestParameters:
         return dict(known)
 
     def _parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
-        raw = QueryParams(query_string.decode("latin-1"))
-        query: dict[str, str | list[str]] = {
-            name: raw.getlist(name) if name in self.arrays else raw[name] for name in raw
-        }
+        pairs = QueryParams(query_string.decode("latin-1")).multi_items()
+        query = read_query(self.document, self.declared, pairs)
         path = {
-            name: str(path_params[routed])
+            name: read_path(self.document, self.path_parameters[name], str(path_params[routed]))
             for name, routed in self.path_names.items()
             if routed in path_params
         }
@@ -203,6 +198,7 @@ class RequestParameters:
                         values,
                         max_digits=self.limits.integer_digits,
                         lenient=self.lenient,
+                        drf=self.unknown_key_is_404,
                     )
                 )
             except errors.ValidationFailed as failure:
@@ -312,7 +308,9 @@ class JsonBody(AbstractRequestBodyValidator):
             more_body = message.get("more_body", False)
         raw = b"".join(message.get("body", b"") for message in messages)
         body = parse_json(raw, self._encoding, max_depth=self.limits.json_depth)
-        state(scope)[BODY] = validate_body(self.document, self._schema, body)
+        state(scope)[BODY] = validate_request_body(
+            self.document, self._schema, body, sent=bool(raw.strip()), required=self._required
+        )
         return self._insert_messages(receive, messages=messages), scope
 
 
@@ -326,7 +324,11 @@ def validator_map(document: Mapping[str, Any], limits: Limits, *, lenient: bool)
 
 
 def failure_status(document: Mapping[str, Any]) -> int:
-    """401 where the document answers 401 anywhere; otherwise 403, as authentik does."""
+    """401 for a document that is not DRF's, or where the document answers 401 anywhere;
+    otherwise 403, as authentik does. (An operation that documents only the other one is
+    answered with it: `server/app.ErrorAnswers`.)"""
+    if not openapi.speaks_drf(document):
+        return 401
     for operation in openapi.operations(document):
         if "401" in {str(code) for code in operation.definition.get("responses", {})}:
             return 401
@@ -353,3 +355,27 @@ def security_map(
     handlers["basic"] = partial(BasicTokens, tokens, status, accept_any)
     handlers["apiKey"] = partial(ApiKeyTokens, tokens, status, accept_any)
     return handlers
+
+
+class HandlerOperation(AsyncOperation):
+    """An operation whose handler is called with the security handler's `token_info` only.
+
+    Connexion's own parameter decorator would convert every path, query and form value to a
+    handler argument first, by its own rules, which fail on values our parsing accepts (object
+    path parameters, JSON form fields); the handlers read what `RequestParameters` and the body
+    validators left in the request state instead."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        connexion_context = scope.get("extensions", {}).get("connexion_context", {})
+        response = await self._fn(token_info=connexion_context.get("token_info"))
+        await response(scope, receive, send)
+
+
+class HandlerApi(AsyncApi):
+    def make_operation(self, operation: Any) -> AsyncOperation:
+        return HandlerOperation(
+            operation.function,
+            jsonifier=self.jsonifier,
+            operation_id=operation.operation_id,
+            pythonic_params=self.pythonic_params,
+        )

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mock_server import errors
 from mock_server.document import openapi
 from mock_server.rest.actions import Action, Answer
-from mock_server.rest.validation import validate_body
+from mock_server.rest.validation import validate_request_body
 from mock_server.server.connexion_hooks import RequestParameters, TokenSecurity, header, parse_json
 from mock_server.server.handlers import JSON, answer_headers, principal_of
 from mock_server.server.middleware import BODYLESS_METHODS, FailureAnswers, drf_allow
@@ -55,6 +55,7 @@ class Target:
     """Whether the operation takes a request body (then only as `application/json`)."""
     body_schema: Any
     """Its schema; where it has none, Connexion leaves the body unread, and so do we."""
+    body_required: bool
     document: Mapping[str, Any]
     limits: Limits
 
@@ -67,7 +68,13 @@ class Target:
         body: Any = {}
         if self.body_schema:
             parsed = parse_json(raw, encoding, max_depth=self.limits.json_depth)
-            body = validate_body(self.document, self.body_schema, parsed)
+            body = validate_request_body(
+                self.document,
+                self.body_schema,
+                parsed,
+                sent=bool(raw.strip()),
+                required=self.body_required,
+            )
         return self.action(principal_of(token_info), params, body)
 
 
@@ -183,6 +190,7 @@ def _target(
         parameters=RequestParameters(document, operation.parameters, limits, lenient=lenient),
         reads_body=bool(request_body),
         body_schema=body_schema,
+        body_required=bool(request_body.get("required")),
         document=document,
         limits=limits,
     )

@@ -1,6 +1,7 @@
 """Thin handlers, one per operationId: unpack the request, run its action, return the body.
 
-Connexion resolves each operationId through `resolver()`. Operations a resource serves run
+Connexion resolves each operationId through `resolver()` and calls the handler with only the
+security handler's `token_info` (`connexion_hooks.HandlerApi`). Operations a resource serves run
 their action (`rest/actions.py`) on the parsed parameters and body that the hooks left in
 the request state (`connexion_hooks.py`), not on the raw arguments Connexion passes; the other
 operations get the responder's answer (`rest/responder.py`).
@@ -8,20 +9,16 @@ operations get the responder's answer (`rest/responder.py`).
 
 from __future__ import annotations
 
-import functools
-import inspect
-import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from connexion import request
-from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
 from mock_server.document.openapi import Operation
 from mock_server.rest.actions import Action, Answer
 from mock_server.rest.auth import ANONYMOUS, Principal
-from mock_server.rest.responder import Prefer, Responder
+from mock_server.rest.responder import Prefer, Responder, encode
 from mock_server.server.connexion_hooks import BODY, PARAMS, PREFER, PRINCIPAL, state
 
 Handler = Callable[..., Awaitable[Any]]
@@ -60,40 +57,19 @@ def acting(action: Action) -> Handler:
 def responding(responder: Responder, operation: Operation) -> Handler:
     """The handler of an operation no resource serves: the responder's answer."""
 
-    async def respond(**_: Any) -> ConnexionResponse:
+    async def respond(**_: Any) -> Response:
         prefer = state(request.scope).get(PREFER) or Prefer()
         answer = responder.answer(operation, prefer)
         if answer.body is None:
-            return ConnexionResponse(status_code=answer.status)
+            return Response(status_code=answer.status)
         media_type = answer.media_type or "application/json"
-        body = answer.body
-        if "json" in media_type:
-            body = json.dumps(body).encode()
-        elif not isinstance(body, str | bytes):
-            body = str(body)
-        return ConnexionResponse(
-            status_code=answer.status, body=body, mimetype=media_type, content_type=media_type
+        return Response(
+            content=encode(answer.body, media_type),
+            status_code=answer.status,
+            media_type=media_type,
         )
 
     return respond
-
-
-def declaring(handler: Handler) -> Handler:
-    """The handler, declaring to Connexion only `token_info`.
-
-    Connexion passes a handler the arguments its signature names, and with `**kwargs` all of
-    them: it would parse the body a second time and log every query parameter it cannot
-    place. The handler reads the parsed values from the request state instead.
-    """
-
-    @functools.wraps(handler)
-    async def declared(**arguments: Any) -> Any:
-        return await handler(**arguments)
-
-    declared.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter("token_info", inspect.Parameter.KEYWORD_ONLY)]
-    )
-    return declared
 
 
 def resolver(
@@ -105,6 +81,6 @@ def resolver(
     def resolve(operation_id: str) -> Handler:
         operation = by_id[operation_id]
         action = actions.get(operation_id)
-        return declaring(acting(action) if action else responding(responder, operation))
+        return acting(action) if action else responding(responder, operation)
 
     return resolve

@@ -31,7 +31,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -61,7 +61,14 @@ def _free_port() -> int:
 class MockServer:
     """`mock-server serve` in a subprocess, and the calls a test makes to its control routes."""
 
-    def __init__(self, spec: str | None, fixtures: str | None, arguments: list[str]) -> None:
+    def __init__(
+        self,
+        spec: str | None,
+        fixtures: str | None,
+        arguments: list[str],
+        *,
+        output: IO[bytes] | None = None,
+    ) -> None:
         self.port = _free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.url = f"{self.origin}/api/v3"
@@ -75,7 +82,7 @@ class MockServer:
             command += ["--fixtures", fixtures]
         self.process = subprocess.Popen(
             [*command, *arguments],
-            stdout=subprocess.PIPE,
+            stdout=output or subprocess.PIPE,  # a file for a long run: a pipe can fill up
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from mock_server import errors
+from mock_server.rest import params
 from mock_server.rest.params import InvalidValue, parse_parameters, parse_value
 
 UUID = {"type": "string", "format": "uuid"}
@@ -170,3 +171,68 @@ def test_a_nul_is_refused_in_filters_and_search_but_not_in_ordering() -> None:
     assert parse_parameters(DOCUMENT, declared, "query", {"ordering": "a\x00b"}) == {
         "ordering": "a\x00b"
     }
+
+
+ARRAY = {"type": "array", "items": {"type": "integer"}}
+POINT = {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}}}
+
+
+def query(**parameter: object) -> list[dict[str, object]]:
+    return [{"in": "query", **parameter}]
+
+
+@pytest.mark.parametrize(
+    ("parameter", "pairs", "wire"),
+    [
+        ({"name": "id", "schema": ARRAY}, [("id", "1"), ("id", "2")], ["1", "2"]),
+        ({"name": "id", "schema": ARRAY, "explode": False}, [("id", "1,2")], ["1", "2"]),
+        ({"name": "id", "schema": ARRAY, "style": "spaceDelimited"}, [("id", "1 2")], ["1", "2"]),
+        ({"name": "id", "schema": ARRAY, "style": "pipeDelimited"}, [("id", "1|2")], ["1", "2"]),
+        (
+            {"name": "at", "schema": POINT, "style": "deepObject"},
+            [("at[x]", "1"), ("at[y]", "2")],
+            {"x": "1", "y": "2"},
+        ),
+        ({"name": "at", "schema": POINT}, [("x", "1"), ("y", "2")], {"x": "1", "y": "2"}),
+        (
+            {"name": "at", "schema": POINT, "explode": False},
+            [("at", "x,1,y,2")],
+            {"x": "1", "y": "2"},
+        ),
+        ({"name": "page[size]", "schema": {"type": "integer"}}, [("page[size]", "5")], "5"),
+        ({"name": "a b*(c)", "schema": {"type": "string"}}, [("a b*(c)", "v")], "v"),
+    ],
+)
+def test_query_parameters_are_read_in_their_style(
+    parameter: dict[str, object], pairs: list[tuple[str, str]], wire: object
+) -> None:
+    name = str(parameter["name"])
+    assert params.read_query({}, query(**parameter), pairs) == {name: wire}
+
+
+@pytest.mark.parametrize(
+    ("style", "explode", "segment"),
+    [
+        ("simple", False, "3,4"),
+        ("label", False, ".3,4"),
+        ("label", True, ".3.4"),
+        ("matrix", False, ";id=3,4"),
+        ("matrix", True, ";id=3;id=4"),
+    ],
+)
+def test_path_parameters_are_read_in_their_style(style: str, explode: bool, segment: str) -> None:
+    parameter = {"name": "id", "in": "path", "style": style, "explode": explode, "schema": ARRAY}
+    wire = params.read_path({}, parameter, segment)
+    assert params.parse_value({}, ARRAY, wire) == [3, 4]
+
+
+def test_objects_and_json_content_parameters_parse_to_values() -> None:
+    at = {"name": "at", "in": "query", "style": "deepObject", "schema": POINT}
+    where = {"name": "where", "in": "query", "content": {"application/json": {"schema": POINT}}}
+    pairs = [("at[x]", "1"), ("at[y]", "2"), ("where", '{"x": 5}')]
+    wire = params.read_query({}, [at, where], pairs)
+    parsed = params.parse_parameters({}, [at, where], "query", wire)
+    assert parsed == {"at": {"x": 1, "y": 2}, "where": {"x": 5}}
+    with pytest.raises(errors.ValidationFailed) as failure:
+        params.parse_parameters({}, [where], "query", {"where": "{not json"})
+    assert failure.value.errors == {"where": [errors.INVALID_JSON_VALUE]}
