@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
 
-.PHONY: install serve serve-authentik test soak bench format fixtures clean
+.PHONY: install serve serve-authentik test soak corpus bench format fixtures clean
 
 # Serving needs only the package; the tests add their tools (Schemathesis, ruff, clients).
 $(SERVE_STAMP): pyproject.toml
@@ -35,6 +35,9 @@ test: $(STAMP)  ## Lint, then run the whole test suite
 
 soak: $(STAMP)  ## 32 clients doing CRUD for a minute, one process and two workers
 	MOCK_SERVER_SOAK_SECONDS=60 $(BIN)/pytest tests/server/test_reliability.py -k concurrent_crud
+
+corpus: $(STAMP)  ## 44 real-world documents (npm, pinned), each served and fuzzed: a Markdown table
+	$(BIN)/python -m tests.corpus.judge
 
 bench: $(STAMP)  ## The benchmark: a Markdown table and a plot in bench/ (installs wrk if missing)
 	$(BIN)/python bench/run.py --compare prism

@@ -152,6 +152,13 @@ class AuthenticationFailed(DetailError):
     status_code = 403
 
 
+class Conflict(DetailError):
+    """A create or replace whose key another object has (documents that are not DRF's; DRF
+    answers a uniqueness failure as a 400 ValidationError)."""
+
+    status_code = 409
+
+
 class PermissionDenied(DetailError):
     status_code = 403
 

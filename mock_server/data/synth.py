@@ -152,6 +152,9 @@ class Synth:
         self.random = random.Random(seed)
         self.version = str((document.get("info") or {}).get("version") or "")
         self._owner = ""
+        self._discriminating: set[int] = set()
+        self._examples: dict[int, tuple[Mapping[str, Any], bool]] = {}
+        """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
 
     def reseed(self, *parts: Any) -> None:
         """Continue from a seed made of this one and `parts` (cheaper than a new `Synth`)."""
@@ -188,13 +191,24 @@ class Synth:
             return schema["const"]
         if "enum" in schema:
             options = [option for option in schema["enum"] if option is not None] or [None]
+            # An enum can hold values its own pattern or lengths refuse: those are not valid.
+            options = [option for option in options if _string_fits(option, schema)] or options
             return self.random.choice(options)
-        if "example" in schema and depth > 0 and self.random.random() < 0.3:
+        if (
+            "example" in schema
+            and depth > 0
+            and self.random.random() < 0.3
+            and self._example_fits(schema)
+        ):
             return schema["example"]
         if "allOf" in schema:
             return self._all_of(schema, name=name, reading=reading, depth=depth)
         discriminator = schema.get("discriminator")
-        if isinstance(discriminator, Mapping) and discriminator.get("mapping"):
+        if (
+            isinstance(discriminator, Mapping)
+            and discriminator.get("mapping")
+            and id(schema) not in self._discriminating  # a variant that includes its parent
+        ):
             return self._discriminated(
                 schema, discriminator, name=name, reading=reading, depth=depth
             )
@@ -229,13 +243,17 @@ class Synth:
         self.random.shuffle(choices)
         branches = schema.get("oneOf", [])
         chosen: Any = None
-        for key, target in choices[:ONE_OF_ATTEMPTS]:
-            chosen = self.value({"$ref": target}, **context)
-            if isinstance(chosen, dict):
-                chosen[discriminator["propertyName"]] = key
-            if len(branches) < 2 or sum(self._valid(b, chosen) for b in branches) == 1:
-                return chosen
-        return chosen
+        self._discriminating.add(id(schema))
+        try:
+            for key, target in choices[:ONE_OF_ATTEMPTS]:
+                chosen = self.value({"$ref": target}, **context)
+                if isinstance(chosen, dict):
+                    chosen[discriminator["propertyName"]] = key
+                if len(branches) < 2 or sum(self._valid(b, chosen) for b in branches) == 1:
+                    return chosen
+            return chosen
+        finally:
+            self._discriminating.discard(id(schema))
 
     def _one_of(self, branches: list[Any], **context: Any) -> Any:
         """A value that matches exactly one branch, as `oneOf` demands; loose object branches
@@ -247,6 +265,21 @@ class Synth:
             if sum(self._valid(other, value) for other in branches) == 1:
                 return value
         return value
+
+    def _example_fits(self, schema: Mapping[str, Any]) -> bool:
+        """Whether a schema's example is valid for it: documents carry examples of an array
+        written as one item, of an object without its required fields, ... (checked once)."""
+        known = self._examples.get(id(schema))
+        if known is None or known[0] is not schema:
+            example = schema["example"]
+            fits = _of_its_type(example, schema)
+            if fits and isinstance(example, dict | list):
+                try:
+                    fits = self._valid(schema, example)
+                except Exception:  # a schema the validator cannot read: trust the example
+                    fits = True
+            known = self._examples[id(schema)] = (schema, fits)
+        return known[1]
 
     def _valid(self, schema: Any, value: Any) -> bool:
         from openapi_schema_validator import OAS30Validator  # only oneOf needs it; slow import
@@ -281,6 +314,10 @@ class Synth:
                 continue
             result[prop] = self.value(prop_schema, name=prop, reading=reading, depth=depth + 1)
         extra = schema.get("additionalProperties")
+        for prop in sorted(required - set(result)):  # required, though never described
+            if prop not in schema.get("properties", {}):
+                loose = extra if isinstance(extra, Mapping) and extra else {"type": "string"}
+                result[prop] = self.value(loose, name=prop, reading=reading, depth=depth + 1)
         if extra not in (None, False) and not schema.get("properties") and depth < MAX_DEPTH:
             for _ in range(self.random.randint(0, 2)):
                 key = self.fake.word()
@@ -330,7 +367,7 @@ class Synth:
             value = self._by_name(name)
             pattern = schema.get("pattern")
             if pattern and not _search(pattern, value):
-                value = self.from_pattern(pattern) or value
+                value = _fitted(pattern, value) or self.from_pattern(pattern) or value
         low, high = schema.get("minLength", 0), schema.get("maxLength")
         if high is not None and len(value) > high:
             value = value[:high]
@@ -446,6 +483,27 @@ def _rule_for(name: str) -> Callable[[Faker], Any] | None:
     return next((make for pattern, make in NAME_RULES if pattern.search(name)), None)
 
 
+def _fitted(pattern: str, value: str) -> str | None:
+    """The realistic value respelled to fit a pattern where a common spelling does (a slug,
+    snake case, lower case, letters and digits only), so `^[a-z0-9-]*$` still reads as words.
+
+    >>> _fitted(r"^[a-z0-9\\-]*$", "Devolved non-volatile website")
+    'devolved-non-volatile-website'
+    """
+    words = re.findall(r"[A-Za-z0-9]+", value)
+    for candidate in (
+        "-".join(words).lower(),
+        "_".join(words).lower(),
+        "_".join(words),
+        " ".join(words),
+        "".join(words),
+        "".join(words).lower(),
+    ):
+        if candidate and _search(pattern, candidate):
+            return candidate
+    return None
+
+
 def _search(pattern: str, value: str) -> bool:
     try:
         return re.search(pattern, value) is not None
@@ -475,3 +533,37 @@ def _bounds(schema: Mapping[str, Any], low: float, high: float) -> tuple[float, 
         maximum = schema["exclusiveMaximum"] - 1
     maximum = min(maximum, minimum + 100000)
     return minimum, max(minimum, maximum)
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _of_its_type(example: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether an example is of the JSON type its schema names (documents carry an example of
+    an array written as one item, a number written as a string, ...)."""
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if kind else []
+    if not kinds:
+        return True
+    if example is None:
+        return "null" in kinds or bool(schema.get("nullable"))
+    if isinstance(example, bool) and "boolean" not in kinds:
+        return False
+    return any(isinstance(example, _JSON_TYPES.get(str(k), ())) for k in kinds)
+
+
+def _string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether a string keeps its schema's pattern and lengths (anything else: True)."""
+    if not isinstance(value, str):
+        return True
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and not _search(pattern, value):
+        return False
+    return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))

@@ -9,10 +9,12 @@ literal paths ordered before templated ones.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mock_server.document import openapi
 from mock_server.document.openapi import HTTP_METHODS, resolve
 
 NOT_FOUND_DESCRIPTION = "No such object, or a page past the end (documented by the mock)."
@@ -146,3 +148,90 @@ def unique_name(base: str, taken: set[str], separator: str = "_") -> str:
         name = f"{base}{separator}{number}"
     taken.add(name)
     return name
+
+
+def inline_awkward_refs(document: dict[str, Any]) -> int:
+    """Put in place the `$ref`s Connexion's own resolver cannot follow: those naming a value
+    that is not an object (a list or string in an `x-` extension), and pointers that need
+    unescaping (`~1`, `%7B`). The document means the same; the count is returned.
+
+    >>> doc = {"x-list": ["a"], "paths": {"/p": {"x-uses": {"$ref": "#/x-list"}}}}
+    >>> inline_awkward_refs(doc), doc["paths"]["/p"]["x-uses"]
+    (1, ['a'])
+    """
+    count = 0
+
+    def walk(node: Any, depth: int) -> Any:
+        nonlocal count
+        if isinstance(node, list):
+            return [walk(item, depth) for item in node]
+        if not isinstance(node, dict):
+            return node
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/") and depth < 32:
+            try:
+                target = openapi.resolve(document, {"$ref": reference})
+            except (openapi.SpecError, KeyError, IndexError, TypeError):
+                return node
+            awkward = not isinstance(target, dict) or "~" in reference or "%" in reference
+            if awkward:
+                count += 1
+                return walk(copy.deepcopy(target), depth + 1)
+            return node
+        for key, value in node.items():
+            node[key] = walk(value, depth)
+        return node
+
+    for key, value in list(document.items()):
+        document[key] = walk(value, 0)
+    return count
+
+
+def distinct_path_parameters(document: dict[str, Any]) -> list[str]:
+    """Give a parameter that a path names twice (`/a/{id}/b/{id}`) a second name for its later
+    places (`{id_2}`), declared as the first: the router needs distinct names, and the URLs
+    that match are the same. The paths renamed are returned.
+
+    >>> doc = {"paths": {"/a/{id}/{id}": {"parameters": [{"name": "id", "in": "path"}]}}}
+    >>> distinct_path_parameters(doc), list(doc["paths"]), doc["paths"]["/a/{id}/{id_2}"]
+    (['/a/{id}/{id}'], ['/a/{id}/{id_2}'], {'parameters': [{'name': 'id', 'in': 'path'}, \
+{'name': 'id_2', 'in': 'path'}]})
+    """
+    renamed: list[str] = []
+    paths = document.get("paths") or {}
+    for path in list(paths):
+        names = re.findall(r"{([^}]+)}", path)
+        if len(names) == len(set(names)):
+            continue
+        new_path, extra = _second_names(path, set(names))
+        item = paths.pop(path)
+        for holder in [item, *(item.get(m) for m in HTTP_METHODS)]:
+            if not isinstance(holder, dict) or "parameters" not in holder:
+                continue
+            declared = [resolve(document, p) for p in holder["parameters"]]
+            for new, old in extra.items():
+                original = next(
+                    (p for p in declared if p.get("name") == old and p.get("in") == "path"), None
+                )
+                if original is not None:
+                    holder["parameters"].append({**original, "name": new})
+        paths[new_path] = item
+        renamed.append(path)
+    return renamed
+
+
+def _second_names(path: str, names: set[str]) -> tuple[str, dict[str, str]]:
+    """The path with each later use of a parameter renamed, and new name -> old name."""
+    seen: dict[str, int] = {}
+    extra: dict[str, str] = {}
+    parts = re.split(r"({[^}]+})", path)
+    for index, part in enumerate(parts):
+        if not (part.startswith("{") and part.endswith("}")):
+            continue
+        name = part[1:-1]
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            new = unique_name(f"{name}_{seen[name]}", names | set(extra))
+            extra[new] = name
+            parts[index] = "{" + new + "}"
+    return "".join(parts), extra

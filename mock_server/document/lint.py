@@ -13,7 +13,13 @@ from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from mock_server.document.openapi import HTTP_METHODS, SpecError, json_pointer, resolve
+from mock_server.document.openapi import (
+    HTTP_METHODS,
+    SpecError,
+    json_pointer,
+    resolve,
+    shows_write_only,
+)
 
 MAX_SCHEMA_PROBLEMS = 20
 
@@ -138,7 +144,45 @@ def weaknesses(document: Mapping[str, Any]) -> list[Problem]:
         found.append(
             Problem("#/paths", "no success answer has an example (the mock makes its data up)")
         )
+    found += list(invalid_examples(document))[:MAX_SCHEMA_PROBLEMS]
     return found
+
+
+def invalid_examples(document: Mapping[str, Any]) -> Iterator[Problem]:
+    """Answer examples that their own schema refuses (the mock answers generated data
+    instead, as a client generated from the schema could not read them)."""
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+    kind = OAS31Validator if str(document.get("openapi", "")).startswith("3.1") else OAS30Validator
+    components = document.get("components") or {}
+    for path, method, operation in _operations(document):
+        for code, answer in (operation.get("responses") or {}).items():
+            answer = resolve(document, answer) if isinstance(answer, Mapping) else {}
+            for media_type, media in (answer.get("content") or {}).items():
+                if not isinstance(media, Mapping) or "schema" not in media:
+                    continue
+                named = dict((media.get("examples") or {}).items())
+                if "example" in media:
+                    named[""] = {"value": media["example"]}
+                for name, example in named.items():
+                    example = resolve(document, example) if isinstance(example, Mapping) else {}
+                    if "value" not in example:
+                        continue
+                    schema = {**resolve(document, media["schema"]), "components": components}
+                    try:
+                        error = next(iter(kind(schema).iter_errors(example["value"])), None)
+                    except Exception:  # a schema the validator cannot read: nothing to say
+                        continue
+                    if error is None and shows_write_only(document, schema, example["value"]):
+                        error = _Refusal("it shows a writeOnly property")
+                    if error is not None:
+                        where = ["paths", path, method, "responses", str(code), "content"]
+                        where += [media_type, *(["examples", name] if name else ["example"])]
+                        yield Problem(
+                            json_pointer(where),
+                            f"the example does not fit its schema ({error.message[:120]}): "
+                            "the mock answers generated data instead",
+                        )
 
 
 def _has_example(operation: Mapping[str, Any]) -> bool:
@@ -154,3 +198,8 @@ def _has_example(operation: Mapping[str, Any]) -> bool:
             if isinstance(schema, Mapping) and "example" in schema:
                 return True
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    message: str

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from mock_server.document import swagger2
+from mock_server.document import bundle, swagger2
 
 Schema = Mapping[str, Any]
 try:  # LibYAML's parser, where PyYAML was built with it, is about ten times faster
@@ -24,7 +24,7 @@ except AttributeError:  # pragma: no cover
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-CACHE_FORMAT = b"3\n"
+CACHE_FORMAT = b"4\n"
 """Changes when what the cache keeps for a file changes (2: Swagger 2.0 kept converted)."""
 
 
@@ -96,7 +96,8 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     """Load and check a document; with a cache folder, each version is checked only once.
 
     The cache holds the parsed document as JSON under the SHA-256 of the file's bytes, so an
-    edited file is parsed and checked again, and a known one loads in milliseconds.
+    edited file is parsed and checked again, and a known one loads in milliseconds. A document
+    whose `$ref`s lead to other files is bundled into one (`bundle.py`) and not cached.
     """
     raw = read(path)
     key = hashlib.sha256(CACHE_FORMAT + raw).hexdigest()
@@ -107,10 +108,16 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
         except ValueError:
             pass  # a damaged cache entry: parse again
     document = parse(raw, source=path)
+    split = bundle.has_external_refs(document)
+    if split:  # over several files: made one first (and not cached: the others can change)
+        try:
+            document = bundle.bundle(document, path, load)
+        except bundle.BundleError as error:
+            raise SpecError(str(error)) from error
     check(document, source=str(path))
     if swagger2.is_swagger2(document):
         document = swagger2.convert(document)
-    if cached is not None:
+    if cached is not None and not split:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             partial = cached.with_suffix(".tmp")
@@ -143,8 +150,14 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
 
 @functools.lru_cache(maxsize=4096)
 def _pointer(reference: str) -> tuple[str, ...]:
-    """The keys a local JSON pointer (`#/a/b~1c`) walks through."""
-    return tuple(part.replace("~1", "/").replace("~0", "~") for part in reference[2:].split("/"))
+    """The keys a local JSON pointer (`#/a/b~1c`) walks through; a URI fragment's
+    percent-encoding is undone first (RFC 6901, section 6).
+
+    >>> _pointer("#/paths/~1ships~1%7Bid%7D/get")
+    ('paths', '/ships/{id}', 'get')
+    """
+    parts = urllib.parse.unquote(reference[2:]).split("/")
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,3 +293,25 @@ def speaks_drf(document: Mapping[str, Any]) -> bool:
     Django REST Framework answers."""
     schemas = (document.get("components") or {}).get("schemas", {})
     return "ValidationError" in schemas or "GenericError" in schemas
+
+
+def shows_write_only(
+    document: Mapping[str, Any], schema: Schema, value: Any, depth: int = 0
+) -> bool:
+    """Whether an answer holds a `writeOnly` property (a password, a card's cvc), which an
+    answer may not show whatever its schema's types allow."""
+    schema = resolve(document, schema)
+    if depth > 16 or not isinstance(schema, Mapping):
+        return False
+    if isinstance(value, list):
+        items = schema.get("items") or {}
+        return any(shows_write_only(document, items, item, depth + 1) for item in value)
+    if not isinstance(value, dict):
+        return False
+    properties, _ = object_shape(document, schema)
+    for name, item in value.items():
+        part = resolve(document, properties.get(name) or {})
+        if part.get("writeOnly") or shows_write_only(document, part, item, depth + 1):
+            return True
+    branches = [*schema.get("oneOf", []), *schema.get("anyOf", [])]
+    return any(shows_write_only(document, b, value, depth + 1) for b in branches)

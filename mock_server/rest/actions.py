@@ -9,14 +9,15 @@ its resource. Both ways in share these actions, so they answer alike: Connexion'
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from mock_server.document.openapi import Operation
+from mock_server.document.openapi import Operation, resolve
 from mock_server.rest.auth import Principal
 from mock_server.rest.rendering import Renderer, encode
 from mock_server.rest.resource import Resource, operation_names
 
+JSON = "application/json"
 Params = Mapping[str, Any]
 Body = Mapping[str, Any]
 
@@ -26,6 +27,8 @@ class Answer:
     status: int
     body: bytes | None
     """JSON, or None for no content."""
+    media_type: str = JSON
+    """The JSON media type the operation documents (`application/scim+json`, ...)."""
 
 
 Respond = Callable[[Principal, str, Params, Body], Answer]
@@ -39,10 +42,24 @@ class Action:
     respond: Respond
     key_parameter: str | None
     """The path parameter that names the item (None for the collection's operations)."""
+    media_type: str = JSON
 
     def __call__(self, principal: Principal, params: Params, body: Body) -> Answer:
         key = str(params[self.key_parameter]) if self.key_parameter else ""
-        return self.respond(principal, key, params, body)
+        answer = self.respond(principal, key, params, body)
+        return answer if self.media_type == JSON else replace(answer, media_type=self.media_type)
+
+
+def json_media_type(document: Mapping[str, Any], operation: Operation) -> str:
+    """The JSON media type an operation documents for its success (`application/json` where it
+    names none, or only another kind)."""
+    responses = operation.definition.get("responses") or {}
+    for code in sorted(str(code) for code in responses if str(code)[:1] == "2"):
+        content = resolve(document, responses[code]).get("content")
+        for kind in content or {}:
+            if "json" in kind.lower() and "*" not in kind:
+                return kind.split(";", 1)[0].strip()
+    return JSON
 
 
 def success_status(operation: Operation, default: int) -> int:
@@ -77,11 +94,13 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
         return Answer(status["update"], encode(resource.update(principal, key, body)))
 
     def destroy(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
-        removed = resource.present(resource.get(principal, key)) if plain else None
+        schemas = resource.spec.response_schemas
+        bodyless = status["destroy"] == 204 or not plain or schemas.get("destroy", {}) is None
+        removed = None if bodyless else resource.answer("destroy", resource.get(principal, key))
         resource.destroy(principal, key)
-        if status["destroy"] == 204 or "destroy" in resource.spec.response_schemas:
+        if removed is None:
             return Answer(status["destroy"], None)
-        return Answer(status["destroy"], encode(removed))  # documented as the removed object
+        return Answer(status["destroy"], encode(removed))  # the removed object, as documented
 
     def used_by(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
         return Answer(200, encode(resource.used_by(principal, key)))
@@ -97,7 +116,11 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
     }
 
 
-def actions(resources: Iterable[Resource], operations: Iterable[Operation]) -> dict[str, Action]:
+def actions(
+    resources: Iterable[Resource],
+    operations: Iterable[Operation],
+    document: Mapping[str, Any] | None = None,
+) -> dict[str, Action]:
     """operationId -> action, for every operation of the document that a resource serves."""
     by_id = {operation.operation_id: operation for operation in operations}
     table: dict[str, Action] = {}
@@ -114,7 +137,12 @@ def actions(resources: Iterable[Resource], operations: Iterable[Operation]) -> d
             if operation is None:
                 continue
             path = [p["name"] for p in operation.parameters if p["in"] == "path"]
-            table[operation_id] = Action(operation, by_name[name], path[-1] if path else None)
+            table[operation_id] = Action(
+                operation,
+                by_name[name],
+                path[-1] if path else None,
+                json_media_type(document or {}, operation),
+            )
     return table
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from mock_server.data.synth import Synth
 from mock_server.document.openapi import resolve
+from mock_server.rest.responder import concrete
 
 MESSAGE_FIELDS = re.compile(
     r"^(message|msg|detail|details|error|error_?message|description|reason|title)$", re.I
@@ -39,13 +40,20 @@ def documented_error(
     if not isinstance(content, Mapping):
         return None
     media_type = next((m for m in content if m.split(";")[0].strip().endswith("json")), None)
-    if media_type is None or not isinstance(content[media_type], Mapping):
+    media_type = media_type or next((m for m in content if m.split(";")[0].endswith("*")), None)
+    if media_type is not None and media_type.lower().startswith("text/"):
+        media_type = None  # `text/*`: the reason as plain text, below
+    if media_type is None:
+        text = next((m for m in content if m.lower().startswith("text/")), None)
+        return (concrete(text), reason) if text is not None else None  # the reason, as text
+    if not isinstance(content[media_type], Mapping):
         return None
     schema = content[media_type].get("schema")
     if schema is None:
         return media_type, None
     body = Synth(document, status).value(schema)
     resolved = resolve(document, schema)
+    media_type = concrete(media_type)  # `*/*` is answered as JSON
     if isinstance(body, str):
         return media_type, reason
     if isinstance(body, dict):
@@ -68,7 +76,7 @@ def documented_error(
 # A refusal's status and the ones that mean the same to a client, in the order to try them.
 # A missing credential may be a 403 where that is all the operation documents; a credential
 # without the permission stays a 403 (a 401 would tell the client to log in again).
-KINDRED_STATUSES = {400: (422,), 422: (400,), 401: (403,)}
+KINDRED_STATUSES = {400: (422,), 422: (400,), 401: (403,), 409: (400, 422)}
 
 
 def documented_status(definition: Mapping[str, Any], status: int) -> int:

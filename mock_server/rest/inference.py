@@ -309,6 +309,14 @@ def _same_schema(document: Mapping[str, Any], first: Any, second: Any) -> bool:
     return set(object_shape(document, first)[0]) == set(object_shape(document, second)[0]) != set()
 
 
+def _fields_of(document: Mapping[str, Any], body: Any, properties: Mapping[str, Any]) -> bool:
+    """Whether a request body is an object of (some of) the resource's fields."""
+    if body is None or _shape(document, body) not in ("object", "any"):
+        return False
+    given, _ = object_shape(document, body)
+    return bool(given) and set(given) <= set(properties)
+
+
 def _key_field(parameter: str, properties: Mapping[str, Any], noun: str) -> str | None:
     """The field an item path's parameter names: `petId` -> `id`, `{isbn}` -> `isbn`."""
     if parameter in properties:
@@ -422,11 +430,15 @@ def _plain_resource(
         ("delete", "destroy"),
     ):
         operation = item_methods.get(method)
-        if operation is not None and (
-            method == "delete"
-            or _same_schema(document, json_body_schema(document, operation), item_schema)
-            or _same_schema(document, _success_schema(document, operation), item_schema)
-        ):
+        if operation is None:
+            continue
+        if method == "get":
+            fits = _same_schema(document, _success_schema(document, operation), item_schema)
+        elif method in ("put", "patch"):  # a body of the object's fields (not a JSON Patch)
+            fits = _fields_of(document, json_body_schema(document, operation), properties)
+        else:
+            fits = True
+        if fits:
             operations_by_id[operation.operation_id] = action
     parameters = [p for p in listing.parameters if p.get("in") == "query"]
     schemas = {p["name"]: resolve(document, p.get("schema") or {}) for p in parameters}
@@ -451,6 +463,7 @@ def _plain_resource(
     }
     search = [n for n in scalar if _kind(resolved[n]) == "string"][:4] if plan.search else []
     model = _schema_name(item_schema) or noun.title()
+    model = model[:1].upper() + model[1:]  # as a class is named: "No Book matches ..."
     spec = ResourceSpec(
         collection=collection,
         model=model,
@@ -493,12 +506,11 @@ def _plain_answers(
         if action == "list":
             continue
         schema = _success_schema(document, by_id[operation_id])
-        if action == "destroy":
-            if schema is None:
-                other[action] = None
-            continue
-        if not _same_schema(document, schema, item_schema):
-            other[action] = schema
+        if action == "destroy" and schema is None:
+            other[action] = None  # no body
+        elif not _same_schema(document, schema, item_schema):
+            # A PATCH answers through the resource's update, under its name.
+            other.setdefault("update" if action == "partial_update" else action, schema)
     return other
 
 

@@ -229,26 +229,41 @@ def wrapper_fields(listing: Listing, shown_window: Window) -> dict[str, Any]:
     for name, schema in listing.wrapper_properties.items():
         if name == listing.wrapper:
             continue
-        kind = schema.get("type") if isinstance(schema, Mapping) else None
+        declared = schema.get("type") if isinstance(schema, Mapping) else None
+        kinds = set(declared) if isinstance(declared, list) else {declared} - {None}
+        nullable = "null" in kinds or bool(schema.get("nullable")) or not kinds
         value: Any = _meaning(name, shown_window)
         if value is _UNKNOWN:
             if name in listing.wrapper_constants:
                 made[name] = listing.wrapper_constants[name]
             continue
-        if kind in ("integer", "number") and not isinstance(value, int | float):
-            if name not in required and value is None:
-                continue
-            value = 0 if value is None else value
-        if value is None and kind not in (None, "null") and not schema.get("nullable"):
+        if value is None and not nullable:
             if name not in required:
                 continue
-            value = ""
-        if kind == "string" and value is not None and not isinstance(value, str):
-            value = str(value).lower() if isinstance(value, bool) else str(value)
-        if kind == "boolean" and not isinstance(value, bool):
-            value = value is not None and value != ""
+            value = 0 if kinds & {"integer", "number"} else False if "boolean" in kinds else ""
+        if value is not None and kinds and not _of_kinds(value, kinds):
+            value = _as_kind(value, kinds)
         made[name] = value
     return made
+
+
+def _of_kinds(value: Any, kinds: set[str]) -> bool:
+    if isinstance(value, bool):
+        return "boolean" in kinds
+    if isinstance(value, int):
+        return bool(kinds & {"integer", "number"})
+    return isinstance(value, str) and "string" in kinds
+
+
+def _as_kind(value: Any, kinds: set[str]) -> Any:
+    """A meaning's value in the type the wrapper's schema gives it (`"3"` for a string total)."""
+    if "string" in kinds:
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    if "boolean" in kinds:
+        return bool(value)
+    if kinds & {"integer", "number"}:
+        return int(value) if isinstance(value, bool | int) else 0
+    return value
 
 
 _UNKNOWN = object()

@@ -16,8 +16,9 @@ from mock_server.rest.query import Page
 from mock_server.rest.resource import Resource
 from mock_server.state.store import Record
 
-ITEMS = "\u0000items\u0000"
-"""Where a wrapper's items go, spelled as no JSON of a document's data can be."""
+ITEMS = "@@mock-server:items@@"
+"""Where a wrapper's items go (the wrapper's other fields are numbers, cursors and values made
+from its schema, never this)."""
 MAX_CACHED_OBJECTS = 20_000
 """Objects whose JSON is kept (about 10 MB for Event Matcher): an answer that starts with this
 many kept empties the cache first."""

@@ -290,6 +290,11 @@ class Resource:
         try:
             self.store.insert(spec.collection, record)
         except KeyInUse as taken:
+            if spec.listing is not None:  # not DRF's: a conflict, never an overwrite
+                message = errors.UNIQUE_TEMPLATE.format(
+                    model=errors.capfirst(spec.verbose_name), field=spec.key
+                )
+                raise errors.Conflict(message) from taken
             raise errors.ValidationFailed(
                 {
                     spec.key: [
@@ -346,8 +351,10 @@ class Resource:
         if schema is None:  # documented without a schema: an empty object
             return {}
         made = self._draw(schema)
-        if isinstance(made, dict):
+        if isinstance(made, dict) and self.spec.listing is None:
             made.update({name: value for name, value in shown.items() if name in made})
+        elif isinstance(made, dict):
+            _carry(made, shown, self.spec.key)
         return made
 
     def get(self, principal: Principal, pk: str) -> Record:
@@ -367,9 +374,22 @@ class Resource:
                 message = errors.UNIQUE_TEMPLATE.format(
                     model=errors.capfirst(spec.verbose_name), field=name
                 )
+                if spec.listing is not None:
+                    raise errors.Conflict(message)
                 raise errors.ValidationFailed.single(name, message)
         for rule in spec.rules:
             rule(record)
+
+
+def _carry(made: dict[str, Any], shown: Mapping[str, Any], key: str, depth: int = 0) -> None:
+    """Into an answer of another schema (`{status, data: {id}}`), the object's values for the
+    fields it names, where they are of the kind made there (an answer's `status` is not the
+    object's), and the object's key wherever a nested object holds one."""
+    for name, value in made.items():
+        if name in shown and type(shown[name]) is type(value):
+            made[name] = shown[name]
+        elif isinstance(value, dict) and depth < 3 and key in shown:
+            _carry(value, {key: shown[key]}, key, depth + 1)
 
 
 def _hashable(value: Any) -> Any:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_server.data.synth import Synth, stable_seed
-from mock_server.document.openapi import Operation, resolve
+from mock_server.document.openapi import Operation, resolve, shows_write_only
 from mock_server.rest.validation import schema_validator
 
 _NONE: Any = object()
@@ -24,9 +24,11 @@ _NONE: Any = object()
 
 
 def example_fits(document: Mapping[str, Any], schema: Any, example: Any) -> bool:
-    """Whether an example is valid for its schema (by JSON Schema, in the document's dialect)."""
+    """Whether an answer's example is valid for its schema (by JSON Schema, in the document's
+    dialect) and shows no `writeOnly` property."""
     try:
-        return bool(schema_validator(document, schema).is_valid(example))
+        valid = bool(schema_validator(document, schema).is_valid(example))
+        return valid and not shows_write_only(document, schema, example)
     except Exception:  # a schema the validator cannot read (a broken $ref): keep the example
         return True
 

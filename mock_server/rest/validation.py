@@ -244,6 +244,9 @@ def validate_request_body(
         parts = [str(part) for part in error.absolute_path]
         missing = re.match(r"^'(.*)' is a required property$", error.message)
         if error.validator == "required" and missing:
+            shown = (error.schema.get("properties") or {}).get(missing[1]) or {}
+            if resolve(document, shown).get("readOnly"):
+                continue  # the server sets it: `required` holds for answers only
             parts.append(missing[1])
         failures.setdefault(".".join(parts) or BODY, []).append(error.message)
     if failures:

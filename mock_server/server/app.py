@@ -121,6 +121,8 @@ def flow_executor(document: Mapping[str, Any], users: Mapping[str, auth.User]) -
 def create_app(settings: Settings) -> MockServer:
     document = openapi.load_checked(settings.spec, cache=settings.cache)
     augment.name_operations(document)  # Connexion routes by operationId
+    augment.inline_awkward_refs(document)  # Connexion's resolver follows only plain ones
+    augment.distinct_path_parameters(document)  # Starlette's routes need distinct names
     _trust_checked_documents()
     tokens, users = auth.load_identity(settings.tokens or settings.fixtures / TOKENS_FILE)
     seed = settings.id_seed
@@ -159,9 +161,10 @@ def create_app(settings: Settings) -> MockServer:
     ]
     augment.order_paths(document)
     augment.type_parameters(document)
-    augment.document_not_found(document, not_found_operations(found))
+    if openapi.speaks_drf(document):  # others answer a 404 in their own shapes, or RFC 9457
+        augment.document_not_found(document, not_found_operations(found))
     operations = list(openapi.operations(document))
-    actions_by_id = actions.actions(resources, operations)
+    actions_by_id = actions.actions(resources, operations, document)
     server_answers = Answers(document, store, users)
     answer_table = {**server_answers.table(), **authentik_families.answers(found, families)}
     actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
@@ -313,6 +316,10 @@ class MockServer:
         return TestClient(self, **kwargs)
 
 
+Where = str | tuple[str, str]
+"""An operation: its operationId, or the request's method and path."""
+
+
 class ErrorAnswers:
     """The one way out for errors: each exception becomes the body the contract defines.
 
@@ -336,7 +343,10 @@ class ErrorAnswers:
 
     async def handle(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
         """Connexion's error handler (a coroutine function: a plain one runs in a thread)."""
-        where = (request.method, request.url.path)
+        routed = request.scope.get("extensions", {}).get("connexion_routing", {})
+        # The scope's path: `url.path` goes through urlsplit, which drops tabs and newlines.
+        path = request.scope.get("path") or request.url.path
+        where: Where = routed.get("operation_id") or (request.method, path)
         status, media_type, headers, body = self.render(self.as_api_error(request, error), where)
         return ConnexionResponse(
             status_code=status,
@@ -346,14 +356,15 @@ class ErrorAnswers:
             headers=headers,
         )
 
-    def response(self, failure: errors.ApiError, where: tuple[str, str] | None = None) -> Response:
+    def response(self, failure: errors.ApiError, where: Where | None = None) -> Response:
         """The answer to `failure` as Connexion's exception middleware would send it; `where`
-        (method, path) names the operation, whose documented error shape it then takes."""
+        (an operationId, or the method and path) names the operation, whose documented error
+        shape it then takes."""
         status, media_type, headers, body = self.render(failure, where)
         return Response(content=body, status_code=status, media_type=media_type, headers=headers)
 
     def render(
-        self, failure: errors.ApiError, where: tuple[str, str] | None = None
+        self, failure: errors.ApiError, where: Where | None = None
     ) -> tuple[int, str, dict[str, str], bytes]:
         if self.problems and where:
             failure = self._kindred(failure, where)
@@ -370,22 +381,25 @@ class ErrorAnswers:
         headers = dict(getattr(failure, "headers", None) or {})
         if failure.status_code == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
+        if isinstance(body, str) and "json" not in media_type:
+            return failure.status_code, media_type, headers, body.encode()
         return failure.status_code, media_type, headers, json.dumps(body).encode()
 
-    def _kindred(self, failure: errors.ApiError, where: tuple[str, str]) -> errors.ApiError:
+    def _definition(self, where: Where) -> Mapping[str, Any] | None:
+        operation_id = where if isinstance(where, str) else self.operation_of(*where)
+        return self.definitions.get(operation_id or "")
+
+    def _kindred(self, failure: errors.ApiError, where: Where) -> errors.ApiError:
         """The failure under the status its operation documents for it (422 for 400, ...)."""
-        definition = self.definitions.get(self.operation_of(*where) or "")
+        definition = self._definition(where)
         if definition is None:
             return failure
         status = documented_status(definition, failure.status_code)
         return failure if status == failure.status_code else failure.with_status(status)
 
-    def _documented(
-        self, failure: errors.ApiError, where: tuple[str, str]
-    ) -> tuple[str, Any] | None:
+    def _documented(self, failure: errors.ApiError, where: Where) -> tuple[str, Any] | None:
         """The body the operation documents for this status (its own error schema)."""
-        operation_id = self.operation_of(*where)
-        definition = self.definitions.get(operation_id or "")
+        definition = self._definition(where)
         if definition is None:
             return None
         shown = problem(failure.status_code, failure.body())
@@ -417,7 +431,13 @@ class ErrorAnswers:
         if isinstance(error, HTTPException) and error.status_code == 405:
             # Starlette names only the methods of the first route it matched; the document
             # knows them all.
-            allowed = openapi.allowed_methods(self.methods, request.url.path)
+            allowed = openapi.allowed_methods(
+                self.methods, request.scope.get("path") or request.url.path
+            )
+            if request.method.upper() in allowed:
+                # The path has the method, but a segment does not fit the type its route
+                # converts (`abc` for an integer key): no such object, as Django answers it.
+                return errors.NotFound(errors.ROUTE_NOT_FOUND)
             detail = errors.METHOD_NOT_ALLOWED_TEMPLATE.format(method=request.method)
             return errors.MethodNotAllowed(detail, headers={"Allow": ", ".join(allowed)})
         if isinstance(error, ProblemException) and error.status < 500:

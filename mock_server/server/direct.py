@@ -281,7 +281,7 @@ class DirectPath:
         try:
             answer = target.answer(scope, found[1], raw, encoding)
         except errors.ApiError as failure:
-            response = self.answers.response(failure, (scope["method"], path))
+            response = self.answers.response(failure, target.action.operation.operation_id)
             if allow:
                 response.headers["allow"] = allow.decode()
             await response(scope, receive, send)

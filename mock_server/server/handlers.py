@@ -33,7 +33,8 @@ def principal_of(token_info: Mapping[str, Any] | None) -> Principal:
 
 def answer_headers(answer: Answer) -> list[tuple[bytes, bytes]]:
     """An action's headers, on both ways in: those Starlette gives a JSON `Response`."""
-    headers = [(b"content-type", JSON_BYTES)]
+    media_type = JSON_BYTES if answer.media_type == JSON else answer.media_type.encode()
+    headers = [(b"content-type", media_type)]
     if answer.status >= 200 and answer.status not in (204, 304):
         headers.insert(0, (b"content-length", b"%d" % len(answer.body or b"")))
     return headers

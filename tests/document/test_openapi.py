@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,7 +14,8 @@ import schemathesis
 from openapi_schema_validator import OAS30Validator
 
 from mock_server.document import openapi
-from mock_server.settings import DEFAULT_SPEC
+from mock_server.server.app import create_app
+from mock_server.settings import DEFAULT_SPEC, Settings
 
 ITEM = "/policies/event_matcher/{policy_uuid}/"
 OPERATIONS = {
@@ -115,3 +117,45 @@ def test_null_enums_under_a_strict_openapi_3_0_reading(
     enum = properties[field]["$ref"].replace("Nullable", "")
     properties[field] = {"allOf": [{"$ref": enum}], "nullable": True}
     assert not _strictly_valid(published, {**POLICY, field: None})
+
+
+SPLIT = Path(__file__).parent.parent / "documents" / "split" / "openapi.yaml"
+
+
+def test_a_document_split_over_files_is_made_one() -> None:
+    document = openapi.load_checked(SPLIT)
+    schemas = document["components"]["schemas"]
+    assert set(schemas) == {"Error", "book"}  # the shared error once, the book by its file
+    assert schemas["book"]["properties"]["sequel"] == {"$ref": "#/components/schemas/book"}
+    listed = document["paths"]["/books"]["get"]["responses"]["200"]["content"]
+    assert listed["application/json"]["schema"]["items"] == {"$ref": "#/components/schemas/book"}
+    missing = document["paths"]["/books/{isbn}"]["get"]["responses"]["404"]["content"]
+    assert missing["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert all(ref.startswith("#/") for ref in _refs(document))
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [*([node["$ref"]] if "$ref" in node else []), *_refs(list(node.values()))]
+    if isinstance(node, list):
+        return [ref for item in node for ref in _refs(item)]
+    return []
+
+
+def test_a_split_document_is_served_statefully() -> None:
+    with create_app(Settings(spec=SPLIT, seed=1)).test_client() as client:
+        made = client.post("/v1/books", json={"isbn": "978-3", "title": "Dune"})
+        assert made.status_code == 201
+        assert client.get("/v1/books/978-3").json()["title"] == "Dune"
+        assert client.get("/v1/books/none").json()["message"] == "No Book matches the given query."
+
+
+def test_a_reference_to_a_missing_file_or_a_url_is_one_clear_error(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    base = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+    spec.write_text(base + "    A: {$ref: 'gone.yaml'}\n")
+    with pytest.raises(openapi.SpecError, match=r"gone\.yaml: no such file"):
+        openapi.load_checked(spec)
+    spec.write_text(base + "    A: {$ref: 'https://example.com/a.yaml'}\n")
+    with pytest.raises(openapi.SpecError, match="only local files are read"):
+        openapi.load_checked(spec)

@@ -1,0 +1,390 @@
+"""The corpus judge: serve each real-world document with `mock-server serve`, fuzz it with
+Schemathesis for a few seconds under the four conformance checks, and explain every failure.
+
+A failure is *explained* when a correct server could not have avoided it:
+- `no credential`: a 401 or 403 to a request that carried no credential the operation accepts
+  (the judge sends one for every scheme Schemathesis can fill; a key in an unnamed place it
+  cannot);
+- `invalid, no error documented`: a 400 or 422 to data that violates the schema, on an operation
+  that documents no answer for an invalid request (no 400, 422, 4XX or default);
+- `unknown key`: a 404 on an item path (one with a path parameter) whose operation documents no
+  404, for a key the generator made up;
+- `key taken`: a create or replace refused because another object has the key it gives, on an
+  operation that documents no such refusal (the alternative is to overwrite that object).
+Anything else (every 5xx among them) is unexplained, and the corpus fails.
+
+`python -m tests.corpus.judge [NAME ...]` prints the table (`make corpus` runs every document);
+`tests/test_corpus.py` runs the sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import jsonschema
+import schemathesis
+import yaml
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import Status, events, from_schema
+from schemathesis.generation.modes import GenerationMode
+
+from mock_server.document import openapi, registry
+from mock_server.settings import DEFAULT_CACHE
+from mock_server.testing.pytest_plugin import MockServer
+
+LIST = Path(__file__).with_name("documents.yaml")
+FORMATS = jsonschema.FormatChecker()
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+)
+MAX_EXAMPLES = 5
+MAX_SECONDS = 40
+SEED = 7
+CREDENTIAL = "corpus-judge-credential"
+NO_CREDENTIAL = "no credential"
+INVALID = "invalid, no error documented"
+UNKNOWN_KEY = "unknown key"
+KEY_TAKEN = "key taken"
+FUZZER_LIMITS = {"Serialization not possible"}
+"""What Schemathesis reports where it cannot build a request itself (a media type it has no
+serializer for): those operations go unfuzzed, which says nothing of the server."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str
+    spec: str
+    sample: bool
+
+
+@dataclass(slots=True)
+class Verdict:
+    entry: Entry
+    version: str = ""
+    operations: int = 0
+    cases: int = 0
+    seconds: float = 0.0
+    explained: Counter[str] = field(default_factory=Counter)
+    unexplained: list[str] = field(default_factory=list)
+    refused: str = ""
+    server_errors: list[str] = field(default_factory=list)
+    unfuzzed: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    """Each unexplained failure's request (as curl) and the start of its answer."""
+
+    @property
+    def clean(self) -> bool:
+        return not self.unexplained and not self.refused
+
+
+def entries() -> list[Entry]:
+    listed = yaml.safe_load(LIST.read_text())
+    packages = listed["packages"]
+    return [
+        Entry(
+            name=f"{item['package']}/{item['path']}",
+            spec=f"{packages[item['package']]}/{item['path']}",
+            sample=bool(item.get("sample")),
+        )
+        for item in listed["documents"]
+    ]
+
+
+def obtain(entry: Entry, cache: Path = DEFAULT_CACHE) -> Path:
+    return registry.fetch(entry.spec, cache)
+
+
+def credentials(document: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """A made-up credential for each scheme, as `[auth.openapi]` takes them."""
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    schemes = schemes or document.get("securityDefinitions") or {}
+    given: dict[str, dict[str, str]] = {}
+    for name, scheme in schemes.items():
+        kind = str(scheme.get("type", "")).lower()
+        if kind == "apikey":
+            given[name] = {"api_key": CREDENTIAL}
+        elif kind in {"http", "basic"} and str(scheme.get("scheme", "basic")).lower() == "basic":
+            given[name] = {"username": "judge", "password": CREDENTIAL}
+        elif kind in {"http", "oauth2", "openidconnect"}:
+            given[name] = {"bearer": CREDENTIAL}
+    return given
+
+
+def base_path(document: dict[str, Any]) -> str:
+    if "swagger" in document:
+        return str(document.get("basePath") or "").rstrip("/")
+    servers = document.get("servers") or [{"url": "/"}]
+    url = str(servers[0].get("url", "/"))
+    for variable, value in (servers[0].get("variables") or {}).items():
+        url = url.replace("{" + variable + "}", str(value.get("default", "")))
+    return urllib.parse.urlsplit(url).path.rstrip("/")
+
+
+def _config(url: str, document: dict[str, Any], seconds: int) -> SchemathesisConfig:
+    data: dict[str, Any] = {
+        "base-url": url,
+        "seed": SEED,
+        "max-time": seconds,
+        "generation": {"max-examples": MAX_EXAMPLES},
+        "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
+    }
+    given = credentials(document)
+    if given:
+        data["auth"] = {"openapi": given}
+    return SchemathesisConfig.from_dict(data)
+
+
+def _documented(operation: Any) -> set[str]:
+    return {str(status).upper() for status in (operation.definition.raw.get("responses") or {})}
+
+
+def _carried_credential(case: Any, request: Any, document: dict[str, Any]) -> bool:
+    """Whether the request as sent held a well-formed credential in every place that one of
+    the operation's security requirements names."""
+    raw = case.operation.definition.raw
+    requirements = raw.get("security", document.get("security"))
+    if not requirements:
+        return True
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    schemes = schemes or document.get("securityDefinitions") or {}
+    headers = {key.lower(): values[-1] for key, values in request.headers.items() if values}
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(request.uri).query))
+    cookies = dict(
+        part.strip().split("=", 1) for part in headers.get("cookie", "").split(";") if "=" in part
+    )
+    for requirement in requirements:
+        if all(_holds(schemes.get(name) or {}, headers, query, cookies) for name in requirement):
+            return True
+    return False
+
+
+def _holds(
+    scheme: dict[str, Any], headers: dict[str, str], query: dict[str, str], cookies: dict[str, str]
+) -> bool:
+    kind = str(scheme.get("type", "")).lower()
+    if kind == "apikey":
+        name = str(scheme.get("name", ""))
+        where = scheme.get("in")
+        value = (
+            headers.get(name.lower())
+            if where == "header"
+            else query.get(name)
+            if where == "query"
+            else cookies.get(name)
+        )
+        return bool(value and value.strip())
+    word, _, credential = headers.get("authorization", "").strip().partition(" ")
+    basic = kind == "basic" or str(scheme.get("scheme", "")).lower() == "basic"
+    if basic:
+        try:
+            decoded = base64.b64decode(credential.strip(), validate=True).decode()
+        except ValueError:
+            return False
+        return word.lower() == "basic" and ":" in decoded
+    return word.lower() == "bearer" and bool(credential.strip())
+
+
+def _violates(case: Any, document: dict[str, Any]) -> bool:
+    """Whether a path or query value sent breaks its parameter's schema (a stateful step can
+    carry a value another operation answered into one whose schema it does not fit)."""
+    sent = {"path": case.path_parameters or {}, "query": case.query or {}}
+    shared = (document.get("paths", {}).get(case.operation.path) or {}).get("parameters") or []
+    for parameter in [*shared, *(case.operation.definition.raw.get("parameters") or [])]:
+        where, name = parameter.get("in"), parameter.get("name")
+        value = sent.get(where, {}).get(name)
+        if value is None and parameter.get("required") and where in sent:
+            return True  # a required parameter left out (Schemathesis cannot always send one)
+        if value is None or "$ref" in parameter or "schema" not in parameter:
+            continue
+        checker = jsonschema.Draft4Validator(parameter["schema"], format_checker=FORMATS)
+        if not checker.is_valid(value) and not checker.is_valid(_number(value)):
+            return True
+    return False
+
+
+def _number(value: Any) -> Any:
+    try:
+        return int(value) if str(value).lstrip("-").isdigit() else float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def explain(
+    case: Any, request: Any, response: Any, check: str, document: dict[str, Any]
+) -> str | None:
+    """The rule that explains a failure, or None."""
+    status = response.status_code
+    if check == "not_a_server_error":
+        return None
+    documented = _documented(case.operation)
+    if status in (401, 403) and not _carried_credential(case, request, document):
+        return NO_CREDENTIAL
+    invalid_answers = {"400", "422", "4XX", "DEFAULT"}
+    negative = case.meta is not None and case.meta.generation.mode == GenerationMode.NEGATIVE
+    if (
+        status in (400, 422)
+        and (negative or _violates(case, document))
+        and not documented & invalid_answers
+    ):
+        return INVALID
+    if status == 404 and "{" in case.operation.path and "404" not in documented:
+        return UNKNOWN_KEY
+    if status in (400, 409, 422) and case.method.upper() in ("POST", "PUT") and _taken(response):
+        return KEY_TAKEN
+    return None
+
+
+def _taken(response: Any) -> bool:
+    """Whether the answer refuses the write because another object has its key."""
+    return b"already exists" in (response.content or b"")[:2000]
+
+
+def judge(entry: Entry, seconds: int = MAX_SECONDS) -> Verdict:
+    verdict = Verdict(entry)
+    started = time.monotonic()
+    try:
+        path = obtain(entry)
+        document = openapi.load(path)
+    except (OSError, openapi.SpecError) as error:
+        verdict.refused = f"cannot be had: {error}"
+        return verdict
+    verdict.version = str(document.get("openapi") or document.get("swagger") or "?")
+    with tempfile.TemporaryFile() as log:
+        _fuzz(verdict, path, document, seconds, log)
+        log.seek(0)
+        output = log.read().decode(errors="replace")
+    if verdict.refused:
+        verdict.refused = (output.strip().splitlines() or [verdict.refused])[-1]
+    verdict.server_errors = _tracebacks(output)
+    verdict.seconds = time.monotonic() - started
+    return verdict
+
+
+def _fuzz(
+    verdict: Verdict, path: Path, document: dict[str, Any], seconds: int, log: IO[bytes]
+) -> None:
+    try:
+        server = MockServer(str(path), None, ["--journal", "0"], output=log)
+    except RuntimeError as error:
+        verdict.refused = str(error).strip().splitlines()[-1]
+        return
+    try:
+        url = server.origin + base_path(document)
+        schema = schemathesis.openapi.from_path(path, config=_config(url, document, seconds))
+        verdict.operations = sum(1 for _ in schema.get_all_operations())
+        for event in from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                _record(verdict, event.recorder, document)
+            elif isinstance(event, events.NonFatalError):
+                if event.info.title in FUZZER_LIMITS:  # Schemathesis cannot make the request
+                    verdict.unfuzzed.append(f"{event.label}: {event.info.title}")
+                else:
+                    verdict.unexplained.append(f"{event.label}: {event.info.title}")
+            elif isinstance(event, events.FatalError):
+                verdict.unexplained.append(f"the run stopped: {event.exception}")
+    finally:
+        server.stop()
+
+
+def _tracebacks(output: str) -> list[str]:
+    """The last line of each distinct traceback the server logged (what a 5xx hid)."""
+    found: list[str] = []
+    lines = output.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            end = next(
+                (i for i in range(number + 1, len(lines)) if not lines[i].startswith(" ")),
+                len(lines) - 1,
+            )
+            if lines[end] not in found:
+                found.append(lines[end])
+    return found
+
+
+def _record(verdict: Verdict, recorder: Any, document: dict[str, Any]) -> None:
+    verdict.cases += len(recorder.cases)
+    for case_id, nodes in recorder.checks.items():
+        node = recorder.cases.get(case_id)
+        interaction = recorder.interactions.get(case_id)
+        if node is None or interaction is None or interaction.response is None:
+            continue
+        case, status = node.value, interaction.response.status_code
+        for check in nodes:
+            if check.status != Status.FAILURE or check.failure_info is None:
+                continue
+            rule = explain(case, interaction.request, interaction.response, check.name, document)
+            if rule:
+                verdict.explained[rule] += 1
+            else:
+                title = check.failure_info.failure.title
+                line = f"{case.operation.label}: {check.name}: {status}: {title}"
+                if line not in verdict.unexplained:
+                    verdict.unexplained.append(line)
+                    answer = interaction.response.content[:300].decode(errors="replace")
+                    message = check.failure_info.failure.message.strip()[:600]
+                    verdict.details.append(
+                        f"{line}\n  {message}\n  {check.failure_info.code_sample}\n  -> {answer}"
+                    )
+
+
+def table(verdicts: list[Verdict]) -> str:
+    lines = [
+        "| document | version | operations | unfuzzed | cases | explained | unexplained | s |",
+        "| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |",
+    ]
+    for verdict in verdicts:
+        explained = ", ".join(f"{rule}: {n}" for rule, n in sorted(verdict.explained.items()))
+        unexplained = verdict.refused or str(len(verdict.unexplained))
+        lines.append(
+            f"| {verdict.entry.name} | {verdict.version} | {verdict.operations} | "
+            f"{len(verdict.unfuzzed)} | {verdict.cases} | {explained or '-'} | {unexplained} | "
+            f"{verdict.seconds:.0f} |"
+        )
+    clean = sum(verdict.clean for verdict in verdicts)
+    lines.append(f"\n{clean} of {len(verdicts)} documents served with no unexplained failure.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="only documents whose name contains one of these")
+    parser.add_argument("--seconds", type=int, default=MAX_SECONDS)
+    parser.add_argument("--sample", action="store_true", help="only the sample of `make test`")
+    parser.add_argument("--details", action="store_true", help="each failure's request, answer")
+    arguments = parser.parse_args(argv)
+    chosen = [
+        entry
+        for entry in entries()
+        if (not arguments.names or any(name in entry.name for name in arguments.names))
+        and (entry.sample or not arguments.sample)
+    ]
+    verdicts = []
+    for entry in chosen:
+        verdict = judge(entry, arguments.seconds)
+        verdicts.append(verdict)
+        mark = "ok" if verdict.clean else "FAIL"
+        print(f"{mark:4} {entry.name} ({verdict.seconds:.0f} s)", file=sys.stderr, flush=True)
+        for line in ([verdict.refused] if verdict.refused else verdict.unexplained)[:8]:
+            print(f"     {line}", file=sys.stderr, flush=True)
+        for detail in verdict.details if arguments.details else ():
+            print(f"     {detail}", file=sys.stderr, flush=True)
+        for line in verdict.server_errors[:4]:
+            print(f"     server: {line}", file=sys.stderr, flush=True)
+    print(table(verdicts))
+    return 0 if all(verdict.clean for verdict in verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Resources of a document without DRF's conventions, found by their paths and schemas and
+served statefully: create, list, read, replace, update, delete, paging in three ways, filters,
+search, ordering, conflicts and refusals in the document's shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_server.server.app import create_app
+from mock_server.settings import Settings
+
+DOCUMENTS = Path(__file__).parent.parent / "documents"
+AUTH = {"Authorization": "Bearer any-well-formed-token"}
+
+
+@pytest.fixture(params=[True, False], ids=["direct", "connexion"])
+def tasks(request: pytest.FixtureRequest) -> Iterator[Any]:
+    settings = Settings(spec=DOCUMENTS / "tasks-plain.yaml", seed=3, direct=request.param)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        yield client
+
+
+def test_a_create_shows_up_in_the_list_and_reads_back(tasks: Any) -> None:
+    before = tasks.get("/api/tasks").json()
+    assert (before["total"], before["limit"], before["offset"]) == (5, 10, 0)
+    assert [task["id"] for task in before["items"]] == [1, 2, 3, 4, 5]
+    made = tasks.post("/api/tasks", json={"title": "Write the tests", "status": "todo"})
+    assert made.status_code == 201
+    task = made.json()
+    assert task == {"id": 6, "title": "Write the tests", "status": "todo", "estimate": None}
+    assert tasks.get("/api/tasks/6").json() == task
+    after = tasks.get("/api/tasks").json()
+    assert after["total"] == 6 and after["items"][-1] == task
+
+
+def test_put_and_patch_change_it_and_delete_makes_it_404(tasks: Any) -> None:
+    tasks.post("/api/tasks", json={"title": "Draft", "status": "todo"})
+    replaced = tasks.put("/api/tasks/6", json={"title": "Final", "status": "doing", "estimate": 3})
+    assert replaced.status_code == 200
+    assert replaced.json() == {"id": 6, "title": "Final", "status": "doing", "estimate": 3}
+    patched = tasks.patch("/api/tasks/6", json={"status": "done"})
+    assert patched.json() == {"id": 6, "title": "Final", "status": "done", "estimate": 3}
+    assert tasks.get("/api/tasks/6").json()["status"] == "done"
+    gone = tasks.delete("/api/tasks/6")
+    assert (gone.status_code, gone.content) == (204, b"")
+    missing = tasks.get("/api/tasks/6")
+    assert missing.status_code == 404  # in the shape the operation documents for it
+    assert missing.json() == {"message": "No Task matches the given query.", "code": 404}
+    assert tasks.get("/api/tasks").json()["total"] == 5
+
+
+def test_limit_offset_filters_search_and_sort(tasks: Any) -> None:
+    page = tasks.get("/api/tasks", params={"limit": 2, "offset": 1}).json()
+    assert [task["id"] for task in page["items"]] == [2, 3]
+    assert (page["total"], page["limit"], page["offset"]) == (5, 2, 1)
+    everything = tasks.get("/api/tasks").json()["items"]
+    for status in ("todo", "doing", "done"):
+        found = tasks.get("/api/tasks", params={"status": status}).json()
+        assert found["items"] == [task for task in everything if task["status"] == status]
+        assert found["total"] == len(found["items"])
+    tasks.post("/api/tasks", json={"title": "Water the ficus", "status": "todo"})
+    searched = tasks.get("/api/tasks", params={"q": "FICUS"}).json()
+    assert [task["title"] for task in searched["items"]] == ["Water the ficus"]
+    newest_first = tasks.get("/api/tasks", params={"sort": "-id"}).json()["items"]
+    assert [task["id"] for task in newest_first] == [6, 5, 4, 3, 2, 1]
+    by_title = tasks.get("/api/tasks", params={"sort": "title:asc"}).json()["items"]
+    assert [task["title"] for task in by_title] == sorted(task["title"] for task in by_title)
+
+
+def test_a_bare_array_paged_by_page_and_per_page(tasks: Any) -> None:
+    every = tasks.get("/api/boards").json()
+    assert isinstance(every, list) and len(every) == 5
+    second = tasks.get("/api/boards", params={"page": 2, "per_page": 2}).json()
+    assert second == every[2:4]
+    assert tasks.get("/api/boards", params={"page": 9, "per_page": 2}).json() == []
+
+
+def test_a_cursor_walks_the_list_to_its_end(tasks: Any) -> None:
+    seen, cursor = [], None
+    for _ in range(10):
+        page = tasks.get("/api/events", params={"cursor": cursor} if cursor else {}).json()
+        seen += page["data"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 5 and len({event["id"] for event in seen}) == 5
+    bogus = tasks.get("/api/events", params={"cursor": "not-ours"})
+    assert bogus.status_code == 400
+    assert bogus.json()["errors"] == {"cursor": ["Invalid cursor"]}
+
+
+def test_a_key_from_the_body_is_never_overwritten(tasks: Any) -> None:
+    made = tasks.post("/api/boards", json={"slug": "roadmap", "name": "Roadmap"})
+    assert made.status_code == 201
+    assert tasks.get("/api/boards/roadmap").json() == {"slug": "roadmap", "name": "Roadmap"}
+    again = tasks.post("/api/boards", json={"slug": "roadmap", "name": "Someone else's"})
+    assert again.status_code == 409  # the conflict the document documents, not an overwrite
+    assert again.json() == {"message": "Board with this slug already exists.", "code": 409}
+    assert tasks.get("/api/boards/roadmap").json()["name"] == "Roadmap"
+
+
+def test_invalid_input_is_refused_with_the_documented_status_and_shape(tasks: Any) -> None:
+    refused = tasks.post("/api/tasks", json={"title": "", "status": "someday"})
+    assert refused.status_code == 422  # the operation documents 422, not 400
+    message = refused.json()["message"]
+    assert "title: '' should be non-empty" in message
+    assert "status: 'someday' is not one of ['todo', 'doing', 'done']" in message
+    assert tasks.get("/api/tasks").json()["total"] == 5  # nothing was written
+    unknown = tasks.get("/api/tasks/abc")
+    assert unknown.status_code in (400, 404)
+    anonymous = tasks.get("/api/tasks", headers={"Authorization": ""})
+    assert anonymous.status_code == 401
+
+
+def test_the_same_seed_makes_the_same_state() -> None:
+    bodies = []
+    for _ in range(2):
+        settings = Settings(spec=DOCUMENTS / "tasks-plain.yaml", seed=11)
+        with create_app(settings).test_client(headers=AUTH) as client:
+            client.post("/api/events", json={"kind": "deploy"})
+            bodies.append((client.get("/api/tasks").content, client.get("/api/events").content))
+    assert bodies[0] == bodies[1]
