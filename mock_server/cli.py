@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import os
 import socket
 import sys
@@ -62,6 +63,14 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="only these tokens are valid (default: fixtures/tokens.yaml for authentik's"
         " documents, any well-formed credential for others)",
+    )
+    serve.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="keep the state (every write since the fixtures) in this SQLite file: it comes"
+        " back after a restart, even after a kill; POST /_mock/reset returns to the fixtures"
+        " (default: in memory only)",
     )
     serve.add_argument(
         "--reload",
@@ -176,6 +185,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         journal=arguments.journal,
         reload=arguments.reload,
         tokens=arguments.tokens,
+        state=arguments.state,
         latency=parse_latency(arguments.latency) if arguments.latency else None,
         fixtures=arguments.fixtures,
         seed=arguments.seed,
@@ -193,6 +203,17 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
     return settings
 
 
+def state_origin(settings: Settings) -> str:
+    """What a kept state was written over: the document, the fixture files and the data
+    options. Writes replayed over other data would be nonsense, so a changed origin refuses."""
+    digest = hashlib.sha256()
+    for path in [settings.spec, *sorted(settings.fixtures.glob("*"))] if settings.spec else []:
+        if path is not None and path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(repr((settings.seed, settings.count, settings.per_resource)).encode())
+    return digest.hexdigest()
+
+
 def serve(settings: Settings) -> int:
     import uvicorn
 
@@ -204,11 +225,15 @@ def serve(settings: Settings) -> int:
     from mock_server.state.write_log import WriteLog
 
     workers = settings.workers
-    state_dir = tempfile.TemporaryDirectory(prefix="mock-server-") if workers > 1 else None
-    if state_dir is not None:
+    kept = settings.state is not None  # --state FILE: the writes outlive the server
+    state_dir = None
+    if not kept and workers > 1:
+        state_dir = tempfile.TemporaryDirectory(prefix="mock-server-")
         settings = settings.replace(state=Path(state_dir.name) / "writes.sqlite3")
         WriteLog.create(settings.state)
     try:
+        if kept:
+            WriteLog.open(settings.state, origin=state_origin(settings))
         app = create_app(settings)  # also checks, before any worker starts, that all is well
     except (openapi.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
         print(f"mock-server: cannot start: {error}", file=sys.stderr)
@@ -237,9 +262,10 @@ def serve(settings: Settings) -> int:
         "access_log": settings.log_level in {"info", "debug"},
         "http": PROTOCOL,
     }
-    if state_dir is not None:
+    if workers > 1:
         os.environ.update(settings.environment())
-        os.environ[TEMPORARY_STATE_ENV] = state_dir.name
+        if state_dir is not None:
+            os.environ[TEMPORARY_STATE_ENV] = state_dir.name
         os.environ[PARENT_ENV] = str(os.getpid())
         uvicorn.run("mock_server.server.asgi:app", factory=True, workers=workers, **options)
         return EXIT_OK

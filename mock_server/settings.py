@@ -94,7 +94,8 @@ class Settings:
     log_level: str = "info"
     workers: int = 1
     state: Path | None = None
-    """The SQLite file through which worker processes share writes (None: one process)."""
+    """The SQLite file that holds the writes: `serve --state FILE` (kept between starts), or
+    a temporary one through which worker processes share them (None: in memory only)."""
     direct: bool = True
     """Answer resource operations on the direct path (False: all through Connexion's pipeline,
     to compare; the answers are the same)."""

@@ -251,6 +251,11 @@ def validate_request_body(
         failures.setdefault(".".join(parts) or BODY, []).append(error.message)
     if failures:
         raise errors.ValidationFailed(failures)
+    declared, _ = object_shape(document, schema)
+    if isinstance(body, dict) and declared:
+        # What the schema does not name is let through by it, not written: a server keeps
+        # the fields it knows (a PATCH of a label cannot set the token's scopes).
+        return {name: value for name, value in body.items() if name in declared}
     return body
 
 

@@ -279,7 +279,7 @@ def create_app(settings: Settings) -> MockServer:
         allow_headers=["*"],
         expose_headers=["*"],
     )
-    if settings.state is not None:
+    if settings.workers > 1:
         served = WorkerHeader(served)
     return MockServer(
         served,

@@ -43,7 +43,30 @@ class WriteLog:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS snapshots (position INTEGER PRIMARY KEY, state BLOB)"
         )
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
         self._next_snapshot = self.latest_snapshot() + SNAPSHOT_AFTER
+
+    @classmethod
+    def open(cls, path: Path, *, origin: str) -> WriteLog:
+        """A log kept between starts (`serve --state FILE`): made where there is none, else
+        checked to hold the writes over the same `origin` (document, fixtures, seed)."""
+        if path.exists() and not path.is_file():
+            raise ValueError(f"--state {path}: not a file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            log = cls(path)
+        except sqlite3.DatabaseError as error:
+            raise ValueError(f"--state {path}: not a state file ({error})") from error
+        with log.transaction():
+            row = log._db.execute("SELECT value FROM meta WHERE name = 'origin'").fetchone()
+            if row is None:
+                log._db.execute("INSERT INTO meta (name, value) VALUES ('origin', ?)", (origin,))
+            elif row[0] != origin:
+                raise ValueError(
+                    f"--state {path}: it holds the writes over another document, fixtures or"
+                    " seed; remove it, or name another file"
+                )
+        return log
 
     @classmethod
     def create(cls, path: Path) -> WriteLog:
