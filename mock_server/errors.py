@@ -69,6 +69,9 @@ INVALID_IP = "Enter a valid IPv4 or IPv6 address."
 INVALID_UUID = "Enter a valid UUID."
 INVALID_JSON_VALUE = "Value must be valid JSON."
 INVALID_CURSOR = "Invalid cursor"
+PROTOCOL_SWITCH = (
+    "The operation documents only a protocol switch (101), which this mock does not make."
+)
 INVALID_DATETIME = "Enter a valid date/time."
 INVALID_QUERY_CHOICE_TEMPLATE = (
     "Select a valid choice. {value} is not one of the available choices."
@@ -150,6 +153,12 @@ class AuthenticationFailed(DetailError):
     (see `server/connexion_hooks.py`)."""
 
     status_code = 403
+
+
+class NotImplementedByMock(DetailError):
+    """What the document asks and a mock of it cannot do."""
+
+    status_code = 501
 
 
 class Conflict(DetailError):

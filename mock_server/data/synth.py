@@ -288,6 +288,9 @@ class Synth:
         return OAS30Validator(root).is_valid(value)
 
     def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
+        combined = self._combined_object(schema)
+        if combined is not None:  # one object of every part's fields, each made once
+            return self._object(combined, **context)
         merged: Any = None
         for part in schema["allOf"]:
             value = self.value(part, **context)
@@ -299,6 +302,31 @@ class Synth:
         if rest.get("properties") and isinstance(merged, dict):
             merged.update(self.value(rest, **context))
         return merged
+
+    def _combined_object(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
+        """An `allOf` of object schemas as one object schema: every part's properties (where
+        two parts describe one, the more precise description), every part's required names.
+        None where a part is not a plain object (a variant choice, another type)."""
+        properties: dict[str, Any] = {}
+        required: set[str] = set()
+
+        def add(part: Any, depth: int) -> bool:
+            part = resolve(self.document, part) if isinstance(part, Mapping) else {}
+            if depth > 8 or part.get("type") not in (None, "object"):
+                return False
+            if any(k in part for k in ("oneOf", "anyOf", "discriminator", "not", "enum")):
+                return False
+            if not all(add(inner, depth + 1) for inner in part.get("allOf", [])):
+                return False
+            for prop, prop_schema in (part.get("properties") or {}).items():
+                if prop not in properties or _vaguer(self.document, properties[prop], prop_schema):
+                    properties[prop] = prop_schema
+            required.update(part.get("required", []))
+            return True
+
+        if not add({k: v for k, v in schema.items()}, 0) or not properties:
+            return None
+        return {"type": "object", "properties": properties, "required": sorted(required)}
 
     def _object(self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int) -> Any:
         required = set(schema.get("required", []))
@@ -567,3 +595,16 @@ def _string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
     if isinstance(pattern, str) and not _search(pattern, value):
         return False
     return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
+
+
+PRECISE_WORDS = ("type", "$ref", "allOf", "oneOf", "anyOf", "enum", "items", "properties", "const")
+
+
+def _vaguer(document: Mapping[str, Any], known: Any, other: Any) -> bool:
+    """Whether `other` describes a value more precisely than `known` (a type against none)."""
+
+    def precise(node: Any) -> bool:
+        node = resolve(document, node) if isinstance(node, Mapping) else {}
+        return any(word in node for word in PRECISE_WORDS)
+
+    return precise(other) and not precise(known)

@@ -235,3 +235,55 @@ def _second_names(path: str, names: set[str]) -> tuple[str, dict[str, str]]:
             extra[new] = name
             parts[index] = "{" + new + "}"
     return "".join(parts), extra
+
+
+def widen_body_media_types(document: dict[str, Any]) -> int:
+    """Let a body come in every media type its operation names: a `Content-Type` header
+    parameter's values (Docker's `application/x-tar` for an `application/octet-stream`
+    body), and any type at all where the body is raw bytes (`application/octet-stream`); the
+    operations widened are counted.
+
+    >>> op = {"parameters": [{"name": "Content-type", "in": "header",
+    ...   "schema": {"enum": ["application/x-tar"]}}],
+    ...   "requestBody": {"content": {"application/octet-stream": {"schema": {}}}}}
+    >>> widen_body_media_types({"paths": {"/b": {"post": op}}})
+    1
+    >>> sorted(op["requestBody"]["content"])
+    ['*/*', 'application/octet-stream', 'application/x-tar']
+    """
+    widened = 0
+    for item in (document.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            body = resolve(document, operation["requestBody"])
+            content = body.get("content") if isinstance(body, dict) else None
+            if not isinstance(content, dict) or not content:
+                continue
+            first = next(iter(content.values()))
+            named = []
+            for parameter in [
+                *(item.get("parameters") or []),
+                *(operation.get("parameters") or []),
+            ]:
+                parameter = resolve(document, parameter)
+                if (
+                    parameter.get("in") == "header"
+                    and parameter.get("name", "").lower() == "content-type"
+                ):
+                    schema = resolve(document, parameter.get("schema") or {})
+                    named += [str(v) for v in schema.get("enum") or [] if isinstance(v, str)]
+            if "application/octet-stream" in content:
+                named.append("*/*")
+            added = [kind for kind in named if kind not in content]
+            if added:
+                if "$ref" in operation["requestBody"]:
+                    operation["requestBody"] = body = copy.deepcopy(body)
+                    content = body["content"]
+                for kind in added:
+                    content[kind] = copy.deepcopy(first)
+                widened += 1
+    return widened

@@ -232,7 +232,7 @@ def method_table(document: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tup
 
 def operation_finder(document: Mapping[str, Any]) -> Callable[[str, str], str | None]:
     """`(method, URL path) -> operationId` (None where no operation is there), in the
-    document's path order; HEAD is GET's."""
+    document's path order; HEAD is GET's where the path has no HEAD of its own."""
     prefix = re.escape(base_path(document))
     table = []
     for path, item in document.get("paths", {}).items():
@@ -245,10 +245,10 @@ def operation_finder(document: Mapping[str, Any]) -> Callable[[str, str], str | 
         table.append((re.compile(f"^{prefix}{pattern}$"), ids))
 
     def find(method: str, url_path: str) -> str | None:
-        wanted = "GET" if method.upper() == "HEAD" else method.upper()
+        wanted = method.upper()
         for pattern, ids in table:
             if pattern.match(url_path):
-                return ids.get(wanted)
+                return ids.get(wanted) or (ids.get("GET") if wanted == "HEAD" else None)
         return None
 
     return find

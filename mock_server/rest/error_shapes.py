@@ -45,7 +45,10 @@ def documented_error(
         media_type = None  # `text/*`: the reason as plain text, below
     if media_type is None:
         text = next((m for m in content if m.lower().startswith("text/")), None)
-        return (concrete(text), reason) if text is not None else None  # the reason, as text
+        if text is not None:
+            return concrete(text), reason  # the reason, as text
+        # Only other kinds (a raw stream, a tar): problem details, in the type it names.
+        return (concrete(next(iter(content))), None) if content else None
     if not isinstance(content[media_type], Mapping):
         return None
     schema = content[media_type].get("schema")

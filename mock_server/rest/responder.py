@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mock_server import errors
 from mock_server.data.synth import Synth, stable_seed
 from mock_server.document.openapi import Operation, resolve, shows_write_only
 from mock_server.rest.validation import schema_validator
@@ -143,7 +144,12 @@ class Responder:
         successes = sorted(code for code in codes if code.startswith("2") and code.isdigit())
         if successes:
             return successes[0]
-        return "default" if "default" in codes else (codes[0] if codes else "200")
+        if "default" in codes:
+            return "default"
+        final = [code for code in codes if not code.startswith("1")]
+        if codes and not final:  # only 101 (a protocol switch): nothing an answer can be
+            raise errors.NotImplementedByMock(errors.PROTOCOL_SWITCH)
+        return final[0] if final else "200"
 
     def _fitting_example(self, operation: Operation, code: str, media: Mapping[str, Any]) -> Any:
         """The media type's example (or first of its examples) where it fits the schema; an

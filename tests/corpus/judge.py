@@ -10,7 +10,13 @@ A failure is *explained* when a correct server could not have avoided it:
 - `unknown key`: a 404 on an item path (one with a path parameter) whose operation documents no
   404, for a key the generator made up;
 - `key taken`: a create or replace refused because another object has the key it gives, on an
-  operation that documents no such refusal (the alternative is to overwrite that object).
+  operation that documents no such refusal (the alternative is to overwrite that object);
+- `the document contradicts itself`, where the judge can show it: a write refused because it
+  gives a field a value the object it answers with may not hold (the write schema allows it,
+  the read schema forbids it), or an answer under a discriminator without a mapping whose
+  variants allow none of their own schema names in it (no answer can satisfy both);
+- `protocol switch`: a 501 from an operation whose only answer is 101 (it upgrades the
+  connection to another protocol, which no HTTP mock speaks).
 Anything else (every 5xx among them) is unexplained, and the corpus fails.
 
 `python -m tests.corpus.judge [NAME ...]` prints the table (`make corpus` runs every document);
@@ -57,6 +63,8 @@ NO_CREDENTIAL = "no credential"
 INVALID = "invalid, no error documented"
 UNKNOWN_KEY = "unknown key"
 KEY_TAKEN = "key taken"
+CONTRADICTION = "the document contradicts itself"
+PROTOCOL_SWITCH = "protocol switch"
 FUZZER_LIMITS = {"Serialization not possible"}
 """What Schemathesis reports where it cannot build a request itself (a media type it has no
 serializer for): those operations go unfuzzed, which says nothing of the server."""
@@ -243,7 +251,115 @@ def explain(
         return UNKNOWN_KEY
     if status in (400, 409, 422) and case.method.upper() in ("POST", "PUT") and _taken(response):
         return KEY_TAKEN
+    writes = case.method.upper() in ("POST", "PUT", "PATCH")
+    if status in (400, 422) and writes and _unshowable(case, document):
+        return CONTRADICTION
+    if status == 501 and _switches_protocol(case):
+        return PROTOCOL_SWITCH
+    if check == "response_schema_conformance" and (
+        _contradictory_discriminator(case, document) or _twin_branches(case, document, status)
+    ):
+        return CONTRADICTION
     return None
+
+
+WORDS = {"description", "example", "examples", "title", "summary"}
+
+
+def _plain(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
+    """A schema with its references followed and its words (descriptions, examples) left out."""
+    node = _resolve(document, node)
+    if depth > 12:
+        return None
+    if isinstance(node, dict):
+        return {k: _plain(document, v, depth + 1) for k, v in node.items() if k not in WORDS}
+    if isinstance(node, list):
+        return [_plain(document, item, depth + 1) for item in node]
+    return node
+
+
+def _twin_branches(case: Any, document: dict[str, Any], status: int) -> bool:
+    """Whether the answer's schema for this status is a `oneOf` of branches that differ only in
+    words: every value valid for one is valid for the other, so none is valid for exactly one."""
+    responses = case.operation.definition.raw.get("responses") or {}
+    answer = _resolve(document, responses.get(str(status)) or responses.get("default") or {})
+    media = next(iter((answer.get("content") or {}).values()), {}) or {}
+    schema = _resolve(document, media.get("schema") or {})
+    branches = [_plain(document, branch) for branch in schema.get("oneOf") or []]
+    return any(branches[i] == branches[j] for i in range(len(branches)) for j in range(i))
+
+
+def _success_schema(case: Any, document: dict[str, Any]) -> dict[str, Any]:
+    responses = case.operation.definition.raw.get("responses") or {}
+    codes = sorted(str(code) for code in responses if str(code).startswith("2"))
+    answer = _resolve(document, responses[codes[0]]) if codes else {}
+    media = next(iter((answer.get("content") or {}).values()), {}) or {}
+    return _resolve(document, media.get("schema") or {})
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    for _ in range(16):
+        if not isinstance(node, dict) or "$ref" not in node:
+            return node
+        target: Any = document
+        for part in node["$ref"][2:].split("/"):
+            target = target[urllib.parse.unquote(part).replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def _properties(document: dict[str, Any], schema: Any) -> dict[str, Any]:
+    schema = _resolve(document, schema)
+    found = dict(schema.get("properties") or {})
+    for part in schema.get("allOf") or []:
+        found.update(_properties(document, part))
+    return found
+
+
+def _unshowable(case: Any, document: dict[str, Any]) -> bool:
+    """Whether the write gives a field a value the object it answers with may not hold: the
+    document takes on write what it forbids on read, and the refusal keeps the read promise."""
+    body = case.body if isinstance(case.body, dict) else {}
+    shown = _properties(document, _success_schema(case, document))
+    for name, value in body.items():
+        if name in shown:
+            schema = {**_resolve(document, shown[name]), "components": document.get("components")}
+            if not jsonschema.Draft4Validator(schema, format_checker=FORMATS).is_valid(value):
+                return True
+    return False
+
+
+def _switches_protocol(case: Any) -> bool:
+    """Whether the operation's only answer besides errors is 101 (it upgrades the connection
+    to another protocol, which no HTTP mock speaks)."""
+    codes = {str(code) for code in case.operation.definition.raw.get("responses") or {}}
+    return "101" in codes and not any(code.startswith("2") for code in codes)
+
+
+def _contradictory_discriminator(case: Any, document: dict[str, Any]) -> bool:
+    """Whether the answer's schema has a discriminator without a mapping (so its values must
+    be the variants' schema names) over variants whose property allows none of those names:
+    no answer can satisfy both."""
+
+    def walk(node: Any, depth: int) -> bool:
+        node = _resolve(document, node)
+        if not isinstance(node, dict) or depth > 12:
+            return False
+        found = node.get("discriminator")
+        if isinstance(found, dict) and not found.get("mapping"):
+            prop = found.get("propertyName")
+            for variant in [*(node.get("oneOf") or []), *(node.get("anyOf") or [])]:
+                name = str(variant.get("$ref", "")).rsplit("/", 1)[-1]
+                allowed = _properties(document, variant).get(prop) or {}
+                enum = _resolve(document, allowed).get("enum")
+                if name and enum and name not in enum:
+                    return True
+        children = [*node.get("allOf", []), *node.get("oneOf", []), *node.get("anyOf", [])]
+        children += list((node.get("properties") or {}).values())
+        children += [node["items"]] if isinstance(node.get("items"), dict) else []
+        return any(walk(child, depth + 1) for child in children)
+
+    return walk(_success_schema(case, document), 0)
 
 
 def _taken(response: Any) -> bool:
