@@ -73,6 +73,13 @@ def parser() -> argparse.ArgumentParser:
         " (default: in memory only)",
     )
     serve.add_argument(
+        "--shared",
+        metavar="URL",
+        help="share the state with every replica serving the same document through this"
+        " PostgreSQL database (postgresql://user@host/db): writes through one are read through"
+        " all, in one order",
+    )
+    serve.add_argument(
         "--reload",
         action="store_true",
         default=None,
@@ -186,6 +193,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         reload=arguments.reload,
         tokens=arguments.tokens,
         state=arguments.state,
+        shared=arguments.shared,
         latency=parse_latency(arguments.latency) if arguments.latency else None,
         fixtures=arguments.fixtures,
         seed=arguments.seed,
@@ -222,18 +230,24 @@ def serve(settings: Settings) -> int:
     from mock_server.server.app import create_app
     from mock_server.server.asgi import PARENT_ENV, TEMPORARY_STATE_ENV
     from mock_server.server.protocol import PROTOCOL
+    from mock_server.state.shared_log import SharedLog
     from mock_server.state.write_log import WriteLog
 
     workers = settings.workers
+    if settings.state is not None and settings.shared:
+        print("mock-server: --state and --shared: choose one place for the state", file=sys.stderr)
+        return EXIT_USAGE
     kept = settings.state is not None  # --state FILE: the writes outlive the server
     state_dir = None
-    if not kept and workers > 1:
+    if not kept and not settings.shared and workers > 1:
         state_dir = tempfile.TemporaryDirectory(prefix="mock-server-")
         settings = settings.replace(state=Path(state_dir.name) / "writes.sqlite3")
         WriteLog.create(settings.state)
     try:
         if kept:
             WriteLog.open(settings.state, origin=state_origin(settings))
+        if settings.shared:
+            SharedLog(settings.shared, origin=state_origin(settings))  # made, or checked
         app = create_app(settings)  # also checks, before any worker starts, that all is well
     except (openapi.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
         print(f"mock-server: cannot start: {error}", file=sys.stderr)

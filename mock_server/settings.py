@@ -96,6 +96,8 @@ class Settings:
     state: Path | None = None
     """The SQLite file that holds the writes: `serve --state FILE` (kept between starts), or
     a temporary one through which worker processes share them (None: in memory only)."""
+    shared: str | None = None
+    """A PostgreSQL URL whose database holds the writes, shared by replicas on any machine."""
     direct: bool = True
     """Answer resource operations on the direct path (False: all through Connexion's pipeline,
     to compare; the answers are the same)."""
@@ -176,6 +178,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
         `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`,
+        `_SHARED`,
         `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN`, `_LENIENCY`,
         `_UI`, `_TOKENS`, `_JOURNAL`, `_LATENCY`, `_RELOAD` and `_LIMIT_<NAME>` for each of
         `Limits`."""
@@ -225,6 +228,7 @@ class Settings:
             log_level=get("LOG_LEVEL"),
             workers=integer("WORKERS"),
             state=Path(v) if (v := get("STATE")) else None,
+            shared=get("SHARED") or None,
             direct=boolean("DIRECT"),
             limits=limits if limits != Limits() else None,
             control_token=get("CONTROL_TOKEN"),
@@ -250,6 +254,7 @@ class Settings:
             "LOG_LEVEL": self.log_level,
             "WORKERS": self.workers,
             "STATE": self.state,
+            "SHARED": self.shared,
             "DIRECT": "1" if self.direct else "0",
             "CONTROL_TOKEN": self.control_token,
             "LENIENCY": self.leniency,

@@ -63,6 +63,7 @@ from mock_server.server.sessions import AuthentikSessions
 from mock_server.server.ui import AuthentikInterface
 from mock_server.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
 from mock_server.state.journal import Journal
+from mock_server.state.shared_log import SharedLog
 from mock_server.state.store import Store
 from mock_server.state.stores import Stores
 from mock_server.state.write_log import WriteLog
@@ -143,7 +144,11 @@ def create_app(settings: Settings) -> MockServer:
         per_resource=settings.per_resource,
         unions=unions,
     )
-    log = WriteLog(settings.state) if settings.state else None
+    log: WriteLog | SharedLog | None = None
+    if settings.shared:
+        log = SharedLog(settings.shared)
+    elif settings.state:
+        log = WriteLog(settings.state)
     keys = {item.spec.collection: item.spec.key for item in found}
     authentik_defaults.apply(data, keys, users)
     shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
