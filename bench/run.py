@@ -15,9 +15,11 @@ import asyncio
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -43,9 +45,14 @@ SCENARIOS = {
     "list filters+search+ordering": (
         "?action=login&execution_logging=false&search=alert&ordering=-name&page_size=20"
     ),
+    "list varied, 4 connections": "VARIED",
+    "list varied": "VARIED",
     "retrieve": "{pk}/",
     "create": "POST",
 }
+"""A varied list (`bench/varied.lua`) draws a new search, ordering, filters and page size on
+most requests, as a frontend sends them; the repeated ones are answered from the view cache."""
+VARIED_CONNECTIONS = {"list varied, 4 connections": 4}
 
 
 @dataclass
@@ -151,8 +158,27 @@ def _latency(out: str, percentile: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_python_load(url: str, duration: int, connections: int, post: bool) -> tuple[float, ...]:
+VARIED_FIELDS = ("name", "action", "app", "model", "client_ip", "pk", "execution_logging")
+
+
+def varied_query(draw: random.Random) -> dict[str, str]:
+    """One list query as `bench/varied.lua` draws them (for the Python load generator)."""
+    query = {"page_size": str(draw.randint(5, 100))}
+    if draw.random() < 0.6:
+        query["search"] = "".join(draw.choices(string.ascii_lowercase, k=draw.randint(2, 5)))
+    if draw.random() < 0.7:
+        terms = [draw.choice(("", "-")) + draw.choice(VARIED_FIELDS) for _ in range(3)]
+        query["ordering"] = ",".join(terms[: draw.randint(1, 3)])
+    if draw.random() < 0.4:
+        query["action"] = draw.choice(("login", "logout", "model_created", "secret_view"))
+    return query
+
+
+def run_python_load(
+    url: str, duration: int, connections: int, post: bool, *, varied: bool = False
+) -> tuple[float, ...]:
     """A small asyncio load generator: enough for smoke tests, slower than wrk."""
+    draw = random.Random(7)
 
     async def main() -> list[float]:
         latencies: list[float] = []
@@ -167,6 +193,8 @@ def run_python_load(url: str, duration: int, connections: int, post: bool) -> tu
                     if post:
                         body = {"name": f"bench {number}-{sent}-{start}", "action": "login"}
                         await client.post(url, json=body)
+                    elif varied:
+                        await client.get(url, params=varied_query(draw))
                     else:
                         await client.get(url)
                     latencies.append((time.perf_counter() - start) * 1000)
@@ -185,14 +213,17 @@ def measure(server: Server, scenario: str, args: argparse.Namespace, count: int)
     if suffix == "{pk}/":
         first = httpx.get(f"{url}?page_size=1", headers=AUTH).json()["results"][0]
         url += f"{first['pk']}/"
-    elif suffix != "POST":
+    elif suffix not in ("POST", "VARIED"):
         url += suffix
     post = suffix == "POST"
+    connections = VARIED_CONNECTIONS.get(scenario, args.connections)
     if args.load == "wrk":
-        script = Path(__file__).parent / "create.lua" if post else None
-        rps, p50, p99 = run_wrk(url, args.duration, args.connections, script)
+        name = {"POST": "create.lua", "VARIED": "varied.lua"}.get(suffix)
+        script = Path(__file__).parent / name if name else None
+        rps, p50, p99 = run_wrk(url, args.duration, connections, script)
     else:
-        rps, p50, p99 = run_python_load(url, args.duration, args.connections, post)
+        varied = suffix == "VARIED"
+        rps, p50, p99 = run_python_load(url, args.duration, connections, post, varied=varied)
     return Row(scenario, count, rps, p50, p99, rss_mb(server.process.pid))
 
 
@@ -286,6 +317,16 @@ def targets(rows: list[Row], starts: list[tuple[str, float, float]]) -> list[str
                 searched.p50 <= 25,
             )
         )
+    for scenario, connections in (("list varied, 4 connections", 4),):
+        varied = found.get((scenario, 100_000))
+        if varied:
+            checks.append(
+                (
+                    f"varied list at 100,000, {connections} connections: p50 <= 15, p99 <= 60 ms",
+                    f"{varied.p50:.1f} / {varied.p99:.1f} ms",
+                    varied.p50 <= 15 and varied.p99 <= 60,
+                )
+            )
     for scenario in ("retrieve", "create"):
         ratios = [
             found[(scenario, count)].rps / found[("list", count)].rps

@@ -79,7 +79,7 @@ def documented_error(
 # A refusal's status and the ones that mean the same to a client, in the order to try them.
 # A missing credential may be a 403 where that is all the operation documents; a credential
 # without the permission stays a 403 (a 401 would tell the client to log in again).
-KINDRED_STATUSES = {400: (422,), 422: (400,), 401: (403,), 409: (400, 422)}
+KINDRED_STATUSES = {400: (422,), 422: (400,), 401: (403,), 409: (400, 422), 415: (400,)}
 
 
 def documented_status(definition: Mapping[str, Any], status: int) -> int:

@@ -35,7 +35,8 @@ class RequestLimits:
             else:
                 receive = _replaying(body, receive)
         if failure is not None:
-            await self.answers.response(failure)(scope, receive, send)
+            where = (scope["method"], scope.get("path", ""))  # its operation's error shape
+            await self.answers.response(failure, where)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

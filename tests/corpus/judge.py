@@ -204,7 +204,7 @@ def _holds(
     return word.lower() == "bearer" and bool(credential.strip())
 
 
-def _violates(case: Any, document: dict[str, Any]) -> bool:
+def _violates(case: Any, document: dict[str, Any], request: Any = None) -> bool:
     """Whether a path or query value sent breaks its parameter's schema (a stateful step can
     carry a value another operation answered into one whose schema it does not fit)."""
     sent = {"path": case.path_parameters or {}, "query": case.query or {}}
@@ -212,8 +212,14 @@ def _violates(case: Any, document: dict[str, Any]) -> bool:
     for parameter in [*shared, *(case.operation.definition.raw.get("parameters") or [])]:
         where, name = parameter.get("in"), parameter.get("name")
         value = sent.get(where, {}).get(name)
-        if value is None and parameter.get("required") and where in sent:
-            return True  # a required parameter left out (Schemathesis cannot always send one)
+        if parameter.get("required") and where == "query" and request is not None:
+            on_the_wire = urllib.parse.parse_qs(
+                urllib.parse.urlsplit(request.uri).query, keep_blank_values=True
+            )
+            if name not in on_the_wire:
+                return True  # a required parameter left out (Schemathesis cannot send all)
+        if value in (None, [], {}) and parameter.get("required") and where in sent:
+            return True
         if value is None or "$ref" in parameter or "schema" not in parameter:
             continue
         checker = jsonschema.Draft4Validator(parameter["schema"], format_checker=FORMATS)
@@ -243,7 +249,7 @@ def explain(
     negative = case.meta is not None and case.meta.generation.mode == GenerationMode.NEGATIVE
     if (
         status in (400, 422)
-        and (negative or _violates(case, document))
+        and (negative or _violates(case, document, request))
         and not documented & invalid_answers
     ):
         return INVALID
@@ -263,7 +269,7 @@ def explain(
     return None
 
 
-WORDS = {"description", "example", "examples", "title", "summary"}
+WORDS = {"description", "example", "examples", "title", "summary", "xml"}
 
 
 def _plain(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
