@@ -287,3 +287,38 @@ def widen_body_media_types(document: dict[str, Any]) -> int:
                     content[kind] = copy.deepcopy(first)
                 widened += 1
     return widened
+
+
+def drop_undefined_security(document: dict[str, Any]) -> list[str]:
+    """Take out of every security requirement the schemes the document never defines (no
+    credential can satisfy them; `mock-server validate` names each): an operation left with
+    no requirement is open. The names dropped are returned.
+
+    >>> doc = {"paths": {"/a": {"get": {"security": [{"api_key": []}]}}}}
+    >>> drop_undefined_security(doc), doc["paths"]["/a"]["get"]["security"]
+    (['api_key'], [])
+    """
+    defined = set((document.get("components") or {}).get("securitySchemes") or {})
+    dropped: list[str] = []
+
+    def keep(requirements: Any) -> Any:
+        if not isinstance(requirements, list):
+            return requirements
+        kept = []
+        for requirement in requirements:
+            if not isinstance(requirement, dict):
+                continue
+            unknown = [name for name in requirement if name not in defined]
+            dropped.extend(name for name in unknown if name not in dropped)
+            if not unknown:
+                kept.append(requirement)
+        return kept if kept or not requirements else []
+
+    if "security" in document:
+        document["security"] = keep(document["security"])
+    for item in (document.get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if isinstance(operation, dict) and "security" in operation:
+                operation["security"] = keep(operation["security"])
+    return dropped

@@ -39,6 +39,7 @@ def problems(document: Mapping[str, Any]) -> list[Problem]:
     if not found:  # the validator cannot read a document whose refs lead nowhere
         found += schema_problems(document)
     found += duplicate_operation_ids(document)
+    found += undefined_security_schemes(document)
     found += undocumented_errors(document)
     return found
 
@@ -86,6 +87,25 @@ def _operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping
         for method in HTTP_METHODS:
             if isinstance(item, Mapping) and isinstance(item.get(method), Mapping):
                 yield path, method, item[method]
+
+
+def undefined_security_schemes(document: Mapping[str, Any]) -> Iterator[Problem]:
+    """Security requirements that name a scheme the document never defines."""
+    defined = set((document.get("components") or {}).get("securitySchemes") or {})
+    defined |= set(document.get("securityDefinitions") or {})
+    places = [(("security",), document.get("security"))]
+    places += [
+        (("paths", path, method, "security"), operation.get("security"))
+        for path, method, operation in _operations(document)
+    ]
+    for where, requirements in places:
+        for index, requirement in enumerate(requirements if isinstance(requirements, list) else []):
+            for name in requirement if isinstance(requirement, Mapping) else ():
+                if name not in defined:
+                    yield Problem(
+                        json_pointer([*where, index, name]),
+                        f"security scheme {name!r} is not defined (the mock serves it as open)",
+                    )
 
 
 def duplicate_operation_ids(document: Mapping[str, Any]) -> Iterator[Problem]:

@@ -125,6 +125,10 @@ def create_app(settings: Settings) -> MockServer:
     augment.inline_awkward_refs(document)  # Connexion's resolver follows only plain ones
     augment.distinct_path_parameters(document)  # Starlette's routes need distinct names
     augment.widen_body_media_types(document)  # a body in every media type it is named in
+    for name in augment.drop_undefined_security(document):
+        logger.warning(
+            "security scheme %r is used but never defined: its operations are open", name
+        )
     _trust_checked_documents()
     tokens, users = auth.load_identity(settings.tokens or settings.fixtures / TOKENS_FILE)
     seed = settings.id_seed
