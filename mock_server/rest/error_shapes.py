@@ -79,7 +79,18 @@ def documented_error(
 # A refusal's status and the ones that mean the same to a client, in the order to try them.
 # A missing credential may be a 403 where that is all the operation documents; a credential
 # without the permission stays a 403 (a 401 would tell the client to log in again).
-KINDRED_STATUSES = {400: (422,), 422: (400,), 401: (403,), 409: (400, 422), 415: (400,)}
+KINDRED_STATUSES = {
+    400: (422,),
+    422: (400,),
+    401: (403,),
+    409: (400, 422),
+    413: (400,),
+    414: (400,),
+    415: (400,),
+    431: (400,),
+}
+"""A request too large or of a media type not taken is, where the operation documents no such
+refusal, the 400 it documents (any server has limits; the document may not name them)."""
 
 
 def documented_status(definition: Mapping[str, Any], status: int) -> int:
