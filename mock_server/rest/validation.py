@@ -239,6 +239,7 @@ def validate_request_body(
         if required:
             raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, errors.NO_DATA)
         return {}
+    body = _integral(body)
     failures: dict[str, list[str]] = {}
     for error in schema_validator(document, schema).iter_errors(body):
         parts = [str(part) for part in error.absolute_path]
@@ -303,3 +304,15 @@ def _integral_floats(kind: Any) -> Any:
         return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
     return validators.extend(kind, type_checker=kind.TYPE_CHECKER.redefine("integer", integer))
+
+
+def _integral(value: Any) -> Any:
+    """A body with its integral floats (`3.0`, `-3.5e30`) as integers: JSON has one kind of
+    number, an integer field may arrive so, and it is then kept, and shown, as an integer."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    return value

@@ -8,6 +8,7 @@ handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -246,10 +247,14 @@ class Parameters(ParameterValidator):
         )
 
 
-def parse_json(raw: bytes, encoding: str = "utf-8", *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+def parse_json(
+    raw: bytes, encoding: str = "utf-8", *, max_depth: int = MAX_JSON_DEPTH, exact: bool = False
+) -> Any:
     """A request body as authentik's parser (drf-orjson-renderer's, on orjson) reads it, with
     its messages; no content reads as `{}` (DRF's `request.data` for an empty body). Arrays
-    and objects nested deeper than `max_depth` are a parse error."""
+    and objects nested deeper than `max_depth` are a parse error. `exact` (documents that are
+    not DRF's) reads integers of any size as integers, where orjson makes a float of one
+    beyond 64 bits (and the schema's `int64` could no longer refuse it)."""
     if not raw.strip():
         return {}
     too_deep = errors.JSON_PARSE_TEMPLATE.format(
@@ -257,12 +262,14 @@ def parse_json(raw: bytes, encoding: str = "utf-8", *, max_depth: int = MAX_JSON
     )
     try:
         utf8 = raw if encoding.lower() in UTF8 else raw.decode(encoding).encode("utf-8")
-        value = orjson.loads(utf8)
-    except orjson.JSONDecodeError as error:
+        value = json.loads(utf8) if exact else orjson.loads(utf8)
+    except RecursionError as error:  # Python's parser, past its own depth
+        raise errors.ParseError(too_deep) from error
+    except (UnicodeError, LookupError) as error:
+        raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
+    except ValueError as error:  # orjson's and json's decode errors are ValueErrors
         if "recursion" in str(error):  # orjson's own limit (1,024 levels)
             raise errors.ParseError(too_deep) from error
-        raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
-    except (UnicodeError, LookupError) as error:
         raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
     # Cheap first: a body with fewer opening brackets than the limit cannot be too deep.
     if raw.count(b"[") + raw.count(b"{") > max_depth and json_depth(value) > max_depth:
@@ -307,7 +314,12 @@ class JsonBody(AbstractRequestBodyValidator):
             messages.append(message)
             more_body = message.get("more_body", False)
         raw = b"".join(message.get("body", b"") for message in messages)
-        body = parse_json(raw, self._encoding, max_depth=self.limits.json_depth)
+        body = parse_json(
+            raw,
+            self._encoding,
+            max_depth=self.limits.json_depth,
+            exact=not openapi.speaks_drf(self.document),
+        )
         state(scope)[BODY] = validate_request_body(
             self.document, self._schema, body, sent=bool(raw.strip()), required=self._required
         )

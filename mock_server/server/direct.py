@@ -67,7 +67,12 @@ class Target:
         params = self.parameters.parse(scope.get("query_string", b""), path_params)
         body: Any = {}
         if self.body_schema:
-            parsed = parse_json(raw, encoding, max_depth=self.limits.json_depth)
+            parsed = parse_json(
+                raw,
+                encoding,
+                max_depth=self.limits.json_depth,
+                exact=not openapi.speaks_drf(self.document),
+            )
             body = validate_request_body(
                 self.document,
                 self.body_schema,
