@@ -484,7 +484,12 @@ def _plain_resource(
         defaults={n: s["default"] for n, s in resolved.items() if "default" in s},
         operations=operations_by_id,
         listing=plan,
-        response_schemas=_plain_answers(document, operations_by_id, item_schema),
+        response_schemas=_plain_answers(
+            document,
+            operations_by_id,
+            item_schema,
+            {op.operation_id: op for op in (listing, create, *item_methods.values()) if op},
+        ),
     )
     return Inferred(
         spec=spec,
@@ -497,10 +502,12 @@ def _plain_resource(
 
 
 def _plain_answers(
-    document: Mapping[str, Any], operations_by_id: Mapping[str, str], item_schema: Any
+    document: Mapping[str, Any],
+    operations_by_id: Mapping[str, str],
+    item_schema: Any,
+    by_id: Mapping[str, Operation],
 ) -> dict[str, Any]:
     """The actions whose answer is not the object: another schema, or no body."""
-    by_id = {operation.operation_id: operation for operation in operations(document)}
     other: dict[str, Any] = {}
     for operation_id, action in operations_by_id.items():
         if action == "list":

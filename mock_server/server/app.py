@@ -376,11 +376,12 @@ class ErrorAnswers:
     def render(
         self, failure: errors.ApiError, where: Where | None = None
     ) -> tuple[int, str, dict[str, str], bytes]:
-        if self.problems and where:
-            failure = self._kindred(failure, where)
+        definition = self._definition(where) if self.problems and where else None
+        if definition is not None:
+            failure = self._kindred(failure, definition)
         body: Any = failure.body()
         media_type = "application/json"
-        shaped = self._documented(failure, where) if self.problems and where else None
+        shaped = self._documented(failure, definition) if definition is not None else None
         if shaped is not None:
             media_type, body = shaped
             if body is None:  # a documented media type without a schema: problem details
@@ -399,19 +400,15 @@ class ErrorAnswers:
         operation_id = where if isinstance(where, str) else self.operation_of(*where)
         return self.definitions.get(operation_id or "")
 
-    def _kindred(self, failure: errors.ApiError, where: Where) -> errors.ApiError:
+    def _kindred(self, failure: errors.ApiError, definition: Mapping[str, Any]) -> errors.ApiError:
         """The failure under the status its operation documents for it (422 for 400, ...)."""
-        definition = self._definition(where)
-        if definition is None:
-            return failure
         status = documented_status(definition, failure.status_code)
         return failure if status == failure.status_code else failure.with_status(status)
 
-    def _documented(self, failure: errors.ApiError, where: Where) -> tuple[str, Any] | None:
+    def _documented(
+        self, failure: errors.ApiError, definition: Mapping[str, Any]
+    ) -> tuple[str, Any] | None:
         """The body the operation documents for this status (its own error schema)."""
-        definition = self._definition(where)
-        if definition is None:
-            return None
         shown = problem(failure.status_code, failure.body())
         reason = str(shown.get("detail") or shown["title"])
         if shown.get("errors"):

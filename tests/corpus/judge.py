@@ -133,11 +133,7 @@ def credentials(document: dict[str, Any]) -> dict[str, dict[str, str]]:
 def base_path(document: dict[str, Any]) -> str:
     if "swagger" in document:
         return str(document.get("basePath") or "").rstrip("/")
-    servers = document.get("servers") or [{"url": "/"}]
-    url = str(servers[0].get("url", "/"))
-    for variable, value in (servers[0].get("variables") or {}).items():
-        url = url.replace("{" + variable + "}", str(value.get("default", "")))
-    return urllib.parse.urlsplit(url).path.rstrip("/")
+    return openapi.base_path(document)
 
 
 def _config(url: str, document: dict[str, Any], seconds: int) -> SchemathesisConfig:
@@ -274,7 +270,7 @@ WORDS = {"description", "example", "examples", "title", "summary", "xml"}
 
 def _plain(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
     """A schema with its references followed and its words (descriptions, examples) left out."""
-    node = _resolve(document, node)
+    node = openapi.resolve(document, node)
     if depth > 12:
         return None
     if isinstance(node, dict):
@@ -288,9 +284,9 @@ def _twin_branches(case: Any, document: dict[str, Any], status: int) -> bool:
     """Whether the answer's schema for this status is a `oneOf` of branches that differ only in
     words: every value valid for one is valid for the other, so none is valid for exactly one."""
     responses = case.operation.definition.raw.get("responses") or {}
-    answer = _resolve(document, responses.get(str(status)) or responses.get("default") or {})
+    answer = openapi.resolve(document, responses.get(str(status)) or responses.get("default") or {})
     media = next(iter((answer.get("content") or {}).values()), {}) or {}
-    schema = _resolve(document, media.get("schema") or {})
+    schema = openapi.resolve(document, media.get("schema") or {})
     branches = [_plain(document, branch) for branch in schema.get("oneOf") or []]
     return any(branches[i] == branches[j] for i in range(len(branches)) for j in range(i))
 
@@ -298,38 +294,26 @@ def _twin_branches(case: Any, document: dict[str, Any], status: int) -> bool:
 def _success_schema(case: Any, document: dict[str, Any]) -> dict[str, Any]:
     responses = case.operation.definition.raw.get("responses") or {}
     codes = sorted(str(code) for code in responses if str(code).startswith("2"))
-    answer = _resolve(document, responses[codes[0]]) if codes else {}
+    answer = openapi.resolve(document, responses[codes[0]]) if codes else {}
     media = next(iter((answer.get("content") or {}).values()), {}) or {}
-    return _resolve(document, media.get("schema") or {})
+    return openapi.resolve(document, media.get("schema") or {})
 
 
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    for _ in range(16):
-        if not isinstance(node, dict) or "$ref" not in node:
-            return node
-        target: Any = document
-        for part in node["$ref"][2:].split("/"):
-            target = target[urllib.parse.unquote(part).replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
-
-
-def _properties(document: dict[str, Any], schema: Any) -> dict[str, Any]:
-    schema = _resolve(document, schema)
-    found = dict(schema.get("properties") or {})
-    for part in schema.get("allOf") or []:
-        found.update(_properties(document, part))
-    return found
+def _fields(document: dict[str, Any], schema: Any) -> dict[str, Any]:
+    return openapi.object_shape(document, schema)[0]
 
 
 def _unshowable(case: Any, document: dict[str, Any]) -> bool:
     """Whether the write gives a field a value the object it answers with may not hold: the
     document takes on write what it forbids on read, and the refusal keeps the read promise."""
     body = case.body if isinstance(case.body, dict) else {}
-    shown = _properties(document, _success_schema(case, document))
+    shown = _fields(document, _success_schema(case, document))
     for name, value in body.items():
         if name in shown:
-            schema = {**_resolve(document, shown[name]), "components": document.get("components")}
+            schema = {
+                **openapi.resolve(document, shown[name]),
+                "components": document.get("components"),
+            }
             if not jsonschema.Draft4Validator(schema, format_checker=FORMATS).is_valid(value):
                 return True
     return False
@@ -348,7 +332,7 @@ def _contradictory_discriminator(case: Any, document: dict[str, Any]) -> bool:
     no answer can satisfy both."""
 
     def walk(node: Any, depth: int) -> bool:
-        node = _resolve(document, node)
+        node = openapi.resolve(document, node)
         if not isinstance(node, dict) or depth > 12:
             return False
         found = node.get("discriminator")
@@ -356,8 +340,8 @@ def _contradictory_discriminator(case: Any, document: dict[str, Any]) -> bool:
             prop = found.get("propertyName")
             for variant in [*(node.get("oneOf") or []), *(node.get("anyOf") or [])]:
                 name = str(variant.get("$ref", "")).rsplit("/", 1)[-1]
-                allowed = _properties(document, variant).get(prop) or {}
-                enum = _resolve(document, allowed).get("enum")
+                allowed = _fields(document, variant).get(prop) or {}
+                enum = openapi.resolve(document, allowed).get("enum")
                 if name and enum and name not in enum:
                     return True
         children = [*node.get("allOf", []), *node.get("oneOf", []), *node.get("anyOf", [])]

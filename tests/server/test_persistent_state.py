@@ -58,7 +58,7 @@ def test_writes_come_back_after_a_kill_and_a_restart(tmp_path: Path) -> None:
             f"{second.url}{API[len('/api/v3') :]}?page_size=200", headers=ADMIN
         ).json()
         assert after == before  # the same state, byte for byte as JSON
-        # The next id is the one the first server would have made: ids stay deterministic.
+        # A create after the replay gets a new id, not one the replayed writes already took.
         again = httpx.post(
             f"{second.url}/policies/event_matcher/", json={**NEW, "name": "b"}, headers=ADMIN
         )
@@ -107,10 +107,20 @@ def test_a_state_of_other_data_is_refused_with_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_without_the_flag_nothing_is_written(tmp_path: Path, workers: str) -> None:
+def test_without_the_flag_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """The server's temporary folder (TMPDIR, where `--workers` keep their shared log) holds
+    nothing while one process serves, and nothing once any server has stopped."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     server = LiveServer("--workers", workers)
     try:
-        httpx.post(f"{server.url}/policies/event_matcher/", json=NEW, headers=ADMIN)
+        made = httpx.post(f"{server.url}/policies/event_matcher/", json=NEW, headers=ADMIN)
+        assert made.status_code == 201
+        if workers == "1":
+            assert not list(tmp_path.iterdir())
+        else:  # the workers' shared log lives there while they serve
+            assert list(tmp_path.glob("mock-server-*/writes.sqlite3"))
     finally:
         server.stop()
     assert not list(tmp_path.iterdir())

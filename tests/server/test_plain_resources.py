@@ -110,8 +110,8 @@ def test_invalid_input_is_refused_with_the_documented_status_and_shape(tasks: An
     assert "title: '' should be non-empty" in message
     assert "status: 'someday' is not one of ['todo', 'doing', 'done']" in message
     assert tasks.get("/api/tasks").json()["total"] == 5  # nothing was written
-    unknown = tasks.get("/api/tasks/abc")
-    assert unknown.status_code in (400, 404)
+    unknown = tasks.get("/api/tasks/abc")  # not an integer: no such task, in its shape
+    assert (unknown.status_code, unknown.json()) == (404, {"message": "Not found.", "code": 404})
     anonymous = tasks.get("/api/tasks", headers={"Authorization": ""})
     assert anonymous.status_code == 401
 
