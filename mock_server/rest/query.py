@@ -144,9 +144,18 @@ FIELD_SEPARATOR = "\x00"
 a term found in the joined text lies within one field."""
 
 
+def haystack(record: Record, fields: Sequence[str]) -> str:
+    """A record's search fields, upper-cased and joined: what `search` looks in.
+
+    >>> haystack({"name": "Login", "app": None}, ("name", "app"))
+    'LOGIN\\x00'
+    """
+    return fold(FIELD_SEPARATOR.join(str(record.get(f) or "") for f in fields))
+
+
 def haystacks(records: Iterable[Record], fields: Sequence[str]) -> dict[int, str]:
-    """The upper-cased search fields of each record, joined, by the record's identity."""
-    return {id(r): fold(FIELD_SEPARATOR.join(str(r.get(f) or "") for f in fields)) for r in records}
+    """Each record's `haystack`, by the record's identity."""
+    return {id(r): haystack(r, fields) for r in records}
 
 
 def search(
@@ -224,17 +233,17 @@ def order(
 
     Ties keep a stable order by `tiebreaker`, so pages never overlap.
     """
-    result = sorted(records, key=lambda record: _sort_key(record.get(tiebreaker)))
+    result = sorted(records, key=lambda record: sort_key(record.get(tiebreaker)))
     for term in reversed(list(terms) or list(default)):
         descending = term.startswith("-")
         field = term.removeprefix("-")
-        result.sort(key=lambda record: _sort_key(record.get(field)), reverse=descending)
+        result.sort(key=lambda record: sort_key(record.get(field)), reverse=descending)
     return result
 
 
-def _sort_key(value: Any) -> tuple[bool, Any]:
-    # (is not null, value): nulls sort before every value; reversed, they come last, as
-    # authentik's own ordering filter puts them (plain PostgreSQL does the opposite).
+def sort_key(value: Any) -> tuple[bool, Any]:
+    """A value's place in an ordering: nulls before every value; reversed, they come last, as
+    authentik's own ordering filter puts them (plain PostgreSQL does the opposite)."""
     return (value is not None, value if value is not None else 0)
 
 

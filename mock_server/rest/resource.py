@@ -7,14 +7,14 @@ relations) comes in through its `ResourceSpec`; the machinery here is the same f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from mock_server import errors
 from mock_server.data.synth import Synth
-from mock_server.rest import query
+from mock_server.rest import indexed, query
 from mock_server.rest.auth import VIEW, Principal
 from mock_server.rest.listing import Listing, Window, sort_terms, window
 from mock_server.rest.params import UNREADABLE, canonical_instant
@@ -123,6 +123,17 @@ class Resource:
         self.limits = limits
         self._seed_position: int | None = None
 
+    def warm(self) -> None:
+        """A large collection's columns built now, not by the first list that needs them."""
+        spec = self.spec
+        if self.store.size(spec.collection) >= indexed.INDEXED_FROM:
+            fields = dict.fromkeys(
+                [*spec.ordering_fields, *(t.removeprefix("-") for t in spec.default_ordering)]
+            )
+            indexed.warm(
+                self.store.columns(spec.collection), [*fields, spec.key], spec.search_fields
+            )
+
     # Reading.
 
     def list(self, principal: Principal, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,7 +170,7 @@ class Resource:
         shown = window(self.spec.listing, params, len(records))
         return list(records[shown.start : shown.stop]), shown
 
-    def _matching(self, params: Mapping[str, Any]) -> list[Record]:
+    def _matching(self, params: Mapping[str, Any]) -> Sequence[Record]:
         """Filtered, searched and ordered records: the same answer as applying `query`'s
         functions to every record, found faster. A repeated query is answered from a view
         cached until the collection changes."""
@@ -196,10 +207,22 @@ class Resource:
 
     def _find(
         self, filters: dict[str, Any], search: tuple[str, ...], terms: list[str]
-    ) -> list[Record]:
-        """Exact filters start from the store's index of the rarest value; otherwise the whole
-        collection comes pre-sorted from a cached view."""
+    ) -> Sequence[Record]:
+        """A large collection is answered from the store's columns (`rest/indexed.py`); in a
+        small one, exact filters start from the store's index of the rarest value, otherwise
+        the whole collection comes pre-sorted from a cached view."""
         spec, store = self.spec, self.store
+        if store.size(spec.collection) >= indexed.INDEXED_FROM:
+            found = indexed.matching(
+                store.columns(spec.collection),
+                filters,
+                search,
+                spec.search_fields,
+                terms,
+                spec.key,
+            )
+            if found is not None:
+                return found
         exact = {name: value for name, value in filters.items() if "__" not in name}
         if exact:
             buckets = [store.referencing(spec.collection, f, v) for f, v in exact.items()]

@@ -169,6 +169,8 @@ def create_app(settings: Settings) -> MockServer:
         )
         for item in found
     ]
+    for resource in resources:
+        resource.warm()
     augment.order_paths(document)
     augment.type_parameters(document)
     if openapi.speaks_drf(document):  # others answer a 404 in their own shapes, or RFC 9457

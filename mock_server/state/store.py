@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from mock_server.state.columns import Columns
 from mock_server.state.write_log import Event, WriteLog
 
 Record = dict[str, Any]
@@ -75,7 +76,7 @@ class Store:
 
     def reset(self) -> None:
         """Forget every write: back to the dataset the store was built from."""
-        with self.writing():
+        with self.writing(), self._bulk():
             self._reset_local()
             self._record("reset", "", "", None)
             self._writes = 0  # positions count from the reset, as after a start
@@ -101,6 +102,8 @@ class Store:
         self._indexes: dict[tuple[str, str], dict[Any, list[Record]]] = {}
         self._versions: dict[str, int] = {}
         self._views: OrderedDict[tuple[str, Any], tuple[int, Any]] = OrderedDict()
+        self._columns: dict[str, Columns] = {}
+        """Built when asked for (`columns`); a bulk change builds them anew (`_bulk`)."""
 
     @property
     def generation(self) -> int:
@@ -113,6 +116,19 @@ class Store:
 
     def all(self, collection: str) -> list[Record]:
         return list(self._collections.get(collection, {}).values())
+
+    def size(self, collection: str) -> int:
+        return len(self._collections.get(collection, ()))
+
+    def columns(self, collection: str) -> Columns:
+        """`collection`'s records by slot, with ranked fields and searchable texts: built on
+        first use, kept up to date by every write after it (and built anew once deleted
+        records outnumber the live ones)."""
+        columns = self._columns.get(collection)
+        if columns is None or columns.worn():
+            columns = Columns(self._collections.get(collection, {}))
+            self._columns[collection] = columns
+        return columns
 
     def get(self, collection: str, pk: str) -> Record | None:
         return self._collections.get(collection, {}).get(pk)
@@ -164,15 +180,29 @@ class Store:
 
     def _load(self, position: int, snapshot: bytes) -> None:
         state = marshal.loads(snapshot)
-        self._reset_local()
-        for collection, records in state["changes"].items():
-            for key, record in records.items():
-                if record is None:
-                    self._delete_local(collection, key)
-                else:
-                    self._put_local(collection, record)
+        with self._bulk():
+            self._reset_local()
+            for collection, records in state["changes"].items():
+                for key, record in records.items():
+                    if record is None:
+                        self._delete_local(collection, key)
+                    else:
+                        self._put_local(collection, record)
         self._base, self._applied = state["base"], position
         self._counters.clear()
+
+    @contextmanager
+    def _bulk(self) -> Iterator[None]:
+        """Many writes at once (a reset, a snapshot, a long catch-up): the columns are set
+        aside and built anew after them, far cheaper than following each write."""
+        kept, self._columns = self._columns, {}
+        try:
+            yield
+        finally:
+            self._columns = {
+                name: columns.rebuilt(self._collections.get(name, {}))
+                for name, columns in kept.items()
+            }
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -204,6 +234,13 @@ class Store:
             self._recording.append((operation, collection, key, record))
 
     def _apply(self, events: list[Event]) -> None:
+        if len(events) > BULK or any(event[1] == "reset" for event in events):
+            with self._bulk():
+                self._apply_each(events)
+        else:
+            self._apply_each(events)
+
+    def _apply_each(self, events: list[Event]) -> None:
         for position, operation, collection, key, record in events:
             if operation == "reset":
                 self._reset_local()
@@ -225,14 +262,15 @@ class Store:
         through the log, which knows nothing of this."""
         if self._log is not None:
             raise ValueError("a store shared by workers cannot restore a snapshot")
-        self._reset_local()
-        self._collections = state["collections"]
-        for union, members in self._unions.items():  # follow the members as they are now
-            self._collections[union] = {
-                key: {**record, MEMBER: member}
-                for member in members
-                for key, record in self._collections.get(member, {}).items()
-            }
+        with self._bulk():
+            self._reset_local()
+            self._collections = state["collections"]
+            for union, members in self._unions.items():  # follow the members as they are now
+                self._collections[union] = {
+                    key: {**record, MEMBER: member}
+                    for member in members
+                    for key, record in self._collections.get(member, {}).items()
+                }
         self._writes = state["writes"]
 
     def next_integer(self, collection: str) -> int:
@@ -280,6 +318,8 @@ class Store:
             self._unindex(collection, previous)
         records[key] = record
         self._index(collection, record)
+        if (columns := self._columns.get(collection)) is not None:
+            columns.put(key, record)
         self._changed(collection)
         self._touched.setdefault(collection, set()).add(key)
         for union in self._union_of.get(collection, ()):
@@ -289,6 +329,8 @@ class Store:
         removed = self._collections.get(collection, {}).pop(pk, None)
         if removed is not None:
             self._unindex(collection, removed)
+            if (columns := self._columns.get(collection)) is not None:
+                columns.delete(pk)
             self._changed(collection)
             self._touched.setdefault(collection, set()).add(pk)
             for union in self._union_of.get(collection, ()):
@@ -299,11 +341,16 @@ class Store:
         """A union's copy of a member's record that was written (None: deleted)."""
         records = self._collections.setdefault(union, {})
         previous = records.pop(key, None)
+        columns = self._columns.get(union)
         if previous is not None:
             self._unindex(union, previous)
+            if columns is not None:
+                columns.delete(key)
         if record is not None:
             records[key] = record
             self._index(union, record)
+            if columns is not None:
+                columns.put(key, record)  # last, as in the union's own order
         self._changed(union)
 
     def delete_where(self, collection: str, field: str, value: Any) -> int:
@@ -361,6 +408,8 @@ class Store:
                     bucket[:] = [other for other in bucket if other is not record]
 
 
+BULK = 64
+"""Writes applied at once beyond which the columns are built anew rather than followed."""
 MAX_VIEWS = 64
 """Cached views kept at once, least recently used dropped first: an ordered view of 100,000
 records holds 0.8 MB of references, so 64 of them stay under about 50 MB."""

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from mock_server.state.columns import Columns
 from mock_server.state.store import Record, Store
 
 NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -125,6 +126,12 @@ class Stores(Store):
 
     def all(self, collection: str) -> list[Record]:
         return self.current().all(collection)
+
+    def size(self, collection: str) -> int:
+        return self.current().size(collection)
+
+    def columns(self, collection: str) -> Columns:
+        return self.current().columns(collection)
 
     def get(self, collection: str, pk: str) -> Record | None:
         return self.current().get(collection, pk)

@@ -1,0 +1,132 @@
+"""Lists answered from the store's columns give what `query.py`'s functions give: the same
+records in the same order, for any filters, search and ordering, after any writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_server.rest import indexed, query
+from mock_server.state.store import Store
+
+FIELDS = ("name", "action", "size", "flag", "pk")
+SEARCHED = ("name", "action")
+LETTERS = "abAßİ x"
+"""Few letters, so words are found; `ß` and `İ` change length when upper-cased."""
+
+names = st.text(LETTERS, max_size=8)
+records = st.fixed_dictionaries(
+    {
+        "name": st.one_of(st.none(), names),
+        "action": st.one_of(st.none(), st.sampled_from(["login", "logout", "model_created"])),
+        "size": st.one_of(st.none(), st.integers(-3, 3)),
+        "flag": st.booleans(),
+    }
+)
+writes = st.lists(
+    st.tuples(st.sampled_from(["insert", "update", "delete"]), st.integers(0, 40), records),
+    max_size=25,
+)
+filters = st.dictionaries(
+    st.sampled_from(
+        ["action", "flag", "size", "name", "size__gt", "name__icontains", "action__isnull"]
+    ),
+    st.one_of(st.sampled_from(["login", "logout", "a", "A"]), st.integers(-2, 2), st.booleans()),
+    max_size=2,
+)
+searches = st.lists(st.text(LETTERS, min_size=1, max_size=5).filter(str.strip), max_size=2)
+terms = st.lists(st.sampled_from([*FIELDS, *(f"-{f}" for f in FIELDS)]), max_size=3)
+
+
+def store_of(rows: list[dict[str, Any]]) -> Store:
+    return Store({"things": [{**row, "pk": f"k{i:02}"} for i, row in enumerate(rows)]})
+
+
+def expected(store: Store, where: dict[str, Any], words: list[str], by: list[str]) -> list[str]:
+    found = query.search(query.filter_by(store.all("things"), where), words, SEARCHED)
+    return [r["pk"] for r in query.order(found, by, default=by, tiebreaker="pk")]
+
+
+def write(store: Store, operations: list[tuple[str, int, dict[str, Any]]]) -> None:
+    for operation, number, row in operations:
+        key = f"k{number:02}"
+        if operation == "delete":
+            store.delete("things", key)
+        elif operation == "insert" and store.get("things", key) is None:
+            store.insert("things", {**row, "pk": key})
+        elif operation == "update" and store.get("things", key) is not None:
+            store.put("things", {**store.get("things", key), **row, "pk": key})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(records, max_size=30), writes, filters, searches, terms, st.data())
+def test_columns_answer_as_the_functions_do(
+    rows: list[dict[str, Any]],
+    operations: list[tuple[str, int, dict[str, Any]]],
+    where: dict[str, Any],
+    words: list[str],
+    by: list[str],
+    data: st.DataObject,
+) -> None:
+    store = store_of(rows)
+    columns = store.columns("things")  # built before the writes, so it follows them
+    indexed.warm(columns, FIELDS, SEARCHED)
+    write(store, operations)
+    found = indexed.matching(store.columns("things"), where, words, SEARCHED, by, "pk")
+    assert found is not None
+    want = expected(store, where, words, by)
+    assert len(found) == len(want)
+    start = data.draw(st.integers(0, len(want) + 1))
+    stop = data.draw(st.integers(start, len(want) + 2))
+    assert [r["pk"] for r in found[start:stop]] == want[start:stop]  # a page first
+    assert [r["pk"] for r in found] == want
+
+
+def test_a_deep_ordering_that_does_not_pack_into_one_integer_still_sorts_right() -> None:
+    # Three fields of 40,000 distinct values each need more than 63 bits of ranks.
+    rows = [
+        {"name": f"n{i % 3}", "a": (i * 7) % 40_000, "b": (i * 11) % 40_001, "c": -i}
+        for i in range(40_000)
+    ]
+    store = Store({"things": [{**row, "pk": f"{i:05}"} for i, row in enumerate(rows)]})
+    by = ["name", "-a", "b", "c"]
+    found = indexed.matching(store.columns("things"), {}, [], ("name",), by, "pk")
+    assert found is not None
+    want = query.order(store.all("things"), by, default=by, tiebreaker="pk")
+    assert found[:50] == want[:50]
+    assert found[39_990:] == want[39_990:]
+
+
+def test_values_that_do_not_compare_leave_the_answer_to_the_functions() -> None:
+    store = Store({"things": [{"pk": "1", "size": 1}, {"pk": "2", "size": "big"}]})
+    assert indexed.matching(store.columns("things"), {}, [], (), ["size"], "pk") is None
+    store.put("things", {"pk": "2", "size": 2})  # comparable again: the columns answer
+    found = indexed.matching(store.columns("things"), {}, [], (), ["-size"], "pk")
+    assert found is not None
+    assert [r["pk"] for r in found] == ["2", "1"]
+
+
+def test_a_reset_builds_the_columns_anew_and_keeps_them_in_use() -> None:
+    store = store_of([{"name": "alpha", "action": "login"}, {"name": "beta", "action": None}])
+    indexed.warm(store.columns("things"), FIELDS, SEARCHED)
+    store.insert("things", {"pk": "new", "name": "alphabet", "action": "login"})
+    store.reset()
+    found = indexed.matching(store.columns("things"), {}, ["alph"], SEARCHED, ["name"], "pk")
+    assert found is not None
+    assert [r["pk"] for r in found] == ["k00"]
+
+
+def test_a_write_is_followed_not_rebuilt_and_the_next_search_finds_it() -> None:
+    store = store_of([{"name": f"policy {i}", "action": None} for i in range(3000)])
+    columns = store.columns("things")
+    indexed.warm(columns, FIELDS, SEARCHED)
+    text = columns.text(("search", SEARCHED), lambda record: "")
+    store.insert("things", {"pk": "new", "name": "Quokka alert", "action": "login"})
+    store.put("things", {**store.get("things", "k00"), "name": "quokkas"})
+    assert store.columns("things") is columns
+    assert columns.text(("search", SEARCHED), lambda record: "") is text
+    found = indexed.matching(columns, {}, ["quokk"], SEARCHED, ["-name"], "pk")
+    assert found is not None
+    assert [r["pk"] for r in found] == ["k00", "new"]
