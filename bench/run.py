@@ -23,6 +23,8 @@ import string
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the npm helper lives with the tests, which share it
 from tests import npm  # noqa: E402
+from tests.postgres import Postgres, PostgresUnavailable  # noqa: E402
 
 TOKEN = "ak-mock-admin"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -45,14 +48,22 @@ SCENARIOS = {
     "list filters+search+ordering": (
         "?action=login&execution_logging=false&search=alert&ordering=-name&page_size=20"
     ),
-    "list varied, 4 connections": "VARIED",
+    "list varied at 4 connections": "VARIED",
     "list varied": "VARIED",
     "retrieve": "{pk}/",
     "create": "POST",
+    "list varied on 2 replicas (PostgreSQL)": "VARIED",
+    "create on 2 replicas (PostgreSQL)": "POST",
 }
 """A varied list (`bench/varied.lua`) draws a new search, ordering, filters and page size on
-most requests, as a frontend sends them; the repeated ones are answered from the view cache."""
-VARIED_CONNECTIONS = {"list varied, 4 connections": 4}
+most requests, as a frontend sends them; the repeated ones are answered from the view cache.
+The replica rows run two servers sharing one PostgreSQL (`serve --shared`), each loaded with
+half the connections; their requests/s is the sum, their latencies the worse replica's."""
+VARIED_CONNECTIONS = {
+    "list varied at 4 connections": 4,
+    "list varied on 2 replicas (PostgreSQL)": 4,
+}
+REPLICAS = 2
 
 
 @dataclass
@@ -63,6 +74,21 @@ class Row:
     p50: float
     p99: float
     rss: float
+    failed: float = 0.0
+    """The share of answers that were not 2xx or 3xx, in percent."""
+    agreed: bool | None = None
+    """Replicas only: whether they then answered the same lists, byte for byte."""
+
+
+@dataclass
+class Load:
+    """What one load run measured."""
+
+    rps: float
+    p50: float
+    p99: float
+    requests: int
+    failed: int
 
 
 def free_port() -> int:
@@ -135,7 +161,9 @@ def ensure_wrk() -> str:
     return found
 
 
-def run_wrk(url: str, duration: int, connections: int, script: Path | None) -> tuple[float, ...]:
+def run_wrk(
+    url: str, duration: int, connections: int, script: Path | None, *script_args: str
+) -> Load:
     command = [
         ensure_wrk(),
         "-t2",
@@ -148,9 +176,22 @@ def run_wrk(url: str, duration: int, connections: int, script: Path | None) -> t
     ]
     if script:
         command[1:1] = ["-s", str(script)]
+        command += ["--", *script_args]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return _wrk_load(out)
+
+
+def _wrk_load(out: str) -> Load:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return rps, _latency(out, "50%"), _latency(out, "99%")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Load(
+        rps,
+        _latency(out, "50%"),
+        _latency(out, "99%"),
+        requests,
+        int(failed.group(1) if failed else 0),
+    )
 
 
 def _latency(out: str, percentile: str) -> float:
@@ -175,10 +216,11 @@ def varied_query(draw: random.Random) -> dict[str, str]:
 
 
 def run_python_load(
-    url: str, duration: int, connections: int, post: bool, *, varied: bool = False
-) -> tuple[float, ...]:
+    url: str, duration: int, connections: int, post: bool, *, varied: bool = False, tag: str = ""
+) -> Load:
     """A small asyncio load generator: enough for smoke tests, slower than wrk."""
     draw = random.Random(7)
+    statuses: list[int] = []
 
     async def main() -> list[float]:
         latencies: list[float] = []
@@ -191,40 +233,106 @@ def run_python_load(
                     sent += 1
                     start = time.perf_counter()
                     if post:
-                        body = {"name": f"bench {number}-{sent}-{start}", "action": "login"}
-                        await client.post(url, json=body)
+                        body = {"name": f"bench {tag}{number}-{sent}-{start}", "action": "login"}
+                        answer = await client.post(url, json=body)
                     elif varied:
-                        await client.get(url, params=varied_query(draw))
+                        answer = await client.get(url, params=varied_query(draw))
                     else:
-                        await client.get(url)
+                        answer = await client.get(url)
                     latencies.append((time.perf_counter() - start) * 1000)
+                    statuses.append(answer.status_code)
 
             await asyncio.gather(*(worker(n) for n in range(connections)))
         return latencies
 
     latencies = sorted(asyncio.run(main()))
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
-    return len(latencies) / duration, pick(0.5), pick(0.99)
+    failed = sum(status >= 400 for status in statuses)
+    return Load(len(latencies) / duration, pick(0.5), pick(0.99), len(latencies), failed)
 
 
-def measure(server: Server, scenario: str, args: argparse.Namespace, count: int) -> Row:
+def measure(servers: list[Server], scenario: str, args: argparse.Namespace, count: int) -> Row:
+    """Load each server with its share of the connections at once, and sum what they did."""
     suffix = SCENARIOS[scenario]
-    url = f"{server.origin}{API}"
+    urls = [f"{server.origin}{API}" for server in servers]
     if suffix == "{pk}/":
-        first = httpx.get(f"{url}?page_size=1", headers=AUTH).json()["results"][0]
-        url += f"{first['pk']}/"
+        first = httpx.get(f"{urls[0]}?page_size=1", headers=AUTH).json()["results"][0]
+        urls = [f"{url}{first['pk']}/" for url in urls]
     elif suffix not in ("POST", "VARIED"):
-        url += suffix
-    post = suffix == "POST"
-    connections = VARIED_CONNECTIONS.get(scenario, args.connections)
+        urls = [url + suffix for url in urls]
+    connections = max(1, VARIED_CONNECTIONS.get(scenario, args.connections) // len(servers))
+    with ThreadPoolExecutor(len(urls)) as pool:
+        loads = list(
+            pool.map(lambda at: load(urls[at], suffix, args, connections, at), range(len(urls)))
+        )
+    requests = sum(one.requests for one in loads)
+    return Row(
+        scenario,
+        count,
+        sum(one.rps for one in loads),
+        max(one.p50 for one in loads),
+        max(one.p99 for one in loads),
+        sum(rss_mb(server.process.pid) for server in servers),
+        100 * sum(one.failed for one in loads) / max(1, requests),
+    )
+
+
+def load(url: str, suffix: str, args: argparse.Namespace, connections: int, number: int) -> Load:
+    """One load run; `number` sets its new names apart from the other replicas' loads."""
     if args.load == "wrk":
         name = {"POST": "create.lua", "VARIED": "varied.lua"}.get(suffix)
         script = Path(__file__).parent / name if name else None
-        rps, p50, p99 = run_wrk(url, args.duration, connections, script)
-    else:
-        varied = suffix == "VARIED"
-        rps, p50, p99 = run_python_load(url, args.duration, connections, post, varied=varied)
-    return Row(scenario, count, rps, p50, p99, rss_mb(server.process.pid))
+        return run_wrk(url, args.duration, connections, script, f"r{number}-")
+    post, varied = suffix == "POST", suffix == "VARIED"
+    return run_python_load(url, args.duration, connections, post, varied=varied, tag=f"r{number}-")
+
+
+def agree(servers: list[Server]) -> bool:
+    """Whether the replicas answer the same lists, byte for byte, once the load is over."""
+    draw = random.Random(3)
+    queries = [{"page_size": "100", "ordering": "-last_updated"}]
+    queries += [varied_query(draw) for _ in range(20)]
+    for query in queries:
+        answers = {
+            httpx.get(f"{s.origin}{API}", params=query, headers=AUTH).content for s in servers
+        }
+        if len(answers) > 1:
+            return False
+    return True
+
+
+def start_all(flags: list[str], replicas: int) -> list[Server]:
+    """`replicas` servers with the same flags, started side by side."""
+    with ThreadPoolExecutor(replicas) as pool:
+        return list(pool.map(lambda _: Server(*flags), range(replicas)))
+
+
+class SharedStore:
+    """A real PostgreSQL for the replica rows (started on first use, stopped with `stack`),
+    with a new database for each row."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._server: Postgres | None = None
+        self._made = 0
+        self.missing = ""
+
+    def database(self) -> str | None:
+        import psycopg
+
+        if self._server is None and not self.missing:
+            try:
+                self._server = Postgres()
+                self._stack.callback(self._server.stop)
+            except (PostgresUnavailable, RuntimeError) as error:
+                self.missing = str(error)
+        if self._server is None:
+            return None
+        self._made += 1
+        name = f"bench_{self._made}"
+        with psycopg.connect(self._server.url, autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}")
+        return self._server.url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def startup(label: str, *arguments: str) -> tuple[str, float, float]:
@@ -261,8 +369,16 @@ def prism(args: argparse.Namespace) -> Row | None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        rps, p50, p99 = run_wrk(url, args.duration, args.connections, None)
-        return Row("Prism: list page_size=20", 0, rps, p50, p99, rss_mb(process.pid))
+        measured = run_wrk(url, args.duration, args.connections, None)
+        return Row(
+            "Prism: list page_size=20",
+            0,
+            measured.rps,
+            measured.p50,
+            measured.p99,
+            rss_mb(process.pid),
+            100 * measured.failed / max(1, measured.requests),
+        )
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -273,17 +389,18 @@ def table(
 ) -> str:
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; load: wrk -t2 -c32 on the same machine; "
+        f"{platform.python_version()}; load: wrk -t2 -c32 on the same machine (the varied "
+        "rows: -c4, or as named); "
         f"server processes: {workers}.",
         "",
-        "| scenario | policies | requests/s | p50 ms | p99 ms | server RSS MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | policies | requests/s | p50 ms | p99 ms | server RSS MB | not 2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         count = f"{row.count:,}" if row.count else "-"
         lines.append(
             f"| {row.scenario} | {count} | {row.rps:,.0f} | {row.p50:.1f} | "
-            f"{row.p99:.1f} | {row.rss:.0f} |"
+            f"{row.p99:.1f} | {row.rss:.0f} | {row.failed:.1f}% |"
         )
     if starts:
         lines += [
@@ -317,7 +434,7 @@ def targets(rows: list[Row], starts: list[tuple[str, float, float]]) -> list[str
                 searched.p50 <= 25,
             )
         )
-    for scenario, connections in (("list varied, 4 connections", 4),):
+    for scenario, connections in (("list varied at 4 connections", 4),):
         varied = found.get((scenario, 100_000))
         if varied:
             checks.append(
@@ -325,6 +442,15 @@ def targets(rows: list[Row], starts: list[tuple[str, float, float]]) -> list[str
                     f"varied list at 100,000, {connections} connections: p50 <= 15, p99 <= 60 ms",
                     f"{varied.p50:.1f} / {varied.p99:.1f} ms",
                     varied.p50 <= 15 and varied.p99 <= 60,
+                )
+            )
+    for row in rows:
+        if row.agreed is not None:
+            checks.append(
+                (
+                    f"{row.scenario} at {row.count:,}: the replicas then answer alike",
+                    "21 lists compared",
+                    row.agreed,
                 )
             )
     for scenario in ("retrieve", "create"):
@@ -409,23 +535,33 @@ def main() -> int:
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     scenarios = [s.strip() for s in args.scenarios.split(",")]
+    unknown = [s for s in scenarios if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenarios {unknown}; known: {', '.join(SCENARIOS)}")
     rows: list[Row] = []
-    for count in counts:
-        for scenario in scenarios:
-            server = Server(
-                "--count",
-                str(count),
-                "--seed",
-                "1",
-                "--workers",
-                str(args.workers),
-                *args.server_arg,
-            )
-            try:
-                rows.append(measure(server, scenario, args, count))
-                print(f"{scenario} @ {count}: {rows[-1].rps:,.0f} req/s", file=sys.stderr)
-            finally:
-                server.stop()
+    extra: list[str] = []
+    with ExitStack() as stack:
+        shared = SharedStore(stack)
+        for count in counts:
+            for scenario in scenarios:
+                flags = ["--count", str(count), "--seed", "1", "--workers", str(args.workers)]
+                flags += args.server_arg
+                replicated = "replicas" in scenario
+                if replicated:
+                    url = shared.database()
+                    if url is None:
+                        print(f"{scenario}: skipped, {shared.missing}", file=sys.stderr)
+                        continue
+                    flags += ["--shared", url]
+                servers = start_all(flags, REPLICAS if replicated else 1)
+                try:
+                    rows.append(measure(servers, scenario, args, count))
+                    if replicated:
+                        rows[-1].agreed = agree(servers)
+                    print(f"{scenario} @ {count}: {rows[-1].rps:,.0f} req/s", file=sys.stderr)
+                finally:
+                    for server in servers:
+                        server.stop()
     starts: list[tuple[str, float, float]] = []
     if not args.no_startup:
         starts.append(startup("Event Matcher document", "--count", "150"))
@@ -435,7 +571,6 @@ def main() -> int:
             starts.append(
                 startup("authentik's whole document (cache warm)", "--spec", str(document))
             )
-    extra: list[str] = []
     if args.compare == "prism":
         theirs = prism(args)
         ours = next(

