@@ -288,7 +288,17 @@ def load(url: str, suffix: str, args: argparse.Namespace, connections: int, numb
 
 
 def agree(servers: list[Server]) -> bool:
-    """Whether the replicas answer the same lists, byte for byte, once the load is over."""
+    """Whether the replicas answer the same lists, byte for byte, once the load is over:
+    when wrk stops, the writes it sent last may still be in flight, so the lists are
+    compared once every replica has counted the same policies twice in a row."""
+    counted: list[set[int]] = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (
+        len(counted) > 1 and counted[-1] == counted[-2] and len(counted[-1]) == 1
+    ):
+        answers = [httpx.get(f"{s.origin}{API}?page_size=1", headers=AUTH) for s in servers]
+        counted.append({answer.json()["pagination"]["count"] for answer in answers})
+        time.sleep(0.2)
     draw = random.Random(3)
     queries = [{"page_size": "100", "ordering": "-last_updated"}]
     queries += [varied_query(draw) for _ in range(20)]

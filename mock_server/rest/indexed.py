@@ -1,6 +1,7 @@
-"""Lists of large collections from the store's columns (`state/columns.py`): the records
-`query.filter_by`, `query.search` and `query.order` give, in the same order, found by array
-operations instead of a Python pass over every record.
+"""Lists from the store's columns (`state/columns.py`): the records `query.filter_by`,
+`query.search` and `query.order` give, in the same order, found by array operations instead
+of a Python pass over every record (at 100,000 policies a new ordering took half a second).
+Where a field's values do not compare, `query.py`'s functions answer instead.
 
 - Exact filters compare a column's ranks; searches read each word's slots from the n-grams;
   other lookups (`__icontains`, `__gt`, ...) test what is left with `query.matches`.
@@ -23,9 +24,9 @@ from mock_server.state.columns import Column, Columns, Text, Unavailable
 
 Record = Mapping[str, Any]
 
-INDEXED_FROM = 2000
-"""Collections smaller than this are answered by `query.py`'s functions: as fast there, and
-nothing to keep up to date."""
+WARM_FROM = 2000
+"""Collections this large have their columns built at start-up (`warm`); smaller ones on
+their first list, which then costs a few milliseconds at most."""
 _PACKED = 63
 """Bits of ranks packed into one int64 sort key."""
 

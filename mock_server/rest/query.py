@@ -153,30 +153,18 @@ def haystack(record: Record, fields: Sequence[str]) -> str:
     return fold(FIELD_SEPARATOR.join(str(record.get(f) or "") for f in fields))
 
 
-def haystacks(records: Iterable[Record], fields: Sequence[str]) -> dict[int, str]:
-    """Each record's `haystack`, by the record's identity."""
-    return {id(r): haystack(r, fields) for r in records}
-
-
 def search(
-    records: Iterable[Record],
-    term: str | Sequence[str] | None,
-    fields: Sequence[str],
-    prepared: Mapping[int, str] | None = None,
+    records: Iterable[Record], term: str | Sequence[str] | None, fields: Sequence[str]
 ) -> list[Record]:
     """Keep the records where every term occurs, case-insensitively, in one of `fields`
     (as PostgreSQL's `UPPER(field) LIKE UPPER('%term%')`). `term` is the `search` value, or
-    its terms already split; `prepared` are `haystacks()`."""
+    its terms already split."""
     terms = search_terms(term) if isinstance(term, str) or term is None else term
     words = [fold(word) for word in terms]
     if not words:
         return list(records)
-    records = list(records)
-    found = prepared if prepared is not None else haystacks(records, fields)
-    if len(words) == 1:
-        (word,) = words
-        return [record for record in records if word in found[id(record)]]
-    return [record for record in records if all(word in found[id(record)] for word in words)]
+    found = ((record, haystack(record, fields)) for record in records)
+    return [record for record, text in found if all(word in text for word in words)]
 
 
 def ordering_fields(

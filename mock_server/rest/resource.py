@@ -126,7 +126,7 @@ class Resource:
     def warm(self) -> None:
         """A large collection's columns built now, not by the first list that needs them."""
         spec = self.spec
-        if self.store.size(spec.collection) >= indexed.INDEXED_FROM:
+        if self.store.size(spec.collection) >= indexed.WARM_FROM:
             fields = dict.fromkeys(
                 [*spec.ordering_fields, *(t.removeprefix("-") for t in spec.default_ordering)]
             )
@@ -208,43 +208,17 @@ class Resource:
     def _find(
         self, filters: dict[str, Any], search: tuple[str, ...], terms: list[str]
     ) -> Sequence[Record]:
-        """A large collection is answered from the store's columns (`rest/indexed.py`); in a
-        small one, exact filters start from the store's index of the rarest value, otherwise
-        the whole collection comes pre-sorted from a cached view."""
+        """From the store's columns (`rest/indexed.py`); where a field's values do not compare,
+        `query.py`'s functions over every record, which say what a list means."""
         spec, store = self.spec, self.store
-        if store.size(spec.collection) >= indexed.INDEXED_FROM:
-            found = indexed.matching(
-                store.columns(spec.collection),
-                filters,
-                search,
-                spec.search_fields,
-                terms,
-                spec.key,
-            )
-            if found is not None:
-                return found
-        exact = {name: value for name, value in filters.items() if "__" not in name}
-        if exact:
-            buckets = [store.referencing(spec.collection, f, v) for f, v in exact.items()]
-            records = query.filter_by(min(buckets, key=len), filters)
-            records = query.search(records, search, spec.search_fields)
-            return query.order(records, terms, default=terms, tiebreaker=spec.key)
-        records = store.view(
-            spec.collection,
-            ("ordered", tuple(terms)),
-            lambda: query.order(
-                store.all(spec.collection), terms, default=terms, tiebreaker=spec.key
-            ),
+        found = indexed.matching(
+            store.columns(spec.collection), filters, search, spec.search_fields, terms, spec.key
         )
-        records = query.filter_by(records, filters) if filters else records
-        if search:
-            haystacks = store.view(
-                spec.collection,
-                ("haystacks", spec.search_fields),
-                lambda: query.haystacks(store.all(spec.collection), spec.search_fields),
-            )
-            records = query.search(records, search, spec.search_fields, haystacks)
-        return records
+        if found is not None:
+            return found
+        records = query.filter_by(store.all(spec.collection), filters)
+        records = query.search(records, search, spec.search_fields)
+        return query.order(records, terms, default=terms, tiebreaker=spec.key)
 
     def used_by(self, principal: Principal, pk: str) -> list[dict[str, Any]]:
         return self.spec.used_by(self.store, self.get(principal, pk))

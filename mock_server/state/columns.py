@@ -13,7 +13,8 @@ nothing of any API's semantics.
   equality filter is one comparison of arrays, an ordering a sort of small integers. A write
   that brings or removes a distinct value shifts the ranks above it (one pass in C).
 - A `Text` maps every 1-, 2- and 3-character substring of each record's text to the sorted
-  slots holding it. A write queues its changes per n-gram; reading an n-gram applies them.
+  slots holding it. A write only notes its slot; the next search queues the n-grams that
+  changed, and reading an n-gram applies its queue.
 """
 
 from __future__ import annotations
@@ -133,24 +134,27 @@ class Text:
         self.text_of = text_of
         self.texts = texts
         self._postings = _postings(texts)
+        self._stale: dict[int, str] = {}
+        """Slots written since the last search: the text their n-grams were posted for."""
         self._pending: dict[str, dict[int, bool]] = {}
         """Writes not yet applied to an n-gram's slots: slot -> whether it now holds it."""
 
     def add(self, slot: int, record: Record) -> None:
         text = self.text_of(record)
-        old = self.texts[slot] if slot < len(self.texts) else ""
         if slot == len(self.texts):
-            self.texts.append(text)
-        else:
-            self.texts[slot] = text
-        self._queue(slot, grams(old), grams(text))
+            self.texts.append("")
+        self._stale.setdefault(slot, self.texts[slot])
+        self.texts[slot] = text
 
     def remove(self, slot: int) -> None:
-        self._queue(slot, grams(self.texts[slot]), set())
+        self._stale.setdefault(slot, self.texts[slot])
         self.texts[slot] = ""
 
     def containing(self, word: str) -> np.ndarray:
         """The sorted slots whose text holds `word` (already in the text's case)."""
+        for slot, posted in self._stale.items():  # a write's n-grams, once a search needs them
+            self._queue(slot, grams(posted), grams(self.texts[slot]))
+        self._stale.clear()
         if len(word) <= GRAM:
             return self._posting(word)
         postings = sorted((self._posting(gram) for gram in grams(word, (GRAM,))), key=len)

@@ -8,7 +8,7 @@ import pytest
 
 from mock_server import errors
 from mock_server.rest import query
-from mock_server.rest.query import filter_by, haystacks, order, ordering_fields, paginate, search
+from mock_server.rest.query import filter_by, order, ordering_fields, paginate, search
 
 RECORDS: list[dict[str, Any]] = [
     {"pk": "1", "name": "alert on logins", "action": "login", "execution_logging": True},
@@ -68,8 +68,6 @@ def test_search_needs_every_word_in_the_name(term: str | None, expected: list[st
 )
 def test_search_over_several_fields(term: str, expected: list[str]) -> None:
     assert pks(search(RECORDS, term, ["name", "action"])) == expected
-    prepared = haystacks(RECORDS, ["name", "action"])
-    assert pks(search(RECORDS, term, ["name", "action"], prepared)) == expected
 
 
 ALLOWED = ["pk", "name", "action", "execution_logging"]
