@@ -125,9 +125,11 @@ class Store:
         first use, kept up to date by every write after it (and built anew once deleted
         records outnumber the live ones)."""
         columns = self._columns.get(collection)
-        if columns is None or columns.worn():
-            columns = Columns(self._collections.get(collection, {}))
-            self._columns[collection] = columns
+        records = self._collections.get(collection, {})
+        if columns is None:
+            columns = self._columns[collection] = Columns(records)
+        elif columns.worn():
+            columns = self._columns[collection] = columns.rebuilt(records)
         return columns
 
     def get(self, collection: str, pk: str) -> Record | None:

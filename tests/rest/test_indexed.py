@@ -130,3 +130,19 @@ def test_a_write_is_followed_not_rebuilt_and_the_next_search_finds_it() -> None:
     found = indexed.matching(columns, {}, ["quokk"], SEARCHED, ["-name"], "pk")
     assert found is not None
     assert [r["pk"] for r in found] == ["k00", "new"]
+
+
+def test_columns_worn_by_deletes_are_built_anew_with_the_same_fields() -> None:
+    store = store_of([{"name": f"policy {i}", "action": "login"} for i in range(3000)])
+    columns = store.columns("things")
+    indexed.warm(columns, FIELDS, SEARCHED)
+    for i in range(2000):
+        store.delete("things", f"k{i:02}")
+    fresh = store.columns("things")
+    assert fresh is not columns  # 2,000 deleted slots outnumber the 1,000 live ones
+    assert fresh.used == 1000
+    # Kept, not asked again: a text asked for now with another function is the one built.
+    fresh.text(("search", SEARCHED), lambda record: "")
+    found = indexed.matching(fresh, {"action": "login"}, ["icy 29"], SEARCHED, ["-name"], "pk")
+    assert found is not None
+    assert [r["name"] for r in found] == [f"policy 2{n}" for n in range(999, 899, -1)]
