@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the npm helper lives with the tests, which share it
@@ -328,8 +329,6 @@ class SharedStore:
         self.missing = ""
 
     def database(self) -> str | None:
-        import psycopg
-
         if self._server is None and not self.missing:
             try:
                 self._server = Postgres()
@@ -399,8 +398,8 @@ def table(
 ) -> str:
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; load: wrk -t2 -c32 on the same machine (the varied "
-        "rows: -c4, or as named); "
+        f"{platform.python_version()}; load: wrk -t2 -c32 on the same machine (-c4 for "
+        '"list varied at 4 connections" and "list varied on 2 replicas"); '
         f"server processes: {workers}.",
         "",
         "| scenario | policies | requests/s | p50 ms | p99 ms | server RSS MB | not 2xx |",

@@ -41,24 +41,22 @@ def matching(
 ) -> Matches | None:
     """The records `filters` and `search` keep, ordered by `terms` then `tiebreaker`; None
     where a field cannot be ranked (its values do not compare), for `query.py` to answer."""
+    words = [query.fold(term) for term in search]
+    if any(query.FIELD_SEPARATOR in word for word in words):
+        return None  # found across fields: only the joined text can say
     try:
-        slots = _kept(columns, filters, search, fields)
-        if slots is None:
-            return None
+        slots = _kept(columns, filters, words, fields)
         return Matches(columns.records, slots, _keys(columns, slots, terms, tiebreaker))
     except Unavailable:
         return None
 
 
 def _kept(
-    columns: Columns, filters: Mapping[str, Any], search: Sequence[str], fields: Sequence[str]
-) -> np.ndarray | None:
-    """The slots of the records the filters and the search keep, in slot order."""
+    columns: Columns, filters: Mapping[str, Any], words: Sequence[str], fields: Sequence[str]
+) -> np.ndarray:
+    """The slots of the records the filters and the (upper-cased) words keep, in slot order."""
     used = columns.used
     conditions = [(*query.split_lookup(name), value) for name, value in filters.items()]
-    words = [query.fold(term) for term in search]
-    if any(query.FIELD_SEPARATOR in word for word in words):
-        return None  # found across fields: only the joined text can say
     keep = columns.alive[:used].copy()
     for field, lookup, value in conditions:
         if lookup == "exact":

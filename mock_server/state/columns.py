@@ -87,7 +87,7 @@ class Column:
         except TypeError:  # unhashable, or not comparable with what the field holds
             return None
 
-    def add(self, slot: int, value: Any, used: int) -> None:
+    def add(self, slot: int, value: Any) -> None:
         try:
             key = self._sort_key(value)
             count = self.counts.get(key)
@@ -97,7 +97,7 @@ class Column:
         if count is None:
             self.keys.insert(at, key)
             self.counts[key] = 1
-            ranks = self.ranks[:used]
+            ranks = self.ranks[: len(self.values)]
             ranks += ranks >= at  # not ranks[mask] += 1: a mask's indexing costs 30 times more
         else:
             self.counts[key] = count + 1
@@ -229,9 +229,9 @@ def _postings(texts: list[str]) -> dict[str, np.ndarray]:
             code |= part << (_BITS * (GRAM - 1 - offset))
         codes.append(code[keep])
         slots.append(owner[:span][keep])
-    if not codes or not sum(map(len, codes)):
+    code, slot = np.concatenate([EMPTY.astype(np.int64), *codes]), np.concatenate([EMPTY, *slots])
+    if not len(code):
         return {}
-    code, slot = np.concatenate(codes), np.concatenate(slots)
     order = np.argsort(code, kind="stable")  # slots stay ascending within an n-gram
     code, slot = code[order], slot[order]
     fresh = np.ones(len(code), dtype=bool)
@@ -323,7 +323,7 @@ class Columns:
         self._unavailable.clear()
         for name, column in list(self._columns.items()):
             try:
-                column.add(slot, record.get(name[0]), self.used)
+                column.add(slot, record.get(name[0]))
             except Unavailable:
                 del self._columns[name]
                 self._unavailable.add(name)

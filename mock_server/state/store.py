@@ -236,6 +236,8 @@ class Store:
             self._recording.append((operation, collection, key, record))
 
     def _apply(self, events: list[Event]) -> None:
+        if not events:
+            return
         followed = max((columns.live for columns in self._columns.values()), default=0)
         many = len(events) > max(BULK, followed // 8)
         if many or any(event[1] == "reset" for event in events):
@@ -254,8 +256,7 @@ class Store:
             elif operation == "delete":
                 self._delete_local(collection, key)
             self._applied = position
-        if events:
-            self._counters.clear()
+        self._counters.clear()
 
     def export_state(self) -> dict[str, Any]:
         """A copy of the whole state, to restore later in this process (a snapshot)."""
