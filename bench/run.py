@@ -117,7 +117,7 @@ class Server:
         command = [
             sys.executable,
             "-m",
-            "mock_server",
+            "specdouble",
             "serve",
             "--port",
             str(self.port),
@@ -364,7 +364,7 @@ def prism(args: argparse.Namespace) -> Row | None:
     """Prism (`@stoplight/prism-cli` from npm) mocking our document, for the same list call."""
     binary = npm.install(PRISM_PACKAGE, PRISM_CACHE) / ".bin" / "prism"
     port = free_port()
-    spec = ROOT / "openapi" / "authentik-event-matcher.yaml"
+    spec = ROOT / "specdouble" / "builtin" / "authentik-event-matcher.yaml"
     process = subprocess.Popen(
         [str(binary), "mock", "-p", str(port), str(spec)],
         stdout=subprocess.DEVNULL,

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from mock_server.document import openapi
-from mock_server.server.app import create_app
-from mock_server.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
-from mock_server.testing.pytest_plugin import MockServer
+from specdouble.document import openapi
+from specdouble.server.app import create_app
+from specdouble.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
+from specdouble.testing.pytest_plugin import MockServer
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = {"Authorization": "Bearer ak-mock-admin"}
@@ -54,7 +54,7 @@ def free_port() -> int:
 
 
 class LiveServer(MockServer):
-    """`python -m mock_server serve ARGUMENTS...` in its own process, on a free loopback port
+    """`python -m specdouble serve ARGUMENTS...` in its own process, on a free loopback port
     (the pytest plugin's server, given its arguments directly)."""
 
     def __init__(self, *arguments: str) -> None:

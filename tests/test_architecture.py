@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "mock_server"
+PACKAGE = Path(__file__).resolve().parent.parent / "specdouble"
 HTTP_FRAMEWORKS = ("connexion", "starlette", "uvicorn")
 TOP = {"__init__", "__main__", "cli", "settings", "errors"}
 """The modules at the top of the package: the command line, its settings, every message."""
+DATA = "builtin"
+"""The folder of the built-in document and fixtures: package data, not a layer."""
 
 MAY_IMPORT: dict[str, set[str]] = {
     "document": {"document"},
@@ -22,7 +24,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "resources": {"resources", "rest", "state", "document", "data", "errors"},
     "server": {"server", "rest", "resources", "data", "state", "document", "errors", "settings"},
     "contract": {"contract"},
-    "testing": {"testing", "rest", "settings"},
+    "testing": {"testing", "settings"},
     "errors": set(),
     "settings": set(),
     "cli": {"server", "rest", "resources", "data", "state", "document", "contract"}
@@ -51,9 +53,9 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
-            if node.module == "mock_server":  # from mock_server import errors
+            if node.module == "specdouble":  # from specdouble import errors
                 names.update(
-                    f"mock_server.{alias.name}"
+                    f"specdouble.{alias.name}"
                     for alias in node.names
                     if (PACKAGE / f"{alias.name}.py").exists() or (PACKAGE / alias.name).is_dir()
                 )
@@ -65,7 +67,7 @@ def package_layers(path: Path) -> set[str]:
     return {
         name.split(".")[1]
         for name in imported_modules(path)
-        if name.startswith("mock_server.") and len(name.split(".")) > 1
+        if name.startswith("specdouble.") and len(name.split(".")) > 1
     }
 
 
@@ -73,6 +75,8 @@ def test_every_module_lives_in_a_layer() -> None:
     top = {path.stem for path in PACKAGE.glob("*.py")}
     folders = {path.name for path in PACKAGE.iterdir() if path.is_dir() and path.name[0] != "_"}
     assert top == TOP
+    assert not list((PACKAGE / DATA).rglob("*.py")), "the built-in data holds no code"
+    folders -= {DATA}
     assert folders == set(MAY_IMPORT) - TOP
     for folder in folders:
         assert (PACKAGE / folder / "__init__.py").read_text().startswith('"""'), folder

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.cli import main, parser, settings_from
-from mock_server.document import registry
-from mock_server.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
+from specdouble.cli import main, parser, settings_from
+from specdouble.document import registry
+from specdouble.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
 from tests.conftest import ROOT
 
 
@@ -135,7 +135,7 @@ def test_serve_refuses_a_bad_document_with_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("openapi: [")
     completed = subprocess.run(
-        [sys.executable, "-m", "mock_server", "serve", "--spec", str(bad), "--port", "1"],
+        [sys.executable, "-m", "specdouble", "serve", "--spec", str(bad), "--port", "1"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -183,7 +183,7 @@ def test_the_direct_path_can_be_turned_off() -> None:
 
 def run_cli(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mock_server", *arguments],
+        [sys.executable, "-m", "specdouble", *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from mock_server.document.registry import RegistryError
+from specdouble.document.registry import RegistryError
 from tests.corpus import judge
 
 SAMPLE = [entry for entry in judge.entries() if entry.sample]

@@ -8,11 +8,11 @@ import pkgutil
 
 import pytest
 
-import mock_server
+import specdouble
 
 MODULES = sorted(
     info.name
-    for info in pkgutil.walk_packages(mock_server.__path__, "mock_server.")
+    for info in pkgutil.walk_packages(specdouble.__path__, "specdouble.")
     if not info.name.endswith("__main__")
 )
 

@@ -16,8 +16,8 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.server.app import create_app
-from mock_server.settings import Settings
+from specdouble.server.app import create_app
+from specdouble.settings import Settings
 from tests.conftest import free_port
 from tests.differential.harness import CRITERIA, RECORDED
 

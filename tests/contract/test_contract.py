@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from starlette.types import ASGIApp
 
-from mock_server.contract import report, runner
-from mock_server.settings import DEFAULT_SPEC
+from specdouble.contract import report, runner
+from specdouble.settings import DEFAULT_SPEC
 from tests.conftest import ROOT, free_port
 from tests.contract.faulty_servers import FAULTS, FaultyServer
 
@@ -28,7 +28,7 @@ DOMAIN_CHECKS = {
 
 
 def contract(url: str, *arguments: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "mock_server", "contract", "--url", url, *arguments]
+    command = [sys.executable, "-m", "specdouble", "contract", "--url", url, *arguments]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 

@@ -43,9 +43,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.generation.modes import GenerationMode
 
-from mock_server.document import openapi, registry
-from mock_server.settings import DEFAULT_CACHE
-from mock_server.testing.pytest_plugin import MockServer
+from specdouble.document import openapi, registry
+from specdouble.settings import DEFAULT_CACHE
+from specdouble.testing.pytest_plugin import MockServer
 
 LIST = Path(__file__).with_name("documents.yaml")
 FORMATS = jsonschema.FormatChecker()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from mock_server.data import images
-from mock_server.data.dataset import agree, slugify
-from mock_server.data.synth import APPLICATION_NAMES, GROUP_NAMES, Synth
+from specdouble.data import images
+from specdouble.data.dataset import agree, slugify
+from specdouble.data.synth import APPLICATION_NAMES, GROUP_NAMES, Synth
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",

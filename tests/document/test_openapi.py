@@ -13,9 +13,9 @@ import pytest
 import schemathesis
 from openapi_schema_validator import OAS30Validator
 
-from mock_server.document import openapi
-from mock_server.server.app import create_app
-from mock_server.settings import DEFAULT_SPEC, Settings
+from specdouble.document import openapi
+from specdouble.server.app import create_app
+from specdouble.settings import DEFAULT_SPEC, Settings
 
 ITEM = "/policies/event_matcher/{policy_uuid}/"
 OPERATIONS = {

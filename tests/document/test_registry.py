@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.document import registry
+from specdouble.document import registry
 
 DOCUMENT = b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
 

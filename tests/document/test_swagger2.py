@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mock_server.document import openapi, swagger2
+from specdouble.document import openapi, swagger2
 
 SHELTER = Path(__file__).parent.parent / "documents" / "shelter-swagger2.yaml"
 

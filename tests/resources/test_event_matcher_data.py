@@ -7,9 +7,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from mock_server.data import fixtures
-from mock_server.resources.event_matcher.data import generate, vocabulary
-from mock_server.settings import DEFAULT_COUNT, DEFAULT_FIXTURES, DEFAULT_SEED
+from specdouble.data import fixtures
+from specdouble.resources.event_matcher.data import generate, vocabulary
+from specdouble.settings import DEFAULT_COUNT, DEFAULT_FIXTURES, DEFAULT_SEED
 
 
 def test_the_same_seed_gives_the_same_bytes(document: dict[str, Any]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mock_server.resources.authentik import events
-from mock_server.state.store import Store
+from specdouble.resources.authentik import events
+from specdouble.state.store import Store
 
 NOW = datetime(2026, 12, 1, 14, 30, tzinfo=UTC)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.resources import CUSTOMISATIONS
-from mock_server.resources.authentik import families
-from mock_server.rest import inference
-from mock_server.rest.auth import ALL_PERMISSIONS, Principal
-from mock_server.rest.resource import Resource
-from mock_server.state.store import MEMBER, Store
+from specdouble.resources import CUSTOMISATIONS
+from specdouble.resources.authentik import families
+from specdouble.rest import inference
+from specdouble.rest.auth import ALL_PERMISSIONS, Principal
+from specdouble.rest.resource import Resource
+from specdouble.state.store import MEMBER, Store
 
 ADMIN = Principal("akadmin", ALL_PERMISSIONS)
 POLICY = ("name", "component", "verbose_name", "verbose_name_plural", "meta_model_name", "bound_to")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from mock_server.resources.authentik.flows import Executor, Step
-from mock_server.rest.auth import User
+from specdouble.resources.authentik.flows import Executor, Step
+from specdouble.rest.auth import User
 
 LOGIN = "default-authentication-flow"
 LOGOUT = "default-invalidation-flow"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_server.resources import lookups
+from specdouble.resources import lookups
 
 DOCUMENT = {
     "components": {

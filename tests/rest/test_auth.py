@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mock_server import errors
-from mock_server.rest.auth import ALL_PERMISSIONS, Token, authenticate, authorize, tokens_from_data
+from specdouble import errors
+from specdouble.rest.auth import ALL_PERMISSIONS, Token, authenticate, authorize, tokens_from_data
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 TOKENS = {

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from mock_server import errors
-from mock_server.rest.faults import Faults, parse_rule
+from specdouble import errors
+from specdouble.rest.faults import Faults, parse_rule
 
 
 def never() -> str:

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_server.rest import indexed, query
-from mock_server.state.store import Store
+from specdouble.rest import indexed, query
+from specdouble.state.store import Store
 
 FIELDS = ("name", "action", "size", "flag", "pk")
 SEARCHED = ("name", "action")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server import errors
-from mock_server.rest import listing
-from mock_server.rest.listing import Listing, Window
+from specdouble import errors
+from specdouble.rest import listing
+from specdouble.rest.listing import Listing, Window
 
 
 def query(*names: str) -> list[dict[str, str]]:

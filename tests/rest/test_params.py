@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from mock_server import errors
-from mock_server.rest import params
-from mock_server.rest.params import InvalidValue, parse_parameters, parse_value
+from specdouble import errors
+from specdouble.rest import params
+from specdouble.rest.params import InvalidValue, parse_parameters, parse_value
 
 UUID = {"type": "string", "format": "uuid"}
 DATE_TIME = {"type": "string", "format": "date-time"}
@@ -143,7 +143,7 @@ def test_lenient_values_still_refuse_nonsense(raw: dict[str, Any], message: str)
 
 
 def test_lenient_pagination_is_left_to_the_paginator() -> None:
-    from mock_server.rest.params import UNREADABLE
+    from specdouble.rest.params import UNREADABLE
 
     declared = [
         {"name": "page", "in": "query", "schema": INTEGER},

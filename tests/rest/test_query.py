@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from mock_server import errors
-from mock_server.rest import query
-from mock_server.rest.query import filter_by, order, ordering_fields, paginate, search
+from specdouble import errors
+from specdouble.rest import query
+from specdouble.rest.query import filter_by, order, ordering_fields, paginate, search
 
 RECORDS: list[dict[str, Any]] = [
     {"pk": "1", "name": "alert on logins", "action": "login", "execution_logging": True},

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from mock_server.data import dataset
-from mock_server.document import openapi
-from mock_server.resources import CUSTOMISATIONS
-from mock_server.resources.event_matcher.rules import BINDINGS, COLLECTION
-from mock_server.rest import inference
-from mock_server.rest.auth import ANONYMOUS
-from mock_server.rest.rendering import Renderer, encode
-from mock_server.rest.resource import Resource
-from mock_server.settings import DEFAULT_COUNT, DEFAULT_PER_RESOURCE, Settings
-from mock_server.state.store import Store
+from specdouble.data import dataset
+from specdouble.document import openapi
+from specdouble.resources import CUSTOMISATIONS
+from specdouble.resources.event_matcher.rules import BINDINGS, COLLECTION
+from specdouble.rest import inference
+from specdouble.rest.auth import ANONYMOUS
+from specdouble.rest.rendering import Renderer, encode
+from specdouble.rest.resource import Resource
+from specdouble.settings import DEFAULT_COUNT, DEFAULT_PER_RESOURCE, Settings
+from specdouble.state.store import Store
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.rest import sessions
-from mock_server.rest.sessions import Sessions, csrf_failure, mask_csrf, new_csrf_secret
-from mock_server.state.store import Store
+from specdouble.rest import sessions
+from specdouble.rest.sessions import Sessions, csrf_failure, mask_csrf, new_csrf_secret
+from specdouble.state.store import Store
 
 OWN = "http://127.0.0.1:9000"
 

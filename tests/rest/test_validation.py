@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from mock_server import errors
-from mock_server.rest.validation import validate_body
+from specdouble import errors
+from specdouble.rest.validation import validate_body
 
 REQUEST = {"$ref": "#/components/schemas/EventMatcherPolicyRequest"}
 CREATE = {  # a request schema in parts, as generated documents write them

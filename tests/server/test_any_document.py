@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from mock_server.server.app import create_app
-from mock_server.settings import DEFAULT_FIXTURES, Settings
+from specdouble.server.app import create_app
+from specdouble.settings import DEFAULT_FIXTURES, Settings
 
 DOCUMENTS = Path(__file__).parent.parent / "documents"
 KEY = {"X-API-Key": "ak-mock-admin"}

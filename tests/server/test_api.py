@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mock_server.server.app import create_app
-from mock_server.settings import Settings
+from specdouble.server.app import create_app
+from specdouble.settings import Settings
 from tests.conftest import ADMIN, API, EXPIRED, NOACCESS, READONLY
 
 JSON = "application/json"

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.server.app import create_app
-from mock_server.settings import Settings
+from specdouble.server.app import create_app
+from specdouble.settings import Settings
 from tests import authentik_package
 from tests.conftest import ADMIN, READONLY, LiveServer
 

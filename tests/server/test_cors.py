@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from mock_server.server.middleware import Cors
+from specdouble.server.middleware import Cors
 
 
 async def plain(scope: Scope, receive: Receive, send: Send) -> None:

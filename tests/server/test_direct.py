@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from starlette.responses import Response
 
-from mock_server.data.synth import Synth
-from mock_server.document import openapi
-from mock_server.rest import inference, resource
-from mock_server.rest.actions import Answer
-from mock_server.server.app import MockServer, create_app
-from mock_server.server.direct import DirectPath
-from mock_server.server.handlers import answer_headers
-from mock_server.settings import Settings
+from specdouble.data.synth import Synth
+from specdouble.document import openapi
+from specdouble.rest import inference, resource
+from specdouble.rest.actions import Answer
+from specdouble.server.app import MockServer, create_app
+from specdouble.server.direct import DirectPath
+from specdouble.server.handlers import answer_headers
+from specdouble.settings import Settings
 from tests import authentik_package
 
 API = "/api/v3/policies/event_matcher/"

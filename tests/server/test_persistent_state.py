@@ -87,7 +87,7 @@ def test_a_state_of_other_data_is_refused_with_one_line(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite3"
     LiveServer("--state", str(state)).stop()
     refused = subprocess.run(
-        [sys.executable, "-m", "mock_server", "serve", "--state", str(state), "--seed", "9"],
+        [sys.executable, "-m", "specdouble", "serve", "--state", str(state), "--seed", "9"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -97,7 +97,7 @@ def test_a_state_of_other_data_is_refused_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
     (tmp_path / "junk").write_text("not sqlite at all " * 100)
     junk = subprocess.run(
-        [sys.executable, "-m", "mock_server", "serve", "--state", str(tmp_path / "junk")],
+        [sys.executable, "-m", "specdouble", "serve", "--state", str(tmp_path / "junk")],
         capture_output=True,
         text=True,
         timeout=60,

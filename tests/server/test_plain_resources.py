@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from mock_server.server.app import create_app
-from mock_server.settings import Settings
+from specdouble.server.app import create_app
+from specdouble.settings import Settings
 
 DOCUMENTS = Path(__file__).parent.parent / "documents"
 AUTH = {"Authorization": "Bearer any-well-formed-token"}

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from mock_server.settings import DEFAULT_FIXTURES
+from specdouble.settings import DEFAULT_FIXTURES
 from tests.conftest import LiveServer
 from tests.differential import harness
 

@@ -416,7 +416,7 @@ def test_workers_end_with_their_parent_and_leave_no_log() -> None:
         [
             sys.executable,
             "-m",
-            "mock_server",
+            "specdouble",
             "serve",
             "--port",
             str(port),

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import yaml
 
-from mock_server.settings import DEFAULT_FIXTURES, DEFAULT_SPEC
+from specdouble.settings import DEFAULT_FIXTURES, DEFAULT_SPEC
 from tests.conftest import ADMIN, API, LiveServer
 
 WAIT_SECONDS = 20
@@ -86,7 +86,7 @@ def test_a_changed_document_and_fixtures_are_served_again(tmp_path: Path) -> Non
 
 
 def test_reload_needs_one_process() -> None:
-    from mock_server.settings import Settings
+    from specdouble.settings import Settings
 
     with pytest.raises(ValueError, match="--reload needs one process"):
         Settings(reload=True, workers=2).check()

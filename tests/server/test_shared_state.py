@@ -116,7 +116,7 @@ def test_a_replica_of_other_data_or_an_unreachable_store_is_refused(
         (["--shared", database, "--state", str(tmp_path / "s")], "choose one place"),
     ):
         refused = subprocess.run(
-            [sys.executable, "-m", "mock_server", "serve", *arguments],
+            [sys.executable, "-m", "specdouble", "serve", *arguments],
             capture_output=True,
             text=True,
             timeout=60,

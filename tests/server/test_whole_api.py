@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.data.synth import Synth
-from mock_server.document import openapi
-from mock_server.rest import inference
-from mock_server.server.app import create_app
-from mock_server.settings import Settings
+from specdouble.data.synth import Synth
+from specdouble.document import openapi
+from specdouble.rest import inference
+from specdouble.server.app import create_app
+from specdouble.settings import Settings
 from tests import authentik_package
 from tests.conftest import ADMIN, ROOT, LiveServer
 

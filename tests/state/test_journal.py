@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mock_server.state.journal import BODY_BYTES, Journal, readable, redact
+from specdouble.state.journal import BODY_BYTES, Journal, readable, redact
 
 NOON = datetime(2026, 12, 1, 12, tzinfo=UTC)
 

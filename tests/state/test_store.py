@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.state import write_log
-from mock_server.state.store import KeyInUse, Store
-from mock_server.state.write_log import WriteLog
+from specdouble.state import write_log
+from specdouble.state.store import KeyInUse, Store
+from specdouble.state.write_log import WriteLog
 
 DATASET = {
     "things": [{"pk": "a", "name": "A"}, {"pk": "b", "name": "B"}],

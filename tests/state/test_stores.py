@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.state.store import Store
-from mock_server.state.stores import SessionRefused, Stores
+from specdouble.state.store import Store
+from specdouble.state.stores import SessionRefused, Stores
 
 DATA = {"things": [{"pk": "a", "name": "A"}]}
 

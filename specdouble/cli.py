@@ -1,0 +1,428 @@
+"""`mock-server serve | fixtures | validate`: the command line, a thin layer over the modules."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import os
+import socket
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from specdouble import __version__
+from specdouble.document import registry
+from specdouble.settings import (
+    DEFAULT_CACHE,
+    DEFAULT_COUNT,
+    DEFAULT_SEED,
+    TOKENS_FILE,
+    Limits,
+    Settings,
+    parse_latency,
+)
+
+# Each command imports what it needs when it runs: the validator and the Schemathesis engine
+# alone take half a second, which `serve` would otherwise pay at every start.
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="mock-server",
+        description="A mock of authentik's REST API, served from its OpenAPI document.",
+    )
+    root.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the API (defaults: the built-in document and data on 127.0.0.1:8000)",
+        description="Every flag can also be set as MOCK_SERVER_<FLAG> (e.g. MOCK_SERVER_PORT).",
+    )
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--spec",
+        type=Path,
+        help="the OpenAPI document to serve: a file, or npm:<package>@<version>[/<file>]"
+        " (fetched from the npm registry once, then cached)",
+    )
+    serve.add_argument(
+        "--authentik",
+        action="store_true",
+        help=f"serve authentik's whole API ({registry.AUTHENTIK}) with its users, flows and brand",
+    )
+    serve.add_argument(
+        "--tokens",
+        type=Path,
+        metavar="FILE",
+        help="only these tokens are valid (default: fixtures/tokens.yaml for authentik's"
+        " documents, any well-formed credential for others)",
+    )
+    serve.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="keep the state (every write since the fixtures) in this SQLite file: it comes"
+        " back after a restart, even after a kill; POST /_mock/reset returns to the fixtures"
+        " (default: in memory only)",
+    )
+    serve.add_argument(
+        "--shared",
+        metavar="URL",
+        help="share the state with every replica serving the same document through this"
+        " PostgreSQL database (postgresql://user@host/db): writes through one are read through"
+        " all, in one order",
+    )
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        default=None,
+        help="watch the document and the fixtures; serve them again when they change",
+    )
+    serve.add_argument(
+        "--journal",
+        type=int,
+        metavar="N",
+        help="requests GET /_mock/requests keeps (default 1000; 0 keeps none)",
+    )
+    serve.add_argument(
+        "--latency",
+        metavar="LOW-HIGH",
+        help="every answer waits LOW to HIGH ms, drawn from the seed (e.g. 50-200)",
+    )
+    serve.add_argument(
+        "--ui",
+        type=Path,
+        metavar="DIR",
+        help="also serve this built authentik web interface (/if/admin/, /static/dist/, ...)",
+    )
+    serve.add_argument("--fixtures", type=Path, help="folder with tokens.yaml and data files")
+    serve.add_argument("--seed", type=int, help="generate the data in memory from this seed")
+    serve.add_argument("--count", type=int, help="how many policies to generate")
+    serve.add_argument(
+        "--per-resource", type=int, help="objects generated for each other resource (default 5)"
+    )
+    serve.add_argument(
+        "--cors-origins", help="comma-separated origins allowed by CORS (default: *)"
+    )
+    serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--workers", type=int, help="processes serving the same data; writes are shared"
+    )
+    serve.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=VALUE",
+        help="change one request limit (repeatable): " + ", ".join(Limits.names()),
+    )
+    serve.add_argument(
+        "--leniency",
+        choices=["contract", "real"],
+        help="query values the document types: 400 as it says (contract, the default), or read"
+        " as loosely as authentik 2026.8 does (real)",
+    )
+    serve.add_argument(
+        "--control-token",
+        help="a token for the control routes (/_mock/*) besides the admin tokens",
+    )
+    serve.add_argument(
+        "--control-prefix",
+        metavar="PATH",
+        help="where the control routes (journal, faults, reset, sessions) live (default /_mock);"
+        " move them when the document's own paths lie there",
+    )
+    serve.add_argument(
+        "--direct",
+        action=argparse.BooleanOptionalAction,
+        help="answer resource operations without Connexion's per-request pipeline (default: on;"
+        " --no-direct sends every request through it, with the same answers)",
+    )
+
+    make = commands.add_parser("fixtures", help="write seeded, realistic data files")
+    make.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    make.add_argument("--count", type=int, default=DEFAULT_COUNT)
+    make.add_argument("--spec", type=Path, default=Settings().spec)
+    make.add_argument("--out", type=Path, default=Settings().fixtures, help="folder to write")
+
+    contract = commands.add_parser(
+        "contract",
+        help="fuzz a running server (the mock or a real authentik) against the document",
+        description="Exit 0 when the contract holds, 1 when it does not, 2 on a usage error.",
+    )
+    contract.add_argument("--url", required=True, help="base URL, e.g. http://host/api/v3")
+    contract.add_argument("--token", help="an API token, sent as 'Authorization: Bearer ...'")
+    contract.add_argument("--spec", type=Path, default=Settings().spec, help="the document")
+    contract.add_argument(
+        "--max-examples", type=int, help="test cases per operation and phase (default 50)"
+    )
+    contract.add_argument("--seed", type=int, help="the same seed replays the same run")
+    contract.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+
+    check = commands.add_parser(
+        "validate",
+        help="check OpenAPI documents for CI",
+        description="OpenAPI validity, $refs, unique operationIds and documented error answers. "
+        "Exit 0 when all are valid, 1 when one is not, 2 when one cannot be read.",
+    )
+    check.add_argument("specs", type=Path, nargs="+", metavar="SPEC")
+    return root
+
+
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    """The settings of `serve`: flags over `MOCK_SERVER_*`; a ValueError says what is wrong."""
+    origins = arguments.cors_origins
+    base = Settings.from_env()
+    assignments: dict[str, str] = {}
+    for assignment in arguments.limit or []:
+        name, equals, value = assignment.partition("=")
+        if not equals:
+            raise ValueError(f"--limit {assignment!r}: expected NAME=VALUE")
+        assignments[name.strip()] = value.strip()
+    limits = base.limits.with_values(assignments, source="--limit")
+    spec = Path(registry.AUTHENTIK) if arguments.authentik else arguments.spec
+    if spec is None and base.spec is not None and registry.is_package(str(base.spec)):
+        spec = base.spec
+    if spec is not None and registry.is_package(str(spec)):
+        spec = registry.fetch(str(spec), base.cache or DEFAULT_CACHE)
+    settings = base.replace(
+        host=arguments.host,
+        port=arguments.port,
+        spec=spec,
+        ui=arguments.ui,
+        journal=arguments.journal,
+        reload=arguments.reload,
+        tokens=arguments.tokens,
+        state=arguments.state,
+        shared=arguments.shared,
+        latency=parse_latency(arguments.latency) if arguments.latency else None,
+        fixtures=arguments.fixtures,
+        seed=arguments.seed,
+        count=arguments.count,
+        per_resource=arguments.per_resource,
+        cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()) if origins else None,
+        log_level=arguments.log_level,
+        workers=arguments.workers,
+        direct=arguments.direct,
+        limits=limits,
+        control_token=arguments.control_token,
+        control_prefix=arguments.control_prefix.rstrip("/") or "/"
+        if arguments.control_prefix
+        else None,
+        leniency=arguments.leniency,
+    )
+    settings.check()
+    return settings
+
+
+def state_origin(settings: Settings) -> str:
+    """What a kept state was written over: the document, the fixture files and the data
+    options. Writes replayed over other data would be nonsense, so a changed origin refuses."""
+    digest = hashlib.sha256()
+    for path in [settings.spec, *sorted(settings.fixtures.glob("*"))] if settings.spec else []:
+        if path is not None and path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(repr((settings.seed, settings.count, settings.per_resource)).encode())
+    return digest.hexdigest()
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    from specdouble.data import fixtures
+    from specdouble.document import openapi
+    from specdouble.server.app import create_app
+    from specdouble.server.asgi import PARENT_ENV, TEMPORARY_STATE_ENV
+    from specdouble.server.protocol import PROTOCOL
+    from specdouble.state.shared_log import SharedLog
+    from specdouble.state.write_log import WriteLog
+
+    workers = settings.workers
+    if settings.state is not None and settings.shared:
+        print("mock-server: --state and --shared: choose one place for the state", file=sys.stderr)
+        return EXIT_USAGE
+    kept = settings.state is not None  # --state FILE: the writes outlive the server
+    state_dir = None
+    if not kept and not settings.shared and workers > 1:
+        state_dir = tempfile.TemporaryDirectory(prefix="mock-server-")
+        settings = settings.replace(state=Path(state_dir.name) / "writes.sqlite3")
+        WriteLog.create(settings.state)
+    try:
+        if kept:
+            WriteLog.open(settings.state, origin=state_origin(settings))
+        if settings.shared:
+            SharedLog(settings.shared, origin=state_origin(settings))  # made, or checked
+        app = create_app(settings)  # also checks, before any worker starts, that all is well
+    except (openapi.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
+        print(f"mock-server: cannot start: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    busy = cannot_listen(settings.host, settings.port)
+    if busy:
+        print(
+            f"mock-server: cannot listen on {settings.host}:{settings.port}: {busy}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(
+        f"mock-server: serving {settings.spec.name} on http://{settings.host}:{settings.port}"
+        f"{app.base_path}/ (Swagger UI at {app.base_path}/ui/)"
+        + (f", {workers} workers" if workers > 1 else ""),
+        file=sys.stderr,
+    )
+    owner = "the admin token" + (" or --control-token" if settings.control_token else "")
+    print(
+        f"mock-server: POST {settings.control_prefix}/reset takes {owner}"
+        " (Authorization: Bearer ...)",
+        file=sys.stderr,
+    )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "access_log": settings.log_level in {"info", "debug"},
+        "http": PROTOCOL,
+    }
+    if workers > 1:
+        os.environ.update(settings.environment())
+        if state_dir is not None:
+            os.environ[TEMPORARY_STATE_ENV] = state_dir.name
+        os.environ[PARENT_ENV] = str(os.getpid())
+        uvicorn.run("specdouble.server.asgi:app", factory=True, workers=workers, **options)
+        return EXIT_OK
+    # Everything built so far (document, data, routes) lives as long as the server: keep the
+    # collector from walking it again on every collection, which shows as latency spikes.
+    gc.collect()
+    gc.freeze()
+    if settings.reload:
+        from specdouble.server.reload import Reloading
+
+        reloading = Reloading(settings, create_app, current=app)
+        reloading.start()
+        print("mock-server: --reload: watching the document and the fixtures", file=sys.stderr)
+        uvicorn.run(reloading, **options)
+        return EXIT_OK
+    uvicorn.run(app, **options)
+    return EXIT_OK
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on (in use, not an address of this machine), or None.
+
+    Asked before the server starts, so that a port in use is one line, not a start-up log that
+    ends in an error."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        return str(error.strerror or error)
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return str(error.strerror or error)
+    return None
+
+
+def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
+    from specdouble.data import fixtures
+    from specdouble.document import openapi
+    from specdouble.resources.event_matcher.data import generate
+    from specdouble.rest.auth import load_tokens
+
+    if count < 0:
+        print("mock-server: --count must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        document = openapi.load_checked(spec_path)
+    except openapi.SpecError as error:
+        print(f"mock-server: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    dataset = generate(document, seed=seed, count=count)
+    try:
+        fixtures.write_dataset(out, dataset)
+    except OSError as error:
+        print(f"mock-server: cannot write {out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    for name, records in dataset.items():
+        print(f"wrote {out / (name + '.json')}: {len(records)} records")
+    if not (out / TOKENS_FILE).exists():
+        print(f"note: {out / TOKENS_FILE} is missing; the server needs it to start")
+    else:
+        load_tokens(out / TOKENS_FILE)
+    return EXIT_OK
+
+
+def validate(paths: Sequence[Path]) -> int:
+    """0 when every document is valid, 1 when one is not, 2 when one cannot be read."""
+    from specdouble.document import lint, openapi
+
+    status = EXIT_OK
+    for path in paths:
+        try:
+            document = openapi.load(path)
+        except openapi.SpecError as error:
+            print(f"unreadable: {error}")
+            status = EXIT_USAGE
+            continue
+        found = lint.problems(document)
+        for problem in found:
+            print(f"invalid: {path}: {problem}")
+        if found:
+            status = max(status, EXIT_FAILED)
+        else:
+            print(f"valid: {path}")
+        for weakness in lint.weaknesses(document):  # weak for mocking: said, never failed
+            print(f"warning: {path}: {weakness}")
+    return status
+
+
+def contract(arguments: argparse.Namespace) -> int:
+    try:
+        from specdouble.contract import report, runner
+    except ImportError as missing:  # `make serve` installs only what serving needs
+        print(
+            f"mock-server contract needs Schemathesis ({missing.name} is missing):"
+            " run make install, or pip install 'specdouble[test]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+    options = runner.Options(
+        url=arguments.url,
+        spec=arguments.spec,
+        token=arguments.token,
+        max_examples=arguments.max_examples or runner.DEFAULT_MAX_EXAMPLES,
+        seed=arguments.seed,
+    )
+    try:
+        result = runner.run(options, progress=runner.printer())
+    except runner.UsageError as error:
+        print(f"mock-server contract: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(report.summary(result))
+    if arguments.junit:
+        report.write_junit(result, arguments.junit)
+        print(f"JUnit report: {arguments.junit}")
+    return EXIT_OK if result.holds else EXIT_FAILED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    if arguments.command == "serve":
+        try:
+            settings = settings_from(arguments)
+        except (ValueError, registry.RegistryError) as error:
+            print(f"mock-server: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        return serve(settings)
+    if arguments.command == "contract":
+        return contract(arguments)
+    if arguments.command == "fixtures":
+        return write_fixtures(arguments.seed, arguments.count, arguments.spec, arguments.out)
+    return validate(arguments.specs)

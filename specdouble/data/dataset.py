@@ -1,0 +1,260 @@
+"""The data a server starts with: fixture files where they exist, seeded generation for the
+rest, and references between resources pointing at objects that exist."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from specdouble.data import fixtures, images
+from specdouble.data.synth import Synth, is_nullable, stable_seed
+from specdouble.document.augment import unique_name
+from specdouble.resources.event_matcher import rules as event_matcher
+from specdouble.resources.event_matcher.data import generate as generate_policies
+from specdouble.rest.inference import Inferred, singular
+
+Data = dict[str, list[dict[str, Any]]]
+TIMESTAMPS = ("created", "last_updated")
+NULL_REFERENCE_SHARE = 0.2
+SLUG_PATTERNS = (None, "^[-a-zA-Z0-9_]+$")
+"""Patterns a slug made from a name always matches."""
+
+
+def build(
+    document: Mapping[str, Any],
+    resources: Sequence[Inferred],
+    *,
+    fixtures_dir: Path | None,
+    seed: int,
+    count: int,
+    per_resource: int,
+    unions: Mapping[str, Sequence[str]] | None = None,
+) -> Data:
+    """Fixture files first (when a folder is given), then generate what they leave out.
+
+    A union (a family of resources, `/policies/all/`) holds its members' records, whose
+    integer keys are made distinct across the union, before references are linked."""
+    data: Data = fixtures.load_dataset(fixtures_dir) if fixtures_dir else {}
+    generated: set[str] = set()
+    for resource in resources:
+        name = resource.spec.collection
+        if name in data:
+            continue
+        if name == event_matcher.COLLECTION:
+            data.update(generate_policies(document, seed=seed, count=count))
+        else:
+            data[name] = records(document, resource, seed=seed, count=per_resource)
+            generated.add(name)
+    keys = {r.spec.collection: r.spec.key for r in resources}
+    for union, members in (unions or {}).items():
+        _distinct_integer_keys(data, [m for m in members if m in generated], keys)
+        data[union] = [record for member in members for record in data.get(member, [])]
+        generated.discard(union)
+    link(data, [r for r in resources if r.spec.collection in generated], resources, seed=seed)
+    return data
+
+
+def _distinct_integer_keys(data: Data, members: Sequence[str], keys: Mapping[str, str]) -> None:
+    """Number the generated members of a union one after the other (they share one table)."""
+    number = 0
+    for member in members:
+        key = keys.get(member, "pk")
+        for record in data.get(member, []):
+            if isinstance(record.get(key), int) and not isinstance(record.get(key), bool):
+                number += 1
+                record[key] = number
+
+
+def records(
+    document: Mapping[str, Any], resource: Inferred, *, seed: int, count: int
+) -> list[dict[str, Any]]:
+    """`count` objects of a resource, valid for its schema, with unique keys."""
+    spec = resource.spec
+    synth = Synth(document, stable_seed(seed, spec.collection))
+    schema = {"type": "object", "properties": dict(spec.properties)}
+    made: list[dict[str, Any]] = []
+    keys: set[Any] = set()
+    slugs: set[str] = set()
+    for number in range(1, count + 1):
+        record = synth.value(schema, owner=spec.model)
+        for name in spec.fields:
+            record.setdefault(
+                name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
+            )
+        record.update(spec.constants)  # a type's `component`, `verbose_name`, ...
+        agree(record, spec.properties, slugs)
+        if spec.key_source == "integer" or spec.key_fallback == "integer":
+            record[spec.key] = number
+        elif spec.key not in record or record[spec.key] is None:
+            record[spec.key] = synth.value({"type": "string", "format": "uuid"})
+        elif record[spec.key] in keys:
+            record[spec.key] = f"{record[spec.key]}-{number}"
+        keys.add(record.get(spec.key))
+        for name in TIMESTAMPS:
+            record.setdefault(name, synth.value({"type": "string", "format": "date-time"}))
+        made.append(record)
+    return made
+
+
+def agree(record: dict[str, Any], properties: Mapping[str, Any], slugs: set[str]) -> None:
+    """Make an object's fields agree with its name, as a real server's would: its avatar shows
+    its name's initials, its icon its first letter, its slug is its name's (unique)."""
+    name = record.get("name") or record.get("username")
+    if not isinstance(name, str) or not name:
+        return
+    if isinstance(record.get("avatar"), str):
+        record["avatar"] = images.avatar(name)
+    for field in ("meta_icon", "meta_icon_url", "icon", "icon_url"):
+        if field in properties and (field in record or isinstance(record.get(field), str)):
+            record[field] = images.icon(name)
+    for field, value in record.items():
+        if field.endswith("_themed_urls") and isinstance(value, dict):
+            record[field] = {theme: images.icon(name) for theme in value}
+    slug_schema = properties.get("slug") or {}
+    if isinstance(record.get("slug"), str) and slug_schema.get("pattern") in SLUG_PATTERNS:
+        record["slug"] = unique_name(slugify(name), slugs, "-")
+
+
+def slugify(name: str) -> str:
+    """A name as a slug.
+
+    >>> slugify("Outline Wiki (staging)")
+    'outline-wiki-staging'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "item"
+
+
+def _targets(resources: Sequence[Inferred]) -> dict[tuple[str, str], Inferred]:
+    """(noun, key type) -> the resource other objects mean by that field name.
+
+    Where several share a noun, the shortest collection path wins (`/policies/all/` over
+    `/policies/event_matcher/`).
+    """
+    targets: dict[tuple[str, str], Inferred] = {}
+    for resource in sorted(resources, key=lambda r: (len(r.collection_path), r.collection_path)):
+        targets.setdefault((resource.noun, resource.key_type), resource)
+    return targets
+
+
+def _reference_noun(field: str) -> str:
+    for suffix in ("_uuid", "_pk", "_id"):
+        if field.endswith(suffix):
+            return field.removesuffix(suffix)
+    return field
+
+
+def _key_kind(schema: Mapping[str, Any]) -> str | None:
+    """`uuid` or `integer` for a field that could hold a key; references are never `$ref`s."""
+    if "$ref" in schema:
+        return None
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "string" and schema.get("format") == "uuid":
+        return "uuid"
+    return kind if kind == "integer" else None
+
+
+def link(
+    data: Data,
+    owners: Sequence[Inferred],
+    resources: Sequence[Inferred],
+    *,
+    seed: int,
+) -> None:
+    """Point every reference field of the generated objects at an object that exists.
+
+    A field refers to a resource when its name (or its name less `_uuid`/`_pk`/`_id`, or the
+    singular of an array's name) is the resource's noun and its type is the resource's key type.
+    """
+    targets = _targets(resources)
+    rng = random.Random(stable_seed(seed, "references"))
+    for owner in sorted(owners, key=lambda r: r.spec.collection):
+        for field, schema in owner.spec.properties.items():
+            if field == owner.spec.key or field == "pk":
+                continue
+            _link_field(data, owner, field, schema, targets, rng)
+
+
+def _link_field(
+    data: Data,
+    owner: Inferred,
+    field: str,
+    schema: Mapping[str, Any],
+    targets: Mapping[tuple[str, str], Inferred],
+    rng: random.Random,
+) -> None:
+    is_array = schema.get("type") == "array"
+    kind = _key_kind(schema.get("items", {}) if is_array else schema)
+    if kind is None:
+        return
+    noun = singular(field) if is_array else _reference_noun(field)
+    target = targets.get((noun, kind))
+    if target is None or target.spec.collection not in data:
+        return
+    pks = [record.get("pk", record.get(target.spec.key)) for record in data[target.spec.collection]]
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return
+    nullable = bool(schema.get("nullable"))
+    for record in data[owner.spec.collection]:
+        if is_array:
+            record[field] = rng.sample(pks, k=min(len(pks), rng.randint(0, 2)))
+        elif nullable and rng.random() < NULL_REFERENCE_SHARE:
+            record[field] = None
+        else:
+            record[field] = rng.choice(pks)
+    shown = f"{field}_obj"
+    if shown in owner.spec.properties:
+        if not is_array and not is_nullable(owner.spec.properties[shown]):
+            # The object must be shown, so the reference cannot be null.
+            for record in data[owner.spec.collection]:
+                if record.get(field) is None:
+                    record[field] = rng.choice(pks)
+        _show_references(
+            data[owner.spec.collection], field, shown, data[target.spec.collection], target.spec.key
+        )
+
+
+def _show_references(
+    records: Sequence[dict[str, Any]],
+    field: str,
+    shown: str,
+    targets: Sequence[Mapping[str, Any]],
+    key: str,
+) -> None:
+    """`provider_obj` shows the provider `provider` names (`groups_obj` the groups of `groups`):
+    the target's values, in the shape the generated objects have."""
+    example = next(
+        (
+            item
+            for record in records
+            for item in (
+                record.get(shown) if isinstance(record.get(shown), list) else [record.get(shown)]
+            )
+            if isinstance(item, dict)
+        ),
+        None,
+    )
+    if example is None:
+        return
+    by_key = {str(t.get("pk", t.get(key))): t for t in targets}
+
+    def project(key: Any) -> dict[str, Any] | None:
+        target = by_key.get(str(key))
+        if target is None:
+            return None
+        return {name: target.get(name, value) for name, value in example.items()}
+
+    for record in records:
+        value = record.get(field)
+        if isinstance(value, list):
+            record[shown] = [p for p in map(project, value) if p is not None]
+        elif value is None:
+            if record.get(shown) is not None:
+                record[shown] = None
+        else:
+            record[shown] = project(value)

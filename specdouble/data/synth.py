@@ -1,0 +1,610 @@
+"""Valid, realistic data for any JSON schema of an OpenAPI document, from a seed.
+
+Types and formats, enums, `nullable` and 3.1 type lists, `allOf`/`oneOf`/`anyOf`,
+`readOnly`/`writeOnly`, bounds, lengths, simple patterns, `additionalProperties`, and
+recursion cut at a depth. Property names pick realistic values through Faker (`email`,
+`username`, `slug`, `url`, ...). Each `Synth` has its own seeded Faker and `random.Random`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import random
+import re
+import string
+import uuid
+import warnings
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from faker import Faker
+
+from specdouble.data import images
+from specdouble.document.openapi import resolve
+
+with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import sre_constants
+    import sre_parse
+
+MAX_DEPTH = 4
+ONE_OF_ATTEMPTS = 6
+EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
+NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
+    (re.compile(r"(^|_)e?mail($|_)"), lambda f: f.email()),
+    (re.compile(r"username|^user_?name$"), lambda f: f.user_name()),
+    (re.compile(r"first_name"), lambda f: f.first_name()),
+    (re.compile(r"last_name"), lambda f: f.last_name()),
+    (re.compile(r"slug"), lambda f: f.slug()),
+    (re.compile(r"(^|_)(avatar|picture|photo)($|_)"), lambda f: images.avatar(f.name())),
+    (re.compile(r"(^|_)(icon|logo|favicon|image|thumbnail)($|_)"), lambda f: images.icon(f.word())),
+    (re.compile(r"(^|_)(url|uri|href|link|endpoint|launch_url|redirect)"), lambda f: f.url()),
+    (re.compile(r"domain|host"), lambda f: f.domain_name()),
+    (re.compile(r"(^|_)ip($|_)|address"), lambda f: f.ipv4_public()),
+    (re.compile(r"title|subject"), lambda f: f.sentence(nb_words=4).rstrip(".")),
+    (re.compile(r"description|message|text|comment|summary"), lambda f: f.sentence()),
+    (re.compile(r"(^|_)path$"), lambda f: "/" + "/".join(f.words(2))),
+    (re.compile(r"phone"), lambda f: f.phone_number()),
+    (re.compile(r"country"), lambda f: f.country_code()),
+    (re.compile(r"company|organi[sz]ation|publisher"), lambda f: f.company()),
+    (re.compile(r"^name$|_name$|^label$|display"), lambda f: f.catch_phrase()),
+    (re.compile(r"color|colour"), lambda f: f.hex_color()),
+    (re.compile(r"version"), lambda f: f"{f.random_int(1, 9)}.{f.random_int(0, 20)}"),
+)
+IMAGE_NAME = re.compile(r"(^|_)(avatar|picture|photo|icon|logo|favicon|image|thumbnail)($|_)")
+"""Fields that hold a picture: a `data:` URI, even where the format says URI (it is one)."""
+VERSION_NAME = re.compile(r"(^|_)version($|_)")
+PERSON_OWNER = re.compile(
+    r"(User|Member|Person|People|Owner|Author|Contact|Customer|Employee)(Self|Request)?$"
+)
+GROUP_OWNER = re.compile(r"Group$")
+APPLICATION_OWNER = re.compile(r"Application$")
+GROUP_NAMES = (
+    "Engineering",
+    "Platform Team",
+    "Sales",
+    "Marketing",
+    "Customer Support",
+    "Finance",
+    "Human Resources",
+    "Operations",
+    "Legal",
+    "Design",
+    "IT Administrators",
+    "Security",
+    "Contractors",
+    "Interns",
+    "Data Science",
+    "Executives",
+)
+APPLICATION_NAMES = (
+    "Grafana",
+    "GitLab",
+    "Nextcloud",
+    "Jenkins",
+    "Outline Wiki",
+    "Mattermost",
+    "Vaultwarden",
+    "Portainer",
+    "Sentry",
+    "MinIO Console",
+    "Proxmox",
+    "Zammad Helpdesk",
+    "Home Assistant",
+    "Paperless",
+    "Jellyfin",
+    "Argo CD",
+    "Harbor",
+    "Kibana",
+    "Netbox",
+    "Immich",
+)
+SOURCE_NAMES = {
+    "LDAP": ("Corporate LDAP", "Active Directory", "OpenLDAP"),
+    "OAuth": ("GitHub", "Google", "Entra ID", "Okta", "Keycloak", "GitLab"),
+    "SAML": ("Partner SAML IdP", "ADFS", "Shibboleth"),
+    "Kerberos": ("Kerberos realm", "EXAMPLE.COM realm"),
+    "Plex": ("Plex",),
+    "Telegram": ("Telegram",),
+    "SCIM": ("HR system (SCIM)", "Workday (SCIM)"),
+    "": ("Corporate LDAP", "GitHub", "Google", "Partner SAML IdP"),
+}
+"""A login source's name, by the kind its schema names (`LDAPSource`)."""
+CONFIGURED_OWNER = re.compile(r"(Stage|Policy|Flow|Mapping|Outpost|Connection|Connector|Rule)$")
+"""Objects an administrator names after the team and the kind of thing:
+`engineering-password-policy`."""
+APPLICATION_GROUPS = ("Engineering", "Collaboration", "Monitoring", "Infrastructure", "Media")
+USER_PATHS = ("users", "users/engineering", "users/contractors", "goauthentik.io/sources/ldap")
+OWNER_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], Callable[[Faker], Any]], ...] = (
+    (PERSON_OWNER, re.compile(r"^name$"), lambda f: f.name()),
+    (re.compile(r"ThemedUrls$"), re.compile(r"^(light|dark)$"), lambda f: images.icon(f.word())),
+    (GROUP_OWNER, re.compile(r"^name$"), lambda f: f.random_element(GROUP_NAMES)),
+    (APPLICATION_OWNER, re.compile(r"^name$"), lambda f: f.random_element(APPLICATION_NAMES)),
+    (APPLICATION_OWNER, re.compile(r"^meta_publisher$"), lambda f: f.company()),
+    (APPLICATION_OWNER, re.compile(r"^group$"), lambda f: f.random_element(APPLICATION_GROUPS)),
+    (
+        re.compile(r"Provider$"),
+        re.compile(r"^name$"),
+        lambda f: f"{f.random_element(APPLICATION_NAMES)} provider",
+    ),
+    (PERSON_OWNER, re.compile(r"^path$"), lambda f: f.random_element(USER_PATHS)),
+    (APPLICATION_OWNER, re.compile(r"^meta_description$"), lambda f: f.catch_phrase()),
+)
+"""Rules for a field of a particular kind of object: a user's `name` is a person's name."""
+
+
+def stable_seed(*parts: Any) -> int:
+    """A seed from several values, the same in every process (unlike `hash()`)."""
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+class Synth:
+    """Generates values for the schemas of one document."""
+
+    def __init__(self, document: Mapping[str, Any], seed: int) -> None:
+        self.document = document
+        self.seed = seed
+        self.fake = Faker(["en_US"])
+        self.fake.seed_instance(seed)
+        self.random = random.Random(seed)
+        self.version = str((document.get("info") or {}).get("version") or "")
+        self._owner = ""
+        self._discriminating: set[int] = set()
+        self._examples: dict[int, tuple[Mapping[str, Any], bool]] = {}
+        """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
+
+    def reseed(self, *parts: Any) -> None:
+        """Continue from a seed made of this one and `parts` (cheaper than a new `Synth`)."""
+        seed = stable_seed(self.seed, *parts)
+        self.fake.seed_instance(seed)
+        self.random.seed(seed)
+
+    def value(
+        self,
+        schema: Any,
+        *,
+        name: str = "",
+        reading: bool = True,
+        depth: int = 0,
+        owner: str | None = None,
+    ) -> Any:
+        """A value valid for `schema`; `reading` leaves out writeOnly properties (responses),
+        otherwise readOnly ones (requests). `owner` names the object schema whose properties
+        these are (a `$ref` names it by itself)."""
+        reference = schema.get("$ref") if isinstance(schema, Mapping) else None
+        if isinstance(reference, str) and reference.startswith("#/components/schemas/"):
+            owner = reference.rsplit("/", 1)[-1]
+        if owner is None:
+            return self._value(schema, name=name, reading=reading, depth=depth)
+        outer, self._owner = self._owner, owner
+        try:
+            return self._value(schema, name=name, reading=reading, depth=depth)
+        finally:
+            self._owner = outer
+
+    def _value(self, schema: Any, *, name: str, reading: bool, depth: int) -> Any:
+        schema = resolve(self.document, schema) if isinstance(schema, Mapping) else {}
+        if "const" in schema:
+            return schema["const"]
+        if "enum" in schema:
+            options = [option for option in schema["enum"] if option is not None] or [None]
+            # An enum can hold values its own pattern or lengths refuse: those are not valid.
+            options = [option for option in options if _string_fits(option, schema)] or options
+            return self.random.choice(options)
+        if (
+            "example" in schema
+            and depth > 0
+            and self.random.random() < 0.3
+            and self._example_fits(schema)
+        ):
+            return schema["example"]
+        if "allOf" in schema:
+            return self._all_of(schema, name=name, reading=reading, depth=depth)
+        discriminator = schema.get("discriminator")
+        if (
+            isinstance(discriminator, Mapping)
+            and discriminator.get("mapping")
+            and id(schema) not in self._discriminating  # a variant that includes its parent
+        ):
+            return self._discriminated(
+                schema, discriminator, name=name, reading=reading, depth=depth
+            )
+        for keyword in ("oneOf", "anyOf"):
+            if keyword in schema:
+                branches = [
+                    b for b in schema[keyword] if resolve(self.document, b).get("enum") != [None]
+                ]
+                if keyword == "oneOf" and len(branches) > 1:
+                    return self._one_of(branches, name=name, reading=reading, depth=depth)
+                return self.value(
+                    branches[0] if branches else {}, name=name, reading=reading, depth=depth
+                )
+        kind = schema.get("type")
+        if isinstance(kind, list):  # OpenAPI 3.1: a list of types, maybe with "null"
+            kinds = [k for k in kind if k != "null"]
+            kind = kinds[0] if kinds else "null"
+        if kind == "null":
+            return None
+        if kind is None:
+            kind = "object" if "properties" in schema else "string"
+        return getattr(self, f"_{kind}", self._string)(
+            schema, name=name, reading=reading, depth=depth
+        )
+
+    def _discriminated(
+        self, schema: Mapping[str, Any], discriminator: Mapping[str, Any], **context: Any
+    ) -> Any:
+        """A variant named by the discriminator; where the variants are loose enough that a
+        value fits several (which `oneOf` forbids), another variant is tried."""
+        choices = sorted(discriminator["mapping"].items())
+        self.random.shuffle(choices)
+        branches = schema.get("oneOf", [])
+        chosen: Any = None
+        self._discriminating.add(id(schema))
+        try:
+            for key, target in choices[:ONE_OF_ATTEMPTS]:
+                chosen = self.value({"$ref": target}, **context)
+                if isinstance(chosen, dict):
+                    chosen[discriminator["propertyName"]] = key
+                if len(branches) < 2 or sum(self._valid(b, chosen) for b in branches) == 1:
+                    return chosen
+            return chosen
+        finally:
+            self._discriminating.discard(id(schema))
+
+    def _one_of(self, branches: list[Any], **context: Any) -> Any:
+        """A value that matches exactly one branch, as `oneOf` demands; loose object branches
+        often match several, so try each branch a few times."""
+        value = None
+        for attempt in range(ONE_OF_ATTEMPTS):
+            branch = branches[attempt % len(branches)]
+            value = self.value(branch, **context)
+            if sum(self._valid(other, value) for other in branches) == 1:
+                return value
+        return value
+
+    def _example_fits(self, schema: Mapping[str, Any]) -> bool:
+        """Whether a schema's example is valid for it: documents carry examples of an array
+        written as one item, of an object without its required fields, ... (checked once)."""
+        known = self._examples.get(id(schema))
+        if known is None or known[0] is not schema:
+            example = schema["example"]
+            fits = _of_its_type(example, schema)
+            if fits and isinstance(example, dict | list):
+                try:
+                    fits = self._valid(schema, example)
+                except Exception:  # a schema the validator cannot read: trust the example
+                    fits = True
+            known = self._examples[id(schema)] = (schema, fits)
+        return known[1]
+
+    def _valid(self, schema: Any, value: Any) -> bool:
+        from openapi_schema_validator import OAS30Validator  # only oneOf needs it; slow import
+
+        root = {**self.document, **resolve(self.document, schema)}
+        return OAS30Validator(root).is_valid(value)
+
+    def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
+        combined = self._combined_object(schema)
+        if combined is not None:  # one object of every part's fields, each made once
+            return self._object(combined, **context)
+        merged: Any = None
+        for part in schema["allOf"]:
+            value = self.value(part, **context)
+            if isinstance(value, dict) and isinstance(merged, dict):
+                merged = {**merged, **value}
+            elif merged is None:
+                merged = value
+        rest = {k: v for k, v in schema.items() if k not in {"allOf", "nullable", "description"}}
+        if rest.get("properties") and isinstance(merged, dict):
+            merged.update(self.value(rest, **context))
+        return merged
+
+    def _combined_object(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
+        """An `allOf` of object schemas as one object schema: every part's properties (where
+        two parts describe one, the more precise description), every part's required names.
+        None where a part is not a plain object (a variant choice, another type)."""
+        properties: dict[str, Any] = {}
+        required: set[str] = set()
+
+        def add(part: Any, depth: int) -> bool:
+            part = resolve(self.document, part) if isinstance(part, Mapping) else {}
+            if depth > 8 or part.get("type") not in (None, "object"):
+                return False
+            if any(k in part for k in ("oneOf", "anyOf", "discriminator", "not", "enum")):
+                return False
+            if not all(add(inner, depth + 1) for inner in part.get("allOf", [])):
+                return False
+            for prop, prop_schema in (part.get("properties") or {}).items():
+                if prop not in properties or _vaguer(self.document, properties[prop], prop_schema):
+                    properties[prop] = prop_schema
+            required.update(part.get("required", []))
+            return True
+
+        if not add({k: v for k, v in schema.items()}, 0) or not properties:
+            return None
+        return {"type": "object", "properties": properties, "required": sorted(required)}
+
+    def _object(self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int) -> Any:
+        required = set(schema.get("required", []))
+        result: dict[str, Any] = {}
+        for prop, prop_schema in schema.get("properties", {}).items():
+            resolved = resolve(self.document, prop_schema)
+            if resolved.get("writeOnly" if reading else "readOnly"):
+                continue
+            if depth >= MAX_DEPTH and prop not in required:
+                continue
+            if is_nullable(resolved) and prop not in required and self.random.random() < 0.15:
+                result[prop] = None
+                continue
+            result[prop] = self.value(prop_schema, name=prop, reading=reading, depth=depth + 1)
+        extra = schema.get("additionalProperties")
+        for prop in sorted(required - set(result)):  # required, though never described
+            if prop not in schema.get("properties", {}):
+                loose = extra if isinstance(extra, Mapping) and extra else {"type": "string"}
+                result[prop] = self.value(loose, name=prop, reading=reading, depth=depth + 1)
+        if extra not in (None, False) and not schema.get("properties") and depth < MAX_DEPTH:
+            for _ in range(self.random.randint(0, 2)):
+                key = self.fake.word()
+                result[key] = self.value(
+                    extra if isinstance(extra, Mapping) and extra else {"type": "string"},
+                    name=key,
+                    reading=reading,
+                    depth=depth + 1,
+                )
+        return result
+
+    def _array(
+        self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int
+    ) -> list[Any]:
+        low = schema.get("minItems", 0)
+        high = max(low, min(schema.get("maxItems", 3), 3 if depth < MAX_DEPTH else low))
+        items = schema.get("items", {})
+        values = [
+            self.value(items, name=name, reading=reading, depth=depth + 1)
+            for _ in range(self.random.randint(low, high))
+        ]
+        if schema.get("uniqueItems"):
+            unique: list[Any] = []
+            for value in values:
+                if value not in unique:
+                    unique.append(value)
+            values = unique
+        return values
+
+    def _boolean(self, schema: Mapping[str, Any], **_: Any) -> bool:
+        return self.random.random() < 0.5
+
+    def _integer(self, schema: Mapping[str, Any], **_: Any) -> int:
+        low, high = _bounds(schema, 0, 1000)
+        return self.random.randint(int(low), int(high))
+
+    def _number(self, schema: Mapping[str, Any], **_: Any) -> float:
+        low, high = _bounds(schema, 0.0, 1000.0)
+        return round(self.random.uniform(low, high), 2)
+
+    def _string(self, schema: Mapping[str, Any], *, name: str, **_: Any) -> str:
+        fmt = schema.get("format")
+        if IMAGE_NAME.search(name.lower()) and fmt in (None, "uri", "url", "uri-reference"):
+            fmt = None
+        value = self._formatted(fmt) if fmt else None
+        if value is None:
+            value = self._by_name(name)
+            pattern = schema.get("pattern")
+            if pattern and not _search(pattern, value):
+                value = _fitted(pattern, value) or self.from_pattern(pattern) or value
+        low, high = schema.get("minLength", 0), schema.get("maxLength")
+        if high is not None and len(value) > high:
+            value = value[:high]
+        if len(value) < low:
+            value = value + "x" * (low - len(value))
+        return value
+
+    def _formatted(self, fmt: str) -> str | None:
+        f = self.fake
+        if fmt == "uuid":
+            return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+        if fmt == "date-time":
+            moment = EPOCH - timedelta(seconds=self.random.randint(0, 730 * 86400))
+            return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if fmt == "date":
+            return (EPOCH - timedelta(days=self.random.randint(0, 730))).date().isoformat()
+        if fmt == "time":
+            return f"{self.random.randint(0, 23):02d}:{self.random.randint(0, 59):02d}:00"
+        formats: dict[str, Callable[[], str]] = {
+            "email": f.email,
+            "uri": f.url,
+            "url": f.url,
+            "uri-reference": lambda: "/" + f.uri_path(),
+            "hostname": f.domain_name,
+            "ipv4": f.ipv4,
+            "ipv6": f.ipv6,
+            "byte": lambda: "aGVsbG8=",
+            "binary": lambda: "",
+            "password": lambda: f.password(length=12),
+            "duration": lambda: f"P{self.random.randint(1, 30)}D",
+        }
+        make = formats.get(fmt)
+        return make() if make else None
+
+    def _by_name(self, name: str) -> str:
+        lowered = name.lower()
+        if self.version and VERSION_NAME.search(lowered):
+            return self.version
+        for owner, field, rule in OWNER_RULES:
+            if field.search(lowered) and owner.search(self._owner):
+                return str(rule(self.fake))
+        if lowered == "name" and self._owner.endswith("Source"):
+            kind = next((k for k in SOURCE_NAMES if k and self._owner.startswith(k)), "")
+            return str(self.fake.random_element(SOURCE_NAMES[kind]))
+        if lowered == "name" and CONFIGURED_OWNER.search(self._owner):
+            team = self.fake.random_element(GROUP_NAMES).lower().replace(" ", "-")
+            kind = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", self._owner).lower()
+            return f"{team}-{kind}"
+        make = _rule_for(lowered)
+        if make is not None:
+            return str(make(self.fake))
+        return self.fake.word() if name else self.fake.pystr(min_chars=4, max_chars=10)
+
+    def from_pattern(self, pattern: str) -> str | None:
+        """A string matching a simple regular expression, or None where it is too hard."""
+        try:
+            value = "".join(self._emit(sre_parse.parse(pattern), 0))
+        except (NotImplementedError, re.error, RecursionError, TypeError, ValueError):
+            return None
+        return value if re.search(pattern, value) else None
+
+    def _emit(self, parsed: Any, depth: int) -> list[str]:
+        if depth > 20:
+            raise NotImplementedError
+        out: list[str] = []
+        for op, arg in parsed:
+            if op == sre_constants.LITERAL:
+                out.append(chr(arg))
+            elif op == sre_constants.ANY:
+                out.append(self.random.choice(string.ascii_letters))
+            elif op == sre_constants.IN:
+                out.append(self._from_class(arg))
+            elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                low, high, item = arg
+                high = min(high, low + 3) if high != sre_constants.MAXREPEAT else low + 3
+                for _ in range(self.random.randint(low, max(low, min(high, low + 3)))):
+                    out += self._emit(item, depth + 1)
+            elif op == sre_constants.SUBPATTERN:
+                out += self._emit(arg[-1], depth + 1)
+            elif op == sre_constants.BRANCH:
+                out += self._emit(self.random.choice(arg[1]), depth + 1)
+            elif op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+                continue
+            else:
+                raise NotImplementedError(op)
+        return out
+
+    def _from_class(self, items: Any) -> str:
+        if items and items[0][0] == sre_constants.NEGATE:
+            excluded = {chr(a) for op, a in items[1:] if op == sre_constants.LITERAL}
+            choices = [c for c in string.ascii_letters + string.digits if c not in excluded]
+            return self.random.choice(choices)
+        choices: list[str] = []
+        for op, arg in items:
+            if op == sre_constants.LITERAL:
+                choices.append(chr(arg))
+            elif op == sre_constants.RANGE:
+                low, high = arg
+                choices += [chr(c) for c in range(low, min(high, low + 60) + 1)]
+            elif op == sre_constants.CATEGORY:
+                choices += {
+                    sre_constants.CATEGORY_DIGIT: list(string.digits),
+                    sre_constants.CATEGORY_WORD: list(string.ascii_letters + string.digits + "_"),
+                    sre_constants.CATEGORY_SPACE: [" "],
+                }.get(arg, list(string.ascii_letters))
+        if not choices:
+            raise NotImplementedError
+        return self.random.choice(choices)
+
+
+@functools.cache
+def _rule_for(name: str) -> Callable[[Faker], Any] | None:
+    return next((make for pattern, make in NAME_RULES if pattern.search(name)), None)
+
+
+def _fitted(pattern: str, value: str) -> str | None:
+    """The realistic value respelled to fit a pattern where a common spelling does (a slug,
+    snake case, lower case, letters and digits only), so `^[a-z0-9-]*$` still reads as words.
+
+    >>> _fitted(r"^[a-z0-9\\-]*$", "Devolved non-volatile website")
+    'devolved-non-volatile-website'
+    """
+    words = re.findall(r"[A-Za-z0-9]+", value)
+    for candidate in (
+        "-".join(words).lower(),
+        "_".join(words).lower(),
+        "_".join(words),
+        " ".join(words),
+        "".join(words),
+        "".join(words).lower(),
+    ):
+        if candidate and _search(pattern, candidate):
+            return candidate
+    return None
+
+
+def _search(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return True
+
+
+def is_nullable(schema: Mapping[str, Any]) -> bool:
+    """Whether null is valid under every reading: OpenAPI 3.0 counts `nullable` only beside a
+    `type` (not beside `allOf`, as some generators write it)."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return "null" in kind
+    return bool(schema.get("nullable")) and kind is not None
+
+
+def _bounds(schema: Mapping[str, Any], low: float, high: float) -> tuple[float, float]:
+    minimum = schema.get("minimum", low)
+    maximum = schema.get("maximum", max(high, minimum + high))
+    if schema.get("exclusiveMinimum") is True:
+        minimum += 1
+    elif isinstance(schema.get("exclusiveMinimum"), int | float):
+        minimum = schema["exclusiveMinimum"] + 1
+    if schema.get("exclusiveMaximum") is True:
+        maximum -= 1
+    elif isinstance(schema.get("exclusiveMaximum"), int | float):
+        maximum = schema["exclusiveMaximum"] - 1
+    maximum = min(maximum, minimum + 100000)
+    return minimum, max(minimum, maximum)
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _of_its_type(example: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether an example is of the JSON type its schema names (documents carry an example of
+    an array written as one item, a number written as a string, ...)."""
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if kind else []
+    if not kinds:
+        return True
+    if example is None:
+        return "null" in kinds or bool(schema.get("nullable"))
+    if isinstance(example, bool) and "boolean" not in kinds:
+        return False
+    return any(isinstance(example, _JSON_TYPES.get(str(k), ())) for k in kinds)
+
+
+def _string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether a string keeps its schema's pattern and lengths (anything else: True)."""
+    if not isinstance(value, str):
+        return True
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and not _search(pattern, value):
+        return False
+    return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
+
+
+PRECISE_WORDS = ("type", "$ref", "allOf", "oneOf", "anyOf", "enum", "items", "properties", "const")
+
+
+def _vaguer(document: Mapping[str, Any], known: Any, other: Any) -> bool:
+    """Whether `other` describes a value more precisely than `known` (a type against none)."""
+
+    def precise(node: Any) -> bool:
+        node = resolve(document, node) if isinstance(node, Mapping) else {}
+        return any(word in node for word in PRECISE_WORDS)
+
+    return precise(other) and not precise(known)

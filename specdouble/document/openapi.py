@@ -1,0 +1,317 @@
+"""Reading an OpenAPI document: loading it, checking it, and looking things up in it."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from specdouble.document import bundle, swagger2
+
+Schema = Mapping[str, Any]
+try:  # LibYAML's parser, where PyYAML was built with it, is about ten times faster
+    _YAML_LOADER: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _YAML_LOADER = yaml.SafeLoader
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+CACHE_FORMAT = b"4\n"
+"""Changes when what the cache keeps for a file changes (2: Swagger 2.0 kept converted)."""
+
+
+class SpecError(Exception):
+    """The document cannot be read or is not valid OpenAPI; the message says where and why."""
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Read a YAML or JSON document."""
+    return parse(read(path), source=path)
+
+
+def read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise SpecError(f"{path}: cannot read: {error.strerror}") from error
+
+
+def parse(raw: bytes, *, source: Path) -> dict[str, Any]:
+    try:
+        if source.suffix == ".json":
+            document = json.loads(raw)
+        else:
+            document = yaml.load(raw, Loader=_YAML_LOADER)
+    except json.JSONDecodeError as error:
+        raise SpecError(f"{source}: not JSON: {error}") from error
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "cannot parse"
+        raise SpecError(f"{source}: not YAML: {problem}{where}") from error
+    if not isinstance(document, dict):
+        raise SpecError(f"{source}: the document is not a mapping")
+    return document
+
+
+def check(document: Mapping[str, Any], *, source: str) -> None:
+    """Raise `SpecError` naming the JSON path of the first problem, if the document is invalid."""
+    # Imported here: it takes a third of a second, and a cached document never needs it.
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    if "openapi" not in document and "swagger" not in document:
+        raise SpecError(
+            f"{source}: not an OpenAPI document (it has no 'openapi' or 'swagger' field)"
+        )
+    try:
+        validate(dict(document))
+    except OpenAPIValidationError as error:
+        reason = error.message.strip().splitlines()[0]
+        raise SpecError(f"{source}: {json_pointer(error.absolute_path)}: {reason}") from error
+    except Exception as error:  # the validator raises plain errors for unresolvable refs
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SpecError(f"{source}: {reason}") from error
+
+
+def json_pointer(parts: Iterable[Any]) -> str:
+    """Where in the document, as a JSON pointer.
+
+    >>> json_pointer(["paths", "/x/", "get"])
+    '#/paths/~1x~1/get'
+    """
+    escaped = (str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    return "#/" + "/".join(escaped)
+
+
+def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
+    """Load and check a document; with a cache folder, each version is checked only once.
+
+    The cache holds the parsed document as JSON under the SHA-256 of the file's bytes, so an
+    edited file is parsed and checked again, and a known one loads in milliseconds. A document
+    whose `$ref`s lead to other files is bundled into one (`bundle.py`) and not cached.
+    """
+    raw = read(path)
+    key = hashlib.sha256(CACHE_FORMAT + raw).hexdigest()
+    cached = cache / f"{key}.json" if cache else None
+    if cached is not None and cached.is_file():
+        try:
+            return json.loads(cached.read_bytes())
+        except ValueError:
+            pass  # a damaged cache entry: parse again
+    document = parse(raw, source=path)
+    split = bundle.has_external_refs(document)
+    if split:  # over several files: made one first (and not cached: the others can change)
+        try:
+            document = bundle.bundle(document, path, load)
+        except bundle.BundleError as error:
+            raise SpecError(str(error)) from error
+    check(document, source=str(path))
+    if swagger2.is_swagger2(document):
+        document = swagger2.convert(document)
+    if cached is not None and not split:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(".tmp")
+            partial.write_text(json.dumps(document), encoding="utf-8")
+            partial.replace(cached)
+        except (OSError, TypeError, ValueError):
+            pass  # no cache (read-only home, values JSON cannot hold): still served
+    return document
+
+
+def resolve(document: Mapping[str, Any], node: Any) -> Any:
+    """Follow a local `$ref` (repeatedly) to the node it names.
+
+    >>> resolve({"a": {"b": 1}}, {"$ref": "#/a"})
+    {'b': 1}
+    """
+    if type(node) is dict and "$ref" not in node:  # the common case, without ABC checks
+        return node
+    seen: set[str] = set()
+    while (type(node) is dict or isinstance(node, Mapping)) and "$ref" in node:
+        reference = node["$ref"]
+        if reference in seen or not isinstance(reference, str) or not reference.startswith("#/"):
+            raise SpecError(f"cannot resolve {reference}")
+        seen.add(reference)
+        node = document
+        for part in _pointer(reference):
+            node = node[part]
+    return node
+
+
+@functools.lru_cache(maxsize=4096)
+def _pointer(reference: str) -> tuple[str, ...]:
+    """The keys a local JSON pointer (`#/a/b~1c`) walks through; a URI fragment's
+    percent-encoding is undone first (RFC 6901, section 6).
+
+    >>> _pointer("#/paths/~1ships~1%7Bid%7D/get")
+    ('paths', '/ships/{id}', 'get')
+    """
+    parts = urllib.parse.unquote(reference[2:]).split("/")
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of the document, with its path-level parameters merged in."""
+
+    operation_id: str
+    method: str
+    path: str
+    definition: Mapping[str, Any]
+    parameters: tuple[Mapping[str, Any], ...]
+
+
+def operations(document: Mapping[str, Any]) -> Iterator[Operation]:
+    for path, item in document.get("paths", {}).items():
+        shared = [resolve(document, parameter) for parameter in item.get("parameters", [])]
+        for method in HTTP_METHODS:
+            definition = item.get(method)
+            if definition is None:
+                continue
+            own = [resolve(document, parameter) for parameter in definition.get("parameters", [])]
+            overridden = {(p["name"], p["in"]) for p in own}
+            merged = [p for p in shared if (p["name"], p["in"]) not in overridden] + own
+            yield Operation(
+                operation_id=definition.get("operationId", f"{method} {path}"),
+                method=method,
+                path=path,
+                definition=definition,
+                parameters=tuple(merged),
+            )
+
+
+def enum_values(document: Mapping[str, Any], schema_name: str) -> list[Any]:
+    """The values of a named enum schema, in document order."""
+    return list(document["components"]["schemas"][schema_name]["enum"])
+
+
+def json_body_schema(document: Mapping[str, Any], operation: Operation) -> Schema | None:
+    body = resolve(document, operation.definition.get("requestBody"))
+    if not body:
+        return None
+    for media_type, content in body.get("content", {}).items():
+        if "json" in media_type:
+            return content.get("schema")
+    return None
+
+
+def base_path(document: Mapping[str, Any]) -> str:
+    """The path of the first server URL (`/api/v3`), or "" where there is none."""
+    servers = document.get("servers") or [{}]
+    url = str(servers[0].get("url", ""))
+    for name, variable in (servers[0].get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return urllib.parse.urlsplit(url).path.rstrip("/")
+
+
+def method_table(document: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    """For each path of the document, a pattern of its full URL path and its allowed methods.
+
+    GET implies HEAD, as every HTTP server answers HEAD where it answers GET.
+    """
+    prefix = re.escape(base_path(document))
+    table = []
+    for path, item in document.get("paths", {}).items():
+        methods = [m.upper() for m in HTTP_METHODS if m in item]
+        if "GET" in methods and "HEAD" not in methods:
+            methods.append("HEAD")
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
+        table.append((re.compile(f"^{prefix}{pattern}$"), tuple(methods)))
+    return table
+
+
+def operation_finder(document: Mapping[str, Any]) -> Callable[[str, str], str | None]:
+    """`(method, URL path) -> operationId` (None where no operation is there), in the
+    document's path order; HEAD is GET's where the path has no HEAD of its own."""
+    prefix = re.escape(base_path(document))
+    table = []
+    for path, item in document.get("paths", {}).items():
+        ids = {
+            m.upper(): op["operationId"]
+            for m, op in item.items()
+            if m in HTTP_METHODS and isinstance(op, Mapping) and "operationId" in op
+        }
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
+        table.append((re.compile(f"^{prefix}{pattern}$"), ids))
+
+    def find(method: str, url_path: str) -> str | None:
+        wanted = method.upper()
+        for pattern, ids in table:
+            if pattern.match(url_path):
+                return ids.get(wanted) or (ids.get("GET") if wanted == "HEAD" else None)
+        return None
+
+    return find
+
+
+def allowed_methods(
+    table: list[tuple[re.Pattern[str], tuple[str, ...]]], url_path: str
+) -> tuple[str, ...]:
+    for pattern, methods in table:
+        if pattern.match(url_path):
+            return methods
+    return ()
+
+
+def object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:
+    """The properties and required names of an object schema, with `allOf` parts merged."""
+    schema = resolve(document, schema)
+    properties: dict[str, Any] = dict(schema.get("properties", {}))
+    required: set[str] = set(schema.get("required", []))
+    for part in schema.get("allOf", []):
+        part_properties, part_required = object_shape(document, part)
+        for name, part_schema in part_properties.items():
+            properties.setdefault(name, part_schema)
+        required |= part_required
+    return properties, required
+
+
+def is_nullable(document: Mapping[str, Any], schema: Schema) -> bool:
+    """Whether null is allowed: `nullable`, a 3.1 `null` type, or a `null` enum branch."""
+    schema = resolve(document, schema)
+    kind = schema.get("type")
+    if schema.get("nullable") or (isinstance(kind, list) and "null" in kind):
+        return True
+    if None in schema.get("enum", []):
+        return True
+    branches = schema.get("oneOf", []) + schema.get("anyOf", [])
+    return any(is_nullable(document, branch) for branch in branches)
+
+
+def speaks_drf(document: Mapping[str, Any]) -> bool:
+    """Whether the document defines authentik's (DRF's) error bodies, and so is answered as
+    Django REST Framework answers."""
+    schemas = (document.get("components") or {}).get("schemas", {})
+    return "ValidationError" in schemas or "GenericError" in schemas
+
+
+def shows_write_only(
+    document: Mapping[str, Any], schema: Schema, value: Any, depth: int = 0
+) -> bool:
+    """Whether an answer holds a `writeOnly` property (a password, a card's cvc), which an
+    answer may not show whatever its schema's types allow."""
+    schema = resolve(document, schema)
+    if depth > 16 or not isinstance(schema, Mapping):
+        return False
+    if isinstance(value, list):
+        items = schema.get("items") or {}
+        return any(shows_write_only(document, items, item, depth + 1) for item in value)
+    if not isinstance(value, dict):
+        return False
+    properties, _ = object_shape(document, schema)
+    for name, item in value.items():
+        part = resolve(document, properties.get(name) or {})
+        if part.get("writeOnly") or shows_write_only(document, part, item, depth + 1):
+            return True
+    branches = [*schema.get("oneOf", []), *schema.get("anyOf", [])]
+    return any(shows_write_only(document, b, value, depth + 1) for b in branches)

@@ -1,0 +1,378 @@
+"""The objects a fresh authentik install has, put into the start-up data: the users of
+`tokens.yaml` (first, with the smallest pks), the default groups, brand, flows and their
+stages, as authentik's default blueprints create them.
+
+Each default object starts from a generated record of its collection (so every field the
+document asks for has a valid value) and then takes the values the blueprints give. Only the
+collections the document has are touched; ids come from the names, so they are the same in
+every run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+from specdouble.data import images
+from specdouble.resources.authentik.answers import (
+    BRANDS,
+    EMBEDDED_OUTPOST,
+    FAVICON,
+    FLOWS,
+    GROUPS,
+    LOGO,
+    OUTPOSTS,
+    USERS,
+    uid_of,
+)
+from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, DEFAULT_FLOWS
+from specdouble.rest.auth import User
+
+Data = MutableMapping[str, list[dict[str, Any]]]
+NAMESPACE = uuid.UUID("6ba7b812-9dad-11d1-80b4-00c04fd430c8")
+JOINED = "2026-01-05T09:00:00.000000Z"
+
+EVENTS = "events_events"
+EVENT_APPS = {
+    "model_created": "authentik.events.middleware",
+    "model_updated": "authentik.events.middleware",
+    "model_deleted": "authentik.events.middleware",
+    "system_task_exception": "authentik.tasks.middleware",
+    "configuration_error": "authentik.events.utils",
+    "update_available": "authentik.admin.tasks",
+}
+"""The module that records each kind of event (the rest come from `authentik.events.signals`)."""
+
+ADMINS, READ_ONLY = "authentik Admins", "authentik Read-only"
+DEFAULT_GROUPS = {ADMINS: True, READ_ONLY: False}
+"""Group name -> `is_superuser`."""
+
+# (collection, name, the stage's own values, the flow it belongs to)
+DEFAULT_STAGES: tuple[tuple[str, str, dict[str, Any], str], ...] = (
+    (
+        "stages_identification",
+        "default-authentication-identification",
+        {
+            "user_fields": ["email", "username"],
+            "password_stage": None,
+            "captcha_stage": None,
+            "case_insensitive_matching": True,
+            "show_matched_user": True,
+            "enrollment_flow": None,
+            "recovery_flow": None,
+            "passwordless_flow": None,
+            "sources": [],
+            "show_source_labels": False,
+            "pretend_user_exists": True,
+            "enable_remember_me": False,
+            "webauthn_stage": None,
+        },
+        "default-authentication-flow",
+    ),
+    (
+        "stages_password",
+        "default-authentication-password",
+        {
+            "backends": [
+                "authentik.core.auth.InbuiltBackend",
+                "authentik.sources.kerberos.auth.KerberosBackend",
+                "authentik.sources.ldap.auth.LDAPBackend",
+                "authentik.core.auth.TokenBackend",
+            ],
+            "failed_attempts_before_cancel": 5,
+            "allow_show_password": False,
+        },
+        "default-authentication-flow",
+    ),
+    (
+        "stages_authenticator_validate",
+        "default-authentication-mfa-validation",
+        {"not_configured_action": "skip", "device_classes": ["static", "totp", "webauthn"]},
+        "default-authentication-flow",
+    ),
+    (
+        "stages_user_login",
+        "default-authentication-login",
+        {
+            "session_duration": "seconds=0",
+            "terminate_other_sessions": False,
+            "remember_me_offset": "seconds=0",
+        },
+        "default-authentication-flow",
+    ),
+    ("stages_user_logout", "default-invalidation-logout", {}, "default-invalidation-flow"),
+)
+
+
+def object_id(*names: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join(names)))
+
+
+def _template(data: Data, collection: str) -> dict[str, Any]:
+    records = data.get(collection) or [{}]
+    return dict(records[0])
+
+
+def apply(data: Data, keys: Mapping[str, str], users: Mapping[str, User]) -> None:
+    """Put authentik's defaults into `data`, in place."""
+    if GROUPS in data:
+        _groups(data, keys)
+    if USERS in data:
+        _users(data, users)
+    if FLOWS in data:
+        _flows(data, keys)
+    for collection, name, values, flow in DEFAULT_STAGES:
+        if collection in data:
+            _stage(data, keys, collection, name, values, flow)
+    if BRANDS in data:
+        _brand(data, keys)
+    if OUTPOSTS in data:
+        _embedded_outpost(data)
+    if EVENTS in data:
+        _events(data)
+
+
+def _groups(data: Data, keys: Mapping[str, str]) -> None:
+    key = keys.get(GROUPS, "pk")
+    made = []
+    for number, (name, superuser) in enumerate(DEFAULT_GROUPS.items(), start=1):
+        record = _template(data, GROUPS)
+        record.update(
+            {
+                key: object_id("group", name),
+                "num_pk": number,
+                "name": name,
+                "is_superuser": superuser,
+                "parents": [],
+                "parents_obj": [],
+                "children": [],
+                "children_obj": [],
+                "users": [],
+                "users_obj": [],
+                "roles": [],
+                "roles_obj": [],
+                "inherited_roles_obj": [],
+                "attributes": {},
+            }
+        )
+        made.append(record)
+    generated = data[GROUPS]
+    for offset, record in enumerate(generated, start=len(made) + 1):
+        if "num_pk" in record:
+            record["num_pk"] = offset
+    data[GROUPS] = made + generated
+
+
+def _users(data: Data, users: Mapping[str, User]) -> None:
+    groups = {g.get("name"): g for g in data.get(GROUPS, [])}
+    made = []
+    for number, user in enumerate(users.values(), start=1):
+        record = _template(data, USERS)
+        member_of = [groups[name] for name in user.groups if name in groups]
+        record.update(
+            {
+                "pk": number,
+                "username": user.username,
+                "name": user.name or user.username,
+                "is_active": user.is_active,
+                "last_login": None,
+                "date_joined": JOINED,
+                "is_superuser": user.is_superuser,
+                "groups": [g["pk"] for g in member_of],
+                "groups_obj": [
+                    {
+                        "pk": g["pk"],
+                        "num_pk": g.get("num_pk", 0),
+                        "name": g["name"],
+                        "is_superuser": g.get("is_superuser", False),
+                        "attributes": {},
+                    }
+                    for g in member_of
+                ],
+                "roles": [],
+                "roles_obj": [],
+                "email": user.email,
+                "avatar": images.avatar(user.name or user.username),
+                "attributes": {},
+                "uid": uid_of(user.username),
+                "path": "users",
+                "type": "internal",
+                "uuid": object_id("user", user.username),
+                "password_change_date": JOINED,
+                "last_updated": JOINED,
+            }
+        )
+        made.append(record)
+        for group in member_of:
+            group.setdefault("users", []).append(number)
+    taken = {user.username for user in users.values()}
+    generated = [r for r in data[USERS] if r.get("username") not in taken]
+    for number, record in enumerate(generated, start=len(made) + 1):
+        # Most people of an install are active internal users; some come from outside.
+        record["pk"] = number
+        record["type"] = "external" if number % 5 == 0 else "internal"
+        record["is_active"] = number % 7 != 0
+    data[USERS] = made + generated
+
+
+def _flows(data: Data, keys: Mapping[str, str]) -> None:
+    key = keys.get(FLOWS, "pk")
+    made = []
+    for flow in DEFAULT_FLOWS:
+        record = _template(data, FLOWS)
+        pk = object_id("flow", flow.slug)
+        record.update(
+            {
+                "pk": pk,
+                "policybindingmodel_ptr_id": pk,
+                "name": flow.name,
+                "slug": flow.slug,
+                "title": flow.title,
+                "designation": flow.designation,
+                "background": "",
+                "background_url": DEFAULT_BACKGROUND,
+                "background_themed_urls": None,
+                "stages": [],
+                "policies": [],
+                "cache_count": 0,
+                "policy_engine_mode": "any",
+                "compatibility_mode": False,
+                "export_url": f"/api/v3/flows/instances/{flow.slug}/export/",
+                "layout": flow.layout,
+                "denied_action": "message_continue",
+                "authentication": flow.authentication,
+            }
+        )
+        record[key] = flow.slug if key == "slug" else record[key]
+        made.append(record)
+    slugs = {flow.slug for flow in DEFAULT_FLOWS}
+    data[FLOWS] = made + [r for r in data[FLOWS] if r.get("slug") not in slugs]
+
+
+def _stage(
+    data: Data,
+    keys: Mapping[str, str],
+    collection: str,
+    name: str,
+    values: Mapping[str, Any],
+    flow_slug: str,
+) -> None:
+    record = _template(data, collection)
+    pk = object_id("stage", name)
+    flow = next((f for f in data.get(FLOWS, []) if f.get("slug") == flow_slug), None)
+    known = {k: v for k, v in values.items() if not record or k in record}
+    record.update({"pk": pk, "name": name, **known})
+    if "flow_set" in record:
+        record["flow_set"] = [_flow_set(flow)] if flow is not None else []
+    record[keys.get(collection, "pk")] = record.get(keys.get(collection, "pk"), pk)
+    if flow is not None:
+        flow.setdefault("stages", []).append(pk)
+    data[collection] = [record, *(r for r in data[collection] if r.get("name") != name)]
+
+
+FLOW_SET_FIELDS = (
+    "pk",
+    "policybindingmodel_ptr_id",
+    "name",
+    "slug",
+    "title",
+    "designation",
+    "background_url",
+    "policy_engine_mode",
+    "compatibility_mode",
+    "export_url",
+    "layout",
+    "denied_action",
+)
+
+
+def _flow_set(flow: Mapping[str, Any]) -> dict[str, Any]:
+    """A flow as a stage's `flow_set` shows it (authentik's `FlowSetSerializer`)."""
+    return {name: flow[name] for name in FLOW_SET_FIELDS if name in flow}
+
+
+def _brand(data: Data, keys: Mapping[str, str]) -> None:
+    record = _template(data, BRANDS)
+    flows = {f.get("slug"): f.get("pk") for f in data.get(FLOWS, [])}
+    record.update(
+        {
+            keys.get(BRANDS, "brand_uuid"): object_id("brand", "authentik-default"),
+            "domain": "authentik-default",
+            "default": True,
+            "branding_title": "authentik",
+            "branding_logo": LOGO,
+            "branding_favicon": FAVICON,
+            "branding_custom_css": "",
+            "branding_default_flow_background": DEFAULT_BACKGROUND,
+            "branding_map_tiles": "",
+            "flow_authentication": flows.get("default-authentication-flow"),
+            "flow_invalidation": flows.get("default-invalidation-flow"),
+            "flow_user_settings": flows.get("default-user-settings-flow"),
+            "flow_user_switch": None,
+            "flow_recovery": None,
+            "flow_unenrollment": None,
+            "flow_device_code": None,
+            "flow_lockdown": None,
+            "flow_request": None,
+            "default_application": None,
+            "web_certificate": None,
+            "client_certificates": [],
+            "attributes": {},
+        }
+    )
+    data[BRANDS] = [record]
+
+
+def _embedded_outpost(data: Data) -> None:
+    """authentik's embedded outpost, as a fresh install has it (no host configured yet: the
+    admin interface sets `authentik_host` to its own origin on its first visit)."""
+    record = _template(data, OUTPOSTS)
+    pk = object_id("outpost", "embedded")
+    record.update(
+        {
+            "pk": pk,
+            "name": "authentik Embedded Outpost",
+            "type": "proxy",
+            "providers": [],
+            "providers_obj": [],
+            "service_connection": None,
+            "service_connection_obj": None,
+            "refresh_interval_s": 300,
+            "token_identifier": f"ak-outpost-{pk}-api",
+            "config": {
+                "log_level": "info",
+                "authentik_host": "",
+                "authentik_host_browser": "",
+                "authentik_host_insecure": False,
+                "refresh_interval": "minutes=5",
+                "object_naming_template": "ak-outpost-%(name)s",
+            },
+            "managed": EMBEDDED_OUTPOST,
+        }
+    )
+    data[OUTPOSTS] = [record, *(r for r in data[OUTPOSTS] if r.get("managed") != EMBEDDED_OUTPOST)]
+
+
+def _events(data: Data) -> None:
+    """Events are about the users that exist, recorded by the module that records them."""
+    users = data.get(USERS) or []
+    brand = (data.get(BRANDS) or [{}])[0]
+    for record in data[EVENTS]:
+        action = str(record.get("action", ""))
+        record["app"] = EVENT_APPS.get(action, "authentik.events.signals")
+        if users:
+            digest = int(uuid.UUID(str(record.get("pk", NAMESPACE))).hex[:8], 16)
+            user = users[digest % len(users)]
+            record["user"] = {
+                "pk": user.get("pk"),
+                "email": user.get("email", ""),
+                "username": user.get("username", ""),
+            }
+        if brand:
+            record["brand"] = {
+                "pk": str(brand.get("brand_uuid", "")).replace("-", ""),
+                "app": "authentik_brands",
+                "name": "Default brand",
+                "model_name": "brand",
+            }

@@ -1,0 +1,174 @@
+"""authentik's polymorphic families: `/policies/all/` lists every policy of every type, and the
+same for stages, sources, providers, property mappings, service connections, ...
+
+A family is found in the document: a resource at `/<prefix>/all/` whose members are the
+resources under `/<prefix>/` whose objects have every field of the family's object. Its
+collection is a union of theirs in the store (a member's record is listed, found and deleted
+through the family). Each member shows its type's constants (`component`, `verbose_name`,
+`verbose_name_plural`, `meta_model_name`): authentik's own (`facts.known_types()`) where the
+type is known, made from the schema's name otherwise. `<family>_types_list` answers the member
+types, as authentik's `types` action does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from specdouble.resources.authentik.facts import known_types
+from specdouble.resources.event_matcher import rules as policy_rules
+from specdouble.rest.actions import Answer, Body, Params, Respond
+from specdouble.rest.auth import Principal
+from specdouble.rest.inference import Inferred
+from specdouble.rest.resource import ResourceSpec
+from specdouble.state.store import MEMBER, Record, Store
+
+CONSTANTS = ("component", "verbose_name", "verbose_name_plural", "meta_model_name")
+POLICIES = "policies_all"
+ALL_SEGMENT = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    collection: str
+    members: tuple[str, ...]
+
+
+def _words(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+
+
+def type_facts(spec: ResourceSpec) -> dict[str, Any]:
+    """The constants of a member type, and what `types` says of it."""
+    known = known_types().get(spec.model)
+    if known is not None:
+        return known
+    words = _words(spec.model)
+    return {
+        "component": "ak-" + re.sub(r"[\s_]+", "-", words.lower()) + "-form",
+        "verbose_name": words,
+        "verbose_name_plural": words[:-1] + "ies" if words.endswith("y") else words + "s",
+        "meta_model_name": f"authentik_{spec.collection}.{spec.model.lower()}",
+        "description": words,
+        "enterprise": False,
+    }
+
+
+def find(found: Sequence[Inferred]) -> list[Family]:
+    """The families of the document's resources."""
+    families = []
+    for family in found:
+        parts = family.collection_path.strip("/").split("/")
+        if len(parts) < 2 or parts[-1] != ALL_SEGMENT:
+            continue
+        prefix = "/" + "/".join(parts[:-1]) + "/"
+        fields = set(family.spec.properties)
+        members = tuple(
+            sorted(
+                item.spec.collection
+                for item in found
+                if item is not family
+                and item.collection_path.startswith(prefix)
+                and f"/{ALL_SEGMENT}/" not in item.collection_path[len(prefix) - 1 :]
+                and fields <= set(item.spec.properties)
+                and item.spec.key == family.spec.key
+            )
+        )
+        if members:
+            families.append(Family(family.spec.collection, members))
+    return families
+
+
+def customise(found: Sequence[Inferred], families: Sequence[Family]) -> list[Inferred]:
+    """Members show their type's constants (policies also count and list their bindings);
+    families show each record as its member does, and delete through it."""
+    member_of = {m: f for f in families for m in f.members}
+    changed: dict[str, ResourceSpec] = {}
+    for item in found:
+        spec = item.spec
+        family = member_of.get(spec.collection)
+        if family is None:
+            continue
+        facts = type_facts(spec)
+        constants = {name: facts[name] for name in CONSTANTS if name in spec.properties}
+        spec = replace(spec, constants={**constants, **spec.constants})
+        if family.collection == POLICIES and spec.collection != policy_rules.COLLECTION:
+            spec = replace(
+                spec,
+                computed=policy_rules.bound_to,
+                used_by=policy_rules.used_by,
+                cascade=policy_rules.delete_bindings,
+            )
+        changed[spec.collection] = spec
+    for family in families:
+        members = {name: changed[name] for name in family.members if name in changed}
+        spec = next(i.spec for i in found if i.spec.collection == family.collection)
+        changed[family.collection] = _family_spec(spec, members)
+    return [
+        replace(item, spec=changed[item.spec.collection])
+        if item.spec.collection in changed
+        else item
+        for item in found
+    ]
+
+
+def _family_spec(spec: ResourceSpec, members: Mapping[str, ResourceSpec]) -> ResourceSpec:
+    def computed(store: Store, record: Record) -> dict[str, Any]:
+        member = members.get(record.get(MEMBER, ""))
+        if member is None:
+            return {}
+        return {**member.constants, **member.computed(store, record)}
+
+    def used_by(store: Store, record: Record) -> list[dict[str, Any]]:
+        member = members.get(record.get(MEMBER, ""))
+        return member.used_by(store, record) if member else []
+
+    def cascade(store: Store, record: Record) -> None:
+        member = members.get(record.get(MEMBER, ""))
+        if member is not None:
+            member.cascade(store, record)
+
+    return replace(
+        spec,
+        computed=computed,
+        used_by=used_by,
+        cascade=cascade,
+        verbose_name=_words(spec.model).lower(),
+    )
+
+
+def types(members: Sequence[ResourceSpec]) -> list[dict[str, Any]]:
+    """`<family>/types/`: each member type, by name."""
+    listed = []
+    for spec in members:
+        facts = type_facts(spec)
+        listed.append(
+            {
+                "name": facts["verbose_name"],
+                "description": facts.get("description", ""),
+                "component": facts["component"],
+                "model_name": facts["meta_model_name"].rpartition(".")[2],
+                "requires_enterprise": bool(facts.get("enterprise")),
+                "deprecated": False,
+            }
+        )
+    return sorted(listed, key=lambda entry: entry["name"])
+
+
+def answers(found: Sequence[Inferred], families: Sequence[Family]) -> dict[str, Respond]:
+    """operationId -> answer, for each family's `types` operation."""
+    specs = {item.spec.collection: item.spec for item in found}
+    table: dict[str, Respond] = {}
+    for family in families:
+        body = json.dumps(types([specs[m] for m in family.members if m in specs])).encode()
+
+        def respond(
+            _p: Principal, _k: str, _params: Params, _b: Body, body: bytes = body
+        ) -> Answer:
+            return Answer(200, body)
+
+        table[f"{family.collection}_types_list"] = respond
+    return table

@@ -1,0 +1,161 @@
+"""What each operation a resource serves answers: from the caller, the parsed parameters and
+the parsed body to a status and JSON bytes.
+
+The request has been authenticated and validated before an action runs; an action only calls
+its resource. Both ways in share these actions, so they answer alike: Connexion's handlers
+(`server/handlers.py`) and the direct path (`server/direct.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from specdouble.document.openapi import Operation, resolve
+from specdouble.rest.auth import Principal
+from specdouble.rest.rendering import Renderer, encode
+from specdouble.rest.resource import Resource, operation_names
+
+JSON = "application/json"
+Params = Mapping[str, Any]
+Body = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: bytes | None
+    """JSON, or None for no content."""
+    media_type: str = JSON
+    """The JSON media type the operation documents (`application/scim+json`, ...)."""
+
+
+Respond = Callable[[Principal, str, Params, Body], Answer]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One operation served by a resource."""
+
+    operation: Operation
+    respond: Respond
+    key_parameter: str | None
+    """The path parameter that names the item (None for the collection's operations)."""
+    media_type: str = JSON
+
+    def __call__(self, principal: Principal, params: Params, body: Body) -> Answer:
+        key = str(params[self.key_parameter]) if self.key_parameter else ""
+        answer = self.respond(principal, key, params, body)
+        return answer if self.media_type == JSON else replace(answer, media_type=self.media_type)
+
+
+def json_media_type(document: Mapping[str, Any], operation: Operation) -> str:
+    """The JSON media type an operation documents for its success (`application/json` where it
+    names none, or only another kind)."""
+    responses = operation.definition.get("responses") or {}
+    for code in sorted(str(code) for code in responses if str(code)[:1] == "2"):
+        content = resolve(document, responses[code]).get("content")
+        for kind in content or {}:
+            if "json" in kind.lower() and "*" not in kind:
+                return kind.split(";", 1)[0].strip()
+    return JSON
+
+
+def success_status(operation: Operation, default: int) -> int:
+    """The status an operation documents for success: its lowest 2xx (DRF's by default)."""
+    codes = sorted(int(c) for c in operation.definition.get("responses", {}) if str(c).isdigit())
+    return next((code for code in codes if 200 <= code < 300), default)
+
+
+DEFAULT_STATUSES = {"list": 200, "create": 201, "retrieve": 200, "update": 200, "destroy": 204}
+
+
+def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Respond]:
+    """Each resource method by the name `operation_names` gives it; `statuses`: the success
+    status of each action, where its operation documents another than DRF's."""
+    render = Renderer(resource)
+    status = {**DEFAULT_STATUSES, **statuses}
+    plain = resource.spec.listing is not None
+
+    def list_(principal: Principal, _key: str, params: Params, _body: Body) -> Answer:
+        if plain:
+            return Answer(status["list"], render.listed(*resource.listed(principal, params)))
+        return Answer(200, render.page(resource.page(principal, params)))
+
+    def create(_principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
+        return Answer(status["create"], encode(resource.create(body)))
+
+    def retrieve(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        record = resource.get(principal, key)
+        return Answer(status["retrieve"], render.answer("retrieve", record))
+
+    def update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
+        return Answer(status["update"], encode(resource.update(principal, key, body)))
+
+    def destroy(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        schemas = resource.spec.response_schemas
+        bodyless = status["destroy"] == 204 or not plain or schemas.get("destroy", {}) is None
+        removed = None if bodyless else resource.answer("destroy", resource.get(principal, key))
+        resource.destroy(principal, key)
+        if removed is None:
+            return Answer(status["destroy"], None)
+        return Answer(status["destroy"], encode(removed))  # the removed object, as documented
+
+    def used_by(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        return Answer(200, encode(resource.used_by(principal, key)))
+
+    return {
+        "list": list_,
+        "create": create,
+        "retrieve": retrieve,
+        "update": update,
+        "partial_update": update,
+        "destroy": destroy,
+        "used_by": used_by,
+    }
+
+
+def actions(
+    resources: Iterable[Resource],
+    operations: Iterable[Operation],
+    document: Mapping[str, Any] | None = None,
+) -> dict[str, Action]:
+    """operationId -> action, for every operation of the document that a resource serves."""
+    by_id = {operation.operation_id: operation for operation in operations}
+    table: dict[str, Action] = {}
+    for resource in resources:
+        names = operation_names(resource.spec)
+        statuses = {
+            name: success_status(by_id[operation_id], DEFAULT_STATUSES.get(name, 200))
+            for operation_id, name in names.items()
+            if operation_id in by_id and name in DEFAULT_STATUSES
+        }
+        by_name = responses(resource, statuses)
+        for operation_id, name in names.items():
+            operation = by_id.get(operation_id)
+            if operation is None:
+                continue
+            path = [p["name"] for p in operation.parameters if p["in"] == "path"]
+            table[operation_id] = Action(
+                operation,
+                by_name[name],
+                path[-1] if path else None,
+                json_media_type(document or {}, operation),
+            )
+    return table
+
+
+def answering(
+    table: Mapping[str, Respond],
+    operations: Iterable[Operation],
+    taken: Mapping[str, Action],
+) -> dict[str, Action]:
+    """Actions for the operations a resource does not serve but `table` answers (the server's
+    own state: the current user, the version, ...)."""
+    made: dict[str, Action] = {}
+    for operation in operations:
+        respond = table.get(operation.operation_id)
+        if respond is not None and operation.operation_id not in taken:
+            made[operation.operation_id] = Action(operation, respond, None)
+    return made

@@ -1,0 +1,110 @@
+"""Error answers in the document's own shape: where an operation documents the status (or its
+range, `4XX`, or `default`) with a JSON schema, a refusal answers a body valid for that schema,
+with the real reason in its message-like fields and the status in its code-like ones. A
+document that defines nothing for the status gets RFC 9457 problem details instead (elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from specdouble.data.synth import Synth
+from specdouble.document.openapi import resolve
+from specdouble.rest.responder import concrete
+
+MESSAGE_FIELDS = re.compile(
+    r"^(message|msg|detail|details|error|error_?message|description|reason|title)$", re.I
+)
+CODE_FIELDS = re.compile(r"^(code|status|status_?code|http_?status|error_?code)$", re.I)
+
+
+def documented_response(definition: Mapping[str, Any], status: int) -> Any:
+    """The operation's answer for `status`: exact, else its range (`4XX`), else `default`."""
+    responses = definition.get("responses") or {}
+    for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
+        if key in responses:
+            return responses[key]
+    return None
+
+
+def documented_error(
+    document: Mapping[str, Any], definition: Mapping[str, Any], status: int, reason: str
+) -> tuple[str, Any] | None:
+    """(media type, body) for a refusal of this operation, or None where it documents no JSON
+    media type for the status; the body is None where the media type has no schema (the
+    caller's own body goes in it)."""
+    answer = resolve(document, documented_response(definition, status) or {})
+    content = answer.get("content") if isinstance(answer, Mapping) else None
+    if not isinstance(content, Mapping):
+        return None
+    media_type = next((m for m in content if m.split(";")[0].strip().endswith("json")), None)
+    media_type = media_type or next((m for m in content if m.split(";")[0].endswith("*")), None)
+    if media_type is not None and media_type.lower().startswith("text/"):
+        media_type = None  # `text/*`: the reason as plain text, below
+    if media_type is None:
+        text = next((m for m in content if m.lower().startswith("text/")), None)
+        if text is not None:
+            return concrete(text), reason  # the reason, as text
+        # Only other kinds (a raw stream, a tar): problem details, in the type it names.
+        return (concrete(next(iter(content))), None) if content else None
+    if not isinstance(content[media_type], Mapping):
+        return None
+    schema = content[media_type].get("schema")
+    if schema is None:
+        return media_type, None
+    body = Synth(document, status).value(schema)
+    resolved = resolve(document, schema)
+    media_type = concrete(media_type)  # `*/*` is answered as JSON
+    if isinstance(body, str):
+        return media_type, reason
+    if isinstance(body, dict):
+        properties = resolved.get("properties") or {}
+        for name in list(body) or list(properties):
+            field = resolve(document, properties.get(name) or {})
+            kind = field.get("type")
+            if "enum" in field or "const" in field:
+                continue
+            if MESSAGE_FIELDS.match(name) and isinstance(body.get(name), str):
+                body[name] = reason
+            elif CODE_FIELDS.match(name):
+                if kind == "integer" or isinstance(body.get(name), int):
+                    body[name] = status
+                elif isinstance(body.get(name), str):
+                    body[name] = str(status)
+    return media_type, body
+
+
+# A refusal's status and the ones that mean the same to a client, in the order to try them.
+# A missing credential may be a 403 where that is all the operation documents; a credential
+# without the permission stays a 403 (a 401 would tell the client to log in again).
+KINDRED_STATUSES = {
+    400: (422,),
+    422: (400,),
+    401: (403,),
+    409: (400, 422),
+    413: (400,),
+    414: (400,),
+    415: (400,),
+    431: (400,),
+}
+"""A request too large or of a media type not taken is, where the operation documents no such
+refusal, the 400 it documents (any server has limits; the document may not name them)."""
+
+
+def documented_status(definition: Mapping[str, Any], status: int) -> int:
+    """The status to refuse with: `status` where the operation documents it (exactly, by range
+    or by `default`), else a kindred status it documents exactly (422 for 400 and back, 403 for
+    401), else `status` itself.
+
+    >>> documented_status({"responses": {"200": {}, "422": {}}}, 400)
+    422
+    >>> documented_status({"responses": {"200": {}, "4XX": {}}}, 400)
+    400
+    """
+    if documented_response(definition, status) is not None:
+        return status
+    responses = {str(code) for code in (definition.get("responses") or {})}
+    kindred = (other for other in KINDRED_STATUSES.get(status, ()) if str(other) in responses)
+    return next(kindred, status)

@@ -1,0 +1,528 @@
+"""Finding the REST resources a Django REST Framework document describes.
+
+A collection path `/x/` whose `<prefix>_list` answers authentik's paginated envelope, paired
+with the item path `/x/{lookup}/` of `<prefix>_retrieve` (and update, patch, delete, used_by),
+becomes one `ResourceSpec`. What the document does not say (search and ordering fields) is
+guessed from the object schema, unless our `x-` extensions on the list parameters say it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from specdouble.data.synth import Synth
+from specdouble.document.openapi import (
+    Operation,
+    is_nullable,
+    json_body_schema,
+    object_shape,
+    operations,
+    resolve,
+)
+from specdouble.rest.listing import listing_for, listing_meaning
+from specdouble.rest.resource import ResourceSpec
+
+LIST_SUFFIX = "_list"
+SEARCH_GUESSES = ("name", "username", "slug", "title", "email", "identifier", "description")
+ORDERING_GUESSES = ("name", "username", "slug", "title", "identifier", "pk")
+SCALAR_TYPES = {"string", "integer", "number", "boolean"}
+
+
+@dataclass(frozen=True, slots=True)
+class Inferred:
+    """A resource as found in the document: its spec, paths and reference fields."""
+
+    spec: ResourceSpec
+    collection_path: str
+    item_path: str | None
+    lookup: str | None
+    noun: str
+    """What other objects call it in a field name: `policy`, `user`, `flow`."""
+    key_type: str
+    """The type of its `pk` (`uuid`, `integer`, `string`), for matching references."""
+
+
+def _schema_name(node: Any) -> str | None:
+    reference = node.get("$ref") if isinstance(node, Mapping) else None
+    return reference.rsplit("/", 1)[-1] if isinstance(reference, str) else None
+
+
+def _page_item_schema(document: Mapping[str, Any], operation: Operation) -> Any | None:
+    """For a list operation answering `{pagination, results: [item]}`, the item schema."""
+    response = resolve(document, operation.definition.get("responses", {}).get("200", {}))
+    for media_type, content in (response.get("content") or {}).items():
+        if "json" not in media_type:
+            continue
+        schema = resolve(document, content.get("schema", {}))
+        properties = schema.get("properties", {})
+        if "pagination" in properties and "results" in properties:
+            return resolve(document, properties["results"]).get("items")
+    return None
+
+
+def _kind(schema: Mapping[str, Any]) -> str:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "string" and schema.get("format") == "uuid":
+        return "uuid"
+    return str(kind or ("object" if "properties" in schema else "any"))
+
+
+def _shape(document: Mapping[str, Any], schema: Any, depth: int = 0) -> str:
+    """The JSON type a schema stands for, looking through `allOf`/`oneOf`/`anyOf`."""
+    schema = resolve(document, schema)
+    if not isinstance(schema, Mapping) or depth > 5:
+        return "any"
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind:
+        return str(kind)
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        for part in schema.get(keyword, []):
+            found = _shape(document, part, depth + 1)
+            if found != "any" and resolve(document, part).get("enum") != [None]:
+                return found
+    if "properties" in schema:
+        return "object"
+    return "string" if "enum" in schema else "any"
+
+
+def singular(word: str) -> str:
+    """`policies` -> `policy`, `users` -> `user`, `aliases` -> `alias`."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ases", "xes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _noun(collection_path: str) -> str:
+    parts = [p for p in collection_path.strip("/").split("/") if p]
+    last = parts[-1] if parts else ""
+    if last in {"all", "instances"} and len(parts) > 1:
+        last = parts[-2]
+    return singular(last.replace("-", "_"))
+
+
+def _words(model: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", model).lower()
+
+
+def infer(document: Mapping[str, Any]) -> list[Inferred]:
+    by_id = {operation.operation_id: operation for operation in operations(document)}
+    found = []
+    for operation_id, operation in by_id.items():
+        if operation.method != "get" or not operation_id.endswith(LIST_SUFFIX):
+            continue
+        item_schema = _page_item_schema(document, operation)
+        if item_schema is None:
+            continue
+        found.append(
+            _resource(document, by_id, operation_id[: -len(LIST_SUFFIX)], operation, item_schema)
+        )
+    return found
+
+
+def _resource(
+    document: Mapping[str, Any],
+    by_id: Mapping[str, Operation],
+    prefix: str,
+    listing: Operation,
+    item_schema: Any,
+) -> Inferred:
+    model = _schema_name(item_schema) or prefix
+    obj = resolve(document, item_schema)
+    properties: dict[str, Any] = dict(obj.get("properties", {}))
+    resolved = {name: resolve(document, schema) for name, schema in properties.items()}
+    retrieve = by_id.get(f"{prefix}_retrieve")
+    lookup = (
+        next((p["name"] for p in retrieve.parameters if p["in"] == "path"), None)
+        if (retrieve)
+        else None
+    )
+    key = lookup if lookup in properties else "pk" if "pk" in properties else (lookup or "pk")
+    create = by_id.get(f"{prefix}_create")
+    request_schema = (json_body_schema(document, create) or {}) if create else {}
+    request_properties, _ = object_shape(document, request_schema)
+    writable = [
+        name
+        for name, schema in request_properties.items()
+        if not resolve(document, schema).get("readOnly")
+    ]
+    key_kind = _kind(resolved.get(key, {}))
+    key_source = "body" if key in writable else "integer" if key_kind == "integer" else "uuid"
+    parameters = {p["name"]: p for p in listing.parameters if p["in"] == "query"}
+    scalar = [n for n, s in resolved.items() if _kind(s) in SCALAR_TYPES | {"uuid"}]
+    search = (
+        parameters.get("search", {}).get("x-search-fields")
+        or [n for n in SEARCH_GUESSES if n in scalar and _kind(resolved[n]) == "string"][:2]
+    )
+    ordering = parameters.get("ordering", {})
+    ordering_fields = ordering.get("x-ordering-fields") or scalar
+    default_ordering = ordering.get("x-default-ordering") or [
+        next((n for n in ORDERING_GUESSES if n in scalar), key)
+    ]
+    aliases = {
+        name: parameter.get("x-filter-field", key)
+        for name, parameter in parameters.items()
+        if name == lookup or "x-filter-field" in parameter
+    }
+    defaults = {
+        name: resolve(document, schema)["default"]
+        for name, schema in request_properties.items()
+        if "default" in resolve(document, schema)
+    }
+    nullable = {name for name, schema in resolved.items() if is_nullable(document, schema)}
+    generated = [name for name in resolved if name not in writable and name != key]
+    reshaped = {
+        name
+        for name in writable
+        if name in resolved
+        and _shape(document, request_properties[name]) != _shape(document, resolved[name])
+    }
+    spec = ResourceSpec(
+        collection=prefix,
+        model=model,
+        verbose_name=_words(model),
+        fields=tuple(properties),
+        writable=tuple(writable),
+        key=key,
+        key_source=key_source,
+        properties=properties,
+        generated=tuple(generated),
+        reshaped=frozenset(reshaped),
+        nullable=frozenset(nullable),
+        filterable=frozenset(properties) | {"created", "last_updated"},
+        filter_aliases=aliases,
+        search_fields=tuple(search),
+        ordering_fields=tuple(ordering_fields),
+        default_ordering=tuple(default_ordering),
+        unique_fields=(key,) if key_source == "body" else (),
+        defaults=defaults,
+    )
+    spec = replace(spec, response_schemas=_other_answers(document, by_id, prefix, model))
+    item_path = None
+    if retrieve is not None:
+        item_path = retrieve.path
+    return Inferred(
+        spec=spec,
+        collection_path=listing.path,
+        item_path=item_path,
+        lookup=lookup,
+        noun=_noun(listing.path),
+        key_type=_kind(resolved.get("pk", resolved.get(key, {}))),
+    )
+
+
+ANSWERING_ACTIONS = ("create", "retrieve", "update", "partial_update")
+
+
+def _other_answers(
+    document: Mapping[str, Any], by_id: Mapping[str, Operation], prefix: str, model: str
+) -> dict[str, Any]:
+    """The actions that answer with another schema than the listed object (`AgentCreated`)."""
+    other: dict[str, Any] = {}
+    for action in ANSWERING_ACTIONS:
+        operation = by_id.get(f"{prefix}_{action}")
+        if operation is None:
+            continue
+        responses = operation.definition.get("responses", {})
+        success = sorted(str(code) for code in responses if str(code).startswith("2"))
+        response = resolve(document, responses.get(success[0], {}) if success else {})
+        content = response.get("content") or {}
+        media = next((m for t, m in content.items() if "json" in t), None)
+        schema = (media or {}).get("schema")
+        if media is None or schema is None or _schema_name(schema) != model:
+            other[action] = schema
+    return other
+
+
+def customise(found: Iterable[Inferred], customisations: Mapping[str, Any]) -> list[Inferred]:
+    """Apply each resource's named customisation (a function of its inferred spec)."""
+    result = []
+    for item in found:
+        change = customisations.get(item.spec.collection)
+        result.append(replace(item, spec=change(item.spec)) if change else item)
+    return result
+
+
+# Resources of documents that do not follow DRF's naming: found from paths and schemas.
+KEY_GUESSES = ("id", "uuid", "key", "slug", "name", "code")
+WRAPPER_GUESSES = ("items", "data", "results", "records", "entries", "values", "content", "list")
+
+
+def _success_schema(document: Mapping[str, Any], operation: Operation | None) -> Any | None:
+    """The JSON schema of an operation's success answer (its lowest 2xx), resolved."""
+    if operation is None:
+        return None
+    responses = operation.definition.get("responses") or {}
+    codes = sorted(str(code) for code in responses if str(code)[:1] == "2")
+    if not codes:
+        return None
+    content = resolve(document, responses[codes[0]]).get("content") or {}
+    media = next((m for kind, m in content.items() if "json" in kind.lower()), None)
+    schema = (media or {}).get("schema")
+    return None if schema is None else schema
+
+
+def _collection_items(
+    document: Mapping[str, Any], listing: Operation
+) -> tuple[Any, str | None, Mapping[str, Any]] | None:
+    """(item schema, wrapper property or None, wrapper schema) of a list answer: an array, or
+    an object with one array property of objects (`{items: [...], total}`)."""
+    schema = _success_schema(document, listing)
+    if schema is None:
+        return None
+    resolved = resolve(document, schema)
+    if _shape(document, resolved) == "array":
+        items = resolved.get("items")
+        return (items, None, {}) if items is not None else None
+    properties, _ = object_shape(document, resolved)
+    arrays = [
+        name
+        for name, part in properties.items()
+        if _shape(document, part) == "array"
+        and _shape(document, resolve(document, part).get("items") or {}) == "object"
+    ]
+    if not arrays:
+        return None
+    name = next(
+        (n for n in WRAPPER_GUESSES if n in arrays), arrays[0] if len(arrays) == 1 else None
+    )
+    if name is None:
+        return None
+    return resolve(document, properties[name]).get("items"), name, resolved
+
+
+def _same_schema(document: Mapping[str, Any], first: Any, second: Any) -> bool:
+    """Whether two schemas describe the same object: the same named schema, or the same
+    property names."""
+    if first is None or second is None:
+        return False
+    if _schema_name(first) and _schema_name(first) == _schema_name(second):
+        return True
+    return set(object_shape(document, first)[0]) == set(object_shape(document, second)[0]) != set()
+
+
+def _fields_of(document: Mapping[str, Any], body: Any, properties: Mapping[str, Any]) -> bool:
+    """Whether a request body is an object of (some of) the resource's fields."""
+    if body is None or _shape(document, body) not in ("object", "any"):
+        return False
+    given, _ = object_shape(document, body)
+    return bool(given) and set(given) <= set(properties)
+
+
+def _key_field(parameter: str, properties: Mapping[str, Any], noun: str) -> str | None:
+    """The field an item path's parameter names: `petId` -> `id`, `{isbn}` -> `isbn`."""
+    if parameter in properties:
+        return parameter
+    plain = re.sub(r"[^a-z0-9]", "", parameter.lower())
+    by_plain = {re.sub(r"[^a-z0-9]", "", name.lower()): name for name in properties}
+    if plain in by_plain:
+        return by_plain[plain]
+    for suffix in ("id", "uuid", "key", "slug", "name", "code"):
+        if plain.endswith(suffix) and suffix in properties:
+            return suffix
+    stripped = plain.removeprefix(re.sub(r"[^a-z0-9]", "", noun.lower()))
+    if stripped in by_plain:
+        return by_plain[stripped]
+    return None
+
+
+def infer_plain(document: Mapping[str, Any], taken: Iterable[str] = ()) -> list[Inferred]:
+    """The REST resources of a document named in any way: a collection path whose GET answers
+    a list of objects (bare or wrapped) and that has a create (POST) or an item path, and its
+    item path `<collection>/{key}`, whose operations read, replace, update or delete one object
+    of the same schema. The key is the object's field that the path parameter names."""
+    by_path: dict[str, dict[str, Operation]] = {}
+    for operation in operations(document):
+        by_path.setdefault(operation.path, {})[operation.method] = operation
+    used = set(taken)
+    found: list[Inferred] = []
+    for path, methods in by_path.items():
+        listing = methods.get("get")
+        if listing is None or listing.operation_id in used or path.rstrip("/").endswith("}"):
+            continue
+        shape = _collection_items(document, listing)
+        if shape is None:
+            continue
+        item_schema = shape[0]
+        base = path.rstrip("/")
+        item_path = next(
+            (
+                other
+                for other in by_path
+                if other.rstrip("/").startswith(base + "/{")
+                and other.rstrip("/").count("/") == base.count("/") + 1
+                and other.rstrip("/").endswith("}")
+                and other.rstrip("/")[len(base) + 2 : -1].count("{") == 0
+            ),
+            None,
+        )
+        item_methods = by_path.get(item_path, {}) if item_path else {}
+        create = methods.get("post")
+        if (
+            create is not None
+            and not _same_schema(document, json_body_schema(document, create), item_schema)
+            and not _same_schema(document, _success_schema(document, create), item_schema)
+        ):
+            create = None
+        retrieve = item_methods.get("get")
+        if retrieve is not None and not _same_schema(
+            document, _success_schema(document, retrieve), item_schema
+        ):
+            retrieve = None
+        if create is None and retrieve is None:
+            continue
+        made = _plain_resource(document, path, listing, create, item_path, item_methods, shape)
+        if made is not None:
+            found.append(made)
+            used |= set(made.spec.operations)
+    return found
+
+
+def _plain_resource(
+    document: Mapping[str, Any],
+    path: str,
+    listing: Operation,
+    create: Operation | None,
+    item_path: str | None,
+    item_methods: Mapping[str, Operation],
+    shape: tuple[Any, str | None, Mapping[str, Any]],
+) -> Inferred | None:
+    item_schema, wrapper, wrapper_schema = shape
+    properties, _ = object_shape(document, item_schema)
+    if not properties:
+        return None
+    resolved = {name: resolve(document, schema) for name, schema in properties.items()}
+    noun = _noun(path)
+    lookup = None
+    if item_path is not None:
+        lookup = re.findall(r"{([^}]+)}", item_path)[-1]
+    key = _key_field(lookup, properties, noun) if lookup else None
+    key = key or next((name for name in KEY_GUESSES if name in properties), None)
+    if key is None:
+        return None
+    request_schema = (json_body_schema(document, create) or {}) if create else {}
+    request_properties, _ = object_shape(document, request_schema)
+    writable = [
+        name
+        for name, schema in (request_properties or properties).items()
+        if not resolve(document, schema).get("readOnly") and name in properties
+    ]
+    key_kind = _kind(resolved[key])
+    constrained = any(k in resolved[key] for k in ("pattern", "enum", "maxLength", "minLength"))
+    fallback = "integer" if key_kind in ("integer", "number") else "" if constrained else "uuid"
+    key_source = "body" if key in writable else fallback or "body"
+    collection = unique_collection(path, listing.operation_id)
+    operations_by_id = {listing.operation_id: "list"}
+    if create is not None:
+        operations_by_id[create.operation_id] = "create"
+    for method, action in (
+        ("get", "retrieve"),
+        ("put", "update"),
+        ("patch", "partial_update"),
+        ("delete", "destroy"),
+    ):
+        operation = item_methods.get(method)
+        if operation is None:
+            continue
+        if method == "get":
+            fits = _same_schema(document, _success_schema(document, operation), item_schema)
+        elif method in ("put", "patch"):  # a body of the object's fields (not a JSON Patch)
+            fits = _fields_of(document, json_body_schema(document, operation), properties)
+        else:
+            fits = True
+        if fits:
+            operations_by_id[operation.operation_id] = action
+    parameters = [p for p in listing.parameters if p.get("in") == "query"]
+    schemas = {p["name"]: resolve(document, p.get("schema") or {}) for p in parameters}
+    plan = listing_for(parameters, schemas)
+    wrapper_properties, wrapper_required = object_shape(document, wrapper_schema)
+    wrapper_properties = {n: resolve(document, s) for n, s in wrapper_properties.items()}
+    constants = {
+        name: Synth(document, 0).value(schema)
+        for name, schema in wrapper_properties.items()
+        if name in wrapper_required and name != wrapper and not listing_meaning(name)
+    }
+    plan = replace(
+        plan,
+        wrapper=wrapper,
+        wrapper_properties=wrapper_properties,
+        wrapper_required=frozenset(wrapper_required),
+        wrapper_constants=constants,
+    )
+    scalar = [n for n, s in resolved.items() if _kind(s) in SCALAR_TYPES | {"uuid"}]
+    filterable = {
+        p["name"] for p in parameters if p["name"] in properties and p["name"] not in plan.control
+    }
+    search = [n for n in scalar if _kind(resolved[n]) == "string"][:4] if plan.search else []
+    model = _schema_name(item_schema) or noun.title()
+    model = model[:1].upper() + model[1:]  # as a class is named: "No Book matches ..."
+    spec = ResourceSpec(
+        collection=collection,
+        model=model,
+        verbose_name=_words(model),
+        fields=tuple(properties),
+        writable=tuple(writable),
+        key=key,
+        key_source=key_source,
+        key_fallback=fallback if key_source == "body" else "",
+        properties=properties,
+        generated=tuple(name for name in properties if name not in writable and name != key),
+        nullable=frozenset(n for n, s in resolved.items() if is_nullable(document, s)),
+        filterable=frozenset(filterable),
+        search_fields=tuple(search),
+        ordering_fields=tuple(scalar),
+        default_ordering=(key,),
+        unique_fields=(key,) if key_source == "body" else (),
+        defaults={n: s["default"] for n, s in resolved.items() if "default" in s},
+        operations=operations_by_id,
+        listing=plan,
+        response_schemas=_plain_answers(
+            document,
+            operations_by_id,
+            item_schema,
+            {op.operation_id: op for op in (listing, create, *item_methods.values()) if op},
+        ),
+    )
+    return Inferred(
+        spec=spec,
+        collection_path=path,
+        item_path=item_path,
+        lookup=lookup,
+        noun=noun,
+        key_type=key_kind,
+    )
+
+
+def _plain_answers(
+    document: Mapping[str, Any],
+    operations_by_id: Mapping[str, str],
+    item_schema: Any,
+    by_id: Mapping[str, Operation],
+) -> dict[str, Any]:
+    """The actions whose answer is not the object: another schema, or no body."""
+    other: dict[str, Any] = {}
+    for operation_id, action in operations_by_id.items():
+        if action == "list":
+            continue
+        schema = _success_schema(document, by_id[operation_id])
+        if action == "destroy" and schema is None:
+            other[action] = None  # no body
+        elif not _same_schema(document, schema, item_schema):
+            # A PATCH answers through the resource's update, under its name.
+            other.setdefault("update" if action == "partial_update" else action, schema)
+    return other
+
+
+def unique_collection(path: str, operation_id: str) -> str:
+    """A store collection name for a collection path: its literal segments (`/v1/pets` ->
+    `v1_pets`)."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"{[^}]*}", "", path))]
+    return "_".join(words) or operation_id

@@ -1,0 +1,393 @@
+"""Query and path parameters: from the strings on the wire to typed values, or to DRF messages.
+
+Spec first: where the document types a value (uuid, date-time, boolean, integer, number, enum)
+and the string does not parse, the parameter fails with the real server's message, also when it
+is empty. Empty free-text values mean "no filter", as django-filter treats them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from specdouble import errors
+from specdouble.document.openapi import Schema, resolve
+from specdouble.settings import Limits
+
+# RFC 3339 `date-time`, the format JSON Schema means (an offset or `Z` is required).
+_DATE_TIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+)
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_BOOLEANS = {"true": True, "false": False}
+_LENIENT_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+"""django-filter's BooleanWidget; anything else filters nothing."""
+MAX_INTEGER_DIGITS = Limits().integer_digits
+
+
+Wire = str | list[str] | dict[str, str]
+"""A parameter as sent: one string, several (an array), or named strings (an object)."""
+DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+PAGINATION = frozenset({"page", "page_size"})
+LENIENT_EMPTY = frozenset({"uuid", "date-time"})
+NUL_TOLERANT = frozenset({"ordering"})
+"""DRF's OrderingFilter drops a field it does not know, NUL or not; django-filter's fields and
+the SearchFilter refuse a NUL (`Null characters are not allowed.`)."""
+BARE_LIST_PARAMETERS = frozenset({"search"})
+"""DRF's SearchFilter checks its term with a bare CharField, outside any serializer: its 400
+body is a bare list of messages (`["Null characters are not allowed."]`)."""
+
+
+class _Unreadable:
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE: Any = _Unreadable()
+"""A `page` or `page_size` that is not an integer, with `--leniency real`."""
+
+
+class InvalidValue(ValueError):
+    """A single value that does not parse; the message is the one the client sees."""
+
+
+def canonical_instant(moment: datetime) -> str:
+    """The one spelling of an instant that the store keeps, so equal instants compare equal.
+
+    >>> canonical_instant(datetime.fromisoformat("2025-01-02T03:04:05+02:00"))
+    '2025-01-02T01:04:05.000000Z'
+    """
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_instant(raw: str) -> datetime:
+    if not _DATE_TIME.match(raw):
+        raise InvalidValue(errors.INVALID_DATETIME)
+    text = raw.replace("z", "Z").replace("t", "T")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_DATETIME) from error
+
+
+def parse_uuid(raw: str) -> str:
+    """A UUID in the hyphenated form JSON Schema's `uuid` format means, in canonical lower case."""
+    if len(raw) != 36 or any(raw[i] != "-" for i in (8, 13, 18, 23)):
+        raise InvalidValue(errors.INVALID_UUID)
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_UUID) from error
+
+
+def parse_any_uuid(raw: str) -> str:
+    """Any spelling of a UUID that Python's `uuid.UUID` reads (no dashes, braces, `urn:uuid:`),
+    as django-filter's UUIDField accepts it.
+
+    >>> parse_any_uuid("{19D45DEB11394A12B4C1C3EA3D9C4E64}")
+    '19d45deb-1139-4a12-b4c1-c3ea3d9c4e64'
+    """
+    try:
+        return str(uuid.UUID(raw.strip()))
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_UUID) from error
+
+
+def parse_any_instant(raw: str) -> datetime:
+    """An instant as Django's DateTimeField reads it: ISO 8601 with `T` or a space, with or
+    without an offset (none: UTC, authentik's time zone), or a date (its midnight).
+
+    >>> canonical_instant(parse_any_instant("2026-06-10"))
+    '2026-06-10T00:00:00.000000Z'
+    """
+    try:
+        moment = datetime.fromisoformat(raw.strip())
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_DATETIME) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_value(
+    document: Mapping[str, Any],
+    schema: Schema,
+    raw: Wire,
+    *,
+    max_digits: int = MAX_INTEGER_DIGITS,
+    lenient: bool = False,
+    prohibit_nul: bool = True,
+) -> Any:
+    """Parse one wire string by its schema; `None` means "not given" (an empty free-text value).
+
+    `lenient` reads as authentik's django-filter forms do where they accept more than the
+    document types (`serve --leniency real`): booleans `1`/`0` and any case, other booleans
+    and empty values filter nothing, any uuid spelling Python reads, naive instants and dates.
+
+    >>> parse_value({}, {"type": "integer"}, "12")
+    12
+    >>> parse_value({}, {"type": "string"}, "") is None
+    True
+    """
+    schema = resolve(document, schema)
+    if isinstance(raw, dict):  # an object's named strings, each parsed by its property
+        properties = schema.get("properties") or {}
+        return {
+            key: parse_value(
+                document,
+                properties.get(key, {}),
+                value,
+                max_digits=max_digits,
+                prohibit_nul=prohibit_nul,
+            )
+            for key, value in raw.items()
+        }
+    if schema.get("type") == "array":
+        items = schema.get("items", {})
+        values = raw if isinstance(raw, list) else [raw]
+        parsed = [
+            parse_value(
+                document,
+                items,
+                value,
+                max_digits=max_digits,
+                lenient=lenient,
+                prohibit_nul=prohibit_nul,
+            )
+            for value in values
+            if value != ""
+        ]
+        return [value for value in parsed if value is not None] or None
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else ""
+    if schema.get("allOf"):
+        parsed: Any = raw
+        for part in schema["allOf"]:
+            parsed = parse_value(document, part, raw, max_digits=max_digits, lenient=lenient)
+        return parsed
+    if lenient and raw == "" and ("enum" in schema or schema.get("format") in LENIENT_EMPTY):
+        return None  # django-filter: an empty value filters nothing
+    if "enum" in schema:
+        if raw not in [str(value) for value in schema["enum"] if value is not None]:
+            raise InvalidValue(errors.INVALID_QUERY_CHOICE_TEMPLATE.format(value=raw))
+        return raw
+    kind = schema.get("type")
+    if kind == "boolean":
+        if lenient:
+            return _LENIENT_BOOLEANS.get(raw.lower())
+        if raw not in _BOOLEANS:
+            raise InvalidValue(errors.NOT_A_BOOLEAN)
+        return _BOOLEANS[raw]
+    if kind == "integer":
+        if len(raw) > max_digits:
+            raise InvalidValue(errors.STRING_TOO_LARGE)
+        if not _INTEGER.match(raw):
+            raise InvalidValue(errors.NOT_AN_INTEGER)
+        return _within(schema, int(raw))
+    if kind == "number":
+        if len(raw) > max_digits:
+            raise InvalidValue(errors.STRING_TOO_LARGE)
+        try:
+            return _within(schema, float(raw))
+        except ValueError as error:
+            raise InvalidValue(errors.NOT_A_NUMBER) from error
+    fmt = schema.get("format")
+    if fmt == "uuid":
+        return parse_any_uuid(raw) if lenient else parse_uuid(raw)
+    if fmt == "date-time":
+        return canonical_instant(parse_any_instant(raw) if lenient else parse_instant(raw))
+    if "\x00" in raw and prohibit_nul:
+        raise InvalidValue(errors.NULL_CHARACTERS)
+    if raw and "pattern" in schema and not re.search(schema["pattern"], raw):
+        raise InvalidValue(errors.PATTERN_MISMATCH)
+    if raw and len(raw) > schema.get("maxLength", len(raw)):
+        raise InvalidValue(errors.MAX_LENGTH_TEMPLATE.format(limit=schema["maxLength"]))
+    return raw or None
+
+
+def _within(schema: Schema, number: float) -> Any:
+    if "minimum" in schema and number < schema["minimum"]:
+        raise InvalidValue(errors.MIN_VALUE_TEMPLATE.format(limit=schema["minimum"]))
+    if "maximum" in schema and number > schema["maximum"]:
+        raise InvalidValue(errors.MAX_VALUE_TEMPLATE.format(limit=schema["maximum"]))
+    return number
+
+
+def parameter_schema(document: Mapping[str, Any], parameter: Mapping[str, Any]) -> Schema:
+    """A parameter's schema: its own, or that of its one `content` media type."""
+    if "schema" in parameter:
+        return resolve(document, parameter["schema"])
+    content = parameter.get("content") or {}
+    media = next(iter(content.values()), None) or {}
+    return resolve(document, media.get("schema") or {})
+
+
+def _shape(document: Mapping[str, Any], parameter: Mapping[str, Any]) -> str:
+    kind = parameter_schema(document, parameter).get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    return str(kind or "")
+
+
+def _pairs(text: str, delimiter: str = ",") -> dict[str, str]:
+    """`k,v,k,v` (or `k=v,k=v`) as named strings."""
+    parts = text.split(delimiter) if text else []
+    if parts and all("=" in part for part in parts):
+        return dict(part.split("=", 1) for part in parts)
+    return dict(zip(parts[::2], parts[1::2], strict=False))
+
+
+def read_query(
+    document: Mapping[str, Any],
+    parameters: Sequence[Mapping[str, Any]],
+    pairs: Sequence[tuple[str, str]],
+) -> dict[str, Wire]:
+    """Each declared query parameter as its `style` and `explode` put it on the wire: `form`
+    (repeated names, or one comma-separated value), `spaceDelimited`, `pipeDelimited` and
+    `deepObject` (`name[key]=value`); a parameter with `content` is one string (its JSON).
+    Names are taken as they are, whatever characters they hold.
+
+    >>> read_query({}, [{"name": "ids", "in": "query", "style": "pipeDelimited",
+    ...   "schema": {"type": "array"}}], [("ids", "1|2")])
+    {'ids': ['1', '2']}
+    """
+    found: dict[str, Wire] = {}
+    sent: dict[str, list[str]] = {}
+    for name, value in pairs:
+        sent.setdefault(name, []).append(value)
+    for parameter in parameters:
+        if parameter.get("in") != "query":
+            continue
+        name = parameter["name"]
+        style = parameter.get("style", "form")
+        explode = parameter.get("explode", style == "form")
+        shape = "" if "content" in parameter else _shape(document, parameter)
+        if shape == "object" and style == "deepObject":
+            prefix = f"{name}["
+            named = {
+                key[len(prefix) : -1]: values[-1]
+                for key, values in sent.items()
+                if key.startswith(prefix) and key.endswith("]")
+            }
+            if named:
+                found[name] = named
+        elif shape == "object" and explode:
+            properties = parameter_schema(document, parameter).get("properties") or {}
+            named = {key: sent[key][-1] for key in properties if key in sent}
+            if named:
+                found[name] = named
+        elif name not in sent:
+            continue
+        elif shape == "array" and style == "form" and explode:
+            found[name] = sent[name]
+        elif shape == "array":
+            text = sent[name][-1]
+            found[name] = text.split(DELIMITERS.get(style, ",")) if text else []
+        elif shape == "object":
+            found[name] = _pairs(sent[name][-1], DELIMITERS.get(style, ","))
+        else:
+            found[name] = sent[name][-1]
+    return found
+
+
+def read_path(document: Mapping[str, Any], parameter: Mapping[str, Any], text: str) -> Wire:
+    """A path parameter's segment as its style puts it: `simple` (`1,2`), `label` (`.1.2` or
+    `.1,2`) or `matrix` (`;id=1,2` or `;id=1;id=2`).
+
+    >>> matrix = {"name": "id", "style": "matrix", "explode": True, "schema": {"type": "array"}}
+    >>> read_path({}, matrix, ";id=1;id=2")
+    ['1', '2']
+    """
+    style = parameter.get("style", "simple")
+    explode = bool(parameter.get("explode", False))
+    name = parameter["name"]
+    shape = _shape(document, parameter)
+    if style == "label":
+        text = text[1:] if text.startswith(".") else text
+        delimiter = "." if explode else ","
+    elif style == "matrix":
+        delimiter = ","
+        if explode and shape == "array":
+            return [part.split("=", 1)[-1] for part in text.split(";") if part]
+        if explode and shape == "object":
+            return dict(part.split("=", 1) for part in text.split(";") if "=" in part)
+        prefix = f";{name}="
+        text = text[len(prefix) :] if text.startswith(prefix) else text.lstrip(";")
+    else:
+        delimiter = ","
+    if shape == "array":
+        return text.split(delimiter) if text else []
+    if shape == "object":
+        return _pairs(text, delimiter)
+    return text
+
+
+def parse_parameters(
+    document: Mapping[str, Any],
+    parameters: Sequence[Mapping[str, Any]],
+    location: str,
+    values: Mapping[str, Wire],
+    *,
+    max_digits: int = MAX_INTEGER_DIGITS,
+    lenient: bool = False,
+    drf: bool = True,
+) -> dict[str, Any]:
+    """Parse every declared parameter of one location; collect all failures into one 400.
+
+    Parameters that were not sent, or are empty free text, are left out of the result. `drf`
+    adds what DRF and django-filter refuse beyond the schema (a NUL character, a bare-list
+    search failure); other documents' servers are held to their schemas only.
+    """
+    parsed: dict[str, Any] = {}
+    failures: dict[str, list[str]] = {}
+    for parameter in parameters:
+        if parameter["in"] != location:
+            continue
+        name = parameter["name"]
+        if name not in values:
+            if parameter.get("required"):
+                failures[name] = [errors.REQUIRED]
+            continue
+        if lenient and name in PAGINATION and values[name] in ("", []):
+            continue  # DRF: an empty page is page 1, an empty page_size the default
+        try:
+            if "content" in parameter and "schema" not in parameter:
+                parsed[name] = _json_parameter(values[name])
+                continue
+            value = parse_value(
+                document,
+                parameter.get("schema", {}),
+                values[name],
+                max_digits=max_digits,
+                lenient=lenient and name not in PAGINATION,
+                prohibit_nul=drf and name not in NUL_TOLERANT,
+            )
+        except InvalidValue as error:
+            if drf and name in BARE_LIST_PARAMETERS:
+                raise errors.BareValidationFailed([str(error)]) from error
+            if lenient and name in PAGINATION:
+                value = UNREADABLE  # DRF's paginator decides: the default size, or a 404
+            else:
+                failures[name] = [str(error)]
+                continue
+        if value is not None:
+            parsed[name] = value
+    if failures:
+        raise errors.ValidationFailed(failures)
+    return parsed
+
+
+def _json_parameter(raw: Wire) -> Any:
+    """A parameter whose `content` is JSON: the value it spells."""
+    text = raw[-1] if isinstance(raw, list) else raw
+    if isinstance(text, dict):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_JSON_VALUE) from error

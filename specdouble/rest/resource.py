@@ -1,0 +1,431 @@
+"""A REST resource as Django REST Framework serves it: list, create, retrieve, update, patch,
+delete and used_by over one collection of the store.
+
+Everything a particular resource adds (its constants, computed fields, cross-field rules and
+relations) comes in through its `ResourceSpec`; the machinery here is the same for all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from specdouble import errors
+from specdouble.data.synth import Synth
+from specdouble.rest import indexed, query
+from specdouble.rest.auth import VIEW, Principal
+from specdouble.rest.listing import Listing, Window, sort_terms, window
+from specdouble.rest.params import UNREADABLE, canonical_instant
+from specdouble.rest.validation import schema_validator
+from specdouble.settings import Limits
+from specdouble.state.store import KeyInUse, Record, Store
+
+# Query parameters with a meaning of their own; every other declared one is an exact filter.
+PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
+CONTROL_PARAMETERS = frozenset({PAGE, PAGE_SIZE, SEARCH, ORDERING})
+
+Rule = Callable[[Mapping[str, Any]], None]
+Computed = Callable[[Store, Record], dict[str, Any]]
+Relation = Callable[[Store, Record], list[dict[str, Any]]]
+Cascade = Callable[[Store, Record], None]
+
+
+def _no_relations(_store: Store, _record: Record) -> list[dict[str, Any]]:
+    return []
+
+
+def _no_cascade(_store: Store, _record: Record) -> None:
+    return None
+
+
+def _nothing_computed(_store: Store, _record: Record) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    """What makes one resource itself; the defaults describe a plain DRF model viewset."""
+
+    collection: str
+    """The store collection, also the fixtures file name and the operationId prefix."""
+    model: str
+    """The model class name, as in "No EventMatcherPolicy matches the given query."."""
+    verbose_name: str
+    """The lower-case model name, as Django's `verbose_name`."""
+    fields: tuple[str, ...]
+    """The fields the response shows, in order (constants and computed ones included)."""
+    writable: tuple[str, ...]
+    """The fields a request may set."""
+    key: str = "pk"
+    key_source: str = "uuid"
+    """How a new object gets its key: "uuid", "integer" (the next number) or "body"."""
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    """The object schema's properties, for values the server makes itself."""
+    generated: tuple[str, ...] = ()
+    """Read-only fields the server fills on create (not the key, constants or computed)."""
+    nullable: frozenset[str] = frozenset()
+    reshaped: frozenset[str] = frozenset()
+    """Writable fields that the object shows in another shape (written as an id, shown as an
+    object): their shown value is made by the server."""
+    filterable: frozenset[str] = frozenset()
+    """Fields a query parameter may filter; other parameters are accepted and ignored."""
+    filter_aliases: Mapping[str, str] = field(default_factory=dict)
+    """Query parameter names that filter a differently named field (`policy_uuid` -> `pk`)."""
+    search_fields: tuple[str, ...] = ("name",)
+    ordering_fields: tuple[str, ...] = ()
+    default_ordering: tuple[str, ...] = ("name",)
+    unique_fields: tuple[str, ...] = ()
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    computed: Computed = _nothing_computed
+    rules: tuple[Rule, ...] = ()
+    """Cross-field rules, run on the whole resulting object once every field is valid."""
+    used_by: Relation = _no_relations
+    cascade: Cascade = _no_cascade
+
+    default_page_size: int = 20
+    """authentik's tenant setting `pagination_default_page_size`."""
+    max_page_size: int = 100
+    """authentik's `pagination_max_page_size`: a larger `page_size` gets this many."""
+    response_schemas: Mapping[str, Any] = field(default_factory=dict)
+    """Actions that answer with another schema than the object (None: with no body)."""
+    operations: Mapping[str, str] = field(default_factory=dict)
+    """operationId -> the action that serves it; empty: DRF's names (`<collection>_list`)."""
+    listing: Listing | None = None
+    """How a list is paged and answered where it is not DRF's way (page, page_size, and
+    authentik's envelope)."""
+    key_fallback: str = ""
+    """For a key from the body that a create leaves out: "integer" (the next number), "uuid",
+    or "" (drawn from its schema, as any field the server fills)."""
+
+    @property
+    def model_label(self) -> str:
+        """The model name that starts uniqueness messages: "Policy with this name ..."."""
+        return errors.capfirst(self.verbose_name)
+
+
+class Resource:
+    """The operations of one resource over a store, for one caller at a time."""
+
+    def __init__(
+        self,
+        spec: ResourceSpec,
+        store: Store,
+        synth: Synth | None = None,
+        *,
+        limits: Limits = Limits(),  # noqa: B008 (frozen)
+    ) -> None:
+        self.spec = spec
+        self.store = store
+        self.synth = synth
+        self.limits = limits
+        self._seed_position: int | None = None
+
+    def warm(self) -> None:
+        """A large collection's columns built now, not by the first list that needs them."""
+        spec = self.spec
+        if self.store.size(spec.collection) >= indexed.WARM_FROM:
+            fields = dict.fromkeys(
+                [*spec.ordering_fields, *(t.removeprefix("-") for t in spec.default_ordering)]
+            )
+            indexed.warm(
+                self.store.columns(spec.collection), [*fields, spec.key], spec.search_fields
+            )
+
+    # Reading.
+
+    def list(self, principal: Principal, params: Mapping[str, Any]) -> dict[str, Any]:
+        page = self.page(principal, params)
+        return {
+            "pagination": page.envelope(),
+            "results": [self.present(record) for record in page.results],
+            "autocomplete": {},
+        }
+
+    def page(self, principal: Principal, params: Mapping[str, Any]) -> query.Page:
+        """The page `list` answers, its results still records (`present` shows each)."""
+        self.store.sync()
+        page, size = params.get(PAGE), params.get(PAGE_SIZE)
+        if page is UNREADABLE:  # `--leniency real`: Django's paginator refuses it
+            raise errors.NotFound(errors.INVALID_PAGE)
+        records = self._matching(params) if principal.can(VIEW) else []
+        return query.paginate(
+            records,
+            page,
+            None if size is UNREADABLE else size,
+            default_size=self.spec.default_page_size,
+            max_size=self.spec.max_page_size,
+        )
+
+    def listed(
+        self, principal: Principal, params: Mapping[str, Any]
+    ) -> tuple[list[Record], Window]:
+        """A list that is not DRF's (`spec.listing`): the records one answer shows, and where
+        they lie among all that match."""
+        assert self.spec.listing is not None
+        self.store.sync()
+        records = self._matching(params) if principal.can(VIEW) else []
+        shown = window(self.spec.listing, params, len(records))
+        return list(records[shown.start : shown.stop]), shown
+
+    def _matching(self, params: Mapping[str, Any]) -> Sequence[Record]:
+        """Filtered, searched and ordered records: the same answer as applying `query`'s
+        functions to every record, found faster. A repeated query is answered from a view
+        cached until the collection changes."""
+        spec, store, listing = self.spec, self.store, self.spec.listing
+        control = listing.control if listing else CONTROL_PARAMETERS
+        filters: dict[str, Any] = {}
+        for name, value in params.items():
+            field_name, lookup = query.split_lookup(name)
+            field_name = spec.filter_aliases.get(field_name, field_name)
+            if name not in control and field_name in spec.filterable:
+                filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
+        if listing is None:
+            terms = query.ordering_fields(
+                params.get(ORDERING), spec.ordering_fields, limit=self.limits.ordering_fields
+            )
+            asked = params.get(SEARCH)
+        else:
+            terms = sort_terms(listing, params, spec.ordering_fields)
+            terms = terms[: self.limits.ordering_fields]
+            asked = params.get(listing.search) if listing.search else None
+            asked = None if asked is None else str(asked)
+        terms = terms or list(spec.default_ordering)
+        search = query.distinct_search(asked, limit=self.limits.search_words)
+        signature = (
+            tuple(sorted((k, _hashable(v)) for k, v in filters.items())),
+            search,
+            tuple(terms),
+        )
+        return store.view(
+            spec.collection,
+            ("matching", signature),
+            lambda: self._find(filters, search, terms),
+        )
+
+    def _find(
+        self, filters: dict[str, Any], search: tuple[str, ...], terms: list[str]
+    ) -> Sequence[Record]:
+        """From the store's columns (`rest/indexed.py`); where a field's values do not compare,
+        `query.py`'s functions over every record, which say what a list means."""
+        spec, store = self.spec, self.store
+        found = indexed.matching(
+            store.columns(spec.collection), filters, search, spec.search_fields, terms, spec.key
+        )
+        if found is not None:
+            return found
+        records = query.filter_by(store.all(spec.collection), filters)
+        records = query.search(records, search, spec.search_fields)
+        return query.order(records, terms, default=terms, tiebreaker=spec.key)
+
+    def used_by(self, principal: Principal, pk: str) -> list[dict[str, Any]]:
+        return self.spec.used_by(self.store, self.get(principal, pk))
+
+    # Writing: `body` has passed field validation against the operation's schema.
+
+    def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        with self.store.writing():
+            self._reseed()
+            return self._create(body)
+
+    def update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """PUT and PATCH alike: the given fields change, the others keep their values (DRF)."""
+        with self.store.writing():
+            self._reseed()
+            return self._update(principal, pk, body)
+
+    def destroy(self, principal: Principal, pk: str) -> None:
+        with self.store.writing():
+            record = self.get(principal, pk)
+            self.spec.cascade(self.store, record)
+            self.store.delete(self.spec.collection, pk)
+
+    def _reseed(self) -> None:
+        """Values the server makes depend on the seed and the write's position only, so every
+        worker of a multi-process server makes the same ones. The generator is reseeded when
+        it is next drawn from (most writes draw nothing, and reseeding costs)."""
+        self._seed_position = self.store.position()
+
+    def _draw(self, schema: Any, name: str = "") -> Any:
+        """A value for `schema` from the generator, reseeded first if a write asked for it."""
+        if self.synth is None:
+            return None
+        if self._seed_position is not None:
+            self.synth.reseed(self._seed_position)
+            self._seed_position = None
+        return self.synth.value(schema, name=name)
+
+    def _create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        spec = self.spec
+        now = _now()
+        record: Record = {}
+        for name in spec.writable:
+            if name in body:
+                record[name] = body[name]
+            elif name in spec.defaults:
+                record[name] = spec.defaults[name]
+            elif (
+                name in spec.nullable
+                or name not in spec.properties
+                or (name == spec.key and spec.key_fallback)
+            ):
+                record[name] = None
+            else:
+                record[name] = self._make(name)
+        for name in (*spec.generated, *(spec.reshaped & record.keys())):
+            record[name] = self._make(name)
+        source = spec.key_source
+        if source == "body" and spec.key_fallback and record.get(spec.key) is None:
+            source = spec.key_fallback  # the body left out a key it may give
+        if source == "uuid":
+            record[spec.key] = self.store.new_id(spec.collection)
+        elif source == "integer":
+            record[spec.key] = self.store.next_integer(spec.collection)
+        record["created"] = record["last_updated"] = now
+        self._check(record)
+        try:
+            self.store.insert(spec.collection, record)
+        except KeyInUse as taken:
+            if spec.listing is not None:  # not DRF's: a conflict, never an overwrite
+                message = errors.UNIQUE_TEMPLATE.format(
+                    model=errors.capfirst(spec.verbose_name), field=spec.key
+                )
+                raise errors.Conflict(message) from taken
+            raise errors.ValidationFailed(
+                {
+                    spec.key: [
+                        errors.UNIQUE_TEMPLATE.format(
+                            model=errors.capfirst(spec.verbose_name), field=spec.key
+                        )
+                    ]
+                }
+            ) from taken
+        return self.answer("create", record)
+
+    def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        current = self.get(principal, pk)
+        record = dict(current)
+        record.update({name: body[name] for name in self.spec.writable if name in body})
+        for name in self.spec.reshaped & body.keys():
+            record[name] = self._make(name)
+        record["last_updated"] = _now()
+        self._check(record, original_key=pk)
+        if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
+            self.store.delete(self.spec.collection, pk)
+        self.store.put(self.spec.collection, record)
+        return self.answer("update", record)
+
+    def _make(self, name: str) -> Any:
+        """A value the server makes for a field the request did not give."""
+        return self._draw(self.spec.properties.get(name, {}), name)
+
+    # Shared steps.
+
+    def present(self, record: Record) -> dict[str, Any]:
+        """The record as the API shows it: its fields in order, constants and computed ones."""
+        spec = self.spec
+        computed = spec.computed(self.store, record)
+        shown: dict[str, Any] = {}
+        for name in spec.fields:
+            if name in spec.constants:
+                shown[name] = spec.constants[name]
+            elif name in computed:
+                shown[name] = computed[name]
+            else:
+                shown[name] = record.get(name, spec.defaults.get(name))
+        return shown
+
+    def answer(self, action: str, record: Record) -> Any:
+        """The object as `action` answers it: shown, or reshaped to the action's own schema
+        (fields it shares with the object, and made-up values for the rest)."""
+        shown = self.present(record)
+        if action not in self.spec.response_schemas:
+            return shown
+        schema = self.spec.response_schemas[action]
+        if self.synth is None:
+            return None
+        if schema is None:  # documented without a schema: an empty object
+            return {}
+        made = self._draw(schema)
+        if isinstance(made, dict) and self.spec.listing is None:
+            made.update({name: value for name, value in shown.items() if name in made})
+        elif isinstance(made, dict):
+            _carry(made, shown, self.spec.key)
+        return made
+
+    def _showable(self, record: Mapping[str, Any]) -> None:
+        """A write the object's own schema could not show is refused: some documents take on
+        write what they forbid on read (a name without the pattern its object gives it)."""
+        failures: dict[str, list[str]] = {}
+        document = self.synth.document if self.synth is not None else {}
+        for name in self.spec.writable:
+            schema = self.spec.properties.get(name)
+            if schema is None or name not in record or record[name] is None:
+                continue
+            for error in schema_validator(document, schema).iter_errors(record[name]):
+                failures.setdefault(name, []).append(f"{error.message} (as the object shows it)")
+        if failures:
+            raise errors.ValidationFailed(failures)
+
+    def get(self, principal: Principal, pk: str) -> Record:
+        """The record a retrieve shows (through `answer`); 404 where the caller cannot see it."""
+        self.store.sync()
+        record = self.store.get(self.spec.collection, pk) if principal.can(VIEW) else None
+        if record is None:
+            raise errors.NotFound(errors.NOT_FOUND_TEMPLATE.format(model=self.spec.model))
+        return record
+
+    def _check(self, record: Mapping[str, Any], original_key: str | None = None) -> None:
+        """Uniqueness against every other object, then the resource's cross-field rules."""
+        spec = self.spec
+        if spec.listing is not None and self.synth is not None:
+            self._showable(record)
+        for name in spec.unique_fields:
+            same = self.store.referencing(spec.collection, name, record.get(name))
+            if any(str(other[spec.key]) != original_key for other in same):
+                message = errors.UNIQUE_TEMPLATE.format(
+                    model=errors.capfirst(spec.verbose_name), field=name
+                )
+                if spec.listing is not None:
+                    raise errors.Conflict(message)
+                raise errors.ValidationFailed.single(name, message)
+        for rule in spec.rules:
+            rule(record)
+
+
+def _carry(made: dict[str, Any], shown: Mapping[str, Any], key: str, depth: int = 0) -> None:
+    """Into an answer of another schema (`{status, data: {id}}`), the object's values for the
+    fields it names, where they are of the kind made there (an answer's `status` is not the
+    object's), and the object's key wherever a nested object holds one."""
+    for name, value in made.items():
+        if name in shown and type(shown[name]) is type(value):
+            made[name] = shown[name]
+        elif isinstance(value, dict) and depth < 3 and key in shown:
+            _carry(value, {key: shown[key]}, key, depth + 1)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _now() -> str:
+    return canonical_instant(datetime.now(UTC))
+
+
+def operation_names(spec: ResourceSpec) -> dict[str, str]:
+    """operationId -> the resource method that serves it: as inferred, else by DRF's naming
+    convention."""
+    if spec.operations:
+        return dict(spec.operations)
+    prefix = spec.collection
+    return {
+        f"{prefix}_list": "list",
+        f"{prefix}_create": "create",
+        f"{prefix}_retrieve": "retrieve",
+        f"{prefix}_update": "update",
+        f"{prefix}_partial_update": "partial_update",
+        f"{prefix}_destroy": "destroy",
+        f"{prefix}_used_by_list": "used_by",
+    }

@@ -1,0 +1,318 @@
+"""Request bodies: check a JSON value against its schema and answer as Django REST Framework does.
+
+The result is the cleaned object (strings trimmed, as DRF's `CharField` does) or a
+`ValidationFailed` whose messages are DRF's, keyed by field. Rules that span several fields
+(`anyOf` across properties, uniqueness, "at least one criteria") belong to the resource, which
+runs them only once every field is valid, as DRF runs `validate()` after the fields.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from specdouble import errors
+from specdouble.document.openapi import Schema, is_nullable, object_shape, resolve, speaks_drf
+from specdouble.rest.params import InvalidValue, parse_instant, parse_uuid
+
+_JSON_TYPE_NAMES = {
+    dict: "dict",
+    list: "list",
+    str: "str",
+    int: "int",
+    float: "float",
+    bool: "bool",
+    type(None): "NoneType",
+}
+
+
+def type_name(value: Any) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+class FieldInvalid(ValueError):
+    """One value's failure: a list of messages, or for objects and lists the nested errors."""
+
+    def __init__(self, detail: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def validate_body(document: Mapping[str, Any], schema: Schema, body: Any) -> dict[str, Any]:
+    """Validate a request body that must be an object; return it cleaned.
+
+    >>> validate_body({}, {"properties": {"name": {"type": "string"}}}, {"name": " a "})
+    {'name': 'a'}
+    """
+    if body is None:
+        raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, errors.NO_DATA)
+    if not isinstance(body, dict):
+        message = errors.INVALID_BODY_TEMPLATE.format(type=type_name(body))
+        raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
+    try:
+        return _clean_object(document, schema, body)
+    except FieldInvalid as failure:
+        raise errors.ValidationFailed(failure.detail) from failure
+
+
+def _clean_object(document: Mapping[str, Any], schema: Schema, value: dict[str, Any]) -> Any:
+    """The declared properties, each cleaned; undeclared and read-only ones are dropped (DRF),
+    unless the schema declares none (a free-form object, kept whole)."""
+    properties, required = object_shape(document, schema)
+    if not properties:
+        return value
+    cleaned: dict[str, Any] = {}
+    failures: dict[str, Any] = {}
+    for name, field_schema in properties.items():
+        field_schema = resolve(document, field_schema)
+        if field_schema.get("readOnly"):
+            continue
+        if name not in value:
+            if name in required:
+                failures[name] = [errors.REQUIRED]
+            continue
+        try:
+            cleaned[name] = clean_value(document, field_schema, value[name])
+        except FieldInvalid as failure:
+            failures[name] = failure.detail
+    if failures:
+        raise FieldInvalid(failures)
+    return cleaned
+
+
+def _fail(message: str) -> FieldInvalid:
+    return FieldInvalid([message])
+
+
+def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
+    """Check one value against its schema; return it cleaned or raise with the field's errors."""
+    schema = resolve(document, schema)
+    if value is None:
+        if is_nullable(document, schema):
+            return None
+        raise _fail(errors.NULL)
+    branches = [resolve(document, b) for b in schema.get("oneOf", []) + schema.get("anyOf", [])]
+    branches = [b for b in branches if b.get("enum") != [None]]
+    if branches:
+        first_failure: FieldInvalid | None = None
+        for branch in branches:
+            try:
+                return clean_value(document, branch, value)
+            except FieldInvalid as failure:
+                first_failure = first_failure or failure
+        assert first_failure is not None
+        raise first_failure
+    for part in schema.get("allOf", []):
+        value = clean_value(document, part, value)
+    if "enum" in schema:
+        if value not in schema["enum"] or isinstance(value, bool) != any(
+            isinstance(option, bool) for option in schema["enum"]
+        ):
+            shown = value if isinstance(value, str) else str(value)  # DRF prints Python's str()
+            raise _fail(errors.INVALID_CHOICE_TEMPLATE.format(value=shown))
+        return value
+    kind = schema.get("type")
+    if isinstance(kind, list):  # OpenAPI 3.1
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "string":
+        return _clean_string(schema, value)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise _fail(errors.NOT_A_BOOLEAN)
+        return value
+    if kind in {"integer", "number"}:
+        return _clean_number(schema, value, integer=kind == "integer")
+    if kind == "array":
+        return _clean_list(document, schema, value)
+    if kind == "object" or "properties" in schema:
+        if not isinstance(value, dict):
+            raise _fail(errors.NOT_A_DICT_TEMPLATE.format(type=type_name(value)))
+        return _clean_object(document, schema, value)
+    return value
+
+
+def _clean_list(document: Mapping[str, Any], schema: Schema, value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _fail(errors.NOT_A_LIST_TEMPLATE.format(type=type_name(value)))
+    if len(value) < schema.get("minItems", 0):
+        raise _fail(errors.MIN_ITEMS_TEMPLATE.format(limit=schema["minItems"]))
+    if "maxItems" in schema and len(value) > schema["maxItems"]:
+        raise _fail(errors.MAX_ITEMS_TEMPLATE.format(limit=schema["maxItems"]))
+    cleaned, failures, failed = [], [], False
+    for item in value:
+        try:
+            cleaned.append(clean_value(document, schema.get("items", {}), item))
+            failures.append({})
+        except FieldInvalid as failure:
+            failures.append(failure.detail)
+            failed = True
+    if failed:
+        raise FieldInvalid(failures)
+    return cleaned
+
+
+def _clean_string(schema: Schema, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(errors.NOT_A_STRING)
+    trimmed = value.strip()
+    if not trimmed and schema.get("minLength", 0) >= 1:
+        raise _fail(errors.BLANK)
+    if "\x00" in trimmed:
+        raise _fail(errors.NULL_CHARACTERS)
+    if "maxLength" in schema and len(trimmed) > schema["maxLength"]:
+        raise _fail(errors.MAX_LENGTH_TEMPLATE.format(limit=schema["maxLength"]))
+    if schema.get("minLength", 0) > 1 and len(trimmed) < schema["minLength"]:
+        raise _fail(errors.MIN_LENGTH_TEMPLATE.format(limit=schema["minLength"]))
+    if "pattern" in schema and not re.search(schema["pattern"], trimmed):
+        raise _fail(errors.PATTERN_MISMATCH)
+    check_format = FORMAT_CHECKS.get(schema.get("format", ""))
+    if check_format is not None and not check_format(trimmed):
+        raise _fail(FORMAT_MESSAGES[schema["format"]])
+    return trimmed
+
+
+def _parses(parse: Callable[[str], Any]) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        try:
+            parse(value)
+        except (InvalidValue, ValueError):
+            return False
+        return True
+
+    return check
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]+[^\s]*$")
+FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
+    "uuid": _parses(parse_uuid),
+    "date-time": _parses(parse_instant),
+    "date": _parses(date.fromisoformat),
+    "email": lambda value: bool(_EMAIL.match(value)),
+    "uri": lambda value: bool(_URL.match(value)),
+    "ipv4": _parses(ipaddress.IPv4Address),
+    "ipv6": _parses(ipaddress.IPv6Address),
+}
+"""The formats DRF's fields check; others (`byte`, `password`, ...) are plain strings."""
+FORMAT_MESSAGES = {
+    "uuid": errors.INVALID_BODY_UUID,
+    "date-time": errors.INVALID_BODY_DATETIME,
+    "date": errors.INVALID_BODY_DATE,
+    "email": errors.INVALID_EMAIL,
+    "uri": errors.INVALID_URL,
+    "ipv4": errors.INVALID_IPV4,
+    "ipv6": errors.INVALID_IP,
+}
+
+
+def _clean_number(schema: Schema, value: Any, *, integer: bool) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(errors.NOT_AN_INTEGER if integer else errors.NOT_A_NUMBER)
+    if integer and isinstance(value, float) and not value.is_integer():
+        raise _fail(errors.NOT_AN_INTEGER)
+    if "minimum" in schema and value < schema["minimum"]:
+        raise _fail(errors.MIN_VALUE_TEMPLATE.format(limit=schema["minimum"]))
+    if "maximum" in schema and value > schema["maximum"]:
+        raise _fail(errors.MAX_VALUE_TEMPLATE.format(limit=schema["maximum"]))
+    return int(value) if integer else value
+
+
+def validate_request_body(
+    document: Mapping[str, Any],
+    schema: Schema,
+    body: Any,
+    *,
+    sent: bool = True,
+    required: bool = False,
+) -> Any:
+    """A request body as the document's server would check it: DRF's way for DRF documents
+    (`validate_body`), else by JSON Schema alone (any JSON value the schema allows, no
+    cleaning), with every failure keyed by where it is; a body not `sent` is then fine
+    unless it is `required`."""
+    if speaks_drf(document):
+        return validate_body(document, schema, body)
+    if not sent:
+        if required:
+            raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, errors.NO_DATA)
+        return {}
+    body = _integral(body)
+    failures: dict[str, list[str]] = {}
+    for error in schema_validator(document, schema).iter_errors(body):
+        parts = [str(part) for part in error.absolute_path]
+        missing = re.match(r"^'(.*)' is a required property$", error.message)
+        if error.validator == "required" and missing:
+            shown = (error.schema.get("properties") or {}).get(missing[1]) or {}
+            if resolve(document, shown).get("readOnly"):
+                continue  # the server sets it: `required` holds for answers only
+            parts.append(missing[1])
+        failures.setdefault(".".join(parts) or BODY, []).append(error.message)
+    if failures:
+        raise errors.ValidationFailed(failures)
+    declared, _ = object_shape(document, schema)
+    if isinstance(body, dict) and declared:
+        # What the schema does not name is let through by it, not written: a server keeps
+        # the fields it knows (a PATCH of a label cannot set the token's scopes).
+        return {name: value for name, value in body.items() if name in declared}
+    return body
+
+
+BODY = "body"
+"""Where a failure of the whole body is reported (for documents that are not DRF's)."""
+_VALIDATORS: dict[int, tuple[Schema, Any]] = {}
+
+
+def schema_validator(document: Mapping[str, Any], schema: Schema) -> Any:
+    """A JSON Schema validator for one schema of the document (OpenAPI 3.0's dialect or 3.1's),
+    made once; `$ref`s resolve within the document."""
+    kept = _VALIDATORS.get(id(schema))
+    if kept is not None and kept[0] is schema:
+        return kept[1]
+    from openapi_schema_validator import (
+        OAS30Validator,
+        OAS31Validator,
+        oas30_format_checker,
+        oas31_format_checker,
+    )
+
+    modern = str(document.get("openapi", "")).startswith("3.1")
+    kind, checker = (
+        (OAS31Validator, oas31_format_checker) if modern else (OAS30Validator, oas30_format_checker)
+    )
+    rooted = {**schema, "components": document.get("components") or {}}
+    if "$defs" in document:
+        rooted.setdefault("$defs", document["$defs"])
+    validator = _integral_floats(kind)(rooted, format_checker=checker)
+    if len(_VALIDATORS) > 4096:
+        _VALIDATORS.clear()
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
+@functools.cache
+def _integral_floats(kind: Any) -> Any:
+    """The validator class, where `1.0` and `3e30` are integers, as JSON has no other kind of
+    number than a decimal one (Python's parser reads them as floats)."""
+    from jsonschema import validators
+
+    def integer(checker: Any, value: Any) -> bool:
+        if isinstance(value, bool):
+            return False
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+    return validators.extend(kind, type_checker=kind.TYPE_CHECKER.redefine("integer", integer))
+
+
+def _integral(value: Any) -> Any:
+    """A body with its integral floats (`3.0`, `-3.5e30`) as integers: JSON has one kind of
+    number, an integer field may arrive so, and it is then kept, and shown, as an integer."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    return value

@@ -1,0 +1,464 @@
+"""Assembling the server: the document, the data, and Connexion's pipeline around the handlers.
+
+A request flows: CORS -> the direct path (`direct.py`), which answers the operations a resource
+serves with the same steps as the rest -> `middleware.py` -> Connexion's routing -> security
+(`connexion_hooks.BearerTokens`) -> parameter and body validation (`connexion_hooks`) ->
+handler (`handlers`) -> action (`rest/actions`) -> resource -> JSON. Every exception on the
+way is answered in one place, `ErrorAnswers`, with the body the contract defines.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.exceptions import InvalidSpecification, ProblemException, UnsupportedMediaTypeProblem
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from connexion.spec import OpenAPISpecification
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from specdouble import errors
+from specdouble.data import dataset, images
+from specdouble.data.synth import Synth, stable_seed
+from specdouble.document import augment, openapi
+from specdouble.resources import CUSTOMISATIONS
+from specdouble.resources.authentik import defaults as authentik_defaults
+from specdouble.resources.authentik import events as authentik_events
+from specdouble.resources.authentik import families as authentik_families
+from specdouble.resources.authentik.answers import DEFAULT_CONFIG, Answers
+from specdouble.resources.authentik.flows import Executor
+from specdouble.resources.lookups import LOOKUPS
+from specdouble.rest import actions, auth, inference
+from specdouble.rest.error_shapes import documented_error, documented_status
+from specdouble.rest.faults import Faults
+from specdouble.rest.resource import Resource, operation_names
+from specdouble.rest.responder import Responder
+from specdouble.rest.sessions import Sessions
+from specdouble.server import connexion_hooks, control, direct, handlers
+from specdouble.server.direct import DirectPath
+from specdouble.server.isolation import Isolation
+from specdouble.server.limits import RequestLimits
+from specdouble.server.middleware import (
+    AllowHeader,
+    Cors,
+    IgnoreContentTypeWithoutBody,
+    NoSlashRedirect,
+    PreferHeader,
+    WorkerHeader,
+)
+from specdouble.server.observe import Observe
+from specdouble.server.protocol import ContractProtocol
+from specdouble.server.sessions import AuthentikSessions
+from specdouble.server.ui import AuthentikInterface
+from specdouble.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
+from specdouble.state.journal import Journal
+from specdouble.state.shared_log import SharedLog
+from specdouble.state.store import Store
+from specdouble.state.stores import Stores
+from specdouble.state.write_log import WriteLog
+
+logger = logging.getLogger("specdouble")
+SWAGGER_UI_PATH = "/ui"
+
+
+def _trust_checked_documents() -> None:
+    """Connexion validates a document again, once more for each copy its middlewares make;
+    `openapi.load_checked` has validated it already (openapi-spec-validator, stricter), and for
+    authentik's whole API the repetition alone costs seconds of start-up."""
+    OpenAPISpecification._validate_spec = classmethod(lambda cls, document: None)  # type: ignore[method-assign]
+
+
+def problem(status: int, body: Any) -> dict[str, Any]:
+    """A DRF-shaped body as problem details: `detail` kept, field messages under `errors`.
+
+    >>> problem(400, {"name": ["This field is required."]})["errors"]
+    {'name': ['This field is required.']}
+    """
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    shaped: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if isinstance(body, list):
+        body = {errors.NON_FIELD_ERRORS: body}
+    if isinstance(body.get("detail"), str):
+        shaped["detail"] = body["detail"]
+    else:
+        shaped["detail"] = "The request is invalid."
+        shaped["errors"] = body
+    return shaped
+
+
+def not_found_operations(found: list[inference.Inferred]) -> set[str]:
+    """The operations that answer 404: a resource's item operations and its list (pages)."""
+    names: set[str] = set()
+    for item in found:
+        names |= {
+            operation_id
+            for operation_id, action in operation_names(item.spec).items()
+            if action != "create"
+        }
+    return names
+
+
+EXECUTOR_PATH = "/flows/executor/{flow_slug}/"
+
+
+def flow_executor(document: Mapping[str, Any], users: Mapping[str, auth.User]) -> Executor | None:
+    """authentik's flow executor, where the document has it."""
+    if EXECUTOR_PATH not in document.get("paths", {}):
+        return None
+    return Executor(users, avatar=images.avatar)
+
+
+def create_app(settings: Settings) -> MockServer:
+    document = openapi.load_checked(settings.spec, cache=settings.cache)
+    augment.name_operations(document)  # Connexion routes by operationId
+    augment.inline_awkward_refs(document)  # Connexion's resolver follows only plain ones
+    augment.distinct_path_parameters(document)  # Starlette's routes need distinct names
+    augment.widen_body_media_types(document)  # a body in every media type it is named in
+    for name in augment.drop_undefined_security(document):
+        logger.warning(
+            "security scheme %r is used but never defined: its operations are open", name
+        )
+    _trust_checked_documents()
+    control_prefix = settings.control_prefix.rstrip("/")
+    shadowed = control.clashes(control_prefix, openapi.base_path(document), document["paths"])
+    if shadowed:
+        raise openapi.SpecError(
+            f"{settings.spec}: {len(shadowed)} path(s) lie under the control routes'"
+            f" {control_prefix}/ ({shadowed[0]}, ...): serve with --control-prefix /_other"
+        )
+    tokens, users = auth.load_identity(settings.tokens or settings.fixtures / TOKENS_FILE)
+    seed = settings.id_seed
+    found = inference.customise(inference.infer(document), CUSTOMISATIONS)
+    if not openapi.speaks_drf(document):  # resources named in any way, beside DRF's names
+        served = {name for item in found for name in operation_names(item.spec)}
+        found += inference.infer_plain(document, taken=served)
+    families = authentik_families.find(found)
+    found = authentik_families.customise(found, families)
+    unions = {family.collection: family.members for family in families}
+    data = dataset.build(
+        document,
+        found,
+        fixtures_dir=None if settings.generates else settings.fixtures,
+        seed=seed,
+        count=DEFAULT_COUNT if settings.count is None else settings.count,
+        per_resource=settings.per_resource,
+        unions=unions,
+    )
+    log: WriteLog | SharedLog | None = None
+    if settings.shared:
+        log = SharedLog(settings.shared)
+    elif settings.state:
+        log = WriteLog(settings.state)
+    keys = {item.spec.collection: item.spec.key for item in found}
+    authentik_defaults.apply(data, keys, users)
+    shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
+    shared.sync()  # a new worker catches up before it takes its first connection
+    # Every part of the server reads the state through `store`: the shared one, or the
+    # isolated state of the request's `X-Mock-Session`.
+    store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
+    resources = [
+        Resource(
+            item.spec,
+            store,
+            Synth(document, stable_seed(seed, "created", item.spec.collection)),
+            limits=settings.limits,
+        )
+        for item in found
+    ]
+    for resource in resources:
+        resource.warm()
+    augment.order_paths(document)
+    augment.type_parameters(document)
+    if openapi.speaks_drf(document):  # others answer a 404 in their own shapes, or RFC 9457
+        augment.document_not_found(document, not_found_operations(found))
+    operations = list(openapi.operations(document))
+    actions_by_id = actions.actions(resources, operations, document)
+    server_answers = Answers(document, store, users)
+    answer_table = {**server_answers.table(), **authentik_families.answers(found, families)}
+    actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
+    # authentik's documents keep its tokens and their permissions; any other takes any
+    # well-formed credential unless a tokens file is given, as Prism does.
+    accept_any = not openapi.speaks_drf(document) and settings.tokens is None
+    security = connexion_hooks.security_map(document, tokens, accept_any=accept_any)
+
+    app = AsyncApp(
+        __name__,
+        resolver=Resolver(
+            handlers.resolver(actions_by_id, operations, Responder(document, seed, LOOKUPS))
+        ),
+        validator_map=connexion_hooks.validator_map(
+            document, settings.limits, lenient=settings.lenient
+        ),
+        security_map=security,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
+    )
+    app._middleware_app.api_cls = connexion_hooks.HandlerApi  # Connexion offers no public hook
+    try:
+        app.add_api(document)
+    except InvalidSpecification as error:  # what the mock added made it invalid: a bug of ours
+        reason = str(error).strip().splitlines()[0]
+        raise openapi.SpecError(f"{settings.spec}: Connexion refuses it: {reason}") from error
+    method_table = openapi.method_table(document)
+    drf = openapi.speaks_drf(document)
+    operation_of = openapi.operation_finder(document)
+    answer_error = ErrorAnswers(
+        method_table, problems=not drf, document=document, operation_of=operation_of
+    )
+    ContractProtocol.configure(answer_error, settings.limits)
+    for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
+        app.add_error_handler(error_class, answer_error.handle)
+    app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
+    journal = Journal(settings.journal)
+    faults = Faults(seed, {operation.operation_id for operation in operations})
+    sessions = Sessions(store)
+    control_routes = control.routes(
+        store,
+        tokens,
+        sessions=sessions,
+        users=users,
+        journal=journal,
+        faults=faults,
+        operation_of=operation_of,
+        control_token=settings.control_token,
+        base_path=openapi.base_path(document),
+        document=document,
+        prefix=control_prefix,
+    )
+    for path, name, endpoint, methods in control_routes:
+        app.add_url_rule(path, name, endpoint, methods=methods)
+
+    # Around Connexion's app, innermost first: the direct path; CORS, which answers
+    # preflights before anything else sees them; with several workers, the worker's name.
+    served: ASGIApp = NoSlashRedirect(
+        app, not_found=lambda: answer_error.response(errors.NotFound(errors.ROUTE_NOT_FOUND))
+    )
+    if drf:  # the direct path adds it to its own answers
+        served = AllowHeader(served, table=method_table)
+    if settings.direct:
+        served = DirectPath(
+            served,
+            router=direct.router(
+                document,
+                operations,
+                actions_by_id,
+                security,
+                settings.limits,
+                lenient=settings.lenient,
+            ),
+            answers=answer_error,
+            reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
+        )
+    if drf:
+        served = AuthentikSessions(
+            served,
+            sessions=sessions,
+            users=users,
+            executor=flow_executor(document, users),
+            api_base=openapi.base_path(document),
+            default_flow=server_answers.default_flow,
+            answers=answer_error,
+            log=authentik_events.BrowserLog(store),
+            tokens=tokens,
+        )
+    if settings.ui is not None:
+        served = AuthentikInterface(
+            served,
+            folder=settings.ui,
+            config=lambda: DEFAULT_CONFIG,
+            brand=server_answers.current_brand,
+            flow=server_answers.flow,
+        )
+    served = Observe(
+        RequestLimits(served, limits=settings.limits, answers=answer_error),
+        journal=journal,
+        faults=faults,
+        operation_of=operation_of,
+        answers=answer_error,
+        drf=drf,
+        latency=settings.latency,
+        seed=seed,
+        private_prefix=control_prefix + "/",
+    )
+    served = Isolation(served, stores=store, answers=answer_error, allowed=log is None)
+    served = Cors(
+        served,
+        private_prefix=control_prefix + "/",
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["*"],
+    )
+    if settings.workers > 1:
+        served = WorkerHeader(served)
+    return MockServer(
+        served,
+        store=store,
+        resources={item.spec.collection for item in found},
+        base_path=openapi.base_path(document),
+    )
+
+
+class MockServer:
+    """The ASGI app `serve` runs: Connexion's app inside the layers `create_app` puts
+    around it."""
+
+    def __init__(
+        self,
+        outermost: ASGIApp,
+        *,
+        store: Stores,
+        resources: set[str] | None = None,
+        base_path: str = "",
+    ) -> None:
+        self.outermost = outermost
+        self.base_path = base_path
+        """Where the document's operations are served (its first server's path)."""
+        self.store = store
+        """The state (`serve --reload` carries it over to the server it builds next)."""
+        self.resources = frozenset(resources or ())
+        """The collections the document serves as resources."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.outermost(scope, receive, send)
+
+    def test_client(self, **kwargs: Any) -> TestClient:
+        return TestClient(self, **kwargs)
+
+
+Where = str | tuple[str, str]
+"""An operation: its operationId, or the request's method and path."""
+
+
+class ErrorAnswers:
+    """The one way out for errors: each exception becomes the body the contract defines.
+
+    A document with authentik's error schemas gets DRF's bodies as `application/json`; one
+    that defines none gets RFC 9457 problem details (`application/problem+json`).
+    """
+
+    def __init__(
+        self,
+        methods: list[tuple[re.Pattern[str], tuple[str, ...]]],
+        *,
+        problems: bool,
+        document: Mapping[str, Any] | None = None,
+        operation_of: Callable[[str, str], str | None] = lambda _method, _path: None,
+    ) -> None:
+        self.methods = methods
+        self.problems = problems
+        self.document = document or {}
+        self.operation_of = operation_of
+        self.definitions = {o.operation_id: o.definition for o in openapi.operations(self.document)}
+
+    async def handle(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+        """Connexion's error handler (a coroutine function: a plain one runs in a thread)."""
+        routed = request.scope.get("extensions", {}).get("connexion_routing", {})
+        # The scope's path: `url.path` goes through urlsplit, which drops tabs and newlines.
+        path = request.scope.get("path") or request.url.path
+        where: Where = routed.get("operation_id") or (request.method, path)
+        status, media_type, headers, body = self.render(self.as_api_error(request, error), where)
+        return ConnexionResponse(
+            status_code=status,
+            mimetype=media_type,
+            content_type=media_type,
+            body=body,
+            headers=headers,
+        )
+
+    def response(self, failure: errors.ApiError, where: Where | None = None) -> Response:
+        """The answer to `failure` as Connexion's exception middleware would send it; `where`
+        (an operationId, or the method and path) names the operation, whose documented error
+        shape it then takes."""
+        status, media_type, headers, body = self.render(failure, where)
+        return Response(content=body, status_code=status, media_type=media_type, headers=headers)
+
+    def render(
+        self, failure: errors.ApiError, where: Where | None = None
+    ) -> tuple[int, str, dict[str, str], bytes]:
+        definition = self._definition(where) if self.problems and where else None
+        if definition is not None:
+            failure = self._kindred(failure, definition)
+        body: Any = failure.body()
+        media_type = "application/json"
+        shaped = self._documented(failure, definition) if definition is not None else None
+        if shaped is not None:
+            media_type, body = shaped
+            if body is None:  # a documented media type without a schema: problem details
+                body = problem(failure.status_code, failure.body())
+        elif self.problems:
+            media_type = "application/problem+json"
+            body = problem(failure.status_code, body)
+        headers = dict(getattr(failure, "headers", None) or {})
+        if failure.status_code == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        if isinstance(body, str) and "json" not in media_type:
+            return failure.status_code, media_type, headers, body.encode()
+        return failure.status_code, media_type, headers, json.dumps(body).encode()
+
+    def _definition(self, where: Where) -> Mapping[str, Any] | None:
+        operation_id = where if isinstance(where, str) else self.operation_of(*where)
+        return self.definitions.get(operation_id or "")
+
+    def _kindred(self, failure: errors.ApiError, definition: Mapping[str, Any]) -> errors.ApiError:
+        """The failure under the status its operation documents for it (422 for 400, ...)."""
+        status = documented_status(definition, failure.status_code)
+        return failure if status == failure.status_code else failure.with_status(status)
+
+    def _documented(
+        self, failure: errors.ApiError, definition: Mapping[str, Any]
+    ) -> tuple[str, Any] | None:
+        """The body the operation documents for this status (its own error schema)."""
+        shown = problem(failure.status_code, failure.body())
+        reason = str(shown.get("detail") or shown["title"])
+        if shown.get("errors"):
+            reason = "; ".join(
+                f"{name}: {' '.join(map(str, messages))}" if isinstance(messages, list) else name
+                for name, messages in shown["errors"].items()
+            )
+        return documented_error(self.document, definition, failure.status_code, reason)
+
+    def as_api_error(self, request: ConnexionRequest, error: Exception) -> errors.ApiError:
+        """Connexion's and Starlette's own exceptions, translated to ours."""
+        if isinstance(error, errors.ApiError):
+            return error
+        if isinstance(error, UnsupportedMediaTypeProblem):
+            media_type = request.headers.get("content-type", "")
+            return errors.UnsupportedMediaType(
+                errors.UNSUPPORTED_MEDIA_TYPE_TEMPLATE.format(media_type=media_type)
+            )
+        if isinstance(error, HTTPException) and error.status_code == 404:
+            return errors.NotFound(errors.ROUTE_NOT_FOUND)
+        if (
+            isinstance(error, HTTPException)
+            and error.status_code < 500
+            and error.status_code != 405
+        ):
+            return errors.DetailError(str(error.detail), status_code=error.status_code)
+        if isinstance(error, HTTPException) and error.status_code == 405:
+            # Starlette names only the methods of the first route it matched; the document
+            # knows them all.
+            allowed = openapi.allowed_methods(
+                self.methods, request.scope.get("path") or request.url.path
+            )
+            if request.method.upper() in allowed:
+                # The path has the method, but a segment does not fit the type its route
+                # converts (`abc` for an integer key): no such object, as Django answers it.
+                return errors.NotFound(errors.ROUTE_NOT_FOUND)
+            detail = errors.METHOD_NOT_ALLOWED_TEMPLATE.format(method=request.method)
+            return errors.MethodNotAllowed(detail, headers={"Allow": ", ".join(allowed)})
+        if isinstance(error, ProblemException) and error.status < 500:
+            return errors.DetailError(str(error.detail or error.title), status_code=error.status)
+        logger.error("unexpected error", exc_info=error)
+        return errors.ServerError()

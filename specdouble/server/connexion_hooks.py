@@ -1,0 +1,393 @@
+"""Connexion's extension points, filled with authentik's behaviour.
+
+Connexion routes each request and calls these before the handler: the security handler
+authenticates and authorizes, the validators parse parameters and bodies. Failures raise the
+exceptions of `errors.py`; the values they parse are left in the request scope's `state` for the
+handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+import orjson
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.datastructures import MediaTypeDict
+from connexion.lifecycle import ConnexionRequest
+from connexion.security import AbstractSecurityHandler
+from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
+from starlette.datastructures import QueryParams
+from starlette.requests import cookie_parser
+from starlette.types import Receive, Scope, Send
+
+from specdouble import errors
+from specdouble.document import openapi
+from specdouble.rest import auth
+from specdouble.rest.params import parse_parameters, read_path, read_query
+from specdouble.rest.validation import validate_request_body
+from specdouble.settings import Limits
+
+PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
+SESSION_PRINCIPAL = "session_principal"
+MAX_JSON_DEPTH = Limits().json_depth
+UTF8 = frozenset({"utf-8", "utf8"})
+MAX_REMEMBERED_QUERIES = 1024
+"""Parsed query strings each operation keeps (all are dropped past that)."""
+MAX_COMPILED_OPERATIONS = 4096
+"""Operations whose `RequestParameters` Connexion's validator keeps (all go past that)."""
+
+
+def state(scope: Scope) -> dict[str, Any]:
+    return scope.setdefault("state", {})
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a header (`name` in lower case), as Starlette's `Headers.get` reads it."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class TokenSecurity(AbstractSecurityHandler):
+    """A security scheme checked against `tokens.yaml`, then Django's model permissions.
+
+    Permissions are checked here, before validation, because DRF checks them before it reads
+    the request: a read-only token gets 403 for a write, even for an invalid body. Failures
+    are 403, as authentik answers, unless the document speaks of 401.
+
+    Connexion calls `verify` with its request; the direct path calls `check` with the scope.
+    """
+
+    def __init__(
+        self, tokens: Mapping[str, auth.Token], failure_status: int, accept_any: bool = False
+    ) -> None:
+        self.tokens = tokens
+        self.failure_status = failure_status
+        self.accept_any = accept_any
+        """Any well-formed credential is valid (Prism's way, for documents not authentik's)."""
+        self.scheme: Mapping[str, Any] = {}
+
+    def get_fn(self, security_scheme: Any, required_scopes: Any) -> Callable[..., Any]:
+        self.scheme = security_scheme
+        return self.verify
+
+    def verify(self, request: ConnexionRequest) -> dict[str, Any]:
+        return self.check(request.scope)
+
+    def check(self, scope: Scope) -> dict[str, Any]:
+        try:
+            principal = self.session_principal(scope) or self.credentials(scope)
+        except errors.AuthenticationFailed as failure:
+            if self.accept_any and failure.detail == errors.TOKEN_INVALID:
+                # Well-formed, only not one of ours: with no token list, that is enough.
+                return {"sub": auth.ANY_CREDENTIAL.user, PRINCIPAL: auth.ANY_CREDENTIAL}
+            if (
+                failure.detail == errors.NOT_AUTHENTICATED
+                and self.failure_status == errors.AuthenticationFailed.status_code
+                and scope.get("path_params")
+            ):
+                # authentik looks the object up, permissions first, before it notices that
+                # nobody is authenticated: on a detail route the refusal is for permission.
+                raise errors.PermissionDenied() from failure
+            raise errors.AuthenticationFailed(
+                failure.detail, status_code=self.failure_status
+            ) from failure
+        auth.authorize(principal, scope["method"])
+        return {"sub": principal.user, PRINCIPAL: principal}
+
+    def credentials(self, scope: Scope) -> auth.Principal:
+        return auth.authenticate(header(scope, b"authorization"), self.tokens, datetime.now(UTC))
+
+    @staticmethod
+    def session_principal(scope: Scope) -> auth.Principal | None:
+        """The user a browser session logged in (`server/sessions.py` puts it there only for
+        a request without `Authorization`, after its CSRF check), as DRF's
+        `SessionAuthentication` comes after the token."""
+        return state(scope).get(SESSION_PRINCIPAL)
+
+
+class BearerTokens(TokenSecurity):
+    """`http` with a bearer-like scheme (`bearer`, authentik's `bearer+agent`)."""
+
+
+class BasicTokens(TokenSecurity):
+    """`http`/`basic`: a token's user name, and its key as the password."""
+
+    def credentials(self, scope: Scope) -> auth.Principal:
+        value = header(scope, b"authorization")
+        return auth.authenticate_basic(value, self.tokens, datetime.now(UTC))
+
+
+class ApiKeyTokens(TokenSecurity):
+    """`apiKey` in a header, the query or a cookie: any token's key."""
+
+    def credentials(self, scope: Scope) -> auth.Principal:
+        name, where = str(self.scheme.get("name", "")), self.scheme.get("in", "header")
+        if where == "query":
+            key = QueryParams(scope.get("query_string", b"").decode("latin-1")).get(name)
+        elif where == "cookie":
+            key = cookie_parser(header(scope, b"cookie") or "").get(name)
+        else:
+            key = header(scope, name.lower().encode("latin-1"))
+        return auth.authenticate_key(key, self.tokens, datetime.now(UTC))
+
+
+class RequestParameters:
+    """One operation's declared query and path parameters, parsed from a request by
+    `rest/params.py` with DRF's messages; every failure is collected into one 400."""
+
+    def __init__(
+        self,
+        document: Mapping[str, Any],
+        declared: Iterable[Mapping[str, Any]],
+        limits: Limits = Limits(),  # noqa: B008 (frozen)
+        *,
+        lenient: bool = False,
+    ) -> None:
+        self.document = document
+        self.limits = limits
+        self.lenient = lenient
+        self.unknown_key_is_404 = openapi.speaks_drf(document)
+        """DRF's way (a key that cannot be one is a 404); also its refusals beyond the schema."""
+        self.declared = list(declared)
+        self.path_parameters = {p["name"]: p for p in self.declared if p["in"] == "path"}
+        # The router names a path parameter as Connexion's Starlette routes do: "-" reads "_".
+        self.path_names = {
+            p["name"]: p["name"].replace("-", "_") for p in self.declared if p["in"] == "path"
+        }
+        self._parsed: dict[tuple[bytes, tuple[Any, ...]], Any] = {}
+
+    def parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
+        """The parsed values by declared name; a request asked before is answered from memory
+        (parsing depends on nothing but these strings)."""
+        asked = (query_string, tuple(path_params.items()))
+        known = self._parsed.get(asked)
+        if known is None:
+            try:
+                known = self._parse(query_string, path_params)
+            except errors.ValidationFailed as failure:
+                known = failure
+            if len(self._parsed) >= MAX_REMEMBERED_QUERIES:
+                self._parsed.clear()
+            self._parsed[asked] = known
+        if isinstance(known, errors.ValidationFailed):
+            raise errors.ValidationFailed(known.errors)
+        return dict(known)
+
+    def _parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
+        pairs = QueryParams(query_string.decode("latin-1")).multi_items()
+        query = read_query(self.document, self.declared, pairs)
+        path = {
+            name: read_path(self.document, self.path_parameters[name], str(path_params[routed]))
+            for name, routed in self.path_names.items()
+            if routed in path_params
+        }
+        parsed: dict[str, Any] = {}
+        failures: dict[str, list[str]] = {}
+        for location, values in (("path", path), ("query", query)):
+            try:
+                parsed.update(
+                    parse_parameters(
+                        self.document,
+                        self.declared,
+                        location,
+                        values,
+                        max_digits=self.limits.integer_digits,
+                        lenient=self.lenient,
+                        drf=self.unknown_key_is_404,
+                    )
+                )
+            except errors.ValidationFailed as failure:
+                if location == "path" and self.unknown_key_is_404:
+                    # A key that cannot be one matches no object (DRF's `get_object`: 404).
+                    raise errors.NotFound(errors.ROUTE_NOT_FOUND) from failure
+                failures.update(failure.errors)
+        if failures:
+            raise errors.ValidationFailed(failures)
+        return parsed
+
+
+class Parameters(ParameterValidator):
+    """Connexion's parameter validator, parsing with `RequestParameters`.
+
+    Connexion makes a validator for every request, from the operation's own list of
+    parameters; the `RequestParameters` made for that list are kept in `compiled`."""
+
+    def __init__(
+        self,
+        parameters: Any,
+        *,
+        document: Mapping[str, Any],
+        compiled: dict[int, tuple[Any, RequestParameters]],
+        limits: Limits,
+        lenient: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(parameters, **kwargs)
+        kept = compiled.get(id(parameters))
+        if kept is None or kept[0] is not parameters:
+            if len(compiled) >= MAX_COMPILED_OPERATIONS:  # lists Connexion did not keep
+                compiled.clear()
+            declared = [p for group in self.parameters.values() for p in group]
+            compiled[id(parameters)] = (
+                parameters,
+                RequestParameters(document, declared, limits, lenient=lenient),
+            )
+            kept = compiled[id(parameters)]
+        self.request_parameters = kept[1]
+
+    def validate(self, scope: Scope) -> None:
+        state(scope)[PARAMS] = self.request_parameters.parse(
+            scope.get("query_string", b""), scope.get("path_params", {})
+        )
+
+
+def parse_json(
+    raw: bytes, encoding: str = "utf-8", *, max_depth: int = MAX_JSON_DEPTH, exact: bool = False
+) -> Any:
+    """A request body as authentik's parser (drf-orjson-renderer's, on orjson) reads it, with
+    its messages; no content reads as `{}` (DRF's `request.data` for an empty body). Arrays
+    and objects nested deeper than `max_depth` are a parse error. `exact` (documents that are
+    not DRF's) reads integers of any size as integers, where orjson makes a float of one
+    beyond 64 bits (and the schema's `int64` could no longer refuse it)."""
+    if not raw.strip():
+        return {}
+    too_deep = errors.JSON_PARSE_TEMPLATE.format(
+        reason=errors.JSON_TOO_DEEP_TEMPLATE.format(limit=max_depth)
+    )
+    try:
+        utf8 = raw if encoding.lower() in UTF8 else raw.decode(encoding).encode("utf-8")
+        value = json.loads(utf8) if exact else orjson.loads(utf8)
+    except RecursionError as error:  # Python's parser, past its own depth
+        raise errors.ParseError(too_deep) from error
+    except (UnicodeError, LookupError) as error:
+        raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
+    except ValueError as error:  # orjson's and json's decode errors are ValueErrors
+        if "recursion" in str(error):  # orjson's own limit (1,024 levels)
+            raise errors.ParseError(too_deep) from error
+        raise errors.ParseError(errors.JSON_PARSE_TEMPLATE.format(reason=error)) from error
+    # Cheap first: a body with fewer opening brackets than the limit cannot be too deep.
+    if raw.count(b"[") + raw.count(b"{") > max_depth and json_depth(value) > max_depth:
+        raise errors.ParseError(too_deep)
+    return value
+
+
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (a scalar: 0), without
+    recursion.
+
+    >>> json_depth({"a": [1, {"b": []}]}), json_depth(3)
+    (4, 0)
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class JsonBody(AbstractRequestBodyValidator):
+    """A JSON body, parsed by `parse_json` and checked by `rest/validation.py`."""
+
+    def __init__(self, *, document: Mapping[str, Any], limits: Limits, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.document = document
+        self.limits = limits
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        messages = []
+        more_body = True
+        while more_body:
+            message = await receive()
+            messages.append(message)
+            more_body = message.get("more_body", False)
+        raw = b"".join(message.get("body", b"") for message in messages)
+        body = parse_json(
+            raw,
+            self._encoding,
+            max_depth=self.limits.json_depth,
+            exact=not openapi.speaks_drf(self.document),
+        )
+        state(scope)[BODY] = validate_request_body(
+            self.document, self._schema, body, sent=bool(raw.strip()), required=self._required
+        )
+        return self._insert_messages(receive, messages=messages), scope
+
+
+def validator_map(document: Mapping[str, Any], limits: Limits, *, lenient: bool) -> dict[str, Any]:
+    return {
+        "parameter": partial(
+            Parameters, document=document, compiled={}, limits=limits, lenient=lenient
+        ),
+        "body": MediaTypeDict({"*/*json": partial(JsonBody, document=document, limits=limits)}),
+    }
+
+
+def failure_status(document: Mapping[str, Any]) -> int:
+    """401 for a document that is not DRF's, or where the document answers 401 anywhere;
+    otherwise 403, as authentik does. (An operation that documents only the other one is
+    answered with it: `server/app.ErrorAnswers`.)"""
+    if not openapi.speaks_drf(document):
+        return 401
+    for operation in openapi.operations(document):
+        if "401" in {str(code) for code in operation.definition.get("responses", {})}:
+            return 401
+    return 403
+
+
+def security_map(
+    document: Mapping[str, Any], tokens: Mapping[str, auth.Token], *, accept_any: bool = False
+) -> dict[str, Any]:
+    """Every scheme of the document that carries a credential is checked against the tokens:
+    `http` bearer-like schemes (`bearer`, `bearer+agent`), `basic`, `apiKey`, and `oauth2` and
+    `openIdConnect` (a bearer token); with `accept_any`, any well-formed credential passes."""
+    status = failure_status(document)
+    schemes = (document.get("components") or {}).get("securitySchemes", {})
+    names = {"bearer"} | {
+        str(scheme.get("scheme", "")).lower()
+        for scheme in schemes.values()
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() != "basic"
+    }
+    handlers: dict[str, Any] = {
+        name: partial(BearerTokens, tokens, status, accept_any)
+        for name in names | {"oauth2", "openIdConnect"}
+    }
+    handlers["basic"] = partial(BasicTokens, tokens, status, accept_any)
+    handlers["apiKey"] = partial(ApiKeyTokens, tokens, status, accept_any)
+    return handlers
+
+
+class HandlerOperation(AsyncOperation):
+    """An operation whose handler is called with the security handler's `token_info` only.
+
+    Connexion's own parameter decorator would convert every path, query and form value to a
+    handler argument first, by its own rules, which fail on values our parsing accepts (object
+    path parameters, JSON form fields); the handlers read what `RequestParameters` and the body
+    validators left in the request state instead."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        connexion_context = scope.get("extensions", {}).get("connexion_context", {})
+        response = await self._fn(token_info=connexion_context.get("token_info"))
+        await response(scope, receive, send)
+
+
+class HandlerApi(AsyncApi):
+    def make_operation(self, operation: Any) -> AsyncOperation:
+        return HandlerOperation(
+            operation.function,
+            jsonifier=self.jsonifier,
+            operation_id=operation.operation_id,
+            pythonic_params=self.pythonic_params,
+        )

@@ -1,0 +1,317 @@
+"""The direct path: the operations a resource serves, answered without Connexion's
+per-request pipeline.
+
+Connexion routes, authenticates, validates and calls a handler through about ten layers that
+together cost several times what the resource's own work does. The direct path compiles each
+resource operation once (its route, its security scheme, its parameters and its body schema)
+and then runs the same steps, in Connexion's order, with the same code: the security handlers
+and parameter parsing of `connexion_hooks.py`, `validation.validate_body`, the actions of
+`rest/actions.py`, and `ErrorAnswers` for every failure.
+
+Whatever it cannot answer exactly as Connexion would goes on to Connexion: operations no
+resource serves, HEAD and OPTIONS, bodies that are not `application/json`, security other than
+one scheme of ours, the Swagger UI's paths, requests under a root path. `tests/test_direct.py`
+holds both ways to the same answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import starlette.convertors
+from connexion.frameworks.starlette import FloatConverter, IntegerConverter, starlettify_path
+from connexion.http_facts import METHODS
+from connexion.utils import split_content_type
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from specdouble import errors
+from specdouble.document import openapi
+from specdouble.rest.actions import Action, Answer
+from specdouble.rest.validation import validate_request_body
+from specdouble.server.connexion_hooks import RequestParameters, TokenSecurity, header, parse_json
+from specdouble.server.handlers import JSON, answer_headers, principal_of
+from specdouble.server.middleware import BODYLESS_METHODS, FailureAnswers, drf_allow
+from specdouble.settings import Limits
+
+logger = logging.getLogger("specdouble")
+
+Verify = Callable[[Scope], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One resource operation, compiled."""
+
+    action: Action
+    verify: Verify | None
+    """The security handler's check; None where the operation asks for no credentials."""
+    parameters: RequestParameters
+    reads_body: bool
+    """Whether the operation takes a request body (then only as `application/json`)."""
+    body_schema: Any
+    """Its schema; where it has none, Connexion leaves the body unread, and so do we."""
+    body_required: bool
+    document: Mapping[str, Any]
+    limits: Limits
+
+    def answer(
+        self, scope: Scope, path_params: Mapping[str, Any], raw: bytes, encoding: str
+    ) -> Answer:
+        scope["path_params"] = path_params  # as Connexion's routing leaves them
+        token_info = self.verify(scope) if self.verify else None
+        params = self.parameters.parse(scope.get("query_string", b""), path_params)
+        body: Any = {}
+        if self.body_schema:
+            parsed = parse_json(
+                raw,
+                encoding,
+                max_depth=self.limits.json_depth,
+                exact=not openapi.speaks_drf(self.document),
+            )
+            body = validate_request_body(
+                self.document,
+                self.body_schema,
+                parsed,
+                sent=bool(raw.strip()),
+                required=self.body_required,
+            )
+        return self.action(principal_of(token_info), params, body)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    template: str
+    regex: re.Pattern[str]
+    convertors: Mapping[str, starlette.convertors.Convertor[Any]]
+    target: Target | None
+    """None: an operation Connexion answers."""
+    allow: bytes | None = None
+    """DRF's `Allow` for this path (None: the document is not a DRF one)."""
+
+    @property
+    def first_segment(self) -> str | None:
+        """The template's first segment where it is literal (None where it is a parameter)."""
+        segment = self.template.split("/")[1] if self.template.count("/") else ""
+        return None if "{" in segment else segment
+
+
+class Router:
+    """The routes of Connexion's Starlette router, in its order: the first route whose path
+    matches and whose method is the request's is the operation Connexion would call."""
+
+    def __init__(self, base_path: str, routes: Iterable[tuple[str, Route]]) -> None:
+        self.base_path = base_path
+        by_method: dict[str, list[Route]] = {}
+        for method, route in routes:
+            by_method.setdefault(method, []).append(route)
+        # The routes that can match a path with a given first segment, still in order.
+        self.tables: dict[str, tuple[dict[str, list[Route]], list[Route]]] = {}
+        for method, listed in by_method.items():
+            wild = [route for route in listed if route.first_segment is None]
+            literal = {r.first_segment for r in listed if r.first_segment is not None}
+            buckets = {
+                first: [r for r in listed if r.first_segment in (first, None)] for first in literal
+            }
+            self.tables[method] = (buckets, wild)
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, Any]] | None:
+        table = self.tables.get(method)
+        prefix = self.base_path
+        if table is None or not path.startswith(prefix):
+            return None
+        rest = path[len(prefix) :]
+        if not rest.startswith("/"):
+            return None
+        buckets, wild = table
+        for route in buckets.get(rest.split("/", 2)[1], wild):
+            found = route.regex.match(rest)
+            if found:
+                values = {
+                    name: route.convertors[name].convert(value)
+                    for name, value in found.groupdict().items()
+                }
+                return route, values
+        return None
+
+
+def _security_check(
+    document: Mapping[str, Any], definition: Mapping[str, Any], security_map: Mapping[str, Any]
+) -> tuple[bool, Verify | None]:
+    """(whether the direct path can check this operation's security, the check).
+
+    Connexion picks a handler by scheme the same way (`SecurityHandlerFactory`); only a single
+    scheme, handled by one of ours, is compiled here.
+    """
+    required = definition.get("security", document.get("security"))
+    if not required:
+        return True, None
+    if len(required) != 1 or len(required[0]) != 1:
+        return False, None
+    ((name, scopes),) = required[0].items()
+    scheme = ((document.get("components") or {}).get("securitySchemes") or {}).get(name)
+    if not isinstance(scheme, Mapping):
+        return False, None
+    kind = scheme.get("type")
+    if kind == "http":
+        key = str(scheme.get("scheme", "")).lower()
+    elif kind == "apiKey" and scheme.get("x-authentication-scheme", "").lower() != "bearer":
+        key = "apiKey"
+    else:
+        return False, None
+    handler = security_map[key]() if key in security_map else None
+    if not isinstance(handler, TokenSecurity):
+        return False, None
+    handler.get_fn(scheme, scopes)
+    return True, handler.check
+
+
+def _target(
+    document: Mapping[str, Any],
+    action: Action,
+    security_map: Mapping[str, Any],
+    limits: Limits,
+    lenient: bool,
+) -> Target | None:
+    operation = action.operation
+    definition = operation.definition
+    can_check, verify = _security_check(document, definition, security_map)
+    if not can_check:
+        return None
+    body_schema = None
+    request_body = openapi.resolve(document, definition.get("requestBody") or {})
+    if request_body:
+        content = request_body.get("content") or {}
+        if operation.method.upper() in BODYLESS_METHODS or JSON not in content:
+            return None
+        body_schema = (content[JSON] or {}).get("schema")
+    return Target(
+        action=action,
+        verify=verify,
+        parameters=RequestParameters(document, operation.parameters, limits, lenient=lenient),
+        reads_body=bool(request_body),
+        body_schema=body_schema,
+        body_required=bool(request_body.get("required")),
+        document=document,
+        limits=limits,
+    )
+
+
+def _convertors() -> None:
+    """Connexion's own convertors for `int` and `float` path parameters, registered as its
+    router registers them (it does so only when its first request builds the pipeline)."""
+    starlette.convertors.register_url_convertor("float", FloatConverter())
+    starlette.convertors.register_url_convertor("int", IntegerConverter())
+
+
+def _path_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, Any]]) -> dict:
+    """Connexion's `get_path_parameter_types`."""
+    types: dict[str, Any] = {}
+    for parameter in parameters:
+        if parameter["in"] != "path":
+            continue
+        schema = openapi.resolve(document, parameter.get("schema") or {})
+        path_like = schema.get("type") == "string" and schema.get("format") == "path"
+        types[parameter["name"]] = "path" if path_like else schema.get("type")
+    return types
+
+
+def router(
+    document: Mapping[str, Any],
+    operations: Iterable[openapi.Operation],
+    actions: Mapping[str, Action],
+    security_map: Mapping[str, Any],
+    limits: Limits,
+    *,
+    lenient: bool = False,
+) -> Router:
+    """Every route of the document in Connexion's order, resource operations compiled."""
+    _convertors()
+    by_place = {(o.path, o.method): o for o in operations}
+    routes: list[tuple[str, Route]] = []
+    drf = openapi.speaks_drf(document)
+    for path, item in document.get("paths", {}).items():
+        allow = drf_allow(m.upper() for m in item if m in METHODS) if drf else None
+        for method in item:
+            operation = by_place.get((path, method))
+            if method not in METHODS or operation is None:
+                continue
+            action = actions.get(operation.operation_id)
+            target = _target(document, action, security_map, limits, lenient) if action else None
+            template = starlettify_path(path, _path_types(document, operation.parameters))
+            regex, _, convertors = compile_path(template)
+            routes.append((method.upper(), Route(template, regex, convertors, target, allow)))
+    return Router(openapi.base_path(document), routes)
+
+
+class DirectPath:
+    """The ASGI middleware in front of Connexion's routing."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        router: Router,
+        answers: FailureAnswers,
+        reserved: tuple[str, ...] = (),
+    ) -> None:
+        self.app = app
+        self.router = router
+        self.answers = answers
+        self.reserved = tuple(router.base_path + path for path in reserved)
+        """Paths another middleware answers before routing (the Swagger UI's)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("root_path"):
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        found = self.router.match(scope["method"], path)
+        target = found[0].target if found else None
+        if found is None or target is None or path.startswith(self.reserved):
+            await self.app(scope, receive, send)
+            return
+        raw, encoding = b"", "utf-8"
+        if target.reads_body:
+            mime_type, charset = split_content_type(header(scope, b"content-type"))
+            if mime_type != JSON:
+                await self.app(scope, receive, send)
+                return
+            raw, encoding = await _read_body(receive), charset or "utf-8"
+        allow = found[0].allow
+        try:
+            answer = target.answer(scope, found[1], raw, encoding)
+        except errors.ApiError as failure:
+            response = self.answers.response(failure, target.action.operation.operation_id)
+            if allow:
+                response.headers["allow"] = allow.decode()
+            await response(scope, receive, send)
+        except Exception:
+            logger.exception("unexpected error")
+            await self.answers.response(errors.ServerError())(scope, receive, send)
+        else:
+            await _send(send, answer, allow)
+
+
+async def _send(send: Send, answer: Answer, allow: bytes | None = None) -> None:
+    """The answer as `handlers.response` sends it through Connexion, without a `Response`
+    (and DRF's `Allow`, which `middleware.AllowHeader` adds to Connexion's answers)."""
+    headers = answer_headers(answer)
+    if allow:
+        headers = [*headers, (b"allow", allow)]
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body or b""})
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    more = True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)

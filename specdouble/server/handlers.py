@@ -1,0 +1,87 @@
+"""Thin handlers, one per operationId: unpack the request, run its action, return the body.
+
+Connexion resolves each operationId through `resolver()` and calls the handler with only the
+security handler's `token_info` (`connexion_hooks.HandlerApi`). Operations a resource serves run
+their action (`rest/actions.py`) on the parsed parameters and body that the hooks left in
+the request state (`connexion_hooks.py`), not on the raw arguments Connexion passes; the other
+operations get the responder's answer (`rest/responder.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from connexion import request
+from starlette.responses import Response
+
+from specdouble.document.openapi import Operation
+from specdouble.rest.actions import Action, Answer
+from specdouble.rest.auth import ANONYMOUS, Principal
+from specdouble.rest.responder import Prefer, Responder, encode
+from specdouble.server.connexion_hooks import BODY, PARAMS, PREFER, PRINCIPAL, state
+
+Handler = Callable[..., Awaitable[Any]]
+JSON = "application/json"
+JSON_BYTES = JSON.encode()
+
+
+def principal_of(token_info: Mapping[str, Any] | None) -> Principal:
+    """Who the security handler let in; anyone, where the document asks for no credentials."""
+    return token_info[PRINCIPAL] if token_info else ANONYMOUS
+
+
+def answer_headers(answer: Answer) -> list[tuple[bytes, bytes]]:
+    """An action's headers, on both ways in: those Starlette gives a JSON `Response`."""
+    media_type = JSON_BYTES if answer.media_type == JSON else answer.media_type.encode()
+    headers = [(b"content-type", media_type)]
+    if answer.status >= 200 and answer.status not in (204, 304):
+        headers.insert(0, (b"content-length", b"%d" % len(answer.body or b"")))
+    return headers
+
+
+def response(answer: Answer) -> Response:
+    made = Response(content=answer.body, status_code=answer.status)
+    made.raw_headers = answer_headers(answer)
+    return made
+
+
+def acting(action: Action) -> Handler:
+    async def act(token_info: dict[str, Any] | None = None, **_: Any) -> Response:
+        scope = state(request.scope)
+        answer = action(principal_of(token_info), scope.get(PARAMS, {}), scope.get(BODY, {}))
+        return response(answer)
+
+    return act
+
+
+def responding(responder: Responder, operation: Operation) -> Handler:
+    """The handler of an operation no resource serves: the responder's answer."""
+
+    async def respond(**_: Any) -> Response:
+        prefer = state(request.scope).get(PREFER) or Prefer()
+        answer = responder.answer(operation, prefer)
+        if answer.body is None:
+            return Response(status_code=answer.status)
+        media_type = answer.media_type or "application/json"
+        return Response(
+            content=encode(answer.body, media_type),
+            status_code=answer.status,
+            media_type=media_type,
+        )
+
+    return respond
+
+
+def resolver(
+    actions: Mapping[str, Action], operations: Iterable[Operation], responder: Responder
+) -> Callable[[str], Handler]:
+    """operationId -> handler, for Connexion's `Resolver`: a resource's, or the responder's."""
+    by_id = {operation.operation_id: operation for operation in operations}
+
+    def resolve(operation_id: str) -> Handler:
+        operation = by_id[operation_id]
+        action = actions.get(operation_id)
+        return acting(action) if action else responding(responder, operation)
+
+    return resolve
