@@ -153,10 +153,30 @@ def parser() -> argparse.ArgumentParser:
     contract = commands.add_parser(
         "contract",
         help="fuzz a running server (the mock or a real authentik) against the document",
-        description="Exit 0 when the contract holds, 1 when it does not, 2 on a usage error.",
+        description="Exit 0 when the contract holds, 1 when it does not (or when no request"
+        " succeeded), 2 on a usage error (the server unreachable, the document unusable, the"
+        " credentials refused).",
     )
     contract.add_argument("--url", required=True, help="base URL, e.g. http://host/api/v3")
     contract.add_argument("--token", help="an API token, sent as 'Authorization: Bearer ...'")
+    contract.add_argument(
+        "--header",
+        action="append",
+        metavar="'NAME: VALUE'",
+        help="a header for every request (repeatable), e.g. other credentials",
+    )
+    contract.add_argument(
+        "--no-isolate",
+        action="store_true",
+        help="against a mock-server, fuzz its shared state instead of an isolated session"
+        " (POST /_mock/reset then returns it to its fixtures)",
+    )
+    contract.add_argument(
+        "--control-prefix",
+        default="/_mock",
+        metavar="PATH",
+        help="where a mock-server's control routes are, if serve moved them (default /_mock)",
+    )
     contract.add_argument("--spec", type=Path, default=Settings().spec, help="the document")
     contract.add_argument(
         "--max-examples", type=int, help="test cases per operation and phase (default 50)"
@@ -393,10 +413,22 @@ def contract(arguments: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
 
+    headers = []
+    for given in arguments.header or []:
+        name, colon, value = given.partition(":")
+        if not colon or not name.strip():
+            print(
+                f"mock-server contract: --header {given!r}: expected 'NAME: VALUE'", file=sys.stderr
+            )
+            return EXIT_USAGE
+        headers.append((name.strip(), value.strip()))
     options = runner.Options(
         url=arguments.url,
         spec=arguments.spec,
         token=arguments.token,
+        headers=tuple(headers),
+        isolate=not arguments.no_isolate,
+        control_prefix=arguments.control_prefix.rstrip("/"),
         max_examples=arguments.max_examples or runner.DEFAULT_MAX_EXAMPLES,
         seed=arguments.seed,
     )

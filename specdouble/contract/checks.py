@@ -116,9 +116,17 @@ def _integer(value: Any) -> int | None:
     return None
 
 
+BODY_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "host"})
+
+
 def _auth_headers(response: Any) -> dict[str, str]:
-    value = response.request.headers.get("Authorization")
-    return {"Authorization": value} if value else {}
+    """The original request's headers for a follow-up read: its credentials, the run's
+    `X-Mock-Session` and `--header`s, less those that describe its body."""
+    return {
+        name: value
+        for name, value in response.request.headers.items()
+        if name.lower() not in BODY_HEADERS
+    }
 
 
 # Checks.

@@ -29,6 +29,11 @@ def summary(report: Report) -> str:
             ]
     for error in report.errors:
         lines.append(f"error: {error}")
+    unjudged = report.unjudged
+    if unjudged:
+        lines += ["", f"The run proves nothing: {unjudged}."]
+    for note in report.notes:
+        lines.append(f"note: {note}")
     lines.append("")
     lines.append(f"Not run, as they cannot hold for authentik: {', '.join(DISABLED_CHECKS)}.")
     verdict = "holds" if report.holds else "is broken"
@@ -55,11 +60,10 @@ def write_junit(report: Report, path: Path) -> None:
                 if (finding.operation, finding.check) == (operation, check):
                     failure = ET.SubElement(case, "failure", message=finding.title)
                     failure.text = f"{finding.message}\n\n{finding.curl}"
-    if report.errors:
+    problems = [*report.errors, *([report.unjudged] if report.unjudged else [])]
+    if problems:
         suite = ET.SubElement(suites, "testsuite", name="errors", tests="1", failures="1")
         case = ET.SubElement(suite, "testcase", classname="errors", name="run")
-        ET.SubElement(case, "error", message="errors during the run").text = "\n".join(
-            report.errors
-        )
+        ET.SubElement(case, "error", message="errors during the run").text = "\n".join(problems)
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)

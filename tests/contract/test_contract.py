@@ -5,15 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.types import ASGIApp
 
 from specdouble.contract import report, runner
 from specdouble.settings import DEFAULT_SPEC
-from tests.conftest import ROOT, free_port
+from tests.conftest import ADMIN, ROOT, free_port
 from tests.contract.faulty_servers import FAULTS, FaultyServer
 
 DOMAIN_CHECKS = {
@@ -127,3 +129,57 @@ def test_the_same_seed_replays_the_same_run() -> None:
             result = runner.run(options(server.url, max_examples=10))
         runs.append((result.seed, result.cases, dict(result.counts)))
     assert runs[0] == runs[1]
+
+
+@pytest.mark.live
+def test_a_refused_token_fails_before_any_fuzzing() -> None:
+    with FaultyServer(None) as server:
+        completed = contract(server.url, "--token", "nope", "--max-examples", "5")
+        count = httpx.get(f"{server.url}/policies/event_matcher/", headers=ADMIN).json()
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "the server refuses the token given: GET /policies/event_matcher/ answered 403" in (
+        completed.stderr
+    )
+    assert "Token invalid/expired" in completed.stderr and "cases" not in completed.stdout
+    assert count["pagination"]["count"] == 150
+
+
+@pytest.mark.live
+def test_no_token_at_all_fails_too() -> None:
+    with FaultyServer(None) as server:
+        completed = contract(server.url, "--max-examples", "5")
+    assert completed.returncode == 2
+    assert "the server refuses no credentials" in completed.stderr
+
+
+def test_a_run_in_which_nothing_succeeded_does_not_hold() -> None:
+    refused = runner.Report(seed=1, cases=10)
+    refused.statuses.update({403: 9, 405: 1})
+    refused.secured["GET /things/"] = Counter({403: 5})
+    assert not refused.holds
+    assert "refused the credentials on every operation that needs them (9 x 403, 1 x 405)" in (
+        report.summary(refused)
+    )
+    failing = runner.Report(seed=1, cases=3)
+    failing.statuses.update({404: 3})
+    assert not failing.holds and "no request succeeded (3 x 404)" in report.summary(failing)
+    fine = runner.Report(seed=1, cases=3)
+    fine.statuses.update({200: 1, 403: 2})
+    fine.secured["GET /things/"] = Counter({200: 1, 403: 2})
+    assert fine.holds
+
+
+@pytest.mark.live
+def test_against_the_mock_the_fuzz_data_stays_in_an_isolated_session() -> None:
+    with FaultyServer(None) as server:
+        result = runner.run(options(server.url, max_examples=5))
+        origin = server.url.removesuffix("/api/v3")
+        sessions = httpx.get(f"{origin}/_mock/sessions", headers=ADMIN).json()
+        listed = httpx.get(f"{server.url}/policies/event_matcher/", headers=ADMIN).json()
+    assert result.holds, report.summary(result)
+    assert result.session and result.session.startswith("contract-")
+    assert sessions == {"sessions": {}}  # dropped afterwards
+    assert listed["pagination"]["count"] == 150  # the shared state is the fixtures'
+    assert f"ran in the isolated session {result.session}, dropped afterwards" in (
+        report.summary(result)
+    )
