@@ -18,6 +18,7 @@ from specdouble.document import registry
 from specdouble.settings import (
     DEFAULT_CACHE,
     DEFAULT_COUNT,
+    DEFAULT_PER_RESOURCE,
     DEFAULT_SEED,
     TOKENS_FILE,
     Limits,
@@ -34,7 +35,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="mock-server",
-        description="A mock of authentik's REST API, served from its OpenAPI document.",
+        description="A stateful mock and contract tester for authentik's REST API and any other"
+        " OpenAPI document (3.0, 3.1 or Swagger 2.0): serve it, generate its data, fuzz a server"
+        " against it, check it for CI.",
     )
     root.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = root.add_subparsers(dest="command", required=True)
@@ -144,11 +147,39 @@ def parser() -> argparse.ArgumentParser:
         " --no-direct sends every request through it, with the same answers)",
     )
 
-    make = commands.add_parser("fixtures", help="write seeded, realistic data files")
-    make.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    make.add_argument("--count", type=int, default=DEFAULT_COUNT)
-    make.add_argument("--spec", type=Path, default=Settings().spec)
-    make.add_argument("--out", type=Path, default=Settings().fixtures, help="folder to write")
+    make = commands.add_parser(
+        "fixtures",
+        help="write seeded, realistic data files for a document (what serve --seed makes)",
+        description="One JSON file per collection of the document, which serve --fixtures DIR"
+        " then serves (and which you may edit). The same seed gives the same bytes.",
+    )
+    make.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"the seed (default {DEFAULT_SEED})"
+    )
+    make.add_argument(
+        "--count",
+        type=int,
+        default=DEFAULT_COUNT,
+        help=f"Event Matcher Policies to make, for authentik's documents (default {DEFAULT_COUNT})",
+    )
+    make.add_argument(
+        "--per-resource",
+        type=int,
+        default=DEFAULT_PER_RESOURCE,
+        help=f"objects of each other resource (default {DEFAULT_PER_RESOURCE})",
+    )
+    make.add_argument(
+        "--spec",
+        type=Path,
+        default=Settings().spec,
+        help="the OpenAPI document (default: the built-in Event Matcher document)",
+    )
+    make.add_argument(
+        "--out",
+        type=Path,
+        default=Settings().fixtures,
+        help="the folder to write (default: the built-in fixtures)",
+    )
 
     contract = commands.add_parser(
         "contract",
@@ -349,21 +380,21 @@ def cannot_listen(host: str, port: int) -> str | None:
     return None
 
 
-def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
+def write_fixtures(seed: int, count: int, per_resource: int, spec_path: Path, out: Path) -> int:
     from specdouble.data import fixtures
     from specdouble.document import openapi
-    from specdouble.resources.event_matcher.data import generate
     from specdouble.rest.auth import load_tokens
+    from specdouble.server.app import generated_data
 
-    if count < 0:
-        print("mock-server: --count must be 0 or more", file=sys.stderr)
+    if count < 0 or per_resource < 0:
+        print("mock-server: --count and --per-resource must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
     try:
         document = openapi.load_checked(spec_path)
     except openapi.SpecError as error:
         print(f"mock-server: {error}", file=sys.stderr)
         return EXIT_USAGE
-    dataset = generate(document, seed=seed, count=count)
+    dataset = generated_data(document, seed=seed, count=count, per_resource=per_resource)
     try:
         fixtures.write_dataset(out, dataset)
     except OSError as error:
@@ -371,10 +402,13 @@ def write_fixtures(seed: int, count: int, spec_path: Path, out: Path) -> int:
         return EXIT_USAGE
     for name, records in dataset.items():
         print(f"wrote {out / (name + '.json')}: {len(records)} records")
-    if not (out / TOKENS_FILE).exists():
-        print(f"note: {out / TOKENS_FILE} is missing; the server needs it to start")
+    if (out / TOKENS_FILE).exists():
+        load_tokens(out / TOKENS_FILE)  # still readable: a broken one is said now, not at serve
     else:
-        load_tokens(out / TOKENS_FILE)
+        print(
+            f"serve --fixtures {out} takes the built-in users and tokens"
+            f" (add {TOKENS_FILE} there to change them)"
+        )
     return EXIT_OK
 
 
@@ -456,5 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "contract":
         return contract(arguments)
     if arguments.command == "fixtures":
-        return write_fixtures(arguments.seed, arguments.count, arguments.spec, arguments.out)
+        return write_fixtures(
+            arguments.seed, arguments.count, arguments.per_resource, arguments.spec, arguments.out
+        )
     return validate(arguments.specs)

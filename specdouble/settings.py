@@ -84,7 +84,8 @@ class Settings:
     port: int = 8000
     spec: Path = DEFAULT_SPEC
     fixtures: Path = DEFAULT_FIXTURES
-    """The folder with `tokens.yaml` and, unless data is generated, the collections' JSON."""
+    """The folder with the collections' JSON (unless data is generated) and, optionally,
+    `tokens.yaml` (else the built-in users and tokens)."""
     seed: int | None = None
     """With `seed` or `count`, data is generated in memory instead of read from `fixtures`."""
     count: int | None = None
@@ -143,8 +144,6 @@ class Settings:
             raise ValueError(f"--spec {self.spec}: no such file")
         if not self.fixtures.is_dir():
             raise ValueError(f"--fixtures {self.fixtures}: no such folder")
-        if not (self.fixtures / TOKENS_FILE).is_file():
-            raise ValueError(f"--fixtures {self.fixtures}: has no {TOKENS_FILE}")
         prefix = self.control_prefix
         if not prefix.startswith("/") or not prefix.strip("/") or "//" in prefix or "{" in prefix:
             raise ValueError(f"--control-prefix must be a path such as /_mock, not {prefix!r}")
@@ -161,8 +160,16 @@ class Settings:
                 )
         if self.tokens is not None and not self.tokens.is_file():
             raise ValueError(f"--tokens {self.tokens}: no such file")
-        if self.ui is not None and not (self.ui / "dist").is_dir():
-            raise ValueError(f"--ui {self.ui}: has no dist/ (a built authentik web interface)")
+        if self.ui is not None and (problem := ui_problem(self.ui)):
+            raise ValueError(f"--ui {self.ui}: {problem}")
+
+    @property
+    def tokens_file(self) -> Path:
+        """Who may call: `--tokens`, else the fixtures' `tokens.yaml`, else the built-in one."""
+        if self.tokens is not None:
+            return self.tokens
+        given = self.fixtures / TOKENS_FILE
+        return given if given.is_file() else DEFAULT_FIXTURES / TOKENS_FILE
 
     @property
     def lenient(self) -> bool:
@@ -276,6 +283,29 @@ class Settings:
             **{f"LIMIT_{name.upper()}": getattr(self.limits, name) for name in Limits.names()},
         }
         return {ENV_PREFIX + k: str(v) for k, v in values.items() if v is not None}
+
+
+UI_ENTRY = "admin/AdminInterface-*.js"
+UI_HOWTO = (
+    "a built authentik web interface is a folder holding dist/ and authentik/: copy /web out of"
+    " authentik's server image, or build web/ from authentik's sources (see the README)"
+)
+
+
+def ui_problem(folder: Path) -> str | None:
+    """What is wrong with `folder` as `--ui`, said with what it holds; None if it is a build."""
+    if not folder.exists():
+        return f"no such folder ({UI_HOWTO})"
+    if not folder.is_dir():
+        return f"a file, not a folder ({UI_HOWTO})"
+    if any(folder.glob(UI_ENTRY)):
+        return f"this is the build's dist/ itself: give the folder above it, {folder.parent}"
+    held = ", ".join(sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())[:8])
+    if not (folder / "dist").is_dir():
+        return f"has no dist/ (it holds {held or 'nothing'}; {UI_HOWTO})"
+    if not any((folder / "dist").glob(UI_ENTRY)):
+        return f"dist/ has no {UI_ENTRY}: not a built authentik web interface ({UI_HOWTO})"
+    return None
 
 
 def parse_latency(text: str, source: str = "--latency") -> tuple[int, int]:

@@ -3,6 +3,7 @@ environment."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -12,7 +13,8 @@ import pytest
 
 from specdouble.cli import main, parser, settings_from
 from specdouble.document import registry
-from specdouble.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings
+from specdouble.server.app import create_app
+from specdouble.settings import DEFAULT_FIXTURES, DEFAULT_SPEC, Settings, ui_problem
 from tests.conftest import ROOT
 
 
@@ -207,7 +209,7 @@ def run_cli(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess
             ["--limit", "body_bytes=-1"],
             "mock-server: --limit: limit body_bytes must be more than 0",
         ),
-        (["--ui", "/nonexistent"], "mock-server: --ui /nonexistent: has no dist/"),
+        (["--ui", "/nonexistent"], "mock-server: --ui /nonexistent: no such folder"),
         (["--spec", "npm:nothing"], "mock-server: npm:nothing: expected npm:<name>@<version>"),
     ],
 )
@@ -277,8 +279,36 @@ def test_authentik_is_its_published_document_at_the_pinned_version(
         return DEFAULT_SPEC
 
     monkeypatch.setattr(registry, "fetch", fetch)
-    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "admin").mkdir(parents=True)
+    (tmp_path / "dist" / "admin" / "AdminInterface-2026.8.3.js").write_text("")
     settings = settings_from(parser().parse_args(["serve", "--authentik", "--ui", str(tmp_path)]))
     assert asked == ["npm:@goauthentik/api@2026.8.3"] and settings.spec == DEFAULT_SPEC
     assert settings.ui == tmp_path
     assert Settings.from_env(settings.environment()).ui == tmp_path
+
+
+def test_fixtures_for_another_document_serve_as_written(tmp_path: Path) -> None:
+    spec = ROOT / "tests" / "documents" / "tasks-plain.yaml"
+    out = tmp_path / "made"
+    assert main(["fixtures", "--spec", str(spec), "--per-resource", "3", "--out", str(out)]) == 0
+    tasks = json.loads((out / "tasks.json").read_text())
+    assert [task["id"] for task in tasks] == [1, 2, 3]
+    again = tmp_path / "again"
+    assert main(["fixtures", "--spec", str(spec), "--per-resource", "3", "--out", str(again)]) == 0
+    assert (again / "tasks.json").read_bytes() == (out / "tasks.json").read_bytes()
+    settings = Settings(spec=spec, fixtures=out)
+    with create_app(settings).test_client() as mock:
+        listed = mock.get("/api/tasks", headers={"Authorization": "Bearer x"}).json()
+    assert [item["title"] for item in listed["items"]] == [task["title"] for task in tasks]
+
+
+def test_ui_says_what_the_folder_holds(tmp_path: Path) -> None:
+    (tmp_path / "web" / "dist" / "admin").mkdir(parents=True)
+    (tmp_path / "web" / "dist" / "admin" / "AdminInterface-1.0.js").write_text("")
+    (tmp_path / "src").mkdir()
+    assert ui_problem(tmp_path / "web") is None
+    assert ui_problem(tmp_path / "web" / "dist") == (
+        f"this is the build's dist/ itself: give the folder above it, {tmp_path / 'web'}"
+    )
+    assert ui_problem(tmp_path).startswith("has no dist/ (it holds src/, web/;")
+    assert "copy /web out of authentik's server image" in ui_problem(tmp_path / "none")

@@ -37,7 +37,8 @@ def build(
 
     A union (a family of resources, `/policies/all/`) holds its members' records, whose
     integer keys are made distinct across the union, before references are linked."""
-    data: Data = fixtures.load_dataset(fixtures_dir) if fixtures_dir else {}
+    keys = {r.spec.collection: r.spec.key for r in resources}
+    data: Data = fixtures.load_dataset(fixtures_dir, keys) if fixtures_dir else {}
     generated: set[str] = set()
     for resource in resources:
         name = resource.spec.collection
@@ -48,7 +49,6 @@ def build(
         else:
             data[name] = records(document, resource, seed=seed, count=per_resource)
             generated.add(name)
-    keys = {r.spec.collection: r.spec.key for r in resources}
     for union, members in (unions or {}).items():
         _distinct_integer_keys(data, [m for m in members if m in generated], keys)
         data[union] = [record for member in members for record in data.get(member, [])]

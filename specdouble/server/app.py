@@ -61,7 +61,7 @@ from specdouble.server.observe import Observe
 from specdouble.server.protocol import ContractProtocol
 from specdouble.server.sessions import AuthentikSessions
 from specdouble.server.ui import AuthentikInterface
-from specdouble.settings import DEFAULT_COUNT, TOKENS_FILE, Settings
+from specdouble.settings import DEFAULT_COUNT, Settings
 from specdouble.state.journal import Journal
 from specdouble.state.shared_log import SharedLog
 from specdouble.state.store import Store
@@ -119,12 +119,46 @@ def flow_executor(document: Mapping[str, Any], users: Mapping[str, auth.User]) -
     return Executor(users, avatar=images.avatar)
 
 
-def create_app(settings: Settings) -> MockServer:
-    document = openapi.load_checked(settings.spec, cache=settings.cache)
+def resources_of(
+    document: Mapping[str, Any],
+) -> tuple[list[inference.Inferred], list[authentik_families.Family]]:
+    """The document's resources (DRF's, then any other naming) and its families of them."""
+    found = inference.customise(inference.infer(document), CUSTOMISATIONS)
+    if not openapi.speaks_drf(document):  # resources named in any way, beside DRF's names
+        served = {name for item in found for name in operation_names(item.spec)}
+        found += inference.infer_plain(document, taken=served)
+    families = authentik_families.find(found)
+    return authentik_families.customise(found, families), families
+
+
+def generated_data(
+    document: dict[str, Any], *, seed: int, count: int, per_resource: int
+) -> dict[str, list[dict[str, Any]]]:
+    """The data `serve --seed` would make for `document`: what `mock-server fixtures` writes."""
+    prepare(document)
+    found, families = resources_of(document)
+    return dataset.build(
+        document,
+        found,
+        fixtures_dir=None,
+        seed=seed,
+        count=count,
+        per_resource=per_resource,
+        unions={family.collection: family.members for family in families},
+    )
+
+
+def prepare(document: dict[str, Any]) -> None:
+    """What the mock adds to a document before it serves it."""
     augment.name_operations(document)  # Connexion routes by operationId
     augment.inline_awkward_refs(document)  # Connexion's resolver follows only plain ones
     augment.distinct_path_parameters(document)  # Starlette's routes need distinct names
     augment.widen_body_media_types(document)  # a body in every media type it is named in
+
+
+def create_app(settings: Settings) -> MockServer:
+    document = openapi.load_checked(settings.spec, cache=settings.cache)
+    prepare(document)
     for name in augment.drop_undefined_security(document):
         logger.warning(
             "security scheme %r is used but never defined: its operations are open", name
@@ -137,14 +171,9 @@ def create_app(settings: Settings) -> MockServer:
             f"{settings.spec}: {len(shadowed)} path(s) lie under the control routes'"
             f" {control_prefix}/ ({shadowed[0]}, ...): serve with --control-prefix /_other"
         )
-    tokens, users = auth.load_identity(settings.tokens or settings.fixtures / TOKENS_FILE)
+    tokens, users = auth.load_identity(settings.tokens_file)
     seed = settings.id_seed
-    found = inference.customise(inference.infer(document), CUSTOMISATIONS)
-    if not openapi.speaks_drf(document):  # resources named in any way, beside DRF's names
-        served = {name for item in found for name in operation_names(item.spec)}
-        found += inference.infer_plain(document, taken=served)
-    families = authentik_families.find(found)
-    found = authentik_families.customise(found, families)
+    found, families = resources_of(document)
     unions = {family.collection: family.members for family in families}
     data = dataset.build(
         document,

@@ -33,7 +33,9 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 RECORDED = HERE / "recorded.json"
-POLICIES = HERE.parent.parent / "specdouble" / "builtin" / "fixtures" / "policies_event_matcher.json"
+POLICIES = (
+    HERE.parent.parent / "specdouble" / "builtin" / "fixtures" / "policies_event_matcher.json"
+)
 DEFAULT_SEED = 2026
 LIST = "/policies/event_matcher/"
 CREATED = "<created>"
