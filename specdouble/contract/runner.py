@@ -150,19 +150,23 @@ def _origin(url: str) -> str:
     return str(parsed.copy_with(path="/", query=None, fragment=None)).rstrip("/")
 
 
-def isolate(options: Options) -> str | None:
+def isolate(options: Options) -> tuple[str | None, str | None]:
     """On a mock-server, an isolated session for this run (made by asking its health with the
-    header); None when the server is not one or cannot isolate (several workers)."""
+    header), and a note when the run cannot have one; (None, None) on any other server."""
     if not options.isolate:
-        return None
+        return None, None
     name = f"contract-{secrets.token_hex(6)}"
     health = f"{_origin(options.url)}{options.control_prefix}/health"
     try:
         answer = httpx.get(health, headers={SESSION_HEADER: name}, timeout=PROBE_TIMEOUT)
-        shown = answer.json() if answer.status_code == 200 else None
+        shown = answer.json()
     except (httpx.HTTPError, ValueError):
-        return None
-    return name if isinstance(shown, dict) and shown.get("status") == "ok" else None
+        return None, None
+    if answer.status_code == 200 and isinstance(shown, dict) and shown.get("status") == "ok":
+        return name, None
+    if answer.status_code == 400 and SESSION_HEADER in str(shown):
+        return None, f"the mock-server cannot isolate the run ({shown}): it fuzzed the shared state"
+    return None, None
 
 
 def drop(options: Options, session: str) -> str | None:
@@ -259,7 +263,8 @@ def run(options: Options, progress: Callable[[str], None] | None = None) -> Repo
     raw = schema.raw_schema if isinstance(schema.raw_schema, dict) else {}
     secured = secured_operations(raw)
     check_credentials(options, raw)  # a safe GET: nothing is made on the server yet
-    report = Report(seed=schema.config.seed, session=isolate(options))
+    session, cannot = isolate(options)
+    report = Report(seed=schema.config.seed, session=session, notes=[cannot] if cannot else [])
     if report.session:
         schema.config.headers = {**(schema.config.headers or {}), SESSION_HEADER: report.session}
         say(f"a mock-server: the run uses the isolated session {report.session}")
