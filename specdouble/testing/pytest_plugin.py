@@ -92,12 +92,12 @@ class MockServer:
         self.origin = f"http://127.0.0.1:{self.port}"
         self.prefix = (_option(arguments, "--control-prefix") or DEFAULT_CONTROL_PREFIX).rstrip("/")
         given = _option(arguments, "--control-token")
-        self.control_token = given or secrets.token_urlsafe(24)
+        self.control_token = given or "plugin-" + secrets.token_hex(16)
         self._credentials: dict[str, dict[str, Any]] = {}
         command = [sys.executable, "-m", "specdouble", "serve", "--port", str(self.port)]
         command += ["--log-level", "warning"]
         if given is None:
-            command += ["--control-token", self.control_token]
+            command += [f"--control-token={self.control_token}"]
         if spec:
             command += ["--spec", spec]
         if fixtures:
