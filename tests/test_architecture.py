@@ -16,19 +16,20 @@ TOP = {"__init__", "__main__", "cli", "settings", "errors"}
 DATA = "builtin"
 """The folder of the built-in document and fixtures: package data, not a layer."""
 
+ORDER = ("document", "state", "data", "rest", "resources", "profiles", "server")
+"""The layers, lowest first: each may import those before it, never one after it."""
+GENERIC = ("document", "state", "data", "rest")
+"""The layers every document uses: none of them knows authentik (only `resources/`,
+`profiles/` and the edge classes of `server/` that the authentik profile turns on do)."""
 MAY_IMPORT: dict[str, set[str]] = {
-    "document": {"document"},
-    "state": {"state"},
-    "rest": {"rest", "document", "state", "data", "errors", "settings"},
-    "data": {"data", "document", "rest", "resources", "errors", "settings"},
-    "resources": {"resources", "rest", "state", "document", "data", "errors"},
-    "server": {"server", "rest", "resources", "data", "state", "document", "errors", "settings"},
-    "contract": {"contract"},
-    "testing": {"testing", "settings"},
+    **{layer: {*ORDER[: ORDER.index(layer)], "errors", "settings"} for layer in ORDER},
+    "document": {"errors"},
+    "state": set(),
+    "contract": set(),
+    "testing": {"settings"},
     "errors": set(),
     "settings": set(),
-    "cli": {"server", "rest", "resources", "data", "state", "document", "contract"}
-    | {"errors", "settings"},
+    "cli": {*ORDER, "contract", "errors", "settings"},
     "__main__": {"cli"},
     "__init__": set(),
 }
@@ -102,6 +103,41 @@ def test_the_rules_can_fail() -> None:
     assert "connexion" in {name.split(".")[0] for name in imported_modules(server)}
     assert "errors" in package_layers(PACKAGE / "rest" / "query.py")
     assert not package_layers(server) <= MAY_IMPORT["rest"]
+
+
+def cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of the graph (its nodes in order, the first again at the end), or None."""
+    finished: set[str] = set()
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        if node in trail:
+            return [*trail[trail.index(node) :], node]
+        if node in finished:
+            return None
+        for target in sorted(edges.get(node, ())):
+            found = visit(target, [*trail, node])
+            if found:
+                return found
+        finished.add(node)
+        return None
+
+    return next((found for node in sorted(edges) if (found := visit(node, []))), None)
+
+
+def test_no_folder_imports_another_in_a_cycle() -> None:
+    """The layers as the code has them: the folder graph of real imports has no cycle."""
+    edges: dict[str, set[str]] = {}
+    for path in modules():
+        layer = layer_of(path)
+        edges.setdefault(layer, set()).update(package_layers(path) - {layer})
+    assert cycle(edges) is None
+    assert cycle({"rest": {"data"}, "data": {"rest"}}) == ["data", "rest", "data"]
+
+
+@pytest.mark.parametrize("layer", GENERIC)
+def test_generic_layers_know_nothing_of_authentik_or_profiles(layer: str) -> None:
+    for path in (PACKAGE / layer).rglob("*.py"):
+        assert not package_layers(path) & {"resources", "profiles", "server"}, path
 
 
 def test_tests_mirror_the_package() -> None:

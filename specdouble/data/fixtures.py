@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from specdouble.rest.params import InvalidValue, canonical_instant, parse_instant, parse_uuid
+from specdouble.data.values import InvalidValue, canonical_instant, parse_instant, parse_uuid
 
 TIMESTAMP_FIELDS = ("created", "last_updated")
 DEFAULT_KEY = "pk"

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from specdouble import errors
+from specdouble.data.values import (
+    InvalidValue,
+    canonical_instant,
+    parse_any_instant,
+    parse_any_uuid,
+    parse_instant,
+    parse_uuid,
+)
 from specdouble.document.openapi import Schema, resolve
+from specdouble.rest.dialect import DRF, Dialect
 from specdouble.settings import Limits
 
-# RFC 3339 `date-time`, the format JSON Schema means (an offset or `Z` is required).
-_DATE_TIME = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
-    r"([Zz]|[+-][0-9]{2}:[0-9]{2})$",
-)
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _BOOLEANS = {"true": True, "false": False}
 _LENIENT_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
@@ -52,66 +54,6 @@ class _Unreadable:
 
 UNREADABLE: Any = _Unreadable()
 """A `page` or `page_size` that is not an integer, with `--leniency real`."""
-
-
-class InvalidValue(ValueError):
-    """A single value that does not parse; the message is the one the client sees."""
-
-
-def canonical_instant(moment: datetime) -> str:
-    """The one spelling of an instant that the store keeps, so equal instants compare equal.
-
-    >>> canonical_instant(datetime.fromisoformat("2025-01-02T03:04:05+02:00"))
-    '2025-01-02T01:04:05.000000Z'
-    """
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def parse_instant(raw: str) -> datetime:
-    if not _DATE_TIME.match(raw):
-        raise InvalidValue(errors.INVALID_DATETIME)
-    text = raw.replace("z", "Z").replace("t", "T")
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError as error:
-        raise InvalidValue(errors.INVALID_DATETIME) from error
-
-
-def parse_uuid(raw: str) -> str:
-    """A UUID in the hyphenated form JSON Schema's `uuid` format means, in canonical lower case."""
-    if len(raw) != 36 or any(raw[i] != "-" for i in (8, 13, 18, 23)):
-        raise InvalidValue(errors.INVALID_UUID)
-    try:
-        return str(uuid.UUID(raw))
-    except ValueError as error:
-        raise InvalidValue(errors.INVALID_UUID) from error
-
-
-def parse_any_uuid(raw: str) -> str:
-    """Any spelling of a UUID that Python's `uuid.UUID` reads (no dashes, braces, `urn:uuid:`),
-    as django-filter's UUIDField accepts it.
-
-    >>> parse_any_uuid("{19D45DEB11394A12B4C1C3EA3D9C4E64}")
-    '19d45deb-1139-4a12-b4c1-c3ea3d9c4e64'
-    """
-    try:
-        return str(uuid.UUID(raw.strip()))
-    except ValueError as error:
-        raise InvalidValue(errors.INVALID_UUID) from error
-
-
-def parse_any_instant(raw: str) -> datetime:
-    """An instant as Django's DateTimeField reads it: ISO 8601 with `T` or a space, with or
-    without an offset (none: UTC, authentik's time zone), or a date (its midnight).
-
-    >>> canonical_instant(parse_any_instant("2026-06-10"))
-    '2026-06-10T00:00:00.000000Z'
-    """
-    try:
-        moment = datetime.fromisoformat(raw.strip())
-    except ValueError as error:
-        raise InvalidValue(errors.INVALID_DATETIME) from error
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def parse_value(
@@ -174,47 +116,76 @@ def parse_value(
         return None  # django-filter: an empty value filters nothing
     if "enum" in schema:
         if raw not in [str(value) for value in schema["enum"] if value is not None]:
-            raise InvalidValue(errors.INVALID_QUERY_CHOICE_TEMPLATE.format(value=raw))
+            choices = [value for value in schema["enum"] if value is not None]
+            raise InvalidValue(
+                errors.INVALID_QUERY_CHOICE_TEMPLATE.format(value=raw),
+                "invalid_choice",
+                value=raw,
+                choices=choices,
+            )
         return raw
     kind = schema.get("type")
     if kind == "boolean":
         if lenient:
             return _LENIENT_BOOLEANS.get(raw.lower())
         if raw not in _BOOLEANS:
-            raise InvalidValue(errors.NOT_A_BOOLEAN)
+            raise InvalidValue(errors.NOT_A_BOOLEAN, "not_a_boolean", value=raw)
         return _BOOLEANS[raw]
     if kind == "integer":
         if len(raw) > max_digits:
-            raise InvalidValue(errors.STRING_TOO_LARGE)
+            raise InvalidValue(
+                errors.STRING_TOO_LARGE, "too_large", value=raw[:20] + "...", limit=max_digits
+            )
         if not _INTEGER.match(raw):
-            raise InvalidValue(errors.NOT_AN_INTEGER)
+            raise InvalidValue(errors.NOT_AN_INTEGER, "not_an_integer", value=raw)
         return _within(schema, int(raw))
     if kind == "number":
         if len(raw) > max_digits:
-            raise InvalidValue(errors.STRING_TOO_LARGE)
+            raise InvalidValue(
+                errors.STRING_TOO_LARGE, "too_large", value=raw[:20] + "...", limit=max_digits
+            )
         try:
             return _within(schema, float(raw))
         except ValueError as error:
-            raise InvalidValue(errors.NOT_A_NUMBER) from error
+            raise InvalidValue(errors.NOT_A_NUMBER, "not_a_number", value=raw) from error
     fmt = schema.get("format")
     if fmt == "uuid":
         return parse_any_uuid(raw) if lenient else parse_uuid(raw)
     if fmt == "date-time":
         return canonical_instant(parse_any_instant(raw) if lenient else parse_instant(raw))
     if "\x00" in raw and prohibit_nul:
-        raise InvalidValue(errors.NULL_CHARACTERS)
+        raise InvalidValue(errors.NULL_CHARACTERS, "null_characters", value=raw)
     if raw and "pattern" in schema and not re.search(schema["pattern"], raw):
-        raise InvalidValue(errors.PATTERN_MISMATCH)
+        raise InvalidValue(errors.PATTERN_MISMATCH, "pattern", value=raw, pattern=schema["pattern"])
     if raw and len(raw) > schema.get("maxLength", len(raw)):
-        raise InvalidValue(errors.MAX_LENGTH_TEMPLATE.format(limit=schema["maxLength"]))
+        raise InvalidValue(
+            errors.MAX_LENGTH_TEMPLATE.format(limit=schema["maxLength"]),
+            "max_length",
+            value=raw,
+            limit=schema["maxLength"],
+        )
     return raw or None
+
+
+def _too_large(raw: str, limit: int) -> InvalidValue:
+    return InvalidValue(errors.STRING_TOO_LARGE, "too_large", value=raw[:20] + "...", limit=limit)
 
 
 def _within(schema: Schema, number: float) -> Any:
     if "minimum" in schema and number < schema["minimum"]:
-        raise InvalidValue(errors.MIN_VALUE_TEMPLATE.format(limit=schema["minimum"]))
+        raise InvalidValue(
+            errors.MIN_VALUE_TEMPLATE.format(limit=schema["minimum"]),
+            "min_value",
+            value=number,
+            limit=schema["minimum"],
+        )
     if "maximum" in schema and number > schema["maximum"]:
-        raise InvalidValue(errors.MAX_VALUE_TEMPLATE.format(limit=schema["maximum"]))
+        raise InvalidValue(
+            errors.MAX_VALUE_TEMPLATE.format(limit=schema["maximum"]),
+            "max_value",
+            value=number,
+            limit=schema["maximum"],
+        )
     return number
 
 
@@ -334,15 +305,17 @@ def parse_parameters(
     values: Mapping[str, Wire],
     *,
     max_digits: int = MAX_INTEGER_DIGITS,
-    lenient: bool = False,
-    drf: bool = True,
+    dialect: Dialect = DRF,
 ) -> dict[str, Any]:
-    """Parse every declared parameter of one location; collect all failures into one 400.
+    """Parse every declared parameter of one location; collect all failures into one 400,
+    in the dialect's words.
 
-    Parameters that were not sent, or are empty free text, are left out of the result. `drf`
-    adds what DRF and django-filter refuse beyond the schema (a NUL character, a bare-list
-    search failure); other documents' servers are held to their schemas only.
+    Parameters that were not sent, or are empty free text, are left out of the result. DRF's
+    dialect adds what DRF and django-filter refuse beyond the schema (a NUL character, a
+    bare-list search failure) and, when lenient, reads `page` and `page_size` as DRF's
+    paginator does; other documents' servers are held to their schemas only.
     """
+    drf, lenient = dialect.drf, dialect.lenient
     parsed: dict[str, Any] = {}
     failures: dict[str, list[str]] = {}
     for parameter in parameters:
@@ -351,7 +324,7 @@ def parse_parameters(
         name = parameter["name"]
         if name not in values:
             if parameter.get("required"):
-                failures[name] = [errors.REQUIRED]
+                failures[name] = [dialect.message("required", errors.REQUIRED, name=name)]
             continue
         if lenient and name in PAGINATION and values[name] in ("", []):
             continue  # DRF: an empty page is page 1, an empty page_size the default
@@ -373,7 +346,7 @@ def parse_parameters(
             if lenient and name in PAGINATION:
                 value = UNREADABLE  # DRF's paginator decides: the default size, or a 404
             else:
-                failures[name] = [str(error)]
+                failures[name] = [dialect.message(error.code, str(error), **error.values)]
                 continue
         if value is not None:
             parsed[name] = value
@@ -390,4 +363,4 @@ def _json_parameter(raw: Wire) -> Any:
     try:
         return json.loads(text)
     except ValueError as error:
-        raise InvalidValue(errors.INVALID_JSON_VALUE) from error
+        raise InvalidValue(errors.INVALID_JSON_VALUE, "invalid_json", value=text) from error

@@ -14,10 +14,11 @@ from typing import Any
 
 from specdouble import errors
 from specdouble.data.synth import Synth
+from specdouble.data.values import canonical_instant
 from specdouble.rest import indexed, query
 from specdouble.rest.auth import VIEW, Principal
 from specdouble.rest.listing import Listing, Window, sort_terms, window
-from specdouble.rest.params import UNREADABLE, canonical_instant
+from specdouble.rest.params import UNREADABLE
 from specdouble.rest.validation import schema_validator
 from specdouble.settings import Limits
 from specdouble.state.store import KeyInUse, Record, Store

@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any
 
 from specdouble import errors
-from specdouble.document.openapi import Schema, is_nullable, object_shape, resolve, speaks_drf
-from specdouble.rest.params import InvalidValue, parse_instant, parse_uuid
+from specdouble.data.values import InvalidValue, parse_instant, parse_uuid
+from specdouble.document.openapi import Schema, is_nullable, object_shape, resolve
+from specdouble.rest.dialect import DRF, Dialect
 
 _JSON_TYPE_NAMES = {
     dict: "dict",
@@ -228,16 +229,18 @@ def validate_request_body(
     *,
     sent: bool = True,
     required: bool = False,
+    dialect: Dialect = DRF,
 ) -> Any:
     """A request body as the document's server would check it: DRF's way for DRF documents
     (`validate_body`), else by JSON Schema alone (any JSON value the schema allows, no
     cleaning), with every failure keyed by where it is; a body not `sent` is then fine
     unless it is `required`."""
-    if speaks_drf(document):
+    if dialect.drf:
         return validate_body(document, schema, body)
     if not sent:
         if required:
-            raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, errors.NO_DATA)
+            message = dialect.message("no_body", errors.NO_DATA)
+            raise errors.ValidationFailed.single(dialect.body_key, message)
         return {}
     body = _integral(body)
     failures: dict[str, list[str]] = {}

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
@@ -28,18 +29,15 @@ from starlette.responses import Response
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from specdouble import errors
-from specdouble.data import dataset, images
+from specdouble import errors, profiles
+from specdouble.data import images
 from specdouble.data.synth import Synth, stable_seed
 from specdouble.document import augment, openapi
-from specdouble.resources import CUSTOMISATIONS
-from specdouble.resources.authentik import defaults as authentik_defaults
+from specdouble.profiles import AuthentikProfile
 from specdouble.resources.authentik import events as authentik_events
-from specdouble.resources.authentik import families as authentik_families
-from specdouble.resources.authentik.answers import DEFAULT_CONFIG, Answers
+from specdouble.resources.authentik.answers import DEFAULT_CONFIG
 from specdouble.resources.authentik.flows import Executor
-from specdouble.resources.lookups import LOOKUPS
-from specdouble.rest import actions, auth, inference
+from specdouble.rest import actions, auth, dataset, inference
 from specdouble.rest.error_shapes import documented_error, documented_status
 from specdouble.rest.faults import Faults
 from specdouble.rest.resource import Resource, operation_names
@@ -119,24 +117,13 @@ def flow_executor(document: Mapping[str, Any], users: Mapping[str, auth.User]) -
     return Executor(users, avatar=images.avatar)
 
 
-def resources_of(
-    document: Mapping[str, Any],
-) -> tuple[list[inference.Inferred], list[authentik_families.Family]]:
-    """The document's resources (DRF's, then any other naming) and its families of them."""
-    found = inference.customise(inference.infer(document), CUSTOMISATIONS)
-    if not openapi.speaks_drf(document):  # resources named in any way, beside DRF's names
-        served = {name for item in found for name in operation_names(item.spec)}
-        found += inference.infer_plain(document, taken=served)
-    families = authentik_families.find(found)
-    return authentik_families.customise(found, families), families
-
-
 def generated_data(
     document: dict[str, Any], *, seed: int, count: int, per_resource: int
 ) -> dict[str, list[dict[str, Any]]]:
     """The data `serve --seed` would make for `document`: what `mock-server fixtures` writes."""
     prepare(document)
-    found, families = resources_of(document)
+    profile = profiles.detect(document)
+    found, unions = profile.resources(document)
     return dataset.build(
         document,
         found,
@@ -144,19 +131,21 @@ def generated_data(
         seed=seed,
         count=count,
         per_resource=per_resource,
-        unions={family.collection: family.members for family in families},
+        unions=unions,
+        generators=profile.generators(),
     )
 
 
 def prepare(document: dict[str, Any]) -> None:
-    """What the mock adds to a document before it serves it."""
+    """What the mock adds to a document before it infers anything from it."""
     augment.name_operations(document)  # Connexion routes by operationId
     augment.inline_awkward_refs(document)  # Connexion's resolver follows only plain ones
     augment.distinct_path_parameters(document)  # Starlette's routes need distinct names
     augment.widen_body_media_types(document)  # a body in every media type it is named in
 
 
-def create_app(settings: Settings) -> MockServer:
+def load(settings: Settings) -> dict[str, Any]:
+    """The document, checked and prepared; refused where the mock could not serve it whole."""
     document = openapi.load_checked(settings.spec, cache=settings.cache)
     prepare(document)
     for name in augment.drop_undefined_security(document):
@@ -164,17 +153,31 @@ def create_app(settings: Settings) -> MockServer:
             "security scheme %r is used but never defined: its operations are open", name
         )
     _trust_checked_documents()
-    control_prefix = settings.control_prefix.rstrip("/")
-    shadowed = control.clashes(control_prefix, openapi.base_path(document), document["paths"])
+    prefix = settings.control_prefix.rstrip("/")
+    shadowed = control.clashes(prefix, openapi.base_path(document), document["paths"])
     if shadowed:
         raise openapi.SpecError(
             f"{settings.spec}: {len(shadowed)} path(s) lie under the control routes'"
-            f" {control_prefix}/ ({shadowed[0]}, ...): serve with --control-prefix /_other"
+            f" {prefix}/ ({shadowed[0]}, ...): serve with --control-prefix /_other"
+        )
+    return document
+
+
+def create_app(settings: Settings) -> MockServer:
+    """The server for `settings`: the document, its profile, the state, the operations'
+    actions, Connexion's app, and the layers around it (`layers`, in the order a request
+    meets them)."""
+    document = load(settings)
+    profile = profiles.detect(document, lenient=settings.lenient)
+    dialect = profile.dialect
+    if settings.ui is not None and not profile.browser:
+        raise openapi.SpecError(
+            f"{settings.spec}: --ui serves authentik's web interface, and this document is"
+            f" not authentik's ({profile.name})"
         )
     tokens, users = auth.load_identity(settings.tokens_file)
     seed = settings.id_seed
-    found, families = resources_of(document)
-    unions = {family.collection: family.members for family in families}
+    found, unions = profile.resources(document)
     data = dataset.build(
         document,
         found,
@@ -183,6 +186,7 @@ def create_app(settings: Settings) -> MockServer:
         count=DEFAULT_COUNT if settings.count is None else settings.count,
         per_resource=settings.per_resource,
         unions=unions,
+        generators=profile.generators(),
     )
     log: WriteLog | SharedLog | None = None
     if settings.shared:
@@ -190,7 +194,7 @@ def create_app(settings: Settings) -> MockServer:
     elif settings.state:
         log = WriteLog(settings.state)
     keys = {item.spec.collection: item.spec.key for item in found}
-    authentik_defaults.apply(data, keys, users)
+    profile.start_objects(data, keys, users)
     shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
     shared.sync()  # a new worker catches up before it takes its first connection
     # Every part of the server reads the state through `store`: the shared one, or the
@@ -209,26 +213,27 @@ def create_app(settings: Settings) -> MockServer:
         resource.warm()
     augment.order_paths(document)
     augment.type_parameters(document)
-    if openapi.speaks_drf(document):  # others answer a 404 in their own shapes, or RFC 9457
+    if dialect.unknown_key_is_404:  # others answer a 404 in their own shapes, or RFC 9457
         augment.document_not_found(document, not_found_operations(found))
     operations = list(openapi.operations(document))
     actions_by_id = actions.actions(resources, operations, document)
-    server_answers = Answers(document, store, users)
-    answer_table = {**server_answers.table(), **authentik_families.answers(found, families)}
+    answer_table = profile.answers(document, store, users, found, unions)
     actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
     # authentik's documents keep its tokens and their permissions; any other takes any
     # well-formed credential unless a tokens file is given, as Prism does.
-    accept_any = not openapi.speaks_drf(document) and settings.tokens is None
-    security = connexion_hooks.security_map(document, tokens, accept_any=accept_any)
+    accept_any = not dialect.drf and settings.tokens is None
+    security = connexion_hooks.security_map(
+        document, tokens, dialect=dialect, accept_any=accept_any
+    )
 
     app = AsyncApp(
         __name__,
         resolver=Resolver(
-            handlers.resolver(actions_by_id, operations, Responder(document, seed, LOOKUPS))
+            handlers.resolver(
+                actions_by_id, operations, Responder(document, seed, profile.lookups())
+            )
         ),
-        validator_map=connexion_hooks.validator_map(
-            document, settings.limits, lenient=settings.lenient
-        ),
+        validator_map=connexion_hooks.validator_map(document, settings.limits, dialect=dialect),
         security_map=security,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
     )
@@ -239,10 +244,12 @@ def create_app(settings: Settings) -> MockServer:
         reason = str(error).strip().splitlines()[0]
         raise openapi.SpecError(f"{settings.spec}: Connexion refuses it: {reason}") from error
     method_table = openapi.method_table(document)
-    drf = openapi.speaks_drf(document)
     operation_of = openapi.operation_finder(document)
     answer_error = ErrorAnswers(
-        method_table, problems=not drf, document=document, operation_of=operation_of
+        method_table,
+        problems=dialect.problem_details,
+        document=document,
+        operation_of=operation_of,
     )
     ContractProtocol.configure(answer_error, settings.limits)
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
@@ -252,6 +259,7 @@ def create_app(settings: Settings) -> MockServer:
     journal = Journal(settings.journal)
     faults = Faults(seed, {operation.operation_id for operation in operations})
     sessions = Sessions(store)
+    prefix = settings.control_prefix.rstrip("/")
     control_routes = control.routes(
         store,
         tokens,
@@ -263,80 +271,90 @@ def create_app(settings: Settings) -> MockServer:
         control_token=settings.control_token,
         base_path=openapi.base_path(document),
         document=document,
-        prefix=control_prefix,
+        prefix=prefix,
     )
     for path, name, endpoint, methods in control_routes:
         app.add_url_rule(path, name, endpoint, methods=methods)
 
-    # Around Connexion's app, innermost first: the direct path; CORS, which answers
-    # preflights before anything else sees them; with several workers, the worker's name.
-    served: ASGIApp = NoSlashRedirect(
-        app, not_found=lambda: answer_error.response(errors.NotFound(errors.ROUTE_NOT_FOUND))
+    server = (
+        profile.server(document, store, users) if isinstance(profile, AuthentikProfile) else None
     )
-    if drf:  # the direct path adds it to its own answers
-        served = AllowHeader(served, table=method_table)
-    if settings.direct:
-        served = DirectPath(
-            served,
-            router=direct.router(
-                document,
-                operations,
-                actions_by_id,
-                security,
-                settings.limits,
-                lenient=settings.lenient,
-            ),
+    layers: list[Layer | None] = [  # outermost first: the order a request meets them
+        WorkerHeader if settings.workers > 1 else None,
+        partial(
+            Cors,
+            private_prefix=prefix + "/",  # CORS answers preflights before anything else
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["*"],
+        ),
+        partial(Isolation, stores=store, answers=answer_error, allowed=log is None),
+        partial(
+            Observe,
+            journal=journal,
+            faults=faults,
+            operation_of=operation_of,
             answers=answer_error,
-            reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
+            drf=dialect.drf,
+            latency=settings.latency,
+            seed=seed,
+            private_prefix=prefix + "/",
+        ),
+        partial(RequestLimits, limits=settings.limits, answers=answer_error),
+        partial(
+            AuthentikInterface,
+            folder=settings.ui,
+            config=lambda: DEFAULT_CONFIG,
+            brand=server.current_brand,
+            flow=server.flow,
         )
-    if drf:
-        served = AuthentikSessions(
-            served,
+        if server and settings.ui is not None
+        else None,
+        partial(
+            AuthentikSessions,
             sessions=sessions,
             users=users,
             executor=flow_executor(document, users),
             api_base=openapi.base_path(document),
-            default_flow=server_answers.default_flow,
+            default_flow=server.default_flow,
             answers=answer_error,
             log=authentik_events.BrowserLog(store),
             tokens=tokens,
         )
-    if settings.ui is not None:
-        served = AuthentikInterface(
-            served,
-            folder=settings.ui,
-            config=lambda: DEFAULT_CONFIG,
-            brand=server_answers.current_brand,
-            flow=server_answers.flow,
+        if server
+        else None,
+        partial(
+            DirectPath,
+            router=direct.router(
+                document, operations, actions_by_id, security, settings.limits, dialect=dialect
+            ),
+            answers=answer_error,
+            reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
         )
-    served = Observe(
-        RequestLimits(served, limits=settings.limits, answers=answer_error),
-        journal=journal,
-        faults=faults,
-        operation_of=operation_of,
-        answers=answer_error,
-        drf=drf,
-        latency=settings.latency,
-        seed=seed,
-        private_prefix=control_prefix + "/",
-    )
-    served = Isolation(served, stores=store, answers=answer_error, allowed=log is None)
-    served = Cors(
-        served,
-        private_prefix=control_prefix + "/",
-        allow_origins=list(settings.cors_origins),
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=["*"],
-    )
-    if settings.workers > 1:
-        served = WorkerHeader(served)
+        if settings.direct
+        else None,
+        # The direct path adds `Allow` to its own answers; this, to Connexion's.
+        partial(AllowHeader, table=method_table) if dialect.allow_header else None,
+        partial(
+            NoSlashRedirect,
+            not_found=lambda: answer_error.response(errors.NotFound(errors.ROUTE_NOT_FOUND)),
+        ),
+    ]
+    served: ASGIApp = app
+    for layer in reversed(layers):
+        if layer is not None:
+            served = layer(served)
     return MockServer(
         served,
         store=store,
         resources={item.spec.collection for item in found},
         base_path=openapi.base_path(document),
     )
+
+
+Layer = Callable[[ASGIApp], ASGIApp]
+"""A layer around the app: it takes the app inside it and answers in its place."""
 
 
 class MockServer:

@@ -27,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 from specdouble import errors
 from specdouble.document import openapi
 from specdouble.rest import auth
+from specdouble.rest.dialect import DRF, Dialect
 from specdouble.rest.params import parse_parameters, read_path, read_query
 from specdouble.rest.validation import validate_request_body
 from specdouble.settings import Limits
@@ -147,13 +148,11 @@ class RequestParameters:
         declared: Iterable[Mapping[str, Any]],
         limits: Limits = Limits(),  # noqa: B008 (frozen)
         *,
-        lenient: bool = False,
+        dialect: Dialect = DRF,
     ) -> None:
         self.document = document
         self.limits = limits
-        self.lenient = lenient
-        self.unknown_key_is_404 = openapi.speaks_drf(document)
-        """DRF's way (a key that cannot be one is a 404); also its refusals beyond the schema."""
+        self.dialect = dialect
         self.declared = list(declared)
         self.path_parameters = {p["name"]: p for p in self.declared if p["in"] == "path"}
         # The router names a path parameter as Connexion's Starlette routes do: "-" reads "_".
@@ -198,12 +197,11 @@ class RequestParameters:
                         location,
                         values,
                         max_digits=self.limits.integer_digits,
-                        lenient=self.lenient,
-                        drf=self.unknown_key_is_404,
+                        dialect=self.dialect,
                     )
                 )
             except errors.ValidationFailed as failure:
-                if location == "path" and self.unknown_key_is_404:
+                if location == "path" and self.dialect.unknown_key_is_404:
                     # A key that cannot be one matches no object (DRF's `get_object`: 404).
                     raise errors.NotFound(errors.ROUTE_NOT_FOUND) from failure
                 failures.update(failure.errors)
@@ -225,7 +223,7 @@ class Parameters(ParameterValidator):
         document: Mapping[str, Any],
         compiled: dict[int, tuple[Any, RequestParameters]],
         limits: Limits,
-        lenient: bool,
+        dialect: Dialect,
         **kwargs: Any,
     ) -> None:
         super().__init__(parameters, **kwargs)
@@ -236,7 +234,7 @@ class Parameters(ParameterValidator):
             declared = [p for group in self.parameters.values() for p in group]
             compiled[id(parameters)] = (
                 parameters,
-                RequestParameters(document, declared, limits, lenient=lenient),
+                RequestParameters(document, declared, limits, dialect=dialect),
             )
             kept = compiled[id(parameters)]
         self.request_parameters = kept[1]
@@ -301,10 +299,13 @@ def json_depth(value: Any) -> int:
 class JsonBody(AbstractRequestBodyValidator):
     """A JSON body, parsed by `parse_json` and checked by `rest/validation.py`."""
 
-    def __init__(self, *, document: Mapping[str, Any], limits: Limits, **kwargs: Any) -> None:
+    def __init__(
+        self, *, document: Mapping[str, Any], limits: Limits, dialect: Dialect, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.document = document
         self.limits = limits
+        self.dialect = dialect
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         messages = []
@@ -318,28 +319,37 @@ class JsonBody(AbstractRequestBodyValidator):
             raw,
             self._encoding,
             max_depth=self.limits.json_depth,
-            exact=not openapi.speaks_drf(self.document),
+            exact=self.dialect.exact_json,
         )
         state(scope)[BODY] = validate_request_body(
-            self.document, self._schema, body, sent=bool(raw.strip()), required=self._required
+            self.document,
+            self._schema,
+            body,
+            sent=bool(raw.strip()),
+            required=self._required,
+            dialect=self.dialect,
         )
         return self._insert_messages(receive, messages=messages), scope
 
 
-def validator_map(document: Mapping[str, Any], limits: Limits, *, lenient: bool) -> dict[str, Any]:
+def validator_map(
+    document: Mapping[str, Any], limits: Limits, *, dialect: Dialect
+) -> dict[str, Any]:
     return {
         "parameter": partial(
-            Parameters, document=document, compiled={}, limits=limits, lenient=lenient
+            Parameters, document=document, compiled={}, limits=limits, dialect=dialect
         ),
-        "body": MediaTypeDict({"*/*json": partial(JsonBody, document=document, limits=limits)}),
+        "body": MediaTypeDict(
+            {"*/*json": partial(JsonBody, document=document, limits=limits, dialect=dialect)}
+        ),
     }
 
 
-def failure_status(document: Mapping[str, Any]) -> int:
+def failure_status(document: Mapping[str, Any], dialect: Dialect) -> int:
     """401 for a document that is not DRF's, or where the document answers 401 anywhere;
     otherwise 403, as authentik does. (An operation that documents only the other one is
     answered with it: `server/app.ErrorAnswers`.)"""
-    if not openapi.speaks_drf(document):
+    if not dialect.drf:
         return 401
     for operation in openapi.operations(document):
         if "401" in {str(code) for code in operation.definition.get("responses", {})}:
@@ -348,12 +358,16 @@ def failure_status(document: Mapping[str, Any]) -> int:
 
 
 def security_map(
-    document: Mapping[str, Any], tokens: Mapping[str, auth.Token], *, accept_any: bool = False
+    document: Mapping[str, Any],
+    tokens: Mapping[str, auth.Token],
+    *,
+    dialect: Dialect,
+    accept_any: bool = False,
 ) -> dict[str, Any]:
     """Every scheme of the document that carries a credential is checked against the tokens:
     `http` bearer-like schemes (`bearer`, `bearer+agent`), `basic`, `apiKey`, and `oauth2` and
     `openIdConnect` (a bearer token); with `accept_any`, any well-formed credential passes."""
-    status = failure_status(document)
+    status = failure_status(document, dialect)
     schemes = (document.get("components") or {}).get("securitySchemes", {})
     names = {"bearer"} | {
         str(scheme.get("scheme", "")).lower()

@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from specdouble import errors
 from specdouble.document import openapi
 from specdouble.rest.actions import Action, Answer
+from specdouble.rest.dialect import Dialect
 from specdouble.rest.validation import validate_request_body
 from specdouble.server.connexion_hooks import RequestParameters, TokenSecurity, header, parse_json
 from specdouble.server.handlers import JSON, answer_headers, principal_of
@@ -58,6 +59,7 @@ class Target:
     body_required: bool
     document: Mapping[str, Any]
     limits: Limits
+    dialect: Dialect
 
     def answer(
         self, scope: Scope, path_params: Mapping[str, Any], raw: bytes, encoding: str
@@ -71,7 +73,7 @@ class Target:
                 raw,
                 encoding,
                 max_depth=self.limits.json_depth,
-                exact=not openapi.speaks_drf(self.document),
+                exact=self.dialect.exact_json,
             )
             body = validate_request_body(
                 self.document,
@@ -79,6 +81,7 @@ class Target:
                 parsed,
                 sent=bool(raw.strip()),
                 required=self.body_required,
+                dialect=self.dialect,
             )
         return self.action(principal_of(token_info), params, body)
 
@@ -175,7 +178,7 @@ def _target(
     action: Action,
     security_map: Mapping[str, Any],
     limits: Limits,
-    lenient: bool,
+    dialect: Dialect,
 ) -> Target | None:
     operation = action.operation
     definition = operation.definition
@@ -192,12 +195,13 @@ def _target(
     return Target(
         action=action,
         verify=verify,
-        parameters=RequestParameters(document, operation.parameters, limits, lenient=lenient),
+        parameters=RequestParameters(document, operation.parameters, limits, dialect=dialect),
         reads_body=bool(request_body),
         body_schema=body_schema,
         body_required=bool(request_body.get("required")),
         document=document,
         limits=limits,
+        dialect=dialect,
     )
 
 
@@ -227,21 +231,20 @@ def router(
     security_map: Mapping[str, Any],
     limits: Limits,
     *,
-    lenient: bool = False,
+    dialect: Dialect,
 ) -> Router:
     """Every route of the document in Connexion's order, resource operations compiled."""
     _convertors()
     by_place = {(o.path, o.method): o for o in operations}
     routes: list[tuple[str, Route]] = []
-    drf = openapi.speaks_drf(document)
     for path, item in document.get("paths", {}).items():
-        allow = drf_allow(m.upper() for m in item if m in METHODS) if drf else None
+        allow = drf_allow(m.upper() for m in item if m in METHODS) if dialect.allow_header else None
         for method in item:
             operation = by_place.get((path, method))
             if method not in METHODS or operation is None:
                 continue
             action = actions.get(operation.operation_id)
-            target = _target(document, action, security_map, limits, lenient) if action else None
+            target = _target(document, action, security_map, limits, dialect) if action else None
             template = starlettify_path(path, _path_types(document, operation.parameters))
             regex, _, convertors = compile_path(template)
             routes.append((method.upper(), Route(template, regex, convertors, target, allow)))

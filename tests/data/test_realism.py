@@ -7,7 +7,7 @@ import base64
 from typing import Any
 
 from specdouble.data import images
-from specdouble.data.dataset import agree, slugify
+from specdouble.rest.dataset import agree, slugify
 from specdouble.data.synth import APPLICATION_NAMES, GROUP_NAMES, Synth
 
 DOCUMENT: dict[str, Any] = {

@@ -7,8 +7,12 @@ from typing import Any
 import pytest
 
 from specdouble import errors
+from specdouble.data.values import InvalidValue
 from specdouble.rest import params
-from specdouble.rest.params import InvalidValue, parse_parameters, parse_value
+from specdouble.rest.dialect import Dialect
+from specdouble.rest.params import parse_parameters, parse_value
+
+LENIENT = Dialect.of(True, lenient=True)
 
 UUID = {"type": "string", "format": "uuid"}
 DATE_TIME = {"type": "string", "format": "date-time"}
@@ -150,10 +154,10 @@ def test_lenient_pagination_is_left_to_the_paginator() -> None:
         {"name": "page_size", "in": "query", "schema": INTEGER},
     ]
     parsed = parse_parameters(
-        DOCUMENT, declared, "query", {"page": "1.5", "page_size": "abc"}, lenient=True
+        DOCUMENT, declared, "query", {"page": "1.5", "page_size": "abc"}, dialect=LENIENT
     )
     assert parsed == {"page": UNREADABLE, "page_size": UNREADABLE}
-    assert parse_parameters(DOCUMENT, declared, "query", {"page": ""}, lenient=True) == {}
+    assert parse_parameters(DOCUMENT, declared, "query", {"page": ""}, dialect=LENIENT) == {}
     with pytest.raises(errors.ValidationFailed):
         parse_parameters(DOCUMENT, declared, "query", {"page": "1.5"})
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from specdouble.data import dataset
+from specdouble.rest import dataset
 from specdouble.document import openapi
 from specdouble.resources import CUSTOMISATIONS
 from specdouble.resources.event_matcher.rules import BINDINGS, COLLECTION

@@ -103,15 +103,36 @@ def test_path_and_query_parameters_are_checked_with_a_problem_body(library: Any)
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert (body["title"], body["status"]) == ("Bad Request", 400)
+    # In the document's own terms, worded as its bodies' messages are: no DRF words.
     assert body["errors"] == {
-        "shelf_id": ["Ensure this value is greater than or equal to 1."],
-        "isbn": ["This value does not match the required pattern."],
-        "lang": ["Select a valid choice. fr is not one of the available choices."],
+        "shelf_id": ["0 is less than the minimum of 1"],
+        "isbn": ["'12' does not match '^[0-9-]{10,17}$'"],
+        "lang": ["'fr' is not one of ['en', 'de']"],
     }
     # An integer segment that is not a number does not route, as with Django's converters;
     # the 404 takes the shape the operation documents for it.
     unrouted = library.get("/lib/shelves/x/books/978-0-14-044913-6", headers=KEY)
     assert (unrouted.status_code, unrouted.json()) == (404, {"message": "Not found."})
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("pinned=maybe", {"pinned": ["'maybe' is not a boolean (true or false)"]}),
+        ("page=two", {"page": ["'two' is not an integer"]}),
+    ],
+)
+def test_a_plain_documents_errors_speak_no_drf(notes: Any, query: str, expected: Any) -> None:
+    refused = notes.get(f"/api/notes/?{query}", headers=basic("akadmin", "ak-mock-admin"))
+    assert refused.status_code == 400 and refused.json()["errors"] == expected
+    missing = notes.post(
+        "/api/notes/",
+        headers={**basic("akadmin", "ak-mock-admin"), "Content-Type": "application/json"},
+    )
+    shown = missing.text
+    assert missing.status_code == 400, shown
+    for drf_word in ("non_field_errors", "This field", "Select a valid choice", "A valid"):
+        assert drf_word not in shown
 
 
 def test_basic_auth_and_a_stateful_resource(notes: Any) -> None:
@@ -264,7 +285,7 @@ def test_refusals_take_the_error_shape_the_operation_documents(tmp_path: Path) -
         assert bad.status_code == 400 and bad.headers["content-type"] == "application/json"
         body = bad.json()
         assert body["code"] == 400 and body["kind"] in ("client", "server")
-        assert body["message"] == "limit: Ensure this value is less than or equal to 10."
+        assert body["message"] == "limit: 99 is greater than the maximum of 10"
         missing = client.get("/items")  # not authentik's document: 401, in `default`'s shape
         assert missing.status_code == 401
         assert missing.json() == {"error": "Authentication credentials were not provided."}

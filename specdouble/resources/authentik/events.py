@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from specdouble.rest.params import canonical_instant
+from specdouble.data.values import canonical_instant
 from specdouble.state.store import Record, Store
 
 EVENTS = "events_events"

@@ -15,8 +15,8 @@ from typing import Any
 
 from faker import Faker
 
+from specdouble.data.values import canonical_instant
 from specdouble.resources.event_matcher.rules import BINDINGS, COLLECTION
-from specdouble.rest.params import canonical_instant
 
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 """Generated timestamps lie before this fixed instant, never before "now": reproducible."""

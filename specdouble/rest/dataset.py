@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from specdouble.data import fixtures, images
 from specdouble.data.synth import Synth, is_nullable, stable_seed
 from specdouble.document.augment import unique_name
-from specdouble.resources.event_matcher import rules as event_matcher
-from specdouble.resources.event_matcher.data import generate as generate_policies
 from specdouble.rest.inference import Inferred, singular
 
 Data = dict[str, list[dict[str, Any]]]
@@ -32,8 +30,11 @@ def build(
     count: int,
     per_resource: int,
     unions: Mapping[str, Sequence[str]] | None = None,
+    generators: Mapping[str, Callable[..., Data]] | None = None,
 ) -> Data:
-    """Fixture files first (when a folder is given), then generate what they leave out.
+    """Fixture files first (when a folder is given), then generate what they leave out: with
+    the collection's own generator where the profile has one (`count` records), else from its
+    schema (`per_resource`).
 
     A union (a family of resources, `/policies/all/`) holds its members' records, whose
     integer keys are made distinct across the union, before references are linked."""
@@ -44,8 +45,9 @@ def build(
         name = resource.spec.collection
         if name in data:
             continue
-        if name == event_matcher.COLLECTION:
-            data.update(generate_policies(document, seed=seed, count=count))
+        generate = (generators or {}).get(name)
+        if generate is not None:
+            data.update(generate(document, seed=seed, count=count))
         else:
             data[name] = records(document, resource, seed=seed, count=per_resource)
             generated.add(name)

@@ -1,0 +1,86 @@
+"""Values as the store keeps them: instants in one spelling, UUIDs in canonical form, and the
+parsers that read them from strings (query values, fixture files), refusing with DRF's words.
+
+A leaf module: fixtures, generated data and query parsing all read values the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from specdouble import errors
+
+# RFC 3339 `date-time`, the format JSON Schema means (an offset or `Z` is required).
+_DATE_TIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+)
+
+
+class InvalidValue(ValueError):
+    """A single value that does not parse. The message is DRF's (what its clients see); the
+    `code` and `values` let a dialect of other words say the same (`rest/dialect.py`)."""
+
+    def __init__(self, message: str, code: str | None = None, **values: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
+
+
+def canonical_instant(moment: datetime) -> str:
+    """The one spelling of an instant that the store keeps, so equal instants compare equal.
+
+    >>> canonical_instant(datetime.fromisoformat("2025-01-02T03:04:05+02:00"))
+    '2025-01-02T01:04:05.000000Z'
+    """
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_instant(raw: str) -> datetime:
+    if not _DATE_TIME.match(raw):
+        raise InvalidValue(errors.INVALID_DATETIME, "invalid_datetime", value=raw)
+    text = raw.replace("z", "Z").replace("t", "T")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_DATETIME, "invalid_datetime", value=raw) from error
+
+
+def parse_uuid(raw: str) -> str:
+    """A UUID in the hyphenated form JSON Schema's `uuid` format means, in canonical lower case."""
+    if len(raw) != 36 or any(raw[i] != "-" for i in (8, 13, 18, 23)):
+        raise InvalidValue(errors.INVALID_UUID, "invalid_uuid", value=raw)
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_UUID, "invalid_uuid", value=raw) from error
+
+
+def parse_any_uuid(raw: str) -> str:
+    """Any spelling of a UUID that Python's `uuid.UUID` reads (no dashes, braces, `urn:uuid:`),
+    as django-filter's UUIDField accepts it.
+
+    >>> parse_any_uuid("{19D45DEB11394A12B4C1C3EA3D9C4E64}")
+    '19d45deb-1139-4a12-b4c1-c3ea3d9c4e64'
+    """
+    try:
+        return str(uuid.UUID(raw.strip()))
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_UUID, "invalid_uuid", value=raw) from error
+
+
+def parse_any_instant(raw: str) -> datetime:
+    """An instant as Django's DateTimeField reads it: ISO 8601 with `T` or a space, with or
+    without an offset (none: UTC, authentik's time zone), or a date (its midnight).
+
+    >>> canonical_instant(parse_any_instant("2026-06-10"))
+    '2026-06-10T00:00:00.000000Z'
+    """
+    try:
+        moment = datetime.fromisoformat(raw.strip())
+    except ValueError as error:
+        raise InvalidValue(errors.INVALID_DATETIME, "invalid_datetime", value=raw) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

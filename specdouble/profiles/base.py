@@ -1,0 +1,59 @@
+"""The profile of a plain OpenAPI document, and the hooks every profile has."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from specdouble.rest import inference
+from specdouble.rest.actions import Respond
+from specdouble.rest.auth import User
+from specdouble.rest.dialect import PLAIN, Dialect
+from specdouble.rest.resource import operation_names
+from specdouble.state.store import Store
+
+Data = dict[str, list[dict[str, Any]]]
+Generate = Callable[..., Data]
+"""`generate(document, seed=..., count=...)`: a collection's records (and its companions')."""
+
+
+class Profile:
+    """A plain OpenAPI document: resources found by DRF's names and by paths and schemas, held
+    to its schemas, answered in its own error shapes (or RFC 9457), any credential taken."""
+
+    name = "openapi"
+    browser = False
+    """authentik's browser side: session cookies, the flow executor, its web interface."""
+
+    def __init__(self, dialect: Dialect = PLAIN) -> None:
+        self.dialect = dialect
+
+    def resources(
+        self, document: Mapping[str, Any]
+    ) -> tuple[list[inference.Inferred], dict[str, tuple[str, ...]]]:
+        """The document's resources, and its unions (a collection -> its members)."""
+        found = inference.infer(document)
+        served = {name for item in found for name in operation_names(item.spec)}
+        return found + inference.infer_plain(document, taken=served), {}
+
+    def generators(self) -> Mapping[str, Generate]:
+        """Collections whose data has a generator of its own (else `data/synth.py`)."""
+        return {}
+
+    def start_objects(self, data: Data, keys: Mapping[str, str], users: Mapping[str, User]) -> None:
+        """Objects every fresh server of this kind has, put into the start-up data in place."""
+
+    def answers(
+        self,
+        document: Mapping[str, Any],
+        store: Store,
+        users: Mapping[str, User],
+        found: Sequence[inference.Inferred],
+        unions: Mapping[str, tuple[str, ...]],
+    ) -> dict[str, Respond]:
+        """operationId -> a special answer, for operations no resource serves."""
+        return {}
+
+    def lookups(self) -> Mapping[str, Any]:
+        """Lookup operations the responder answers from the document's enums."""
+        return {}
