@@ -7,8 +7,8 @@ import base64
 from typing import Any
 
 from specdouble.data import images
-from specdouble.rest.dataset import agree, slugify
 from specdouble.data.synth import APPLICATION_NAMES, GROUP_NAMES, Synth
+from specdouble.rest.dataset import agree, slugify
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from specdouble.rest import dataset
 from specdouble.document import openapi
 from specdouble.resources import CUSTOMISATIONS
 from specdouble.resources.event_matcher.rules import BINDINGS, COLLECTION
-from specdouble.rest import inference
+from specdouble.rest import dataset, inference
 from specdouble.rest.auth import ANONYMOUS
 from specdouble.rest.rendering import Renderer, encode
 from specdouble.rest.resource import Resource
