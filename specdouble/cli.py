@@ -16,6 +16,7 @@ from typing import Any
 from specdouble import __version__
 from specdouble.document import registry
 from specdouble.settings import (
+    BOOLEANS,
     DEFAULT_CACHE,
     DEFAULT_COUNT,
     DEFAULT_PER_RESOURCE,
@@ -45,7 +46,8 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="serve the API (defaults: the built-in document and data on 127.0.0.1:8000)",
-        description="Every flag can also be set as MOCK_SERVER_<FLAG> (e.g. MOCK_SERVER_PORT).",
+        description="Every flag can also be set as MOCK_SERVER_<FLAG> (e.g. MOCK_SERVER_PORT,"
+        " MOCK_SERVER_AUTHENTIK=1, MOCK_SERVER_LIMIT_BODY_BYTES); flags win.",
     )
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
@@ -225,6 +227,17 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+AUTHENTIK_VARIABLE = "MOCK_SERVER_AUTHENTIK"
+"""`serve --authentik` as a variable: it names a document, so it is not a setting of its own."""
+
+
+def environment_flag(name: str) -> bool:
+    raw = os.environ.get(name, "")
+    if raw and raw.lower() not in BOOLEANS:
+        raise ValueError(f"{name} must be one of {sorted(BOOLEANS)}")
+    return BOOLEANS.get(raw.lower(), False)
+
+
 def settings_from(arguments: argparse.Namespace) -> Settings:
     """The settings of `serve`: flags over `MOCK_SERVER_*`; a ValueError says what is wrong."""
     origins = arguments.cors_origins
@@ -236,7 +249,8 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
             raise ValueError(f"--limit {assignment!r}: expected NAME=VALUE")
         assignments[name.strip()] = value.strip()
     limits = base.limits.with_values(assignments, source="--limit")
-    spec = Path(registry.AUTHENTIK) if arguments.authentik else arguments.spec
+    authentik = arguments.authentik or environment_flag(AUTHENTIK_VARIABLE)
+    spec = Path(registry.AUTHENTIK) if authentik else arguments.spec
     if spec is None and base.spec is not None and registry.is_package(str(base.spec)):
         spec = base.spec
     if spec is not None and registry.is_package(str(spec)):

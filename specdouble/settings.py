@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,99 +190,38 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read `MOCK_SERVER_HOST`, `_PORT`, `_SPEC`, `_FIXTURES`, `_SEED`, `_COUNT`,
-        `_PER_RESOURCE`, `_CORS_ORIGINS` (comma-separated), `_LOG_LEVEL`, `_WORKERS`, `_STATE`,
-        `_SHARED`,
-        `_DIRECT` (`0` or `false` turns the direct path off), `_CONTROL_TOKEN`, `_CONTROL_PREFIX`,
-        `_LENIENCY`,
-        `_UI`, `_TOKENS`, `_JOURNAL`, `_LATENCY`, `_RELOAD` and `_LIMIT_<NAME>` for each of
-        `Limits`."""
+        """Each setting from `MOCK_SERVER_<NAME>` (`MOCK_SERVER_PORT`, `..._CORS_ORIGINS`
+        comma-separated, `..._DIRECT=0`, `..._LATENCY=50-200`), and each limit from
+        `MOCK_SERVER_LIMIT_<NAME>`: one loop over the fields, so a new setting needs no more
+        spelling than its field."""
         env = os.environ if environ is None else environ
-
-        def get(name: str) -> str | None:
-            value = env.get(ENV_PREFIX + name)
-            return value if value else None
-
-        def integer(name: str) -> int | None:
-            value = get(name)
-            if value is None:
-                return None
-            try:
-                return int(value)
-            except ValueError as error:
-                raise ValueError(f"{ENV_PREFIX}{name} must be an integer, not {value!r}") from error
-
-        def boolean(name: str) -> bool | None:
-            value = get(name)
-            if value is None:
-                return None
-            if value.lower() not in BOOLEANS:
-                raise ValueError(f"{ENV_PREFIX}{name} must be one of {sorted(BOOLEANS)}")
-            return BOOLEANS[value.lower()]
-
-        origins = get("CORS_ORIGINS")
+        values: dict[str, Any] = {}
+        for name, codec in CODECS.items():
+            raw = env.get(ENV_PREFIX + name.upper())
+            if raw:
+                values[name] = codec.read(raw, ENV_PREFIX + name.upper())
         limits = Limits().with_values(
             {
                 name: value
                 for name in Limits.names()
-                if (value := get(f"LIMIT_{name.upper()}")) is not None
+                if (value := env.get(f"{ENV_PREFIX}LIMIT_{name.upper()}"))
             },
             source=f"{ENV_PREFIX}LIMIT_*",
         )
-        return cls().replace(
-            host=get("HOST"),
-            port=integer("PORT"),
-            spec=Path(v) if (v := get("SPEC")) else None,
-            fixtures=Path(v) if (v := get("FIXTURES")) else None,
-            seed=integer("SEED"),
-            count=integer("COUNT"),
-            per_resource=integer("PER_RESOURCE"),
-            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip())
-            if origins
-            else None,
-            log_level=get("LOG_LEVEL"),
-            workers=integer("WORKERS"),
-            state=Path(v) if (v := get("STATE")) else None,
-            shared=get("SHARED") or None,
-            direct=boolean("DIRECT"),
-            limits=limits if limits != Limits() else None,
-            control_token=get("CONTROL_TOKEN"),
-            control_prefix=v.rstrip("/") or v if (v := get("CONTROL_PREFIX")) else None,
-            leniency=get("LENIENCY"),
-            ui=Path(v) if (v := get("UI")) else None,
-            tokens=Path(v) if (v := get("TOKENS")) else None,
-            journal=integer("JOURNAL"),
-            reload=boolean("RELOAD"),
-            latency=parse_latency(v, f"{ENV_PREFIX}LATENCY") if (v := get("LATENCY")) else None,
-        )
+        if limits != Limits():
+            values["limits"] = limits
+        return cls().replace(**values)
 
     def environment(self) -> dict[str, str]:
         """These settings as `MOCK_SERVER_*` variables, for worker processes."""
-        values = {
-            "HOST": self.host,
-            "PORT": self.port,
-            "SPEC": self.spec,
-            "FIXTURES": self.fixtures,
-            "SEED": self.seed,
-            "COUNT": self.count,
-            "PER_RESOURCE": self.per_resource,
-            "CORS_ORIGINS": ",".join(self.cors_origins),
-            "LOG_LEVEL": self.log_level,
-            "WORKERS": self.workers,
-            "STATE": self.state,
-            "SHARED": self.shared,
-            "DIRECT": "1" if self.direct else "0",
-            "CONTROL_TOKEN": self.control_token,
-            "CONTROL_PREFIX": self.control_prefix,
-            "LENIENCY": self.leniency,
-            "UI": self.ui,
-            "TOKENS": self.tokens,
-            "JOURNAL": self.journal,
-            "RELOAD": "1" if self.reload else "0",
-            "LATENCY": "-".join(map(str, self.latency)) if self.latency else None,
-            **{f"LIMIT_{name.upper()}": getattr(self.limits, name) for name in Limits.names()},
+        shown = {
+            ENV_PREFIX + name.upper(): codec.write(value)
+            for name, codec in CODECS.items()
+            if (value := getattr(self, name)) is not None
         }
-        return {ENV_PREFIX + k: str(v) for k, v in values.items() if v is not None}
+        for name in Limits.names():
+            shown[f"{ENV_PREFIX}LIMIT_{name.upper()}"] = str(getattr(self.limits, name))
+        return shown
 
 
 UI_ENTRY = "admin/AdminInterface-*.js"
@@ -322,3 +261,55 @@ def parse_latency(text: str, source: str = "--latency") -> tuple[int, int]:
             f"{source} must be LOW-HIGH milliseconds (50-200), not {text!r}"
         ) from error
     return values
+
+
+@dataclass(frozen=True, slots=True)
+class Codec:
+    """How one setting reads from and writes to an environment variable."""
+
+    read: Callable[[str, str], Any]
+    write: Callable[[Any], str] = str
+
+
+def _integer(raw: str, source: str) -> int:
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ValueError(f"{source} must be an integer, not {raw!r}") from error
+
+
+def _boolean(raw: str, source: str) -> bool:
+    if raw.lower() not in BOOLEANS:
+        raise ValueError(f"{source} must be one of {sorted(BOOLEANS)}")
+    return BOOLEANS[raw.lower()]
+
+
+TEXT = Codec(lambda raw, _source: raw)
+PATH = Codec(lambda raw, _source: Path(raw))
+INTEGER = Codec(_integer)
+BOOLEAN = Codec(_boolean, lambda value: "1" if value else "0")
+NAMES = Codec(
+    lambda raw, _source: tuple(part.strip() for part in raw.split(",") if part.strip()),
+    ",".join,
+)
+LATENCY = Codec(parse_latency, lambda value: "-".join(map(str, value)))
+PREFIX = Codec(lambda raw, _source: raw.rstrip("/") or raw)
+KINDS: dict[str, Codec] = {
+    "str": TEXT,
+    "str | None": TEXT,
+    "Path": PATH,
+    "Path | None": PATH,
+    "int": INTEGER,
+    "int | None": INTEGER,
+    "bool": BOOLEAN,
+    "tuple[str, ...]": NAMES,
+    "tuple[int, int] | None": LATENCY,
+}
+NOT_IN_ENVIRONMENT = frozenset({"limits", "cache"})
+"""`limits` has a variable per limit; `cache` is where checked documents are kept."""
+CODECS: dict[str, Codec] = {
+    field.name: PREFIX if field.name == "control_prefix" else KINDS[str(field.type)]
+    for field in dataclasses.fields(Settings)
+    if field.name not in NOT_IN_ENVIRONMENT
+}
+"""Each setting's codec, by its declared type: the one place a setting's variable is made."""

@@ -3,6 +3,7 @@ environment."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import subprocess
@@ -312,3 +313,48 @@ def test_ui_says_what_the_folder_holds(tmp_path: Path) -> None:
     )
     assert ui_problem(tmp_path).startswith("has no dist/ (it holds src/, web/;")
     assert "copy /web out of authentik's server image" in ui_problem(tmp_path / "none")
+
+
+def test_every_setting_goes_through_the_environment_and_back(tmp_path: Path) -> None:
+    """What worker processes read is what the parent was given, for every field."""
+    changed = Settings(
+        host="0.0.0.0",
+        port=9001,
+        spec=tmp_path / "spec.yaml",
+        fixtures=tmp_path,
+        seed=7,
+        count=3,
+        per_resource=2,
+        cors_origins=("http://a.example", "http://b.example"),
+        log_level="debug",
+        workers=3,
+        state=tmp_path / "state.sqlite3",
+        shared="postgresql://u@h/db",
+        direct=False,
+        leniency="real",
+        control_token="secret",
+        control_prefix="/_ctl",
+        tokens=tmp_path / "tokens.yaml",
+        ui=tmp_path / "ui",
+        reload=True,
+        journal=5,
+        latency=(10, 20),
+    )
+    assert Settings.from_env(changed.environment()) == changed
+    skipped = {"cache", "limits"}
+    for field in dataclasses.fields(Settings):
+        if field.name not in skipped:
+            assert getattr(changed, field.name) != getattr(Settings(), field.name), field.name
+
+
+def test_authentik_can_be_asked_for_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(registry, "fetch", lambda spec, cache: asked.append(spec) or DEFAULT_SPEC)
+    monkeypatch.setenv("MOCK_SERVER_AUTHENTIK", "1")
+    settings_from(parser().parse_args(["serve"]))
+    assert asked == ["npm:@goauthentik/api@2026.8.3"]
+    monkeypatch.setenv("MOCK_SERVER_AUTHENTIK", "perhaps")
+    with pytest.raises(ValueError, match="MOCK_SERVER_AUTHENTIK must be one of"):
+        settings_from(parser().parse_args(["serve"]))

@@ -22,7 +22,7 @@ from typing import Any
 from faker import Faker
 
 from specdouble.data import images
-from specdouble.document.openapi import resolve
+from specdouble.document.openapi import is_nullable, resolve
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -337,7 +337,11 @@ class Synth:
                 continue
             if depth >= MAX_DEPTH and prop not in required:
                 continue
-            if is_nullable(resolved) and prop not in required and self.random.random() < 0.15:
+            if (
+                is_nullable(self.document, resolved, surely=True)
+                and prop not in required
+                and self.random.random() < 0.15
+            ):
                 result[prop] = None
                 continue
             result[prop] = self.value(prop_schema, name=prop, reading=reading, depth=depth + 1)
@@ -537,15 +541,6 @@ def _search(pattern: str, value: str) -> bool:
         return re.search(pattern, value) is not None
     except re.error:
         return True
-
-
-def is_nullable(schema: Mapping[str, Any]) -> bool:
-    """Whether null is valid under every reading: OpenAPI 3.0 counts `nullable` only beside a
-    `type` (not beside `allOf`, as some generators write it)."""
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        return "null" in kind
-    return bool(schema.get("nullable")) and kind is not None
 
 
 def _bounds(schema: Mapping[str, Any], low: float, high: float) -> tuple[float, float]:

@@ -276,16 +276,47 @@ def object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str,
     return properties, required
 
 
-def is_nullable(document: Mapping[str, Any], schema: Schema) -> bool:
-    """Whether null is allowed: `nullable`, a 3.1 `null` type, or a `null` enum branch."""
+def is_nullable(document: Mapping[str, Any], schema: Schema, *, surely: bool = False) -> bool:
+    """Whether null is allowed: `nullable`, a 3.1 `null` type, or a `null` enum branch.
+
+    `surely`: whether null is valid under every reading, as a generator must know before it
+    writes one. OpenAPI 3.0 counts `nullable` only beside a `type` (not beside `allOf`, as some
+    generators write it), and a branch or enum may be read otherwise.
+
+    >>> is_nullable({}, {"allOf": [{"type": "string"}], "nullable": True}, surely=True)
+    False
+    """
     schema = resolve(document, schema)
     kind = schema.get("type")
+    if surely:
+        return "null" in kind if isinstance(kind, list) else bool(schema.get("nullable") and kind)
     if schema.get("nullable") or (isinstance(kind, list) and "null" in kind):
         return True
     if None in schema.get("enum", []):
         return True
     branches = schema.get("oneOf", []) + schema.get("anyOf", [])
     return any(is_nullable(document, branch) for branch in branches)
+
+
+def success_codes(responses: Mapping[Any, Any]) -> list[str]:
+    """The success answers of `responses` (an operation's), in the order a server picks them:
+    exact 2xx statuses lowest first, then the `2XX` range.
+
+    >>> success_codes({404: {}, "201": {}, 200: {}, "2XX": {}, "default": {}})
+    ['200', '201', '2XX']
+    """
+    codes = [str(code) for code in responses]
+    exact = sorted(code for code in codes if len(code) == 3 and code.isdigit() and code[0] == "2")
+    return exact + [code for code in codes if code.upper() == "2XX"]
+
+
+def success_response(
+    document: Mapping[str, Any], definition: Mapping[str, Any]
+) -> tuple[str, Schema] | None:
+    """An operation's success answer (its first `success_codes`), resolved, with its code."""
+    by_code = {str(code): answer for code, answer in (definition.get("responses") or {}).items()}
+    codes = success_codes(by_code)
+    return (codes[0], resolve(document, by_code[codes[0]] or {})) if codes else None
 
 
 def speaks_drf(document: Mapping[str, Any]) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from specdouble.document.openapi import Operation, resolve
+from specdouble.document.openapi import Operation, resolve, success_codes
 from specdouble.rest.auth import Principal
 from specdouble.rest.rendering import Renderer, encode
 from specdouble.rest.resource import Resource, operation_names
@@ -53,8 +53,10 @@ class Action:
 def json_media_type(document: Mapping[str, Any], operation: Operation) -> str:
     """The JSON media type an operation documents for its success (`application/json` where it
     names none, or only another kind)."""
-    responses = operation.definition.get("responses") or {}
-    for code in sorted(str(code) for code in responses if str(code)[:1] == "2"):
+    responses = {
+        str(code): answer for code, answer in operation.definition.get("responses", {}).items()
+    }
+    for code in success_codes(responses):
         content = resolve(document, responses[code]).get("content")
         for kind in content or {}:
             if "json" in kind.lower() and "*" not in kind:
@@ -64,8 +66,8 @@ def json_media_type(document: Mapping[str, Any], operation: Operation) -> str:
 
 def success_status(operation: Operation, default: int) -> int:
     """The status an operation documents for success: its lowest 2xx (DRF's by default)."""
-    codes = sorted(int(c) for c in operation.definition.get("responses", {}) if str(c).isdigit())
-    return next((code for code in codes if 200 <= code < 300), default)
+    codes = success_codes(operation.definition.get("responses", {}))
+    return next((int(code) for code in codes if code.isdigit()), default)
 
 
 DEFAULT_STATUSES = {"list": 200, "create": 201, "retrieve": 200, "update": 200, "destroy": 204}

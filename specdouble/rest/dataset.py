@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from specdouble.data import fixtures, images
-from specdouble.data.synth import Synth, is_nullable, stable_seed
+from specdouble.data.synth import Synth, stable_seed
 from specdouble.document.augment import unique_name
+from specdouble.document.openapi import is_nullable
 from specdouble.rest.inference import Inferred, singular
 
 Data = dict[str, list[dict[str, Any]]]
@@ -55,7 +56,8 @@ def build(
         _distinct_integer_keys(data, [m for m in members if m in generated], keys)
         data[union] = [record for member in members for record in data.get(member, [])]
         generated.discard(union)
-    link(data, [r for r in resources if r.spec.collection in generated], resources, seed=seed)
+    generated_resources = [r for r in resources if r.spec.collection in generated]
+    link(document, data, generated_resources, resources, seed=seed)
     return data
 
 
@@ -161,6 +163,7 @@ def _key_kind(schema: Mapping[str, Any]) -> str | None:
 
 
 def link(
+    document: Mapping[str, Any],
     data: Data,
     owners: Sequence[Inferred],
     resources: Sequence[Inferred],
@@ -178,10 +181,11 @@ def link(
         for field, schema in owner.spec.properties.items():
             if field == owner.spec.key or field == "pk":
                 continue
-            _link_field(data, owner, field, schema, targets, rng)
+            _link_field(document, data, owner, field, schema, targets, rng)
 
 
 def _link_field(
+    document: Mapping[str, Any],
     data: Data,
     owner: Inferred,
     field: str,
@@ -211,7 +215,7 @@ def _link_field(
             record[field] = rng.choice(pks)
     shown = f"{field}_obj"
     if shown in owner.spec.properties:
-        if not is_array and not is_nullable(owner.spec.properties[shown]):
+        if not is_array and not is_nullable(document, owner.spec.properties[shown], surely=True):
             # The object must be shown, so the reference cannot be null.
             for record in data[owner.spec.collection]:
                 if record.get(field) is None:

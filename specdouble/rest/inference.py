@@ -21,6 +21,7 @@ from specdouble.document.openapi import (
     object_shape,
     operations,
     resolve,
+    success_response,
 )
 from specdouble.rest.listing import listing_for, listing_meaning
 from specdouble.rest.resource import ResourceSpec
@@ -231,10 +232,8 @@ def _other_answers(
         operation = by_id.get(f"{prefix}_{action}")
         if operation is None:
             continue
-        responses = operation.definition.get("responses", {})
-        success = sorted(str(code) for code in responses if str(code).startswith("2"))
-        response = resolve(document, responses.get(success[0], {}) if success else {})
-        content = response.get("content") or {}
+        success = success_response(document, operation.definition)
+        content = (success[1] if success else {}).get("content") or {}
         media = next((m for t, m in content.items() if "json" in t), None)
         schema = (media or {}).get("schema")
         if media is None or schema is None or _schema_name(schema) != model:
@@ -260,11 +259,10 @@ def _success_schema(document: Mapping[str, Any], operation: Operation | None) ->
     """The JSON schema of an operation's success answer (its lowest 2xx), resolved."""
     if operation is None:
         return None
-    responses = operation.definition.get("responses") or {}
-    codes = sorted(str(code) for code in responses if str(code)[:1] == "2")
-    if not codes:
+    success = success_response(document, operation.definition)
+    if success is None:
         return None
-    content = resolve(document, responses[codes[0]]).get("content") or {}
+    content = success[1].get("content") or {}
     media = next((m for kind, m in content.items() if "json" in kind.lower()), None)
     schema = (media or {}).get("schema")
     return None if schema is None else schema

@@ -17,7 +17,7 @@ from typing import Any
 
 from specdouble import errors
 from specdouble.data.synth import Synth, stable_seed
-from specdouble.document.openapi import Operation, resolve, shows_write_only
+from specdouble.document.openapi import Operation, resolve, shows_write_only, success_codes
 from specdouble.rest.validation import schema_validator
 
 _NONE: Any = object()
@@ -141,7 +141,7 @@ class Responder:
         codes = [str(code) for code in responses]
         if prefer.code is not None and str(prefer.code) in codes:
             return str(prefer.code)
-        successes = sorted(code for code in codes if code.startswith("2") and code.isdigit())
+        successes = [code for code in success_codes(responses) if code.isdigit()]
         if successes:
             return successes[0]
         if "default" in codes:

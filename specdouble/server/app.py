@@ -1,10 +1,10 @@
-"""Assembling the server: the document, the data, and Connexion's pipeline around the handlers.
+"""Assembling the server: the document and its profile, the data, Connexion's app, and the
+layers around it.
 
-A request flows: CORS -> the direct path (`direct.py`), which answers the operations a resource
-serves with the same steps as the rest -> `middleware.py` -> Connexion's routing -> security
-(`connexion_hooks.BearerTokens`) -> parameter and body validation (`connexion_hooks`) ->
-handler (`handlers`) -> action (`rest/actions`) -> resource -> JSON. Every exception on the
-way is answered in one place, `ErrorAnswers`, with the body the contract defines.
+`create_app` lists the layers in the order a request meets them (CORS, isolation, the journal
+and faults, limits, authentik's browser side, the direct path, `Allow`, the slash redirect),
+then Connexion's routing, security, validation and handlers. Every exception on the way is
+answered in one place, `ErrorAnswers`, with the body the contract defines.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from specdouble.server.sessions import AuthentikSessions
 from specdouble.server.ui import AuthentikInterface
 from specdouble.settings import DEFAULT_COUNT, Settings
 from specdouble.state.journal import Journal
+from specdouble.state.log import Log
 from specdouble.state.shared_log import SharedLog
 from specdouble.state.store import Store
 from specdouble.state.stores import Stores
@@ -188,7 +189,7 @@ def create_app(settings: Settings) -> MockServer:
         unions=unions,
         generators=profile.generators(),
     )
-    log: WriteLog | SharedLog | None = None
+    log: Log | None = None
     if settings.shared:
         log = SharedLog(settings.shared)
     elif settings.state:

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from specdouble.state.write_log import SNAPSHOT_AFTER, Event
+from specdouble.state.log import Event
+from specdouble.state.write_log import SNAPSHOT_AFTER
 
 LOCK = 0x6D6F636B  # "mock": the one advisory lock every replica's writes take
 CONNECT_TIMEOUT_SECONDS = 10
@@ -41,7 +42,7 @@ def _connect(url: str) -> Any:
 
 
 class SharedLog:
-    """`WriteLog`'s interface over a PostgreSQL database."""
+    """The `log.Log` interface over a PostgreSQL database."""
 
     def __init__(self, url: str, *, origin: str | None = None) -> None:
         self._db = _connect(url)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from specdouble.state.columns import Columns
-from specdouble.state.write_log import Event, WriteLog
+from specdouble.state.log import Event, Log
 
 Record = dict[str, Any]
 Dataset = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -51,7 +51,7 @@ class Store:
         *,
         seed: int = 0,
         keys: Mapping[str, str] | None = None,
-        log: WriteLog | None = None,
+        log: Log | None = None,
         unions: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self._dataset = dataset
@@ -162,7 +162,7 @@ class Store:
             return
         self._catch_up(self._log)
 
-    def _catch_up(self, log: WriteLog) -> None:
+    def _catch_up(self, log: Log) -> None:
         """The latest snapshot, where the entries this store has not applied were folded into
         one; then every entry after it."""
         if log.latest_snapshot() > self._applied:

@@ -22,11 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from specdouble.state.log import Event
+
 BUSY_TIMEOUT_SECONDS = 30.0
 SNAPSHOT_AFTER = 10_000
 BULK_DECODE = 64
-Event = tuple[int, str, str, str, Any]
-"""(position, operation: put | delete | reset, collection, key, record or None)."""
 
 
 class WriteLog:
