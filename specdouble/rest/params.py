@@ -22,7 +22,7 @@ from specdouble.data.values import (
     parse_uuid,
 )
 from specdouble.document.openapi import Schema, resolve
-from specdouble.rest.dialect import DRF, Dialect
+from specdouble.rest.dialect import Dialect
 from specdouble.settings import Limits
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -304,8 +304,8 @@ def parse_parameters(
     location: str,
     values: Mapping[str, Wire],
     *,
+    dialect: Dialect,
     max_digits: int = MAX_INTEGER_DIGITS,
-    dialect: Dialect = DRF,
 ) -> dict[str, Any]:
     """Parse every declared parameter of one location; collect all failures into one 400,
     in the dialect's words.

@@ -18,7 +18,7 @@ from typing import Any
 from specdouble import errors
 from specdouble.data.values import InvalidValue, parse_instant, parse_uuid
 from specdouble.document.openapi import Schema, is_nullable, object_shape, resolve
-from specdouble.rest.dialect import DRF, Dialect
+from specdouble.rest.dialect import Dialect
 
 _JSON_TYPE_NAMES = {
     dict: "dict",
@@ -228,8 +228,8 @@ def validate_request_body(
     body: Any,
     *,
     sent: bool = True,
+    dialect: Dialect,
     required: bool = False,
-    dialect: Dialect = DRF,
 ) -> Any:
     """A request body as the document's server would check it: DRF's way for DRF documents
     (`validate_body`), else by JSON Schema alone (any JSON value the schema allows, no

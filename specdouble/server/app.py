@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
 from typing import Any
@@ -164,24 +165,56 @@ def load(settings: Settings) -> dict[str, Any]:
     return document
 
 
+@dataclass(slots=True)
+class Parts:
+    """What the steps of `create_app` make, for the steps after them."""
+
+    settings: Settings
+    document: dict[str, Any]
+    profile: profiles.Profile
+    tokens: dict[str, auth.Token]
+    users: dict[str, auth.User]
+    found: list[inference.Inferred] = field(default_factory=list)
+    store: Stores | None = None
+    log: Log | None = None
+
+
 def create_app(settings: Settings) -> MockServer:
-    """The server for `settings`: the document, its profile, the state, the operations'
-    actions, Connexion's app, and the layers around it (`layers`, in the order a request
-    meets them)."""
+    """The server for `settings`, in steps: the document and its profile, the state, the
+    operations' actions and Connexion's app, then the layers around it, in the order a
+    request meets them."""
     document = load(settings)
     profile = profiles.detect(document, lenient=settings.lenient)
-    dialect = profile.dialect
     if settings.ui is not None and not profile.browser:
         raise openapi.SpecError(
             f"{settings.spec}: --ui serves authentik's web interface, and this document is"
             f" not authentik's ({profile.name})"
         )
     tokens, users = auth.load_identity(settings.tokens_file)
+    parts = Parts(settings, document, profile, tokens, users)
+    unions = build_state(parts)
+    app, wiring = build_app(parts, unions)
+    served: ASGIApp = app
+    for layer in reversed(layers(parts, wiring)):
+        if layer is not None:
+            served = layer(served)
+    return MockServer(
+        served,
+        store=wiring.store,
+        resources={item.spec.collection for item in parts.found},
+        base_path=openapi.base_path(document),
+    )
+
+
+def build_state(parts: Parts) -> dict[str, tuple[str, ...]]:
+    """The profile's resources and the store that holds their data (fixtures or generated,
+    the profile's start-up objects, the writes of a kept or shared log); their unions."""
+    settings, document, profile = parts.settings, parts.document, parts.profile
     seed = settings.id_seed
-    found, unions = profile.resources(document)
+    parts.found, unions = profile.resources(document)
     data = dataset.build(
         document,
-        found,
+        parts.found,
         fixtures_dir=None if settings.generates else settings.fixtures,
         seed=seed,
         count=DEFAULT_COUNT if settings.count is None else settings.count,
@@ -189,18 +222,43 @@ def create_app(settings: Settings) -> MockServer:
         unions=unions,
         generators=profile.generators(),
     )
-    log: Log | None = None
     if settings.shared:
-        log = SharedLog(settings.shared)
+        parts.log = SharedLog(settings.shared)
     elif settings.state:
-        log = WriteLog(settings.state)
-    keys = {item.spec.collection: item.spec.key for item in found}
-    profile.start_objects(data, keys, users)
-    shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
+        parts.log = WriteLog(settings.state)
+    keys = {item.spec.collection: item.spec.key for item in parts.found}
+    profile.start_objects(data, keys, parts.users)
+    shared = Store(data, seed=seed, keys=keys, log=parts.log, unions=unions)
     shared.sync()  # a new worker catches up before it takes its first connection
     # Every part of the server reads the state through `store`: the shared one, or the
     # isolated state of the request's `X-Mock-Session`.
-    store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
+    parts.store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
+    return unions
+
+
+@dataclass(frozen=True, slots=True)
+class Wiring:
+    """What the layers around Connexion's app share with it."""
+
+    store: Stores
+    operations: list[openapi.Operation]
+    actions: dict[str, actions.Action]
+    security: dict[str, Any]
+    method_table: list[tuple[re.Pattern[str], tuple[str, ...]]]
+    operation_of: Callable[[str, str], str | None]
+    answers: ErrorAnswers
+    journal: Journal
+    faults: Faults
+    sessions: Sessions
+
+
+def build_app(parts: Parts, unions: dict[str, tuple[str, ...]]) -> tuple[AsyncApp, Wiring]:
+    """Each operation's action (a resource's, the profile's special answers, or the
+    responder's), Connexion's app with our validators and security, one error renderer, and
+    the control routes."""
+    settings, document, profile = parts.settings, parts.document, parts.profile
+    dialect, store, seed = profile.dialect, parts.store, settings.id_seed
+    assert store is not None  # build_state made it
     resources = [
         Resource(
             item.spec,
@@ -208,25 +266,24 @@ def create_app(settings: Settings) -> MockServer:
             Synth(document, stable_seed(seed, "created", item.spec.collection)),
             limits=settings.limits,
         )
-        for item in found
+        for item in parts.found
     ]
     for resource in resources:
         resource.warm()
     augment.order_paths(document)
     augment.type_parameters(document)
     if dialect.unknown_key_is_404:  # others answer a 404 in their own shapes, or RFC 9457
-        augment.document_not_found(document, not_found_operations(found))
+        augment.document_not_found(document, not_found_operations(parts.found))
     operations = list(openapi.operations(document))
     actions_by_id = actions.actions(resources, operations, document)
-    answer_table = profile.answers(document, store, users, found, unions)
+    answer_table = profile.answers(document, store, parts.users, parts.found, unions)
     actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
     # authentik's documents keep its tokens and their permissions; any other takes any
     # well-formed credential unless a tokens file is given, as Prism does.
     accept_any = not dialect.drf and settings.tokens is None
     security = connexion_hooks.security_map(
-        document, tokens, dialect=dialect, accept_any=accept_any
+        document, parts.tokens, dialect=dialect, accept_any=accept_any
     )
-
     app = AsyncApp(
         __name__,
         resolver=Resolver(
@@ -257,52 +314,70 @@ def create_app(settings: Settings) -> MockServer:
         app.add_error_handler(error_class, answer_error.handle)
     app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
-    journal = Journal(settings.journal)
-    faults = Faults(seed, {operation.operation_id for operation in operations})
-    sessions = Sessions(store)
-    prefix = settings.control_prefix.rstrip("/")
+    wiring = Wiring(
+        store=store,
+        operations=operations,
+        actions=actions_by_id,
+        security=security,
+        method_table=method_table,
+        operation_of=operation_of,
+        answers=answer_error,
+        journal=Journal(settings.journal),
+        faults=Faults(seed, {operation.operation_id for operation in operations}),
+        sessions=Sessions(store),
+    )
     control_routes = control.routes(
         store,
-        tokens,
-        sessions=sessions,
-        users=users,
-        journal=journal,
-        faults=faults,
+        parts.tokens,
+        sessions=wiring.sessions,
+        users=parts.users,
+        journal=wiring.journal,
+        faults=wiring.faults,
         operation_of=operation_of,
         control_token=settings.control_token,
         base_path=openapi.base_path(document),
         document=document,
-        prefix=prefix,
+        prefix=settings.control_prefix.rstrip("/"),
     )
     for path, name, endpoint, methods in control_routes:
         app.add_url_rule(path, name, endpoint, methods=methods)
+    return app, wiring
 
+
+def layers(parts: Parts, wiring: Wiring) -> list[Layer | None]:
+    """The layers around Connexion's app, outermost first: the order a request meets them
+    (None: a layer this server does not have)."""
+    settings, document, profile = parts.settings, parts.document, parts.profile
+    dialect, store, answers = profile.dialect, wiring.store, wiring.answers
+    prefix = settings.control_prefix.rstrip("/") + "/"
     server = (
-        profile.server(document, store, users) if isinstance(profile, AuthentikProfile) else None
+        profile.server(document, store, parts.users)
+        if isinstance(profile, AuthentikProfile)
+        else None
     )
-    layers: list[Layer | None] = [  # outermost first: the order a request meets them
+    return [
         WorkerHeader if settings.workers > 1 else None,
         partial(
             Cors,
-            private_prefix=prefix + "/",  # CORS answers preflights before anything else
+            private_prefix=prefix,  # CORS answers preflights before anything else
             allow_origins=list(settings.cors_origins),
             allow_methods=["*"],
             allow_headers=["*"],
             expose_headers=["*"],
         ),
-        partial(Isolation, stores=store, answers=answer_error, allowed=log is None),
+        partial(Isolation, stores=store, answers=answers, allowed=parts.log is None),
         partial(
             Observe,
-            journal=journal,
-            faults=faults,
-            operation_of=operation_of,
-            answers=answer_error,
+            journal=wiring.journal,
+            faults=wiring.faults,
+            operation_of=wiring.operation_of,
+            answers=answers,
             drf=dialect.drf,
             latency=settings.latency,
-            seed=seed,
-            private_prefix=prefix + "/",
+            seed=settings.id_seed,
+            private_prefix=prefix,
         ),
-        partial(RequestLimits, limits=settings.limits, answers=answer_error),
+        partial(RequestLimits, limits=settings.limits, answers=answers),
         partial(
             AuthentikInterface,
             folder=settings.ui,
@@ -314,44 +389,39 @@ def create_app(settings: Settings) -> MockServer:
         else None,
         partial(
             AuthentikSessions,
-            sessions=sessions,
-            users=users,
-            executor=flow_executor(document, users),
+            sessions=wiring.sessions,
+            users=parts.users,
+            executor=flow_executor(document, parts.users),
             api_base=openapi.base_path(document),
             default_flow=server.default_flow,
-            answers=answer_error,
+            answers=answers,
             log=authentik_events.BrowserLog(store),
-            tokens=tokens,
+            tokens=parts.tokens,
         )
         if server
         else None,
         partial(
             DirectPath,
             router=direct.router(
-                document, operations, actions_by_id, security, settings.limits, dialect=dialect
+                document,
+                wiring.operations,
+                wiring.actions,
+                wiring.security,
+                settings.limits,
+                dialect=dialect,
             ),
-            answers=answer_error,
+            answers=answers,
             reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
         )
         if settings.direct
         else None,
         # The direct path adds `Allow` to its own answers; this, to Connexion's.
-        partial(AllowHeader, table=method_table) if dialect.allow_header else None,
+        partial(AllowHeader, table=wiring.method_table) if dialect.allow_header else None,
         partial(
             NoSlashRedirect,
-            not_found=lambda: answer_error.response(errors.NotFound(errors.ROUTE_NOT_FOUND)),
+            not_found=lambda: answers.response(errors.NotFound(errors.ROUTE_NOT_FOUND)),
         ),
     ]
-    served: ASGIApp = app
-    for layer in reversed(layers):
-        if layer is not None:
-            served = layer(served)
-    return MockServer(
-        served,
-        store=store,
-        resources={item.spec.collection for item in found},
-        base_path=openapi.base_path(document),
-    )
 
 
 Layer = Callable[[ASGIApp], ASGIApp]

@@ -27,7 +27,7 @@ from starlette.types import Receive, Scope, Send
 from specdouble import errors
 from specdouble.document import openapi
 from specdouble.rest import auth
-from specdouble.rest.dialect import DRF, Dialect
+from specdouble.rest.dialect import Dialect
 from specdouble.rest.params import parse_parameters, read_path, read_query
 from specdouble.rest.validation import validate_request_body
 from specdouble.settings import Limits
@@ -148,7 +148,7 @@ class RequestParameters:
         declared: Iterable[Mapping[str, Any]],
         limits: Limits = Limits(),  # noqa: B008 (frozen)
         *,
-        dialect: Dialect = DRF,
+        dialect: Dialect,
     ) -> None:
         self.document = document
         self.limits = limits

@@ -9,7 +9,7 @@ import pytest
 from specdouble import errors
 from specdouble.data.values import InvalidValue
 from specdouble.rest import params
-from specdouble.rest.dialect import Dialect
+from specdouble.rest.dialect import DRF, Dialect
 from specdouble.rest.params import parse_parameters, parse_value
 
 LENIENT = Dialect.of(True, lenient=True)
@@ -87,7 +87,9 @@ PARAMETERS = [
 
 def test_every_failure_of_a_location_is_reported_at_once() -> None:
     with pytest.raises(errors.ValidationFailed) as failure:
-        parse_parameters({}, PARAMETERS, "query", {"page": "x", "created": "y", "name": "n"})
+        parse_parameters(
+            {}, PARAMETERS, "query", {"page": "x", "created": "y", "name": "n"}, dialect=DRF
+        )
     assert failure.value.body() == {
         "page": ["A valid integer is required."],
         "created": ["Enter a valid date/time."],
@@ -95,13 +97,15 @@ def test_every_failure_of_a_location_is_reported_at_once() -> None:
 
 
 def test_undeclared_and_empty_free_text_parameters_are_left_out() -> None:
-    parsed = parse_parameters({}, PARAMETERS, "query", {"page": "2", "name": "", "other": "1"})
+    parsed = parse_parameters(
+        {}, PARAMETERS, "query", {"page": "2", "name": "", "other": "1"}, dialect=DRF
+    )
     assert parsed == {"page": 2}
 
 
 def test_a_missing_required_path_parameter_is_reported() -> None:
     with pytest.raises(errors.ValidationFailed) as failure:
-        parse_parameters({}, PARAMETERS, "path", {})
+        parse_parameters({}, PARAMETERS, "path", {}, dialect=DRF)
     assert failure.value.body() == {"policy_uuid": ["This field is required."]}
 
 
@@ -159,7 +163,7 @@ def test_lenient_pagination_is_left_to_the_paginator() -> None:
     assert parsed == {"page": UNREADABLE, "page_size": UNREADABLE}
     assert parse_parameters(DOCUMENT, declared, "query", {"page": ""}, dialect=LENIENT) == {}
     with pytest.raises(errors.ValidationFailed):
-        parse_parameters(DOCUMENT, declared, "query", {"page": "1.5"})
+        parse_parameters(DOCUMENT, declared, "query", {"page": "1.5"}, dialect=DRF)
 
 
 def test_a_nul_is_refused_in_filters_and_search_but_not_in_ordering() -> None:
@@ -167,12 +171,12 @@ def test_a_nul_is_refused_in_filters_and_search_but_not_in_ordering() -> None:
         {"name": name, "in": "query", "schema": TEXT} for name in ("name", "search", "ordering")
     ]
     with pytest.raises(errors.ValidationFailed) as failure:
-        parse_parameters(DOCUMENT, declared, "query", {"name": "a\x00b"})
+        parse_parameters(DOCUMENT, declared, "query", {"name": "a\x00b"}, dialect=DRF)
     assert failure.value.errors == {"name": ["Null characters are not allowed."]}
     with pytest.raises(errors.BareValidationFailed) as bare:
-        parse_parameters(DOCUMENT, declared, "query", {"search": "a\x00b"})
+        parse_parameters(DOCUMENT, declared, "query", {"search": "a\x00b"}, dialect=DRF)
     assert bare.value.body() == ["Null characters are not allowed."]
-    assert parse_parameters(DOCUMENT, declared, "query", {"ordering": "a\x00b"}) == {
+    assert parse_parameters(DOCUMENT, declared, "query", {"ordering": "a\x00b"}, dialect=DRF) == {
         "ordering": "a\x00b"
     }
 
@@ -235,8 +239,8 @@ def test_objects_and_json_content_parameters_parse_to_values() -> None:
     where = {"name": "where", "in": "query", "content": {"application/json": {"schema": POINT}}}
     pairs = [("at[x]", "1"), ("at[y]", "2"), ("where", '{"x": 5}')]
     wire = params.read_query({}, [at, where], pairs)
-    parsed = params.parse_parameters({}, [at, where], "query", wire)
+    parsed = params.parse_parameters({}, [at, where], "query", wire, dialect=DRF)
     assert parsed == {"at": {"x": 1, "y": 2}, "where": {"x": 5}}
     with pytest.raises(errors.ValidationFailed) as failure:
-        params.parse_parameters({}, [where], "query", {"where": "{not json"})
+        params.parse_parameters({}, [where], "query", {"where": "{not json"}, dialect=DRF)
     assert failure.value.errors == {"where": [errors.INVALID_JSON_VALUE]}
