@@ -12,9 +12,9 @@ from specdouble.profiles.drf import DrfProfile
 from specdouble.resources import CUSTOMISATIONS
 from specdouble.resources.authentik import defaults, families
 from specdouble.resources.authentik.answers import Answers
+from specdouble.resources.authentik.lookups import LOOKUPS
 from specdouble.resources.event_matcher import rules as event_matcher
 from specdouble.resources.event_matcher.data import generate as generate_policies
-from specdouble.resources.lookups import LOOKUPS
 from specdouble.rest import inference
 from specdouble.rest.actions import Respond
 from specdouble.rest.auth import User

@@ -38,12 +38,12 @@ from specdouble.profiles import AuthentikProfile
 from specdouble.resources.authentik import events as authentik_events
 from specdouble.resources.authentik.answers import DEFAULT_CONFIG
 from specdouble.resources.authentik.flows import Executor
+from specdouble.resources.authentik.sessions import Sessions
 from specdouble.rest import actions, auth, dataset, inference
 from specdouble.rest.error_shapes import documented_error, documented_status
 from specdouble.rest.faults import Faults
 from specdouble.rest.resource import Resource, operation_names
 from specdouble.rest.responder import Responder
-from specdouble.rest.sessions import Sessions
 from specdouble.server import connexion_hooks, control, direct, handlers
 from specdouble.server.direct import DirectPath
 from specdouble.server.isolation import Isolation

@@ -24,9 +24,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from specdouble import errors
+from specdouble.resources.authentik.sessions import Sessions, new_csrf_secret
 from specdouble.rest import auth
 from specdouble.rest.faults import Faults
-from specdouble.rest.sessions import Sessions, new_csrf_secret
 from specdouble.server.sessions import csrf_cookie, session_cookie
 from specdouble.settings import DEFAULT_CONTROL_PREFIX
 from specdouble.state.journal import FILTERS, Journal, unknown_filters

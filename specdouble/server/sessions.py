@@ -29,12 +29,12 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from specdouble import errors
+from specdouble.resources.authentik import sessions as csrf
 from specdouble.resources.authentik.events import BrowserLog
 from specdouble.resources.authentik.flows import FLOW_NOT_FOUND, Executor, Step
+from specdouble.resources.authentik.sessions import CSRF_COOKIE, SESSION_COOKIE, Sessions
 from specdouble.rest import auth
-from specdouble.rest import sessions as csrf
 from specdouble.rest.auth import User
-from specdouble.rest.sessions import CSRF_COOKIE, SESSION_COOKIE, Sessions
 from specdouble.server.connexion_hooks import SESSION_PRINCIPAL, header, parse_json, state
 from specdouble.server.middleware import FailureAnswers
 

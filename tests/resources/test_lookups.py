@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specdouble.resources import lookups
+from specdouble.resources.authentik import lookups
 
 DOCUMENT = {
     "components": {

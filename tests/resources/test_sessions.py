@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from specdouble.rest import sessions
-from specdouble.rest.sessions import Sessions, csrf_failure, mask_csrf, new_csrf_secret
+from specdouble.resources.authentik import sessions
+from specdouble.resources.authentik.sessions import (
+    Sessions,
+    csrf_failure,
+    mask_csrf,
+    new_csrf_secret,
+)
 from specdouble.state.store import Store
 
 OWN = "http://127.0.0.1:9000"
