@@ -603,3 +603,61 @@ def _vaguer(document: Mapping[str, Any], known: Any, other: Any) -> bool:
         return any(word in node for word in PRECISE_WORDS)
 
     return precise(other) and not precise(known)
+
+
+NO_VALUE: Any = object()
+"""`empty_value` of a schema that admits no empty value."""
+
+
+def empty_value(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Any:
+    """The empty value a schema admits, as a model's field starts when nothing sets it: its
+    default, its first choice, false, [], {}, "", 0; `NO_VALUE` where it admits none of them
+    (a format, a pattern or bounds that rule them out).
+
+    >>> empty_value({}, {"type": "array", "items": {"type": "string"}})
+    []
+    >>> empty_value({}, {"type": "string", "format": "email"}) is NO_VALUE
+    True
+    """
+    schema = resolve(document, schema)
+    if not isinstance(schema, Mapping) or depth > MAX_DEPTH:
+        return NO_VALUE
+    if "default" in schema:
+        return schema["default"]
+    if "const" in schema:
+        return schema["const"]
+    choices = [value for value in schema.get("enum", []) if value is not None]
+    if "enum" in schema:
+        return choices[0] if choices else NO_VALUE
+    parts = schema.get("allOf", [])
+    branches = schema.get("oneOf", []) or schema.get("anyOf", [])
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind is None and (parts or branches):
+        if len(parts) == 1 and not branches:
+            return empty_value(document, parts[0], depth + 1)
+        if branches:
+            return empty_value(document, branches[0], depth + 1)
+        return NO_VALUE
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return [] if not schema.get("minItems") else NO_VALUE
+    if kind == "object":
+        return {} if not schema.get("required") and not schema.get("minProperties") else NO_VALUE
+    if kind == "string":
+        pattern = schema.get("pattern")
+        plain = not schema.get("minLength") and "format" not in schema
+        return "" if plain and (pattern is None or re.search(pattern, "")) else NO_VALUE
+    if kind in ("integer", "number"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        fits = (low is None or low <= 0) and (high is None or high >= 0)
+        exclusive = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+        fits = fits and exclusive[0] not in (True, 0) and exclusive[1] not in (True, 0)
+        if isinstance(exclusive[0], int | float) and not isinstance(exclusive[0], bool):
+            fits = fits and exclusive[0] < 0
+        if isinstance(exclusive[1], int | float) and not isinstance(exclusive[1], bool):
+            fits = fits and exclusive[1] > 0
+        return 0 if fits else NO_VALUE
+    return NO_VALUE

@@ -5,20 +5,49 @@ objects, the answers that describe the server, the lookups, and the browser side
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
+from specdouble.document.openapi import resolve
 from specdouble.profiles.base import Data, Generate
 from specdouble.profiles.drf import DrfProfile
 from specdouble.resources import CUSTOMISATIONS
 from specdouble.resources.authentik import defaults, families
 from specdouble.resources.authentik.answers import Answers
+from specdouble.resources.authentik.facts import field_defaults
 from specdouble.resources.authentik.lookups import LOOKUPS
 from specdouble.resources.event_matcher import rules as event_matcher
 from specdouble.resources.event_matcher.data import generate as generate_policies
 from specdouble.rest import inference
 from specdouble.rest.actions import Respond
 from specdouble.rest.auth import User
+from specdouble.rest.resource import ResourceSpec
+from specdouble.rest.validation import schema_validator
 from specdouble.state.store import Store
+
+
+def with_model_defaults(document: Mapping[str, Any], spec: ResourceSpec) -> ResourceSpec:
+    """The spec, with what its model's fields start as (authentik's sources) for the writable
+    fields a create may leave out, where the object's schema can show it (a blank URL or a
+    null many-to-many it cannot); a default the document states wins."""
+    model = field_defaults().get(spec.model, {})
+    known = {
+        name: value
+        for name, value in model.items()
+        if name in spec.writable
+        and name in spec.properties
+        and shows(document, spec.properties[name], value)
+    }
+    return replace(spec, defaults={**known, **spec.defaults}) if known else spec
+
+
+def shows(document: Mapping[str, Any], schema: Any, value: Any) -> bool:
+    """Whether the object's schema can show `value`: valid for it, and not a blank string
+    where it names a format (a blank URL or email, which authentik stores and its document
+    forbids; Schemathesis refuses it)."""
+    if value == "" and "format" in resolve(document, schema):
+        return False
+    return bool(schema_validator(document, schema).is_valid(value))
 
 
 class AuthentikProfile(DrfProfile):
@@ -29,6 +58,7 @@ class AuthentikProfile(DrfProfile):
         self, document: Mapping[str, Any]
     ) -> tuple[list[inference.Inferred], dict[str, tuple[str, ...]]]:
         found = inference.customise(inference.infer(document), CUSTOMISATIONS)
+        found = [replace(item, spec=with_model_defaults(document, item.spec)) for item in found]
         family = families.find(found)
         unions = {each.collection: each.members for each in family}
         return families.customise(found, family), unions

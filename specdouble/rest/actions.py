@@ -85,8 +85,8 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
             return Answer(status["list"], render.listed(*resource.listed(principal, params)))
         return Answer(200, render.page(resource.page(principal, params)))
 
-    def create(_principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
-        return Answer(status["create"], encode(resource.create(body)))
+    def create(principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
+        return Answer(status["create"], encode(resource.create(body, principal)))
 
     def retrieve(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
         record = resource.get(principal, key)

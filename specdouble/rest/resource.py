@@ -7,14 +7,17 @@ relations) comes in through its `ResourceSpec`; the machinery here is the same f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specdouble import errors
-from specdouble.data.synth import Synth
+from specdouble.data import images
+from specdouble.data.synth import NO_VALUE, Synth, empty_value
 from specdouble.data.values import canonical_instant
+from specdouble.document.openapi import resolve
 from specdouble.rest import indexed, query
 from specdouble.rest.auth import VIEW, Principal
 from specdouble.rest.listing import Listing, Window, sort_terms, window
@@ -22,6 +25,12 @@ from specdouble.rest.params import UNREADABLE
 from specdouble.rest.validation import schema_validator
 from specdouble.settings import Limits
 from specdouble.state.store import KeyInUse, Record, Store
+
+if TYPE_CHECKING:
+    from specdouble.rest.references import References
+
+SHOWN_SUFFIX = "_obj"
+"""A field that shows the objects another field references (`groups_obj` of `groups`)."""
 
 # Query parameters with a meaning of their own; every other declared one is an exact filter.
 PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
@@ -122,6 +131,8 @@ class Resource:
         self.store = store
         self.synth = synth
         self.limits = limits
+        self.references: References | None = None
+        """What the objects' `*_obj` fields show (set once every resource exists)."""
         self._seed_position: int | None = None
 
     def warm(self) -> None:
@@ -226,10 +237,10 @@ class Resource:
 
     # Writing: `body` has passed field validation against the operation's schema.
 
-    def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def create(self, body: Mapping[str, Any], principal: Principal | None = None) -> dict[str, Any]:
         with self.store.writing():
             self._reseed()
-            return self._create(body)
+            return self._create(body, principal)
 
     def update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """PUT and PATCH alike: the given fields change, the others keep their values (DRF)."""
@@ -258,8 +269,11 @@ class Resource:
             self._seed_position = None
         return self.synth.value(schema, name=name)
 
-    def _create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def _create(
+        self, body: Mapping[str, Any], principal: Principal | None = None
+    ) -> dict[str, Any]:
         spec = self.spec
+        self._check_references(body)
         now = _now()
         record: Record = {}
         for name in spec.writable:
@@ -267,16 +281,20 @@ class Resource:
                 record[name] = body[name]
             elif name in spec.defaults:
                 record[name] = spec.defaults[name]
-            elif (
-                name in spec.nullable
-                or name not in spec.properties
-                or (name == spec.key and spec.key_fallback)
-            ):
+            elif name == spec.key and spec.key_fallback:
                 record[name] = None
+            elif self._owned_by_caller(name):
+                record[name] = self._caller_key(principal)
             else:
-                record[name] = self._make(name)
-        for name in (*spec.generated, *(spec.reshaped & record.keys())):
+                record[name] = self._left_out(name)
+        for name in spec.reshaped & record.keys():
             record[name] = self._make(name)
+        for name in spec.generated:
+            if self._owned_by_caller(name):
+                record[name] = self._caller_key(principal)
+        for name in spec.generated:
+            if name not in record or not self._owned_by_caller(name):
+                record[name] = self._server_made(name, record, now)
         source = spec.key_source
         if source == "body" and spec.key_fallback and record.get(spec.key) is None:
             source = spec.key_fallback  # the body left out a key it may give
@@ -307,10 +325,15 @@ class Resource:
 
     def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
         current = self.get(principal, pk)
+        self._check_references(body)
         record = dict(current)
         record.update({name: body[name] for name in self.spec.writable if name in body})
         for name in self.spec.reshaped & body.keys():
             record[name] = self._make(name)
+        for name in self.spec.generated:
+            shows = self.references.shows(self.spec.collection, name) if self.references else None
+            if shows in body:  # what a changed reference shows, as the state has it now
+                record[name] = self._server_made(name, record, record.get("created"))
         record["last_updated"] = _now()
         self._check(record, original_key=pk)
         if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
@@ -318,9 +341,84 @@ class Resource:
         self.store.put(self.spec.collection, record)
         return self.answer("update", record)
 
+    def _owned_by_caller(self, name: str) -> bool:
+        """A reference to a user that the object must show (its `*_obj` cannot be null) but
+        the write left out: the server fills it with the caller, as DRF's `CurrentUserDefault`
+        does (a token's `user`, an invitation's `created_by`)."""
+        references = self.references
+        if references is None or self.spec.listing is not None:
+            return False
+        target = references.fields.get((self.spec.collection, name))
+        shown = self.spec.properties.get(name + SHOWN_SUFFIX)
+        return (
+            target is not None
+            and target.collection == references.users
+            and shown is not None
+            and f"{name}{SHOWN_SUFFIX}" not in self.spec.nullable
+        )
+
+    def _caller_key(self, principal: Principal | None) -> Any:
+        references = self.references
+        if principal is None or references is None or references.users is None:
+            return None
+        for record in self.store.referencing(references.users, "username", principal.user):
+            return record.get("pk")
+        return None
+
+    def _check_references(self, body: Mapping[str, Any]) -> None:
+        """A DRF write whose related keys name no object is a 400, as DRF's related fields
+        answer it; what the object then shows of them is always what exists."""
+        if self.references is None or self.spec.listing is not None:
+            return
+        failures = self.references.missing(self.store, self.spec.collection, body)
+        if failures:
+            raise errors.ValidationFailed(failures)
+
     def _make(self, name: str) -> Any:
-        """A value the server makes for a field the request did not give."""
+        """A value drawn from a field's schema: only where nothing truer can be said."""
         return self._draw(self.spec.properties.get(name, {}), name)
+
+    def _left_out(self, name: str) -> Any:
+        """What a create stores for a writable field the client left out (and which has no
+        default): null where the field allows it, else the empty value its schema admits
+        (false, [], {}, "", 0, its first choice), as a model's field starts. A write never
+        invents data: only a field that admits none of these is drawn from its schema."""
+        if name in self.spec.nullable or name not in self.spec.properties:
+            return None
+        empty = empty_value(self._document, self.spec.properties[name])
+        return self._make(name) if empty is NO_VALUE else empty
+
+    def _server_made(self, name: str, record: Record, now: Any) -> Any:
+        """A read-only field of a new object, as the server makes it: the objects its
+        references name (`groups_obj`), null for what has not happened yet (`last_login`),
+        the instant of the write, false, []; else (identifiers, pictures) drawn from its
+        schema."""
+        references = self.references
+        shows = references.shows(self.spec.collection, name) if references else None
+        if references is not None and shows is not None:
+            shown = references.shown(self.store, self.spec.collection, name, record.get(shows))
+            if shown is None and name not in self.spec.nullable:
+                # The document contradicts itself (a nullable reference shown as an object
+                # that cannot be null): the answer keeps to the schema.
+                return self._make(name)
+            return shown
+        schema = resolve(self._document, self.spec.properties.get(name, {}))
+        if schema.get("type") in ("boolean", "array"):  # nothing yet, also where null may be
+            empty = empty_value(self._document, schema)
+            if empty is not NO_VALUE:
+                return empty
+        if name in self.spec.nullable:
+            return None
+        if schema.get("format") == "date-time" and now is not None:
+            return now
+        label = next((record[f] for f in LABEL_FIELDS if isinstance(record.get(f), str)), None)
+        if AVATAR.search(name) and schema.get("type") == "string" and label:
+            return images.avatar(label)  # the object's own initials
+        return self._make(name)
+
+    @property
+    def _document(self) -> Mapping[str, Any]:
+        return self.synth.document if self.synth is not None else {}
 
     # Shared steps.
 
@@ -409,6 +507,11 @@ def _carry(made: dict[str, Any], shown: Mapping[str, Any], key: str, depth: int 
 
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+LABEL_FIELDS = ("name", "username", "title")
+"""Where an object's own name is, for the pictures the server makes of it."""
+AVATAR = re.compile(r"(^|_)avatar($|_)")
 
 
 def _now() -> str:

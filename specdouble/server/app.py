@@ -42,6 +42,7 @@ from specdouble.resources.authentik.sessions import Sessions
 from specdouble.rest import actions, auth, dataset, inference
 from specdouble.rest.error_shapes import documented_error, documented_status
 from specdouble.rest.faults import Faults
+from specdouble.rest.references import References
 from specdouble.rest.resource import Resource, operation_names
 from specdouble.rest.responder import Responder
 from specdouble.server import connexion_hooks, control, direct, handlers
@@ -268,7 +269,11 @@ def build_app(parts: Parts, unions: dict[str, tuple[str, ...]]) -> tuple[AsyncAp
         )
         for item in parts.found
     ]
+    references = References(
+        document, parts.found, {r.spec.collection: r.present for r in resources}
+    )
     for resource in resources:
+        resource.references = references
         resource.warm()
     augment.order_paths(document)
     augment.type_parameters(document)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import pytest
+
 from specdouble.data import images
-from specdouble.data.synth import APPLICATION_NAMES, GROUP_NAMES, Synth
+from specdouble.data.synth import APPLICATION_NAMES, GROUP_NAMES, NO_VALUE, Synth, empty_value
 from specdouble.rest.dataset import agree, slugify
 
 DOCUMENT: dict[str, Any] = {
@@ -96,3 +98,33 @@ def test_a_record_agrees_with_its_name() -> None:
     assert ">O</text>" in svg(first["meta_icon"])
     assert "<svg" in svg(second["meta_icon_themed_urls"]["light"])
     assert slugify("!!!") == "item"
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"type": "boolean"}, False),
+        ({"type": "array", "items": {"type": "string"}}, []),
+        ({"type": "array", "minItems": 1}, NO_VALUE),
+        ({"type": "object", "additionalProperties": {}}, {}),
+        ({"type": "object", "required": ["a"]}, NO_VALUE),
+        ({"type": "string"}, ""),
+        ({"type": "string", "minLength": 1}, NO_VALUE),
+        ({"type": "string", "format": "uri"}, NO_VALUE),
+        ({"type": "string", "pattern": "^[a-z]*$"}, ""),
+        ({"type": "string", "pattern": "^[a-z]+$"}, NO_VALUE),
+        ({"type": "integer"}, 0),
+        ({"type": "integer", "minimum": 1}, NO_VALUE),
+        ({"type": "number", "exclusiveMinimum": 0}, NO_VALUE),
+        ({"type": "string", "enum": ["any", "all"]}, "any"),
+        ({"type": "string", "default": "users"}, "users"),
+        ({"allOf": [{"type": "boolean"}]}, False),
+        ({"type": ["null", "integer"]}, 0),
+    ],
+)
+def test_the_empty_value_a_schema_admits(schema: dict[str, Any], expected: Any) -> None:
+    value = empty_value({}, schema)
+    if expected is NO_VALUE:
+        assert value is NO_VALUE
+    else:
+        assert value is not NO_VALUE and value == expected and type(value) is type(expected)

@@ -4,7 +4,9 @@
   name): `component`, `verbose_name`, `verbose_name_plural`, `meta_model_name`, its docstring
   (`description`) and whether it is an enterprise model;
 - `models.json`: `app_label.model_name` -> the model's `verbose_name`;
-- `apps.json`: an app's module name -> its `verbose_name`.
+- `apps.json`: an app's module name -> its `verbose_name`;
+- `field_defaults.json`: each model class -> the value each field starts with where a create
+  leaves it out (its model field's `default`), written by `tools/authentik_field_defaults.py`.
 """
 
 from __future__ import annotations
@@ -34,3 +36,8 @@ def model_names() -> dict[str, str]:
 @functools.cache
 def app_names() -> dict[str, str]:
     return _load("apps.json")
+
+
+@functools.cache
+def field_defaults() -> dict[str, dict[str, Any]]:
+    return _load("field_defaults.json")

@@ -1,0 +1,143 @@
+"""Read the default of every model field from authentik's sources, into the facts the mock
+ships (`specdouble/resources/authentik/field_defaults.json`): model class name -> field -> the
+value a new object starts with where a create leaves the field out.
+
+    python3.13 tools/authentik_field_defaults.py ../shared/reference/authentik-src
+
+(authentik 2026.8 is written for Python 3.13 and later: run it with the newest Python at hand;
+files whose syntax that Python cannot read are named and left out.)
+
+Only defaults that are values are kept: literals, `dict`/`list` (an empty object or list) and
+members of a `TextChoices`/`IntegerChoices` class; a callable (`uuid4`, `generate_id`) is the
+server making a value, which the mock draws. Fields a model inherits from its bases in
+authentik's sources are included; those of Django's own bases are listed in `DJANGO_BASES`.
+This is a maintainer's tool: the product and its tests read only the JSON it writes.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+OUT = (
+    Path(__file__).resolve().parent.parent
+    / "specdouble"
+    / "resources"
+    / "authentik"
+    / "field_defaults.json"
+)
+DJANGO_BASES: dict[str, dict[str, Any]] = {
+    # django.contrib.auth.models.AbstractUser and PermissionsMixin
+    "AbstractUser": {
+        "is_active": True,
+        "is_staff": False,
+        "is_superuser": False,
+        "email": "",
+        "first_name": "",
+        "last_name": "",
+    },
+}
+NOTHING = object()
+
+
+def _choices(tree: ast.Module) -> dict[str, dict[str, Any]]:
+    """`Choices class -> member -> value` of one module."""
+    found: dict[str, dict[str, Any]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bases = {ast.unparse(base) for base in node.bases}
+        if not any("Choices" in base for base in bases):
+            continue
+        members: dict[str, Any] = {}
+        for item in node.body:
+            if isinstance(item, ast.Assign) and len(item.targets) == 1:
+                target = item.targets[0]
+                value = item.value.elts[0] if isinstance(item.value, ast.Tuple) else item.value
+                if isinstance(target, ast.Name) and isinstance(value, ast.Constant):
+                    members[target.id] = value.value
+        found[node.name] = members
+    return found
+
+
+def _default(expression: ast.expr, choices: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(expression, ast.Constant):
+        return expression.value
+    if isinstance(expression, ast.Name) and expression.id in ("dict", "list"):
+        return {} if expression.id == "dict" else []
+    if isinstance(expression, ast.Attribute) and isinstance(expression.value, ast.Name):
+        return choices.get(expression.value.id, {}).get(expression.attr, NOTHING)
+    if isinstance(expression, ast.UnaryOp) and isinstance(expression.operand, ast.Constant):
+        return -expression.operand.value if isinstance(expression.op, ast.USub) else NOTHING
+    return NOTHING
+
+
+def _models(tree: ast.Module, choices: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """`class -> (its bases, field -> default)` of one module."""
+    found: dict[str, Any] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        fields: dict[str, Any] = {}
+        for item in node.body:
+            if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
+                continue
+            target, call = item.targets[0], item.value
+            if not (isinstance(target, ast.Name) and isinstance(call, ast.Call)):
+                continue
+            if "Field" not in ast.unparse(call.func) and "ForeignKey" not in ast.unparse(call.func):
+                continue
+            for keyword in call.keywords:
+                if keyword.arg == "default":
+                    value = _default(keyword.value, choices)
+                    if value is not NOTHING:
+                        fields[target.id] = value
+        bases = [ast.unparse(base).rsplit(".", 1)[-1] for base in node.bases]
+        found[node.name] = (bases, fields)
+    return found
+
+
+def read(source: Path) -> dict[str, dict[str, Any]]:
+    trees = []
+    for path in sorted(source.rglob("*.py")):
+        try:
+            trees.append(ast.parse(path.read_text(encoding="utf-8")))
+        except SyntaxError as error:  # syntax newer than this Python: said, and left out
+            print(f"skipped {path}: {error.msg} (line {error.lineno})", file=sys.stderr)
+    choices: dict[str, dict[str, Any]] = {}
+    for tree in trees:
+        choices.update(_choices(tree))
+    classes: dict[str, Any] = {}
+    for tree in trees:
+        for name, entry in _models(tree, choices).items():
+            classes.setdefault(name, entry)
+
+    def fields_of(name: str, seen: frozenset[str] = frozenset()) -> dict[str, Any]:
+        if name in DJANGO_BASES:
+            return dict(DJANGO_BASES[name])
+        if name not in classes or name in seen:
+            return {}
+        bases, own = classes[name]
+        merged: dict[str, Any] = {}
+        for base in reversed(bases):
+            merged.update(fields_of(base, seen | {name}))
+        return {**merged, **own}
+
+    return {name: fields for name in sorted(classes) if (fields := fields_of(name))}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__.splitlines()[3].strip(), file=sys.stderr)
+        return 2
+    facts = read(Path(argv[0]) / "authentik")
+    OUT.write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}: {len(facts)} classes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
