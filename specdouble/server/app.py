@@ -157,7 +157,7 @@ def load(settings: Settings) -> dict[str, Any]:
         )
     _trust_checked_documents()
     prefix = settings.control_prefix.rstrip("/")
-    shadowed = control.clashes(prefix, openapi.base_path(document), document["paths"])
+    shadowed = control.clashes(prefix, openapi.base_path(document), document.get("paths") or {})
     if shadowed:
         raise openapi.SpecError(
             f"{settings.spec}: {len(shadowed)} path(s) lie under the control routes'"

@@ -126,3 +126,14 @@ def test_fixtures_with_a_repeated_key_say_which_record(tmp_path: Path) -> None:
     (folder / "tasks.json").write_text('[{"title": "no key"}]')
     with pytest.raises(FixtureError, match=r"record 0: expected an object with a 'id'"):
         create_app(Settings(spec=DOCUMENTS / "tasks-plain.yaml", fixtures=folder))
+
+
+def test_a_document_without_paths_is_checked_against_the_prefix_too(tmp_path: Path) -> None:
+    """OpenAPI 3.1 allows a document of webhooks only: no `paths` is nothing under the prefix."""
+    hooks = tmp_path / "hooks.yaml"
+    hooks.write_text(
+        "openapi: 3.1.0\ninfo: {title: Hooks, version: '1'}\nwebhooks:\n"
+        "  ping:\n    post:\n      responses: {'200': {description: ok}}\n"
+    )
+    with client(hooks) as mock:
+        assert mock.get("/_mock/health").json()["status"] == "ok"
