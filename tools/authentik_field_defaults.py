@@ -63,9 +63,27 @@ def _choices(tree: ast.Module) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _default(expression: ast.expr, choices: dict[str, dict[str, Any]]) -> Any:
+def _constants(tree: ast.Module) -> dict[str, Any]:
+    """Module-level `NAME = literal` of one module (`DEFAULT_TOKEN_LENGTH = 60`)."""
+    found: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id.isupper():
+                try:
+                    found[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+    return found
+
+
+def _default(
+    expression: ast.expr, choices: dict[str, dict[str, Any]], constants: dict[str, Any]
+) -> Any:
     if isinstance(expression, ast.Constant):
         return expression.value
+    if isinstance(expression, ast.Name) and expression.id in constants:
+        return constants[expression.id]
     if isinstance(expression, ast.Name) and expression.id in ("dict", "list"):
         return {} if expression.id == "dict" else []
     if isinstance(expression, ast.Attribute) and isinstance(expression.value, ast.Name):
@@ -75,7 +93,9 @@ def _default(expression: ast.expr, choices: dict[str, dict[str, Any]]) -> Any:
     return NOTHING
 
 
-def _models(tree: ast.Module, choices: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _models(
+    tree: ast.Module, choices: dict[str, dict[str, Any]], constants: dict[str, Any]
+) -> dict[str, Any]:
     """`class -> (its bases, field -> default)` of one module."""
     found: dict[str, Any] = {}
     for node in tree.body:
@@ -92,11 +112,31 @@ def _models(tree: ast.Module, choices: dict[str, dict[str, Any]]) -> dict[str, A
                 continue
             for keyword in call.keywords:
                 if keyword.arg == "default":
-                    value = _default(keyword.value, choices)
+                    value = _default(keyword.value, choices, constants)
                     if value is not NOTHING:
                         fields[target.id] = value
         bases = [ast.unparse(base).rsplit(".", 1)[-1] for base in node.bases]
         found[node.name] = (bases, fields)
+    return found
+
+
+def _flags(tree: ast.Module) -> dict[str, Any]:
+    """`class X(Flag[bool], key="k"): default = V` of one module: key -> V."""
+    found: dict[str, Any] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        if not any(ast.unparse(base).startswith("Flag[") for base in node.bases):
+            continue
+        key = next((k.value for k in node.keywords if k.arg == "key"), None)
+        for item in node.body:
+            if (
+                isinstance(key, ast.Constant)
+                and isinstance(item, ast.Assign)
+                and [ast.unparse(t) for t in item.targets] == ["default"]
+                and isinstance(item.value, ast.Constant)
+            ):
+                found[key.value] = item.value.value
     return found
 
 
@@ -108,11 +148,14 @@ def read(source: Path) -> dict[str, dict[str, Any]]:
         except SyntaxError as error:  # syntax newer than this Python: said, and left out
             print(f"skipped {path}: {error.msg} (line {error.lineno})", file=sys.stderr)
     choices: dict[str, dict[str, Any]] = {}
+    constants: dict[str, Any] = {}
     for tree in trees:
         choices.update(_choices(tree))
+        for name, value in _constants(tree).items():
+            constants.setdefault(name, value)
     classes: dict[str, Any] = {}
     for tree in trees:
-        for name, entry in _models(tree, choices).items():
+        for name, entry in _models(tree, choices, constants).items():
             classes.setdefault(name, entry)
 
     def fields_of(name: str, seen: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -126,7 +169,12 @@ def read(source: Path) -> dict[str, dict[str, Any]]:
             merged.update(fields_of(base, seen | {name}))
         return {**merged, **own}
 
-    return {name: fields for name in sorted(classes) if (fields := fields_of(name))}
+    facts = {name: fields for name in sorted(classes) if (fields := fields_of(name))}
+    # A tenant's `flags` start as each flag's own default (`tenants/flags.py`).
+    flags = {key: value for tree in trees for key, value in _flags(tree).items()}
+    if "Tenant" in facts and flags:
+        facts["Tenant"]["flags"] = dict(sorted(flags.items()))
+    return facts
 
 
 def main(argv: list[str]) -> int:

@@ -618,6 +618,9 @@ def empty_value(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Any
     []
     >>> empty_value({}, {"type": "string", "format": "email"}) is NO_VALUE
     True
+    >>> flags = {"on": {"type": "boolean"}}
+    >>> empty_value({}, {"type": "object", "required": ["on"], "properties": flags})
+    {'on': False}
     """
     schema = resolve(document, schema)
     if not isinstance(schema, Mapping) or depth > MAX_DEPTH:
@@ -645,7 +648,14 @@ def empty_value(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Any
     if kind == "array":
         return [] if not schema.get("minItems") else NO_VALUE
     if kind == "object":
-        return {} if not schema.get("required") and not schema.get("minProperties") else NO_VALUE
+        if schema.get("minProperties"):
+            return NO_VALUE
+        properties = schema.get("properties") or {}
+        made = {
+            name: empty_value(document, properties.get(name, {}), depth + 1)
+            for name in schema.get("required", [])
+        }
+        return NO_VALUE if NO_VALUE in made.values() else made
     if kind == "string":
         pattern = schema.get("pattern")
         plain = not schema.get("minLength") and "format" not in schema

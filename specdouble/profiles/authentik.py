@@ -8,11 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from specdouble.document.openapi import resolve
 from specdouble.profiles.base import Data, Generate
 from specdouble.profiles.drf import DrfProfile
 from specdouble.resources import CUSTOMISATIONS
-from specdouble.resources.authentik import defaults, families
+from specdouble.resources.authentik import defaults, families, settings
 from specdouble.resources.authentik.answers import Answers
 from specdouble.resources.authentik.facts import field_defaults
 from specdouble.resources.authentik.lookups import LOOKUPS
@@ -22,7 +21,7 @@ from specdouble.rest import inference
 from specdouble.rest.actions import Respond
 from specdouble.rest.auth import User
 from specdouble.rest.resource import ResourceSpec
-from specdouble.rest.validation import schema_validator
+from specdouble.rest.validation import can_show
 from specdouble.state.store import Store
 
 
@@ -36,18 +35,9 @@ def with_model_defaults(document: Mapping[str, Any], spec: ResourceSpec) -> Reso
         for name, value in model.items()
         if name in spec.writable
         and name in spec.properties
-        and shows(document, spec.properties[name], value)
+        and can_show(document, spec.properties[name], value)
     }
     return replace(spec, defaults={**known, **spec.defaults}) if known else spec
-
-
-def shows(document: Mapping[str, Any], schema: Any, value: Any) -> bool:
-    """Whether the object's schema can show `value`: valid for it, and not a blank string
-    where it names a format (a blank URL or email, which authentik stores and its document
-    forbids; Schemathesis refuses it)."""
-    if value == "" and "format" in resolve(document, schema):
-        return False
-    return bool(schema_validator(document, schema).is_valid(value))
 
 
 class AuthentikProfile(DrfProfile):
@@ -66,8 +56,18 @@ class AuthentikProfile(DrfProfile):
     def generators(self) -> Mapping[str, Generate]:
         return {event_matcher.COLLECTION: generate_policies}
 
-    def start_objects(self, data: Data, keys: Mapping[str, str], users: Mapping[str, User]) -> None:
+    def start_objects(
+        self,
+        document: Mapping[str, Any],
+        data: Data,
+        keys: dict[str, str],
+        users: Mapping[str, User],
+    ) -> None:
         defaults.apply(data, keys, users)
+        made = settings.default_settings(document)
+        if made is not None:
+            data[settings.SETTINGS] = [made]
+            keys[settings.SETTINGS] = "pk"
 
     def server(
         self, document: Mapping[str, Any], store: Store, users: Mapping[str, User]
@@ -84,7 +84,11 @@ class AuthentikProfile(DrfProfile):
         unions: Mapping[str, tuple[str, ...]],
     ) -> dict[str, Respond]:
         family = [families.Family(collection, members) for collection, members in unions.items()]
-        return {**self.server(document, store, users).table(), **families.answers(found, family)}
+        return {
+            **self.server(document, store, users).table(),
+            **families.answers(found, family),
+            **settings.answers(store),
+        }
 
     def lookups(self) -> Mapping[str, Any]:
         return LOOKUPS

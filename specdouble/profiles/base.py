@@ -40,8 +40,15 @@ class Profile:
         """Collections whose data has a generator of its own (else `data/synth.py`)."""
         return {}
 
-    def start_objects(self, data: Data, keys: Mapping[str, str], users: Mapping[str, User]) -> None:
-        """Objects every fresh server of this kind has, put into the start-up data in place."""
+    def start_objects(
+        self,
+        document: Mapping[str, Any],
+        data: Data,
+        keys: dict[str, str],
+        users: Mapping[str, User],
+    ) -> None:
+        """Objects every fresh server of this kind has, put into the start-up data (and the
+        keys of any collection it adds) in place."""
 
     def answers(
         self,

@@ -319,3 +319,12 @@ def _integral(value: Any) -> Any:
     if isinstance(value, list):
         return [_integral(item) for item in value]
     return value
+
+
+def can_show(document: Mapping[str, Any], schema: Schema, value: Any) -> bool:
+    """Whether an answer may hold `value` where `schema` is: valid for it, and not a blank
+    string where it names a format (a blank URL or email, which a DRF server may store and its
+    document forbid; Schemathesis refuses it)."""
+    if value == "" and "format" in resolve(document, schema):
+        return False
+    return bool(schema_validator(document, schema).is_valid(value))

@@ -228,7 +228,7 @@ def build_state(parts: Parts) -> dict[str, tuple[str, ...]]:
     elif settings.state:
         parts.log = WriteLog(settings.state)
     keys = {item.spec.collection: item.spec.key for item in parts.found}
-    profile.start_objects(data, keys, parts.users)
+    profile.start_objects(document, data, keys, parts.users)
     shared = Store(data, seed=seed, keys=keys, log=parts.log, unions=unions)
     shared.sync()  # a new worker catches up before it takes its first connection
     # Every part of the server reads the state through `store`: the shared one, or the

@@ -268,3 +268,21 @@ def test_a_write_never_invents_data(whole_api: LiveServer) -> None:
     assert missing.json() == {"users": ['Invalid pk "987654" - object does not exist.']}
     again = get(whole_api, f"/core/users/{made['pk']}/")
     assert again == made  # and it reads back as it was answered
+
+
+@pytest.mark.live
+def test_the_settings_are_a_default_installs_and_keep_a_change(whole_api: LiveServer) -> None:
+    whole_api.reset()
+    url = f"{whole_api.url}/admin/settings/"
+    shown = httpx.get(url, headers=ADMIN).json()
+    assert shown["avatars"] == "gravatar,initials" and shown["footer_links"] == []
+    assert shown["flags"]["core_default_app_access"] is True
+    assert (shown["default_token_length"], shown["pagination_default_page_size"]) == (60, 20)
+    links = [{"name": "Docs", "href": "https://docs.example"}]
+    changed = httpx.patch(url, json={"footer_links": links}, headers=ADMIN)
+    assert changed.status_code == 200 and changed.json()["footer_links"] == links
+    assert httpx.get(url, headers=ADMIN).json() == {**shown, "footer_links": links}
+    readonly = {"Authorization": "Bearer ak-mock-readonly"}
+    assert httpx.patch(url, json={"avatars": "none"}, headers=readonly).status_code == 403
+    whole_api.reset()
+    assert httpx.get(url, headers=ADMIN).json() == shown
