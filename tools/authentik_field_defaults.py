@@ -22,13 +22,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-OUT = (
-    Path(__file__).resolve().parent.parent
-    / "specdouble"
-    / "resources"
-    / "authentik"
-    / "field_defaults.json"
-)
+FACTS = Path(__file__).resolve().parent.parent / "specdouble" / "resources" / "authentik"
+OUT = FACTS / "field_defaults.json"
+ANCESTORS = FACTS / "ancestors.json"
+"""Each class with a form (`types.json`) -> the classes it inherits from, nearest first: what
+a family's `types/` lists (every subclass of its model, as authentik's `all_subclasses`)."""
 DJANGO_BASES: dict[str, dict[str, Any]] = {
     # django.contrib.auth.models.AbstractUser and PermissionsMixin
     "AbstractUser": {
@@ -140,7 +138,7 @@ def _flags(tree: ast.Module) -> dict[str, Any]:
     return found
 
 
-def read(source: Path) -> dict[str, dict[str, Any]]:
+def read(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
     trees = []
     for path in sorted(source.rglob("*.py")):
         try:
@@ -174,16 +172,27 @@ def read(source: Path) -> dict[str, dict[str, Any]]:
     flags = {key: value for tree in trees for key, value in _flags(tree).items()}
     if "Tenant" in facts and flags:
         facts["Tenant"]["flags"] = dict(sorted(flags.items()))
-    return facts
+
+    def ancestors_of(name: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        found: list[str] = []
+        for base in classes.get(name, ((), {}))[0]:
+            if base in classes and base not in seen and base not in found:
+                found += [base, *ancestors_of(base, seen | {name})]
+        return list(dict.fromkeys(found))
+
+    typed = json.loads((FACTS / "types.json").read_text(encoding="utf-8"))
+    ancestors = {name: ancestors_of(name) for name in sorted(typed) if name in classes}
+    return facts, ancestors
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__.splitlines()[3].strip(), file=sys.stderr)
         return 2
-    facts = read(Path(argv[0]) / "authentik")
+    facts, ancestors = read(Path(argv[0]) / "authentik")
     OUT.write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {OUT}: {len(facts)} classes")
+    ANCESTORS.write_text(json.dumps(ancestors, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}: {len(facts)} classes; {ANCESTORS}: {len(ancestors)} classes")
     return 0
 
 

@@ -119,16 +119,26 @@ def test_members_show_authentiks_constants_or_ones_made_from_their_name() -> Non
 def test_types_lists_each_member_type_by_name() -> None:
     inferred, family = found()
     specs = [i.spec for i in inferred if i.spec.collection in family[0].members]
-    listed = families.types(specs)
-    assert [t["name"] for t in listed] == [
-        "Event Matcher Policy",
-        "Expression Policy",
-        "Gadget Policy",
-    ]
-    assert listed[0]["component"] == "ak-policy-event-matcher-form"
-    assert listed[0]["model_name"] == "eventmatcherpolicy"
-    assert listed[0]["description"] == "Passes when Event matches selected criteria."
-    assert listed[0]["requires_enterprise"] is False
+    listed = {t["name"]: t for t in families.types(specs, "Policy")}
+    # Its members, and every other subclass of authentik's Policy with a form, as authentik's
+    # `all_subclasses` lists them, though the document serves no resource for them.
+    assert {"Event Matcher Policy", "Expression Policy", "Gadget Policy"} <= set(listed)
+    assert {"Dummy Policy", "Reputation Policy", "GeoIP Policy"} <= set(listed)
+    assert list(listed) == sorted(listed)
+    matcher = listed["Event Matcher Policy"]
+    assert matcher["component"] == "ak-policy-event-matcher-form"
+    assert matcher["model_name"] == "eventmatcherpolicy"
+    assert matcher["description"] == "Passes when Event matches selected criteria."
+    assert matcher["requires_enterprise"] is False
+
+
+def test_a_familys_base_is_its_model_or_the_members_nearest_shared_one() -> None:
+    assert families.family_base("Provider", ["SCIMProvider", "LDAPProvider"]) == "Provider"
+    assert (
+        families.family_base("ServiceConnection", ["DockerServiceConnection"])
+        == "OutpostServiceConnection"
+    )
+    assert families.family_base("Gadget", ["NoSuchModel"]) is None
 
 
 def test_the_family_lists_finds_and_deletes_its_members_records() -> None:

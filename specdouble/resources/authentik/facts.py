@@ -5,6 +5,7 @@
   (`description`) and whether it is an enterprise model;
 - `models.json`: `app_label.model_name` -> the model's `verbose_name`;
 - `apps.json`: an app's module name -> its `verbose_name`;
+- `ancestors.json`: each class with a form -> the classes it inherits from, nearest first;
 - `field_defaults.json`: each model class -> the value each field starts with where a create
   leaves it out (its model field's `default`), written by `tools/authentik_field_defaults.py`.
 """
@@ -41,3 +42,8 @@ def app_names() -> dict[str, str]:
 @functools.cache
 def field_defaults() -> dict[str, dict[str, Any]]:
     return _load("field_defaults.json")
+
+
+@functools.cache
+def ancestors() -> dict[str, list[str]]:
+    return _load("ancestors.json")

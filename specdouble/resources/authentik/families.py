@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from specdouble.resources.authentik.facts import known_types
+from specdouble.resources.authentik.facts import ancestors, known_types
 from specdouble.resources.event_matcher import rules as policy_rules
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import Principal
@@ -39,6 +39,10 @@ class Family:
 
 def _words(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+
+
+WORDS = ("Provider", "Stage", "Policy", "Source", "Mapping", "Connection")
+"""What the base models of authentik's families are called, to tell them from mixins."""
 
 
 def type_facts(spec: ResourceSpec) -> dict[str, Any]:
@@ -140,22 +144,43 @@ def _family_spec(spec: ResourceSpec, members: Mapping[str, ResourceSpec]) -> Res
     )
 
 
-def types(members: Sequence[ResourceSpec]) -> list[dict[str, Any]]:
-    """`<family>/types/`: each member type, by name."""
-    listed = []
-    for spec in members:
-        facts = type_facts(spec)
-        listed.append(
-            {
-                "name": facts["verbose_name"],
-                "description": facts.get("description", ""),
-                "component": facts["component"],
-                "model_name": facts["meta_model_name"].rpartition(".")[2],
-                "requires_enterprise": bool(facts.get("enterprise")),
-                "deprecated": False,
-            }
-        )
+def types(members: Sequence[ResourceSpec], model: str = "") -> list[dict[str, Any]]:
+    """`<family>/types/`: each type of the family by name, as authentik lists every subclass
+    of the family's model that has a form: its members, and the types the document serves no
+    resource for (a SCIM or RAC provider, a SAML provider from metadata)."""
+    facts = {spec.model: type_facts(spec) for spec in members}
+    base = family_base(model, [spec.model for spec in members])
+    if base is not None:
+        known = known_types()
+        for name, above in ancestors().items():
+            if base in above and name in known:
+                facts.setdefault(name, known[name])
+    listed = [
+        {
+            "name": fact["verbose_name"],
+            "description": fact.get("description", ""),
+            "component": fact["component"],
+            "model_name": fact["meta_model_name"].rpartition(".")[2],
+            "requires_enterprise": bool(fact.get("enterprise")),
+            "deprecated": False,
+        }
+        for fact in facts.values()
+    ]
     return sorted(listed, key=lambda entry: entry["name"])
+
+
+def family_base(model: str, members: Sequence[str]) -> str | None:
+    """The model class a family's members share: the family's own model where authentik's
+    sources have it (`Provider`), else their nearest common ancestor with a form of its own
+    kind (`OutpostServiceConnection`); None where the members are not known classes."""
+    above = ancestors()
+    lines = [above[name] for name in members if name in above]
+    if not lines:
+        return None
+    if any(model in line for line in lines):
+        return model
+    shared = [name for name in lines[0] if all(name in line for line in lines)]
+    return next((name for name in shared if name.endswith(tuple(WORDS))), None)
 
 
 def answers(found: Sequence[Inferred], families: Sequence[Family]) -> dict[str, Respond]:
@@ -163,7 +188,9 @@ def answers(found: Sequence[Inferred], families: Sequence[Family]) -> dict[str, 
     specs = {item.spec.collection: item.spec for item in found}
     table: dict[str, Respond] = {}
     for family in families:
-        body = json.dumps(types([specs[m] for m in family.members if m in specs])).encode()
+        model = specs[family.collection].model if family.collection in specs else ""
+        members = [specs[m] for m in family.members if m in specs]
+        body = json.dumps(types(members, model)).encode()
 
         def respond(
             _p: Principal, _k: str, _params: Params, _b: Body, body: bytes = body
