@@ -11,16 +11,16 @@ from typing import Any
 from specdouble.profiles.base import Data, Generate
 from specdouble.profiles.drf import DrfProfile
 from specdouble.resources import CUSTOMISATIONS
-from specdouble.resources.authentik import defaults, families, settings
+from specdouble.resources.authentik import audit, defaults, families, settings
 from specdouble.resources.authentik.answers import Answers
 from specdouble.resources.authentik.facts import field_defaults
 from specdouble.resources.authentik.lookups import LOOKUPS
 from specdouble.resources.event_matcher import rules as event_matcher
 from specdouble.resources.event_matcher.data import generate as generate_policies
 from specdouble.rest import inference
-from specdouble.rest.actions import Respond
+from specdouble.rest.actions import Action, Respond
 from specdouble.rest.auth import User
-from specdouble.rest.resource import ResourceSpec
+from specdouble.rest.resource import Resource, ResourceSpec
 from specdouble.rest.validation import can_show
 from specdouble.state.store import Store
 
@@ -49,6 +49,7 @@ class AuthentikProfile(DrfProfile):
     ) -> tuple[list[inference.Inferred], dict[str, tuple[str, ...]]]:
         found = inference.customise(inference.infer(document), CUSTOMISATIONS)
         found = [replace(item, spec=with_model_defaults(document, item.spec)) for item in found]
+        found = [replace(item, spec=audit.filterable(item.spec)) for item in found]
         family = families.find(found)
         unions = {each.collection: each.members for each in family}
         return families.customise(found, family), unions
@@ -89,6 +90,9 @@ class AuthentikProfile(DrfProfile):
             **families.answers(found, family),
             **settings.answers(store),
         }
+
+    def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
+        audit.audited(resources, actions)
 
     def lookups(self) -> Mapping[str, Any]:
         return LOOKUPS

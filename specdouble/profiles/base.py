@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from specdouble.rest import inference
-from specdouble.rest.actions import Respond
+from specdouble.rest.actions import Action, Respond
 from specdouble.rest.auth import User
 from specdouble.rest.dialect import PLAIN, Dialect
-from specdouble.rest.resource import operation_names
+from specdouble.rest.resource import Resource, operation_names
 from specdouble.state.store import Store
 
 Data = dict[str, list[dict[str, Any]]]
@@ -60,6 +60,9 @@ class Profile:
     ) -> dict[str, Respond]:
         """operationId -> a special answer, for operations no resource serves."""
         return {}
+
+    def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
+        """Record what the server records of each write (in place; nothing here)."""
 
     def lookups(self) -> Mapping[str, Any]:
         """Lookup operations the responder answers from the document's enums."""

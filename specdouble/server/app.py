@@ -281,6 +281,7 @@ def build_app(parts: Parts, unions: dict[str, tuple[str, ...]]) -> tuple[AsyncAp
         augment.document_not_found(document, not_found_operations(parts.found))
     operations = list(openapi.operations(document))
     actions_by_id = actions.actions(resources, operations, document)
+    profile.audit(resources, actions_by_id)
     answer_table = profile.answers(document, store, parts.users, parts.found, unions)
     actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
     # authentik's documents keep its tokens and their permissions; any other takes any

@@ -7,6 +7,7 @@ import base64
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from starlette.responses import Response
 
 from specdouble.data.synth import Synth
 from specdouble.document import openapi
+from specdouble.resources.authentik import events as authentik_events
 from specdouble.rest import inference, resource
 from specdouble.rest.actions import Answer
 from specdouble.server.app import MockServer, create_app
@@ -224,10 +226,14 @@ def test_what_the_direct_path_hands_on(passed_on: tuple[Any, list[str]]) -> None
     ]
 
 
-def test_the_whole_authentik_api_answers_the_same_both_ways() -> None:
+def test_the_whole_authentik_api_answers_the_same_both_ways(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Every resource of authentik's whole document: list, filters, pages, read, create,
     update, delete, missing keys; plus each literal path that an item route's pattern would
-    also match (`/core/users/me/`), which must reach its own operation first, as in Connexion."""
+    also match (`/core/users/me/`), which must reach its own operation first, as in Connexion.
+    The events that writes add are stamped at one instant in both runs."""
+    monkeypatch.setattr(authentik_events, "datetime", _FrozenClock)
     document = openapi.load(authentik_package.install() and authentik_package.SCHEMA)
     operations = {operation.operation_id: operation for operation in openapi.operations(document)}
     synth = Synth(document, 5)
@@ -276,6 +282,12 @@ def test_the_whole_authentik_api_answers_the_same_both_ways() -> None:
     assert direct == answers(settings.replace(direct=False), recorded)
     assert len(recorded) > 700
     assert {status for _, _, status, _, _ in direct} >= {200, 201, 204, 404}
+
+
+class _FrozenClock(datetime):
+    @classmethod
+    def now(cls, tz: Any = None) -> datetime:
+        return datetime(2026, 11, 30, 12, 0, tzinfo=tz)
 
 
 @pytest.mark.parametrize(("status", "body"), [(200, b'{"a": 1}\n'), (201, b"{}\n"), (204, None)])

@@ -286,3 +286,28 @@ def test_the_settings_are_a_default_installs_and_keep_a_change(whole_api: LiveSe
     assert httpx.patch(url, json={"avatars": "none"}, headers=readonly).status_code == 403
     whole_api.reset()
     assert httpx.get(url, headers=ADMIN).json() == shown
+
+
+@pytest.mark.live
+def test_every_write_is_in_the_event_log_as_authentik_audits_it(whole_api: LiveServer) -> None:
+    whole_api.reset()
+    users = f"{whole_api.url}/core/users/"
+    made = httpx.post(users, json={"username": "bob", "name": "Bob"}, headers=ADMIN).json()
+    httpx.patch(f"{users}{made['pk']}/", json={"name": "Bobby"}, headers=ADMIN)
+    httpx.delete(f"{users}{made['pk']}/", headers=ADMIN)
+    model = {
+        "context_model_pk": made["pk"],
+        "context_model_app": "authentik_core",
+        "context_model_name": "user",
+    }
+    changelog = get(whole_api, "/events/events/", ordering="created", **model)["results"]
+    assert [(e["action"], e["context"]["model"]["name"]) for e in changelog] == [
+        ("model_created", "Bob"),
+        ("model_updated", "Bobby"),
+        ("model_deleted", "Bobby"),
+    ]
+    assert {e["user"]["username"] for e in changelog} == {"akadmin"}
+    assert changelog[0]["context"]["model"]["model_name"] == "user"
+    assert {e["app"] for e in changelog} == {"authentik.events.middleware"}
+    other = {**model, "context_model_name": "group"}
+    assert get(whole_api, "/events/events/", **other)["pagination"]["count"] == 0

@@ -16,6 +16,12 @@ EVENTS = "events_events"
 USERS = "core_users"
 AUTHENTICATED_SESSIONS = "core_authenticated_sessions"
 SIGNALS = "authentik.events.signals"
+MIDDLEWARE = "authentik.events.middleware"
+MODEL_FILTERS = frozenset({"context_model_pk", "context_model_app", "context_model_model_name"})
+"""Fields an event keeps beside its context, unshown, for the `context_model_*` filters."""
+MODEL_FILTER_ALIASES = {"context_model_name": "context_model_model_name"}
+"""authentik's filter `context_model_name` compares the model's `model_name`."""
+"""The app of the events authentik's audit middleware records for every model write."""
 KEPT_FOR = timedelta(days=365)
 """authentik's default `event_retention` (`days=365`)."""
 AGGREGATE_AT_MOST = timedelta(days=90)
@@ -31,6 +37,7 @@ def record(
     client_ip: str | None,
     context: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    app: str = "",
 ) -> Record | None:
     """Add the event authentik records (a `login`, `logout`, `login_failed`); None where the
     document has no event log."""
@@ -48,13 +55,16 @@ def record(
             "pk": store.new_id(EVENTS),
             "user": user,
             "action": action,
-            "app": SIGNALS,
+            "app": app or SIGNALS,
             "context": dict(context or {}),
             "client_ip": client_ip,
             "created": canonical_instant(moment),
             "expires": canonical_instant(moment + KEPT_FOR),
             "brand": {"app": "authentik_brands", "name": "Default brand", "model_name": "brand"},
         }
+        model = (context or {}).get("model")
+        if isinstance(model, Mapping):  # what `context_model_*` filter on (an object's changelog)
+            event.update({f"context_model_{k}": str(v) for k, v in model.items() if k != "name"})
         store.insert(EVENTS, event)
     return event
 
