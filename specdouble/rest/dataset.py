@@ -13,7 +13,7 @@ from specdouble.data import fixtures, images
 from specdouble.data.synth import Synth, stable_seed
 from specdouble.document.augment import unique_name
 from specdouble.document.openapi import is_nullable
-from specdouble.rest.inference import Inferred, singular
+from specdouble.rest.inference import Inferred, shown_model, singular
 
 Data = dict[str, list[dict[str, Any]]]
 TIMESTAMPS = ("created", "last_updated")
@@ -58,6 +58,7 @@ def build(
         generated.discard(union)
     generated_resources = [r for r in resources if r.spec.collection in generated]
     link(document, data, generated_resources, resources, seed=seed)
+    embed(document, data, generated_resources, resources, seed=seed)
     return data
 
 
@@ -223,6 +224,71 @@ def _link_field(
         _show_references(
             data[owner.spec.collection], field, shown, data[target.spec.collection], target.spec.key
         )
+
+
+def embed(
+    document: Mapping[str, Any],
+    data: Data,
+    owners: Sequence[Inferred],
+    resources: Sequence[Inferred],
+    *,
+    seed: int,
+) -> None:
+    """An object shown inside another (an invitation's `created_by`, a `PartialUser`) is one
+    of the objects its resource has, as the interface links it to that object's page: made
+    from an existing record, the generated values kept only for fields the record lacks."""
+    by_model: dict[str, Inferred] = {}
+    for resource in sorted(resources, key=lambda r: (len(r.collection_path), r.collection_path)):
+        by_model.setdefault(resource.spec.model, resource)
+    rng = random.Random(stable_seed(seed, "embedded"))
+    for owner in sorted(owners, key=lambda r: r.spec.collection):
+        properties = owner.spec.properties
+        for field, schema in properties.items():
+            base = field.removesuffix("_obj")
+            name = shown_model(schema)
+            target = by_model.get(name) if name else None
+            if target is None or target is owner or not data.get(target.spec.collection):
+                continue
+            if base != field:
+                held = properties.get(base, {})
+                kind = _key_kind(held.get("items", {}) if held.get("type") == "array" else held)
+                if kind != target.key_type:
+                    continue  # the reference names the objects by another field
+            choices = data[target.spec.collection]
+            key = "pk" if "pk" in target.spec.properties else target.spec.key
+            for record in data[owner.spec.collection]:
+                value, named = record.get(field), record.get(base) if base != field else None
+                if base != field and _shows(value, named, choices, key):
+                    continue  # `link` made it from its reference
+                if isinstance(value, list):
+                    made = [rng.choice(choices) for _ in value]
+                    record[field] = [_like(item, t) for item, t in zip(value, made, strict=True)]
+                    if base != field and isinstance(named, list):
+                        record[base] = [t.get(key) for t in made]
+                elif isinstance(value, dict):
+                    chosen = rng.choice(choices)
+                    record[field] = _like(value, chosen)
+                    if base != field:
+                        record[base] = chosen.get(key)
+
+
+def _shows(value: Any, named: Any, choices: Sequence[Mapping[str, Any]], key: str) -> bool:
+    """Whether a `*_obj` value already shows existing objects (its reference's)."""
+    keys = {str(choice.get(key)) for choice in choices}
+    shown = value if isinstance(value, list) else [value] if value is not None else []
+    held = named if isinstance(named, list) else [named] if named is not None else []
+    return (
+        len(shown) == len(held)
+        and all(isinstance(item, Mapping) and str(item.get(key)) in keys for item in shown)
+        and all(str(item) in keys for item in held)
+    )
+
+
+def _like(generated: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
+    """`target`'s values in the shape of the generated object."""
+    if not isinstance(generated, Mapping):
+        return dict(target)
+    return {name: target.get(name, value) for name, value in generated.items()}
 
 
 def _show_references(

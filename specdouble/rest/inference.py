@@ -51,6 +51,31 @@ def _schema_name(node: Any) -> str | None:
     return reference.rsplit("/", 1)[-1] if isinstance(reference, str) else None
 
 
+MODEL_VARIANTS = (("Partial", ""), ("", "Set"))
+"""How DRF documents name the serializers that show a model inside another (`PartialUser`,
+`FlowSet`): a prefix and a suffix around the model's own name."""
+
+
+def shown_model(schema: Any) -> str | None:
+    """The model an object property shows (`created_by: allOf [$ref PartialUser]` shows a
+    `User`; an array, each of its items): its schema's name less DRF's variant affixes."""
+    node = schema if isinstance(schema, Mapping) else {}
+    if node.get("type") == "array":
+        node = node.get("items") or {}
+    parts = node.get("allOf") or []
+    if len(parts) == 1 and isinstance(parts[0], Mapping):
+        node = parts[0]
+    name = _schema_name(node)
+    if name is None:
+        return None
+    for prefix, suffix in MODEL_VARIANTS:
+        if prefix and name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :]
+        if suffix and name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def _page_item_schema(document: Mapping[str, Any], operation: Operation) -> Any | None:
     """For a list operation answering `{pagination, results: [item]}`, the item schema."""
     response = resolve(document, operation.definition.get("responses", {}).get("200", {}))

@@ -12,7 +12,7 @@ from typing import Any
 
 from specdouble import errors
 from specdouble.document.openapi import resolve
-from specdouble.rest.inference import Inferred, singular
+from specdouble.rest.inference import Inferred, shown_model, singular
 from specdouble.state.store import Store
 
 SHOWN_SUFFIX = "_obj"
@@ -52,10 +52,12 @@ class References:
         self.present = dict(present or {})
         """Each collection's way to show its records (where a resource serves it)."""
         by_noun: dict[tuple[str, str], Inferred] = {}
+        by_model: dict[str, Inferred] = {}
         for resource in sorted(
             resources, key=lambda r: (len(r.collection_path), r.collection_path)
         ):
             by_noun.setdefault((resource.noun, resource.key_type), resource)
+            by_model.setdefault(resource.spec.model, resource)
         self.targets: dict[tuple[str, str], Target] = {}
         """(collection, shown field) -> what it shows."""
         self.fields: dict[tuple[str, str], Target] = {}
@@ -75,7 +77,11 @@ class References:
                 field = shown.removesuffix(SHOWN_SUFFIX)
                 if shown == field or field not in properties:
                     continue
-                target = _target(document, properties[field], field, by_noun)
+                # What the shown object is (its schema's model) says best what is referenced;
+                # else the field's name (`provider`, `groups`, `user_uuid`).
+                target = by_model.get(shown_model(schema) or "")
+                if target is None or _kind(document, properties[field]) != target.key_type:
+                    target = _target(document, properties[field], field, by_noun)
                 if target is not None:
                     by = "pk" if "pk" in target.spec.properties else target.spec.key
                     made = Target(
@@ -121,16 +127,21 @@ class References:
         return None if record is None else _project(present(record), target.fields)
 
 
+def _kind(document: Mapping[str, Any], schema: Any) -> str:
+    """The key type a reference field holds (`uuid`, `integer`, `string`)."""
+    schema = resolve(document, schema)
+    item = resolve(document, schema.get("items", {})) if schema.get("type") == "array" else schema
+    return "uuid" if item.get("format") == "uuid" else str(item.get("type"))
+
+
 def _target(
     document: Mapping[str, Any],
     schema: Any,
     field: str,
     by_noun: Mapping[tuple[str, str], Inferred],
 ) -> Inferred | None:
-    schema = resolve(document, schema)
-    is_array = schema.get("type") == "array"
-    item = resolve(document, schema.get("items", {})) if is_array else schema
-    kind = "uuid" if item.get("format") == "uuid" else item.get("type")
+    is_array = resolve(document, schema).get("type") == "array"
+    kind = _kind(document, schema)
     noun = singular(field) if is_array else field
     for suffix in ("_uuid", "_pk", "_id"):
         noun = noun.removesuffix(suffix)

@@ -311,3 +311,27 @@ def test_every_write_is_in_the_event_log_as_authentik_audits_it(whole_api: LiveS
     assert {e["app"] for e in changelog} == {"authentik.events.middleware"}
     other = {**model, "context_model_name": "group"}
     assert get(whole_api, "/events/events/", **other)["pagination"]["count"] == 0
+
+
+@pytest.mark.live
+def test_what_a_list_shows_of_other_objects_reads_back(whole_api: LiveServer) -> None:
+    """An object shown inside another (an invitation's `created_by`, a rule's
+    `destination_group_obj`, a stage's `flow_set`) is an object its resource has: the page
+    the interface links it to opens."""
+    whole_api.reset()
+    for path, shown, item in [
+        ("/stages/invitation/invitations/", "created_by", "/core/users/{}/"),
+        ("/events/rules/", "destination_group_obj", "/core/groups/{}/"),
+        ("/stages/all/", "flow_set", "/flows/instances/{}/"),
+    ]:
+        checked = 0
+        for record in get(whole_api, path, page_size=10)["results"]:
+            value = record.get(shown)
+            for each in value if isinstance(value, list) else [value] if value else []:
+                key = each.get("slug") if "flow" in shown else each["pk"]
+                assert get(whole_api, item.format(key)), (path, shown, key)
+                checked += 1
+        assert checked, (path, shown)
+    for rule in get(whole_api, "/events/rules/")["results"]:
+        if rule["destination_group"] is not None:
+            assert rule["destination_group_obj"]["pk"] == rule["destination_group"]
