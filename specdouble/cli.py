@@ -128,9 +128,11 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--leniency",
-        choices=["contract", "real"],
-        help="query values the document types: 400 as it says (contract, the default), or read"
-        " as loosely as authentik 2026.8 does (real)",
+        choices=["auto", "real", "document", "contract"],
+        help="query values the document types (page_size=abc, a naive instant): auto (the"
+        " default) reads them as loosely as authentik 2026.8 for authentik's documents; document"
+        " (or contract) answers 400 as the document says; real: authentik's way for any DRF"
+        " document",
     )
     serve.add_argument(
         "--control-token",

@@ -24,7 +24,10 @@ TOKENS_FILE = "tokens.yaml"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mock-server"
 ENV_PREFIX = "MOCK_SERVER_"
 MAX_PORT = 65_535
-LENIENCIES = ("contract", "real")
+LENIENCIES = ("auto", "real", "document", "contract")
+"""`auto`: authentik's documents as loosely as authentik reads them, others as the document
+says; `real`: as loosely as the real server, also for other DRF documents; `document` (or its
+older name `contract`): the document's strict 400s."""
 BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
@@ -105,10 +108,12 @@ class Settings:
     """Answer resource operations on the direct path (False: all through Connexion's pipeline,
     to compare; the answers are the same)."""
     limits: Limits = Limits()
-    leniency: str = "contract"
+    leniency: str = "auto"
     """Query values the document types but authentik reads more loosely (`page_size=abc`,
-    `execution_logging=1`, a naive instant): "contract" answers 400, as the document says;
-    "real" answers as authentik 2026.8 does."""
+    `execution_logging=1`, a naive instant): "auto" reads them as authentik 2026.8 does for
+    authentik's documents (a UI built against the mock then works against production);
+    "document" (or "contract") answers 400, as the document says; "real" is authentik's way
+    for any DRF document."""
     control_token: str | None = None
     """A token for the control routes (`/_mock/*`) besides the admin tokens of `tokens.yaml`."""
     control_prefix: str = DEFAULT_CONTROL_PREFIX
@@ -173,7 +178,14 @@ class Settings:
 
     @property
     def lenient(self) -> bool:
+        """Whether DRF's documents are read as loosely as their server does; `auto` leaves the
+        choice to the profile (authentik's: yes)."""
         return self.leniency == "real"
+
+    @property
+    def strict(self) -> bool:
+        """The document's own 400s, whatever the profile."""
+        return self.leniency in ("document", "contract")
 
     @property
     def generates(self) -> bool:

@@ -47,6 +47,13 @@ def client() -> Iterator[Any]:
         yield test_client
 
 
+@pytest.fixture
+def strict_client() -> Iterator[Any]:
+    """The built-in data with the document's own 400s (`serve --leniency document`)."""
+    with create_app(Settings(leniency="document")).test_client() as test_client:
+        yield test_client
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -263,10 +263,12 @@ def test_limits_from_flags_and_the_environment() -> None:
 
 
 def test_leniency_from_flags_and_the_environment() -> None:
-    assert Settings().leniency == "contract" and not Settings().lenient
+    assert Settings().leniency == "auto" and not Settings().lenient and not Settings().strict
     assert settings_from(parser().parse_args(["serve", "--leniency", "real"])).lenient
+    assert settings_from(parser().parse_args(["serve", "--leniency", "document"])).strict
     assert Settings.from_env({"MOCK_SERVER_LENIENCY": "real"}).lenient
-    with pytest.raises(ValueError, match="--leniency must be one of contract, real"):
+    assert Settings(leniency="contract").strict  # the older name of `document`
+    with pytest.raises(ValueError, match="--leniency must be one of auto, real, document"):
         Settings(leniency="loose").check()
 
 

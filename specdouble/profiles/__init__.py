@@ -20,10 +20,12 @@ __all__ = ["AuthentikProfile", "DrfProfile", "Profile", "detect"]
 AUTHENTIK_SCHEME = "authentik"
 
 
-def detect(document: Mapping[str, Any], *, lenient: bool = False) -> Profile:
+def detect(document: Mapping[str, Any], *, leniency: str = "auto") -> Profile:
     """The document's profile: DRF's when it defines DRF's error bodies, authentik's when it is
-    also secured by authentik's scheme or titled so, plain OpenAPI otherwise. `lenient`
-    (`serve --leniency real`) applies to DRF's servers only: theirs is the known leniency.
+    also secured by authentik's scheme or titled so, plain OpenAPI otherwise. `leniency`
+    (`serve --leniency`) applies to DRF's servers only, theirs being the known one: authentik's
+    read query values as loosely as authentik does unless it is `document`, other DRF
+    documents only with `real`.
 
     >>> detect({"openapi": "3.0.3", "info": {"title": "Pets"}, "paths": {}}).name
     'openapi'
@@ -32,6 +34,7 @@ def detect(document: Mapping[str, Any], *, lenient: bool = False) -> Profile:
         return Profile()
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     title = str((document.get("info") or {}).get("title", "")).lower()
+    strict = leniency in ("document", "contract")
     if AUTHENTIK_SCHEME in schemes or title.startswith(AUTHENTIK_SCHEME):
-        return AuthentikProfile(lenient=lenient)
-    return DrfProfile(lenient=lenient)
+        return AuthentikProfile(lenient=not strict)
+    return DrfProfile(lenient=leniency == "real")

@@ -185,7 +185,7 @@ def create_app(settings: Settings) -> MockServer:
     operations' actions and Connexion's app, then the layers around it, in the order a
     request meets them."""
     document = load(settings)
-    profile = profiles.detect(document, lenient=settings.lenient)
+    profile = profiles.detect(document, leniency=settings.leniency)
     if settings.ui is not None and not profile.browser:
         raise openapi.SpecError(
             f"{settings.spec}: --ui serves authentik's web interface, and this document is"
@@ -344,6 +344,7 @@ def build_app(parts: Parts, unions: dict[str, tuple[str, ...]]) -> tuple[AsyncAp
         base_path=openapi.base_path(document),
         document=document,
         prefix=settings.control_prefix.rstrip("/"),
+        lenient=profile.dialect.lenient,
     )
     for path, name, endpoint, methods in control_routes:
         app.add_url_rule(path, name, endpoint, methods=methods)

@@ -75,6 +75,7 @@ def routes(
     base_path: str,
     document: Mapping[str, Any],
     prefix: str = DEFAULT_CONTROL_PREFIX,
+    lenient: bool = False,
 ) -> list[tuple[str, str, object, list[str]]]:
     """(path, name, endpoint, methods) for each control route, under `prefix`."""
 
@@ -171,7 +172,8 @@ def routes(
 
     async def health(_request: Request) -> JSONResponse:
         store.sync()
-        return JSONResponse({"status": "ok", "api": f"{base_path}/", "counts": store.counts()})
+        shown = {"status": "ok", "api": f"{base_path}/", "lenient": lenient}
+        return JSONResponse({**shown, "counts": store.counts()})
 
     async def credentials(request: Request) -> JSONResponse:
         """A user's token, presented as the document's security requirement asks."""

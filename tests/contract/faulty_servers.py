@@ -212,7 +212,7 @@ class FaultyServer:
     """A fresh mock with one fault, served by uvicorn in a thread on a free port."""
 
     def __init__(self, fault: Callable[[ASGIApp], ASGIApp] | None) -> None:
-        app: ASGIApp = create_app(Settings())
+        app: ASGIApp = create_app(Settings(leniency="document"))  # strict: the contract's 400s
         if fault is not None:
             app = fault(app)
         self.port = free_port()
