@@ -43,7 +43,9 @@ class FieldInvalid(ValueError):
         self.detail = detail
 
 
-def validate_body(document: Mapping[str, Any], schema: Schema, body: Any) -> dict[str, Any]:
+def validate_body(
+    document: Mapping[str, Any], schema: Schema, body: Any, *, lenient: bool = False
+) -> dict[str, Any]:
     """Validate a request body that must be an object; return it cleaned.
 
     >>> validate_body({}, {"properties": {"name": {"type": "string"}}}, {"name": " a "})
@@ -55,12 +57,14 @@ def validate_body(document: Mapping[str, Any], schema: Schema, body: Any) -> dic
         message = errors.INVALID_BODY_TEMPLATE.format(type=type_name(body))
         raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
     try:
-        return _clean_object(document, schema, body)
+        return _clean_object(document, schema, body, lenient)
     except FieldInvalid as failure:
         raise errors.ValidationFailed(failure.detail) from failure
 
 
-def _clean_object(document: Mapping[str, Any], schema: Schema, value: dict[str, Any]) -> Any:
+def _clean_object(
+    document: Mapping[str, Any], schema: Schema, value: dict[str, Any], lenient: bool = False
+) -> Any:
     """The declared properties, each cleaned; undeclared and read-only ones are dropped (DRF),
     unless the schema declares none (a free-form object, kept whole)."""
     properties, required = object_shape(document, schema)
@@ -77,7 +81,7 @@ def _clean_object(document: Mapping[str, Any], schema: Schema, value: dict[str, 
                 failures[name] = [errors.REQUIRED]
             continue
         try:
-            cleaned[name] = clean_value(document, field_schema, value[name])
+            cleaned[name] = clean_value(document, field_schema, value[name], lenient)
         except FieldInvalid as failure:
             failures[name] = failure.detail
     if failures:
@@ -89,9 +93,14 @@ def _fail(message: str) -> FieldInvalid:
     return FieldInvalid([message])
 
 
-def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
-    """Check one value against its schema; return it cleaned or raise with the field's errors."""
+def clean_value(
+    document: Mapping[str, Any], schema: Schema, value: Any, lenient: bool = False
+) -> Any:
+    """Check one value against its schema; return it cleaned or raise with the field's errors.
+    `lenient`: first read it as DRF's fields do (`drf_reading`)."""
     schema = resolve(document, schema)
+    if lenient:
+        value = drf_reading(document, schema, value)
     if value is None:
         if is_nullable(document, schema):
             return None
@@ -102,13 +111,13 @@ def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
         first_failure: FieldInvalid | None = None
         for branch in branches:
             try:
-                return clean_value(document, branch, value)
+                return clean_value(document, branch, value, lenient)
             except FieldInvalid as failure:
                 first_failure = first_failure or failure
         assert first_failure is not None
         raise first_failure
     for part in schema.get("allOf", []):
-        value = clean_value(document, part, value)
+        value = clean_value(document, part, value, lenient)
     if "enum" in schema:
         if value not in schema["enum"] or isinstance(value, bool) != any(
             isinstance(option, bool) for option in schema["enum"]
@@ -128,15 +137,17 @@ def clean_value(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
     if kind in {"integer", "number"}:
         return _clean_number(schema, value, integer=kind == "integer")
     if kind == "array":
-        return _clean_list(document, schema, value)
+        return _clean_list(document, schema, value, lenient)
     if kind == "object" or "properties" in schema:
         if not isinstance(value, dict):
             raise _fail(errors.NOT_A_DICT_TEMPLATE.format(type=type_name(value)))
-        return _clean_object(document, schema, value)
+        return _clean_object(document, schema, value, lenient)
     return value
 
 
-def _clean_list(document: Mapping[str, Any], schema: Schema, value: Any) -> list[Any]:
+def _clean_list(
+    document: Mapping[str, Any], schema: Schema, value: Any, lenient: bool = False
+) -> list[Any]:
     if not isinstance(value, list):
         raise _fail(errors.NOT_A_LIST_TEMPLATE.format(type=type_name(value)))
     if len(value) < schema.get("minItems", 0):
@@ -146,7 +157,7 @@ def _clean_list(document: Mapping[str, Any], schema: Schema, value: Any) -> list
     cleaned, failures, failed = [], [], False
     for item in value:
         try:
-            cleaned.append(clean_value(document, schema.get("items", {}), item))
+            cleaned.append(clean_value(document, schema.get("items", {}), item, lenient))
             failures.append({})
         except FieldInvalid as failure:
             failures.append(failure.detail)
@@ -154,6 +165,58 @@ def _clean_list(document: Mapping[str, Any], schema: Schema, value: Any) -> list
     if failed:
         raise FieldInvalid(failures)
     return cleaned
+
+
+TRUE_VALUES = frozenset({"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE"}) | {
+    "on",
+    "On",
+    "ON",
+    "1",
+}
+FALSE_VALUES = frozenset({"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE"}) | {
+    "off",
+    "Off",
+    "OFF",
+    "0",
+}
+"""DRF's `BooleanField.TRUE_VALUES` and `FALSE_VALUES` (strings; 1 and 0 too)."""
+_DRF_INTEGER = re.compile(r"^\s*[-+]?[0-9]+(\.0*)?\s*$")
+
+
+def drf_reading(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
+    """A JSON value as DRF's `to_internal_value` reads it before checking it, where the
+    document types it strictly: an integer or a related key sent as a string (`"1"`, as the
+    interface's search-selects send ids), a boolean as `"true"`/`"on"`/`1`, a number as a
+    string, a string as a number, and `""` for an optional relation (null).
+
+    >>> drf_reading({}, {"type": "integer"}, "12"), drf_reading({}, {"type": "boolean"}, "on")
+    (12, True)
+    >>> drf_reading({}, {"type": "string", "format": "uuid", "nullable": True}, "") is None
+    True
+    """
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    relation = kind == "integer" or schema.get("format") == "uuid"
+    if value == "" and relation and is_nullable(document, schema):
+        return None  # DRF's related fields read "" as no object
+    if isinstance(value, bool) or value is None or "enum" in schema:
+        return value
+    if kind == "integer" and isinstance(value, str) and _DRF_INTEGER.match(value):
+        return int(value.strip().split(".")[0])
+    if kind == "number" and isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if kind == "boolean" and isinstance(value, str | int | float):
+        if value in TRUE_VALUES or value == 1:
+            return True
+        if value in FALSE_VALUES or value == 0:
+            return False
+    if kind == "string" and isinstance(value, int | float) and not schema.get("format"):
+        return str(value)
+    return value
 
 
 def _clean_string(schema: Schema, value: Any) -> str:
@@ -236,7 +299,7 @@ def validate_request_body(
     cleaning), with every failure keyed by where it is; a body not `sent` is then fine
     unless it is `required`."""
     if dialect.drf:
-        return validate_body(document, schema, body)
+        return validate_body(document, schema, body, lenient=dialect.lenient)
     if not sent:
         if required:
             message = dialect.message("no_body", errors.NO_DATA)

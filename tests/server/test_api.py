@@ -350,7 +350,8 @@ def test_a_created_policy_shows_up_everywhere(client: Any) -> None:
         ),
     ],
 )
-def test_invalid_creates(client: Any, body: Any, expected: dict[str, Any]) -> None:
+def test_invalid_creates(strict_client: Any, body: Any, expected: dict[str, Any]) -> None:
+    client = strict_client  # the document's types (`--leniency document`)
     response = client.post(API, json=body, headers=ADMIN)
     assert (response.status_code, response.json()) == (400, expected)
     assert response.headers["content-type"] == JSON
@@ -580,3 +581,15 @@ def test_authentiks_documents_read_query_values_as_authentik_does(client: Any) -
     assert listed.status_code == 200 and len(listed.json()["results"]) == 20
     assert client.get(API, params={"action": ""}, headers=ADMIN).status_code == 200
     assert client.get(API, params={"page": "abc"}, headers=ADMIN).status_code == 404
+
+
+def test_bodies_are_read_as_drf_reads_them_by_default(client: Any) -> None:
+    """authentik's serializers take what DRF's fields read (as the interface sends it: ids as
+    strings, booleans from checkboxes as "on"); `--leniency document` holds to the types."""
+    made = client.post(
+        API, json={"name": 1, "action": "login", "execution_logging": "yes"}, headers=ADMIN
+    )
+    assert made.status_code == 201, made.text
+    assert (made.json()["name"], made.json()["execution_logging"]) == ("1", True)
+    refused = client.post(API, json={"name": "x", "execution_logging": "maybe"}, headers=ADMIN)
+    assert refused.json() == {"execution_logging": ["Must be a valid boolean."]}

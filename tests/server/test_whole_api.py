@@ -335,3 +335,24 @@ def test_what_a_list_shows_of_other_objects_reads_back(whole_api: LiveServer) ->
     for rule in get(whole_api, "/events/rules/")["results"]:
         if rule["destination_group"] is not None:
             assert rule["destination_group_obj"]["pk"] == rule["destination_group"]
+
+
+@pytest.mark.live
+def test_the_interfaces_ids_as_strings_and_blank_relations_are_read_as_drf_does(
+    whole_api: LiveServer,
+) -> None:
+    whole_api.reset()
+    token = httpx.post(
+        f"{whole_api.url}/core/tokens/",
+        json={"identifier": "from-a-select", "user": "1", "expiring": "false"},
+        headers=ADMIN,
+    )
+    assert token.status_code == 201, token.text
+    assert (token.json()["user"], token.json()["expiring"]) == (1, False)
+    brand = get(whole_api, "/core/brands/", page_size=1)["results"][0]
+    changed = httpx.patch(
+        f"{whole_api.url}/core/brands/{brand['brand_uuid']}/",
+        json={"default_application": ""},
+        headers=ADMIN,
+    )
+    assert changed.status_code == 200 and changed.json()["default_application"] is None
