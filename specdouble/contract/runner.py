@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,6 +33,8 @@ PROBE_TIMEOUT = 5.0
 DEFAULT_CONTROL_PREFIX = "/_mock"
 SESSION_HEADER = "X-Mock-Session"
 REFUSED = frozenset({401, 403})
+CREDENTIAL_PROBES = 5
+"""Safe GETs tried before fuzzing: the credentials are refused only if each is refused."""
 LENIENT_MOCK = (
     "this mock-server reads query values as loosely as authentik does (its default for"
     " authentik's documents), so a negative_data_rejection finding may be that leniency: serve"
@@ -228,23 +230,29 @@ def _resolve(raw: dict[str, Any], value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) and "$ref" not in value else None
 
 
-def check_credentials(options: Options, raw: dict[str, Any]) -> None:
-    """One GET that needs credentials and no parameter; a 401 or 403 ends the run."""
-    for method, path, bare in secured_operations(raw).values():
-        if method != "GET" or not bare:
-            continue
-        url = options.url.rstrip("/") + path
+def check_credentials(options: Options, secured: Mapping[str, tuple[str, str, bool]]) -> None:
+    """GETs that need credentials and no parameter (up to `CREDENTIAL_PROBES`): when every one
+    answers 401 or 403, the credentials are refused and the run ends. One refusal alone may be
+    a permission the token lacks (an administrator's list), not a bad token."""
+    bare = [path for method, path, plain in secured.values() if plain and method == "GET"]
+    first: tuple[str, httpx.Response] | None = None
+    for path in bare[:CREDENTIAL_PROBES]:
         try:
-            answer = httpx.get(url, headers=request_headers(options), timeout=30)
+            answer = httpx.get(
+                options.url.rstrip("/") + path, headers=request_headers(options), timeout=30
+            )
         except httpx.HTTPError:
             return  # the fuzzing will say what is wrong with this server
-        if answer.status_code in REFUSED:
-            given = "the token given" if options.token or options.headers else "no credentials"
-            raise UsageError(
-                f"the server refuses {given}: GET {path} answered {answer.status_code}"
-                f" {answer.text[:200].strip()}; pass a valid --token (or --header)"
-            )
-        return
+        if answer.status_code not in REFUSED:
+            return
+        first = first or (path, answer)
+    if first is not None:
+        path, answer = first
+        given = "the token given" if options.token or options.headers else "no credentials"
+        raise UsageError(
+            f"the server refuses {given}: GET {path} answered {answer.status_code}"
+            f" {answer.text[:200].strip()}; pass a valid --token (or --header)"
+        )
 
 
 def load(options: Options) -> Any:
@@ -269,7 +277,7 @@ def run(options: Options, progress: Callable[[str], None] | None = None) -> Repo
     schema = load(options)
     raw = schema.raw_schema if isinstance(schema.raw_schema, dict) else {}
     secured = secured_operations(raw)
-    check_credentials(options, raw)  # a safe GET: nothing is made on the server yet
+    check_credentials(options, secured)  # a safe GET: nothing is made on the server yet
     session, cannot = isolate(options)
     report = Report(seed=schema.config.seed, session=session, notes=[cannot] if cannot else [])
     if report.session:

@@ -659,15 +659,36 @@ def empty_value(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Any
     if kind == "string":
         pattern = schema.get("pattern")
         plain = not schema.get("minLength") and "format" not in schema
-        return "" if plain and (pattern is None or re.search(pattern, "")) else NO_VALUE
+        return "" if plain and _matches_blank(pattern) else NO_VALUE
     if kind in ("integer", "number"):
-        low, high = schema.get("minimum"), schema.get("maximum")
-        fits = (low is None or low <= 0) and (high is None or high >= 0)
-        exclusive = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
-        fits = fits and exclusive[0] not in (True, 0) and exclusive[1] not in (True, 0)
-        if isinstance(exclusive[0], int | float) and not isinstance(exclusive[0], bool):
-            fits = fits and exclusive[0] < 0
-        if isinstance(exclusive[1], int | float) and not isinstance(exclusive[1], bool):
-            fits = fits and exclusive[1] > 0
-        return 0 if fits else NO_VALUE
+        return 0 if _admits_zero(schema) else NO_VALUE
     return NO_VALUE
+
+
+def _matches_blank(pattern: str | None) -> bool:
+    """Whether "" matches; a pattern Python cannot read says nothing, so no."""
+    try:
+        return pattern is None or re.search(pattern, "") is not None
+    except re.error:
+        return False
+
+
+def _admits_zero(schema: Mapping[str, Any]) -> bool:
+    """Whether 0 lies within a number's bounds, in OpenAPI 3.0's reading (a boolean
+    `exclusiveMinimum` about `minimum`) and 3.1's (a number of its own).
+
+    >>> [_admits_zero({"minimum": 0, "exclusiveMinimum": e}) for e in (False, True, 0)]
+    [True, False, False]
+    """
+    for bound, exclusive, sign in (
+        ("minimum", "exclusiveMinimum", 1),
+        ("maximum", "exclusiveMaximum", -1),
+    ):
+        limit, strict = schema.get(bound), schema.get(exclusive)
+        if limit is not None and sign * limit > 0:
+            return False
+        if limit is not None and limit == 0 and strict is True:
+            return False
+        if isinstance(strict, int | float) and not isinstance(strict, bool) and sign * strict >= 0:
+            return False
+    return True

@@ -13,7 +13,8 @@ from specdouble.data import fixtures, images
 from specdouble.data.synth import Synth, stable_seed
 from specdouble.document.augment import unique_name
 from specdouble.document.openapi import is_nullable
-from specdouble.rest.inference import Inferred, shown_model, singular
+from specdouble.rest.inference import Inferred
+from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
 
 Data = dict[str, list[dict[str, Any]]]
 TIMESTAMPS = ("created", "last_updated")
@@ -132,37 +133,6 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "item"
 
 
-def _targets(resources: Sequence[Inferred]) -> dict[tuple[str, str], Inferred]:
-    """(noun, key type) -> the resource other objects mean by that field name.
-
-    Where several share a noun, the shortest collection path wins (`/policies/all/` over
-    `/policies/event_matcher/`).
-    """
-    targets: dict[tuple[str, str], Inferred] = {}
-    for resource in sorted(resources, key=lambda r: (len(r.collection_path), r.collection_path)):
-        targets.setdefault((resource.noun, resource.key_type), resource)
-    return targets
-
-
-def _reference_noun(field: str) -> str:
-    for suffix in ("_uuid", "_pk", "_id"):
-        if field.endswith(suffix):
-            return field.removesuffix(suffix)
-    return field
-
-
-def _key_kind(schema: Mapping[str, Any]) -> str | None:
-    """`uuid` or `integer` for a field that could hold a key; references are never `$ref`s."""
-    if "$ref" in schema:
-        return None
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
-    if kind == "string" and schema.get("format") == "uuid":
-        return "uuid"
-    return kind if kind == "integer" else None
-
-
 def link(
     document: Mapping[str, Any],
     data: Data,
@@ -171,18 +141,20 @@ def link(
     *,
     seed: int,
 ) -> None:
-    """Point every reference field of the generated objects at an object that exists.
-
-    A field refers to a resource when its name (or its name less `_uuid`/`_pk`/`_id`, or the
-    singular of an array's name) is the resource's noun and its type is the resource's key type.
-    """
-    targets = _targets(resources)
+    """Point every reference field of the generated objects at an object that exists, and
+    make what they show (`provider_obj`) of it; the resource a field means is `Referents`'s
+    choice, as for writes. Only UUID and integer keys are linked (a string may be anything)."""
+    referents = Referents(document, resources)
     rng = random.Random(stable_seed(seed, "references"))
     for owner in sorted(owners, key=lambda r: r.spec.collection):
-        for field, schema in owner.spec.properties.items():
+        for field in owner.spec.properties:
             if field == owner.spec.key or field == "pk":
                 continue
-            _link_field(document, data, owner, field, schema, targets, rng)
+            if key_kind(document, owner.spec.properties[field]) not in ("uuid", "integer"):
+                continue
+            target = referents.meant(owner.spec.properties, field)
+            if target is not None and target.spec.collection in data:
+                _link_field(document, data, owner, field, target, rng)
 
 
 def _link_field(
@@ -190,19 +162,13 @@ def _link_field(
     data: Data,
     owner: Inferred,
     field: str,
-    schema: Mapping[str, Any],
-    targets: Mapping[tuple[str, str], Inferred],
+    target: Inferred,
     rng: random.Random,
 ) -> None:
+    schema = owner.spec.properties[field]
     is_array = schema.get("type") == "array"
-    kind = _key_kind(schema.get("items", {}) if is_array else schema)
-    if kind is None:
-        return
-    noun = singular(field) if is_array else _reference_noun(field)
-    target = targets.get((noun, kind))
-    if target is None or target.spec.collection not in data:
-        return
-    pks = [record.get("pk", record.get(target.spec.key)) for record in data[target.spec.collection]]
+    key = held_key(target.spec)
+    pks = [record.get(key) for record in data[target.spec.collection]]
     pks = [pk for pk in pks if pk is not None]
     if not pks:
         return
@@ -214,7 +180,7 @@ def _link_field(
             record[field] = None
         else:
             record[field] = rng.choice(pks)
-    shown = f"{field}_obj"
+    shown = f"{field}{SHOWN_SUFFIX}"
     if shown in owner.spec.properties:
         if not is_array and not is_nullable(document, owner.spec.properties[shown], surely=True):
             # The object must be shown, so the reference cannot be null.
@@ -222,7 +188,7 @@ def _link_field(
                 if record.get(field) is None:
                     record[field] = rng.choice(pks)
         _show_references(
-            data[owner.spec.collection], field, shown, data[target.spec.collection], target.spec.key
+            data[owner.spec.collection], field, shown, data[target.spec.collection], key
         )
 
 
@@ -234,54 +200,27 @@ def embed(
     *,
     seed: int,
 ) -> None:
-    """An object shown inside another (an invitation's `created_by`, a `PartialUser`) is one
-    of the objects its resource has, as the interface links it to that object's page: made
-    from an existing record, the generated values kept only for fields the record lacks."""
-    by_model: dict[str, Inferred] = {}
-    for resource in sorted(resources, key=lambda r: (len(r.collection_path), r.collection_path)):
-        by_model.setdefault(resource.spec.model, resource)
+    """An object shown inside another on its own (an invitation's `created_by`, a stage's
+    `flow_set`; not a `*_obj` beside its reference, which `link` makes) is one of the objects
+    its resource has, as the interface links it to that object's page: made from an existing
+    record, the generated values kept only for fields the record lacks."""
+    referents = Referents(document, resources)
     rng = random.Random(stable_seed(seed, "embedded"))
     for owner in sorted(owners, key=lambda r: r.spec.collection):
         properties = owner.spec.properties
         for field, schema in properties.items():
-            base = field.removesuffix("_obj")
-            name = shown_model(schema)
-            target = by_model.get(name) if name else None
+            if field.removesuffix(SHOWN_SUFFIX) in properties and field.endswith(SHOWN_SUFFIX):
+                continue
+            target = referents.shown(schema)
             if target is None or target is owner or not data.get(target.spec.collection):
                 continue
-            if base != field:
-                held = properties.get(base, {})
-                kind = _key_kind(held.get("items", {}) if held.get("type") == "array" else held)
-                if kind != target.key_type:
-                    continue  # the reference names the objects by another field
             choices = data[target.spec.collection]
-            key = "pk" if "pk" in target.spec.properties else target.spec.key
             for record in data[owner.spec.collection]:
-                value, named = record.get(field), record.get(base) if base != field else None
-                if base != field and _shows(value, named, choices, key):
-                    continue  # `link` made it from its reference
+                value = record.get(field)
                 if isinstance(value, list):
-                    made = [rng.choice(choices) for _ in value]
-                    record[field] = [_like(item, t) for item, t in zip(value, made, strict=True)]
-                    if base != field and isinstance(named, list):
-                        record[base] = [t.get(key) for t in made]
+                    record[field] = [_like(item, rng.choice(choices)) for item in value]
                 elif isinstance(value, dict):
-                    chosen = rng.choice(choices)
-                    record[field] = _like(value, chosen)
-                    if base != field:
-                        record[base] = chosen.get(key)
-
-
-def _shows(value: Any, named: Any, choices: Sequence[Mapping[str, Any]], key: str) -> bool:
-    """Whether a `*_obj` value already shows existing objects (its reference's)."""
-    keys = {str(choice.get(key)) for choice in choices}
-    shown = value if isinstance(value, list) else [value] if value is not None else []
-    held = named if isinstance(named, list) else [named] if named is not None else []
-    return (
-        len(shown) == len(held)
-        and all(isinstance(item, Mapping) and str(item.get(key)) in keys for item in shown)
-        and all(str(item) in keys for item in held)
-    )
+                    record[field] = _like(value, rng.choice(choices))
 
 
 def _like(generated: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
@@ -313,7 +252,7 @@ def _show_references(
     )
     if example is None:
         return
-    by_key = {str(t.get("pk", t.get(key))): t for t in targets}
+    by_key = {str(t.get(key)): t for t in targets}
 
     def project(key: Any) -> dict[str, Any] | None:
         target = by_key.get(str(key))

@@ -11,15 +11,79 @@ from dataclasses import dataclass
 from typing import Any
 
 from specdouble import errors
+from specdouble.data.values import InvalidValue, parse_any_uuid
 from specdouble.document.openapi import resolve
 from specdouble.rest.inference import Inferred, shown_model, singular
+from specdouble.rest.resource import ResourceSpec
 from specdouble.state.store import Store
 
 SHOWN_SUFFIX = "_obj"
+KEY_SUFFIXES = ("_uuid", "_pk", "_id")
 
 
 Present = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 """How a resource shows one of its records (`Resource.present`)."""
+
+
+def key_kind(document: Mapping[str, Any], schema: Any) -> str | None:
+    """The key type a field (or each item of an array field) holds: `uuid`, `integer` or
+    `string`; None for anything else (a `$ref` is an object, never a key)."""
+    node = resolve(document, schema) if isinstance(schema, Mapping) else {}
+    if node.get("type") == "array":
+        node = node.get("items") or {}
+    if not isinstance(node, Mapping) or "$ref" in node:
+        return None
+    kind = node.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "string" and node.get("format") == "uuid":
+        return "uuid"
+    return kind if kind in ("integer", "string") else None
+
+
+def held_key(spec: ResourceSpec) -> str:
+    """The field a reference to `spec`'s objects holds: DRF's `pk`, else the key (a source is
+    looked up by its slug, but referenced by its `pk`)."""
+    return "pk" if "pk" in spec.properties else spec.key
+
+
+class Referents:
+    """Which resource a reference field or a shown object means, decided one way for the
+    start-up data (`rest/dataset.py`) and for writes (`References`): the model a shown
+    object's schema names (`created_by: PartialUser` is a user), else the field's noun
+    (`provider`, `groups`, `user_uuid`) and key type. Where several resources share a noun or
+    model, the shortest collection path wins (`/policies/all/` over `/policies/event_matcher/`)."""
+
+    def __init__(self, document: Mapping[str, Any], resources: Sequence[Inferred]) -> None:
+        self.document = document
+        self.by_noun: dict[tuple[str, str], Inferred] = {}
+        self.by_model: dict[str, Inferred] = {}
+        for resource in sorted(
+            resources, key=lambda r: (len(r.collection_path), r.collection_path)
+        ):
+            self.by_noun.setdefault((resource.noun, resource.key_type), resource)
+            self.by_model.setdefault(resource.spec.model, resource)
+
+    def shown(self, schema: Any) -> Inferred | None:
+        """The resource whose objects a property shows (by its schema's model)."""
+        model = shown_model(schema)
+        return self.by_model.get(model) if model else None
+
+    def meant(self, properties: Mapping[str, Any], field: str) -> Inferred | None:
+        """The resource a reference field names: the one its `<field>_obj` shows, if it has
+        that key type, else the one its noun and key type name."""
+        kind = key_kind(self.document, properties[field])
+        if kind is None:
+            return None
+        shown = properties.get(field + SHOWN_SUFFIX)
+        target = self.shown(shown) if shown is not None else None
+        if target is not None and target.key_type == kind:
+            return target
+        is_array = resolve(self.document, properties[field]).get("type") == "array"
+        noun = singular(field) if is_array else field
+        for suffix in KEY_SUFFIXES:
+            noun = noun.removesuffix(suffix)
+        return self.by_noun.get((noun, kind))
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +94,16 @@ class Target:
     key: str = "pk"
     """The collection's key, where a reference names its objects by it."""
     by: str = "pk"
-    """The field a reference holds: DRF's `pk`, also where the object is looked up by
-    another key (a source by its slug)."""
+    """The field a reference holds (`held_key`)."""
+    uuid: bool = False
+    """Whether the objects are referenced by UUID: any spelling Django reads then finds them."""
 
     def find(self, store: Store, value: Any) -> Mapping[str, Any] | None:
+        if self.uuid and isinstance(value, str):
+            try:
+                value = parse_any_uuid(value)
+            except InvalidValue:
+                return None
         if self.by == self.key:
             return store.get(self.collection, str(value))
         found = store.referencing(self.collection, self.by, value)
@@ -51,44 +121,56 @@ class References:
     ) -> None:
         self.present = dict(present or {})
         """Each collection's way to show its records (where a resource serves it)."""
-        by_noun: dict[tuple[str, str], Inferred] = {}
-        by_model: dict[str, Inferred] = {}
-        for resource in sorted(
-            resources, key=lambda r: (len(r.collection_path), r.collection_path)
-        ):
-            by_noun.setdefault((resource.noun, resource.key_type), resource)
-            by_model.setdefault(resource.spec.model, resource)
+        referents = Referents(document, resources)
         self.targets: dict[tuple[str, str], Target] = {}
         """(collection, shown field) -> what it shows."""
         self.fields: dict[tuple[str, str], Target] = {}
         """(collection, reference field) -> what it references."""
-        self.users = next(
-            (
-                r.spec.collection
-                for r in resources
-                if r.noun == "user" and "username" in r.spec.properties
-            ),
-            None,
+        users = [r for r in resources if r.noun == "user" and "username" in r.spec.properties]
+        self.users: tuple[str, str] | None = (
+            (users[0].spec.collection, held_key(users[0].spec)) if users else None
         )
-        """The collection of users (the callers' records), where the document has one."""
+        """The collection of users (the callers' records) and the field that references
+        them, where the document has one."""
         for owner in resources:
             properties = owner.spec.properties
             for shown, schema in properties.items():
                 field = shown.removesuffix(SHOWN_SUFFIX)
                 if shown == field or field not in properties:
                     continue
-                # What the shown object is (its schema's model) says best what is referenced;
-                # else the field's name (`provider`, `groups`, `user_uuid`).
-                target = by_model.get(shown_model(schema) or "")
-                if target is None or _kind(document, properties[field]) != target.key_type:
-                    target = _target(document, properties[field], field, by_noun)
+                target = referents.meant(properties, field)
                 if target is not None:
-                    by = "pk" if "pk" in target.spec.properties else target.spec.key
                     made = Target(
-                        target.spec.collection, _fields(document, schema), target.spec.key, by
+                        target.spec.collection,
+                        _fields(document, schema),
+                        target.spec.key,
+                        held_key(target.spec),
+                        target.key_type == "uuid",
                     )
                     self.targets[(owner.spec.collection, shown)] = made
                     self.fields[(owner.spec.collection, field)] = made
+        self.owned: dict[str, frozenset[str]] = {
+            owner.spec.collection: frozenset(
+                field
+                for (collection, field), target in self.fields.items()
+                if collection == owner.spec.collection
+                and self.users is not None
+                and target.collection == self.users[0]
+                and field + SHOWN_SUFFIX not in owner.spec.nullable
+            )
+            for owner in resources
+            if owner.spec.listing is None
+        }
+        """Per DRF collection, the references to a user that its objects must show (their
+        `*_obj` cannot be null): a write that leaves one out gets the caller, as DRF's
+        `CurrentUserDefault` gives (a token's `user`)."""
+
+    def caller(self, store: Store, username: str | None) -> Any:
+        """What a reference to the caller holds (None: no such user)."""
+        if self.users is None or username is None:
+            return None
+        found = store.referencing(self.users[0], "username", username)
+        return found[0].get(self.users[1]) if found else None
 
     def missing(
         self, store: Store, collection: str, body: Mapping[str, Any]
@@ -125,27 +207,6 @@ class References:
             return None
         record = target.find(store, value)
         return None if record is None else _project(present(record), target.fields)
-
-
-def _kind(document: Mapping[str, Any], schema: Any) -> str:
-    """The key type a reference field holds (`uuid`, `integer`, `string`)."""
-    schema = resolve(document, schema)
-    item = resolve(document, schema.get("items", {})) if schema.get("type") == "array" else schema
-    return "uuid" if item.get("format") == "uuid" else str(item.get("type"))
-
-
-def _target(
-    document: Mapping[str, Any],
-    schema: Any,
-    field: str,
-    by_noun: Mapping[tuple[str, str], Inferred],
-) -> Inferred | None:
-    is_array = resolve(document, schema).get("type") == "array"
-    kind = _kind(document, schema)
-    noun = singular(field) if is_array else field
-    for suffix in ("_uuid", "_pk", "_id"):
-        noun = noun.removesuffix(suffix)
-    return by_noun.get((noun, str(kind)))
 
 
 def _fields(document: Mapping[str, Any], schema: Any) -> tuple[str, ...]:

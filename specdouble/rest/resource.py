@@ -29,9 +29,6 @@ from specdouble.state.store import KeyInUse, Record, Store
 if TYPE_CHECKING:
     from specdouble.rest.references import References
 
-SHOWN_SUFFIX = "_obj"
-"""A field that shows the objects another field references (`groups_obj` of `groups`)."""
-
 # Query parameters with a meaning of their own; every other declared one is an exact filter.
 PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
 CONTROL_PARAMETERS = frozenset({PAGE, PAGE_SIZE, SEARCH, ORDERING})
@@ -276,6 +273,9 @@ class Resource:
         self._check_references(body)
         now = _now()
         record: Record = {}
+        references = self.references
+        owned = references.owned.get(spec.collection, frozenset()) if references else frozenset()
+        caller = principal.user if principal else None
         for name in spec.writable:
             if name in body:
                 record[name] = body[name]
@@ -283,17 +283,17 @@ class Resource:
                 record[name] = spec.defaults[name]
             elif name == spec.key and spec.key_fallback:
                 record[name] = None
-            elif self._owned_by_caller(name):
-                record[name] = self._caller_key(principal)
+            elif name in owned and references is not None:
+                record[name] = references.caller(self.store, caller)
             else:
                 record[name] = self._left_out(name)
         for name in spec.reshaped & record.keys():
             record[name] = self._make(name)
+        for name in sorted(owned & set(spec.generated)):  # before what shows them
+            if references is not None:
+                record[name] = references.caller(self.store, caller)
         for name in spec.generated:
-            if self._owned_by_caller(name):
-                record[name] = self._caller_key(principal)
-        for name in spec.generated:
-            if name not in record or not self._owned_by_caller(name):
+            if name not in owned:
                 record[name] = self._server_made(name, record, now)
         source = spec.key_source
         if source == "body" and spec.key_fallback and record.get(spec.key) is None:
@@ -340,30 +340,6 @@ class Resource:
             self.store.delete(self.spec.collection, pk)
         self.store.put(self.spec.collection, record)
         return self.answer("update", record)
-
-    def _owned_by_caller(self, name: str) -> bool:
-        """A reference to a user that the object must show (its `*_obj` cannot be null) but
-        the write left out: the server fills it with the caller, as DRF's `CurrentUserDefault`
-        does (a token's `user`, an invitation's `created_by`)."""
-        references = self.references
-        if references is None or self.spec.listing is not None:
-            return False
-        target = references.fields.get((self.spec.collection, name))
-        shown = self.spec.properties.get(name + SHOWN_SUFFIX)
-        return (
-            target is not None
-            and target.collection == references.users
-            and shown is not None
-            and f"{name}{SHOWN_SUFFIX}" not in self.spec.nullable
-        )
-
-    def _caller_key(self, principal: Principal | None) -> Any:
-        references = self.references
-        if principal is None or references is None or references.users is None:
-            return None
-        for record in self.store.referencing(references.users, "username", principal.user):
-            return record.get("pk")
-        return None
 
     def _check_references(self, body: Mapping[str, Any]) -> None:
         """A DRF write whose related keys name no object is a 400, as DRF's related fields

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -180,6 +181,9 @@ FALSE_VALUES = frozenset({"f", "F", "n", "N", "no", "No", "NO", "false", "False"
     "0",
 }
 """DRF's `BooleanField.TRUE_VALUES` and `FALSE_VALUES` (strings; 1 and 0 too)."""
+INT64 = (-(2**63), 2**63 - 1)
+INT64_CHARACTERS = 20
+"""A sign and the 19 digits of the largest 64-bit integer: longer strings are not parsed."""
 _DRF_INTEGER = re.compile(r"^\s*[-+]?[0-9]+(\.0*)?\s*$")
 
 
@@ -203,12 +207,17 @@ def drf_reading(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
     if isinstance(value, bool) or value is None or "enum" in schema:
         return value
     if kind == "integer" and isinstance(value, str) and _DRF_INTEGER.match(value):
-        return int(value.strip().split(".")[0])
+        digits = value.strip().split(".")[0]
+        # Past a 64-bit integer the value could be neither stored nor shown: left as a string,
+        # it is refused by the field's check, as a database column would refuse it.
+        number = int(digits) if len(digits) <= INT64_CHARACTERS else None
+        return number if number is not None and INT64[0] <= number <= INT64[1] else value
     if kind == "number" and isinstance(value, str):
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             return value
+        return number if math.isfinite(number) else value
     if kind == "boolean" and isinstance(value, str | int | float):
         if value in TRUE_VALUES or value == 1:
             return True

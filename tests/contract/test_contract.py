@@ -183,3 +183,33 @@ def test_against_the_mock_the_fuzz_data_stays_in_an_isolated_session() -> None:
     assert f"ran in the isolated session {result.session}, dropped afterwards" in (
         report.summary(result)
     )
+
+
+def test_one_refusal_is_a_permission_all_refusals_are_bad_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A valid token may lack an administrator's list: the run ends only when every safe GET
+    it tries is refused."""
+    secured = {
+        "GET /admin/": ("GET", "/admin/", True),
+        "GET /things/": ("GET", "/things/", True),
+        "POST /things/": ("POST", "/things/", True),
+        "GET /things/{id}/": ("GET", "/things/{id}/", False),
+    }
+    statuses = {"/admin/": 403, "/things/": 200}
+    asked: list[str] = []
+
+    def fake_get(url: str, **_: object) -> httpx.Response:
+        path = url.removeprefix("http://api")
+        asked.append(path)
+        return httpx.Response(statuses[path], text='{"detail": "no"}')
+
+    monkeypatch.setattr(runner.httpx, "get", fake_get)
+    options = runner.Options(url="http://api", spec=DEFAULT_SPEC, token="t")
+    runner.check_credentials(options, secured)
+    assert asked == ["/admin/", "/things/"]
+    statuses["/things/"] = 401
+    with pytest.raises(
+        runner.UsageError, match=r"refuses the token given: GET /admin/ answered 403"
+    ):
+        runner.check_credentials(options, secured)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from specdouble import errors
+from specdouble.rest import validation
 from specdouble.rest.validation import validate_body
 
 REQUEST = {"$ref": "#/components/schemas/EventMatcherPolicyRequest"}
@@ -103,3 +104,35 @@ def test_create_merges_all_of_parts_and_still_requires_the_name(document: dict[s
 def test_patch_requires_nothing(document: dict[str, Any]) -> None:
     assert validate_body(document, PATCH, {}) == {}
     assert validate_body(document, PATCH, {"action": None}) == {"action": None}
+
+
+@pytest.mark.parametrize(
+    ("schema", "sent", "read"),
+    [
+        ({"type": "integer"}, "12", 12),
+        ({"type": "integer"}, " -3.00 ", -3),
+        ({"type": "integer"}, "9223372036854775807", 9223372036854775807),
+        ({"type": "integer"}, "9223372036854775808", "9223372036854775808"),  # past int64
+        ({"type": "integer"}, "9" * 5000, "9" * 5000),  # never parsed: no 4,300-digit error
+        ({"type": "number"}, "1.5", 1.5),
+        ({"type": "number"}, "nan", "nan"),
+        ({"type": "number"}, "1e999", "1e999"),
+        ({"type": "boolean"}, "on", True),
+        ({"type": "boolean"}, 0, False),
+        ({"type": "boolean"}, "maybe", "maybe"),
+        ({"type": "string"}, 7, "7"),
+        ({"type": "string", "format": "uuid", "nullable": True}, "", None),
+        ({"type": "string", "enum": ["a"]}, 1, 1),
+    ],
+)
+def test_bodies_read_as_drf_reads_them(schema: dict[str, Any], sent: Any, read: Any) -> None:
+    assert validation.drf_reading({}, schema, sent) == read
+
+
+def test_what_drf_cannot_read_is_refused_not_a_crash() -> None:
+    for value in ("9" * 5000, "9223372036854775808"):
+        with pytest.raises(errors.ValidationFailed) as refused:
+            validation.validate_body(
+                {}, {"properties": {"n": {"type": "integer"}}}, {"n": value}, lenient=True
+            )
+        assert refused.value.body() == {"n": ["A valid integer is required."]}

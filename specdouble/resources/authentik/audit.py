@@ -8,6 +8,7 @@ Models authentik does not audit (events, notifications, sessions) add nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -32,12 +33,16 @@ IGNORED = frozenset({"Event", "Notification", "StaticToken", "AuthenticatedSessi
 
 def model_label(model: str) -> tuple[str, str] | None:
     """`(app, model_name)` of a model class, as authentik's `model_to_dict` names it."""
-    wanted = model.lower()
+    return _labels().get(model.lower())
+
+
+@functools.cache
+def _labels() -> dict[str, tuple[str, str]]:
+    labels: dict[str, tuple[str, str]] = {}
     for label in model_names():
         app, _, name = label.partition(".")
-        if name == wanted:
-            return app, name
-    return None
+        labels.setdefault(name, (app, name))
+    return labels
 
 
 def audited(resources: list[Resource], actions: dict[str, Action]) -> None:
@@ -58,6 +63,8 @@ def _recording(action: Action, resource: Resource, label: tuple[str, str], kind:
     spec = resource.spec
 
     def respond(principal: Principal, key: str, params: Params, body: Body) -> Answer:
+        if key:
+            resource.store.sync()  # the object as it is before the write, whoever made it
         before = resource.store.get(spec.collection, key) if key else None
         answer = original(principal, key, params, body)
         if 200 <= answer.status < 300:
