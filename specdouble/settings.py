@@ -28,6 +28,8 @@ LENIENCIES = ("auto", "real", "document", "contract")
 """`auto`: authentik's documents as loosely as authentik reads them, others as the document
 says; `real`: as loosely as the real server, also for other DRF documents; `document` (or its
 older name `contract`): the document's strict 400s."""
+STRICT = frozenset({"document", "contract"})
+"""The leniencies that answer the document's own 400s."""
 BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
@@ -185,7 +187,7 @@ class Settings:
     @property
     def strict(self) -> bool:
         """The document's own 400s, whatever the profile."""
-        return self.leniency in ("document", "contract")
+        return self.leniency in STRICT
 
     @property
     def generates(self) -> bool:

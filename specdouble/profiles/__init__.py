@@ -14,6 +14,7 @@ from specdouble.document import openapi
 from specdouble.profiles.authentik import AuthentikProfile
 from specdouble.profiles.base import Profile
 from specdouble.profiles.drf import DrfProfile
+from specdouble.settings import STRICT
 
 __all__ = ["AuthentikProfile", "DrfProfile", "Profile", "detect"]
 
@@ -34,7 +35,6 @@ def detect(document: Mapping[str, Any], *, leniency: str = "auto") -> Profile:
         return Profile()
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     title = str((document.get("info") or {}).get("title", "")).lower()
-    strict = leniency in ("document", "contract")
     if AUTHENTIK_SCHEME in schemes or title.startswith(AUTHENTIK_SCHEME):
-        return AuthentikProfile(lenient=not strict)
+        return AuthentikProfile(lenient=leniency not in STRICT)
     return DrfProfile(lenient=leniency == "real")

@@ -44,6 +44,10 @@ class AuthentikProfile(DrfProfile):
     name = "authentik"
     browser = True
 
+    def __init__(self, *, lenient: bool = False) -> None:
+        super().__init__(lenient=lenient)
+        self._server: Answers | None = None
+
     def resources(
         self, document: Mapping[str, Any]
     ) -> tuple[list[inference.Inferred], dict[str, tuple[str, ...]]]:
@@ -73,8 +77,11 @@ class AuthentikProfile(DrfProfile):
     def server(
         self, document: Mapping[str, Any], store: Store, users: Mapping[str, User]
     ) -> Answers:
-        """The answers that describe the server and its caller (also read by the browser side)."""
-        return Answers(document, store, users)
+        """The answers that describe the server and its caller, made once for its store
+        (`answers` and the browser side read the same)."""
+        if self._server is None or self._server.store is not store:
+            self._server = Answers(document, store, users)
+        return self._server
 
     def answers(
         self,

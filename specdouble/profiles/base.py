@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from specdouble.rest import inference
 from specdouble.rest.actions import Action, Respond
@@ -15,6 +15,17 @@ from specdouble.state.store import Store
 Data = dict[str, list[dict[str, Any]]]
 Generate = Callable[..., Data]
 """`generate(document, seed=..., count=...)`: a collection's records (and its companions')."""
+
+
+class BrowserSide(Protocol):
+    """What the browser side's edge layers read of the server (`server/sessions.py`,
+    `server/ui.py`): its brand, its flows."""
+
+    def current_brand(self) -> dict[str, Any]: ...
+
+    def flow(self, slug: str) -> dict[str, Any] | None: ...
+
+    def default_flow(self, designation: str) -> str: ...
 
 
 class Profile:
@@ -60,6 +71,12 @@ class Profile:
     ) -> dict[str, Respond]:
         """operationId -> a special answer, for operations no resource serves."""
         return {}
+
+    def server(
+        self, document: Mapping[str, Any], store: Store, users: Mapping[str, User]
+    ) -> BrowserSide | None:
+        """What the browser side reads of the server; None: no browser side."""
+        return None
 
     def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
         """Record what the server records of each write (in place; nothing here)."""

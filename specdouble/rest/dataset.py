@@ -58,8 +58,9 @@ def build(
         data[union] = [record for member in members for record in data.get(member, [])]
         generated.discard(union)
     generated_resources = [r for r in resources if r.spec.collection in generated]
-    link(document, data, generated_resources, resources, seed=seed)
-    embed(document, data, generated_resources, resources, seed=seed)
+    referents = Referents(document, resources)
+    link(document, data, generated_resources, referents, seed=seed)
+    embed(document, data, generated_resources, referents, seed=seed)
     return data
 
 
@@ -137,14 +138,13 @@ def link(
     document: Mapping[str, Any],
     data: Data,
     owners: Sequence[Inferred],
-    resources: Sequence[Inferred],
+    referents: Referents,
     *,
     seed: int,
 ) -> None:
     """Point every reference field of the generated objects at an object that exists, and
     make what they show (`provider_obj`) of it; the resource a field means is `Referents`'s
     choice, as for writes. Only UUID and integer keys are linked (a string may be anything)."""
-    referents = Referents(document, resources)
     rng = random.Random(stable_seed(seed, "references"))
     for owner in sorted(owners, key=lambda r: r.spec.collection):
         for field in owner.spec.properties:
@@ -196,7 +196,7 @@ def embed(
     document: Mapping[str, Any],
     data: Data,
     owners: Sequence[Inferred],
-    resources: Sequence[Inferred],
+    referents: Referents,
     *,
     seed: int,
 ) -> None:
@@ -204,7 +204,6 @@ def embed(
     `flow_set`; not a `*_obj` beside its reference, which `link` makes) is one of the objects
     its resource has, as the interface links it to that object's page: made from an existing
     record, the generated values kept only for fields the record lacks."""
-    referents = Referents(document, resources)
     rng = random.Random(stable_seed(seed, "embedded"))
     for owner in sorted(owners, key=lambda r: r.spec.collection):
         properties = owner.spec.properties

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
 from typing import Any
@@ -34,7 +34,6 @@ from specdouble import errors, profiles
 from specdouble.data import images
 from specdouble.data.synth import Synth, stable_seed
 from specdouble.document import augment, openapi
-from specdouble.profiles import AuthentikProfile
 from specdouble.resources.authentik import events as authentik_events
 from specdouble.resources.authentik.answers import DEFAULT_CONFIG
 from specdouble.resources.authentik.flows import Executor
@@ -166,18 +165,26 @@ def load(settings: Settings) -> dict[str, Any]:
     return document
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Parts:
-    """What the steps of `create_app` make, for the steps after them."""
+    """What every step of `create_app` reads: the settings, the document, its profile, and
+    who may call."""
 
     settings: Settings
     document: dict[str, Any]
     profile: profiles.Profile
     tokens: dict[str, auth.Token]
     users: dict[str, auth.User]
-    found: list[inference.Inferred] = field(default_factory=list)
-    store: Stores | None = None
-    log: Log | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """The resources `build_state` found and the store that holds their data."""
+
+    found: list[inference.Inferred]
+    unions: dict[str, tuple[str, ...]]
+    store: Stores
+    log: Log | None
 
 
 def create_app(settings: Settings) -> MockServer:
@@ -193,29 +200,29 @@ def create_app(settings: Settings) -> MockServer:
         )
     tokens, users = auth.load_identity(settings.tokens_file)
     parts = Parts(settings, document, profile, tokens, users)
-    unions = build_state(parts)
-    app, wiring = build_app(parts, unions)
+    state = build_state(parts)
+    app, wiring = build_app(parts, state)
     served: ASGIApp = app
-    for layer in reversed(layers(parts, wiring)):
+    for layer in reversed(layers(parts, state, wiring)):
         if layer is not None:
             served = layer(served)
     return MockServer(
         served,
-        store=wiring.store,
-        resources={item.spec.collection for item in parts.found},
+        store=state.store,
+        resources={item.spec.collection for item in state.found},
         base_path=openapi.base_path(document),
     )
 
 
-def build_state(parts: Parts) -> dict[str, tuple[str, ...]]:
+def build_state(parts: Parts) -> State:
     """The profile's resources and the store that holds their data (fixtures or generated,
-    the profile's start-up objects, the writes of a kept or shared log); their unions."""
+    the profile's start-up objects, the writes of a kept or shared log)."""
     settings, document, profile = parts.settings, parts.document, parts.profile
     seed = settings.id_seed
-    parts.found, unions = profile.resources(document)
+    found, unions = profile.resources(document)
     data = dataset.build(
         document,
-        parts.found,
+        found,
         fixtures_dir=None if settings.generates else settings.fixtures,
         seed=seed,
         count=DEFAULT_COUNT if settings.count is None else settings.count,
@@ -223,25 +230,25 @@ def build_state(parts: Parts) -> dict[str, tuple[str, ...]]:
         unions=unions,
         generators=profile.generators(),
     )
+    log: Log | None = None
     if settings.shared:
-        parts.log = SharedLog(settings.shared)
+        log = SharedLog(settings.shared)
     elif settings.state:
-        parts.log = WriteLog(settings.state)
-    keys = {item.spec.collection: item.spec.key for item in parts.found}
+        log = WriteLog(settings.state)
+    keys = {item.spec.collection: item.spec.key for item in found}
     profile.start_objects(document, data, keys, parts.users)
-    shared = Store(data, seed=seed, keys=keys, log=parts.log, unions=unions)
+    shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
     shared.sync()  # a new worker catches up before it takes its first connection
     # Every part of the server reads the state through `store`: the shared one, or the
     # isolated state of the request's `X-Mock-Session`.
-    parts.store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
-    return unions
+    store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
+    return State(found, unions, store, log)
 
 
 @dataclass(frozen=True, slots=True)
 class Wiring:
     """What the layers around Connexion's app share with it."""
 
-    store: Stores
     operations: list[openapi.Operation]
     actions: dict[str, actions.Action]
     security: dict[str, Any]
@@ -253,13 +260,12 @@ class Wiring:
     sessions: Sessions
 
 
-def build_app(parts: Parts, unions: dict[str, tuple[str, ...]]) -> tuple[AsyncApp, Wiring]:
+def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     """Each operation's action (a resource's, the profile's special answers, or the
     responder's), Connexion's app with our validators and security, one error renderer, and
     the control routes."""
     settings, document, profile = parts.settings, parts.document, parts.profile
-    dialect, store, seed = profile.dialect, parts.store, settings.id_seed
-    assert store is not None  # build_state made it
+    dialect, store, seed, found = profile.dialect, state.store, settings.id_seed, state.found
     resources = [
         Resource(
             item.spec,
@@ -267,22 +273,20 @@ def build_app(parts: Parts, unions: dict[str, tuple[str, ...]]) -> tuple[AsyncAp
             Synth(document, stable_seed(seed, "created", item.spec.collection)),
             limits=settings.limits,
         )
-        for item in parts.found
+        for item in found
     ]
-    references = References(
-        document, parts.found, {r.spec.collection: r.present for r in resources}
-    )
+    references = References(document, found, {r.spec.collection: r.present for r in resources})
     for resource in resources:
         resource.references = references
         resource.warm()
     augment.order_paths(document)
     augment.type_parameters(document)
     if dialect.unknown_key_is_404:  # others answer a 404 in their own shapes, or RFC 9457
-        augment.document_not_found(document, not_found_operations(parts.found))
+        augment.document_not_found(document, not_found_operations(found))
     operations = list(openapi.operations(document))
     actions_by_id = actions.actions(resources, operations, document)
     profile.audit(resources, actions_by_id)
-    answer_table = profile.answers(document, store, parts.users, parts.found, unions)
+    answer_table = profile.answers(document, store, parts.users, found, state.unions)
     actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
     # authentik's documents keep its tokens and their permissions; any other takes any
     # well-formed credential unless a tokens file is given, as Prism does.
@@ -321,7 +325,6 @@ def build_app(parts: Parts, unions: dict[str, tuple[str, ...]]) -> tuple[AsyncAp
     app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
     wiring = Wiring(
-        store=store,
         operations=operations,
         actions=actions_by_id,
         security=security,
@@ -351,17 +354,13 @@ def build_app(parts: Parts, unions: dict[str, tuple[str, ...]]) -> tuple[AsyncAp
     return app, wiring
 
 
-def layers(parts: Parts, wiring: Wiring) -> list[Layer | None]:
+def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
     """The layers around Connexion's app, outermost first: the order a request meets them
     (None: a layer this server does not have)."""
     settings, document, profile = parts.settings, parts.document, parts.profile
-    dialect, store, answers = profile.dialect, wiring.store, wiring.answers
+    dialect, store, answers = profile.dialect, state.store, wiring.answers
     prefix = settings.control_prefix.rstrip("/") + "/"
-    server = (
-        profile.server(document, store, parts.users)
-        if isinstance(profile, AuthentikProfile)
-        else None
-    )
+    server = profile.server(document, store, parts.users)
     return [
         WorkerHeader if settings.workers > 1 else None,
         partial(
@@ -372,7 +371,7 @@ def layers(parts: Parts, wiring: Wiring) -> list[Layer | None]:
             allow_headers=["*"],
             expose_headers=["*"],
         ),
-        partial(Isolation, stores=store, answers=answers, allowed=parts.log is None),
+        partial(Isolation, stores=store, answers=answers, allowed=state.log is None),
         partial(
             Observe,
             journal=wiring.journal,
