@@ -128,7 +128,7 @@ def test_fixtures_with_a_repeated_key_say_which_record(tmp_path: Path) -> None:
         create_app(Settings(spec=DOCUMENTS / "tasks-plain.yaml", fixtures=folder))
 
 
-def test_a_document_without_paths_is_checked_against_the_prefix_too(tmp_path: Path) -> None:
+def test_a_document_of_webhooks_only_starts_and_answers(tmp_path: Path) -> None:
     """OpenAPI 3.1 allows a document of webhooks only: no `paths` is nothing under the prefix."""
     hooks = tmp_path / "hooks.yaml"
     hooks.write_text(
