@@ -136,10 +136,12 @@ def base_path(document: dict[str, Any]) -> str:
     return openapi.base_path(document)
 
 
-def _config(url: str, document: dict[str, Any], seconds: int) -> SchemathesisConfig:
+def _config(
+    url: str, document: dict[str, Any], seconds: int, seed: int = SEED
+) -> SchemathesisConfig:
     data: dict[str, Any] = {
         "base-url": url,
-        "seed": SEED,
+        "seed": seed,
         "max-time": seconds,
         "generation": {"max-examples": MAX_EXAMPLES},
         "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
@@ -357,7 +359,7 @@ def _taken(response: Any) -> bool:
     return b"already exists" in (response.content or b"")[:2000]
 
 
-def judge(entry: Entry, seconds: int = MAX_SECONDS) -> Verdict:
+def judge(entry: Entry, seconds: int = MAX_SECONDS, seed: int = SEED) -> Verdict:
     verdict = Verdict(entry)
     started = time.monotonic()
     try:
@@ -368,7 +370,7 @@ def judge(entry: Entry, seconds: int = MAX_SECONDS) -> Verdict:
         return verdict
     verdict.version = str(document.get("openapi") or document.get("swagger") or "?")
     with tempfile.TemporaryFile() as log:
-        _fuzz(verdict, path, document, seconds, log)
+        _fuzz(verdict, path, document, seconds, log, seed)
         log.seek(0)
         output = log.read().decode(errors="replace")
     if verdict.refused:
@@ -379,7 +381,12 @@ def judge(entry: Entry, seconds: int = MAX_SECONDS) -> Verdict:
 
 
 def _fuzz(
-    verdict: Verdict, path: Path, document: dict[str, Any], seconds: int, log: IO[bytes]
+    verdict: Verdict,
+    path: Path,
+    document: dict[str, Any],
+    seconds: int,
+    log: IO[bytes],
+    seed: int = SEED,
 ) -> None:
     try:
         server = MockServer(str(path), None, ["--journal", "0"], output=log)
@@ -388,7 +395,7 @@ def _fuzz(
         return
     try:
         url = server.origin + base_path(document)
-        schema = schemathesis.openapi.from_path(path, config=_config(url, document, seconds))
+        schema = schemathesis.openapi.from_path(path, config=_config(url, document, seconds, seed))
         verdict.operations = sum(1 for _ in schema.get_all_operations())
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
@@ -467,6 +474,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="only documents whose name contains one of these")
     parser.add_argument("--seconds", type=int, default=MAX_SECONDS)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help=f"Schemathesis' seed (default {SEED}): a new one"
+        " draws other cases, to judge on cases nobody tuned to",
+    )
     parser.add_argument("--sample", action="store_true", help="only the sample of `make test`")
     parser.add_argument("--details", action="store_true", help="each failure's request, answer")
     arguments = parser.parse_args(argv)
@@ -478,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     verdicts = []
     for entry in chosen:
-        verdict = judge(entry, arguments.seconds)
+        verdict = judge(entry, arguments.seconds, arguments.seed)
         verdicts.append(verdict)
         mark = "ok" if verdict.clean else "FAIL"
         print(f"{mark:4} {entry.name} ({verdict.seconds:.0f} s)", file=sys.stderr, flush=True)
