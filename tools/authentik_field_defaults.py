@@ -138,6 +138,44 @@ def _flags(tree: ast.Module) -> dict[str, Any]:
     return found
 
 
+def _serializer_defaults(
+    tree: ast.Module, choices: dict[str, dict[str, Any]], constants: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """`model -> field -> value` a serializer's `validate` fills in where a create leaves the
+    field out (`attrs.setdefault("intent", TokenIntents.INTENT_API)`): what the API stores,
+    over the model's own default. Values that are not constants (the request's user) are
+    left to the mock's own rules."""
+    found: dict[str, dict[str, Any]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        meta = next(
+            (i for i in node.body if isinstance(i, ast.ClassDef) and i.name == "Meta"), None
+        )
+        model = next(
+            (
+                ast.unparse(item.value).rsplit(".", 1)[-1]
+                for item in (meta.body if meta else [])
+                if isinstance(item, ast.Assign)
+                and [ast.unparse(t) for t in item.targets] == ["model"]
+            ),
+            None,
+        )
+        if model is None:
+            continue
+        for call in ast.walk(node):
+            if (
+                isinstance(call, ast.Call)
+                and ast.unparse(call.func) == "attrs.setdefault"
+                and len(call.args) == 2
+                and isinstance(call.args[0], ast.Constant)
+            ):
+                value = _default(call.args[1], choices, constants)
+                if value is not NOTHING:
+                    found.setdefault(model, {})[call.args[0].value] = value
+    return found
+
+
 def read(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
     trees = []
     for path in sorted(source.rglob("*.py")):
@@ -172,6 +210,9 @@ def read(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]
     flags = {key: value for tree in trees for key, value in _flags(tree).items()}
     if "Tenant" in facts and flags:
         facts["Tenant"]["flags"] = dict(sorted(flags.items()))
+    for tree in trees:
+        for model, values in _serializer_defaults(tree, choices, constants).items():
+            facts.setdefault(model, {}).update(values)
 
     def ancestors_of(name: str, seen: frozenset[str] = frozenset()) -> list[str]:
         found: list[str] = []

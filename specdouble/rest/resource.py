@@ -379,12 +379,12 @@ class Resource:
                 return self._make(name)
             return shown
         schema = resolve(self._document, self.spec.properties.get(name, {}))
-        if schema.get("type") in ("boolean", "array"):  # nothing yet, also where null may be
+        if name in self.spec.nullable:  # as authentik shows `children_obj` it was not asked for
+            return None
+        if schema.get("type") in ("boolean", "array"):
             empty = empty_value(self._document, schema)
             if empty is not NO_VALUE:
                 return empty
-        if name in self.spec.nullable:
-            return None
         if schema.get("format") == "date-time" and now is not None:
             return now
         label = next((record[f] for f in LABEL_FIELDS if isinstance(record.get(f), str)), None)

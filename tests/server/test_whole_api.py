@@ -249,6 +249,8 @@ def test_a_write_never_invents_data(whole_api: LiveServer) -> None:
     assert (group["is_superuser"], group["parents"], group["attributes"]) == (False, [], {})
     token = post("/core/tokens/", {"identifier": "diff-token"}).json()
     assert token["user_obj"]["username"] == "akadmin"  # the caller, as DRF's CurrentUserDefault
+    assert token["intent"] == "api"  # its serializer's default, over the model's
+    assert group["inherited_roles_obj"] is None  # as authentik: not asked for
     application = post("/core/applications/", {"name": "Wiki", "slug": "wiki"}).json()
     assert (application["provider"], application["provider_obj"]) == (None, None)
     assert application["policy_engine_mode"] == "any"  # the model's default, not the first
