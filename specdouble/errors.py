@@ -46,6 +46,7 @@ PATTERN_MISMATCH = "This value does not match the required pattern."
 MIN_ITEMS_TEMPLATE = "Ensure this field has at least {limit} elements."
 MAX_ITEMS_TEMPLATE = "Ensure this field has no more than {limit} elements."
 UNIQUE_TEMPLATE = "{model} with this {field} already exists."
+UNIQUE_TOGETHER_TEMPLATE = "The fields {fields} must make a unique set."
 DOES_NOT_EXIST_TEMPLATE = 'Invalid pk "{value}" - object does not exist.'
 INVALID_BODY_TEMPLATE = "Invalid data. Expected a dictionary, but got {type}."
 NO_DATA = "No data provided"

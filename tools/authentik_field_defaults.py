@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,17 @@ from typing import Any
 FACTS = Path(__file__).resolve().parent.parent / "specdouble" / "resources" / "authentik"
 OUT = FACTS / "field_defaults.json"
 ANCESTORS = FACTS / "ancestors.json"
+FIELDS = FACTS / "model_fields.json"
+"""Each model class -> what its fields promise beyond a default: `unique` (field -> DRF's
+message when a write clashes), `together` (fields that make a unique set), `made` (fields a
+callable fills in: the server makes the value), `mirrors` (a many-to-many field -> the model
+it relates to and the name the relation has there: `User.groups` is `Group.users`), `through`
+(a many-to-many field kept in a model of its own -> the model it relates to, that model, and
+the relation's name at the other end: `Flow.stages` is `Stage.flow_set`, by `FlowStageBinding`)
+`keys` (a foreign key -> the model it names), and `view`: what its viewset declares of lists
+(`search_fields`, `ordering`, `ordering_fields`, `filterset_fields`)."""
+BLANK_FIELDS = ("CharField", "TextField", "EmailField", "URLField", "SlugField")
+"""Django starts these at "" where they have no default and are not nullable."""
 """Each class with a form (`types.json`) -> the classes it inherits from, nearest first: what
 a family's `types/` lists (every subclass of its model, as authentik's `all_subclasses`)."""
 DJANGO_BASES: dict[str, dict[str, Any]] = {
@@ -91,31 +103,161 @@ def _default(
     return NOTHING
 
 
+def _text(expression: ast.expr | None) -> str | None:
+    """A string literal, also inside `_("...")`."""
+    if isinstance(expression, ast.Call) and expression.args:
+        expression = expression.args[0]
+    if isinstance(expression, ast.Constant) and isinstance(expression.value, str):
+        return expression.value
+    return None
+
+
+def _verbose_name(node: ast.ClassDef) -> str:
+    """A model's `Meta.verbose_name`, else Django's own (`PropertyMapping` -> "property
+    mapping")."""
+    for item in node.body:
+        if isinstance(item, ast.ClassDef) and item.name == "Meta":
+            for entry in item.body:
+                if (
+                    isinstance(entry, ast.Assign)
+                    and [ast.unparse(t) for t in entry.targets] == ["verbose_name"]
+                    and (text := _text(entry.value)) is not None
+                ):
+                    return text
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", node.name).lower().strip()
+
+
+def _together(node: ast.ClassDef) -> list[list[str]]:
+    for item in node.body:
+        if isinstance(item, ast.ClassDef) and item.name == "Meta":
+            for entry in item.body:
+                if isinstance(entry, ast.Assign) and [ast.unparse(t) for t in entry.targets] == [
+                    "unique_together"
+                ]:
+                    try:
+                        value = ast.literal_eval(entry.value)
+                    except ValueError:
+                        return []
+                    sets = [value] if value and isinstance(value[0], str) else value
+                    return [list(fields) for fields in sets]
+    return []
+
+
 def _models(
     tree: ast.Module, choices: dict[str, dict[str, Any]], constants: dict[str, Any]
 ) -> dict[str, Any]:
-    """`class -> (its bases, field -> default)` of one module."""
+    """`class -> (its bases, field -> default, field -> promises)` of one module."""
     found: dict[str, Any] = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
         fields: dict[str, Any] = {}
+        promises: dict[str, Any] = {
+            "unique": {},
+            "made": [],
+            "together": _together(node),
+            "mirrors": {},
+            "through": {},
+            "keys": {},
+        }
+        model_name = _verbose_name(node)
         for item in node.body:
             if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
                 continue
             target, call = item.targets[0], item.value
             if not (isinstance(target, ast.Name) and isinstance(call, ast.Call)):
                 continue
-            if "Field" not in ast.unparse(call.func) and "ForeignKey" not in ast.unparse(call.func):
+            kind = ast.unparse(call.func).rsplit(".", 1)[-1]
+            if "Field" not in kind and "ForeignKey" not in kind:
                 continue
-            for keyword in call.keywords:
-                if keyword.arg == "default":
-                    value = _default(keyword.value, choices, constants)
-                    if value is not NOTHING:
-                        fields[target.id] = value
+            keywords = {k.arg: k.value for k in call.keywords}
+            if "default" in keywords:
+                value = _default(keywords["default"], choices, constants)
+                if value is not NOTHING:
+                    fields[target.id] = value
+                elif isinstance(keywords["default"], (ast.Name, ast.Attribute)):
+                    promises["made"].append(target.id)
+            elif (
+                kind in BLANK_FIELDS
+                and ast.unparse(call.func).startswith("models.")  # Django's, not DRF's
+                and ast.unparse(keywords.get("null", ast.Constant(False))) != "True"
+            ):
+                fields[target.id] = ""
+            related = _text(keywords.get("related_name"))
+            target_model = (
+                (_text(call.args[0]) or ast.unparse(call.args[0])).rsplit(".", 1)[-1]
+                if call.args
+                else ""
+            )
+            through = _text(keywords.get("through"))
+            if kind == "ManyToManyField" and through and target_model:
+                reverse = related or f"{node.name.lower()}_set"
+                promises["through"][target.id] = [target_model, through, reverse]
+            if kind == "ManyToManyField" and related and target_model:
+                promises["mirrors"][target.id] = [target_model, related]
+            if kind in ("ForeignKey", "InheritanceForeignKey", "OneToOneField") and target_model:
+                promises["keys"][target.id] = target_model
+            unique = keywords.get("unique")
+            if (
+                isinstance(unique, ast.Constant)
+                and unique.value is True
+                and "primary_key" not in keywords
+            ):
+                label = _text(keywords.get("verbose_name")) or (
+                    _text(call.args[0]) if call.args and "ForeignKey" not in kind else None
+                )
+                label = label or target.id.replace("_", " ")
+                promises["unique"][target.id] = f"{model_name} with this {label} already exists."
         bases = [ast.unparse(base).rsplit(".", 1)[-1] for base in node.bases]
-        found[node.name] = (bases, fields)
+        found[node.name] = (bases, fields, promises)
     return found
+
+
+def _declared_unique(tree: ast.Module) -> dict[str, list[str]]:
+    """`model -> fields` a serializer holds to a `UniqueValidator` of its own (declared, or in
+    `Meta.extra_kwargs`): DRF's own message, "This field must be unique."."""
+    found: dict[str, list[str]] = {}
+    for node, model in _serializers(tree):
+        for item in node.body:
+            if isinstance(item, ast.Assign) and len(item.targets) == 1:
+                target = item.targets[0]
+                if (
+                    isinstance(target, ast.Name)
+                    and isinstance(item.value, ast.Call)
+                    and "UniqueValidator(" in ast.unparse(item.value)
+                ):
+                    found.setdefault(model, []).append(target.id)
+        for item in ast.walk(node):
+            if isinstance(item, ast.Dict):
+                for key, value in zip(item.keys, item.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and isinstance(value, ast.Dict)
+                        and "UniqueValidator(" in ast.unparse(value)
+                    ):
+                        found.setdefault(model, []).append(key.value)
+    return found
+
+
+def _serializers(tree: ast.Module) -> list[tuple[ast.ClassDef, str]]:
+    """The module's serializers of a model, with the model's class name."""
+    return [
+        (node, model)
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and (model := _serializer_model(node)) is not None
+    ]
+
+
+def _serializer_model(node: ast.ClassDef) -> str | None:
+    meta = next((i for i in node.body if isinstance(i, ast.ClassDef) and i.name == "Meta"), None)
+    return next(
+        (
+            ast.unparse(item.value).rsplit(".", 1)[-1]
+            for item in (meta.body if meta else [])
+            if isinstance(item, ast.Assign) and [ast.unparse(t) for t in item.targets] == ["model"]
+        ),
+        None,
+    )
 
 
 def _flags(tree: ast.Module) -> dict[str, Any]:
@@ -146,23 +288,7 @@ def _serializer_defaults(
     over the model's own default. Values that are not constants (the request's user) are
     left to the mock's own rules."""
     found: dict[str, dict[str, Any]] = {}
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        meta = next(
-            (i for i in node.body if isinstance(i, ast.ClassDef) and i.name == "Meta"), None
-        )
-        model = next(
-            (
-                ast.unparse(item.value).rsplit(".", 1)[-1]
-                for item in (meta.body if meta else [])
-                if isinstance(item, ast.Assign)
-                and [ast.unparse(t) for t in item.targets] == ["model"]
-            ),
-            None,
-        )
-        if model is None:
-            continue
+    for node, model in _serializers(tree):
         for call in ast.walk(node):
             if (
                 isinstance(call, ast.Call)
@@ -176,7 +302,38 @@ def _serializer_defaults(
     return found
 
 
-def read(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+VIEW_LISTS = ("search_fields", "ordering", "ordering_fields", "filterset_fields")
+
+
+def _views(tree: ast.Module) -> dict[str, dict[str, Any]]:
+    """`model -> its viewset's lists` (`search_fields`, `ordering`, `ordering_fields`,
+    `filterset_fields`) of one module; the model is the one its `queryset` names."""
+    found: dict[str, dict[str, Any]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        values: dict[str, Any] = {}
+        model = None
+        for item in node.body:
+            if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
+                continue
+            name = ast.unparse(item.targets[0])
+            if name == "queryset":
+                first = next((n for n in ast.walk(item.value) if isinstance(n, ast.Name)), None)
+                model = first.id if first is not None else None
+            elif name in VIEW_LISTS:
+                try:
+                    values[name] = ast.literal_eval(item.value)
+                except ValueError:
+                    continue
+        if model and values and model not in found:
+            found[model] = values
+    return found
+
+
+def read(
+    source: Path,
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]], dict[str, dict[str, Any]]]:
     trees = []
     for path in sorted(source.rglob("*.py")):
         try:
@@ -199,13 +356,49 @@ def read(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]
             return dict(DJANGO_BASES[name])
         if name not in classes or name in seen:
             return {}
-        bases, own = classes[name]
+        bases, own, _promises = classes[name]
         merged: dict[str, Any] = {}
         for base in reversed(bases):
             merged.update(fields_of(base, seen | {name}))
         return {**merged, **own}
 
+    def promises_of(name: str, seen: frozenset[str] = frozenset()) -> dict[str, Any]:
+        nothing: dict[str, Any] = {
+            "unique": {},
+            "made": [],
+            "together": [],
+            "mirrors": {},
+            "through": {},
+            "keys": {},
+        }
+        if name not in classes or name in seen:
+            return nothing
+        bases, _own, promises = classes[name]
+        merged = nothing
+        for base in reversed(bases):
+            inherited = promises_of(base, seen | {name})
+            for part in ("unique", "mirrors", "through", "keys"):
+                merged[part].update(inherited[part])
+            merged["made"] += inherited["made"]
+        for part in ("unique", "mirrors", "through", "keys"):
+            merged[part].update(promises[part])
+        merged["made"] = sorted(set(merged["made"] + promises["made"]))
+        merged["together"] = promises["together"]  # Meta is not inherited by a concrete model
+        return merged
+
     facts = {name: fields for name in sorted(classes) if (fields := fields_of(name))}
+    declared: dict[str, list[str]] = {}
+    for tree in trees:
+        for model, names in _declared_unique(tree).items():
+            declared.setdefault(model, []).extend(names)
+    promised: dict[str, dict[str, Any]] = {}
+    for name in sorted(classes):
+        promises = promises_of(name)
+        for field_name in declared.get(name, []):
+            promises["unique"][field_name] = "This field must be unique."
+        kept = {key: value for key, value in promises.items() if value}
+        if kept:
+            promised[name] = kept
     # A tenant's `flags` start as each flag's own default (`tenants/flags.py`).
     flags = {key: value for tree in trees for key, value in _flags(tree).items()}
     if "Tenant" in facts and flags:
@@ -223,15 +416,24 @@ def read(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]
 
     typed = json.loads((FACTS / "types.json").read_text(encoding="utf-8"))
     ancestors = {name: ancestors_of(name) for name in sorted(typed) if name in classes}
-    return facts, ancestors
+    views: dict[str, dict[str, Any]] = {}
+    for tree in trees:
+        for model, values in _views(tree).items():
+            views.setdefault(model, values)
+    for model, values in views.items():
+        promised.setdefault(model, {})["view"] = values
+    # A model's subclasses are listed by their own viewsets; those without one (none here)
+    # would inherit nothing: a view is not a model's.
+    return facts, ancestors, promised
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__.splitlines()[3].strip(), file=sys.stderr)
         return 2
-    facts, ancestors = read(Path(argv[0]) / "authentik")
+    facts, ancestors, promised = read(Path(argv[0]) / "authentik")
     OUT.write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    FIELDS.write_text(json.dumps(promised, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     ANCESTORS.write_text(json.dumps(ancestors, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {OUT}: {len(facts)} classes; {ANCESTORS}: {len(ancestors)} classes")
     return 0

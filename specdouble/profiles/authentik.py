@@ -8,41 +8,173 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from specdouble.document.openapi import resolve
 from specdouble.profiles.base import Data, Generate
 from specdouble.profiles.drf import DrfProfile
 from specdouble.resources import CUSTOMISATIONS
-from specdouble.resources.authentik import audit, defaults, families, settings
+from specdouble.resources.authentik import audit, crypto, defaults, families, settings
 from specdouble.resources.authentik.answers import Answers
-from specdouble.resources.authentik.facts import field_defaults
+from specdouble.resources.authentik.computed import with_computed_fields
+from specdouble.resources.authentik.facts import ancestors, field_defaults, model_fields
 from specdouble.resources.authentik.lookups import LOOKUPS
+from specdouble.resources.authentik.tokens import VIEW_KEY, TokenBook
+from specdouble.resources.authentik.tokens import answers as token_answers
+from specdouble.resources.authentik.users import superuser_status
 from specdouble.resources.event_matcher import rules as event_matcher
 from specdouble.resources.event_matcher.data import generate as generate_policies
-from specdouble.rest import inference
+from specdouble.rest import inference, mirrors
 from specdouble.rest.actions import Action, Respond
-from specdouble.rest.auth import User
-from specdouble.rest.resource import Resource, ResourceSpec
+from specdouble.rest.auth import Token, User
+from specdouble.rest.references import SHOWN_SUFFIX, held_key
+from specdouble.rest.resource import Computed, Record, Resource, ResourceSpec
 from specdouble.rest.validation import can_show
 from specdouble.state.store import Store
 
+OWNED_BY = {"Token": "user"}
+"""Models whose viewset shows a caller without permissions its own objects
+(`TokenViewSet.get_queryset`: `filter(user=request.user)` unless a superuser)."""
+LISTED_FOR_ALL = frozenset({"Application"})
+"""Models anyone may list (`ApplicationViewSet.list` answers the applications the caller may
+open, by policy)."""
 
-def with_model_defaults(document: Mapping[str, Any], spec: ResourceSpec) -> ResourceSpec:
-    """The spec, with what its model's fields start as (authentik's sources) for the writable
-    fields a create may leave out, where the object's schema can show it (a blank URL or a
-    null many-to-many it cannot); a default the document states wins."""
+
+def with_model_facts(
+    document: Mapping[str, Any], spec: ResourceSpec, *, lenient: bool = False
+) -> ResourceSpec:
+    """The spec, with what authentik's sources say of its model's fields: what a create that
+    leaves a writable field out stores (a default the document states wins), which fields the
+    server makes, and which must be unique (alone or together) with the message a clash gets.
+
+    A default the object's schema cannot show is left out (a null many-to-many); a blank URL
+    or email, which authentik stores and its document's formats refuse, only where the
+    server's leniency is asked for (else the strict contract keeps to the formats)."""
     model = field_defaults().get(spec.model, {})
     known = {
         name: value
         for name, value in model.items()
         if name in spec.writable
         and name in spec.properties
-        and can_show(document, spec.properties[name], value)
+        and can_show(document, spec.properties[name], value, blank_formats=lenient)
     }
-    return replace(spec, defaults={**known, **spec.defaults}) if known else spec
+    promises = model_fields().get(spec.model, {})
+    unique = {
+        name: message
+        for name, message in promises.get("unique", {}).items()
+        if name in spec.writable and name != spec.key
+    }
+    together = tuple(
+        tuple(names)
+        for names in promises.get("together", [])
+        if all(name in spec.writable for name in names)
+    )
+    made = frozenset(promises.get("made", ())) & set(spec.writable) - set(spec.defaults)
+    spec = with_view_lists(document, spec, promises.get("view", {}))
+    relations = {
+        name: model
+        for name, model in promises.get("keys", {}).items()
+        if name in spec.properties and name != spec.key
+    }
+    return replace(
+        spec,
+        owner=OWNED_BY.get(spec.model, spec.owner)
+        if OWNED_BY.get(spec.model) in spec.properties
+        else spec.owner,
+        listed_for_all=spec.listed_for_all or spec.model in LISTED_FOR_ALL,
+        relations={**relations, **spec.relations},
+        defaults={**known, **spec.defaults},
+        unique_fields=tuple(dict.fromkeys((*spec.unique_fields, *unique))),
+        unique_messages={**unique, **spec.unique_messages},
+        unique_together=spec.unique_together + together,
+        server_made=spec.server_made | made,
+    )
+
+
+SEARCH_MODIFIERS = "^=@$"
+"""DRF's search prefixes (starts with, exact, full text, regex), read here as "contains"."""
+
+
+def with_view_lists(
+    document: Mapping[str, Any], spec: ResourceSpec, view: Mapping[str, Any]
+) -> ResourceSpec:
+    """The spec, searched and ordered as its viewset declares (`search_fields`, `ordering`,
+    `ordering_fields`): a lookup across a relation (`stage__name`) reads the object the
+    answer shows (`stage_obj`); what the answer cannot show is left out."""
+
+    def field(name: str) -> str | None:
+        head, _, rest = name.lstrip(SEARCH_MODIFIERS).partition("__")
+        if head == "pk":
+            head = spec.key if spec.key in spec.properties else "pk"
+        if not rest:
+            return head if head in spec.properties else None
+        shown = head + SHOWN_SUFFIX
+        return f"{shown}__{rest}" if shown in spec.properties else None
+
+    def orderable(name: str | None) -> bool:
+        """A field whose values sort: not an object or a list (a relation, as Django orders
+        it by the related key, is left to the spec's own order)."""
+        if name is None or "__" in name:
+            return False
+        return resolve(document, spec.properties[name]).get("type") not in ("object", "array")
+
+    changes: dict[str, Any] = {}
+    if isinstance(view.get("search_fields"), list):
+        searched = [f for name in view["search_fields"] if (f := field(name))]
+        changes["search_fields"] = tuple(dict.fromkeys(searched))
+    if isinstance(view.get("ordering"), list):
+        terms = []
+        for term in view["ordering"]:
+            name = field(term.removeprefix("-"))
+            if name is not None and orderable(name):
+                terms.append(("-" if term.startswith("-") else "") + name)
+        if terms:
+            changes["default_ordering"] = tuple(terms)
+    if isinstance(view.get("ordering_fields"), list):
+        allowed = [f for name in view["ordering_fields"] if orderable(f := field(name))]
+        changes["ordering_fields"] = tuple(dict.fromkeys(allowed))
+    return replace(spec, **changes) if changes else spec
+
+
+def _with_through_fields(
+    document: Mapping[str, Any], found: list[inference.Inferred]
+) -> list[inference.Inferred]:
+    """Fields that show objects tied to this one by a model of their own (a stage's
+    `flow_set`: the flows whose bindings name it), computed from the state on every read."""
+    facts = model_fields()
+    relations = {model: each for model, f in facts.items() if (each := f.get("through"))}
+    foreign_keys = {model: each for model, f in facts.items() if (each := f.get("keys"))}
+
+    def item_fields(resource: inference.Inferred, name: str) -> tuple[str, ...]:
+        items = resolve(
+            document, resolve(document, resource.spec.properties[name]).get("items", {})
+        )
+        return tuple(items.get("properties") or ())
+
+    held = {item.spec.collection: held_key(item.spec) for item in found}
+    shown = mirrors.through_fields(found, relations, foreign_keys, ancestors(), item_fields, held)
+    made = []
+    for item in found:
+        each = shown.get(item.spec.collection)
+        if each:
+            computed = _computed_through(item.spec.computed, item.spec.key, each)
+            item = replace(item, spec=replace(item.spec, computed=computed))
+        made.append(item)
+    return made
+
+
+def _computed_through(computed: Computed, key: str, fields: Sequence[mirrors.Through]) -> Computed:
+    def compute(store: Store, record: Record) -> dict[str, Any]:
+        return {
+            **computed(store, record),
+            **{each.field: each.objects(store, record.get(key)) for each in fields},
+        }
+
+    return compute
 
 
 class AuthentikProfile(DrfProfile):
     name = "authentik"
     browser = True
+    replacing = frozenset({VIEW_KEY})
 
     def __init__(self, *, lenient: bool = False) -> None:
         super().__init__(lenient=lenient)
@@ -52,8 +184,26 @@ class AuthentikProfile(DrfProfile):
         self, document: Mapping[str, Any]
     ) -> tuple[list[inference.Inferred], dict[str, tuple[str, ...]]]:
         found = inference.customise(inference.infer(document), CUSTOMISATIONS)
-        found = [replace(item, spec=with_model_defaults(document, item.spec)) for item in found]
+        found = [
+            replace(item, spec=with_model_facts(document, item.spec, lenient=self.dialect.lenient))
+            for item in found
+        ]
         found = [replace(item, spec=audit.filterable(item.spec)) for item in found]
+        relations = {
+            model: {field: (other, related) for field, (other, related) in each.items()}
+            for model, facts in model_fields().items()
+            if (each := facts.get("mirrors"))
+        }
+        both_ends = mirrors.pairs(found, relations)
+        found = [
+            replace(item, spec=replace(item.spec, mirrors=both_ends[item.spec.collection]))
+            if item.spec.collection in both_ends
+            else item
+            for item in found
+        ]
+        found = _with_through_fields(document, found)
+        found = superuser_status(found)
+        found = with_computed_fields(found)
         family = families.find(found)
         unions = {each.collection: each.members for each in family}
         return families.customise(found, family), unions
@@ -96,10 +246,18 @@ class AuthentikProfile(DrfProfile):
             **self.server(document, store, users).table(),
             **families.answers(found, family),
             **settings.answers(store),
+            **crypto.answers(found, store),
+            **token_answers(found, store),
         }
 
     def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
         audit.audited(resources, actions)
+
+    def credentials(
+        self, tokens: Mapping[str, Token], store: Store, found: Sequence[inference.Inferred]
+    ) -> Mapping[str, Token]:
+        """The tokens of `tokens.yaml`, and the API tokens made through the API."""
+        return TokenBook(tokens, store, found)
 
     def lookups(self) -> Mapping[str, Any]:
         return LOOKUPS

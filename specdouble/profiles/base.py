@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from specdouble.rest import inference
 from specdouble.rest.actions import Action, Respond
-from specdouble.rest.auth import User
+from specdouble.rest.auth import Token, User
 from specdouble.rest.dialect import PLAIN, Dialect
 from specdouble.rest.resource import Resource, operation_names
 from specdouble.state.store import Store
@@ -34,6 +34,8 @@ class Profile:
 
     name = "openapi"
     browser = False
+    replacing: frozenset[str] = frozenset()
+    """Operations a resource serves whose answer the profile's table gives instead."""
     """authentik's browser side: session cookies, the flow executor, its web interface."""
 
     def __init__(self, dialect: Dialect = PLAIN) -> None:
@@ -80,6 +82,12 @@ class Profile:
 
     def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
         """Record what the server records of each write (in place; nothing here)."""
+
+    def credentials(
+        self, tokens: Mapping[str, Token], store: Store, found: Sequence[inference.Inferred]
+    ) -> Mapping[str, Token]:
+        """The tokens that authenticate, by key: those given (`tokens.yaml`)."""
+        return tokens
 
     def lookups(self) -> Mapping[str, Any]:
         """Lookup operations the responder answers from the document's enums."""

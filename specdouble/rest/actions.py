@@ -45,7 +45,7 @@ class Action:
     media_type: str = JSON
 
     def __call__(self, principal: Principal, params: Params, body: Body) -> Answer:
-        key = str(params[self.key_parameter]) if self.key_parameter else ""
+        key = str(params.get(self.key_parameter, "")) if self.key_parameter else ""
         answer = self.respond(principal, key, params, body)
         return answer if self.media_type == JSON else replace(answer, media_type=self.media_type)
 
@@ -152,12 +152,17 @@ def answering(
     table: Mapping[str, Respond],
     operations: Iterable[Operation],
     taken: Mapping[str, Action],
+    replacing: frozenset[str] = frozenset(),
 ) -> dict[str, Action]:
     """Actions for the operations a resource does not serve but `table` answers (the server's
-    own state: the current user, the version, ...)."""
+    own state: the current user, the version, ...), and for those `replacing` names, which a
+    resource serves with a made-up answer where the table knows the true one (a token's
+    key)."""
     made: dict[str, Action] = {}
     for operation in operations:
         respond = table.get(operation.operation_id)
-        if respond is not None and operation.operation_id not in taken:
-            made[operation.operation_id] = Action(operation, respond, None)
+        free = operation.operation_id not in taken or operation.operation_id in replacing
+        if respond is not None and free:
+            path = [p["name"] for p in operation.parameters if p.get("in") == "path"]
+            made[operation.operation_id] = Action(operation, respond, path[0] if path else None)
     return made

@@ -13,6 +13,7 @@ from specdouble.data import fixtures, images
 from specdouble.data.synth import Synth, stable_seed
 from specdouble.document.augment import unique_name
 from specdouble.document.openapi import is_nullable
+from specdouble.rest import mirrors
 from specdouble.rest.inference import Inferred
 from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
 
@@ -62,6 +63,26 @@ def build(
     link(document, data, generated_resources, referents, seed=seed)
     embed(document, data, generated_resources, referents, seed=seed)
     return data
+
+
+def align_mirrors(data: Data, resources: Sequence[Inferred]) -> None:
+    """Both ends of every relation alike in the start-up data (`mirrors.align`), with what
+    the changed ends show (`users_obj`) made again."""
+    keys = {r.spec.collection: r.spec.key for r in resources}
+    each = {r.spec.collection: r.spec.mirrors for r in resources if r.spec.mirrors}
+    by_collection = {r.spec.collection: r for r in resources}
+    for collection, field in sorted(mirrors.align(data, keys, each)):
+        owner = by_collection[collection]
+        shown = f"{field}{SHOWN_SUFFIX}"
+        mirror = next(m for m in owner.spec.mirrors if m.field == field)
+        if shown in owner.spec.properties:
+            _show_references(
+                data[collection],
+                field,
+                shown,
+                data.get(mirror.other, []),
+                keys.get(mirror.other, "pk"),
+            )
 
 
 def _distinct_integer_keys(data: Data, members: Sequence[str], keys: Mapping[str, str]) -> None:
@@ -152,7 +173,7 @@ def link(
                 continue
             if key_kind(document, owner.spec.properties[field]) not in ("uuid", "integer"):
                 continue
-            target = referents.meant(owner.spec.properties, field)
+            target = referents.meant(owner.spec.properties, field, owner.spec.relations)
             if target is not None and target.spec.collection in data:
                 _link_field(document, data, owner, field, target, rng)
 

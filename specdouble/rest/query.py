@@ -145,12 +145,25 @@ a term found in the joined text lies within one field."""
 
 
 def haystack(record: Record, fields: Sequence[str]) -> str:
-    """A record's search fields, upper-cased and joined: what `search` looks in.
+    """A record's search fields, upper-cased and joined: what `search` looks in. A field
+    `a__b` is `b` of the object (or objects) `a` holds, as Django's lookups span relations.
 
     >>> haystack({"name": "Login", "app": None}, ("name", "app"))
     'LOGIN\\x00'
+    >>> haystack({"stage_obj": {"name": "Ident"}, "tags": [{"name": "a"}, {"name": "b"}]},
+    ...          ("stage_obj__name", "tags__name"))
+    'IDENT\\x00A B'
     """
-    return fold(FIELD_SEPARATOR.join(str(record.get(f) or "") for f in fields))
+    return fold(FIELD_SEPARATOR.join(str(_spanned(record, f) or "") for f in fields))
+
+
+def _spanned(record: Any, field: str) -> Any:
+    if "__" not in field:
+        return record.get(field) if isinstance(record, Mapping) else None
+    head, rest = field.split("__", 1)
+    held = record.get(head) if isinstance(record, Mapping) else None
+    items = held if isinstance(held, list) else [held]
+    return " ".join(str(_spanned(item, rest) or "") for item in items if item is not None)
 
 
 def search(

@@ -69,12 +69,21 @@ class Referents:
         model = shown_model(schema)
         return self.by_model.get(model) if model else None
 
-    def meant(self, properties: Mapping[str, Any], field: str) -> Inferred | None:
-        """The resource a reference field names: the one its `<field>_obj` shows, if it has
-        that key type, else the one its noun and key type name."""
+    def meant(
+        self,
+        properties: Mapping[str, Any],
+        field: str,
+        relations: Mapping[str, str] | None = None,
+    ) -> Inferred | None:
+        """The resource a reference field names: the model `relations` says it relates to
+        (a profile's facts: a binding's `target` is a flow), else the one its `<field>_obj`
+        shows, if it has that key type, else the one its noun and key type name."""
         kind = key_kind(self.document, properties[field])
         if kind is None:
             return None
+        related = self.by_model.get((relations or {}).get(field, ""))
+        if related is not None and related.key_type == kind:
+            return related
         shown = properties.get(field + SHOWN_SUFFIX)
         target = self.shown(shown) if shown is not None else None
         if target is not None and target.key_type == kind:
@@ -138,7 +147,7 @@ class References:
                 field = shown.removesuffix(SHOWN_SUFFIX)
                 if shown == field or field not in properties:
                     continue
-                target = referents.meant(properties, field)
+                target = referents.meant(properties, field, owner.spec.relations)
                 if target is not None:
                     made = Target(
                         target.spec.collection,
@@ -149,6 +158,17 @@ class References:
                     )
                     self.targets[(owner.spec.collection, shown)] = made
                     self.fields[(owner.spec.collection, field)] = made
+            for field in owner.spec.relations:  # a reference shown by no object of its own
+                if field in properties and (owner.spec.collection, field) not in self.fields:
+                    target = referents.meant(properties, field, owner.spec.relations)
+                    if target is not None:
+                        self.fields[(owner.spec.collection, field)] = Target(
+                            target.spec.collection,
+                            (),
+                            target.spec.key,
+                            held_key(target.spec),
+                            target.key_type == "uuid",
+                        )
         self.owned: dict[str, frozenset[str]] = {
             owner.spec.collection: frozenset(
                 field
@@ -192,6 +212,11 @@ class References:
     def shows(self, collection: str, shown: str) -> str | None:
         """The reference field that `shown` shows, for objects of `collection` (or None)."""
         return shown.removesuffix(SHOWN_SUFFIX) if (collection, shown) in self.targets else None
+
+    def showing(self, collection: str, field: str) -> str | None:
+        """The field that shows what `field` references, for objects of `collection`."""
+        shown = field + SHOWN_SUFFIX
+        return shown if (collection, shown) in self.targets else None
 
     def shown(self, store: Store, collection: str, shown: str, value: Any) -> Any:
         """The `shown` field of an object of `collection` whose reference holds `value`: the

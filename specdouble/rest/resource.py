@@ -21,6 +21,7 @@ from specdouble.document.openapi import resolve
 from specdouble.rest import indexed, query
 from specdouble.rest.auth import VIEW, Principal
 from specdouble.rest.listing import Listing, Window, sort_terms, window
+from specdouble.rest.mirrors import Mirror, follow
 from specdouble.rest.params import UNREADABLE
 from specdouble.rest.validation import schema_validator
 from specdouble.settings import Limits
@@ -84,6 +85,25 @@ class ResourceSpec:
     ordering_fields: tuple[str, ...] = ()
     default_ordering: tuple[str, ...] = ("name",)
     unique_fields: tuple[str, ...] = ()
+    unique_messages: Mapping[str, str] = field(default_factory=dict)
+    """A unique field -> what a clash answers, where it is not "<Model> with this <field>
+    already exists." (a serializer's own validator: "This field must be unique.")."""
+    unique_together: tuple[tuple[str, ...], ...] = ()
+    """Fields whose values together name at most one object (DRF's UniqueTogetherValidator)."""
+    owner: str = ""
+    """A field naming the user an object belongs to: a caller who may not view the model
+    sees its own objects (authentik's tokens), and no 403."""
+    listed_for_all: bool = False
+    """Anyone may list the objects (authentik's applications, listed by access)."""
+    relations: Mapping[str, str] = field(default_factory=dict)
+    """A reference field -> the model it names, where the document cannot say (a binding's
+    `target` is a flow): read from a profile's facts."""
+    mirrors: tuple[Mirror, ...] = ()
+    """Fields that are one relation with a field of another resource (`groups` of a user is
+    `users` of a group): a write here shows there."""
+    server_made: frozenset[str] = frozenset()
+    """Writable fields the server fills in where a create leaves them out (a model default
+    that is a function: a client id, a key): drawn, never blank."""
     defaults: Mapping[str, Any] = field(default_factory=dict)
     constants: Mapping[str, Any] = field(default_factory=dict)
     computed: Computed = _nothing_computed
@@ -159,7 +179,7 @@ class Resource:
         page, size = params.get(PAGE), params.get(PAGE_SIZE)
         if page is UNREADABLE:  # `--leniency real`: Django's paginator refuses it
             raise errors.NotFound(errors.INVALID_PAGE)
-        records = self._matching(params) if principal.can(VIEW) else []
+        records = self._visible(principal, self._matching(params))
         return query.paginate(
             records,
             page,
@@ -167,6 +187,24 @@ class Resource:
             default_size=self.spec.default_page_size,
             max_size=self.spec.max_page_size,
         )
+
+    def _visible(self, principal: Principal, records: Sequence[Record]) -> Sequence[Record]:
+        """What a DRF list shows its caller: everything to one who may view the model; to
+        anyone else, its own objects where they have an owner (a user's tokens), all where
+        anyone may list them, else DRF's 403."""
+        spec = self.spec
+        if principal.can(VIEW) or spec.listed_for_all:
+            return records
+        if spec.owner:
+            mine = self._caller_key(principal)
+            return [r for r in records if mine is not None and str(r.get(spec.owner)) == mine]
+        raise errors.PermissionDenied()
+
+    def _caller_key(self, principal: Principal) -> str | None:
+        if self.references is None:
+            return None
+        held = self.references.caller(self.store, principal.user)
+        return None if held is None else str(held)
 
     def listed(
         self, principal: Principal, params: Mapping[str, Any]
@@ -250,6 +288,7 @@ class Resource:
             record = self.get(principal, pk)
             self.spec.cascade(self.store, record)
             self.store.delete(self.spec.collection, pk)
+            self._follow(record, None)
 
     def _reseed(self) -> None:
         """Values the server makes depend on the seed and the write's position only, so every
@@ -283,6 +322,8 @@ class Resource:
                 record[name] = spec.defaults[name]
             elif name == spec.key and spec.key_fallback:
                 record[name] = None
+            elif name in spec.server_made:
+                record[name] = self._make(name)
             elif name in owned and references is not None:
                 record[name] = references.caller(self.store, caller)
             else:
@@ -321,6 +362,7 @@ class Resource:
                     ]
                 }
             ) from taken
+        self._follow(None, record)
         return self.answer("create", record)
 
     def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -339,7 +381,14 @@ class Resource:
         if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
             self.store.delete(self.spec.collection, pk)
         self.store.put(self.spec.collection, record)
+        self._follow(current, record)
         return self.answer("update", record)
+
+    def _follow(self, before: Record | None, after: Record | None) -> None:
+        """The other ends of the relations this write changed."""
+        if self.spec.mirrors:
+            key = (after or before or {}).get(self.spec.key)
+            follow(self.store, self.references, key, self.spec.mirrors, before, after)
 
     def _check_references(self, body: Mapping[str, Any]) -> None:
         """A DRF write whose related keys name no object is a 400, as DRF's related fields
@@ -447,9 +496,15 @@ class Resource:
     def get(self, principal: Principal, pk: str) -> Record:
         """The record a retrieve shows (through `answer`); 404 where the caller cannot see it."""
         self.store.sync()
-        record = self.store.get(self.spec.collection, pk) if principal.can(VIEW) else None
+        spec = self.spec
+        if not principal.can(VIEW) and spec.listing is None and not spec.owner:
+            raise errors.PermissionDenied()  # DRF checks the model permission first
+        record = self.store.get(spec.collection, pk)
+        if record is not None and not principal.can(VIEW):
+            mine = self._caller_key(principal) if spec.owner else None
+            record = record if mine is not None and str(record.get(spec.owner)) == mine else None
         if record is None:
-            raise errors.NotFound(errors.NOT_FOUND_TEMPLATE.format(model=self.spec.model))
+            raise errors.NotFound(errors.NOT_FOUND_TEMPLATE.format(model=spec.model))
         return record
 
     def _check(self, record: Mapping[str, Any], original_key: str | None = None) -> None:
@@ -457,15 +512,32 @@ class Resource:
         spec = self.spec
         if spec.listing is not None and self.synth is not None:
             self._showable(record)
+        failures: dict[str, list[str]] = {}
         for name in spec.unique_fields:
+            if record.get(name) is None:  # as in SQL, no two nulls are the same
+                continue
             same = self.store.referencing(spec.collection, name, record.get(name))
             if any(str(other[spec.key]) != original_key for other in same):
-                message = errors.UNIQUE_TEMPLATE.format(
+                message = spec.unique_messages.get(name) or errors.UNIQUE_TEMPLATE.format(
                     model=errors.capfirst(spec.verbose_name), field=name
                 )
                 if spec.listing is not None:
                     raise errors.Conflict(message)
-                raise errors.ValidationFailed.single(name, message)
+                failures[name] = [message]
+        if failures:
+            raise errors.ValidationFailed(failures)
+        for names in spec.unique_together:
+            values = [record.get(name) for name in names]
+            if None in values:
+                continue
+            same = self.store.referencing(spec.collection, names[0], values[0])
+            if any(
+                str(other[spec.key]) != original_key
+                and all(other.get(n) == v for n, v in zip(names, values, strict=True))
+                for other in same
+            ):
+                message = errors.UNIQUE_TOGETHER_TEMPLATE.format(fields=", ".join(names))
+                raise errors.ValidationFailed({"non_field_errors": [message]})
         for rule in spec.rules:
             rule(record)
 

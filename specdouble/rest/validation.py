@@ -393,10 +393,14 @@ def _integral(value: Any) -> Any:
     return value
 
 
-def can_show(document: Mapping[str, Any], schema: Schema, value: Any) -> bool:
+def can_show(
+    document: Mapping[str, Any], schema: Schema, value: Any, *, blank_formats: bool = False
+) -> bool:
     """Whether an answer may hold `value` where `schema` is: valid for it, and not a blank
     string where it names a format (a blank URL or email, which a DRF server may store and its
-    document forbid; Schemathesis refuses it)."""
+    document forbid; Schemathesis refuses it) unless `blank_formats` (a real server's way)."""
     if value == "" and "format" in resolve(document, schema):
-        return False
+        if not blank_formats:
+            return False
+        schema = {k: v for k, v in resolve(document, schema).items() if k != "format"}
     return bool(schema_validator(document, schema).is_valid(value))

@@ -185,6 +185,9 @@ class State:
     unions: dict[str, tuple[str, ...]]
     store: Stores
     log: Log | None
+    tokens: Mapping[str, auth.Token]
+    """The tokens that authenticate, by key (the profile's: `tokens.yaml`, and for authentik
+    the API tokens the state holds)."""
 
 
 def create_app(settings: Settings) -> MockServer:
@@ -237,12 +240,14 @@ def build_state(parts: Parts) -> State:
         log = WriteLog(settings.state)
     keys = {item.spec.collection: item.spec.key for item in found}
     profile.start_objects(document, data, keys, parts.users)
+    dataset.align_mirrors(data, found)
     shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
     shared.sync()  # a new worker catches up before it takes its first connection
     # Every part of the server reads the state through `store`: the shared one, or the
     # isolated state of the request's `X-Mock-Session`.
     store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
-    return State(found, unions, store, log)
+    tokens = profile.credentials(parts.tokens, store, found)
+    return State(found, unions, store, log, tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,12 +292,15 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     actions_by_id = actions.actions(resources, operations, document)
     profile.audit(resources, actions_by_id)
     answer_table = profile.answers(document, store, parts.users, found, state.unions)
-    actions_by_id.update(actions.answering(answer_table, operations, actions_by_id))
+    actions_by_id.update(
+        actions.answering(answer_table, operations, actions_by_id, profile.replacing)
+    )
     # authentik's documents keep its tokens and their permissions; any other takes any
     # well-formed credential unless a tokens file is given, as Prism does.
     accept_any = not dialect.drf and settings.tokens is None
+    tokens = state.tokens
     security = connexion_hooks.security_map(
-        document, parts.tokens, dialect=dialect, accept_any=accept_any
+        document, tokens, dialect=dialect, accept_any=accept_any
     )
     app = AsyncApp(
         __name__,
@@ -337,7 +345,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     )
     control_routes = control.routes(
         store,
-        parts.tokens,
+        tokens,
         sessions=wiring.sessions,
         users=parts.users,
         journal=wiring.journal,
@@ -402,7 +410,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
             default_flow=server.default_flow,
             answers=answers,
             log=authentik_events.BrowserLog(store),
-            tokens=parts.tokens,
+            tokens=state.tokens,
         )
         if server
         else None,

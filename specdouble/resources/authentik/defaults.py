@@ -26,6 +26,7 @@ from specdouble.resources.authentik.answers import (
     USERS,
     uid_of,
 )
+from specdouble.resources.authentik.facts import field_defaults
 from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, DEFAULT_FLOWS
 from specdouble.rest.auth import User
 
@@ -47,6 +48,16 @@ EVENT_APPS = {
 ADMINS, READ_ONLY = "authentik Admins", "authentik Read-only"
 DEFAULT_GROUPS = {ADMINS: True, READ_ONLY: False}
 """Group name -> `is_superuser`."""
+
+BINDINGS = "flows_bindings"
+BINDING_ORDERS = {
+    "default-authentication-identification": 10,
+    "default-authentication-password": 20,
+    "default-authentication-mfa-validation": 30,
+    "default-authentication-login": 100,
+    "default-invalidation-logout": 0,
+}
+"""Each default stage's place in its flow (the default blueprints' `FlowStageBinding.order`)."""
 
 # (collection, name, the stage's own values, the flow it belongs to)
 DEFAULT_STAGES: tuple[tuple[str, str, dict[str, Any], str], ...] = (
@@ -125,6 +136,8 @@ def apply(data: Data, keys: Mapping[str, str], users: Mapping[str, User]) -> Non
     for collection, name, values, flow in DEFAULT_STAGES:
         if collection in data:
             _stage(data, keys, collection, name, values, flow)
+    if BINDINGS in data:
+        _bindings(data, keys)
     if BRANDS in data:
         _brand(data, keys)
     if OUTPOSTS in data:
@@ -269,6 +282,35 @@ def _stage(
     if flow is not None:
         flow.setdefault("stages", []).append(pk)
     data[collection] = [record, *(r for r in data[collection] if r.get("name") != name)]
+
+
+def _bindings(data: Data, keys: Mapping[str, str]) -> None:
+    """Each default stage bound to its flow, in the blueprints' order, with the binding
+    model's defaults (what a stage's `flow_set` and the flow's stage list read)."""
+    made = []
+    for collection, name, _values, flow_slug in DEFAULT_STAGES:
+        flow = next((f for f in data.get(FLOWS, []) if f.get("slug") == flow_slug), None)
+        stage = next((r for r in data.get(collection, []) if r.get("name") == name), None)
+        if flow is None or stage is None:
+            continue
+        record = _template(data, BINDINGS)
+        pk = object_id("binding", flow_slug, name)
+        record.update(
+            {
+                "pk": pk,
+                "policybindingmodel_ptr_id": object_id("binding-model", flow_slug, name),
+                "target": flow.get("pk"),
+                "stage": stage.get("pk"),
+                "order": BINDING_ORDERS.get(name, 0),
+                **field_defaults().get("FlowStageBinding", {}),
+            }
+        )
+        if isinstance(record.get("stage_obj"), dict):
+            shown = record["stage_obj"]
+            record["stage_obj"] = {k: stage.get(k, shown[k]) for k in shown}
+        record[keys.get(BINDINGS, "pk")] = pk
+        made.append(record)
+    data[BINDINGS] = [*made, *data[BINDINGS]]
 
 
 FLOW_SET_FIELDS = (

@@ -7,7 +7,11 @@
 - `apps.json`: an app's module name -> its `verbose_name`;
 - `ancestors.json`: each class with a form -> the classes it inherits from, nearest first;
 - `field_defaults.json`: each model class -> the value each field starts with where a create
-  leaves it out (its model field's `default`), written by `tools/authentik_field_defaults.py`.
+  leaves it out (its model field's `default`, or Django's "" for a text field without one),
+  written by `tools/authentik_field_defaults.py`, as is
+- `model_fields.json`: each model class -> its `unique` fields (with the message a clash
+  answers), the fields it holds unique `together`, and the fields the server `made` (a
+  default that is a function).
 """
 
 from __future__ import annotations
@@ -47,3 +51,8 @@ def field_defaults() -> dict[str, dict[str, Any]]:
 @functools.cache
 def ancestors() -> dict[str, list[str]]:
     return _load("ancestors.json")
+
+
+@functools.cache
+def model_fields() -> dict[str, dict[str, Any]]:
+    return _load("model_fields.json")

@@ -1,0 +1,117 @@
+"""Fields authentik computes from the state on every read, as its models' properties and its
+serializers' methods do, instead of storing them:
+
+- a flow's `background_url`: its background, else the default picture (`Flow.background_url`);
+- an application's `launch_url`: its own `meta_launch_url`, else its provider's (a proxy's
+  external host, an OAuth2 provider's first redirect URI without its path)
+  (`Application.get_launch_url`, `Provider.launch_url`);
+- a provider's `assigned_application_*` and `assigned_backchannel_application_*`: the
+  application that uses it (`Provider.application`, `backchannel_application`);
+- a certificate-key pair's download URLs (`CertificateKeyPairSerializer`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND
+from specdouble.rest.inference import Inferred
+from specdouble.rest.resource import Computed, Record
+from specdouble.state.store import Store
+
+Compute = Callable[[Store, Record], dict[str, Any]]
+
+
+def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
+    """The resources, each showing what authentik computes of its objects."""
+    by_model = {r.spec.model: r.spec for r in found}
+    applications = by_model.get("Application")
+    providers = by_model.get("Provider")
+    made = []
+    for item in found:
+        spec = item.spec
+        extra: list[Compute] = []
+        if "background_url" in spec.fields and "background" in spec.properties:
+            extra.append(_background_url)
+        if spec.model == "Application" and "launch_url" in spec.fields and providers:
+            extra.append(_launch_url(providers.collection))
+        if "assigned_application_slug" in spec.fields and applications:
+            extra.append(_assigned(applications.collection, spec.key))
+        if "certificate_download_url" in spec.fields:
+            extra.append(_downloads)
+        if extra:
+            spec = replace(spec, computed=_joined(spec.computed, extra))
+            item = replace(item, spec=spec)
+        made.append(item)
+    return made
+
+
+def _joined(computed: Computed, extra: Sequence[Compute]) -> Computed:
+    def compute(store: Store, record: Record) -> dict[str, Any]:
+        values = computed(store, record)
+        for each in extra:
+            values.update(each(store, record))
+        return values
+
+    return compute
+
+
+def _background_url(_store: Store, record: Record) -> dict[str, Any]:
+    return {"background_url": record.get("background") or DEFAULT_BACKGROUND}
+
+
+def _launch_url(providers: str) -> Compute:
+    def compute(store: Store, record: Record) -> dict[str, Any]:
+        if record.get("meta_launch_url"):
+            return {"launch_url": record["meta_launch_url"]}
+        provider = None
+        if record.get("provider") is not None:
+            found = store.referencing(providers, "pk", record["provider"])
+            provider = found[0] if found else None
+        return {"launch_url": provider_launch_url(provider) if provider else None}
+
+    return compute
+
+
+def provider_launch_url(provider: Mapping[str, Any]) -> str | None:
+    """A proxy's external host; an OAuth2 provider's first redirect URI without its path."""
+    if provider.get("external_host"):
+        return str(provider["external_host"])
+    redirects = provider.get("redirect_uris")
+    if isinstance(redirects, list) and redirects and isinstance(redirects[0], Mapping):
+        try:
+            return urlunparse(urlparse(str(redirects[0].get("url", "")))._replace(path=""))
+        except ValueError:
+            return None
+    return None
+
+
+def _assigned(applications: str, key: str) -> Compute:
+    def compute(store: Store, record: Record) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for field, prefix in (("provider", ""), ("backchannel_providers", "backchannel_")):
+            using = [
+                app
+                for app in store.all(applications)
+                if record.get(key) == app.get(field)
+                or (isinstance(app.get(field), list) and record.get(key) in app[field])
+            ]
+            app = using[0] if using else {}
+            values[f"assigned_{prefix}application_slug"] = app.get("slug")
+            values[f"assigned_{prefix}application_name"] = app.get("name")
+        return values
+
+    return compute
+
+
+def _downloads(_store: Store, record: Record) -> dict[str, Any]:
+    base = f"/api/v3/crypto/certificatekeypairs/{record.get('pk')}"
+    return {
+        "certificate_download_url": f"{base}/view_certificate/?download",
+        "private_key_download_url": f"{base}/view_private_key/?download"
+        if record.get("private_key_available")
+        else None,
+    }

@@ -1,0 +1,70 @@
+"""authentik's `crypto/certificatekeypairs/generate/`: a self-signed certificate-key pair, made
+and kept (`CertificateBuilder`): named by its common name, whose subject it carries, valid for
+the days asked, of the key algorithm asked. No key material is made: the fingerprints are
+digests of the object's own identity, in the shape a certificate's have."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from specdouble.rest.actions import Answer, Body, Params, Respond
+from specdouble.rest.auth import Principal
+from specdouble.rest.inference import Inferred
+from specdouble.state.store import Store
+
+GENERATE = "crypto_certificatekeypairs_generate_create"
+MODEL = "CertificateKeyPair"
+KEY_TYPES = {"rsa": "rsa", "ecdsa": "ec", "ed25519": "ed25519", "ed448": "ed448"}
+"""The algorithm asked (`AlgEnum`) -> the key type the pair shows (`KeyTypeEnum`)."""
+UNIQUE = "This field must be unique."
+
+
+def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
+    pairs = next((r.spec for r in found if r.spec.model == MODEL), None)
+    if pairs is None:
+        return {}
+    collection, fields = pairs.collection, pairs.fields
+
+    def generate(_p: Principal, _k: str, _params: Params, body: Body) -> Answer:
+        name = str(body["common_name"])
+        with store.writing():
+            if store.referencing(collection, "name", name):
+                return Answer(400, orjson.dumps({"common_name": [UNIQUE]}))
+            now = datetime.now(UTC)
+            pk = store.new_id(collection)
+            identity = f"{pk}/{name}".encode()
+            record = {
+                "pk": pk,
+                "name": name,
+                "fingerprint_sha256": _colons(hashlib.sha256(identity).digest()),
+                "fingerprint_sha1": _colons(hashlib.sha1(identity, usedforsecurity=False).digest()),
+                "cert_expiry": _instant(now + timedelta(days=int(body["validity_days"]))),
+                "cert_subject": f"OU=Self-signed,O=authentik,CN={name}",
+                "private_key_available": True,
+                "key_type": KEY_TYPES.get(str(body.get("alg") or "rsa"), "rsa"),
+                "certificate_download_url": (
+                    f"/api/v3/crypto/certificatekeypairs/{pk}/view_certificate/?download"
+                ),
+                "private_key_download_url": (
+                    f"/api/v3/crypto/certificatekeypairs/{pk}/view_private_key/?download"
+                ),
+                "managed": None,
+                "created": _instant(now),
+                "last_updated": _instant(now),
+            }
+            store.insert(collection, record)
+        return Answer(200, orjson.dumps({name: record.get(name) for name in fields}))
+
+    return {GENERATE: generate}
+
+
+def _colons(digest: bytes) -> str:
+    return ":".join(f"{byte:02x}" for byte in digest)
+
+
+def _instant(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

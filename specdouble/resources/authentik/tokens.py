@@ -1,0 +1,97 @@
+"""authentik's API tokens as credentials. A token made through the API (`core/tokens/`) has a
+key of its own, which `view_key` shows; an API token (`intent: api`) that has not expired
+authenticates as its user, with what its user may do: everything for a superuser, nothing
+else for anyone else (authentik's model permissions, which the mock does not keep per user).
+The keys come from the token's identity, so they are the same in every run and replica."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from specdouble.resources.authentik.users import is_superuser
+from specdouble.rest.actions import Answer, Body, Params, Respond
+from specdouble.rest.auth import ALL_PERMISSIONS, Principal, Token
+from specdouble.rest.inference import Inferred
+from specdouble.state.store import Record, Store
+
+VIEW_KEY = "core_tokens_view_key_retrieve"
+TOKEN, USER, GROUP = "Token", "User", "Group"
+API = "api"
+
+
+def key_of(record: Mapping[str, Any]) -> str:
+    """A token's key: 60 characters, as authentik's `default_token_key` makes them."""
+    return hashlib.sha256(f"authentik-token/{record.get('pk')}".encode()).hexdigest()[:60]
+
+
+class TokenBook(Mapping[str, Token]):
+    """The tokens of `tokens.yaml`, then those the state holds, by key."""
+
+    def __init__(
+        self, static: Mapping[str, Token], store: Store, found: Sequence[Inferred]
+    ) -> None:
+        self.static = static
+        self.store = store
+        by_model = {r.spec.model: r.spec for r in found}
+        self.tokens = by_model.get(TOKEN)
+        self.users = by_model.get(USER)
+        self.groups = by_model.get(GROUP)
+
+    def __getitem__(self, key: str) -> Token:
+        if key in self.static:
+            return self.static[key]
+        if self.tokens is None or self.users is None:
+            raise KeyError(key)
+        collection = self.tokens.collection
+        keys = self.store.view(collection, "token keys", self._keys)
+        record = keys.get(key)
+        if record is None or record.get("intent") != API:
+            raise KeyError(key)
+        owners = self.store.referencing(self.users.collection, "pk", record.get("user"))
+        if not owners or not owners[0].get("is_active", True):
+            raise KeyError(key)
+        owner = owners[0]
+        superuser = self.groups is not None and is_superuser(
+            self.store, self.groups.collection, owner
+        )
+        expires = record.get("expires") if record.get("expiring", True) else None
+        return Token(
+            key=key,
+            user=str(owner.get("username")),
+            description=str(record.get("description") or ""),
+            permissions=ALL_PERMISSIONS if superuser else frozenset(),
+            expires=datetime.fromisoformat(expires.replace("Z", "+00:00")) if expires else None,
+        )
+
+    def _keys(self) -> dict[str, Record]:
+        assert self.tokens is not None
+        return {key_of(record): record for record in self.store.all(self.tokens.collection)}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.static)
+
+    def __len__(self) -> int:
+        return len(self.static)
+
+
+def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
+    """`view_key`: the key of a token the caller may see."""
+    tokens = next((r.spec for r in found if r.spec.model == TOKEN), None)
+    if tokens is None:
+        return {}
+    collection = tokens.collection
+
+    def view_key(_p: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        store.sync()
+        record = store.get(collection, key)
+        if record is None:
+            detail = {"detail": f"No {TOKEN} matches the given query."}
+            return Answer(404, orjson.dumps(detail))
+        return Answer(200, orjson.dumps({"key": key_of(record)}))
+
+    return {VIEW_KEY: view_key}
