@@ -609,6 +609,35 @@ NO_VALUE: Any = object()
 """`empty_value` of a schema that admits no empty value."""
 
 
+def with_defaults(document: Mapping[str, Any], schema: Any, value: Any, depth: int = 0) -> Any:
+    """`value` with the defaults its schema states for what it leaves out, inside objects and
+    lists too, as a nested serializer fills its fields' defaults.
+
+    >>> uri = {"type": "object", "properties": {"url": {"type": "string"},
+    ...        "kind": {"type": "string", "default": "authorization"}}}
+    >>> with_defaults({}, {"type": "array", "items": uri}, [{"url": "https://a"}])
+    [{'url': 'https://a', 'kind': 'authorization'}]
+    """
+    schema = resolve(document, schema)
+    if not isinstance(schema, Mapping) or depth > MAX_DEPTH:
+        return value
+    for part in schema.get("allOf", []):
+        value = with_defaults(document, part, value, depth + 1)
+    if isinstance(value, list) and "items" in schema:
+        return [with_defaults(document, schema["items"], item, depth + 1) for item in value]
+    properties = schema.get("properties")
+    if isinstance(value, dict) and isinstance(properties, Mapping):
+        filled = dict(value)
+        for name, property_schema in properties.items():
+            resolved = resolve(document, property_schema)
+            if name not in filled and isinstance(resolved, Mapping) and "default" in resolved:
+                filled[name] = resolved["default"]
+            elif name in filled:
+                filled[name] = with_defaults(document, property_schema, filled[name], depth + 1)
+        return filled
+    return value
+
+
 def empty_value(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Any:
     """The empty value a schema admits, as a model's field starts when nothing sets it: its
     default, its first choice, false, [], {}, "", 0; `NO_VALUE` where it admits none of them

@@ -20,6 +20,7 @@ from specdouble.resources.authentik.lookups import LOOKUPS
 from specdouble.resources.authentik.tokens import VIEW_KEY, TokenBook
 from specdouble.resources.authentik.tokens import answers as token_answers
 from specdouble.resources.authentik.users import superuser_status
+from specdouble.resources.authentik.writes import with_fills
 from specdouble.resources.event_matcher import rules as event_matcher
 from specdouble.resources.event_matcher.data import generate as generate_policies
 from specdouble.rest import inference, mirrors
@@ -150,12 +151,15 @@ def _with_through_fields(
         return tuple(items.get("properties") or ())
 
     held = {item.spec.collection: held_key(item.spec) for item in found}
-    shown = mirrors.through_fields(found, relations, foreign_keys, ancestors(), item_fields, held)
+    reads = {item.spec.collection: item.spec.computed for item in found}
+    shown = mirrors.through_fields(
+        found, relations, foreign_keys, ancestors(), item_fields, held, reads
+    )
     made = []
     for item in found:
         each = shown.get(item.spec.collection)
         if each:
-            computed = _computed_through(item.spec.computed, item.spec.key, each)
+            computed = _computed_through(item.spec.computed, held[item.spec.collection], each)
             item = replace(item, spec=replace(item.spec, computed=computed))
         made.append(item)
     return made
@@ -201,9 +205,10 @@ class AuthentikProfile(DrfProfile):
             else item
             for item in found
         ]
-        found = _with_through_fields(document, found)
         found = superuser_status(found)
         found = with_computed_fields(found)
+        found = with_fills(found)
+        found = _with_through_fields(document, found)  # shows objects with their computed fields
         family = families.find(found)
         unions = {each.collection: each.members for each in family}
         return families.customise(found, family), unions

@@ -120,8 +120,15 @@ class Through:
     held: str
     """The field of `shown`'s objects that `to_shown` holds (its pk, where the key is a slug)."""
     fields: tuple[str, ...]
+    computed: Callable[[Store, Mapping[str, Any]], dict[str, Any]] | None = None
+    """What `shown`'s objects compute on a read (a flow's `background_url`)."""
+    keys_only: bool = False
+    """Shown as the keys the links hold (a flow's `stages`), not as objects."""
 
-    def objects(self, store: Store, key: Any) -> list[dict[str, Any]]:
+    def objects(self, store: Store, key: Any) -> list[Any]:
+        if self.keys_only:
+            links = store.referencing(self.links, self.to_here, key)
+            return list(dict.fromkeys(link.get(self.to_shown) for link in links))
         found: list[dict[str, Any]] = []
         seen: set[str] = set()
         for link in store.referencing(self.links, self.to_here, key):
@@ -129,6 +136,8 @@ class Through:
             for record in store.referencing(self.shown, self.held, value)[:1]:
                 if str(value) not in seen:
                     seen.add(str(value))
+                    if self.computed is not None:
+                        record = {**record, **self.computed(store, record)}
                     found.append({name: record.get(name) for name in self.fields} or dict(record))
         return found
 
@@ -140,6 +149,7 @@ def through_fields(
     ancestors: Mapping[str, Sequence[str]],
     item_fields: Callable[[Inferred, str], tuple[str, ...]],
     held_keys: Mapping[str, str],
+    computed: Mapping[str, Callable[[Store, Mapping[str, Any]], dict[str, Any]]] | None = None,
 ) -> dict[str, tuple[Through, ...]]:
     """Each collection's fields shown through a model of their own (`relations`: a model ->
     its many-to-many field -> the model it relates to, the model that holds the relation, the
@@ -149,7 +159,7 @@ def through_fields(
         by_model.setdefault(resource.spec.model, []).append(resource)
     found: dict[str, list[Through]] = {}
     for model, each in relations.items():
-        for _field, (target, links_model, reverse) in each.items():
+        for field, (target, links_model, reverse) in each.items():
             keys = foreign_keys.get(links_model, {})
             to_shown = next((k for k, m in keys.items() if m == model), None)
             to_here = next((k for k, m in keys.items() if m == target), None)
@@ -157,6 +167,20 @@ def through_fields(
             shown = by_model.get(model, [])
             if not (links and shown and to_shown and to_here):
                 continue
+            for resource in by_model.get(model, []):  # the forward end: a flow's `stages`
+                if resource.spec.properties.get(field, {}).get("type") == "array":
+                    found.setdefault(resource.spec.collection, []).append(
+                        Through(
+                            field,
+                            links[0].spec.collection,
+                            to_shown,
+                            to_here,
+                            "",
+                            "",
+                            (),
+                            keys_only=True,
+                        )
+                    )
             for resource in resources:
                 spec = resource.spec
                 kin = spec.model == target or target in ancestors.get(spec.model, ())
@@ -170,6 +194,7 @@ def through_fields(
                             shown[0].spec.collection,
                             held_keys.get(shown[0].spec.collection, "pk"),
                             item_fields(resource, reverse),
+                            (computed or {}).get(shown[0].spec.collection),
                         )
                     )
     return {collection: tuple(each) for collection, each in found.items()}

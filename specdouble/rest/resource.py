@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from specdouble import errors
 from specdouble.data import images
-from specdouble.data.synth import NO_VALUE, Synth, empty_value
+from specdouble.data.synth import NO_VALUE, Synth, empty_value, with_defaults
 from specdouble.data.values import canonical_instant
 from specdouble.document.openapi import resolve
 from specdouble.rest import indexed, query
@@ -35,6 +35,8 @@ PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
 CONTROL_PARAMETERS = frozenset({PAGE, PAGE_SIZE, SEARCH, ORDERING})
 
 Rule = Callable[[Mapping[str, Any]], None]
+Fill = Callable[[Store, dict[str, Any], str], None]
+"""What a serializer sets on a write beyond what was sent (`store`, the record, the instant)."""
 Computed = Callable[[Store, Record], dict[str, Any]]
 Relation = Callable[[Store, Record], list[dict[str, Any]]]
 Cascade = Callable[[Store, Record], None]
@@ -109,6 +111,9 @@ class ResourceSpec:
     computed: Computed = _nothing_computed
     rules: tuple[Rule, ...] = ()
     """Cross-field rules, run on the whole resulting object once every field is valid."""
+    fills: tuple[Fill, ...] = ()
+    """What the server sets on every create and update, from the object and the state (an
+    API token's expiry, a proxy's redirect URIs), before the rules run."""
     used_by: Relation = _no_relations
     cascade: Cascade = _no_cascade
 
@@ -344,6 +349,9 @@ class Resource:
         elif source == "integer":
             record[spec.key] = self.store.next_integer(spec.collection)
         record["created"] = record["last_updated"] = now
+        for fill in spec.fills:
+            fill(self.store, record, now)
+        self._fill_nested_defaults(record)
         self._check(record)
         try:
             self.store.insert(spec.collection, record)
@@ -377,6 +385,9 @@ class Resource:
             if shows in body:  # what a changed reference shows, as the state has it now
                 record[name] = self._server_made(name, record, record.get("created"))
         record["last_updated"] = _now()
+        for fill in self.spec.fills:
+            fill(self.store, record, record["last_updated"])
+        self._fill_nested_defaults(record)
         self._check(record, original_key=pk)
         if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
             self.store.delete(self.spec.collection, pk)
@@ -389,6 +400,13 @@ class Resource:
         if self.spec.mirrors:
             key = (after or before or {}).get(self.spec.key)
             follow(self.store, self.references, key, self.spec.mirrors, before, after)
+
+    def _fill_nested_defaults(self, record: Record) -> None:
+        """Objects and lists written take the defaults their schema states (a redirect URI's
+        `redirect_uri_type`), as DRF's nested serializers fill them."""
+        for name, value in record.items():
+            if isinstance(value, (dict, list)) and value and name in self.spec.properties:
+                record[name] = with_defaults(self._document, self.spec.properties[name], value)
 
     def _check_references(self, body: Mapping[str, Any]) -> None:
         """A DRF write whose related keys name no object is a 400, as DRF's related fields
@@ -436,6 +454,8 @@ class Resource:
                 return empty
         if schema.get("format") == "date-time" and now is not None:
             return now
+        if schema.get("type") == "integer" and COUNT.search(name):
+            return 0  # a new object has counted nothing yet (`cache_count`)
         label = next((record[f] for f in LABEL_FIELDS if isinstance(record.get(f), str)), None)
         if AVATAR.search(name) and schema.get("type") == "string" and label:
             return images.avatar(label)  # the object's own initials
@@ -447,10 +467,15 @@ class Resource:
 
     # Shared steps.
 
-    def present(self, record: Record) -> dict[str, Any]:
-        """The record as the API shows it: its fields in order, constants and computed ones."""
+    def present(self, record: Record, *, nested: bool = False) -> dict[str, Any]:
+        """The record as the API shows it: its fields in order, constants and computed ones,
+        and the objects its references name as they are now (`provider_obj` shows what the
+        provider computes today). Shown inside another object (`nested`), its own shown
+        objects are those kept with it, so two objects that show each other end."""
         spec = self.spec
         computed = spec.computed(self.store, record)
+        if not nested:
+            computed = {**self._shown_now(record), **computed}
         shown: dict[str, Any] = {}
         for name in spec.fields:
             if name in spec.constants:
@@ -460,6 +485,20 @@ class Resource:
             else:
                 shown[name] = record.get(name, spec.defaults.get(name))
         return shown
+
+    def _shown_now(self, record: Record) -> dict[str, Any]:
+        references, collection = self.references, self.spec.collection
+        if references is None:
+            return {}
+        made: dict[str, Any] = {}
+        for name in self.spec.fields:
+            field = references.shows(collection, name)
+            if field is None or field not in record:
+                continue
+            now = references.shown(self.store, collection, name, record.get(field))
+            if now is not None or name in self.spec.nullable:
+                made[name] = now
+        return made
 
     def answer(self, action: str, record: Record) -> Any:
         """The object as `action` answers it: shown, or reshaped to the action's own schema
@@ -559,6 +598,7 @@ def _hashable(value: Any) -> Any:
 
 LABEL_FIELDS = ("name", "username", "title")
 """Where an object's own name is, for the pictures the server makes of it."""
+COUNT = re.compile(r"(^|_)count$")
 AVATAR = re.compile(r"(^|_)avatar($|_)")
 
 

@@ -280,7 +280,9 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         )
         for item in found
     ]
-    references = References(document, found, {r.spec.collection: r.present for r in resources})
+    references = References(
+        document, found, {r.spec.collection: partial(r.present, nested=True) for r in resources}
+    )
     for resource in resources:
         resource.references = references
         resource.warm()

@@ -7,7 +7,8 @@ serializers' methods do, instead of storing them:
   (`Application.get_launch_url`, `Provider.launch_url`);
 - a provider's `assigned_application_*` and `assigned_backchannel_application_*`: the
   application that uses it (`Provider.application`, `backchannel_application`);
-- a certificate-key pair's download URLs (`CertificateKeyPairSerializer`).
+- a certificate-key pair's download URLs (`CertificateKeyPairSerializer`), a flow's
+  `export_url` (`FlowSerializer`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ Compute = Callable[[Store, Record], dict[str, Any]]
 
 def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
     """The resources, each showing what authentik computes of its objects."""
-    by_model = {r.spec.model: r.spec for r in found}
+    by_model: dict[str, Any] = {}
+    for resource in sorted(found, key=lambda r: len(r.collection_path)):
+        by_model.setdefault(resource.spec.model, resource.spec)  # `core/applications/` first
     applications = by_model.get("Application")
     providers = by_model.get("Provider")
     made = []
@@ -42,6 +45,8 @@ def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
             extra.append(_assigned(applications.collection, spec.key))
         if "certificate_download_url" in spec.fields:
             extra.append(_downloads)
+        if spec.model == "Flow" and "export_url" in spec.fields:
+            extra.append(_export_url)
         if extra:
             spec = replace(spec, computed=_joined(spec.computed, extra))
             item = replace(item, spec=spec)
@@ -115,3 +120,7 @@ def _downloads(_store: Store, record: Record) -> dict[str, Any]:
         if record.get("private_key_available")
         else None,
     }
+
+
+def _export_url(_store: Store, record: Record) -> dict[str, Any]:
+    return {"export_url": f"/api/v3/flows/instances/{record.get('slug')}/export/"}

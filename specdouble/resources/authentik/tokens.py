@@ -37,7 +37,9 @@ class TokenBook(Mapping[str, Token]):
     ) -> None:
         self.static = static
         self.store = store
-        by_model = {r.spec.model: r.spec for r in found}
+        by_model: dict[str, Any] = {}
+        for resource in sorted(found, key=lambda r: len(r.collection_path)):
+            by_model.setdefault(resource.spec.model, resource.spec)
         self.tokens = by_model.get(TOKEN)
         self.users = by_model.get(USER)
         self.groups = by_model.get(GROUP)
