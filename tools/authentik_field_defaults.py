@@ -33,7 +33,8 @@ callable fills in: the server makes the value), `mirrors` (a many-to-many field 
 it relates to and the name the relation has there: `User.groups` is `Group.users`), `through`
 (a many-to-many field kept in a model of its own -> the model it relates to, that model, and
 the relation's name at the other end: `Flow.stages` is `Stage.flow_set`, by `FlowStageBinding`)
-`keys` (a foreign key -> the model it names), and `view`: what its viewset declares of lists
+`keys` (a foreign key or many-to-many field -> the model it names), and `view`: what its
+viewset declares of lists
 (`search_fields`, `ordering`, `ordering_fields`, `filterset_fields`)."""
 BLANK_FIELDS = ("CharField", "TextField", "EmailField", "URLField", "SlugField")
 """Django starts these at "" where they have no default and are not nullable."""
@@ -195,7 +196,8 @@ def _models(
                 promises["through"][target.id] = [target_model, through, reverse]
             if kind == "ManyToManyField" and related and target_model:
                 promises["mirrors"][target.id] = [target_model, related]
-            if kind in ("ForeignKey", "InheritanceForeignKey", "OneToOneField") and target_model:
+            relation = ("ForeignKey", "InheritanceForeignKey", "OneToOneField", "ManyToManyField")
+            if kind in relation and target_model:
                 promises["keys"][target.id] = target_model
             unique = keywords.get("unique")
             if (

@@ -70,6 +70,10 @@ def matches(value: Any, lookup: str, wanted: Any) -> bool:
         return value in options or str(value) in map(str, options)
     if value is None:
         return False
+    if lookup == "contains" and isinstance(wanted, dict):  # a JSON field holds these keys
+        return isinstance(value, dict) and all(
+            key in value and value[key] == item for key, item in wanted.items()
+        )
     if lookup == "exact":
         return value == wanted
     if lookup in {"gt", "gte", "lt", "lte"}:

@@ -7,6 +7,7 @@ relations) comes in through its `ResourceSpec`; the machinery here is the same f
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +93,9 @@ class ResourceSpec:
     already exists." (a serializer's own validator: "This field must be unique.")."""
     unique_together: tuple[tuple[str, ...], ...] = ()
     """Fields whose values together name at most one object (DRF's UniqueTogetherValidator)."""
+    asked_for: frozenset[str] = frozenset()
+    """Shown objects an answer holds only when asked (`parents_obj` with `include_parents`,
+    whose default is false): null otherwise."""
     owner: str = ""
     """A field naming the user an object belongs to: a caller who may not view the model
     sees its own objects (authentik's tokens), and no 403."""
@@ -184,6 +188,7 @@ class Resource:
         page, size = params.get(PAGE), params.get(PAGE_SIZE)
         if page is UNREADABLE:  # `--leniency real`: Django's paginator refuses it
             raise errors.NotFound(errors.INVALID_PAGE)
+        self._check_relation_filters(params)
         records = self._visible(principal, self._matching(params))
         return query.paginate(
             records,
@@ -192,6 +197,43 @@ class Resource:
             default_size=self.spec.default_page_size,
             max_size=self.spec.max_page_size,
         )
+
+    def _asked_for_only(self, name: str) -> bool:
+        return name in self.spec.asked_for
+
+    def _is_json_field(self, name: str) -> bool:
+        """A free-form object (`attributes`): filtered by the keys and values a JSON object
+        asks for, as authentik's `filter_attributes`."""
+        if not self._document:  # a resource made without its document (unit tests)
+            return False
+        schema = resolve(self._document, self.spec.properties.get(name, {}))
+        return schema.get("type") == "object" and not schema.get("properties")
+
+    def _check_relation_filters(self, params: Mapping[str, Any]) -> None:
+        """A filter by a relation names an object that exists, or it is django-filter's 400
+        (`ModelChoiceFilter`): nothing is listed for an object that is not there."""
+        references, collection = self.references, self.spec.collection
+        if references is None:
+            return
+        failures: dict[str, list[str]] = {}
+        for name, value in params.items():
+            target = references.fields.get((collection, name))
+            if target is None or value is None or value is UNREADABLE or value == "":
+                continue
+            missing = [
+                v
+                for v in (value if isinstance(value, list) else [value])
+                if target.find(self.store, v) is None
+            ]
+            if missing:
+                many = resolve(self._document, self.spec.properties.get(name, {}))
+                failures[name] = [
+                    errors.INVALID_CHOICE_OF_MANY.format(value=missing[0])
+                    if many.get("type") == "array"  # ModelMultipleChoiceFilter's words
+                    else errors.INVALID_CHOICE
+                ]
+        if failures:
+            raise errors.ValidationFailed(failures)
 
     def _visible(self, principal: Principal, records: Sequence[Record]) -> Sequence[Record]:
         """What a DRF list shows its caller: everything to one who may view the model; to
@@ -233,6 +275,9 @@ class Resource:
             field_name, lookup = query.split_lookup(name)
             field_name = spec.filter_aliases.get(field_name, field_name)
             if name not in control and field_name in spec.filterable:
+                if lookup == "exact" and self._is_json_field(field_name) and listing is None:
+                    filters[f"{field_name}__contains"] = _json_filter(value)
+                    continue
                 filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
         if listing is None:
             terms = query.ordering_fields(
@@ -404,6 +449,8 @@ class Resource:
     def _fill_nested_defaults(self, record: Record) -> None:
         """Objects and lists written take the defaults their schema states (a redirect URI's
         `redirect_uri_type`), as DRF's nested serializers fill them."""
+        if not self._document:
+            return
         for name, value in record.items():
             if isinstance(value, (dict, list)) and value and name in self.spec.properties:
                 record[name] = with_defaults(self._document, self.spec.properties[name], value)
@@ -438,6 +485,8 @@ class Resource:
         schema."""
         references = self.references
         shows = references.shows(self.spec.collection, name) if references else None
+        if shows is not None and self._asked_for_only(name):
+            return None
         if references is not None and shows is not None:
             shown = references.shown(self.store, self.spec.collection, name, record.get(shows))
             if shown is None and name not in self.spec.nullable:
@@ -494,6 +543,8 @@ class Resource:
         for name in self.spec.fields:
             field = references.shows(collection, name)
             if field is None or field not in record:
+                continue
+            if self._asked_for_only(name):
                 continue
             now = references.shown(self.store, collection, name, record.get(field))
             if now is not None or name in self.spec.nullable:
@@ -593,6 +644,8 @@ def _carry(made: dict[str, Any], shown: Mapping[str, Any], key: str, depth: int 
 
 
 def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -600,6 +653,20 @@ LABEL_FIELDS = ("name", "username", "title")
 """Where an object's own name is, for the pictures the server makes of it."""
 COUNT = re.compile(r"(^|_)count$")
 AVATAR = re.compile(r"(^|_)avatar($|_)")
+
+
+def _json_filter(value: Any) -> dict[str, Any]:
+    """A JSON object given as a query value, or authentik's 400 for one it cannot read."""
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise errors.BareValidationFailed([JSON_FILTER_UNREADABLE])
+    return parsed
+
+
+JSON_FILTER_UNREADABLE = "filter: failed to parse JSON"
 
 
 def _now() -> str:
