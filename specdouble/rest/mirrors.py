@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from specdouble.rest.query import sort_key
+
 if TYPE_CHECKING:  # the resource layer holds mirrors in its specs: no import back at run time
     from specdouble.rest.inference import Inferred
     from specdouble.rest.references import References
@@ -124,14 +126,19 @@ class Through:
     """What `shown`'s objects compute on a read (a flow's `background_url`)."""
     keys_only: bool = False
     """Shown as the keys the links hold (a flow's `stages`), not as objects."""
+    order: tuple[str, ...] = ()
+    """The links' fields that order them (a binding's `order`)."""
 
     def objects(self, store: Store, key: Any) -> list[Any]:
+        links = sorted(  # in the links' own order (a flow's bindings by `order`)
+            store.referencing(self.links, self.to_here, key),
+            key=lambda link: tuple(sort_key(link.get(name)) for name in self.order),
+        )
         if self.keys_only:
-            links = store.referencing(self.links, self.to_here, key)
             return list(dict.fromkeys(link.get(self.to_shown) for link in links))
         found: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for link in store.referencing(self.links, self.to_here, key):
+        for link in links:
             value = link.get(self.to_shown)
             for record in store.referencing(self.shown, self.held, value)[:1]:
                 if str(value) not in seen:
@@ -179,6 +186,7 @@ def through_fields(
                             "",
                             (),
                             keys_only=True,
+                            order=_ascending(links[0].spec.default_ordering),
                         )
                     )
             for resource in resources:
@@ -195,6 +203,11 @@ def through_fields(
                             held_keys.get(shown[0].spec.collection, "pk"),
                             item_fields(resource, reverse),
                             (computed or {}).get(shown[0].spec.collection),
+                            order=_ascending(links[0].spec.default_ordering),
                         )
                     )
     return {collection: tuple(each) for collection, each in found.items()}
+
+
+def _ascending(terms: Sequence[str]) -> tuple[str, ...]:
+    return tuple(term for term in terms if not term.startswith("-"))

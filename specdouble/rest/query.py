@@ -107,13 +107,15 @@ def filter_by(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Rec
     conditions = [(*split_lookup(name), value) for name, value in filters.items()]
     if not conditions:
         return list(records)
-    if all(lookup == "exact" for _, lookup, _ in conditions):
+    if all(lookup == "exact" and "__" not in field for field, lookup, _ in conditions):
         pairs = [(field, value) for field, _, value in conditions]
         return [r for r in records if all(r.get(field) == value for field, value in pairs)]
     return [
         record
         for record in records
-        if all(matches(record.get(field), lookup, value) for field, lookup, value in conditions)
+        if all(
+            matches(_spanned(record, field), lookup, value) for field, lookup, value in conditions
+        )
     ]
 
 

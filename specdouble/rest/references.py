@@ -14,10 +14,9 @@ from specdouble import errors
 from specdouble.data.values import InvalidValue, parse_any_uuid
 from specdouble.document.openapi import resolve
 from specdouble.rest.inference import Inferred, shown_model, singular
-from specdouble.rest.resource import ResourceSpec
+from specdouble.rest.resource import SHOWN_SUFFIX, ResourceSpec
 from specdouble.state.store import Store
 
-SHOWN_SUFFIX = "_obj"
 KEY_SUFFIXES = ("_uuid", "_pk", "_id")
 
 

@@ -31,6 +31,8 @@ from specdouble.state.store import KeyInUse, Record, Store
 if TYPE_CHECKING:
     from specdouble.rest.references import References
 
+SHOWN_SUFFIX = "_obj"
+"""What a field showing the objects a reference names is called (`provider_obj`)."""
 # Query parameters with a meaning of their own; every other declared one is an exact filter.
 PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
 CONTROL_PARAMETERS = frozenset({PAGE, PAGE_SIZE, SEARCH, ORDERING})
@@ -201,6 +203,15 @@ class Resource:
     def _asked_for_only(self, name: str) -> bool:
         return name in self.spec.asked_for
 
+    def _across(self, name: str) -> str | None:
+        """A filter across a relation (`user__username`), as the field of the object the
+        answer shows (`user_obj__username`); None where it shows none."""
+        head, _, rest = name.partition("__")
+        shown = head + SHOWN_SUFFIX
+        if rest and "__" not in rest and shown in self.spec.properties:
+            return f"{shown}__{rest}"
+        return None
+
     def _is_json_field(self, name: str) -> bool:
         """A free-form object (`attributes`): filtered by the keys and values a JSON object
         asks for, as authentik's `filter_attributes`."""
@@ -279,6 +290,8 @@ class Resource:
                     filters[f"{field_name}__contains"] = _json_filter(value)
                     continue
                 filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
+            elif name not in control and (spanned := self._across(field_name)) is not None:
+                filters[spanned if lookup == "exact" else f"{spanned}__{lookup}"] = value
         if listing is None:
             terms = query.ordering_fields(
                 params.get(ORDERING), spec.ordering_fields, limit=self.limits.ordering_fields
@@ -308,8 +321,13 @@ class Resource:
         """From the store's columns (`rest/indexed.py`); where a field's values do not compare,
         `query.py`'s functions over every record, which say what a list means."""
         spec, store = self.spec, self.store
-        found = indexed.matching(
-            store.columns(spec.collection), filters, search, spec.search_fields, terms, spec.key
+        spans = any("__" in query.split_lookup(name)[0] for name in filters)
+        found = (
+            None
+            if spans
+            else indexed.matching(
+                store.columns(spec.collection), filters, search, spec.search_fields, terms, spec.key
+            )
         )
         if found is not None:
             return found
