@@ -35,7 +35,9 @@ it relates to and the name the relation has there: `User.groups` is `Group.users
 the relation's name at the other end: `Flow.stages` is `Stage.flow_set`, by `FlowStageBinding`)
 `keys` (a foreign key or many-to-many field -> the model it names), and `view`: what its
 viewset declares of lists
-(`search_fields`, `ordering`, `ordering_fields`, `filterset_fields`)."""
+(`search_fields`, `ordering`, `ordering_fields`, `filterset_fields`), and `filters`: its
+FilterSet's declared filters (a parameter -> the field path, lookup and related field it
+filters by)."""
 BLANK_FIELDS = ("CharField", "TextField", "EmailField", "URLField", "SlugField")
 """Django starts these at "" where they have no default and are not nullable."""
 """Each class with a form (`types.json`) -> the classes it inherits from, nearest first: what
@@ -304,6 +306,43 @@ def _serializer_defaults(
     return found
 
 
+def _filtersets(tree: ast.Module) -> dict[str, dict[str, Any]]:
+    """`model -> parameter -> what it filters` of one module's django-filter FilterSets: the
+    field path (`groups__name`), the lookup, the field of the related object a value names
+    (`to_field_name`), and whether a list of values is taken; filters that run a method of
+    their own are left out (what they do is code)."""
+    found: dict[str, dict[str, Any]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        if not any("FilterSet" in ast.unparse(base) for base in node.bases):
+            continue
+        model = _serializer_model(node)
+        if model is None:
+            continue
+        filters: dict[str, Any] = {}
+        for item in node.body:
+            if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
+                continue
+            target, call = item.targets[0], item.value
+            if not (isinstance(target, ast.Name) and isinstance(call, ast.Call)):
+                continue
+            kind = ast.unparse(call.func).rsplit(".", 1)[-1]
+            keywords = {k.arg: k.value for k in call.keywords}
+            field = _text(keywords.get("field_name"))
+            if "method" in keywords or not kind.endswith("Filter") or field is None:
+                continue
+            filters[target.id] = {
+                "field": field,
+                "lookup": _text(keywords.get("lookup_expr")) or "exact",
+                "to": _text(keywords.get("to_field_name")),
+                "many": kind.startswith(("ModelMultiple", "Multiple")),
+            }
+        if filters:
+            found.setdefault(model, {}).update(filters)
+    return found
+
+
 VIEW_LISTS = ("search_fields", "ordering", "ordering_fields", "filterset_fields")
 
 
@@ -424,6 +463,9 @@ def read(
             views.setdefault(model, values)
     for model, values in views.items():
         promised.setdefault(model, {})["view"] = values
+    for tree in trees:
+        for model, filters in _filtersets(tree).items():
+            promised.setdefault(model, {}).setdefault("filters", {}).update(filters)
     # A model's subclasses are listed by their own viewsets; those without one (none here)
     # would inherit nothing: a view is not a model's.
     return facts, ancestors, promised

@@ -27,7 +27,7 @@ from specdouble.rest import inference, mirrors
 from specdouble.rest.actions import Action, Respond
 from specdouble.rest.auth import Token, User
 from specdouble.rest.references import SHOWN_SUFFIX, held_key
-from specdouble.rest.resource import Computed, Record, Resource, ResourceSpec
+from specdouble.rest.resource import Computed, FilterPath, Record, Resource, ResourceSpec
 from specdouble.rest.validation import can_show
 from specdouble.state.store import Store
 
@@ -75,6 +75,11 @@ def with_model_facts(
         for name, model in promises.get("keys", {}).items()
         if name in spec.properties and name != spec.key
     }
+    paths = {
+        name: FilterPath(each["field"], each["lookup"], each["to"], each["many"])
+        for name, each in promises.get("filters", {}).items()
+        if name not in spec.properties and each["field"].split("__")[0] in spec.properties
+    }
     return replace(
         spec,
         owner=OWNED_BY.get(spec.model, spec.owner)
@@ -82,6 +87,7 @@ def with_model_facts(
         else spec.owner,
         listed_for_all=spec.listed_for_all or spec.model in LISTED_FOR_ALL,
         relations={**relations, **spec.relations},
+        filter_paths={**paths, **spec.filter_paths},
         defaults={**known, **spec.defaults},
         unique_fields=tuple(dict.fromkeys((*spec.unique_fields, *unique))),
         unique_messages={**unique, **spec.unique_messages},

@@ -33,8 +33,11 @@ LOOKUPS = frozenset(
         "lte",
         "isnull",
         "in",
+        "overlaps",
     }
 )
+"""django-filter's lookups, and `overlaps`: a relation holds any of the values asked (a
+ModelMultipleChoiceFilter's OR)."""
 
 
 def split_lookup(name: str) -> tuple[str, str]:
@@ -65,6 +68,10 @@ def matches(value: Any, lookup: str, wanted: Any) -> bool:
     """Whether a stored value passes one django-filter lookup."""
     if lookup == "isnull":
         return (value is None) == bool(wanted)
+    if lookup == "overlaps":
+        held = value if isinstance(value, list) else [value]
+        asked = {str(v) for v in (wanted if isinstance(wanted, list) else [wanted])}
+        return any(str(v) in asked for v in held)
     if lookup == "in":
         options = wanted if isinstance(wanted, list) else str(wanted).split(",")
         return value in options or str(value) in map(str, options)
@@ -114,7 +121,12 @@ def filter_by(records: Iterable[Record], filters: Mapping[str, Any]) -> list[Rec
         record
         for record in records
         if all(
-            matches(_spanned(record, field), lookup, value) for field, lookup, value in conditions
+            matches(
+                _leaves(record, field) if lookup == "overlaps" else _spanned(record, field),
+                lookup,
+                value,
+            )
+            for field, lookup, value in conditions
         )
     ]
 
@@ -161,6 +173,16 @@ def haystack(record: Record, fields: Sequence[str]) -> str:
     'IDENT\\x00A B'
     """
     return fold(FIELD_SEPARATOR.join(str(_spanned(record, f) or "") for f in fields))
+
+
+def _leaves(record: Any, field: str) -> list[Any]:
+    """Every value at the end of a path, through lists (`groups_obj__name`: each name)."""
+    head, _, rest = field.partition("__")
+    held = record.get(head) if isinstance(record, Mapping) else None
+    items = held if isinstance(held, list) else [held]
+    if not rest:
+        return [item for item in items if item is not None]
+    return [leaf for item in items for leaf in _leaves(item, rest)]
 
 
 def _spanned(record: Any, field: str) -> Any:

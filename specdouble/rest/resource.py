@@ -58,6 +58,19 @@ def _nothing_computed(_store: Store, _record: Record) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class FilterPath:
+    """A query parameter that filters by a path (django-filter's `field_name`): a field of
+    the object, or across a relation (`groups__name`) through the objects it shows, with a
+    lookup; `to` names the related objects' field a value is (their key where None), and a
+    `many` filter keeps the objects related to any of the values."""
+
+    field: str
+    lookup: str = "exact"
+    to: str | None = None
+    many: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceSpec:
     """What makes one resource itself; the defaults describe a plain DRF model viewset."""
 
@@ -95,6 +108,9 @@ class ResourceSpec:
     already exists." (a serializer's own validator: "This field must be unique.")."""
     unique_together: tuple[tuple[str, ...], ...] = ()
     """Fields whose values together name at most one object (DRF's UniqueTogetherValidator)."""
+    filter_paths: Mapping[str, FilterPath] = field(default_factory=dict)
+    """Parameters that filter by a path of their own (`groups_by_name`), from a profile's
+    facts."""
     asked_for: frozenset[str] = frozenset()
     """Shown objects an answer holds only when asked (`parents_obj` with `include_parents`,
     whose default is false): null otherwise."""
@@ -203,6 +219,17 @@ class Resource:
     def _asked_for_only(self, name: str) -> bool:
         return name in self.spec.asked_for
 
+    def _path(self, name: str) -> str | None:
+        """The condition a declared filter path makes (`groups_obj__name__overlaps`)."""
+        path = self.spec.filter_paths.get(name)
+        if path is None:
+            return None
+        head, _, rest = path.field.partition("__")
+        field = head if not rest else self._across(path.field)
+        if field is None or (not rest and head not in self.spec.properties):
+            return None
+        return f"{field}__{'overlaps' if path.many else path.lookup}"
+
     def _across(self, name: str) -> str | None:
         """A filter across a relation (`user__username`), as the field of the object the
         answer shows (`user_obj__username`); None where it shows none."""
@@ -243,6 +270,22 @@ class Resource:
                     if many.get("type") == "array"  # ModelMultipleChoiceFilter's words
                     else errors.INVALID_CHOICE
                 ]
+        for name, value in params.items():
+            path = self.spec.filter_paths.get(name)
+            target = (
+                references.fields.get((collection, path.field.split("__")[0])) if path else None
+            )
+            if path is None or target is None or not path.many or value in (None, "", UNREADABLE):
+                continue
+            for each in value if isinstance(value, list) else [value]:
+                known = (
+                    self.store.referencing(target.collection, path.to, each)
+                    if path.to
+                    else [target.find(self.store, each)]
+                )
+                if not [k for k in known if k is not None]:
+                    failures[name] = [errors.INVALID_CHOICE_OF_MANY.format(value=each)]
+                    break
         if failures:
             raise errors.ValidationFailed(failures)
 
@@ -292,6 +335,8 @@ class Resource:
                 filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
             elif name not in control and (spanned := self._across(field_name)) is not None:
                 filters[spanned if lookup == "exact" else f"{spanned}__{lookup}"] = value
+            elif name not in control and (path := self._path(name)) is not None:
+                filters[path] = value
         if listing is None:
             terms = query.ordering_fields(
                 params.get(ORDERING), spec.ordering_fields, limit=self.limits.ordering_fields
