@@ -78,7 +78,8 @@ def with_model_facts(
     paths = {
         name: FilterPath(each["field"], each["lookup"], each["to"], each["many"])
         for name, each in promises.get("filters", {}).items()
-        if name not in spec.properties and each["field"].split("__")[0] in spec.properties
+        if (name not in spec.properties or each["many"])
+        and each["field"].split("__")[0] in spec.properties
     }
     return replace(
         spec,

@@ -34,9 +34,9 @@ class Profile:
 
     name = "openapi"
     browser = False
+    """authentik's browser side: session cookies, the flow executor, its web interface."""
     replacing: frozenset[str] = frozenset()
     """Operations a resource serves whose answer the profile's table gives instead."""
-    """authentik's browser side: session cookies, the flow executor, its web interface."""
 
     def __init__(self, dialect: Dialect = PLAIN) -> None:
         self.dialect = dialect

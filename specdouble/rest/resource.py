@@ -206,6 +206,8 @@ class Resource:
         page, size = params.get(PAGE), params.get(PAGE_SIZE)
         if page is UNREADABLE:  # `--leniency real`: Django's paginator refuses it
             raise errors.NotFound(errors.INVALID_PAGE)
+        if not (principal.can(VIEW) or self.spec.listed_for_all or self.spec.owner):
+            raise errors.PermissionDenied()  # DRF checks permissions before any filter
         self._check_relation_filters(params)
         records = self._visible(principal, self._matching(params))
         return query.paginate(
@@ -218,6 +220,22 @@ class Resource:
 
     def _asked_for_only(self, name: str) -> bool:
         return name in self.spec.asked_for
+
+    def _related_keys(self, path: FilterPath, value: Any) -> list[Any] | None:
+        """The keys of the related objects a `to` filter names (`groups_by_name` -> the groups'
+        pks), read from their collection now; None where the path is not such a relation."""
+        head = path.field.split("__")[0]
+        target = (
+            self.references.fields.get((self.spec.collection, head)) if self.references else None
+        )
+        if target is None or path.to is None or path.field != f"{head}__{path.to}":
+            return None
+        values = value if isinstance(value, list) else [value]
+        return [
+            record.get(target.by)
+            for each in values
+            for record in self.store.referencing(target.collection, path.to, each)
+        ]
 
     def _path(self, name: str) -> str | None:
         """The condition a declared filter path makes (`groups_obj__name__overlaps`)."""
@@ -328,6 +346,15 @@ class Resource:
         for name, value in params.items():
             field_name, lookup = query.split_lookup(name)
             field_name = spec.filter_aliases.get(field_name, field_name)
+            many = spec.filter_paths.get(name)
+            if name not in control and many is not None and many.many:
+                keyed = self._related_keys(many, value)
+                if keyed is not None:  # the objects' keys, from the related objects as now
+                    filters[f"{many.field.split('__')[0]}__overlaps"] = keyed
+                    continue
+                if self._path(name):
+                    filters[self._path(name) or name] = value  # a MultipleChoiceFilter's OR
+                    continue
             if name not in control and field_name in spec.filterable:
                 if lookup == "exact" and self._is_json_field(field_name) and listing is None:
                     filters[f"{field_name}__contains"] = _json_filter(value)
@@ -496,7 +523,7 @@ class Resource:
         for fill in self.spec.fills:
             fill(self.store, record, record["last_updated"])
         self._fill_nested_defaults(record)
-        self._check(record, original_key=pk)
+        self._check(record, original_key=pk, changed=frozenset(body) & set(self.spec.writable))
         if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
             self.store.delete(self.spec.collection, pk)
         self.store.put(self.spec.collection, record)
@@ -660,14 +687,23 @@ class Resource:
             raise errors.NotFound(errors.NOT_FOUND_TEMPLATE.format(model=spec.model))
         return record
 
-    def _check(self, record: Mapping[str, Any], original_key: str | None = None) -> None:
-        """Uniqueness against every other object, then the resource's cross-field rules."""
+    def _check(
+        self,
+        record: Mapping[str, Any],
+        original_key: str | None = None,
+        changed: frozenset[str] | None = None,
+    ) -> None:
+        """Uniqueness against every other object, then the resource's cross-field rules. An
+        update checks only what it changes (`changed`), as DRF validates only the fields a
+        request gives and a unique set only when one of its values is given."""
         spec = self.spec
         if spec.listing is not None and self.synth is not None:
             self._showable(record)
         failures: dict[str, list[str]] = {}
         for name in spec.unique_fields:
             if record.get(name) is None:  # as in SQL, no two nulls are the same
+                continue
+            if changed is not None and name not in changed and name != spec.key:
                 continue
             same = self.store.referencing(spec.collection, name, record.get(name))
             if any(str(other[spec.key]) != original_key for other in same):
@@ -681,7 +717,7 @@ class Resource:
             raise errors.ValidationFailed(failures)
         for names in spec.unique_together:
             values = [record.get(name) for name in names]
-            if None in values:
+            if None in values or (changed is not None and not changed & set(names)):
                 continue
             same = self.store.referencing(spec.collection, names[0], values[0])
             if any(

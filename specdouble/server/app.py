@@ -347,7 +347,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     )
     control_routes = control.routes(
         store,
-        tokens,
+        parts.tokens,  # the mock's owner: tokens.yaml's, never a token made through the API
         sessions=wiring.sessions,
         users=parts.users,
         journal=wiring.journal,

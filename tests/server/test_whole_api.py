@@ -380,3 +380,65 @@ def test_the_interfaces_ids_as_strings_and_blank_relations_are_read_as_drf_does(
         headers=ADMIN,
     )
     assert changed.status_code == 200 and changed.json()["default_application"] is None
+
+
+@pytest.mark.live
+def test_a_token_made_through_the_api_authenticates_as_its_user(whole_api: LiveServer) -> None:
+    """As authentik: `view_key` shows a token's key to its user or to one who may view
+    tokens; the key authenticates with its user's rights; the mock's owner is still only
+    `tokens.yaml`'s."""
+    whole_api.reset()
+
+    def call(method: str, path: str, token: str = "ak-mock-admin", **body: Any) -> httpx.Response:
+        auth = {"Authorization": f"Bearer {token}"}
+        return httpx.request(method, f"{whole_api.url}{path}", json=body or None, headers=auth)
+
+    user = call("POST", "/core/users/", username="tess", name="Tess Token").json()
+    made = call("POST", "/core/tokens/", identifier="tess-api", intent="api", user=user["pk"])
+    assert made.status_code == 201, made.text
+    assert made.json()["expires"] is not None  # an API token expires after the tenant's duration
+    key = call("GET", "/core/tokens/tess-api/view_key/").json()["key"]
+    assert len(key) == 60
+    refused = {"detail": "You do not have permission to perform this action."}
+    assert call("GET", "/core/groups/", key).json() == refused  # no rights of its own
+    assert call("GET", "/core/groups/?groups_by_name=nope", key).status_code == 403
+    mine = call("GET", "/core/tokens/", key).json()["results"]
+    assert [t["identifier"] for t in mine] == ["tess-api"]  # its own tokens only
+    assert call("GET", "/core/tokens/tess-api/view_key/", key).json() == {"key": key}
+    assert call("GET", "/core/tokens/tess-api/view_key/", "ak-mock-noaccess").status_code == 404
+    reset = f"{whole_api.origin}{whole_api.prefix}/reset"
+    owner = httpx.post(reset, headers={"Authorization": f"Bearer {key}"})
+    assert owner.status_code in (401, 403), owner.text
+    call("DELETE", "/core/tokens/tess-api/")
+    assert call("GET", "/core/tokens/", key).status_code == 403  # "Token invalid/expired"
+
+
+@pytest.mark.live
+def test_filters_and_clashes_read_the_related_objects_as_they_are_now(
+    whole_api: LiveServer,
+) -> None:
+    whole_api.reset()
+
+    def call(method: str, path: str, **body: Any) -> httpx.Response:
+        return httpx.request(method, f"{whole_api.url}{path}", json=body or None, headers=ADMIN)
+
+    group = call("POST", "/core/groups/", name="writers").json()
+    call("POST", "/core/users/", username="wendy", name="Wendy Writer", groups=[group["pk"]])
+    assert [
+        u["username"] for u in get(whole_api, "/core/users/", groups_by_name="writers")["results"]
+    ] == ["wendy"]
+    call("PATCH", f"/core/groups/{group['pk']}/", name="authors")  # renamed: the filter follows
+    found = get(whole_api, "/core/users/", groups_by_name="authors")["results"]
+    assert [u["username"] for u in found] == ["wendy"]
+    gone = call("GET", "/core/users/?groups_by_name=writers")
+    assert gone.json() == {
+        "groups_by_name": ["Select a valid choice. writers is not one of the available choices."]
+    }
+    again = call("POST", "/core/groups/", name="authors")
+    assert again.json() == {"name": ["Group with this name already exists."]}
+    # An update that leaves a unique field alone is not refused for it.
+    assert call("PATCH", f"/core/groups/{group['pk']}/", attributes={"a": 1}).status_code == 200
+    long = call(
+        "POST", "/crypto/certificatekeypairs/generate/", common_name="far", validity_days=10**9
+    )
+    assert long.status_code == 400 and "validity_days" in long.json()

@@ -98,18 +98,29 @@ def _assigned(applications: str, key: str) -> Compute:
     def compute(store: Store, record: Record) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for field, prefix in (("provider", ""), ("backchannel_providers", "backchannel_")):
-            using = [
-                app
-                for app in store.all(applications)
-                if record.get(key) == app.get(field)
-                or (isinstance(app.get(field), list) and record.get(key) in app[field])
-            ]
+            using = store.referencing(applications, field, record.get(key))
+            if not using and field == "backchannel_providers":  # a list: its reverse map
+                by_provider = store.view(
+                    applications, "by backchannel provider", _backchannels(store, applications)
+                )
+                using = by_provider.get(str(record.get(key)), [])
             app = using[0] if using else {}
             values[f"assigned_{prefix}application_slug"] = app.get("slug")
             values[f"assigned_{prefix}application_name"] = app.get("name")
         return values
 
     return compute
+
+
+def _backchannels(store: Store, applications: str) -> Callable[[], dict[str, list[Record]]]:
+    def build() -> dict[str, list[Record]]:
+        found: dict[str, list[Record]] = {}
+        for app in store.all(applications):
+            for provider in app.get("backchannel_providers") or []:
+                found.setdefault(str(provider), []).append(app)
+        return found
+
+    return build
 
 
 def _downloads(_store: Store, record: Record) -> dict[str, Any]:

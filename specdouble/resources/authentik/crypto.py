@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
+from specdouble.data.values import canonical_instant
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import Principal
 from specdouble.rest.inference import Inferred
@@ -31,10 +32,16 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
 
     def generate(_p: Principal, _k: str, _params: Params, body: Body) -> Answer:
         name = str(body["common_name"])
+        now = datetime.now(UTC)
+        try:
+            expiry = now + timedelta(days=int(body["validity_days"]))
+        except (OverflowError, ValueError):  # past the calendar: DRF's max_value words
+            most = (datetime.max.replace(tzinfo=UTC) - now).days
+            message = f"Ensure this value is less than or equal to {most}."
+            return Answer(400, orjson.dumps({"validity_days": [message]}))
         with store.writing():
             if store.referencing(collection, "name", name):
                 return Answer(400, orjson.dumps({"common_name": [UNIQUE]}))
-            now = datetime.now(UTC)
             pk = store.new_id(collection)
             identity = f"{pk}/{name}".encode()
             record = {
@@ -42,7 +49,7 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
                 "name": name,
                 "fingerprint_sha256": _colons(hashlib.sha256(identity).digest()),
                 "fingerprint_sha1": _colons(hashlib.sha1(identity, usedforsecurity=False).digest()),
-                "cert_expiry": _instant(now + timedelta(days=int(body["validity_days"]))),
+                "cert_expiry": canonical_instant(expiry),
                 "cert_subject": f"OU=Self-signed,O=authentik,CN={name}",
                 "private_key_available": True,
                 "key_type": KEY_TYPES.get(str(body.get("alg") or "rsa"), "rsa"),
@@ -53,8 +60,8 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
                     f"/api/v3/crypto/certificatekeypairs/{pk}/view_private_key/?download"
                 ),
                 "managed": None,
-                "created": _instant(now),
-                "last_updated": _instant(now),
+                "created": canonical_instant(now),
+                "last_updated": canonical_instant(now),
             }
             store.insert(collection, record)
         return Answer(200, orjson.dumps({name: record.get(name) for name in fields}))
@@ -64,7 +71,3 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
 
 def _colons(digest: bytes) -> str:
     return ":".join(f"{byte:02x}" for byte in digest)
-
-
-def _instant(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -15,7 +15,7 @@ import orjson
 
 from specdouble.resources.authentik.users import is_superuser
 from specdouble.rest.actions import Answer, Body, Params, Respond
-from specdouble.rest.auth import ALL_PERMISSIONS, Principal, Token
+from specdouble.rest.auth import ALL_PERMISSIONS, VIEW, Principal, Token
 from specdouble.rest.inference import Inferred
 from specdouble.state.store import Record, Store
 
@@ -50,6 +50,7 @@ class TokenBook(Mapping[str, Token]):
         if self.tokens is None or self.users is None:
             raise KeyError(key)
         collection = self.tokens.collection
+        self.store.sync()  # a token made or revoked through another worker
         keys = self.store.view(collection, "token keys", self._keys)
         record = keys.get(key)
         if record is None or record.get("intent") != API:
@@ -88,9 +89,20 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
         return {}
     collection = tokens.collection
 
-    def view_key(_p: Principal, key: str, _params: Params, _body: Body) -> Answer:
+    users = next((r.spec for r in found if r.spec.model == USER), None)
+
+    def owned_by(principal: Principal, record: Mapping[str, Any]) -> bool:
+        if users is None:
+            return False
+        owner = store.referencing(users.collection, "pk", record.get("user"))
+        return bool(owner) and owner[0].get("username") == principal.user
+
+    def view_key(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+        """As authentik: the caller's own tokens, or any for one who may view tokens."""
         store.sync()
         record = store.get(collection, key)
+        if record is not None and not (principal.can(VIEW) or owned_by(principal, record)):
+            record = None
         if record is None:
             detail = {"detail": f"No {TOKEN} matches the given query."}
             return Answer(404, orjson.dumps(detail))

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -48,7 +49,11 @@ def _expiry(store: Store, record: dict[str, Any], now: str) -> None:
         "default_token_duration", "minutes=30"
     )
     start = datetime.fromisoformat(now.replace("Z", "+00:00"))
-    record["expires"] = canonical_instant(start + timedelta_from_string(str(duration)))
+    try:
+        record["expires"] = canonical_instant(start + timedelta_from_string(str(duration)))
+    except (OverflowError, ValueError):  # a duration past the calendar: the model's default
+        default = field_defaults().get("Tenant", {}).get("default_token_duration", "days=1")
+        record["expires"] = canonical_instant(start + timedelta_from_string(str(default)))
 
 
 def timedelta_from_string(text: str) -> timedelta:
@@ -58,9 +63,11 @@ def timedelta_from_string(text: str) -> timedelta:
     for part in text.split(";"):
         name, _, value = part.strip().partition("=")
         try:
-            parts[name.strip()] = float(value)
+            number = float(value)
         except ValueError:
             continue
+        if math.isfinite(number):
+            parts[name.strip().lower()] = number
     known = {"weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds"}
     return timedelta(**{name: value for name, value in parts.items() if name in known})
 
