@@ -132,12 +132,16 @@ class Router:
             return None
         buckets, wild = table
         for route in buckets.get(rest.split("/", 2)[1], wild):
-            found = route.regex.match(rest)
+            # fullmatch: a pattern's `$` also matches before a final newline (`/items/%0A`)
+            found = route.regex.fullmatch(rest)
             if found:
-                values = {
-                    name: route.convertors[name].convert(value)
-                    for name, value in found.groupdict().items()
-                }
+                try:
+                    values = {
+                        name: route.convertors[name].convert(value)
+                        for name, value in found.groupdict().items()
+                    }
+                except (ValueError, TypeError):  # a segment its convertor cannot read
+                    continue
                 return route, values
         return None
 

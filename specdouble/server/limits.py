@@ -26,6 +26,12 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if any(ord(character) < 0x20 for character in scope.get("path", "")):
+            # A control character (`%0A`) names no route: routers' patterns would read a final
+            # newline as the end of the path and fail on what is left.
+            failure = errors.NotFound(errors.ROUTE_NOT_FOUND)
+            await self.answers.response(failure, None)(scope, receive, send)
+            return
         failure, has_body = self.refusal(scope)
         if failure is None and has_body:
             try:

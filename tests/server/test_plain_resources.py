@@ -124,3 +124,31 @@ def test_the_same_seed_makes_the_same_state() -> None:
             client.post("/api/events", json={"kind": "deploy"})
             bodies.append((client.get("/api/tasks").content, client.get("/api/events").content))
     assert bodies[0] == bodies[1]
+
+
+NUMBERED = """
+openapi: 3.0.3
+info: {title: numbered, version: "1"}
+paths:
+  /things/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: number}}
+    post:
+      responses:
+        "200": {description: OK}
+"""
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "connexion"])
+@pytest.mark.parametrize("segment", ["%0A", "1%0A", "%0D", "%00"])
+def test_a_path_with_a_control_character_names_no_route(
+    tmp_path: Path, direct: bool, segment: str
+) -> None:
+    """A newline in a path segment is not the end of a number (a router's pattern reads `$`
+    before a final newline, and its convertor then fails on what is left): 404, never a 500."""
+    (tmp_path / "numbered.yaml").write_text(NUMBERED)
+    settings = Settings(spec=tmp_path / "numbered.yaml", seed=3, direct=direct)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        answer = client.post(f"/things/{segment}")
+        assert answer.status_code == 404, answer.text
+        assert client.post("/things/1.5").status_code == 200
