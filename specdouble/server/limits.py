@@ -30,7 +30,8 @@ class RequestLimits:
             # A control character (`%0A`) names no route: routers' patterns would read a final
             # newline as the end of the path and fail on what is left.
             failure = errors.NotFound(errors.ROUTE_NOT_FOUND)
-            await self.answers.response(failure, None)(scope, receive, send)
+            where = (scope["method"], scope["path"])  # its operation's 404 shape, if it has one
+            await self.answers.response(failure, where)(scope, receive, send)
             return
         failure, has_body = self.refusal(scope)
         if failure is None and has_body:
