@@ -146,6 +146,18 @@ def _together(node: ast.ClassDef) -> list[list[str]]:
     return []
 
 
+def _calls(node: ast.ClassDef) -> list[tuple[ast.Name, ast.Call]]:
+    """A class's `name = Something(...)` members: model fields, filters."""
+    return [
+        (item.targets[0], item.value)
+        for item in node.body
+        if isinstance(item, ast.Assign)
+        and len(item.targets) == 1
+        and isinstance(item.targets[0], ast.Name)
+        and isinstance(item.value, ast.Call)
+    ]
+
+
 def _models(
     tree: ast.Module, choices: dict[str, dict[str, Any]], constants: dict[str, Any]
 ) -> dict[str, Any]:
@@ -164,12 +176,7 @@ def _models(
             "keys": {},
         }
         model_name = _verbose_name(node)
-        for item in node.body:
-            if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
-                continue
-            target, call = item.targets[0], item.value
-            if not (isinstance(target, ast.Name) and isinstance(call, ast.Call)):
-                continue
+        for target, call in _calls(node):
             kind = ast.unparse(call.func).rsplit(".", 1)[-1]
             if "Field" not in kind and "ForeignKey" not in kind:
                 continue
@@ -321,12 +328,7 @@ def _filtersets(tree: ast.Module) -> dict[str, dict[str, Any]]:
         if model is None:
             continue
         filters: dict[str, Any] = {}
-        for item in node.body:
-            if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
-                continue
-            target, call = item.targets[0], item.value
-            if not (isinstance(target, ast.Name) and isinstance(call, ast.Call)):
-                continue
+        for target, call in _calls(node):
             kind = ast.unparse(call.func).rsplit(".", 1)[-1]
             keywords = {k.arg: k.value for k in call.keywords}
             field = _text(keywords.get("field_name"))

@@ -557,3 +557,12 @@ def unique_collection(path: str, operation_id: str) -> str:
     `v1_pets`)."""
     words = [w for w in re.findall(r"[A-Za-z0-9]+", re.sub(r"{[^}]*}", "", path))]
     return "_".join(words) or operation_id
+
+
+def by_model(found: Iterable[Inferred]) -> dict[str, ResourceSpec]:
+    """Each model's resource, the one at the shortest collection path where several serve it
+    (`core/applications/`, not `core/applications/requestable/`)."""
+    chosen: dict[str, ResourceSpec] = {}
+    for resource in sorted(found, key=lambda r: len(r.collection_path)):
+        chosen.setdefault(resource.spec.model, resource.spec)
+    return chosen

@@ -218,9 +218,6 @@ class Resource:
             max_size=self.spec.max_page_size,
         )
 
-    def _asked_for_only(self, name: str) -> bool:
-        return name in self.spec.asked_for
-
     def _related_keys(self, path: FilterPath, value: Any) -> list[Any] | None:
         """The keys of the related objects a `to` filter names (`groups_by_name` -> the groups'
         pks), read from their collection now; None where the path is not such a relation."""
@@ -352,8 +349,9 @@ class Resource:
                 if keyed is not None:  # the objects' keys, from the related objects as now
                     filters[f"{many.field.split('__')[0]}__overlaps"] = keyed
                     continue
-                if self._path(name):
-                    filters[self._path(name) or name] = value  # a MultipleChoiceFilter's OR
+                condition = self._path(name)
+                if condition is not None:
+                    filters[condition] = value  # a MultipleChoiceFilter's OR
                     continue
             if name not in control and field_name in spec.filterable:
                 if lookup == "exact" and self._is_json_field(field_name) and listing is None:
@@ -575,7 +573,7 @@ class Resource:
         schema."""
         references = self.references
         shows = references.shows(self.spec.collection, name) if references else None
-        if shows is not None and self._asked_for_only(name):
+        if shows is not None and name in self.spec.asked_for:
             return None
         if references is not None and shows is not None:
             shown = references.shown(self.store, self.spec.collection, name, record.get(shows))
@@ -634,7 +632,7 @@ class Resource:
             field = references.shows(collection, name)
             if field is None or field not in record:
                 continue
-            if self._asked_for_only(name):
+            if name in self.spec.asked_for:
                 continue
             now = references.shown(self.store, collection, name, record.get(field))
             if now is not None or name in self.spec.nullable:

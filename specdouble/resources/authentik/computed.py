@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND
+from specdouble.rest import inference
 from specdouble.rest.inference import Inferred
 from specdouble.rest.resource import Computed, Record
 from specdouble.state.store import Store
@@ -28,9 +29,7 @@ Compute = Callable[[Store, Record], dict[str, Any]]
 
 def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
     """The resources, each showing what authentik computes of its objects."""
-    by_model: dict[str, Any] = {}
-    for resource in sorted(found, key=lambda r: len(r.collection_path)):
-        by_model.setdefault(resource.spec.model, resource.spec)  # `core/applications/` first
+    by_model = inference.by_model(found)
     applications = by_model.get("Application")
     providers = by_model.get("Provider")
     made = []

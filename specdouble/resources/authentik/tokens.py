@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from specdouble.resources.authentik.users import is_superuser
+from specdouble.rest import inference
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import ALL_PERMISSIONS, VIEW, Principal, Token
 from specdouble.rest.inference import Inferred
@@ -37,9 +38,7 @@ class TokenBook(Mapping[str, Token]):
     ) -> None:
         self.static = static
         self.store = store
-        by_model: dict[str, Any] = {}
-        for resource in sorted(found, key=lambda r: len(r.collection_path)):
-            by_model.setdefault(resource.spec.model, resource.spec)
+        by_model = inference.by_model(found)
         self.tokens = by_model.get(TOKEN)
         self.users = by_model.get(USER)
         self.groups = by_model.get(GROUP)
