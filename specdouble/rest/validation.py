@@ -360,11 +360,29 @@ def schema_validator(document: Mapping[str, Any], schema: Schema) -> Any:
     rooted = {**schema, "components": document.get("components") or {}}
     if "$defs" in document:
         rooted.setdefault("$defs", document["$defs"])
-    validator = _integral_floats(kind)(rooted, format_checker=checker)
+    validator = _integral_floats(kind)(rooted, format_checker=_refusing(checker))
     if len(_VALIDATORS) > 4096:
         _VALIDATORS.clear()
     _VALIDATORS[id(schema)] = (schema, validator)
     return validator
+
+
+@functools.cache
+def _refusing(checker: Any) -> Any:
+    """The format checker, where a check that raises on what it was given (the `byte`
+    check's `UnicodeEncodeError` on a non-ASCII string) refuses the value instead."""
+    from jsonschema import FormatChecker
+
+    made = FormatChecker(formats=())
+    made.checkers = {
+        name: (check, (*_tuple(raises), ValueError, TypeError))
+        for name, (check, raises) in checker.checkers.items()
+    }
+    return made
+
+
+def _tuple(raises: Any) -> tuple[type[Exception], ...]:
+    return raises if isinstance(raises, tuple) else (raises,)
 
 
 @functools.cache

@@ -136,3 +136,12 @@ def test_what_drf_cannot_read_is_refused_not_a_crash() -> None:
                 {}, {"properties": {"n": {"type": "integer"}}}, {"n": value}, lenient=True
             )
         assert refused.value.body() == {"n": ["A valid integer is required."]}
+
+
+def test_a_format_check_that_raises_refuses_the_value_instead() -> None:
+    # openapi-schema-validator's `byte` check raises UnicodeEncodeError on non-ASCII text.
+    document = {"openapi": "3.0.3", "components": {}}
+    schema = {"type": "object", "properties": {"content": {"type": "string", "format": "byte"}}}
+    validator = validation.schema_validator(document, schema)
+    assert not validator.is_valid({"content": "\u0080"})
+    assert validator.is_valid({"content": "aGVsbG8="})
