@@ -16,6 +16,7 @@ from specdouble.resources.authentik import audit, crypto, defaults, families, se
 from specdouble.resources.authentik.answers import Answers
 from specdouble.resources.authentik.computed import with_computed_fields
 from specdouble.resources.authentik.facts import ancestors, field_defaults, model_fields
+from specdouble.resources.authentik.flow_state import LoginUsers
 from specdouble.resources.authentik.lookups import LOOKUPS
 from specdouble.resources.authentik.tokens import VIEW_KEY, TokenBook
 from specdouble.resources.authentik.tokens import answers as token_answers
@@ -229,8 +230,9 @@ class AuthentikProfile(DrfProfile):
         data: Data,
         keys: dict[str, str],
         users: Mapping[str, User],
+        models: Mapping[str, ResourceSpec],
     ) -> None:
-        defaults.apply(data, keys, users)
+        defaults.apply(data, keys, users, models)
         made = settings.default_settings(document)
         if made is not None:
             data[settings.SETTINGS] = [made]
@@ -270,6 +272,14 @@ class AuthentikProfile(DrfProfile):
     ) -> Mapping[str, Token]:
         """The tokens of `tokens.yaml`, and the API tokens made through the API."""
         return TokenBook(tokens, store, found)
+
+    def people(
+        self, users: Mapping[str, User], store: Store, found: Sequence[inference.Inferred]
+    ) -> Mapping[str, User]:
+        """The users of `tokens.yaml` as their records are now: a flow or the API may have
+        renamed them, changed their email, deactivated them or set their password."""
+        collection = next((i.spec.collection for i in found if i.spec.model == "User"), None)
+        return LoginUsers(users, store, collection)
 
     def lookups(self) -> Mapping[str, Any]:
         return LOOKUPS

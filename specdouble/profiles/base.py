@@ -9,7 +9,7 @@ from specdouble.rest import inference
 from specdouble.rest.actions import Action, Respond
 from specdouble.rest.auth import Token, User
 from specdouble.rest.dialect import PLAIN, Dialect
-from specdouble.rest.resource import Resource, operation_names
+from specdouble.rest.resource import Resource, ResourceSpec, operation_names
 from specdouble.state.store import Store
 
 Data = dict[str, list[dict[str, Any]]]
@@ -59,9 +59,11 @@ class Profile:
         data: Data,
         keys: dict[str, str],
         users: Mapping[str, User],
+        models: Mapping[str, ResourceSpec],
     ) -> None:
         """Objects every fresh server of this kind has, put into the start-up data (and the
-        keys of any collection it adds) in place."""
+        keys of any collection it adds) in place; `models`: each model's resource, where the
+        mock generated its data."""
 
     def answers(
         self,
@@ -88,6 +90,12 @@ class Profile:
     ) -> Mapping[str, Token]:
         """The tokens that authenticate, by key: those given (`tokens.yaml`)."""
         return tokens
+
+    def people(
+        self, users: Mapping[str, User], store: Store, found: Sequence[inference.Inferred]
+    ) -> Mapping[str, User]:
+        """Who can log in, by username: those given (`tokens.yaml`)."""
+        return users
 
     def lookups(self) -> Mapping[str, Any]:
         """Lookup operations the responder answers from the document's enums."""

@@ -36,6 +36,7 @@ from specdouble.data.synth import Synth, stable_seed
 from specdouble.document import augment, openapi
 from specdouble.resources.authentik import events as authentik_events
 from specdouble.resources.authentik.answers import DEFAULT_CONFIG
+from specdouble.resources.authentik.flow_state import StoredFlows
 from specdouble.resources.authentik.flows import Executor
 from specdouble.resources.authentik.sessions import Sessions
 from specdouble.rest import actions, auth, dataset, inference
@@ -112,11 +113,12 @@ def not_found_operations(found: list[inference.Inferred]) -> set[str]:
 EXECUTOR_PATH = "/flows/executor/{flow_slug}/"
 
 
-def flow_executor(document: Mapping[str, Any], users: Mapping[str, auth.User]) -> Executor | None:
-    """authentik's flow executor, where the document has it."""
+def flow_executor(document: Mapping[str, Any], state: State) -> Executor | None:
+    """authentik's flow executor over the state's flows, where the document has it."""
     if EXECUTOR_PATH not in document.get("paths", {}):
         return None
-    return Executor(users, avatar=images.avatar)
+    models = {item.spec.model: item.spec.collection for item in state.found if item.spec.model}
+    return Executor(state.users, avatar=images.avatar, flows=StoredFlows(state.store, models))
 
 
 def generated_data(
@@ -188,6 +190,9 @@ class State:
     tokens: Mapping[str, auth.Token]
     """The tokens that authenticate, by key (the profile's: `tokens.yaml`, and for authentik
     the API tokens the state holds)."""
+    users: Mapping[str, auth.User]
+    """Who can log in, by username (the profile's: `tokens.yaml`'s users, for authentik as
+    their records are now)."""
 
 
 def create_app(settings: Settings) -> MockServer:
@@ -239,7 +244,15 @@ def build_state(parts: Parts) -> State:
     elif settings.state:
         log = WriteLog(settings.state)
     keys = {item.spec.collection: item.spec.key for item in found}
-    profile.start_objects(document, data, keys, parts.users)
+    # A collection a fixture file gives is served as given: a fresh install's objects only
+    # join the collections the mock generated.
+    given = {p.stem for p in settings.fixtures.glob("*.json")} if not settings.generates else set()
+    models = {
+        item.spec.model: item.spec
+        for item in found
+        if item.spec.model and item.spec.collection not in given
+    }
+    profile.start_objects(document, data, keys, parts.users, models)
     dataset.align_mirrors(data, found)
     shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
     shared.sync()  # a new worker catches up before it takes its first connection
@@ -247,7 +260,7 @@ def build_state(parts: Parts) -> State:
     # isolated state of the request's `X-Mock-Session`.
     store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
     tokens = profile.credentials(parts.tokens, store, found)
-    return State(found, unions, store, log, tokens)
+    return State(found, unions, store, log, tokens, profile.people(parts.users, store, found))
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +306,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     operations = list(openapi.operations(document))
     actions_by_id = actions.actions(resources, operations, document)
     profile.audit(resources, actions_by_id)
-    answer_table = profile.answers(document, store, parts.users, found, state.unions)
+    answer_table = profile.answers(document, store, state.users, found, state.unions)
     actions_by_id.update(
         actions.answering(answer_table, operations, actions_by_id, profile.replacing)
     )
@@ -349,7 +362,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         store,
         parts.tokens,  # the mock's owner: tokens.yaml's, never a token made through the API
         sessions=wiring.sessions,
-        users=parts.users,
+        users=state.users,
         journal=wiring.journal,
         faults=wiring.faults,
         operation_of=operation_of,
@@ -370,7 +383,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
     settings, document, profile = parts.settings, parts.document, parts.profile
     dialect, store, answers = profile.dialect, state.store, wiring.answers
     prefix = settings.control_prefix.rstrip("/") + "/"
-    server = profile.server(document, store, parts.users)
+    server = profile.server(document, store, state.users)
     return [
         WorkerHeader if settings.workers > 1 else None,
         partial(
@@ -406,8 +419,8 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
         partial(
             AuthentikSessions,
             sessions=wiring.sessions,
-            users=parts.users,
-            executor=flow_executor(document, parts.users),
+            users=state.users,
+            executor=flow_executor(document, state),
             api_base=openapi.base_path(document),
             default_flow=server.default_flow,
             answers=answers,

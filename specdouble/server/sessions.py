@@ -160,6 +160,14 @@ class AuthentikSessions:
 
     # The flow executor.
 
+    def _logged_in(self, session: Mapping[str, Any] | None) -> str | None:
+        """Who the session is logged in as, while its login holds."""
+        name = (session or {}).get("user")
+        user = self.users.get(name or "")
+        if user is None or not user.is_active:
+            return None
+        return name if self.log.still_open((session or {}).get("authenticated")) else None
+
     async def _execute(
         self,
         scope: Scope,
@@ -178,14 +186,15 @@ class AuthentikSessions:
             raise errors.NotFound(FLOW_NOT_FOUND)
         query = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("query", "")
         plan = session.get("plan") if session else None
+        user = self._logged_in(session)
         if scope["method"] == "POST":
             raw = await _read_body(receive)
             body = parse_json(raw, "utf-8") if raw else {}
             if not isinstance(body, dict):
                 body = {}
-            step = self.executor.post(slug, query, plan, body)
+            step = self.executor.post(slug, query, plan, body, user)
         else:
-            step = self.executor.get(slug, query, plan)
+            step = self.executor.get(slug, query, plan, user)
         cookies = self._keep(scope, session, step)
         if step.again:
             location = scope["path"] + "?" + urlencode({"query": query})
@@ -223,6 +232,8 @@ class AuthentikSessions:
             record = self.sessions.create(plan=step.plan)
             cookies.append(session_cookie(record["pk"]))
         record["plan"] = step.plan
+        if step.renamed and record.get("user"):
+            record["user"] = step.renamed
         if step.login:
             # Django's login() rotates the CSRF secret.
             record["user"] = step.login

@@ -6,21 +6,133 @@ from typing import Any
 
 import pytest
 
-from specdouble.resources.authentik.flows import Executor, Step
+from specdouble.resources.authentik.flows import Executor, FlowSpec, Stage, Step
 from specdouble.rest.auth import User
 
 LOGIN = "default-authentication-flow"
 LOGOUT = "default-invalidation-flow"
+SETTINGS = "default-user-settings-flow"
+PASSWORD_CHANGE = "default-password-change"
 QUERY = "next=%2Fif%2Fadmin%2F"
-USERS = {
-    "akadmin": User("akadmin", "authentik Default Admin", "root@localhost", "secret"),
-    "gone": User("gone", "Gone", "gone@example.com", "secret", is_active=False),
+
+
+def prompt(key: str, kind: str, order: int, *, expression: bool = False) -> dict[str, Any]:
+    return {
+        "field_key": key,
+        "label": key.title(),
+        "type": kind,
+        "required": True,
+        "placeholder": key.title(),
+        "placeholder_expression": False,
+        "initial_value": f"return user.{key}" if expression else "",
+        "initial_value_expression": expression,
+        "order": order,
+        "sub_text": "",
+    }
+
+
+# The default blueprints' flows, as `flow_state.StoredFlows` reads them from the state.
+FLOWS = {
+    LOGIN: FlowSpec(
+        LOGIN,
+        "Welcome to authentik!",
+        "authentication",
+        (
+            Stage("IdentificationStage", {"user_fields": ["email", "username"]}),
+            Stage("PasswordStage", {"failed_attempts_before_cancel": 5}),
+            Stage("AuthenticatorValidateStage"),
+            Stage("UserLoginStage"),
+        ),
+    ),
+    LOGOUT: FlowSpec(
+        LOGOUT, "Default Invalidation Flow", "invalidation", (Stage("UserLogoutStage"),)
+    ),
+    SETTINGS: FlowSpec(
+        SETTINGS,
+        "Update your info",
+        "stage_configuration",
+        (
+            Stage(
+                "PromptStage",
+                fields=(
+                    prompt("username", "username", 200, expression=True),
+                    prompt("name", "text", 201, expression=True),
+                    prompt("email", "email", 202, expression=True),
+                    prompt("attributes.settings.locale", "ak-locale", 203, expression=True),
+                ),
+            ),
+            Stage("UserWriteStage", {"user_creation_mode": "never_create"}),
+        ),
+        authentication="require_authenticated",
+    ),
+    PASSWORD_CHANGE: FlowSpec(
+        PASSWORD_CHANGE,
+        "Change password",
+        "stage_configuration",
+        (
+            Stage(
+                "PromptStage",
+                fields=(
+                    prompt("password", "password", 300),
+                    prompt("password_repeat", "password", 301),
+                ),
+                policies=(
+                    {
+                        "kind": "PasswordPolicy",
+                        "password_field": "password",
+                        "length_min": 8,
+                        "error_message": "Password needs to be 8 characters or longer.",
+                    },
+                ),
+            ),
+            Stage("UserWriteStage"),
+        ),
+        authentication="require_authenticated",
+    ),
 }
 
 
+class Book:
+    """Flows and user records as data; user writes recorded."""
+
+    def __init__(self, users: dict[str, User]) -> None:
+        self.users = users
+        self.records = {
+            name: {"username": name, "name": u.name, "email": u.email, "attributes": {}}
+            for name, u in users.items()
+        }
+        self.writes: list[tuple[str, dict[str, Any]]] = []
+
+    def flow(self, slug: str) -> FlowSpec | None:
+        return FLOWS.get(slug)
+
+    def user(self, username: str) -> dict[str, Any] | None:
+        return self.records.get(username)
+
+    def write_user(self, username: str, changes: Any) -> str:
+        self.writes.append((username, dict(changes)))
+        record = self.records.pop(username)
+        record.update({k: v for k, v in changes.items() if k in record})
+        self.records[record["username"]] = record
+        return record["username"]
+
+
 @pytest.fixture
-def executor() -> Executor:
-    return Executor(USERS, avatar=lambda name: f"avatar:{name}")
+def users() -> dict[str, User]:
+    return {
+        "akadmin": User("akadmin", "authentik Default Admin", "root@localhost", "secret"),
+        "gone": User("gone", "Gone", "gone@example.com", "secret", is_active=False),
+    }
+
+
+@pytest.fixture
+def book(users: dict[str, User]) -> Book:
+    return Book(users)
+
+
+@pytest.fixture
+def executor(users: dict[str, User], book: Book) -> Executor:
+    return Executor(users, avatar=lambda name: f"avatar:{name}", flows=book)
 
 
 def post(executor: Executor, plan: Any, body: dict[str, Any], slug: str = LOGIN) -> Step:
@@ -43,6 +155,7 @@ def test_the_login_flow_starts_with_identification(executor: Executor) -> None:
         "next": "/if/admin/",
         "pending_user": None,
         "failures": 0,
+        "prompt_data": {},
     }
 
 
@@ -118,3 +231,85 @@ def test_another_flow_in_the_session_starts_over(executor: Executor) -> None:
     step = executor.get(LOGOUT, "", plan)
     assert step.logout
     assert executor.knows(LOGIN) and not executor.knows("no-such-flow")
+
+
+def test_user_settings_need_a_logged_in_user(executor: Executor) -> None:
+    denied = executor.get(SETTINGS, "", None)
+    assert denied.challenge is not None
+    assert denied.challenge["component"] == "ak-stage-access-denied"
+    assert denied.challenge["error_message"] == "Flow does not apply to current user."
+    # With a relative `next`, the default denied action continues there instead.
+    onward = executor.get(SETTINGS, "next=%2Fif%2Fuser%2F", None)
+    assert onward.challenge == {"to": "/if/user/", "component": "xak-flow-redirect"}
+
+
+def test_user_settings_show_the_users_values_and_write_what_was_sent(
+    executor: Executor, book: Book
+) -> None:
+    asked = executor.get(SETTINGS, "", None, user="akadmin")
+    challenge = asked.challenge or {}
+    assert challenge["component"] == "ak-stage-prompt"
+    shown = {f["field_key"]: f["initial_value"] for f in challenge["fields"]}
+    assert shown == {
+        "username": "akadmin",
+        "name": "authentik Default Admin",
+        "email": "root@localhost",
+        "attributes.settings.locale": "",
+    }
+    blank = executor.post(SETTINGS, "", asked.plan, {"username": "akadmin", "name": ""}, "akadmin")
+    assert (blank.challenge or {})["response_errors"] == {
+        "name": [{"string": "This field may not be blank.", "code": "invalid"}],
+        "email": [{"string": "This field is required.", "code": "invalid"}],
+        "attributes.settings.locale": [{"string": "This field is required.", "code": "invalid"}],
+    }
+    assert book.writes == []
+    body = {
+        "component": "ak-stage-prompt",
+        "username": "admin",
+        "name": "Ada Admin",
+        "email": "ada@example.com",
+        "attributes.settings.locale": "de",
+    }
+    passed = executor.post(SETTINGS, "", blank.plan, body, "akadmin")
+    assert passed.again
+    done = executor.get(SETTINGS, "", passed.plan, "akadmin")
+    assert done.challenge == {"to": "/", "component": "xak-flow-redirect"}
+    assert done.renamed == "admin" and done.login is None
+    assert book.writes == [
+        (
+            "akadmin",
+            {
+                "username": "admin",
+                "name": "Ada Admin",
+                "email": "ada@example.com",
+                "attributes.settings.locale": "de",
+            },
+        )
+    ]
+
+
+def test_a_password_change_checks_the_pair_and_the_policy(executor: Executor, book: Book) -> None:
+    plan = executor.get(PASSWORD_CHANGE, "", None, "akadmin").plan
+    differ = executor.post(
+        PASSWORD_CHANGE,
+        "",
+        plan,
+        {"password": "long enough", "password_repeat": "other"},
+        "akadmin",
+    )
+    assert (differ.challenge or {})["response_errors"] == {
+        "non_field_errors": [{"string": "Passwords don't match.", "code": "invalid"}]
+    }
+    short = executor.post(
+        PASSWORD_CHANGE, "", plan, {"password": "short", "password_repeat": "short"}, "akadmin"
+    )
+    assert (short.challenge or {})["response_errors"] == {
+        "non_field_errors": [
+            {"string": "Password needs to be 8 characters or longer.", "code": "invalid"}
+        ]
+    }
+    body = {"password": "a new secret", "password_repeat": "a new secret"}
+    passed = executor.post(PASSWORD_CHANGE, "", plan, body, "akadmin")
+    executor.get(PASSWORD_CHANGE, "", passed.plan, "akadmin")
+    # The writer discards what a user does not have (`password_repeat`), as authentik does.
+    assert book.writes == [("akadmin", body)]

@@ -168,7 +168,12 @@ def test_a_read_only_user_reads_but_may_not_write(browser: httpx.Client) -> None
     log_in(browser, "auditor", "ak-mock-readonly")
     user = me(browser).json()["user"]
     assert (user["username"], user["is_superuser"]) == ("auditor", False)
-    assert browser.get("/api/v3/policies/event_matcher/").json()["pagination"]["count"] == 150
+    listed = browser.get("/api/v3/policies/event_matcher/").json()["pagination"]["count"]
+    as_admin = httpx.get(
+        f"{browser.base_url}/api/v3/policies/event_matcher/",
+        headers=ADMIN,
+    ).json()["pagination"]["count"]
+    assert listed == as_admin > 0
     refused = browser.post(
         "/api/v3/policies/event_matcher/",
         json={"name": "x", "action": "login"},
@@ -254,7 +259,11 @@ def test_policies_all_is_every_policy_of_every_type(browser: httpx.Client) -> No
     assert names == sorted(names) and "Event Matcher Policy" in names
     typed = ("event_matcher", "expression", "password", "reputation", "dummy")
     counts = {kind: get(f"/policies/{kind}/")["pagination"]["count"] for kind in typed}
+    # The built-in fixtures give this collection: it is served as given, without the
+    # default install's five (which join only collections the mock generates).
     assert counts["event_matcher"] == 150
+    assert get("/policies/event_matcher/", name="default-match-update")["results"] == []
+    assert get("/events/rules/", name="default-notify-update")["pagination"]["count"] == 1
     everything = get("/policies/all/", page_size=100)
     assert everything["pagination"]["count"] >= sum(counts.values())
     matcher = get("/policies/all/", search="Alert on", page_size=1)["results"][0]
@@ -342,3 +351,59 @@ def test_the_interfaces_websocket_is_accepted_and_kept_open() -> None:
         with client.websocket_connect("/ws/client/") as socket:
             socket.send_text("{}")  # the interface never needs an answer
         assert client.get("/api/v3/policies/event_matcher/", headers=ADMIN).status_code == 200
+
+
+def test_the_user_settings_and_password_change_flows_write_the_user(
+    browser: httpx.Client,
+) -> None:
+    """The default blueprints' flows, as the user interface runs them: its prompts show the
+    user's values, the user write stage stores what was sent, the new password logs in."""
+    api = "/api/v3/flows/executor"
+    settings, change = f"{api}/default-user-settings-flow/", f"{api}/default-password-change/"
+    anonymous = browser.get(settings, params={"query": ""}).json()
+    assert anonymous["error_message"] == "Flow does not apply to current user."
+    log_in(browser, "akadmin", "ak-mock-admin")
+    asked = browser.get(settings, params={"query": ""}).json()
+    assert asked["component"] == "ak-stage-prompt"
+    assert [(f["field_key"], f["initial_value"]) for f in asked["fields"]] == [
+        ("username", "akadmin"),
+        ("name", "authentik Default Admin"),
+        ("email", "root@localhost"),
+        ("attributes.settings.locale", ""),
+    ]
+    sent = {
+        "component": "ak-stage-prompt",
+        "username": "akadmin",
+        "name": "Ada Admin",
+        "email": "ada@example.com",
+        "attributes.settings.locale": "de",
+    }
+    done = browser.post(settings, params={"query": ""}, json=sent, headers=csrf(browser))
+    assert done.status_code == 302
+    finished = browser.get(settings, params={"query": ""}).json()
+    assert finished == {"to": "/", "component": "xak-flow-redirect"}
+    assert browser.get(settings, params={"query": ""}).json()["component"] == "ak-stage-prompt"
+    user = me(browser).json()["user"]
+    assert (user["name"], user["email"]) == ("Ada Admin", "ada@example.com")
+    record = browser.get("/api/v3/core/users/", params={"username": "akadmin"}).json()
+    assert record["results"][0]["attributes"]["settings"] == {"locale": "de"}
+    events = browser.get(
+        "/api/v3/events/events/", params={"action": "model_updated", "username": "akadmin"}
+    ).json()["results"]
+    assert any(e["context"]["model"]["model_name"] == "user" for e in events)
+
+    short = {"password": "short", "password_repeat": "short"}
+    refused = browser.post(change, params={"query": ""}, json=short, headers=csrf(browser))
+    assert refused.json()["response_errors"] == {
+        "non_field_errors": [
+            {"string": "Password needs to be 8 characters or longer.", "code": "invalid"}
+        ]
+    }
+    new = {"password": "a longer secret", "password_repeat": "a longer secret"}
+    browser.post(change, params={"query": ""}, json=new, headers=csrf(browser))
+    browser.get(change, params={"query": ""})
+    with httpx.Client(base_url=str(browser.base_url), timeout=10) as other:
+        assert log_in(other, "akadmin", "ak-mock-admin")["component"] == "ak-stage-password"
+    with httpx.Client(base_url=str(browser.base_url), timeout=10) as other:
+        done_again = log_in(other, "ada@example.com", "a longer secret")
+        assert done_again == {"to": "/if/admin/", "component": "xak-flow-redirect"}

@@ -383,6 +383,22 @@ def test_the_interfaces_ids_as_strings_and_blank_relations_are_read_as_drf_does(
 
 
 @pytest.mark.live
+def test_a_renamed_user_keeps_its_tokens_and_owns_what_it_makes(whole_api: LiveServer) -> None:
+    """A token belongs to a user, not to a name: after the admin is renamed, its token still
+    authenticates, and a token it makes without naming a user is its own (DRF's
+    `CurrentUserDefault`)."""
+    whole_api.reset()
+    admin = {"Authorization": "Bearer ak-mock-admin"}
+    url = whole_api.url
+    me = httpx.get(f"{url}/core/users/me/", headers=admin).json()["user"]
+    renamed = httpx.patch(f"{url}/core/users/{me['pk']}/", json={"username": "root"}, headers=admin)
+    assert renamed.status_code == 200, renamed.text
+    assert httpx.get(f"{url}/core/users/me/", headers=admin).json()["user"]["username"] == "root"
+    made = httpx.post(f"{url}/core/tokens/", json={"identifier": "mine"}, headers=admin).json()
+    assert (made["user"], made["user_obj"]["username"]) == (me["pk"], "root")
+
+
+@pytest.mark.live
 def test_a_token_made_through_the_api_authenticates_as_its_user(whole_api: LiveServer) -> None:
     """As authentik: `view_key` shows a token's key to its user or to one who may view
     tokens; the key authenticates with its user's rights; the mock's owner is still only

@@ -15,6 +15,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from specdouble.data import images
+from specdouble.resources.authentik import blueprints
 from specdouble.resources.authentik.answers import (
     BRANDS,
     EMBEDDED_OUTPOST,
@@ -26,9 +27,9 @@ from specdouble.resources.authentik.answers import (
     USERS,
     uid_of,
 )
-from specdouble.resources.authentik.facts import field_defaults
-from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, DEFAULT_FLOWS
+from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND
 from specdouble.rest.auth import User
+from specdouble.rest.resource import ResourceSpec
 
 Data = MutableMapping[str, list[dict[str, Any]]]
 NAMESPACE = uuid.UUID("6ba7b812-9dad-11d1-80b4-00c04fd430c8")
@@ -49,72 +50,6 @@ ADMINS, READ_ONLY = "authentik Admins", "authentik Read-only"
 DEFAULT_GROUPS = {ADMINS: True, READ_ONLY: False}
 """Group name -> `is_superuser`."""
 
-BINDINGS = "flows_bindings"
-BINDING_ORDERS = {
-    "default-authentication-identification": 10,
-    "default-authentication-password": 20,
-    "default-authentication-mfa-validation": 30,
-    "default-authentication-login": 100,
-    "default-invalidation-logout": 0,
-}
-"""Each default stage's place in its flow (the default blueprints' `FlowStageBinding.order`)."""
-
-# (collection, name, the stage's own values, the flow it belongs to)
-DEFAULT_STAGES: tuple[tuple[str, str, dict[str, Any], str], ...] = (
-    (
-        "stages_identification",
-        "default-authentication-identification",
-        {
-            "user_fields": ["email", "username"],
-            "password_stage": None,
-            "captcha_stage": None,
-            "case_insensitive_matching": True,
-            "show_matched_user": True,
-            "enrollment_flow": None,
-            "recovery_flow": None,
-            "passwordless_flow": None,
-            "sources": [],
-            "show_source_labels": False,
-            "pretend_user_exists": True,
-            "enable_remember_me": False,
-            "webauthn_stage": None,
-        },
-        "default-authentication-flow",
-    ),
-    (
-        "stages_password",
-        "default-authentication-password",
-        {
-            "backends": [
-                "authentik.core.auth.InbuiltBackend",
-                "authentik.sources.kerberos.auth.KerberosBackend",
-                "authentik.sources.ldap.auth.LDAPBackend",
-                "authentik.core.auth.TokenBackend",
-            ],
-            "failed_attempts_before_cancel": 5,
-            "allow_show_password": False,
-        },
-        "default-authentication-flow",
-    ),
-    (
-        "stages_authenticator_validate",
-        "default-authentication-mfa-validation",
-        {"not_configured_action": "skip", "device_classes": ["static", "totp", "webauthn"]},
-        "default-authentication-flow",
-    ),
-    (
-        "stages_user_login",
-        "default-authentication-login",
-        {
-            "session_duration": "seconds=0",
-            "terminate_other_sessions": False,
-            "remember_me_offset": "seconds=0",
-        },
-        "default-authentication-flow",
-    ),
-    ("stages_user_logout", "default-invalidation-logout", {}, "default-invalidation-flow"),
-)
-
 
 def object_id(*names: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(names)))
@@ -125,25 +60,28 @@ def _template(data: Data, collection: str) -> dict[str, Any]:
     return dict(records[0])
 
 
-def apply(data: Data, keys: Mapping[str, str], users: Mapping[str, User]) -> None:
-    """Put authentik's defaults into `data`, in place."""
+def apply(
+    data: Data,
+    keys: Mapping[str, str],
+    users: Mapping[str, User],
+    models: Mapping[str, ResourceSpec],
+) -> None:
+    """Put authentik's defaults into `data`, in place (`models`: each model's resource)."""
+    collections = {model: spec.collection for model, spec in models.items()}
     if GROUPS in data:
         _groups(data, keys)
     if USERS in data:
         _users(data, users)
+    blueprints.apply(data, keys, collections, {m: s.defaults for m, s in models.items()})
     if FLOWS in data:
-        _flows(data, keys)
-    for collection, name, values, flow in DEFAULT_STAGES:
-        if collection in data:
-            _stage(data, keys, collection, name, values, flow)
-    if BINDINGS in data:
-        _bindings(data, keys)
+        _flow_stages(data, collections)
     if BRANDS in data:
         _brand(data, keys)
     if OUTPOSTS in data:
         _embedded_outpost(data)
     if EVENTS in data:
         _events(data)
+    blueprints.strip_marks(data)
 
 
 def _groups(data: Data, keys: Mapping[str, str]) -> None:
@@ -229,88 +167,29 @@ def _users(data: Data, users: Mapping[str, User]) -> None:
     data[USERS] = made + generated
 
 
-def _flows(data: Data, keys: Mapping[str, str]) -> None:
-    key = keys.get(FLOWS, "pk")
-    made = []
-    for flow in DEFAULT_FLOWS:
-        record = _template(data, FLOWS)
-        pk = object_id("flow", flow.slug)
-        record.update(
-            {
-                "pk": pk,
-                "policybindingmodel_ptr_id": pk,
-                "name": flow.name,
-                "slug": flow.slug,
-                "title": flow.title,
-                "designation": flow.designation,
-                "background": "",
-                "background_url": DEFAULT_BACKGROUND,
-                "background_themed_urls": None,
-                "stages": [],
-                "policies": [],
-                "cache_count": 0,
-                "policy_engine_mode": "any",
-                "compatibility_mode": False,
-                "export_url": f"/api/v3/flows/instances/{flow.slug}/export/",
-                "layout": flow.layout,
-                "denied_action": "message_continue",
-                "authentication": flow.authentication,
-            }
-        )
-        record[key] = flow.slug if key == "slug" else record[key]
-        made.append(record)
-    slugs = {flow.slug for flow in DEFAULT_FLOWS}
-    data[FLOWS] = made + [r for r in data[FLOWS] if r.get("slug") not in slugs]
-
-
-def _stage(
-    data: Data,
-    keys: Mapping[str, str],
-    collection: str,
-    name: str,
-    values: Mapping[str, Any],
-    flow_slug: str,
-) -> None:
-    record = _template(data, collection)
-    pk = object_id("stage", name)
-    flow = next((f for f in data.get(FLOWS, []) if f.get("slug") == flow_slug), None)
-    known = {k: v for k, v in values.items() if not record or k in record}
-    record.update({"pk": pk, "name": name, **known})
-    if "flow_set" in record:
-        record["flow_set"] = [_flow_set(flow)] if flow is not None else []
-    record[keys.get(collection, "pk")] = record.get(keys.get(collection, "pk"), pk)
-    if flow is not None:
-        flow.setdefault("stages", []).append(pk)
-    data[collection] = [record, *(r for r in data[collection] if r.get("name") != name)]
-
-
-def _bindings(data: Data, keys: Mapping[str, str]) -> None:
-    """Each default stage bound to its flow, in the blueprints' order, with the binding
-    model's defaults (what a stage's `flow_set` and the flow's stage list read)."""
-    made = []
-    for collection, name, _values, flow_slug in DEFAULT_STAGES:
-        flow = next((f for f in data.get(FLOWS, []) if f.get("slug") == flow_slug), None)
-        stage = next((r for r in data.get(collection, []) if r.get("name") == name), None)
-        if flow is None or stage is None:
+def _flow_stages(data: Data, collections: Mapping[str, str]) -> None:
+    """What a flow's `stages` and a stage's `flow_set` read: the flows' bindings."""
+    bindings = data.get(collections.get("FlowStageBinding", ""), [])
+    flows = {f.get("pk"): f for f in data[FLOWS]}
+    stages = {
+        r.get("pk"): r
+        for collection in set(collections.values())
+        if collection.startswith("stages_")
+        for r in data.get(collection, [])
+        if "flow_set" in r
+    }
+    made_flows = {pk for pk, f in flows.items() if f.get("_blueprint")}
+    for pk in made_flows:  # what the flow computes, as a stage's `flow_set` keeps it
+        flow = flows[pk]
+        flow["background_url"] = flow.get("background") or DEFAULT_BACKGROUND
+        flow["export_url"] = f"/api/v3/flows/instances/{flow.get('slug')}/export/"
+    for binding in sorted(bindings, key=lambda b: b.get("order", 0)):
+        flow, stage = flows.get(binding.get("target")), stages.get(binding.get("stage"))
+        if flow is None or stage is None or flow.get("pk") not in made_flows:
             continue
-        record = _template(data, BINDINGS)
-        pk = object_id("binding", flow_slug, name)
-        record.update(
-            {
-                "pk": pk,
-                "policybindingmodel_ptr_id": object_id("binding-model", flow_slug, name),
-                "target": flow.get("pk"),
-                "stage": stage.get("pk"),
-                "order": BINDING_ORDERS.get(name, 0),
-                **field_defaults().get("FlowStageBinding", {}),
-            }
-        )
-        if isinstance(record.get("stage_obj"), dict):
-            shown = record["stage_obj"]
-            record["stage_obj"] = {k: stage.get(k, shown[k]) for k in shown}
-        record[keys.get(BINDINGS, "pk")] = pk
-        made.append(record)
-    data[BINDINGS] = [*made, *data[BINDINGS]]
+        flow.setdefault("stages", []).append(stage["pk"])
+        if stage.get("_blueprint"):
+            stage["flow_set"] = [*(stage.get("flow_set") or []), _flow_set(flow)]
 
 
 FLOW_SET_FIELDS = (

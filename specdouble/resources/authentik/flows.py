@@ -1,34 +1,40 @@
-"""authentik's flow executor for its default flows, as plain functions over a session's plan.
+"""authentik's flow executor, as plain functions over a session's plan and the flows of the
+state: each flow's stages, in the order of its bindings (`flow_state.py` reads them).
 
 `GET /api/v3/flows/executor/<slug>/?query=<the page's query>` answers the current stage's
 challenge; `POST` answers a challenge. A stage that needs nothing from the browser runs at once
-(authenticator validation without devices, user login, user logout). When the flow is done the
-answer is a redirect challenge to the `next` of the page's query. Wrong input is answered with
-the stage's challenge and `response_errors`, as authentik does, never with a 400.
+(authenticator validation without devices, user login, user logout, user write). When the flow
+is done the answer is a redirect challenge to the `next` of the page's query. Wrong input is
+answered with the stage's challenge and `response_errors`, as authentik does, never with a 400.
 
-The stages and texts are those of authentik's default blueprints (`default-authentication-flow`:
-identification by username or email, password, authenticator validation, user login;
-`default-invalidation-flow`: user logout).
+Stages the executor runs as authentik does: identification (by the stage's `user_fields`),
+password, prompt (its fields, required values, the password pair, a password policy's minimum
+length), user write (the prompt's data onto the pending user: `password`, the user's own
+fields, `attributes.*`), user login, user logout, deny. Other stages (consent, captcha,
+authenticator setup, email) pass at once: they need a device, a mailbox or a third party.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 from urllib.parse import parse_qs, quote
 
 from specdouble.rest.auth import User
 
-IDENTIFICATION = "identification"
-PASSWORD = "password"
-AUTHENTICATOR_VALIDATE = "authenticator_validate"
-USER_LOGIN = "user_login"
-USER_LOGOUT = "user_logout"
+IDENTIFICATION = "IdentificationStage"
+PASSWORD = "PasswordStage"
+PROMPT = "PromptStage"
+USER_WRITE = "UserWriteStage"
+USER_LOGIN = "UserLoginStage"
+USER_LOGOUT = "UserLogoutStage"
+DENY = "DenyStage"
 
 COMPONENTS = {
     IDENTIFICATION: "ak-stage-identification",
     PASSWORD: "ak-stage-password",
+    PROMPT: "ak-stage-prompt",
 }
 REDIRECT = "xak-flow-redirect"
 ACCESS_DENIED = "ak-stage-access-denied"
@@ -41,62 +47,68 @@ NO_IDENTIFICATION = "No identification data provided."
 INVALID_PASSWORD = "Invalid password"
 INVALID_NEXT = "Invalid next URL"
 REQUIRED = "This field is required."
+BLANK = "This field may not be blank."
+INVALID_EMAIL = "Enter a valid email address."
+PASSWORDS_DIFFER = "Passwords don't match."
+NOT_APPLICABLE = "Flow does not apply to current user."
+NO_PENDING_DATA = "No Pending data."
+NO_USER = "No user found and can't create new user."
 FLOW_NOT_FOUND = "No Flow matches the given query."
+STATIC_TYPES = frozenset(
+    {
+        "hidden",
+        "static",
+        "alert_info",
+        "alert_warning",
+        "alert_danger",
+        "text_read_only",
+        "text_area_read_only",
+        "separator",
+    }
+)
+"""Prompt types the browser cannot change: they keep their initial value."""
+NOT_WRITTEN = frozenset({"groups", "id", "pk", "uuid", "uid", "is_superuser", "component"})
+"""What a user write stage never sets on a user (authentik's `disallowed_user_attributes`, and
+what its model computes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One bound stage: its model's class name, its record, and for a prompt stage its fields
+    (ordered) and validation policies (each with its model's class name as `kind`)."""
+
+    kind: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    fields: tuple[Mapping[str, Any], ...] = ()
+    policies: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class FlowSpec:
-    """One of authentik's default flows: what its record shows and the stages it runs."""
+    """A flow as the executor runs it: what its page shows and its stages, in order."""
 
     slug: str
-    name: str
     title: str
     designation: str
-    stages: tuple[str, ...]
+    stages: tuple[Stage, ...]
     layout: str = "stacked"
     authentication: str = "none"
+    denied_action: str = "message_continue"
+    background: str = DEFAULT_BACKGROUND
 
 
-DEFAULT_FLOWS: tuple[FlowSpec, ...] = (
-    FlowSpec(
-        "default-authentication-flow",
-        "Welcome to authentik!",
-        "Welcome to authentik!",
-        "authentication",
-        (IDENTIFICATION, PASSWORD, AUTHENTICATOR_VALIDATE, USER_LOGIN),
-    ),
-    FlowSpec(
-        "default-invalidation-flow",
-        "Logout",
-        "Default Invalidation Flow",
-        "invalidation",
-        (USER_LOGOUT,),
-    ),
-    FlowSpec(
-        "default-provider-invalidation-flow",
-        "Logged out of application",
-        "You've logged out of %(app)s.",
-        "invalidation",
-        (),
-    ),
-    FlowSpec(
-        "default-user-settings-flow",
-        "User settings",
-        "Update your info",
-        "stage_configuration",
-        (),
-        authentication="require_authenticated",
-    ),
-    FlowSpec(
-        "default-password-change",
-        "Change Password",
-        "Change password",
-        "stage_configuration",
-        (),
-        authentication="require_authenticated",
-    ),
-)
-FLOWS_BY_SLUG = {flow.slug: flow for flow in DEFAULT_FLOWS}
+class Flows(Protocol):
+    """The flows of the state, and the users a flow writes."""
+
+    def flow(self, slug: str) -> FlowSpec | None: ...
+
+    def user(self, username: str) -> Mapping[str, Any] | None:
+        """The user's record (what prompts show as initial values)."""
+        ...
+
+    def write_user(self, username: str, changes: Mapping[str, Any]) -> str:
+        """Apply a user write stage's changes; answers the username afterwards."""
+        ...
 
 
 @dataclass(slots=True)
@@ -114,6 +126,8 @@ class Step:
     """The stage passed: answer 302 to the executor's own URL, as authentik does."""
     failed: str | None = None
     """Who failed to log in (a wrong password), for the event log."""
+    renamed: str | None = None
+    """The session's user's new username (a user write changed it)."""
 
 
 def page_query(query: str) -> dict[str, str]:
@@ -130,33 +144,42 @@ def flow_info(flow: FlowSpec, next_url: str | None) -> dict[str, Any]:
     cancel = CANCEL_PATH + (f"?next={quote(next_url, safe='')}" if next_url else "")
     return {
         "title": flow.title,
-        "background": DEFAULT_BACKGROUND,
+        "background": flow.background or DEFAULT_BACKGROUND,
         "background_themed_urls": None,
         "cancel_url": cancel,
         "layout": flow.layout,
     }
 
 
+def value_at(record: Mapping[str, Any] | None, key: str) -> Any:
+    """A prompt's `field_key` read from a user: `attributes.settings.locale` walks into
+    `attributes`."""
+    value: Any = record or {}
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
 class Executor:
-    """Runs the default flows for the users it knows; `avatar` makes a pending user's picture."""
+    """Runs the state's flows for the users it knows; `avatar` makes a pending user's
+    picture."""
 
     def __init__(
-        self,
-        users: Mapping[str, User],
-        avatar: Callable[[str], str],
-        flows: Mapping[str, FlowSpec] = FLOWS_BY_SLUG,
+        self, users: Mapping[str, User], avatar: Callable[[str], str], flows: Flows
     ) -> None:
         self.users = users
         self.avatar = avatar
         self.flows = flows
 
     def knows(self, slug: str) -> bool:
-        return slug in self.flows
+        return self.flows.flow(slug) is not None
 
-    def find_user(self, identifier: str) -> User | None:
-        """By username, or by email ignoring case (the default stage's `user_fields`)."""
-        user = self.users.get(identifier)
-        if user is None:
+    def find_user(
+        self, identifier: str, fields: Sequence[str] = ("email", "username")
+    ) -> User | None:
+        """By username, or by email ignoring case, as the stage's `user_fields` allow."""
+        user = self.users.get(identifier) if "username" in fields else None
+        if user is None and "email" in fields:
             folded = identifier.casefold()
             user = next(
                 (u for u in self.users.values() if u.email and u.email.casefold() == folded),
@@ -164,10 +187,16 @@ class Executor:
             )
         return user if user is not None and user.is_active else None
 
-    # The two requests.
+    # The two requests; `user` is who the session is logged in as.
 
-    def get(self, slug: str, query: str, plan: Mapping[str, Any] | None) -> Step:
-        return self._run(self._plan(slug, query, plan))
+    def get(
+        self, slug: str, query: str, plan: Mapping[str, Any] | None, user: str | None = None
+    ) -> Step:
+        flow = self._flow(slug)
+        current = self._plan(flow, query, plan, user)
+        if current is None:
+            return self._not_applicable(flow, query)
+        return self._run(flow, current)
 
     def post(
         self,
@@ -175,45 +204,85 @@ class Executor:
         query: str,
         plan: Mapping[str, Any] | None,
         body: Mapping[str, Any],
+        user: str | None = None,
     ) -> Step:
-        current = self._plan(slug, query, plan)
-        flow = self.flows[slug]
+        flow = self._flow(slug)
+        current = self._plan(flow, query, plan, user)
+        if current is None:
+            return self._not_applicable(flow, query)
         if current["stage"] >= len(flow.stages):
-            return self._run(current)
+            return self._run(flow, current)
         stage = flow.stages[current["stage"]]
-        if stage == IDENTIFICATION:
-            return self._identify(flow, current, body)
-        if stage == PASSWORD:
-            return self._password(flow, current, body)
-        return self._run(current)
+        if stage.kind == IDENTIFICATION:
+            return self._identify(flow, current, stage, body)
+        if stage.kind == PASSWORD:
+            return self._password(flow, current, stage, body)
+        if stage.kind == PROMPT:
+            return self._prompt(flow, current, stage, body)
+        return self._run(flow, current)
 
     # Planning and running.
 
-    def _plan(self, slug: str, query: str, plan: Mapping[str, Any] | None) -> dict[str, Any]:
-        if plan and plan.get("flow") == slug:
+    def _flow(self, slug: str) -> FlowSpec:
+        flow = self.flows.flow(slug)
+        if flow is None:
+            raise KeyError(slug)
+        return flow
+
+    def _plan(
+        self, flow: FlowSpec, query: str, plan: Mapping[str, Any] | None, user: str | None
+    ) -> dict[str, Any] | None:
+        """The session's plan of this flow, or a new one; None where the flow does not apply
+        to the caller (its `authentication` requirement)."""
+        if plan and plan.get("flow") == flow.slug:
             return dict(plan)
+        known = self.users.get(user or "")
+        if flow.authentication == "require_authenticated" and user is None:
+            return None
+        if flow.authentication == "require_unauthenticated" and user is not None:
+            return None
+        if flow.authentication == "require_superuser" and not (known and known.is_superuser):
+            return None
         return {
-            "flow": slug,
+            "flow": flow.slug,
             "stage": 0,
             "next": page_query(query).get("next"),
-            "pending_user": None,
+            "pending_user": user,
             "failures": 0,
+            "prompt_data": {},
         }
 
-    def _run(self, plan: dict[str, Any]) -> Step:
+    def _not_applicable(self, flow: FlowSpec, query: str) -> Step:
+        """authentik's `handle_invalid_flow`: on to a relative `next` where the flow's denied
+        action continues, else the access denied stage."""
+        next_url = page_query(query).get("next")
+        continues = flow.denied_action in ("continue", "message_continue")
+        if continues and next_url and not is_absolute(next_url):
+            return Step({"to": next_url, "component": REDIRECT}, None)
+        if flow.denied_action == "continue":
+            return Step({"to": ROOT_REDIRECT, "component": REDIRECT}, None)
+        return Step(self._denied(flow, {}, NOT_APPLICABLE), None)
+
+    def _run(self, flow: FlowSpec, plan: dict[str, Any]) -> Step:
         """Run the stages that need nothing from the browser; stop at the first that does."""
-        flow = self.flows[plan["flow"]]
         login: str | None = None
         logout = False
         while plan["stage"] < len(flow.stages):
             stage = flow.stages[plan["stage"]]
-            if stage in COMPONENTS:
-                step = Step(self._challenge(flow, plan, stage), plan, login=login, logout=logout)
-                return step
-            if stage == USER_LOGIN:
+            if stage.kind in COMPONENTS:
+                challenge = self._challenge(flow, plan, stage)
+                return Step(challenge, plan, login=login, logout=logout)
+            if stage.kind == USER_LOGIN:
                 login = plan.get("pending_user")
-            elif stage == USER_LOGOUT:
+            elif stage.kind == USER_LOGOUT:
                 logout = True
+            elif stage.kind == DENY:
+                message = str(stage.values.get("deny_message") or "") or None
+                return Step(self._denied(flow, plan, message), None)
+            elif stage.kind == USER_WRITE:
+                failure = self._write(plan)
+                if failure is not None:
+                    return Step(self._denied(flow, plan, failure), None)
             plan["stage"] += 1
         return self._done(flow, plan, login=login, logout=logout)
 
@@ -224,25 +293,34 @@ class Executor:
         next_url = ROOT_REDIRECT if logout else (plan.get("next") or ROOT_REDIRECT)
         if is_absolute(next_url):
             return Step(self._denied(flow, plan, INVALID_NEXT), None)
-        return Step({"to": next_url, "component": REDIRECT}, None, login=login, logout=logout)
+        renamed = plan.get("pending_user") if plan.get("renamed") else None
+        challenge = {"to": next_url, "component": REDIRECT}
+        return Step(challenge, None, login=login, logout=logout, renamed=renamed)
 
-    def _challenge(self, flow: FlowSpec, plan: Mapping[str, Any], stage: str) -> dict[str, Any]:
+    def _challenge(self, flow: FlowSpec, plan: Mapping[str, Any], stage: Stage) -> dict[str, Any]:
         info = flow_info(flow, plan.get("next"))
-        if stage == IDENTIFICATION:
+        if stage.kind == IDENTIFICATION:
+            values = stage.values
             return {
                 "flow_info": info,
                 "component": COMPONENTS[IDENTIFICATION],
-                "user_fields": ["email", "username"],
+                "user_fields": list(values.get("user_fields") or []),
                 "pending_user_identifier": None,
-                "password_fields": False,
+                "password_fields": bool(values.get("password_stage")),
                 "allow_show_password": False,
                 "flow_designation": flow.designation,
                 "captcha_stage": None,
                 "primary_action": "Log in",
                 "sources": [],
-                "show_source_labels": False,
-                "enable_remember_me": False,
+                "show_source_labels": bool(values.get("show_source_labels")),
+                "enable_remember_me": bool(values.get("enable_remember_me")),
                 "passkey_challenge": None,
+            }
+        if stage.kind == PROMPT:
+            return {
+                "flow_info": info,
+                "component": COMPONENTS[PROMPT],
+                "fields": [self._prompt_field(plan, prompt) for prompt in stage.fields],
             }
         pending = str(plan.get("pending_user") or "")
         known = self.users.get(pending)
@@ -251,21 +329,50 @@ class Executor:
             "component": COMPONENTS[PASSWORD],
             "pending_user": pending,
             "pending_user_avatar": self.avatar(known.name if known and known.name else pending),
-            "allow_show_password": False,
+            "allow_show_password": bool(stage.values.get("allow_show_password")),
         }
 
-    def _denied(self, flow: FlowSpec, plan: Mapping[str, Any], message: str) -> dict[str, Any]:
-        pending = str(plan.get("pending_user") or "")
+    def _prompt_field(self, plan: Mapping[str, Any], prompt: Mapping[str, Any]) -> dict[str, Any]:
+        key = str(prompt.get("field_key") or "")
+        given = plan.get("prompt_data") or {}
+        if key in given:
+            initial: Any = given[key]
+        elif prompt.get("initial_value_expression"):
+            # The default blueprints' expressions read the pending user's value of the key.
+            user = self.flows.user(str(plan.get("pending_user") or ""))
+            initial = value_at(user, key) if user is not None else ""
+        else:
+            initial = prompt.get("initial_value") or ""
         return {
+            "field_key": key,
+            "label": prompt.get("label") or "",
+            "type": prompt.get("type") or "text",
+            "required": bool(prompt.get("required", True)),
+            "placeholder": ""
+            if prompt.get("placeholder_expression")
+            else prompt.get("placeholder") or "",
+            "initial_value": "" if initial is None else str(initial),
+            "order": prompt.get("order") or 0,
+            "sub_text": prompt.get("sub_text") or "",
+            "choices": None,
+        }
+
+    def _denied(
+        self, flow: FlowSpec, plan: Mapping[str, Any], message: str | None
+    ) -> dict[str, Any]:
+        pending = str(plan.get("pending_user") or "")
+        challenge: dict[str, Any] = {
             "flow_info": flow_info(flow, plan.get("next")),
             "component": ACCESS_DENIED,
             "pending_user": pending,
             "pending_user_avatar": self.avatar(pending),
-            "error_message": message,
         }
+        if message is not None:
+            challenge["error_message"] = message
+        return challenge
 
     def _invalid(
-        self, flow: FlowSpec, plan: dict[str, Any], stage: str, errors: Mapping[str, str]
+        self, flow: FlowSpec, plan: dict[str, Any], stage: Stage, errors: Mapping[str, str]
     ) -> Step:
         challenge = self._challenge(flow, plan, stage)
         shown = {name: [{"string": message, "code": "invalid"}] for name, message in errors.items()}
@@ -279,30 +386,97 @@ class Executor:
 
     # The stages that read an answer.
 
-    def _identify(self, flow: FlowSpec, plan: dict[str, Any], body: Mapping[str, Any]) -> Step:
+    def _identify(
+        self, flow: FlowSpec, plan: dict[str, Any], stage: Stage, body: Mapping[str, Any]
+    ) -> Step:
         identifier = body.get("uid_field")
         if not isinstance(identifier, str) or not identifier:
-            return self._invalid(
-                flow, plan, IDENTIFICATION, {"non_field_errors": NO_IDENTIFICATION}
-            )
-        user = self.find_user(identifier)
+            return self._invalid(flow, plan, stage, {"non_field_errors": NO_IDENTIFICATION})
+        fields = stage.values.get("user_fields") or ("email", "username")
+        user = self.find_user(identifier, fields)
         # The default stage pretends that unknown users exist: the password stage refuses them.
         plan["pending_user"] = user.username if user else identifier
         plan["stage"] += 1
         return Step(None, plan, again=True)
 
-    def _password(self, flow: FlowSpec, plan: dict[str, Any], body: Mapping[str, Any]) -> Step:
+    def _password(
+        self, flow: FlowSpec, plan: dict[str, Any], stage: Stage, body: Mapping[str, Any]
+    ) -> Step:
         password = body.get("password")
         if not isinstance(password, str) or not password:
-            return self._invalid(flow, plan, PASSWORD, {"password": REQUIRED})
+            return self._invalid(flow, plan, stage, {"password": REQUIRED})
         user = self.users.get(str(plan.get("pending_user") or ""))
         if user is None or not user.checks_password(password):
             who = str(plan.get("pending_user") or "")
             plan["failures"] = int(plan.get("failures") or 0) + 1
-            if plan["failures"] >= FAILED_ATTEMPTS_BEFORE_CANCEL:
+            limit = stage.values.get("failed_attempts_before_cancel")
+            if plan["failures"] >= (limit or FAILED_ATTEMPTS_BEFORE_CANCEL):
                 return Step(self._denied(flow, plan, INVALID_PASSWORD), None, failed=who)
-            step = self._invalid(flow, plan, PASSWORD, {"password": INVALID_PASSWORD})
+            step = self._invalid(flow, plan, stage, {"password": INVALID_PASSWORD})
             step.failed = who
             return step
         plan["stage"] += 1
         return Step(None, plan, again=True)
+
+    def _prompt(
+        self, flow: FlowSpec, plan: dict[str, Any], stage: Stage, body: Mapping[str, Any]
+    ) -> Step:
+        answers: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for prompt in stage.fields:
+            key = str(prompt.get("field_key") or "")
+            kind = prompt.get("type") or "text"
+            if kind in STATIC_TYPES:
+                answers[key] = self._prompt_field(plan, prompt)["initial_value"]
+                continue
+            value = body.get(key)
+            required = bool(prompt.get("required", True))
+            if value is None or value == "":
+                if required:
+                    errors[key] = REQUIRED if value is None else BLANK
+                continue
+            if kind == "email" and ("@" not in str(value) or " " in str(value)):
+                errors[key] = INVALID_EMAIL
+                continue
+            answers[key] = value
+        if not errors:
+            problem = _prompt_problem(stage, answers)
+            if problem is not None:
+                errors["non_field_errors"] = problem
+        if errors:
+            return self._invalid(flow, plan, stage, errors)
+        plan["prompt_data"] = {**(plan.get("prompt_data") or {}), **answers}
+        plan["stage"] += 1
+        return Step(None, plan, again=True)
+
+    def _write(self, plan: dict[str, Any]) -> str | None:
+        """A user write stage: the prompt's data onto the pending user (never creating one);
+        answers why it failed, or None."""
+        data = plan.get("prompt_data")
+        if not data:
+            return NO_PENDING_DATA
+        pending = str(plan.get("pending_user") or "")
+        if self.flows.user(pending) is None:
+            return NO_USER
+        changes = {key: value for key, value in data.items() if key not in NOT_WRITTEN}
+        now = self.flows.write_user(pending, changes)
+        if now != pending:
+            plan["pending_user"], plan["renamed"] = now, True
+        return None
+
+
+def _prompt_problem(stage: Stage, answers: Mapping[str, Any]) -> str | None:
+    """The prompt stage's own checks: two password fields agree, and its password policies'
+    minimum length (other policies are expressions the mock cannot run)."""
+    passwords = [
+        answers.get(str(p.get("field_key"))) for p in stage.fields if p.get("type") == "password"
+    ]
+    if len(passwords) == 2 and passwords[0] != passwords[1]:
+        return PASSWORDS_DIFFER
+    for policy in stage.policies:
+        if policy.get("kind") != "PasswordPolicy":
+            continue
+        given = answers.get(str(policy.get("password_field") or "password"))
+        if isinstance(given, str) and len(given) < int(policy.get("length_min") or 0):
+            return str(policy.get("error_message") or "") or PASSWORDS_DIFFER
+    return None

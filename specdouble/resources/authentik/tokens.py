@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import orjson
 
+from specdouble.resources.authentik import defaults
 from specdouble.resources.authentik.users import is_superuser
 from specdouble.rest import inference
 from specdouble.rest.actions import Answer, Body, Params, Respond
@@ -45,7 +47,7 @@ class TokenBook(Mapping[str, Token]):
 
     def __getitem__(self, key: str) -> Token:
         if key in self.static:
-            return self.static[key]
+            return self._as_now(self.static[key])
         if self.tokens is None or self.users is None:
             raise KeyError(key)
         collection = self.tokens.collection
@@ -69,6 +71,17 @@ class TokenBook(Mapping[str, Token]):
             permissions=ALL_PERMISSIONS if superuser else frozenset(),
             expires=datetime.fromisoformat(expires.replace("Z", "+00:00")) if expires else None,
         )
+
+    def _as_now(self, token: Token) -> Token:
+        """A `tokens.yaml` token names its user as the user's record does now: an API write
+        or a flow may have renamed it, and a token belongs to a user, not to a name."""
+        if self.users is None:
+            return token
+        self.store.sync()
+        uuid = defaults.object_id("user", token.user)
+        found = self.store.referencing(self.users.collection, "uuid", uuid)
+        name = found[0].get("username") if found else None
+        return replace(token, user=str(name)) if name and name != token.user else token
 
     def _keys(self) -> dict[str, Record]:
         assert self.tokens is not None

@@ -1,0 +1,183 @@
+"""The flows the executor runs, read from the state on every request: a flow by its slug, its
+stages in the order of its bindings (`FlowStageBinding.order`), a prompt stage's fields and
+validation policies; and the user a user write stage changes, with the `model_updated` event
+authentik records for it. An administrator's edits through the API (a stage bound, a prompt
+added) change what the executor runs next.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from specdouble.resources.authentik import audit, defaults, events
+from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, FlowSpec, Stage
+from specdouble.rest.auth import User
+from specdouble.state.store import Store
+
+FLOW, BINDING, PROMPT, USER = "Flow", "FlowStageBinding", "Prompt", "User"
+PASSWORD = "_password"
+"""Where a user's record keeps a password a flow set (no schema field: never shown)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class LoginUsers(Mapping[str, User]):
+    """Who can log in: the users of `tokens.yaml` (their passwords and permissions) as their
+    records in `collection` are now (username, name, email, active, a password a flow set).
+    A user whose record is gone keeps its `tokens.yaml` self."""
+
+    def __init__(self, given: Mapping[str, User], store: Store, collection: str | None) -> None:
+        self.given = given
+        self.store = store
+        self.collection = collection
+
+    def _now(self) -> dict[str, User]:
+        if self.collection is None:
+            return dict(self.given)
+        self.store.sync()
+        current = {}
+        for user in self.given.values():
+            uuid = defaults.object_id("user", user.username)
+            found = self.store.referencing(self.collection, "uuid", uuid)
+            record = found[0] if found else None
+            if record is not None:
+                user = dataclasses.replace(
+                    user,
+                    username=str(record.get("username") or user.username),
+                    name=str(record.get("name") or ""),
+                    email=str(record.get("email") or ""),
+                    is_active=bool(record.get("is_active", user.is_active)),
+                    password=record.get(PASSWORD, user.password),
+                )
+            current[user.username] = user
+        return current
+
+    def __getitem__(self, username: str) -> User:
+        return self._now()[username]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+
+class StoredFlows:
+    """`flows.Flows` over a store; `collections`: each model class's collection."""
+
+    def __init__(self, store: Store, collections: Mapping[str, str]) -> None:
+        self.store = store
+        self.collections = collections
+        # Each kind's own collection, not the family's (`stages/all/` lists every kind).
+        self.stages = {m: c for m, c in collections.items() if m.endswith("Stage") and m != "Stage"}
+        self.policies = {
+            m: c for m, c in collections.items() if m.endswith("Policy") and m != "Policy"
+        }
+
+    def _one(self, model: str, field: str, value: Any) -> dict[str, Any] | None:
+        collection = self.collections.get(model)
+        if collection is None:
+            return None
+        found = self.store.referencing(collection, field, value)
+        return found[0] if found else None
+
+    def _typed(self, kinds: Mapping[str, str], pk: Any) -> tuple[str, dict[str, Any]] | None:
+        for kind, collection in kinds.items():
+            record = self.store.get(collection, str(pk))
+            if record is not None:
+                return kind, record
+        return None
+
+    def flow(self, slug: str) -> FlowSpec | None:
+        self.store.sync()
+        record = self._one(FLOW, "slug", slug)
+        if record is None:
+            return None
+        bindings = self.store.referencing(self.collections.get(BINDING, ""), "target", record["pk"])
+        stages = []
+        for binding in sorted(bindings, key=lambda b: b.get("order") or 0):
+            found = self._typed(self.stages, binding.get("stage"))
+            if found is not None:
+                stages.append(self._stage(*found))
+        return FlowSpec(
+            slug=slug,
+            title=str(record.get("title") or ""),
+            designation=str(record.get("designation") or ""),
+            stages=tuple(stages),
+            layout=str(record.get("layout") or "stacked"),
+            authentication=str(record.get("authentication") or "none"),
+            denied_action=str(record.get("denied_action") or "message_continue"),
+            background=str(record.get("background") or "") or DEFAULT_BACKGROUND,
+        )
+
+    def _stage(self, kind: str, record: Mapping[str, Any]) -> Stage:
+        prompts = self.collections.get(PROMPT)
+        fields = []
+        for pk in record.get("fields") or () if prompts else ():
+            prompt = self.store.get(prompts, str(pk)) if prompts else None
+            if prompt is not None:
+                fields.append(prompt)
+        policies = []
+        for pk in record.get("validation_policies") or ():
+            found = self._typed(self.policies, pk)
+            if found is not None:
+                policies.append({**found[1], "kind": found[0]})
+        fields.sort(key=lambda prompt: prompt.get("order") or 0)
+        return Stage(kind, record, tuple(fields), tuple(policies))
+
+    def user(self, username: str) -> dict[str, Any] | None:
+        self.store.sync()
+        return self._one(USER, "username", username)
+
+    def write_user(self, username: str, changes: Mapping[str, Any]) -> str:
+        collection = self.collections[USER]
+        with self.store.writing():
+            record = self.user(username)
+            if record is None:
+                return username
+            updated = dict(record)
+            attributes = dict(updated.get("attributes") or {})
+            for key, value in changes.items():
+                if key == "password":
+                    updated[PASSWORD] = str(value)
+                    updated["password_change_date"] = _now()
+                elif key == "attributes" and isinstance(value, Mapping):
+                    attributes.update(value)
+                elif key.startswith("attributes."):
+                    _set_path(attributes, key.split(".")[1:], value)
+                elif key in record:
+                    updated[key] = value
+            updated["attributes"] = attributes
+            self.store.put(collection, updated)
+            label = audit.model_label(USER)
+            if label is not None:
+                events.record(
+                    self.store,
+                    "model_updated",
+                    str(updated.get("username") or username),
+                    client_ip=None,
+                    context={
+                        "model": {
+                            "app": label[0],
+                            "model_name": label[1],
+                            "pk": updated.get("pk"),
+                            "name": updated.get("username"),
+                        }
+                    },
+                    app=events.MIDDLEWARE,
+                )
+        return str(updated.get("username") or username)
+
+
+def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
+    for part in path[:-1]:
+        inner = target.get(part)
+        target[part] = dict(inner) if isinstance(inner, Mapping) else {}
+        target = target[part]
+    if path:
+        target[path[-1]] = value
