@@ -109,12 +109,26 @@ def clean_value(
     branches = [resolve(document, b) for b in schema.get("oneOf", []) + schema.get("anyOf", [])]
     branches = [b for b in branches if b.get("enum") != [None]]
     if branches:
+        chosen = _discriminated(document, schema, value)
+        if chosen is not None:
+            return clean_value(document, chosen, value, lenient)
         first_failure: FieldInvalid | None = None
+        best: tuple[int, Any] | None = None
         for branch in branches:
             try:
-                return clean_value(document, branch, value, lenient)
+                cleaned = clean_value(document, branch, value, lenient)
             except FieldInvalid as failure:
                 first_failure = first_failure or failure
+                continue
+            # The branch that keeps most of what was sent: the first that merely validates
+            # may be one that drops the rest as undeclared (a proxy read as an LDAP provider).
+            kept = len(cleaned) if isinstance(cleaned, dict) else 0
+            if best is None or kept > best[0]:
+                best = (kept, cleaned)
+            if not isinstance(cleaned, dict) or kept == len(value):
+                break
+        if best is not None:
+            return best[1]
         assert first_failure is not None
         raise first_failure
     for part in schema.get("allOf", []):
@@ -130,7 +144,7 @@ def clean_value(
     if isinstance(kind, list):  # OpenAPI 3.1
         kind = next((k for k in kind if k != "null"), None)
     if kind == "string":
-        return _clean_string(schema, value)
+        return _clean_string(schema, value, blank_formats=lenient)
     if kind == "boolean":
         if not isinstance(value, bool):
             raise _fail(errors.NOT_A_BOOLEAN)
@@ -144,6 +158,16 @@ def clean_value(
             raise _fail(errors.NOT_A_DICT_TEMPLATE.format(type=type_name(value)))
         return _clean_object(document, schema, value, lenient)
     return value
+
+
+def _discriminated(document: Mapping[str, Any], schema: Schema, value: Any) -> Schema | None:
+    """The branch a `discriminator` names for this value, where it names one."""
+    discriminator = schema.get("discriminator") or {}
+    name = discriminator.get("propertyName")
+    if not name or not isinstance(value, dict) or not isinstance(value.get(name), str):
+        return None
+    target = (discriminator.get("mapping") or {}).get(value[name])
+    return resolve(document, {"$ref": target}) if target else None
 
 
 def _clean_list(
@@ -228,12 +252,17 @@ def drf_reading(document: Mapping[str, Any], schema: Schema, value: Any) -> Any:
     return value
 
 
-def _clean_string(schema: Schema, value: Any) -> str:
+def _clean_string(schema: Schema, value: Any, *, blank_formats: bool = False) -> str:
+    """`blank_formats`: a blank answer to a field that may be blank (no `minLength`: DRF's
+    `allow_blank`, which drf-spectacular writes as `minLength: 1` when false) is not checked
+    against its format, as DRF does not (a blank `meta_launch_url`)."""
     if not isinstance(value, str):
         raise _fail(errors.NOT_A_STRING)
     trimmed = value.strip()
     if not trimmed and schema.get("minLength", 0) >= 1:
         raise _fail(errors.BLANK)
+    if not trimmed and blank_formats:
+        return trimmed
     if "\x00" in trimmed:
         raise _fail(errors.NULL_CHARACTERS)
     if "maxLength" in schema and len(trimmed) > schema["maxLength"]:
@@ -259,7 +288,9 @@ def _parses(parse: Callable[[str], Any]) -> Callable[[str], bool]:
     return check
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+|localhost|\[[^@\s\]]+\])$")
+"""Django's `EmailValidator`: a dotted domain, `localhost` (its allow-list) or an address
+literal (`root@localhost` is authentik's default admin)."""
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/?#]+[^\s]*$")
 FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
     "uuid": _parses(parse_uuid),
