@@ -12,11 +12,18 @@ from specdouble.document.openapi import resolve
 from specdouble.profiles.base import Data, Generate
 from specdouble.profiles.drf import DrfProfile
 from specdouble.resources import CUSTOMISATIONS
-from specdouble.resources.authentik import audit, crypto, defaults, families, settings
+from specdouble.resources.authentik import (
+    audit,
+    crypto,
+    defaults,
+    families,
+    settings,
+    transactional,
+)
 from specdouble.resources.authentik.answers import Answers
 from specdouble.resources.authentik.computed import with_computed_fields
 from specdouble.resources.authentik.facts import ancestors, field_defaults, model_fields
-from specdouble.resources.authentik.flow_state import LoginUsers
+from specdouble.resources.authentik.flow_state import LoginUsers, password_answers
 from specdouble.resources.authentik.lookups import LOOKUPS
 from specdouble.resources.authentik.tokens import VIEW_KEY, TokenBook
 from specdouble.resources.authentik.tokens import answers as token_answers
@@ -262,10 +269,19 @@ class AuthentikProfile(DrfProfile):
             **settings.answers(store),
             **crypto.answers(found, store),
             **token_answers(found, store),
+            **password_answers(store, users_collection(found)),
         }
 
     def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
         audit.audited(resources, actions)
+
+    def compose(
+        self,
+        document: Mapping[str, Any],
+        found: Sequence[inference.Inferred],
+        resources: list[Resource],
+    ) -> dict[str, Respond]:
+        return transactional.answers(document, found, resources, lenient=self.dialect.lenient)
 
     def credentials(
         self, tokens: Mapping[str, Token], store: Store, found: Sequence[inference.Inferred]
@@ -276,10 +292,18 @@ class AuthentikProfile(DrfProfile):
     def people(
         self, users: Mapping[str, User], store: Store, found: Sequence[inference.Inferred]
     ) -> Mapping[str, User]:
-        """The users of `tokens.yaml` as their records are now: a flow or the API may have
-        renamed them, changed their email, deactivated them or set their password."""
-        collection = next((i.spec.collection for i in found if i.spec.model == "User"), None)
-        return LoginUsers(users, store, collection)
+        """The users of `tokens.yaml` as their records are now (a flow or the API may have
+        renamed them, changed their email, deactivated them or set their password), and any
+        user an administrator gave a password."""
+        groups = inference.by_model(found).get("Group")
+        return LoginUsers(
+            users, store, users_collection(found), groups.collection if groups else None
+        )
 
     def lookups(self) -> Mapping[str, Any]:
         return LOOKUPS
+
+
+def users_collection(found: Sequence[inference.Inferred]) -> str | None:
+    spec = inference.by_model(found).get("User")
+    return spec.collection if spec else None

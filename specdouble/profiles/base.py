@@ -85,6 +85,15 @@ class Profile:
     def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
         """Record what the server records of each write (in place; nothing here)."""
 
+    def compose(
+        self,
+        document: Mapping[str, Any],
+        found: Sequence[inference.Inferred],
+        resources: list[Resource],
+    ) -> dict[str, Respond]:
+        """operationId -> the answer of an operation made of several resources' writes."""
+        return {}
+
     def credentials(
         self, tokens: Mapping[str, Token], store: Store, found: Sequence[inference.Inferred]
     ) -> Mapping[str, Token]:

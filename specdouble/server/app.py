@@ -117,7 +117,7 @@ def flow_executor(document: Mapping[str, Any], state: State) -> Executor | None:
     """authentik's flow executor over the state's flows, where the document has it."""
     if EXECUTOR_PATH not in document.get("paths", {}):
         return None
-    models = {item.spec.model: item.spec.collection for item in state.found if item.spec.model}
+    models = {model: spec.collection for model, spec in inference.by_model(state.found).items()}
     return Executor(state.users, avatar=images.avatar, flows=StoredFlows(state.store, models))
 
 
@@ -248,9 +248,9 @@ def build_state(parts: Parts) -> State:
     # join the collections the mock generated.
     given = {p.stem for p in settings.fixtures.glob("*.json")} if not settings.generates else set()
     models = {
-        item.spec.model: item.spec
-        for item in found
-        if item.spec.model and item.spec.collection not in given
+        model: spec
+        for model, spec in inference.by_model(found).items()
+        if model and spec.collection not in given
     }
     profile.start_objects(document, data, keys, parts.users, models)
     dataset.align_mirrors(data, found)
@@ -310,6 +310,8 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     actions_by_id.update(
         actions.answering(answer_table, operations, actions_by_id, profile.replacing)
     )
+    composed = profile.compose(document, found, resources)
+    actions_by_id.update(actions.answering(composed, operations, actions_by_id))
     # authentik's documents keep its tokens and their permissions; any other takes any
     # well-formed credential unless a tokens file is given, as Prism does.
     accept_any = not dialect.drf and settings.tokens is None

@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from specdouble import errors
 from specdouble.resources.authentik import sessions as csrf
 from specdouble.resources.authentik.events import BrowserLog
-from specdouble.resources.authentik.flows import FLOW_NOT_FOUND, Executor, Step
+from specdouble.resources.authentik.flows import FLOW_NOT_FOUND, Executor, Step, UnknownFlow
 from specdouble.resources.authentik.sessions import CSRF_COOKIE, SESSION_COOKIE, Sessions
 from specdouble.rest import auth
 from specdouble.rest.auth import User
@@ -160,13 +160,30 @@ class AuthentikSessions:
 
     # The flow executor.
 
+    def _step(
+        self,
+        slug: str,
+        query: str,
+        plan: Any,
+        user: str | None,
+        body: Mapping[str, Any] | None,
+    ) -> Step:
+        assert self.executor is not None
+        try:
+            if body is None:
+                return self.executor.get(slug, query, plan, user)
+            return self.executor.post(slug, query, plan, body, user)
+        except UnknownFlow as missing:  # deleted since the request asked
+            raise errors.NotFound(FLOW_NOT_FOUND) from missing
+
     def _logged_in(self, session: Mapping[str, Any] | None) -> str | None:
         """Who the session is logged in as, while its login holds."""
         name = (session or {}).get("user")
         user = self.users.get(name or "")
         if user is None or not user.is_active:
             return None
-        return name if self.log.still_open((session or {}).get("authenticated")) else None
+        open_ = self.log.still_open((session or {}).get("authenticated"))
+        return user.username if open_ else None
 
     async def _execute(
         self,
@@ -192,9 +209,9 @@ class AuthentikSessions:
             body = parse_json(raw, "utf-8") if raw else {}
             if not isinstance(body, dict):
                 body = {}
-            step = self.executor.post(slug, query, plan, body, user)
+            step = self._step(slug, query, plan, user, body)
         else:
-            step = self.executor.get(slug, query, plan, user)
+            step = self._step(slug, query, plan, user, None)
         cookies = self._keep(scope, session, step)
         if step.again:
             location = scope["path"] + "?" + urlencode({"query": query})
@@ -232,8 +249,8 @@ class AuthentikSessions:
             record = self.sessions.create(plan=step.plan)
             cookies.append(session_cookie(record["pk"]))
         record["plan"] = step.plan
-        if step.renamed and record.get("user"):
-            record["user"] = step.renamed
+        if step.renamed and record.get("user") == step.renamed[0]:
+            record["user"] = step.renamed[1]
         if step.login:
             # Django's login() rotates the CSRF secret.
             record["user"] = step.login

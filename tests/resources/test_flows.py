@@ -38,10 +38,10 @@ FLOWS = {
         "Welcome to authentik!",
         "authentication",
         (
-            Stage("IdentificationStage", {"user_fields": ["email", "username"]}),
-            Stage("PasswordStage", {"failed_attempts_before_cancel": 5}),
-            Stage("AuthenticatorValidateStage"),
-            Stage("UserLoginStage"),
+            Stage("IdentificationStage", {"pk": "s-id", "user_fields": ["email", "username"]}),
+            Stage("PasswordStage", {"pk": "s-pw", "failed_attempts_before_cancel": 5}),
+            Stage("AuthenticatorValidateStage", {"pk": "s-mfa"}),
+            Stage("UserLoginStage", {"pk": "s-login"}),
         ),
     ),
     LOGOUT: FlowSpec(
@@ -156,6 +156,7 @@ def test_the_login_flow_starts_with_identification(executor: Executor) -> None:
         "pending_user": None,
         "failures": 0,
         "prompt_data": {},
+        "stages": ["s-id", "s-pw", "s-mfa", "s-login"],  # fixed when the plan begins
     }
 
 
@@ -259,7 +260,7 @@ def test_user_settings_show_the_users_values_and_write_what_was_sent(
     blank = executor.post(SETTINGS, "", asked.plan, {"username": "akadmin", "name": ""}, "akadmin")
     assert (blank.challenge or {})["response_errors"] == {
         "name": [{"string": "This field may not be blank.", "code": "invalid"}],
-        "email": [{"string": "This field is required.", "code": "invalid"}],
+        # A field with an initial value is not required (email: the user's); the locale has none.
         "attributes.settings.locale": [{"string": "This field is required.", "code": "invalid"}],
     }
     assert book.writes == []
@@ -274,7 +275,7 @@ def test_user_settings_show_the_users_values_and_write_what_was_sent(
     assert passed.again
     done = executor.get(SETTINGS, "", passed.plan, "akadmin")
     assert done.challenge == {"to": "/", "component": "xak-flow-redirect"}
-    assert done.renamed == "admin" and done.login is None
+    assert done.renamed == ("akadmin", "admin") and done.login is None
     assert book.writes == [
         (
             "akadmin",
@@ -313,3 +314,74 @@ def test_a_password_change_checks_the_pair_and_the_policy(executor: Executor, bo
     executor.get(PASSWORD_CHANGE, "", passed.plan, "akadmin")
     # The writer discards what a user does not have (`password_repeat`), as authentik does.
     assert book.writes == [("akadmin", body)]
+
+
+def test_a_username_another_user_has_is_refused(executor: Executor, book: Book) -> None:
+    book.records["other"] = {"username": "other", "name": "", "email": "", "attributes": {}}
+    plan = executor.get(SETTINGS, "", None, "akadmin").plan
+    body = {
+        "username": "other",
+        "name": ["not", "text"],
+        "email": "root@localhost",
+        "attributes.settings.locale": "en",
+    }
+    step = executor.post(SETTINGS, "", plan, body, "akadmin")
+    assert (step.challenge or {})["response_errors"] == {
+        "username": [{"string": "Username is already taken.", "code": "invalid"}],
+        "name": [{"string": "Not a valid string.", "code": "invalid"}],
+    }
+    assert book.writes == []
+
+
+def test_an_identification_stage_with_a_password_stage_checks_both(
+    users: dict[str, User], book: Book
+) -> None:
+    combined = FlowSpec(
+        "combined",
+        "Log in",
+        "authentication",
+        (
+            Stage("IdentificationStage", {"user_fields": ["username"], "password_stage": "p1"}),
+            Stage("UserLoginStage"),
+        ),
+    )
+    FLOWS["combined"] = combined
+    try:
+        executor = Executor(users, avatar=str, flows=book)
+        asked = executor.get("combined", "", None).challenge or {}
+        assert asked["password_fields"] is True
+        wrong = executor.post("combined", "", None, {"uid_field": "akadmin", "password": "no"})
+        assert (wrong.challenge or {})["response_errors"] == {
+            "non_field_errors": [{"string": "Failed to authenticate.", "code": "invalid"}]
+        }
+        assert wrong.failed == "akadmin"
+        right = executor.post("combined", "", None, {"uid_field": "akadmin", "password": "secret"})
+        assert executor.get("combined", "", right.plan).login == "akadmin"
+    finally:
+        del FLOWS["combined"]
+
+
+def test_a_login_stage_without_a_real_user_denies(users: dict[str, User], book: Book) -> None:
+    FLOWS["bare"] = FlowSpec(
+        "bare", "t", "authentication", (Stage("IdentificationStage"), Stage("UserLoginStage"))
+    )
+    try:
+        executor = Executor(users, avatar=str, flows=book)
+        plan = executor.post("bare", "", None, {"uid_field": "nobody"}).plan
+        denied = executor.get("bare", "", plan)
+        assert (denied.challenge or {})["component"] == "ak-stage-access-denied"
+        assert denied.login is None
+    finally:
+        del FLOWS["bare"]
+
+
+def test_a_flow_in_progress_keeps_the_stages_it_was_planned_with(executor: Executor) -> None:
+    plan = executor.post(LOGIN, QUERY, None, {"uid_field": "akadmin"}).plan
+    original = FLOWS[LOGIN]
+    # An administrator unbinds the identification stage while the password stage waits.
+    FLOWS[LOGIN] = FlowSpec(LOGIN, original.title, original.designation, original.stages[1:])
+    try:
+        asked = executor.get(LOGIN, QUERY, plan).challenge or {}
+        assert asked["component"] == "ak-stage-password"
+    finally:
+        FLOWS[LOGIN] = original

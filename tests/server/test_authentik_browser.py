@@ -407,3 +407,39 @@ def test_the_user_settings_and_password_change_flows_write_the_user(
     with httpx.Client(base_url=str(browser.base_url), timeout=10) as other:
         done_again = log_in(other, "ada@example.com", "a longer secret")
         assert done_again == {"to": "/if/admin/", "component": "xak-flow-redirect"}
+
+
+def test_a_session_survives_its_user_being_renamed(browser: httpx.Client) -> None:
+    log_in(browser, "akadmin", "ak-mock-admin")
+    pk = me(browser).json()["user"]["pk"]
+    renamed = browser.patch(
+        f"/api/v3/core/users/{pk}/", json={"username": "root"}, headers=csrf(browser)
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert me(browser).json()["user"]["username"] == "root"
+    with httpx.Client(base_url=str(browser.base_url), timeout=10) as other:
+        assert log_in(other, "root", "ak-mock-admin")["component"] == "xak-flow-redirect"
+
+
+def test_a_user_made_through_the_api_logs_in_once_given_a_password(
+    browser: httpx.Client,
+) -> None:
+    """As an administrator does in the interface: create a user, set its password
+    (`set_password`), then log in as that user, who may do what its groups allow."""
+    api = "/api/v3/core/users/"
+    made = browser.post(api, json={"username": "nora", "name": "Nora New"}, headers=ADMIN).json()
+    short = browser.post(f"{api}{made['pk']}/set_password/", json={}, headers=ADMIN)
+    assert short.status_code == 400
+    done = browser.post(
+        f"{api}{made['pk']}/set_password/", json={"password": "nora's secret"}, headers=ADMIN
+    )
+    assert done.status_code == 204
+    assert "_password" not in browser.get(f"{api}{made['pk']}/", headers=ADMIN).json()
+    assert log_in(browser, "nora", "nora's secret") == {
+        "to": "/if/admin/",
+        "component": "xak-flow-redirect",
+    }
+    user = me(browser).json()["user"]
+    assert (user["username"], user["name"], user["is_superuser"]) == ("nora", "Nora New", False)
+    assert user["system_permissions"] == []
+    assert browser.get("/api/v3/core/groups/").status_code == 403

@@ -458,3 +458,45 @@ def test_filters_and_clashes_read_the_related_objects_as_they_are_now(
         "POST", "/crypto/certificatekeypairs/generate/", common_name="far", validity_days=10**9
     )
     assert long.status_code == 400 and "validity_days" in long.json()
+
+
+@pytest.mark.live
+def test_the_application_wizard_makes_both_or_neither(whole_api: LiveServer) -> None:
+    """`PUT core/transactional/applications/`, what the interface's application wizard sends:
+    the provider of the chosen model and the application that uses it, or nothing at all."""
+    whole_api.reset()
+    admin = {"Authorization": "Bearer ak-mock-admin"}
+    url = f"{whole_api.url}/core/transactional/applications/"
+    flow = get(whole_api, "/flows/instances/", designation="authorization")["results"][0]["pk"]
+    sent = {
+        "app": {"name": "Wiki", "slug": "wiki", "meta_launch_url": ""},
+        "provider_model": "authentik_providers_proxy.proxyprovider",
+        "provider": {
+            "name": "Provider for Wiki",
+            "authorization_flow": flow,
+            "invalidation_flow": flow,
+            "external_host": "https://wiki.example.com",
+            "internal_host": "http://wiki:8080",
+        },
+    }
+    broken = {
+        **sent,
+        "provider": {k: v for k, v in sent["provider"].items() if k != "external_host"},
+    }
+    refused = httpx.put(url, json=broken, headers=admin)
+    assert refused.status_code == 400
+    assert refused.json() == {"provider": {"external_host": ["This field is required."]}}
+    assert get(whole_api, "/providers/proxy/", search="Provider for Wiki")["results"] == []
+    assert httpx.put(url, json={**sent, "provider_model": "x.y"}, headers=admin).json() == {
+        "provider_model": ['"x.y" is not a valid choice.']  # DRF's ChoiceField first
+    }
+    done = httpx.put(url, json=sent, headers=admin)
+    assert done.json() == {"applied": True, "logs": []}, done.text
+    app = get(whole_api, "/core/applications/wiki/")
+    assert app["provider_obj"]["name"] == "Provider for Wiki"
+    assert app["launch_url"] == "https://wiki.example.com"
+    clash = httpx.put(
+        url, json={**sent, "provider": {**sent["provider"], "name": "Other"}}, headers=admin
+    )
+    assert clash.status_code == 400 and "app" in clash.json()  # the slug is taken
+    assert get(whole_api, "/providers/proxy/", search="Other")["results"] == []  # undone

@@ -19,6 +19,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from specdouble.resources.authentik.facts import HERE, field_defaults, known_types, model_fields
+from specdouble.rest.resource import ResourceSpec
 
 Data = MutableMapping[str, list[dict[str, Any]]]
 NAMESPACE = uuid.UUID("6ba7b812-9dad-11d1-80b4-00c04fd430c8")
@@ -45,12 +46,11 @@ def class_of(label: str) -> str | None:
 def apply(
     data: Data,
     keys: Mapping[str, str],
-    collections: Mapping[str, str],
-    defaults: Mapping[str, Mapping[str, Any]],
+    specs: Mapping[str, ResourceSpec],
 ) -> None:
-    """Make or update every blueprint object whose model the document has a collection for
-    (`collections`: class name -> collection), in place; `defaults`: each model's field
-    defaults the document can show."""
+    """Make or update every blueprint object whose model the document has a resource for
+    (`specs`: class name -> its resource), in place."""
+    collections = {model: spec.collection for model, spec in specs.items()}
     made: dict[tuple[str, str], dict[str, Any]] = {}  # (blueprint, id) -> record
     pending: list[tuple[str, dict[str, Any], str, str]] = []
     for entry in entries():
@@ -58,7 +58,7 @@ def apply(
         collection = collections.get(model or "")
         if model is None or collection is None or collection not in data:
             continue
-        record = _made(data, keys, collection, defaults.get(model, {}), entry)
+        record = _made(data, keys, specs[model], entry)
         if entry.get("id"):
             made[(entry["blueprint"], entry["id"])] = record
         pending.append((entry["blueprint"], record, collection, model))
@@ -70,12 +70,9 @@ def apply(
 
 
 def _made(
-    data: Data,
-    keys: Mapping[str, str],
-    collection: str,
-    defaults: Mapping[str, Any],
-    entry: Mapping[str, Any],
+    data: Data, keys: Mapping[str, str], spec: ResourceSpec, entry: Mapping[str, Any]
 ) -> dict[str, Any]:
+    collection = spec.collection
     identifiers, attrs = entry["identifiers"], entry["attrs"]
     records = data[collection]
     if not any(_is_reference(v) for v in identifiers.values()):
@@ -86,8 +83,8 @@ def _made(
     key = keys.get(collection, "pk")
     template = dict(records[0]) if records else {}
     pk = str(uuid.uuid5(NAMESPACE, entry["model"] + json.dumps(identifiers, sort_keys=True)))
-    record = {name: value for name, value in defaults.items() if name in template}
-    record = {**template, **_emptied(template), **record, **identifiers, **attrs}
+    record = {name: value for name, value in spec.defaults.items() if name in template}
+    record = {**template, **_emptied(template, spec), **record, **identifiers, **attrs}
     for name in {key, "pk"} & set(template):
         if name not in identifiers and name not in attrs:
             record[name] = pk if not isinstance(template[name], int) else _next_int(records, name)
@@ -96,17 +93,18 @@ def _made(
     return record
 
 
-def _emptied(template: Mapping[str, Any]) -> dict[str, Any]:
-    """What a made object holds where neither its model nor its blueprint says: no relations,
-    no lists, no generated text."""
+def _emptied(template: Mapping[str, Any], spec: ResourceSpec) -> dict[str, Any]:
+    """What a made object holds where neither its model nor its blueprint says: empty lists
+    and objects, null where the field may be null (a relation, a text); the generated value
+    stays only where the schema needs one."""
     empty: dict[str, Any] = {}
     for name, value in template.items():
         if isinstance(value, list):
             empty[name] = []
+        elif name in spec.nullable:
+            empty[name] = None
         elif isinstance(value, dict) and not name.endswith("_obj"):
             empty[name] = {}
-        elif name.endswith("_obj"):
-            empty[name] = None
     return empty
 
 

@@ -72,7 +72,7 @@ def apply(
         _groups(data, keys)
     if USERS in data:
         _users(data, users)
-    blueprints.apply(data, keys, collections, {m: s.defaults for m, s in models.items()})
+    blueprints.apply(data, keys, models)
     if FLOWS in data:
         _flow_stages(data, collections)
     if BRANDS in data:

@@ -12,9 +12,13 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from specdouble.resources.authentik import audit, defaults, events
 from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, FlowSpec, Stage
-from specdouble.rest.auth import User
+from specdouble.resources.authentik.users import is_superuser
+from specdouble.rest.actions import Answer, Body, Params, Respond
+from specdouble.rest.auth import ALL_PERMISSIONS, CHANGE, Principal, User
 from specdouble.state.store import Store
 
 FLOW, BINDING, PROMPT, USER = "Flow", "FlowStageBinding", "Prompt", "User"
@@ -29,42 +33,90 @@ def _now() -> str:
 class LoginUsers(Mapping[str, User]):
     """Who can log in: the users of `tokens.yaml` (their passwords and permissions) as their
     records in `collection` are now (username, name, email, active, a password a flow set).
-    A user whose record is gone keeps its `tokens.yaml` self."""
+    A user whose record is gone keeps its `tokens.yaml` self. A `tokens.yaml` name still finds
+    its user after a rename (a session that logged in under it stays logged in)."""
 
-    def __init__(self, given: Mapping[str, User], store: Store, collection: str | None) -> None:
+    def __init__(
+        self,
+        given: Mapping[str, User],
+        store: Store,
+        collection: str | None,
+        groups: str | None = None,
+    ) -> None:
         self.given = given
         self.store = store
         self.collection = collection
+        self.groups = groups
+        self.every_system_permission = tuple(
+            dict.fromkeys(p for user in given.values() for p in user.system_permissions)
+        )
 
-    def _now(self) -> dict[str, User]:
+    def _now(self) -> tuple[dict[str, User], dict[str, str]]:
+        """The users by current name, and each `tokens.yaml` name's current one; rebuilt only
+        when the users' collection changes."""
         if self.collection is None:
-            return dict(self.given)
+            return dict(self.given), {}
         self.store.sync()
-        current = {}
+        return self.store.view(self.collection, "login users", self._build)
+
+    def _build(self) -> tuple[dict[str, User], dict[str, str]]:
+        assert self.collection is not None
+        current: dict[str, User] = {}
+        renamed: dict[str, str] = {}
         for user in self.given.values():
             uuid = defaults.object_id("user", user.username)
             found = self.store.referencing(self.collection, "uuid", uuid)
             record = found[0] if found else None
             if record is not None:
+                password = record.get(PASSWORD, user.password)
                 user = dataclasses.replace(
                     user,
                     username=str(record.get("username") or user.username),
                     name=str(record.get("name") or ""),
                     email=str(record.get("email") or ""),
                     is_active=bool(record.get("is_active", user.is_active)),
-                    password=record.get(PASSWORD, user.password),
+                    password=password if isinstance(password, str) else user.password,
                 )
-            current[user.username] = user
-        return current
+            renamed[uuid] = user.username
+            current.setdefault(user.username, user)
+        given = {defaults.object_id("user", name) for name in self.given}
+        for record in self.store.all(self.collection):
+            # A user an administrator gave a password (`set_password`, a flow) logs in too,
+            # with what a superuser may do or nothing (authentik's permissions per user are
+            # not kept).
+            password = record.get(PASSWORD)
+            if not isinstance(password, str) or record.get("uuid") in given:
+                continue
+            superuser = self.groups is not None and is_superuser(self.store, self.groups, record)
+            made = User(
+                username=str(record.get("username") or ""),
+                name=str(record.get("name") or ""),
+                email=str(record.get("email") or ""),
+                password=password,
+                is_superuser=superuser,
+                is_active=bool(record.get("is_active", True)),
+                permissions=ALL_PERMISSIONS if superuser else frozenset(),
+                system_permissions=self.every_system_permission if superuser else (),
+            )
+            current.setdefault(made.username, made)
+        by_given = {
+            name: renamed[defaults.object_id("user", name)]
+            for name in self.given
+            if renamed.get(defaults.object_id("user", name)) not in (None, name)
+        }
+        return current, by_given
 
     def __getitem__(self, username: str) -> User:
-        return self._now()[username]
+        current, by_given = self._now()
+        if username in current:
+            return current[username]
+        return current[by_given[username]]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._now())
+        return iter(self._now()[0])
 
     def __len__(self) -> int:
-        return len(self._now())
+        return len(self._now()[0])
 
 
 class StoredFlows:
@@ -98,9 +150,11 @@ class StoredFlows:
         record = self._one(FLOW, "slug", slug)
         if record is None:
             return None
-        bindings = self.store.referencing(self.collections.get(BINDING, ""), "target", record["pk"])
+        bindings = self.store.referencing(
+            self.collections.get(BINDING, ""), "target", record.get("pk")
+        )
         stages = []
-        for binding in sorted(bindings, key=lambda b: b.get("order") or 0):
+        for binding in sorted(bindings, key=lambda b: _number(b.get("order"))):
             found = self._typed(self.stages, binding.get("stage"))
             if found is not None:
                 stages.append(self._stage(*found))
@@ -127,7 +181,7 @@ class StoredFlows:
             found = self._typed(self.policies, pk)
             if found is not None:
                 policies.append({**found[1], "kind": found[0]})
-        fields.sort(key=lambda prompt: prompt.get("order") or 0)
+        fields.sort(key=lambda prompt: _number(prompt.get("order")))
         return Stage(kind, record, tuple(fields), tuple(policies))
 
     def user(self, username: str) -> dict[str, Any] | None:
@@ -153,6 +207,13 @@ class StoredFlows:
                 elif key in record:
                     updated[key] = value
             updated["attributes"] = attributes
+            name = updated.get("username")
+            if name != username and any(
+                other is not record
+                for other in self.store.referencing(collection, "username", name)
+            ):
+                raise ValueError(f"username {name!r} is taken")  # authentik's IntegrityError
+            updated["last_updated"] = _now()
             self.store.put(collection, updated)
             label = audit.model_label(USER)
             if label is not None:
@@ -174,6 +235,14 @@ class StoredFlows:
         return str(updated.get("username") or username)
 
 
+def _number(value: Any) -> float:
+    """An `order` as a number (a fixture may hold anything there)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
     for part in path[:-1]:
         inner = target.get(part)
@@ -181,3 +250,29 @@ def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
         target = target[part]
     if path:
         target[path[-1]] = value
+
+
+SET_PASSWORD = "core_users_set_password_create"
+
+
+def password_answers(store: Store, users: str | None) -> dict[str, Respond]:
+    """`core/users/<pk>/set_password/`: the password the user then logs in with (kept in the
+    state, never shown), as authentik's `UserViewSet.set_password`."""
+    if users is None:
+        return {}
+
+    def set_password(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
+        if not principal.can(CHANGE):
+            detail = {"detail": "You do not have permission to perform this action."}
+            return Answer(403, orjson.dumps(detail))
+        password = body.get("password") if isinstance(body, Mapping) else None
+        if not isinstance(password, str) or not password:
+            return Answer(400, orjson.dumps({"password": ["This field is required."]}))
+        with store.writing():
+            record = store.get(users, key)
+            if record is None:
+                return Answer(404, orjson.dumps({"detail": "No User matches the given query."}))
+            store.put(users, {**record, PASSWORD: password, "password_change_date": _now()})
+        return Answer(204, None)
+
+    return {SET_PASSWORD: set_password}

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs, quote
 
+from specdouble.errors import INVALID_EMAIL
 from specdouble.rest.auth import User
+from specdouble.rest.validation import FORMAT_CHECKS
 
 IDENTIFICATION = "IdentificationStage"
 PASSWORD = "PasswordStage"
@@ -48,11 +50,14 @@ INVALID_PASSWORD = "Invalid password"
 INVALID_NEXT = "Invalid next URL"
 REQUIRED = "This field is required."
 BLANK = "This field may not be blank."
-INVALID_EMAIL = "Enter a valid email address."
 PASSWORDS_DIFFER = "Passwords don't match."
 NOT_APPLICABLE = "Flow does not apply to current user."
 NO_PENDING_DATA = "No Pending data."
 NO_USER = "No user found and can't create new user."
+NOT_UPDATED = "Failed to update user. Please try again later."
+FAILED_TO_AUTHENTICATE = "Failed to authenticate."
+USERNAME_TAKEN = "Username is already taken."
+NOT_A_STRING = "Not a valid string."
 FLOW_NOT_FOUND = "No Flow matches the given query."
 STATIC_TYPES = frozenset(
     {
@@ -72,6 +77,10 @@ NOT_WRITTEN = frozenset({"groups", "id", "pk", "uuid", "uid", "is_superuser", "c
 what its model computes)."""
 
 
+class UnknownFlow(LookupError):
+    """No flow has this slug (any more)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Stage:
     """One bound stage: its model's class name, its record, and for a prompt stage its fields
@@ -81,6 +90,10 @@ class Stage:
     values: Mapping[str, Any] = field(default_factory=dict)
     fields: tuple[Mapping[str, Any], ...] = ()
     policies: tuple[Mapping[str, Any], ...] = ()
+
+
+UNBOUND = Stage("Unbound")
+"""A planned stage no longer bound to its flow: it passes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +120,8 @@ class Flows(Protocol):
         ...
 
     def write_user(self, username: str, changes: Mapping[str, Any]) -> str:
-        """Apply a user write stage's changes; answers the username afterwards."""
+        """Apply a user write stage's changes; answers the username afterwards. ValueError:
+        the user could not be saved (a username another user has)."""
         ...
 
 
@@ -126,8 +140,9 @@ class Step:
     """The stage passed: answer 302 to the executor's own URL, as authentik does."""
     failed: str | None = None
     """Who failed to log in (a wrong password), for the event log."""
-    renamed: str | None = None
-    """The session's user's new username (a user write changed it)."""
+    renamed: tuple[str, str] | None = None
+    """A user's old and new username (a user write changed it): a session of that user
+    follows."""
 
 
 def page_query(query: str) -> dict[str, str]:
@@ -210,9 +225,10 @@ class Executor:
         current = self._plan(flow, query, plan, user)
         if current is None:
             return self._not_applicable(flow, query)
-        if current["stage"] >= len(flow.stages):
+        stages = planned(flow, current)
+        if current["stage"] >= len(stages):
             return self._run(flow, current)
-        stage = flow.stages[current["stage"]]
+        stage = stages[current["stage"]]
         if stage.kind == IDENTIFICATION:
             return self._identify(flow, current, stage, body)
         if stage.kind == PASSWORD:
@@ -226,7 +242,7 @@ class Executor:
     def _flow(self, slug: str) -> FlowSpec:
         flow = self.flows.flow(slug)
         if flow is None:
-            raise KeyError(slug)
+            raise UnknownFlow(slug)
         return flow
 
     def _plan(
@@ -250,6 +266,7 @@ class Executor:
             "pending_user": user,
             "failures": 0,
             "prompt_data": {},
+            "stages": [_stage_id(stage, n) for n, stage in enumerate(flow.stages)],
         }
 
     def _not_applicable(self, flow: FlowSpec, query: str) -> Step:
@@ -267,13 +284,17 @@ class Executor:
         """Run the stages that need nothing from the browser; stop at the first that does."""
         login: str | None = None
         logout = False
-        while plan["stage"] < len(flow.stages):
-            stage = flow.stages[plan["stage"]]
+        stages = planned(flow, plan)
+        while plan["stage"] < len(stages):
+            stage = stages[plan["stage"]]
             if stage.kind in COMPONENTS:
                 challenge = self._challenge(flow, plan, stage)
                 return Step(challenge, plan, login=login, logout=logout)
             if stage.kind == USER_LOGIN:
-                login = plan.get("pending_user")
+                user = self.users.get(str(plan.get("pending_user") or ""))
+                if user is None or not user.is_active:
+                    return Step(self._denied(flow, plan, None), None)  # "No Pending user"
+                login = user.username
             elif stage.kind == USER_LOGOUT:
                 logout = True
             elif stage.kind == DENY:
@@ -293,7 +314,8 @@ class Executor:
         next_url = ROOT_REDIRECT if logout else (plan.get("next") or ROOT_REDIRECT)
         if is_absolute(next_url):
             return Step(self._denied(flow, plan, INVALID_NEXT), None)
-        renamed = plan.get("pending_user") if plan.get("renamed") else None
+        renamed = plan.get("renamed")
+        renamed = (str(renamed[0]), str(renamed[1])) if isinstance(renamed, list) else None
         challenge = {"to": next_url, "component": REDIRECT}
         return Step(challenge, None, login=login, logout=logout, renamed=renamed)
 
@@ -394,6 +416,17 @@ class Executor:
             return self._invalid(flow, plan, stage, {"non_field_errors": NO_IDENTIFICATION})
         fields = stage.values.get("user_fields") or ("email", "username")
         user = self.find_user(identifier, fields)
+        if user is None and stage.values.get("pretend_user_exists") is False:
+            return self._invalid(flow, plan, stage, {"non_field_errors": FAILED_TO_AUTHENTICATE})
+        if stage.values.get("password_stage"):
+            # An identification stage with a password stage checks both at once.
+            password = body.get("password")
+            if user is None or not isinstance(password, str) or not user.checks_password(password):
+                step = self._invalid(
+                    flow, plan, stage, {"non_field_errors": FAILED_TO_AUTHENTICATE}
+                )
+                step.failed = user.username if user else identifier
+                return step
         # The default stage pretends that unknown users exist: the password stage refuses them.
         plan["pending_user"] = user.username if user else identifier
         plan["stage"] += 1
@@ -409,7 +442,7 @@ class Executor:
         if user is None or not user.checks_password(password):
             who = str(plan.get("pending_user") or "")
             plan["failures"] = int(plan.get("failures") or 0) + 1
-            limit = stage.values.get("failed_attempts_before_cancel")
+            limit = _whole(stage.values.get("failed_attempts_before_cancel"))
             if plan["failures"] >= (limit or FAILED_ATTEMPTS_BEFORE_CANCEL):
                 return Step(self._denied(flow, plan, INVALID_PASSWORD), None, failed=who)
             step = self._invalid(flow, plan, stage, {"password": INVALID_PASSWORD})
@@ -426,19 +459,28 @@ class Executor:
         for prompt in stage.fields:
             key = str(prompt.get("field_key") or "")
             kind = prompt.get("type") or "text"
+            initial = self._prompt_field(plan, prompt)["initial_value"]
             if kind in STATIC_TYPES:
-                answers[key] = self._prompt_field(plan, prompt)["initial_value"]
+                answers[key] = initial
                 continue
-            value = body.get(key)
-            required = bool(prompt.get("required", True))
-            if value is None or value == "":
-                if required:
-                    errors[key] = REQUIRED if value is None else BLANK
+            # `Prompt.field`: a field with an initial value is not required (DRF takes the
+            # default); which kinds may be blank.
+            required = bool(prompt.get("required", True)) and not initial
+            blank = BLANK_ALLOWED.get(kind, lambda required: False)(bool(prompt.get("required")))
+            if key not in body:
+                if initial:
+                    answers[key] = initial
+                elif required:
+                    errors[key] = REQUIRED
                 continue
-            if kind == "email" and ("@" not in str(value) or " " in str(value)):
-                errors[key] = INVALID_EMAIL
-                continue
-            answers[key] = value
+            value, problem = _read_prompt(kind, body[key], blank)
+            pending = str(plan.get("pending_user") or "")
+            if problem is None and kind == "username" and self._taken(value, pending):
+                problem = USERNAME_TAKEN
+            if problem is not None:
+                errors[key] = problem
+            else:
+                answers[key] = value
         if not errors:
             problem = _prompt_problem(stage, answers)
             if problem is not None:
@@ -448,6 +490,9 @@ class Executor:
         plan["prompt_data"] = {**(plan.get("prompt_data") or {}), **answers}
         plan["stage"] += 1
         return Step(None, plan, again=True)
+
+    def _taken(self, username: str, pending: str) -> bool:
+        return username != pending and self.flows.user(username) is not None
 
     def _write(self, plan: dict[str, Any]) -> str | None:
         """A user write stage: the prompt's data onto the pending user (never creating one);
@@ -459,10 +504,54 @@ class Executor:
         if self.flows.user(pending) is None:
             return NO_USER
         changes = {key: value for key, value in data.items() if key not in NOT_WRITTEN}
-        now = self.flows.write_user(pending, changes)
+        try:
+            now = self.flows.write_user(pending, changes)
+        except ValueError:
+            return NOT_UPDATED
         if now != pending:
-            plan["pending_user"], plan["renamed"] = now, True
+            first = plan.get("renamed")
+            plan["pending_user"], plan["renamed"] = now, [first[0] if first else pending, now]
         return None
+
+
+BLANK_ALLOWED: dict[str, Callable[[bool], bool]] = {
+    "text": lambda required: not required,
+    "text_area": lambda required: not required,
+    "email": lambda required: not required,
+    "ak-locale": lambda required: True,
+}
+"""The prompt kinds that may be answered blank (`Prompt.field`'s `allow_blank`)."""
+NOT_AN_INTEGER = "A valid integer is required."
+NOT_A_BOOLEAN = "Must be a valid boolean."
+TRUE_WORDS = frozenset({"true", "on", "1", "yes", "y", "t"})
+FALSE_WORDS = frozenset({"false", "off", "0", "no", "n", "f", ""})
+
+
+def _read_prompt(kind: str, value: Any, blank: bool) -> tuple[Any, str | None]:
+    """A prompt's answer as its DRF field reads it: (the value, or the refusal)."""
+    if kind == "checkbox":  # BooleanField
+        if isinstance(value, bool):
+            return value, None
+        word = str(value).strip().lower() if isinstance(value, str | int) else None
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS, None
+        return None, NOT_A_BOOLEAN
+    if kind == "number":  # IntegerField
+        try:
+            number = float(str(value)) if not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if number is None or not number.is_integer():
+            return None, NOT_AN_INTEGER
+        return int(number), None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None, NOT_A_STRING  # CharField
+    text = str(value)
+    if text == "" and not blank:
+        return None, BLANK
+    if kind == "email" and text and not FORMAT_CHECKS["email"](text):
+        return None, INVALID_EMAIL
+    return text, None
 
 
 def _prompt_problem(stage: Stage, answers: Mapping[str, Any]) -> str | None:
@@ -477,6 +566,28 @@ def _prompt_problem(stage: Stage, answers: Mapping[str, Any]) -> str | None:
         if policy.get("kind") != "PasswordPolicy":
             continue
         given = answers.get(str(policy.get("password_field") or "password"))
-        if isinstance(given, str) and len(given) < int(policy.get("length_min") or 0):
-            return str(policy.get("error_message") or "") or PASSWORDS_DIFFER
+        if isinstance(given, str) and len(given) < _whole(policy.get("length_min")):
+            return str(policy.get("error_message") or "")
     return None
+
+
+def _whole(value: Any) -> int:
+    """A stage's or policy's number as an integer (0 where it holds none)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _stage_id(stage: Stage, place: int) -> str:
+    return str(stage.values.get("pk", place))
+
+
+def planned(flow: FlowSpec, plan: Mapping[str, Any]) -> list[Stage]:
+    """The stages the plan fixed when it began, as authentik's planner does: a binding added
+    or removed meanwhile does not shift a flow in progress (a stage unbound since passes)."""
+    ids = plan.get("stages")
+    if not isinstance(ids, list):
+        return list(flow.stages)
+    current = {_stage_id(stage, n): stage for n, stage in enumerate(flow.stages)}
+    return [current.get(str(i), UNBOUND) for i in ids]
