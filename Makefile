@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
+UI_STAMP := $(VENV)/.installed-ui
 
-.PHONY: install serve serve-authentik test soak corpus bench format fixtures clean
+.PHONY: install serve serve-authentik test test-ui soak corpus bench format fixtures clean
 
 # Serving needs only the package; the tests add their tools (Schemathesis, ruff, clients).
 $(SERVE_STAMP): pyproject.toml
@@ -32,6 +33,16 @@ test: $(STAMP)  ## Lint, then run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The browser test drives the system's Chromium (Debian's package) with Playwright from PyPI.
+$(UI_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[ui]'
+	command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+	touch $(UI_STAMP)
+
+test-ui: $(UI_STAMP)  ## A day's work in authentik's web interface, in Chromium: UI=<a built authentik web>
+	@test -n "$(UI)" || { echo "make test-ui needs UI=<folder of a built authentik web, with dist/>"; exit 2; }
+	AUTHENTIK_WEB=$(abspath $(UI)) $(BIN)/pytest tests/server/test_interface_day.py
 
 soak: $(STAMP)  ## 32 clients doing CRUD for a minute, one process and two workers
 	MOCK_SERVER_SOAK_SECONDS=60 $(BIN)/pytest tests/server/test_reliability.py -k concurrent_crud
