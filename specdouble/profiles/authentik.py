@@ -23,7 +23,11 @@ from specdouble.resources.authentik import (
 from specdouble.resources.authentik.answers import Answers
 from specdouble.resources.authentik.computed import with_computed_fields
 from specdouble.resources.authentik.facts import ancestors, field_defaults, model_fields
-from specdouble.resources.authentik.flow_state import LoginUsers, password_answers
+from specdouble.resources.authentik.flow_state import (
+    LoginUsers,
+    password_answers,
+    preview_answers,
+)
 from specdouble.resources.authentik.lookups import LOOKUPS
 from specdouble.resources.authentik.tokens import VIEW_KEY, TokenBook
 from specdouble.resources.authentik.tokens import answers as token_answers
@@ -270,6 +274,7 @@ class AuthentikProfile(DrfProfile):
             **crypto.answers(found, store),
             **token_answers(found, store),
             **password_answers(store, users_collection(found)),
+            **preview_answers(),
         }
 
     def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:

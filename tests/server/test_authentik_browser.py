@@ -443,3 +443,34 @@ def test_a_user_made_through_the_api_logs_in_once_given_a_password(
     assert (user["username"], user["name"], user["is_superuser"]) == ("nora", "Nora New", False)
     assert user["system_permissions"] == []
     assert browser.get("/api/v3/core/groups/").status_code == 403
+
+
+def test_the_prompt_forms_preview_is_the_prompt_as_a_flow_asks_it(browser: httpx.Client) -> None:
+    sent = {
+        "name": "nick",
+        "field_key": "nick",
+        "label": "Nickname",
+        "type": "text",
+        "placeholder": "Your nickname",
+        "initial_value": "return user.name",
+        "initial_value_expression": True,
+        "order": 3,
+    }
+    shown = browser.post("/api/v3/stages/prompt/prompts/preview/", json=sent, headers=ADMIN)
+    assert shown.status_code == 200
+    assert shown.json() == {
+        "component": "ak-stage-prompt",
+        "fields": [
+            {
+                "field_key": "nick",
+                "label": "Nickname",
+                "type": "text",
+                "required": True,
+                "placeholder": "Your nickname",
+                "initial_value": "",  # an expression is not run
+                "order": 3,
+                "sub_text": "",
+                "choices": None,
+            }
+        ],
+    }

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from specdouble.resources.authentik import audit, defaults, events
-from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, FlowSpec, Stage
+from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, FlowSpec, Stage, preview
 from specdouble.resources.authentik.users import is_superuser
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import ALL_PERMISSIONS, CHANGE, Principal, User
@@ -253,6 +253,17 @@ def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
 
 
 SET_PASSWORD = "core_users_set_password_create"
+PREVIEW = "stages_prompt_prompts_preview_create"
+
+
+def preview_answers() -> dict[str, Respond]:
+    """The prompt form's preview card: the prompt sent, as a flow's prompt stage asks it."""
+
+    def respond(_principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
+        sent = body if isinstance(body, Mapping) else {}
+        return Answer(200, orjson.dumps(preview(sent)))
+
+    return {PREVIEW: respond}
 
 
 def password_answers(store: Store, users: str | None) -> dict[str, Respond]:

@@ -166,6 +166,30 @@ def flow_info(flow: FlowSpec, next_url: str | None) -> dict[str, Any]:
     }
 
 
+def stage_prompt(prompt: Mapping[str, Any], initial: Any) -> dict[str, Any]:
+    """A prompt as a challenge shows it (authentik's `StagePromptSerializer`)."""
+    return {
+        "field_key": str(prompt.get("field_key") or ""),
+        "label": prompt.get("label") or "",
+        "type": prompt.get("type") or "text",
+        "required": bool(prompt.get("required", True)),
+        "placeholder": ""
+        if prompt.get("placeholder_expression")
+        else prompt.get("placeholder") or "",
+        "initial_value": "" if initial is None else str(initial),
+        "order": prompt.get("order") or 0,
+        "sub_text": prompt.get("sub_text") or "",
+        "choices": None,
+    }
+
+
+def preview(prompt: Mapping[str, Any]) -> dict[str, Any]:
+    """`stages/prompt/prompts/preview/`: the prompt as a flow would ask it (an expression's
+    initial value is not run: it shows blank)."""
+    initial = "" if prompt.get("initial_value_expression") else prompt.get("initial_value")
+    return {"component": COMPONENTS[PROMPT], "fields": [stage_prompt(prompt, initial)]}
+
+
 def value_at(record: Mapping[str, Any] | None, key: str) -> Any:
     """A prompt's `field_key` read from a user: `attributes.settings.locale` walks into
     `attributes`."""
@@ -365,19 +389,7 @@ class Executor:
             initial = value_at(user, key) if user is not None else ""
         else:
             initial = prompt.get("initial_value") or ""
-        return {
-            "field_key": key,
-            "label": prompt.get("label") or "",
-            "type": prompt.get("type") or "text",
-            "required": bool(prompt.get("required", True)),
-            "placeholder": ""
-            if prompt.get("placeholder_expression")
-            else prompt.get("placeholder") or "",
-            "initial_value": "" if initial is None else str(initial),
-            "order": prompt.get("order") or 0,
-            "sub_text": prompt.get("sub_text") or "",
-            "choices": None,
-        }
+        return stage_prompt(prompt, initial)
 
     def _denied(
         self, flow: FlowSpec, plan: Mapping[str, Any], message: str | None
