@@ -9,7 +9,7 @@ guessed from the object schema, unless our `x-` extensions on the list parameter
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -340,6 +340,17 @@ def _same_schema(document: Mapping[str, Any], first: Any, second: Any) -> bool:
     return set(object_shape(document, first)[0]) == set(object_shape(document, second)[0]) != set()
 
 
+def _same_as_any(document: Mapping[str, Any], schema: Any, shapes: Sequence[Any]) -> bool:
+    return any(_same_schema(document, schema, shape) for shape in shapes)
+
+
+def _extends(document: Mapping[str, Any], summary: Any, full: Any) -> bool:
+    """Whether `full` describes the object `summary` shows part of: all its properties and
+    more."""
+    shown, whole = set(object_shape(document, summary)[0]), set(object_shape(document, full)[0])
+    return bool(shown) and shown < whole
+
+
 def _fields_of(document: Mapping[str, Any], body: Any, properties: Mapping[str, Any]) -> bool:
     """Whether a request body is an object of (some of) the resource's fields."""
     if body is None or _shape(document, body) not in ("object", "any"):
@@ -397,20 +408,37 @@ def infer_plain(document: Mapping[str, Any], taken: Iterable[str] = ()) -> list[
         )
         item_methods = by_path.get(item_path, {}) if item_path else {}
         create = methods.get("post")
+        retrieve = item_methods.get("get")
+        # The list may show a summary of the object its item path and create answer in full
+        # (`Item` in the list, `FullItem` = `Item` and more from `GET /items/{id}`).
+        full = item_schema
+        for answer in (_success_schema(document, retrieve), _success_schema(document, create)):
+            if answer is not None and _extends(document, full, answer):
+                full = answer
+
+        shapes = (item_schema, full)
         if (
             create is not None
-            and not _same_schema(document, json_body_schema(document, create), item_schema)
-            and not _same_schema(document, _success_schema(document, create), item_schema)
+            and not _same_as_any(document, json_body_schema(document, create), shapes)
+            and not _same_as_any(document, _success_schema(document, create), shapes)
         ):
             create = None
-        retrieve = item_methods.get("get")
-        if retrieve is not None and not _same_schema(
-            document, _success_schema(document, retrieve), item_schema
+        if retrieve is not None and not _same_as_any(
+            document, _success_schema(document, retrieve), shapes
         ):
             retrieve = None
         if create is None and retrieve is None:
             continue
-        made = _plain_resource(document, path, listing, create, item_path, item_methods, shape)
+        made = _plain_resource(
+            document,
+            path,
+            listing,
+            create,
+            item_path,
+            item_methods,
+            (full, *shape[1:]),
+            item_schema,
+        )
         if made is not None:
             found.append(made)
             used |= set(made.spec.operations)
@@ -425,9 +453,11 @@ def _plain_resource(
     item_path: str | None,
     item_methods: Mapping[str, Operation],
     shape: tuple[Any, str | None, Mapping[str, Any]],
+    summary: Any = None,
 ) -> Inferred | None:
     item_schema, wrapper, wrapper_schema = shape
     properties, _ = object_shape(document, item_schema)
+    listed = tuple(object_shape(document, summary)[0]) if summary is not item_schema else ()
     if not properties:
         return None
     resolved = {name: resolve(document, schema) for name, schema in properties.items()}
@@ -464,7 +494,10 @@ def _plain_resource(
         if operation is None:
             continue
         if method == "get":
-            fits = _same_schema(document, _success_schema(document, operation), item_schema)
+            answer = _success_schema(document, operation)
+            fits = _same_schema(document, answer, item_schema) or (
+                summary is not None and _same_schema(document, answer, summary)
+            )
         elif method in ("put", "patch"):  # a body of the object's fields (not a JSON Patch)
             fits = _fields_of(document, json_body_schema(document, operation), properties)
         else:
@@ -515,6 +548,7 @@ def _plain_resource(
         defaults={n: s["default"] for n, s in resolved.items() if "default" in s},
         operations=operations_by_id,
         listing=plan,
+        listed_fields=listed,
         response_schemas=_plain_answers(
             document,
             operations_by_id,

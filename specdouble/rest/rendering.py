@@ -56,7 +56,13 @@ class Renderer:
         """The body of a list that is not DRF's: the array, or the object that wraps it."""
         listing = self.resource.spec.listing
         assert listing is not None
-        items = b"[" + b", ".join([self._shown()(record) for record in records]) + b"]"
+        fields = self.resource.spec.listed_fields
+        if fields:  # a summary of each object, as the list documents it
+            present = self.resource.present
+            summaries = [{n: v for n, v in present(r).items() if n in fields} for r in records]
+            items = b"[" + b", ".join(json.dumps(s).encode() for s in summaries) + b"]"
+        else:
+            items = b"[" + b", ".join([self._shown()(record) for record in records]) + b"]"
         if listing.wrapper is None:
             return items + b"\n"
         fields = wrapper_fields(listing, shown)

@@ -144,6 +144,8 @@ class ResourceSpec:
     max_page_size: int = 100
     """authentik's `pagination_max_page_size`: a larger `page_size` gets this many."""
     response_schemas: Mapping[str, Any] = field(default_factory=dict)
+    listed_fields: tuple[str, ...] = ()
+    """The fields a list shows of each object, where it shows a summary (none: all)."""
     """Actions that answer with another schema than the object (None: with no body)."""
     operations: Mapping[str, str] = field(default_factory=dict)
     """operationId -> the action that serves it; empty: DRF's names (`<collection>_list`)."""

@@ -152,3 +152,70 @@ def test_a_path_with_a_control_character_names_no_route(
         answer = client.post(f"/things/{segment}")
         assert answer.status_code == 404, answer.text
         assert client.post("/things/1.5").status_code == 200
+
+
+SUMMARIES = """
+openapi: 3.0.3
+info: {title: Notes, version: "1"}
+paths:
+  /notes:
+    get:
+      responses:
+        "200":
+          description: the notes, each summarised
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Note"}}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/FullNote"}
+      responses:
+        "200":
+          description: the note
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/FullNote"}}
+  /notes/{noteId}:
+    parameters: [{name: noteId, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the note in full
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/FullNote"}}
+    delete:
+      responses: {"204": {description: gone}}
+components:
+  schemas:
+    Note:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+        title: {type: string}
+    FullNote:
+      allOf:
+        - $ref: "#/components/schemas/Note"
+        - type: object
+          properties:
+            body: {type: string}
+            tags: {type: array, items: {type: string}}
+"""
+
+
+def test_a_list_of_summaries_and_an_item_in_full_are_one_resource(tmp_path: Path) -> None:
+    """A list that shows a summary (`Note`) of what the item path and the create answer in full
+    (`FullNote` = `Note` and more): what is created reads back in full, and the list shows its
+    summary."""
+    (tmp_path / "notes.yaml").write_text(SUMMARIES)
+    settings = Settings(spec=tmp_path / "notes.yaml", seed=5)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        made = client.post("/notes", json={"title": "Mine", "body": "text", "tags": ["a"]})
+        assert made.status_code == 200
+        note = made.json()
+        assert (note["title"], note["body"], note["tags"]) == ("Mine", "text", ["a"])
+        assert client.get(f"/notes/{note['id']}").json() == note
+        listed = [n for n in client.get("/notes").json() if n["id"] == note["id"]]
+        assert listed == [{"id": note["id"], "title": "Mine"}]
+        assert client.delete(f"/notes/{note['id']}").status_code == 204
+        assert client.get(f"/notes/{note['id']}").status_code == 404
