@@ -479,7 +479,7 @@ def _plain_resource(
     key_kind = _kind(resolved[key])
     constrained = any(k in resolved[key] for k in ("pattern", "enum", "maxLength", "minLength"))
     fallback = "integer" if key_kind in ("integer", "number") else "" if constrained else "uuid"
-    key_source = "body" if key in writable else fallback or "body"
+    key_source = "body" if key in writable else fallback or "made"
     collection = unique_collection(path, listing.operation_id)
     operations_by_id = {listing.operation_id: "list"}
     if create is not None:

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from specdouble.rest.references import References
 
 SHOWN_SUFFIX = "_obj"
+MAX_KEY_DRAWS = 64
+"""Draws of a made key before its shape is taken as exhausted (a 409)."""
 """What a field showing the objects a reference names is called (`provider_obj`)."""
 # Query parameters with a meaning of their own; every other declared one is an exact filter.
 PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
@@ -86,6 +88,8 @@ class ResourceSpec:
     """The fields a request may set."""
     key: str = "pk"
     key_source: str = "uuid"
+    """Where a create's key comes from: `uuid`, `integer` (the next), `body`, or `made` (drawn
+    from the key's schema, where neither a UUID nor a number fits it)."""
     """How a new object gets its key: "uuid", "integer" (the next number) or "body"."""
     properties: Mapping[str, Any] = field(default_factory=dict)
     """The object schema's properties, for values the server makes itself."""
@@ -483,7 +487,10 @@ class Resource:
             record[spec.key] = self.store.new_id(spec.collection)
         elif source == "integer":
             record[spec.key] = self.store.next_integer(spec.collection)
-        record["created"] = record["last_updated"] = now
+        elif source == "made":
+            record[spec.key] = self._new_key()
+        record["created"] = self._stamp("created", now)
+        record["last_updated"] = self._stamp("last_updated", now)
         for fill in spec.fills:
             fill(self.store, record, now)
         self._fill_nested_defaults(record)
@@ -519,9 +526,10 @@ class Resource:
             shows = self.references.shows(self.spec.collection, name) if self.references else None
             if shows in body:  # what a changed reference shows, as the state has it now
                 record[name] = self._server_made(name, record, record.get("created"))
-        record["last_updated"] = _now()
+        now = _now()
+        record["last_updated"] = self._stamp("last_updated", now)
         for fill in self.spec.fills:
-            fill(self.store, record, record["last_updated"])
+            fill(self.store, record, now)
         self._fill_nested_defaults(record)
         self._check(record, original_key=pk, changed=frozenset(body) & set(self.spec.writable))
         if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
@@ -553,6 +561,23 @@ class Resource:
         failures = self.references.missing(self.store, self.spec.collection, body)
         if failures:
             raise errors.ValidationFailed(failures)
+
+    def _stamp(self, name: str, now: str) -> Any:
+        """When a write happened, as the object's own field of that name holds it: an instant,
+        or Unix seconds where the document types it a number (`created: {type: integer}`)."""
+        schema = self.spec.properties.get(name)
+        kind = resolve(self._document, schema).get("type") if schema is not None else None
+        if kind in ("integer", "number"):
+            return int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp())
+        return now
+
+    def _new_key(self) -> Any:
+        """A key the server makes in the shape its schema gives (`[A-Z0-9]{32}`), unused."""
+        for _ in range(MAX_KEY_DRAWS):
+            key = self._make(self.spec.key)
+            if self.store.get(self.spec.collection, str(key)) is None:
+                return key
+        raise errors.Conflict(errors.NO_FREE_KEY)
 
     def _make(self, name: str) -> Any:
         """A value drawn from a field's schema: only where nothing truer can be said."""

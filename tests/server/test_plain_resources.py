@@ -4,6 +4,7 @@ search, ordering, conflicts and refusals in the document's shapes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -219,3 +220,61 @@ def test_a_list_of_summaries_and_an_item_in_full_are_one_resource(tmp_path: Path
         assert listed == [{"id": note["id"], "title": "Mine"}]
         assert client.delete(f"/notes/{note['id']}").status_code == 204
         assert client.get(f"/notes/{note['id']}").status_code == 404
+
+
+MADE_KEYS = """
+openapi: 3.0.3
+info: {title: Links, version: "1"}
+paths:
+  /links:
+    get:
+      responses:
+        "200":
+          description: the links
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Link"}}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {reference: {type: string}}}
+      responses:
+        "200":
+          description: the link
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/Link"}}
+  /links/{linkId}:
+    get:
+      parameters: [{name: linkId, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: the link
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/Link"}}
+components:
+  schemas:
+    Link:
+      type: object
+      properties:
+        id: {type: string, minLength: 32, maxLength: 32, pattern: "^[0-9A-Z]{32}$"}
+        reference: {type: string}
+        created: {type: integer, format: int64, description: Unix time}
+"""
+
+
+def test_a_key_the_server_makes_and_a_numeric_created_obey_their_schemas(
+    tmp_path: Path,
+) -> None:
+    """A key the client never sends, neither a UUID nor a number (`[0-9A-Z]{32}`), is drawn
+    from its schema; a `created` the document types as an integer holds Unix seconds."""
+    (tmp_path / "links.yaml").write_text(MADE_KEYS)
+    with create_app(Settings(spec=tmp_path / "links.yaml", seed=1)).test_client(
+        headers=AUTH
+    ) as client:
+        made = client.post("/links", json={"reference": "payment_1"})
+        assert made.status_code == 200, made.text
+        link = made.json()
+        assert re.fullmatch(r"[0-9A-Z]{32}", link["id"])
+        assert isinstance(link["created"], int) and link["created"] > 1_700_000_000
+        assert client.get(f"/links/{link['id']}").json() == link
