@@ -199,8 +199,6 @@ class AuthentikSessions:
             # DRF authenticates before it looks at the view: a bad token is refused even
             # where anonymous callers are welcome.
             auth.authenticate(given, self.tokens, datetime.now(UTC))
-        if not self.executor.knows(slug):
-            raise errors.NotFound(FLOW_NOT_FOUND)
         query = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("query", "")
         plan = session.get("plan") if session else None
         user = self._logged_in(session)

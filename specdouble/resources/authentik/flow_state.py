@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from specdouble.data.values import canonical_instant
 from specdouble.resources.authentik import audit, defaults, events
 from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, FlowSpec, Stage, preview
 from specdouble.resources.authentik.users import is_superuser
@@ -27,7 +28,7 @@ PASSWORD = "_password"
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return canonical_instant(datetime.now(UTC))
 
 
 class LoginUsers(Mapping[str, User]):
@@ -51,7 +52,7 @@ class LoginUsers(Mapping[str, User]):
             dict.fromkeys(p for user in given.values() for p in user.system_permissions)
         )
 
-    def _now(self) -> tuple[dict[str, User], dict[str, str]]:
+    def _current(self) -> tuple[dict[str, User], dict[str, str]]:
         """The users by current name, and each `tokens.yaml` name's current one; rebuilt only
         when the users' collection changes."""
         if self.collection is None:
@@ -107,16 +108,16 @@ class LoginUsers(Mapping[str, User]):
         return current, by_given
 
     def __getitem__(self, username: str) -> User:
-        current, by_given = self._now()
+        current, by_given = self._current()
         if username in current:
             return current[username]
         return current[by_given[username]]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._now()[0])
+        return iter(self._current()[0])
 
     def __len__(self) -> int:
-        return len(self._now()[0])
+        return len(self._current()[0])
 
 
 class StoredFlows:

@@ -45,13 +45,17 @@ def answers(
     if applications is None:
         return {}
 
+    schemas: dict[str, Any] = {}
+
     def create_schema(resource: Resource) -> Any:
-        post = (document.get("paths", {}).get(paths.get(resource.spec.collection, "")) or {}).get(
-            "post"
-        )
-        body = resolve(document, (post or {}).get("requestBody") or {})
-        content = body.get("content", {}).get("application/json", {})
-        return content.get("schema") or {"type": "object"}
+        """The request schema of the resource's create, read from the document once."""
+        collection = resource.spec.collection
+        if collection not in schemas:
+            post = (document.get("paths", {}).get(paths.get(collection, "")) or {}).get("post")
+            body = resolve(document, (post or {}).get("requestBody") or {})
+            content = body.get("content", {}).get("application/json", {})
+            schemas[collection] = content.get("schema") or {"type": "object"}
+        return schemas[collection]
 
     def part(name: str, resource: Resource, body: Any, principal: Principal) -> dict[str, Any]:
         try:
