@@ -113,12 +113,17 @@ def not_found_operations(found: list[inference.Inferred]) -> set[str]:
 EXECUTOR_PATH = "/flows/executor/{flow_slug}/"
 
 
-def flow_executor(document: Mapping[str, Any], state: State) -> Executor | None:
-    """authentik's flow executor over the state's flows, where the document has it."""
+def flow_executor(
+    document: Mapping[str, Any], state: State, resources: Mapping[str, Resource]
+) -> Executor | None:
+    """authentik's flow executor over the state's flows, where the document has it; a user it
+    makes is made by the users resource (`resources`: by collection)."""
     if EXECUTOR_PATH not in document.get("paths", {}):
         return None
     models = {model: spec.collection for model, spec in inference.by_model(state.found).items()}
-    return Executor(state.users, avatar=images.avatar, flows=StoredFlows(state.store, models))
+    users = resources.get(models.get("User", ""))
+    flows = StoredFlows(state.store, models, users.create if users else None)
+    return Executor(state.users, avatar=images.avatar, flows=flows)
 
 
 def generated_data(
@@ -276,6 +281,8 @@ class Wiring:
     journal: Journal
     faults: Faults
     sessions: Sessions
+    resources: Mapping[str, Resource]
+    """Each resource by its collection."""
 
 
 def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
@@ -359,6 +366,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         journal=Journal(settings.journal),
         faults=Faults(seed, {operation.operation_id for operation in operations}),
         sessions=Sessions(store),
+        resources={resource.spec.collection: resource for resource in resources},
     )
     control_routes = control.routes(
         store,
@@ -422,7 +430,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
             AuthentikSessions,
             sessions=wiring.sessions,
             users=state.users,
-            executor=flow_executor(document, state),
+            executor=flow_executor(document, state, wiring.resources),
             api_base=openapi.base_path(document),
             default_flow=server.default_flow,
             answers=answers,

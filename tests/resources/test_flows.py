@@ -13,6 +13,8 @@ LOGIN = "default-authentication-flow"
 LOGOUT = "default-invalidation-flow"
 SETTINGS = "default-user-settings-flow"
 PASSWORD_CHANGE = "default-password-change"
+ENROLLMENT = "enrollment"
+RECOVERY = "recovery"
 QUERY = "next=%2Fif%2Fadmin%2F"
 
 
@@ -89,6 +91,54 @@ FLOWS = {
         ),
         authentication="require_authenticated",
     ),
+    # What an administrator configures (authentik's example blueprints).
+    ENROLLMENT: FlowSpec(
+        ENROLLMENT,
+        "Welcome to authentik! Please enter your user details.",
+        "enrollment",
+        (
+            Stage(
+                "PromptStage",
+                fields=(
+                    prompt("username", "username", 0),
+                    prompt("name", "text", 1),
+                    prompt("email", "email", 2),
+                    prompt("password", "password", 3),
+                    prompt("password_repeat", "password", 4),
+                ),
+            ),
+            Stage(
+                "UserWriteStage",
+                {
+                    "user_creation_mode": "always_create",
+                    "user_type": "internal",
+                    "user_path_template": "users/enrolled",
+                    "create_users_group": "g-staff",
+                },
+            ),
+            Stage("UserLoginStage"),
+        ),
+        authentication="require_unauthenticated",
+    ),
+    RECOVERY: FlowSpec(
+        RECOVERY,
+        "Reset your password",
+        "recovery",
+        (
+            Stage("IdentificationStage", {"user_fields": ["email", "username"]}),
+            Stage("EmailStage", {"use_global_settings": True}),
+            Stage(
+                "PromptStage",
+                fields=(
+                    prompt("password", "password", 0),
+                    prompt("password_repeat", "password", 1),
+                ),
+            ),
+            Stage("UserWriteStage", {"user_creation_mode": "never_create"}),
+            Stage("UserLoginStage"),
+        ),
+        authentication="require_unauthenticated",
+    ),
 }
 
 
@@ -102,6 +152,7 @@ class Book:
             for name, u in users.items()
         }
         self.writes: list[tuple[str, dict[str, Any]]] = []
+        self.made: list[tuple[dict[str, Any], dict[str, Any]]] = []
 
     def flow(self, slug: str) -> FlowSpec | None:
         return FLOWS.get(slug)
@@ -115,6 +166,15 @@ class Book:
         record.update({k: v for k, v in changes.items() if k in record})
         self.records[record["username"]] = record
         return record["username"]
+
+    def create_user(self, fields: Any, changes: Any) -> str:
+        name = changes["username"]
+        if name in self.records:
+            raise ValueError(name)
+        self.made.append((dict(fields), dict(changes)))
+        self.records[name] = {"username": name, "attributes": {}, **fields}
+        self.users[name] = User(name, changes.get("name", ""), "", changes.get("password", ""))
+        return name
 
 
 @pytest.fixture
@@ -385,3 +445,75 @@ def test_a_flow_in_progress_keeps_the_stages_it_was_planned_with(executor: Execu
         assert asked["component"] == "ak-stage-password"
     finally:
         FLOWS[LOGIN] = original
+
+
+ENROLLING = {
+    "username": "newcomer",
+    "name": "Nia Newcomer",
+    "email": "nia@example.com",
+    "password": "a long secret",
+    "password_repeat": "a long secret",
+}
+
+
+def test_an_enrollment_flow_makes_the_user_and_logs_it_in(executor: Executor, book: Book) -> None:
+    asked = executor.get(ENROLLMENT, QUERY, None)
+    assert [f["field_key"] for f in (asked.challenge or {})["fields"]] == list(ENROLLING)
+    passed = executor.post(ENROLLMENT, QUERY, asked.plan, ENROLLING)
+    assert passed.again
+    done = executor.get(ENROLLMENT, QUERY, passed.plan)
+    assert done.challenge == {"to": "/if/admin/", "component": "xak-flow-redirect"}
+    assert done.login == "newcomer"
+    # The stage's creation settings, and the prompt's data (the writer keeps what a user has).
+    fields = {
+        "path": "users/enrolled",
+        "type": "internal",
+        "is_active": True,
+        "groups": ["g-staff"],
+    }
+    assert book.made == [(fields, ENROLLING)]
+    assert book.writes == []
+
+
+def test_an_enrollment_with_a_taken_username_is_refused_by_its_prompt(
+    executor: Executor, book: Book
+) -> None:
+    plan = executor.get(ENROLLMENT, QUERY, None).plan
+    step = executor.post(ENROLLMENT, QUERY, plan, {**ENROLLING, "username": "akadmin"})
+    assert (step.challenge or {})["response_errors"] == {
+        "username": [{"string": "Username is already taken.", "code": "invalid"}]
+    }
+    assert book.made == []
+
+
+def test_a_logged_in_user_cannot_enroll(executor: Executor) -> None:
+    step = executor.get(ENROLLMENT, QUERY, None, user="akadmin")
+    # The flow's denied action (message and continue) goes on to a relative `next`.
+    assert step.challenge == {"to": "/if/admin/", "component": "xak-flow-redirect"}
+
+
+def test_a_recovery_flow_sets_the_password_of_the_user_it_identified(
+    executor: Executor, book: Book
+) -> None:
+    plan = executor.get(RECOVERY, QUERY, None).plan
+    identified = executor.post(RECOVERY, QUERY, plan, {"uid_field": "root@localhost"})
+    # The email stage passes (no mailbox): the new password is asked next.
+    asked = executor.get(RECOVERY, QUERY, identified.plan)
+    assert (asked.challenge or {})["component"] == "ak-stage-prompt"
+    body = {"password": "brand new one", "password_repeat": "brand new one"}
+    passed = executor.post(RECOVERY, QUERY, asked.plan, body)
+    done = executor.get(RECOVERY, QUERY, passed.plan)
+    assert book.writes == [("akadmin", body)] and book.made == []
+    assert done.login == "akadmin"
+
+
+def test_a_recovery_for_someone_unknown_makes_nobody(executor: Executor, book: Book) -> None:
+    plan = executor.get(RECOVERY, QUERY, None).plan
+    identified = executor.post(RECOVERY, QUERY, plan, {"uid_field": "nobody@example.com"})
+    asked = executor.get(RECOVERY, QUERY, identified.plan)
+    body = {"password": "brand new one", "password_repeat": "brand new one"}
+    passed = executor.post(RECOVERY, QUERY, asked.plan, body)
+    done = executor.get(RECOVERY, QUERY, passed.plan)
+    assert (done.challenge or {})["component"] == "ak-stage-access-denied"
+    assert (done.challenge or {})["error_message"] == "No user found and can't create new user."
+    assert book.writes == [] and book.made == []

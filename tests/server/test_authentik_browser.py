@@ -474,3 +474,100 @@ def test_the_prompt_forms_preview_is_the_prompt_as_a_flow_asks_it(browser: httpx
             }
         ],
     }
+
+
+def test_an_enrollment_flow_an_administrator_configures_makes_users(
+    browser: httpx.Client,
+) -> None:
+    """Configured through the API as the interface does (a flow, its prompts, a prompt stage,
+    a user write stage that puts new users in a group, a login stage, their bindings), the flow
+    enrolls a visitor: the user is made with the stage's settings, is in the event log, and
+    logs in with the password it chose."""
+    api = "/api/v3"
+
+    def made(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = browser.post(f"{api}/{path}", json=body, headers=ADMIN)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    group = made("core/groups/", {"name": "enrolled"})
+    flow = made(
+        "flows/instances/",
+        {
+            "name": "Enroll",
+            "slug": "enroll",
+            "title": "Sign up",
+            "designation": "enrollment",
+            "authentication": "require_unauthenticated",
+        },
+    )
+    fields = [
+        made(
+            "stages/prompt/prompts/",
+            {"name": f"enroll-{key}", "field_key": key, "label": key, "type": kind, "order": n},
+        )["pk"]
+        for n, (key, kind) in enumerate(
+            [
+                ("username", "username"),
+                ("name", "text"),
+                ("password", "password"),
+                ("password_repeat", "password"),
+            ]
+        )
+    ]
+    stages = [
+        made("stages/prompt/stages/", {"name": "enroll-prompt", "fields": fields}),
+        made(
+            "stages/user_write/",
+            {
+                "name": "enroll-write",
+                "user_creation_mode": "always_create",
+                "user_path_template": "users/enrolled",
+                "create_users_group": group["pk"],
+            },
+        ),
+        made("stages/user_login/", {"name": "enroll-login"}),
+    ]
+    for order, stage in enumerate(stages):
+        made("flows/bindings/", {"target": flow["pk"], "stage": stage["pk"], "order": order})
+
+    executor = f"{api}/flows/executor/enroll/"
+    query = {"query": "next=/if/user/"}
+    asked = browser.get(executor, params=query).json()
+    assert [f["field_key"] for f in asked["fields"]] == [
+        "username",
+        "name",
+        "password",
+        "password_repeat",
+    ]
+    sent = {
+        "username": "nia",
+        "name": "Nia Newcomer",
+        "password": "nia's secret",
+        "password_repeat": "nia's secret",
+    }
+    assert browser.post(executor, params=query, json=sent).status_code == 302
+    assert browser.get(executor, params=query).json() == {
+        "to": "/if/user/",
+        "component": "xak-flow-redirect",
+    }
+    assert me(browser).json()["user"]["username"] == "nia"
+
+    found = browser.get(f"{api}/core/users/", params={"username": "nia"}, headers=ADMIN).json()
+    user = found["results"][0]
+    assert (user["name"], user["path"], user["type"], user["is_active"]) == (
+        "Nia Newcomer",
+        "users/enrolled",
+        "external",
+        True,
+    )
+    assert user["groups"] == [group["pk"]] and user["is_superuser"] is False
+    assert user["attributes"] == {} and "_password" not in user
+    members = browser.get(f"{api}/core/groups/{group['pk']}/", headers=ADMIN).json()
+    assert user["pk"] in members["users"]
+    events = browser.get(
+        f"{api}/events/events/", params={"action": "model_created"}, headers=ADMIN
+    ).json()["results"]
+    assert any(e["context"]["model"].get("name") == "nia" for e in events)
+    with httpx.Client(base_url=str(browser.base_url), timeout=10) as other:
+        assert log_in(other, "nia", "nia's secret")["component"] == "xak-flow-redirect"

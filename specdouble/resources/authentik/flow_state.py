@@ -8,13 +8,14 @@ added) change what the executor runs next.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from specdouble.data.values import canonical_instant
+from specdouble.errors import ApiError
 from specdouble.resources.authentik import audit, defaults, events
 from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND, FlowSpec, Stage, preview
 from specdouble.resources.authentik.users import is_superuser
@@ -120,12 +121,20 @@ class LoginUsers(Mapping[str, User]):
         return len(self._current()[0])
 
 
-class StoredFlows:
-    """`flows.Flows` over a store; `collections`: each model class's collection."""
+MakeRecord = Callable[[Mapping[str, Any]], dict[str, Any]]
+"""A create through a resource: the record it made of a body (the model's defaults filled)."""
 
-    def __init__(self, store: Store, collections: Mapping[str, str]) -> None:
+
+class StoredFlows:
+    """`flows.Flows` over a store; `collections`: each model class's collection; `make_user`:
+    the users resource's create (a user a flow makes is made as the API makes one)."""
+
+    def __init__(
+        self, store: Store, collections: Mapping[str, str], make_user: MakeRecord | None = None
+    ) -> None:
         self.store = store
         self.collections = collections
+        self.make_user = make_user
         # Each kind's own collection, not the family's (`stages/all/` lists every kind).
         self.stages = {m: c for m, c in collections.items() if m.endswith("Stage") and m != "Stage"}
         self.policies = {
@@ -195,45 +204,76 @@ class StoredFlows:
             record = self.user(username)
             if record is None:
                 return username
-            updated = dict(record)
-            attributes = dict(updated.get("attributes") or {})
-            for key, value in changes.items():
-                if key == "password":
-                    updated[PASSWORD] = str(value)
-                    updated["password_change_date"] = _now()
-                elif key == "attributes" and isinstance(value, Mapping):
-                    attributes.update(value)
-                elif key.startswith("attributes."):
-                    _set_path(attributes, key.split(".")[1:], value)
-                elif key in record:
-                    updated[key] = value
-            updated["attributes"] = attributes
-            name = updated.get("username")
-            if name != username and any(
-                other is not record
-                for other in self.store.referencing(collection, "username", name)
-            ):
-                raise ValueError(f"username {name!r} is taken")  # authentik's IntegrityError
-            updated["last_updated"] = _now()
+            updated = _changed(record, changes)
+            self._check_free(updated, record)
             self.store.put(collection, updated)
-            label = audit.model_label(USER)
-            if label is not None:
-                events.record(
-                    self.store,
-                    "model_updated",
-                    str(updated.get("username") or username),
-                    client_ip=None,
-                    context={
-                        "model": {
-                            "app": label[0],
-                            "model_name": label[1],
-                            "pk": updated.get("pk"),
-                            "name": updated.get("username"),
-                        }
-                    },
-                    app=events.MIDDLEWARE,
-                )
+            self._event("model_updated", updated)
         return str(updated.get("username") or username)
+
+    def create_user(self, fields: Mapping[str, Any], changes: Mapping[str, Any]) -> str:
+        if self.make_user is None:
+            raise ValueError("the document has no users to make")
+        with self.store.writing():
+            self._check_free(changes, None)
+            body = {**fields, "username": changes.get("username"), "name": ""}
+            body.update({k: v for k, v in changes.items() if k in ("name", "email")})
+            try:
+                made = self.make_user(body)
+            except ApiError as refused:  # a group that is gone: authentik's IntegrityError
+                raise ValueError(str(refused)) from refused
+            updated = _changed(made, changes)
+            self.store.put(self.collections[USER], updated)
+            self._event("model_created", updated)
+        return str(updated.get("username") or "")
+
+    def _check_free(self, changed: Mapping[str, Any], record: Mapping[str, Any] | None) -> None:
+        """authentik's IntegrityError: a username another user has."""
+        name = changed.get("username")
+        if record is not None and name == record.get("username"):
+            return
+        if any(
+            other is not record
+            for other in self.store.referencing(self.collections[USER], "username", name)
+        ):
+            raise ValueError(f"username {name!r} is taken")
+
+    def _event(self, action: str, user: Mapping[str, Any]) -> None:
+        label = audit.model_label(USER)
+        if label is None:
+            return
+        name = user.get("username")
+        model = {"app": label[0], "model_name": label[1], "pk": user.get("pk"), "name": name}
+        events.record(
+            self.store,
+            action,
+            str(name or ""),
+            client_ip=None,
+            context={"model": model},
+            app=events.MIDDLEWARE,
+        )
+
+
+def _changed(record: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The user `record` with a user write stage's changes (`UserWriteStageView.update_user`):
+    the password kept aside, `attributes` merged, `attributes.a.b` set, the user's own fields
+    replaced, anything else discarded."""
+    updated = dict(record)
+    attributes = dict(updated.get("attributes") or {})
+    for key, value in changes.items():
+        if key == "password":
+            updated[PASSWORD] = str(value)
+            updated["password_change_date"] = _now()
+        elif key == "attributes" and isinstance(value, Mapping):
+            attributes.update(value)
+        elif key.startswith(("attributes.", "attributes_")):
+            _set_path(
+                attributes, key.replace("attributes_", "attributes.", 1).split(".")[1:], value
+            )
+        elif key in record:
+            updated[key] = value
+    updated["attributes"] = attributes
+    updated["last_updated"] = _now()
+    return updated
 
 
 def _number(value: Any) -> float:

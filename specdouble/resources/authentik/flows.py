@@ -9,9 +9,10 @@ answered with the stage's challenge and `response_errors`, as authentik does, ne
 
 Stages the executor runs as authentik does: identification (by the stage's `user_fields`),
 password, prompt (its fields, required values, the password pair, a password policy's minimum
-length), user write (the prompt's data onto the pending user: `password`, the user's own
-fields, `attributes.*`), user login, user logout, deny. Other stages (consent, captcha,
-authenticator setup, email) pass at once: they need a device, a mailbox or a third party.
+length), user write (the prompt's data onto the pending user, or a new user as its creation
+mode says: `password`, the user's own fields, `attributes.*`), user login, user logout, deny.
+Other stages (consent, captcha, authenticator setup, email) pass at once: they need a device,
+a mailbox or a third party.
 """
 
 from __future__ import annotations
@@ -122,6 +123,11 @@ class Flows(Protocol):
     def write_user(self, username: str, changes: Mapping[str, Any]) -> str:
         """Apply a user write stage's changes; answers the username afterwards. ValueError:
         the user could not be saved (a username another user has)."""
+        ...
+
+    def create_user(self, fields: Mapping[str, Any], changes: Mapping[str, Any]) -> str:
+        """Make a user of `fields` (path, type, active, groups) with a user write stage's
+        changes; answers its username. ValueError: it could not be saved."""
         ...
 
 
@@ -325,9 +331,9 @@ class Executor:
                 message = str(stage.values.get("deny_message") or "") or None
                 return Step(self._denied(flow, plan, message), None)
             elif stage.kind == USER_WRITE:
-                failure = self._write(plan)
+                failure = self._write(plan, stage)
                 if failure is not None:
-                    return Step(self._denied(flow, plan, failure), None)
+                    return Step(self._denied(flow, plan, failure or None), None)
             plan["stage"] += 1
         return self._done(flow, plan, login=login, logout=logout)
 
@@ -506,24 +512,61 @@ class Executor:
     def _taken(self, username: str, pending: str) -> bool:
         return username != pending and self.flows.user(username) is not None
 
-    def _write(self, plan: dict[str, Any]) -> str | None:
-        """A user write stage: the prompt's data onto the pending user (never creating one);
-        answers why it failed, or None."""
+    def _write(self, plan: dict[str, Any], stage: Stage) -> str | None:
+        """A user write stage (`UserWriteStageView`): the prompt's data onto the pending user,
+        or onto a new one where there is none (or the stage always creates) and its
+        `user_creation_mode` allows; answers why it failed ("" for no message), or None."""
         data = plan.get("prompt_data")
         if not data:
             return NO_PENDING_DATA
+        values = stage.values
+        mode = str(values.get("user_creation_mode") or CREATE_WHEN_REQUIRED)
         pending = str(plan.get("pending_user") or "")
-        if self.flows.user(pending) is None:
-            return NO_USER
         changes = {key: value for key, value in data.items() if key not in NOT_WRITTEN}
+        creating = mode == ALWAYS_CREATE or self.flows.user(pending) is None
+        if creating and mode == NEVER_CREATE:
+            return NO_USER
+        username = changes.get("username", "" if creating else pending)
+        if not isinstance(username, str) or not username:
+            return ""  # authentik refuses to save a user without a username, and says nothing
         try:
-            now = self.flows.write_user(pending, changes)
+            if creating:
+                now = self.flows.create_user(new_user_fields(values), changes)
+            else:
+                now = self.flows.write_user(pending, changes)
         except ValueError:
             return NOT_UPDATED
-        if now != pending:
+        if creating:
+            plan["pending_user"] = now
+        elif now != pending:
             first = plan.get("renamed")
             plan["pending_user"], plan["renamed"] = now, [first[0] if first else pending, now]
         return None
+
+
+NEVER_CREATE, CREATE_WHEN_REQUIRED, ALWAYS_CREATE = (
+    "never_create",
+    "create_when_required",
+    "always_create",
+)
+DEFAULT_USER_PATH = "users"
+DEFAULT_USER_TYPE = "external"
+
+
+def new_user_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a user write stage gives the user it makes: its path template (blank: authentik's
+    default path), its user type (an internal service account is made a service account), its
+    active flag, and its group."""
+    kind = str(values.get("user_type") or DEFAULT_USER_TYPE)
+    fields: dict[str, Any] = {
+        "path": str(values.get("user_path_template") or "") or DEFAULT_USER_PATH,
+        "type": "service_account" if kind == "internal_service_account" else kind,
+        "is_active": not values.get("create_users_as_inactive"),
+    }
+    group = values.get("create_users_group")
+    if group:
+        fields["groups"] = [group]
+    return fields
 
 
 BLANK_ALLOWED: dict[str, Callable[[bool], bool]] = {
