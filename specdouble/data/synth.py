@@ -192,7 +192,7 @@ class Synth:
         if "enum" in schema:
             options = [option for option in schema["enum"] if option is not None] or [None]
             # An enum can hold values its own pattern or lengths refuse: those are not valid.
-            options = [option for option in options if _string_fits(option, schema)] or options
+            options = [option for option in options if string_fits(option, schema)] or options
             return self.random.choice(options)
         if (
             "example" in schema
@@ -582,7 +582,7 @@ def _of_its_type(example: Any, schema: Mapping[str, Any]) -> bool:
     return any(isinstance(example, _JSON_TYPES.get(str(k), ())) for k in kinds)
 
 
-def _string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
+def string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
     """Whether a string keeps its schema's pattern and lengths (anything else: True)."""
     if not isinstance(value, str):
         return True

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from specdouble.data import fixtures, images
-from specdouble.data.synth import Synth, stable_seed
+from specdouble.data.synth import PERSON_OWNER, Synth, stable_seed, string_fits
 from specdouble.document.augment import unique_name
-from specdouble.document.openapi import is_nullable
+from specdouble.document.openapi import is_nullable, resolve
 from specdouble.rest import mirrors
 from specdouble.rest.inference import Inferred
 from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
@@ -106,6 +106,8 @@ def records(
     made: list[dict[str, Any]] = []
     keys: set[Any] = set()
     slugs: set[str] = set()
+    handles: set[str] = set()
+    person = PERSON_OWNER.search(spec.model or "") is not None
     for number in range(1, count + 1):
         record = synth.value(schema, owner=spec.model)
         for name in spec.fields:
@@ -114,6 +116,8 @@ def records(
             )
         record.update(spec.constants)  # a type's `component`, `verbose_name`, ...
         agree(record, spec.properties, slugs)
+        if person:
+            be_one_person(document, record, spec.properties, handles)
         if spec.key_source == "integer" or spec.key_fallback == "integer":
             record[spec.key] = number
         elif spec.key not in record or record[spec.key] is None:
@@ -144,6 +148,57 @@ def agree(record: dict[str, Any], properties: Mapping[str, Any], slugs: set[str]
     slug_schema = properties.get("slug") or {}
     if isinstance(record.get("slug"), str) and slug_schema.get("pattern") in SLUG_PATTERNS:
         record["slug"] = unique_name(slugify(name), slugs, "-")
+
+
+PERSON_PARTS = {
+    "username": "{handle}",
+    "user_name": "{handle}",
+    "login": "{handle}",
+    "email": "{handle}@example.com",
+    "first_name": "{first}",
+    "given_name": "{first}",
+    "last_name": "{last}",
+    "family_name": "{last}",
+}
+"""A person's fields that follow from their name."""
+
+
+def be_one_person(
+    document: Mapping[str, Any],
+    record: dict[str, Any],
+    properties: Mapping[str, Any],
+    handles: set[str],
+) -> None:
+    """Make a person's username, email and name parts their name's (`Ada Lovelace`:
+    `ada.lovelace`, `ada.lovelace@example.com`), each where its schema allows it; handles are
+    unique among `handles`.
+
+    >>> record = {"name": "Dr. Ada Lovelace MD", "username": "xkcd", "email": "x@y.org"}
+    >>> be_one_person({}, record, {"username": {}, "email": {"format": "email"}}, set())
+    >>> record["username"], record["email"]
+    ('ada.lovelace', 'ada.lovelace@example.com')
+    """
+    name = record.get("name")
+    if not isinstance(name, str):
+        return
+    # Faker's titles and suffixes ("Dr.", "MD", "Jr.") are not part of a handle.
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z][A-Za-z'-]*\.?", name)
+        if not w.endswith(".") and not w.isupper()
+    ]
+    if len(words) < 2 or not any(isinstance(record.get(f), str) for f in PERSON_PARTS):
+        return
+    first, last = words[0], words[-1]
+    base = re.sub(r"[^a-z0-9.]", "", f"{first}.{last}".lower())
+    handle = unique_name(base, handles, "")
+    for field, template in PERSON_PARTS.items():
+        if not isinstance(record.get(field), str):
+            continue
+        value = template.format(handle=handle, first=first, last=last)
+        schema = resolve(document, properties.get(field) or {})
+        if string_fits(value, schema) and schema.get("format") in (None, "email"):
+            record[field] = value
 
 
 def slugify(name: str) -> str:

@@ -302,8 +302,44 @@ def test_values_mean_what_their_field_means(browser: httpx.Client) -> None:
         assert datetime.fromisoformat(event["created"]) < now
         assert event["user"]["username"] in {u["username"] for u in users}
         assert event["app"].startswith("authentik.")
-    groups = {g["name"] for g in get("/core/groups/", page_size=100)["results"]}
-    assert {"authentik Admins", "authentik Read-only"} <= groups
+    groups = {g["name"]: g for g in get("/core/groups/", page_size=100)["results"]}
+    assert {"authentik Admins", "authentik Read-only"} <= set(groups)
+    assert [name for name, g in groups.items() if g["is_superuser"]] == ["authentik Admins"]
+
+
+def test_the_generated_install_is_one_coherent_story(browser: httpx.Client) -> None:
+    """People's handles are their names'; a token says whose it is and what for, and only
+    authentik manages what authentik made; an application has a provider of its own."""
+    get = lambda path, **q: browser.get("/api/v3" + path, params=q, headers=ADMIN).json()  # noqa: E731
+    fixed = {"akadmin", "auditor", "guest", "former-admin", "reader"}
+    people = [u for u in get("/core/users/", page_size=100)["results"]]
+    assert len(people) > len(fixed)
+    for user in people:
+        if user["username"] in fixed:
+            continue
+        first, *_, last = user["name"].split()
+        handle = f"{first}.{last}".lower()
+        assert user["username"].startswith(handle), user
+        assert user["email"] == f"{user['username']}@example.com"
+        initials = svg_text(user["avatar"])
+        assert f">{first[0]}{last[0]}<".upper() in initials.upper(), initials
+    tokens = get("/core/tokens/", page_size=100)["results"]
+    assert tokens
+    for token in tokens:
+        owner = token["user_obj"]["username"]
+        assert token["identifier"].endswith(owner) or owner in token["identifier"], token
+        assert owner in token["description"]
+        assert token["managed"] is None
+    applications = get("/core/applications/", page_size=100)["results"]
+    used = [a["provider"] for a in applications if a["provider"] is not None]
+    assert used and len(used) == len(set(used))
+    for application in applications:
+        if application["provider_obj"]:
+            assert application["provider_obj"]["name"] == f"Provider for {application['name']}"
+    names = {a["name"] for a in applications}
+    for provider in get("/providers/all/", page_size=100)["results"]:
+        if provider["assigned_application_name"] is None:
+            assert not any(provider["name"].startswith(f"{name} ") for name in names), provider
 
 
 def test_the_interface_pages_carry_the_mocks_config_and_brand(browser: httpx.Client) -> None:

@@ -15,6 +15,8 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from specdouble.data import images
+from specdouble.data.synth import APPLICATION_NAMES
+from specdouble.document.augment import unique_name
 from specdouble.resources.authentik import blueprints
 from specdouble.resources.authentik.answers import (
     BRANDS,
@@ -68,10 +70,13 @@ def apply(
 ) -> None:
     """Put authentik's defaults into `data`, in place (`models`: each model's resource)."""
     collections = {model: spec.collection for model, spec in models.items()}
+    _made_by_administrators(data, collections)
     if GROUPS in data:
         _groups(data, keys)
     if USERS in data:
         _users(data, users)
+    _one_provider_each(data, collections)
+    _tokens(data.get(collections.get("Token", "")) or [], data.get(USERS) or [])
     blueprints.apply(data, keys, models)
     if FLOWS in data:
         _flow_stages(data, collections)
@@ -82,6 +87,85 @@ def apply(
     if EVENTS in data:
         _events(data)
     blueprints.strip_marks(data)
+
+
+def _made_by_administrators(data: Data, collections: Mapping[str, str]) -> None:
+    """The generated objects are what an install's administrators made: none is managed by
+    authentik (`ManagedModel.managed`: only blueprints and authentik itself set it), no group
+    but the default admins' makes its members superusers, and an application launches at its
+    own host."""
+    for collection in sorted(set(collections.values())):
+        for record in data.get(collection) or ():
+            if "managed" in record:
+                record["managed"] = None
+    for record in data.get(GROUPS) or ():
+        record["is_superuser"] = False
+    for record in data.get(collections.get("Application", ""), ()):
+        if record.get("meta_launch_url") and record.get("slug"):
+            record["meta_launch_url"] = f"https://{record['slug']}.example.com/"
+
+
+def _one_provider_each(data: Data, collections: Mapping[str, str]) -> None:
+    """An application has a provider of its own (`Application.provider` is one-to-one), named
+    after it as the application wizard names it; the providers no application uses are named
+    after applications the install does not have; backchannels are left out."""
+    applications = data.get(collections.get("Application", ""))
+    if not applications:
+        return
+    # `Application.provider` is a key of the family (`providers/all/`).
+    providers = {
+        record.get("pk"): record for record in data.get(collections.get("Provider", ""), ())
+    }
+    taken: set[Any] = set()
+    later = []
+    for app in applications:
+        if app.get("provider") in providers and app.get("provider") not in taken:
+            taken.add(app.get("provider"))
+        else:
+            later.append(app)
+    free = [pk for pk in sorted(providers, key=str) if pk not in taken]
+    for app in later:  # a provider another application has: a free one, or none
+        app["provider"] = free.pop(0) if free else None
+        taken.add(app["provider"])
+    names: set[str] = set()
+    for app in applications:
+        if "backchannel_providers" in app:
+            app["backchannel_providers"], app["backchannel_providers_obj"] = [], []
+        provider = providers.get(app.get("provider"))
+        if provider is None:
+            app["provider_obj"] = None
+            continue
+        provider["name"] = unique_name(f"Provider for {app.get('name')}", names, " ")
+        if isinstance(app.get("provider_obj"), dict):
+            app["provider_obj"] = {**app["provider_obj"], "name": provider["name"]}
+    named = {str(app.get("name")) for app in applications}
+    others = [n for n in APPLICATION_NAMES if n not in named] or ["Legacy app"]
+    for number, pk in enumerate(pk for pk in sorted(providers, key=str) if pk not in taken):
+        base = f"{others[number % len(others)]} provider"
+        providers[pk]["name"] = unique_name(base, names, " ")
+
+
+TOKEN_USES = (
+    ("CI pipeline", "ci"),
+    ("Terraform", "terraform"),
+    ("Monitoring", "monitoring"),
+    ("Backup job", "backup"),
+    ("Command line", "cli"),
+    ("Directory sync", "sync"),
+)
+"""What people make API tokens for: a description and a word for the identifier."""
+
+
+def _tokens(tokens: list[dict[str, Any]], users: list[dict[str, Any]]) -> None:
+    """A token's identifier and description say whose it is and what for, as people name
+    them (`ci-akadmin`, "CI pipeline token of akadmin")."""
+    taken: set[str] = set()
+    usernames = {user.get("pk"): user.get("username") for user in users}
+    for number, token in enumerate(tokens):
+        description, word = TOKEN_USES[number % len(TOKEN_USES)]
+        owner = usernames.get(token.get("user")) or "service"
+        token["identifier"] = unique_name(f"{word}-{owner}", taken, "-")
+        token["description"] = f"{description} token of {owner}"
 
 
 def _groups(data: Data, keys: Mapping[str, str]) -> None:
