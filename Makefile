@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
 UI_STAMP := $(VENV)/.installed-ui
 
-.PHONY: install serve serve-authentik test test-ui soak corpus bench format fixtures clean
+.PHONY: install serve serve-authentik test test-ui soak corpus corpus-list corpus-popular bench format fixtures clean
 
 # Serving needs only the package; the tests add their tools (Schemathesis, ruff, clients).
 $(SERVE_STAMP): pyproject.toml
@@ -47,8 +47,16 @@ test-ui: $(UI_STAMP)  ## A day's work in authentik's web interface, in Chromium:
 soak: $(STAMP)  ## 32 clients doing CRUD for a minute, one process and two workers
 	MOCK_SERVER_SOAK_SECONDS=60 $(BIN)/pytest tests/server/test_reliability.py -k concurrent_crud
 
-corpus: $(STAMP)  ## 44 real-world documents (npm, pinned), each served and fuzzed: a Markdown table
+# DRAW=N documents drawn anew each run (SEED=S replays a draw), plus every example document.
+DRAW ?= 100
+corpus: $(STAMP)  ## Documents nobody here picked (a fresh draw), each served and fuzzed: rate, classes
+	$(BIN)/python -m tests.corpus.judge --draw $(DRAW) $(if $(SEED),--draw-seed $(SEED)) --seconds 20
+
+corpus-list: $(STAMP)  ## The 44 listed real-world documents (npm, pinned): a Markdown table
 	$(BIN)/python -m tests.corpus.judge
+
+corpus-popular: $(STAMP)  ## The documents people mock most (GitHub, Stripe, OpenAI, ...)
+	$(BIN)/python -m tests.corpus.judge --popular
 
 bench: $(STAMP)  ## The benchmark: a Markdown table and a plot in bench/ (installs wrk if missing)
 	$(BIN)/python bench/run.py --compare prism

@@ -34,3 +34,34 @@ def test_a_real_world_document_is_served_with_nothing_unexplained(entry: judge.E
     assert verdict.cases > 0
     assert verdict.unexplained == [], "\n".join(verdict.details or verdict.unexplained)
     assert verdict.server_errors == []
+
+
+def test_a_draw_is_documents_nobody_listed_and_replays_by_its_seed() -> None:
+    try:
+        first = judge.draw(20, seed=1)
+    except RegistryError as error:
+        pytest.skip(f"the npm registry cannot be reached for the corpus: {error}")
+    listed = {entry.spec for entry in judge.entries()}
+    assert not listed & {entry.spec for entry in first}
+    directory = [e for e in first if e.name.startswith("directory/")]
+    examples = [e for e in first if e.name.startswith("examples/")]
+    assert len(directory) == 20 and len(examples) >= 40
+    assert judge.draw(20, seed=1) == first
+    again = judge.draw(20, seed=2)
+    assert {e.spec for e in again if e.name.startswith("directory/")} != {e.spec for e in directory}
+    # An example in JSON and in YAML is one document, drawn once.
+    stems = [re.sub(r"/(json|yaml)/(.*)\.\w+$", r"/\2", e.name) for e in examples]
+    assert len(stems) == len(set(stems))
+
+
+def test_every_failure_has_a_class() -> None:
+    verdict = judge.Verdict(judge.Entry("a", "npm:a@1.0.0/a.json", False))
+    verdict.unexplained = [
+        "GET /a: not_a_server_error: 500: Server error",
+        "GET /b: status_code_conformance: 401: Undocumented status code",
+        "GET /c: response_schema_conformance: 200: Response violates schema",
+    ]
+    refused = judge.Verdict(judge.Entry("b", "npm:a@1.0.0/b.json", False), refused="boom")
+    table = judge.classes([verdict, refused])
+    for kind in ("5xx", "undocumented status", "answer breaks its schema", "refused at start"):
+        assert f"| {kind} | 1 |" in table

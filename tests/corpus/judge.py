@@ -19,14 +19,20 @@ A failure is *explained* when a correct server could not have avoided it:
   connection to another protocol, which no HTTP mock speaks).
 Anything else (every 5xx among them) is unexplained, and the corpus fails.
 
-`python -m tests.corpus.judge [NAME ...]` prints the table (`make corpus` runs every document);
-`tests/test_corpus.py` runs the sample.
+`python -m tests.corpus.judge [NAME ...]` judges the listed documents (`make corpus-list`);
+`--draw N` judges documents nobody here picked (`make corpus`): N drawn anew from APIs.guru's
+directory with a seed it prints (`--draw-seed` replays a draw), and every example document of
+the other package, the listed ones left out; `--popular` the documents people mock most. Each
+run ends with the table, the share served cleanly and every failure by its class.
+`tests/test_corpus.py` runs the listed sample.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import random
+import re
 import sys
 import tempfile
 import time
@@ -97,7 +103,8 @@ class Verdict:
         return not self.unexplained and not self.refused
 
 
-def entries() -> list[Entry]:
+def entries(section: str = "documents") -> list[Entry]:
+    """The listed documents (`popular`: those people mock most)."""
     listed = yaml.safe_load(LIST.read_text())
     packages = listed["packages"]
     return [
@@ -106,8 +113,79 @@ def entries() -> list[Entry]:
             spec=f"{packages[item['package']]}/{item['path']}",
             sample=bool(item.get("sample")),
         )
-        for item in listed["documents"]
+        for item in listed[section]
     ]
+
+
+DOCUMENT_FILE = re.compile(r"\.(json|ya?ml)$")
+
+
+def draw(count: int, seed: int, cache: Path = DEFAULT_CACHE) -> list[Entry]:
+    """`count` documents of the directory, drawn with `seed`, and every example document (one
+    of each JSON and YAML twin), none of them listed: documents nobody here tuned to."""
+    packages = yaml.safe_load(LIST.read_text())["packages"]
+    listed = {entry.spec for entry in entries()} | {entry.spec for entry in entries("popular")}
+    directory = packages["directory"]
+    pool = [
+        f"{directory}/{name}"
+        for name in registry.files(directory, cache)
+        if name.endswith(".json") and f"{directory}/{name}" not in listed
+    ]
+    drawn = random.Random(seed).sample(pool, min(count, len(pool)))
+    examples = packages["examples"]
+    documents = [n for n in registry.files(examples, cache) if re.match(r"\d\.\d/", n)]
+
+    def twin(name: str) -> str:  # `3.0/json/x.json` and `3.0/yaml/x.yaml` are one document
+        return re.sub(r"/(json|yaml)/", "/", DOCUMENT_FILE.sub("", name))
+
+    taken = {twin(spec.removeprefix(f"{examples}/")) for spec in listed}
+    taken |= {twin(name) for name in documents if "/yaml/" in name} - {
+        twin(name) for name in documents if "/json/" in name
+    }  # a YAML document with no JSON twin is drawn as YAML
+    chosen = [
+        name
+        for name in documents
+        if DOCUMENT_FILE.search(name)
+        and twin(name) not in {twin(spec.removeprefix(f"{examples}/")) for spec in listed}
+        and ("/json/" in name or twin(name) in taken)
+    ]
+    directory_entries = [
+        Entry(f"directory/{spec.removeprefix(directory + '/')}", spec, sample=False)
+        for spec in drawn
+    ]
+    example_entries = [Entry(f"examples/{name}", f"{examples}/{name}", False) for name in chosen]
+    return directory_entries + example_entries
+
+
+FAILURE_CLASSES = (
+    ("refused at start", re.compile(r"^refused: ")),
+    ("run stopped", re.compile(r"the run stopped")),
+    ("5xx", re.compile(r": not_a_server_error: |: 5\d\d: ")),
+    ("undocumented status", re.compile(r": status_code_conformance: ")),
+    ("content type", re.compile(r": content_type_conformance: ")),
+    ("answer breaks its schema", re.compile(r": response_schema_conformance: ")),
+)
+
+
+def failure_class(line: str) -> str:
+    """The class of one unexplained failure line (`refused: ...` for a refused document)."""
+    return next((name for name, pattern in FAILURE_CLASSES if pattern.search(line)), "other")
+
+
+def classes(verdicts: list[Verdict]) -> str:
+    """Each class of failure: how many documents it fails, and an example of each."""
+    documents: dict[str, set[str]] = {}
+    examples: dict[str, str] = {}
+    for verdict in verdicts:
+        lines = [f"refused: {verdict.refused}"] if verdict.refused else verdict.unexplained
+        for line in lines:
+            kind = failure_class(line)
+            documents.setdefault(kind, set()).add(verdict.entry.name)
+            examples.setdefault(kind, f"{verdict.entry.name}: {line}"[:160])
+    rows = ["| failure | documents | e.g. |", "| --- | ---: | --- |"]
+    for kind, names in sorted(documents.items(), key=lambda item: -len(item[1])):
+        rows.append(f"| {kind} | {len(names)} | {examples[kind].replace('|', '/')} |")
+    return "\n".join(rows) if documents else "No failures."
 
 
 def obtain(entry: Entry, cache: Path = DEFAULT_CACHE) -> Path:
@@ -466,7 +544,10 @@ def table(verdicts: list[Verdict]) -> str:
             f"{verdict.seconds:.0f} |"
         )
     clean = sum(verdict.clean for verdict in verdicts)
-    lines.append(f"\n{clean} of {len(verdicts)} documents served with no unexplained failure.")
+    share = f" ({100 * clean / len(verdicts):.0f}%)" if verdicts else ""
+    lines.append(
+        f"\n{clean} of {len(verdicts)} documents{share} served with no unexplained failure."
+    )
     return "\n".join(lines)
 
 
@@ -482,11 +563,23 @@ def main(argv: list[str] | None = None) -> int:
         " draws other cases, to judge on cases nobody tuned to",
     )
     parser.add_argument("--sample", action="store_true", help="only the sample of `make test`")
+    parser.add_argument("--popular", action="store_true", help="the documents people mock most")
+    parser.add_argument(
+        "--draw", type=int, metavar="N", help="N documents nobody listed, and every example"
+    )
+    parser.add_argument("--draw-seed", type=int, help="the draw to replay (default: a new one)")
     parser.add_argument("--details", action="store_true", help="each failure's request, answer")
     arguments = parser.parse_args(argv)
+    if arguments.draw is not None:
+        seed = arguments.draw_seed
+        seed = random.SystemRandom().randrange(1, 2**31) if seed is None else seed
+        print(f"Drawing with --draw-seed {seed}", file=sys.stderr, flush=True)
+        pool = draw(arguments.draw, seed)
+    else:
+        pool = entries("popular" if arguments.popular else "documents")
     chosen = [
         entry
-        for entry in entries()
+        for entry in pool
         if (not arguments.names or any(name in entry.name for name in arguments.names))
         and (entry.sample or not arguments.sample)
     ]
@@ -503,6 +596,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in verdict.server_errors[:4]:
             print(f"     server: {line}", file=sys.stderr, flush=True)
     print(table(verdicts))
+    print()
+    print(classes(verdicts))
+    if arguments.draw is not None:
+        print(f"\nReplay this draw with --draw {arguments.draw} --draw-seed {seed}.")
     return 0 if all(verdict.clean for verdict in verdicts) else 1
 
 

@@ -228,9 +228,24 @@ paths:
 """
 
 
-def test_an_oauth2_document_takes_any_bearer_token(tmp_path: Path) -> None:
+# Google's documents ask for two OAuth2 schemes at once (one bearer token satisfies both).
+TWO_FLOWS_DOCUMENT = OAUTH_DOCUMENT.replace(
+    "security: [{oauth: [read]}]",
+    """    code:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: "https://example.com/a"
+          tokenUrl: "https://example.com/t"
+          scopes: {read: read}
+security: [{oauth: [read], code: [read]}]""",
+)
+
+
+@pytest.mark.parametrize("document", [OAUTH_DOCUMENT, TWO_FLOWS_DOCUMENT], ids=["one", "two"])
+def test_an_oauth2_document_takes_any_bearer_token(tmp_path: Path, document: str) -> None:
     spec = tmp_path / "oauth.yaml"
-    spec.write_text(OAUTH_DOCUMENT)
+    spec.write_text(document)
     with create_app(Settings(spec=spec, seed=1)).test_client() as client:
         assert (
             client.get("/things", headers={"Authorization": "Bearer whatever"}).status_code == 200
