@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import random
 import re
 import string
@@ -350,15 +351,22 @@ class Synth:
             if prop not in schema.get("properties", {}):
                 loose = extra if isinstance(extra, Mapping) and extra else {"type": "string"}
                 result[prop] = self.value(loose, name=prop, reading=reading, depth=depth + 1)
-        if extra not in (None, False) and not schema.get("properties") and depth < MAX_DEPTH:
-            for _ in range(self.random.randint(0, 2)):
+        fewest, most = schema.get("minProperties", 0), schema.get("maxProperties")
+        if extra not in (None, False) and (
+            (not schema.get("properties") and depth < MAX_DEPTH) or len(result) < fewest
+        ):
+            wanted = max(fewest - len(result), self.random.randint(0, 2))
+            loose = extra if isinstance(extra, Mapping) and extra else {"type": "string"}
+            for _ in range(wanted * 3):  # words repeat: a few more draws for distinct keys
+                if wanted <= 0 or (most is not None and len(result) >= most):
+                    break
                 key = self.fake.word()
-                result[key] = self.value(
-                    extra if isinstance(extra, Mapping) and extra else {"type": "string"},
-                    name=key,
-                    reading=reading,
-                    depth=depth + 1,
-                )
+                if key not in result:
+                    result[key] = self.value(loose, name=key, reading=reading, depth=depth + 1)
+                    wanted -= 1
+        if isinstance(most, int) and len(result) > most:  # keep the required ones first
+            kept = sorted(result, key=lambda key: key not in required)[:most]
+            result = {key: value for key, value in result.items() if key in kept}
         return result
 
     def _array(
@@ -367,16 +375,14 @@ class Synth:
         low = schema.get("minItems", 0)
         high = max(low, min(schema.get("maxItems", 3), 3 if depth < MAX_DEPTH else low))
         items = schema.get("items", {})
-        values = [
-            self.value(items, name=name, reading=reading, depth=depth + 1)
-            for _ in range(self.random.randint(low, high))
-        ]
-        if schema.get("uniqueItems"):
-            unique: list[Any] = []
-            for value in values:
-                if value not in unique:
-                    unique.append(value)
-            values = unique
+        wanted = self.random.randint(low, high)
+        values: list[Any] = []
+        for _ in range(wanted * 4 if schema.get("uniqueItems") else wanted):
+            if len(values) >= wanted:
+                break
+            value = self.value(items, name=name, reading=reading, depth=depth + 1)
+            if not schema.get("uniqueItems") or value not in values:
+                values.append(value)
         return values
 
     def _boolean(self, schema: Mapping[str, Any], **_: Any) -> bool:
@@ -384,10 +390,22 @@ class Synth:
 
     def _integer(self, schema: Mapping[str, Any], **_: Any) -> int:
         low, high = _bounds(schema, 0, 1000)
-        return self.random.randint(int(low), int(high))
+        step = schema.get("multipleOf")
+        if isinstance(step, int) and not isinstance(step, bool) and step > 0:
+            first, last = -(-int(low) // step), int(high) // step
+            if first <= last:
+                return step * self.random.randint(first, last)
+        return self.random.randint(math.ceil(low), max(math.ceil(low), math.floor(high)))
 
-    def _number(self, schema: Mapping[str, Any], **_: Any) -> float:
+    def _number(self, schema: Mapping[str, Any], **_: Any) -> float | int:
         low, high = _bounds(schema, 0.0, 1000.0)
+        step = schema.get("multipleOf")
+        if isinstance(step, int | float) and not isinstance(step, bool) and step > 0:
+            first, last = math.ceil(low / step), math.floor(high / step)
+            if first <= last:
+                multiple = self.random.randint(first, last) * step
+                # A float multiple (0.01 * 7) carries binary noise; the decimal one does not.
+                return int(multiple) if isinstance(step, int) else float(f"{multiple:.10g}")
         return round(self.random.uniform(low, high), 2)
 
     def _string(self, schema: Mapping[str, Any], *, name: str, **_: Any) -> str:
@@ -397,9 +415,9 @@ class Synth:
         value = self._formatted(fmt) if fmt else None
         if value is None:
             value = self._by_name(name)
-            pattern = schema.get("pattern")
-            if pattern and not _search(pattern, value):
-                value = _fitted(pattern, value) or self.from_pattern(pattern) or value
+        pattern = schema.get("pattern")
+        if pattern and not _search(pattern, value):
+            value = _fitted(pattern, value) or self.from_pattern(pattern) or value
         low, high = schema.get("minLength", 0), schema.get("maxLength")
         if high is not None and len(value) > high:
             value = value[:high]

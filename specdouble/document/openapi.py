@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,10 +22,12 @@ try:  # LibYAML's parser, where PyYAML was built with it, is about ten times fas
     _YAML_LOADER: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _YAML_LOADER = yaml.SafeLoader
+MAX_REPORTED_REPAIRS = 20
+"""Repairs reported one by one at start; past that, how many more."""
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-CACHE_FORMAT = b"4\n"
+CACHE_FORMAT = b"5\n"
 """Changes when what the cache keeps for a file changes (2: Swagger 2.0 kept converted)."""
 
 
@@ -99,14 +102,19 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     edited file is parsed and checked again, and a known one loads in milliseconds. A document
     whose `$ref`s lead to other files is bundled into one (`bundle.py`) and not cached.
     """
+    from specdouble.document import lenient  # it reads JSON pointers from this module
+
     raw = read(path)
     key = hashlib.sha256(CACHE_FORMAT + raw).hexdigest()
     cached = cache / f"{key}.json" if cache else None
     if cached is not None and cached.is_file():
         try:
-            return json.loads(cached.read_bytes())
+            document = json.loads(cached.read_bytes())
         except ValueError:
             pass  # a damaged cache entry: parse again
+        else:
+            _report(path, document.pop(REPAIRS, []))
+            return document
     document = parse(raw, source=path)
     split = bundle.has_external_refs(document)
     if split:  # over several files: made one first (and not cached: the others can change)
@@ -114,6 +122,7 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
             document = bundle.bundle(document, path, load)
         except bundle.BundleError as error:
             raise SpecError(str(error)) from error
+    repairs = lenient.repair(document)
     check(document, source=str(path))
     if swagger2.is_swagger2(document):
         document = swagger2.convert(document)
@@ -121,11 +130,24 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             partial = cached.with_suffix(".tmp")
-            partial.write_text(json.dumps(document), encoding="utf-8")
+            partial.write_text(json.dumps({**document, REPAIRS: repairs}), encoding="utf-8")
             partial.replace(cached)
         except (OSError, TypeError, ValueError):
             pass  # no cache (read-only home, values JSON cannot hold): still served
+    _report(path, repairs)
     return document
+
+
+REPAIRS = "x-mock-server-repairs"
+"""Where a cached document keeps the repairs made to it (reported again at each start)."""
+
+
+def _report(path: Path, repairs: list[str]) -> None:
+    log = logging.getLogger("specdouble")
+    for line in repairs[:MAX_REPORTED_REPAIRS]:
+        log.warning("%s: %s", path, line)
+    if len(repairs) > MAX_REPORTED_REPAIRS:
+        log.warning("%s: %d more repairs like these", path, len(repairs) - MAX_REPORTED_REPAIRS)
 
 
 def resolve(document: Mapping[str, Any], node: Any) -> Any:
@@ -228,6 +250,73 @@ def method_table(document: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tup
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
         table.append((re.compile(f"^{prefix}{pattern}$"), tuple(methods)))
     return table
+
+
+QUALIFIER = re.compile(r"[?#]")
+
+
+@dataclass(frozen=True, slots=True)
+class QualifiedPath:
+    """A path key with a query or fragment (`/tags#operation=tag-resource`, `/?Action=List`):
+    the URL path is the part before it; the rest names parameter values that pick it."""
+
+    key: str
+    base: re.Pattern[str]
+    suffix: str
+    """The key's query or fragment, as written (`#operation=tag-resource`)."""
+    methods: frozenset[str]
+    wants: tuple[tuple[str, str | None], ...]
+    """Each parameter it names, with its value (None: only present)."""
+
+
+def qualified_paths(document: Mapping[str, Any]) -> list[QualifiedPath]:
+    """The document's path keys that hold a query or a fragment, in the document's order.
+
+    >>> found = qualified_paths({"paths": {"/#X-Amz-Target=Svc.List": {"post": {}}}})
+    >>> found[0].base.pattern, found[0].wants
+    ('^/$', (('X-Amz-Target', 'Svc.List'),))
+    """
+    prefix = re.escape(base_path(document))
+    found = []
+    for key, item in (document.get("paths") or {}).items():
+        split = QUALIFIER.search(key, 1)
+        if split is None or not isinstance(item, Mapping):
+            continue
+        base = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(key[: split.start()]))
+        wants = tuple(
+            (name, value if sep else None)
+            for part in QUALIFIER.split(key[split.end() :])
+            for chunk in part.split("&")
+            if chunk
+            for name, sep, value in [urllib.parse.unquote(chunk).partition("=")]
+        )
+        methods = frozenset(m.upper() for m in HTTP_METHODS if m in item)
+        pattern = re.compile(f"^{prefix}{base}$")
+        found.append(QualifiedPath(key, pattern, key[split.start() :], methods, wants))
+    return found
+
+
+def choose_qualified(
+    paths: list[QualifiedPath],
+    method: str,
+    url_path: str,
+    given: Callable[[str], str | None],
+    exact: Callable[[str, str], bool],
+) -> QualifiedPath | None:
+    """The qualified path a request means: of those whose URL path and method it has, the
+    one whose named values it sends (a query parameter or header, `given`), the most of them
+    first; else, where no plain path has the method (`exact`), the first."""
+    candidates = [q for q in paths if method in q.methods and q.base.match(url_path)]
+    if not candidates:
+        return None
+    fitting = [
+        q
+        for q in candidates
+        if all(given(name) is not None and value in (None, given(name)) for name, value in q.wants)
+    ]
+    if fitting:
+        return max(fitting, key=lambda q: len(q.wants))
+    return None if exact(method, url_path) else candidates[0]
 
 
 def operation_finder(document: Mapping[str, Any]) -> Callable[[str, str], str | None]:

@@ -55,6 +55,7 @@ from specdouble.server.middleware import (
     IgnoreContentTypeWithoutBody,
     NoSlashRedirect,
     PreferHeader,
+    QualifiedPaths,
     WorkerHeader,
 )
 from specdouble.server.observe import Observe
@@ -405,6 +406,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
             allow_headers=["*"],
             expose_headers=["*"],
         ),
+        partial(QualifiedPaths, document=document) if openapi.qualified_paths(document) else None,
         partial(Isolation, stores=store, answers=answers, allowed=state.log is None),
         partial(
             Observe,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -114,6 +114,40 @@ class Cors(CORSMiddleware):
             await send(message)
 
         await self.app(scope, receive, send_varying)
+
+
+class QualifiedPaths:
+    """Routes a request to a path key that holds a query or fragment (AWS's
+    `/#X-Amz-Target=Svc.Op`, `/tags#operation=tag-resource`, `/?Action=List`): no client sends
+    those on the wire, so the key is chosen by its URL path, its method and the values it names
+    (`openapi.choose_qualified`), and the request's path is spelled as the key from here on
+    (the routes, the journal and the answers know it by that name)."""
+
+    def __init__(self, app: ASGIApp, *, document: Mapping[str, Any]) -> None:
+        self.app = app
+        self.paths = openapi.qualified_paths(document)
+        qualified = {q.key for q in self.paths}
+        plain = {k: v for k, v in (document.get("paths") or {}).items() if k not in qualified}
+        self.plain = openapi.method_table({**document, "paths": plain})
+
+    def _exact(self, method: str, path: str) -> bool:
+        return any(method in methods and pattern.match(path) for pattern, methods in self.plain)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.paths:
+            query = QueryParams(scope.get("query_string", b"").decode("latin-1"))
+            headers = Headers(scope=scope)
+
+            def given(name: str) -> str | None:
+                return query.get(name) if name in query else headers.get(name)
+
+            chosen = openapi.choose_qualified(
+                self.paths, scope["method"], scope["path"], given, self._exact
+            )
+            if chosen is not None:
+                path = scope["path"] + chosen.suffix
+                scope = {**scope, "path": path, "raw_path": path.encode("utf-8")}
+        await self.app(scope, receive, send)
 
 
 class NoSlashRedirect:

@@ -308,3 +308,71 @@ def test_refusals_take_the_error_shape_the_operation_documents(tmp_path: Path) -
         plain = client.get("/plain")
         assert plain.headers["content-type"] == "application/problem+json"
         assert plain.json()["status"] == 401
+
+
+QUALIFIED_DOCUMENT = """
+openapi: 3.0.3
+info: {title: qualified, version: "1"}
+components:
+  parameters:
+    List: {name: X-Amz-Target, in: header, required: true, schema: {enum: [Svc.ListThings]}}
+    Tag: {name: X-Amz-Target, in: header, required: true, schema: {enum: [Svc.TagThing]}}
+  schemas:
+    Things:
+      type: object
+      required: [Things]
+      properties: {Things: {type: array, items: {type: string}}}
+paths:
+  /#X-Amz-Target=Svc.ListThings:
+    post:
+      parameters: [{$ref: "#/components/parameters/List"}]
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Things"}}}
+  /#X-Amz-Target=Svc.TagThing:
+    post:
+      parameters: [{$ref: "#/components/parameters/Tag"}]
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [Tag]
+              properties: {Tag: {type: string, pattern: "^[\\\\p{L}\\\\p{N}_.:-]+$"}}
+      responses:
+        "204": {description: tagged}
+  /tags?operation=untag:
+    post:
+      responses: {"204": {description: untagged}}
+  /tags:
+    post:
+      responses: {"201": {description: made}}
+"""
+
+
+def test_path_keys_with_a_fragment_or_query_are_routed_by_what_they_name(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """AWS's documents name their operations `/#X-Amz-Target=...`; others `/tags?operation=`:
+    neither part is a URL path, so the request is routed by the values it sends. A pattern in
+    another engine's dialect (`\\p{L}`) is read as Python's nearest, with a warning."""
+    spec = tmp_path / "qualified.yaml"
+    spec.write_text(QUALIFIED_DOCUMENT)
+    with caplog.at_level("WARNING", logger="specdouble"):
+        app = create_app(Settings(spec=spec, seed=1))
+    assert any("/pattern" in r.message and "read as" in r.message for r in caplog.records)
+    with app.test_client() as client:
+        listed = client.post("/", headers={"X-Amz-Target": "Svc.ListThings"}, json={})
+        assert listed.status_code == 200 and isinstance(listed.json()["Things"], list)
+        tag = {"X-Amz-Target": "Svc.TagThing"}
+        assert client.post("/", headers=tag, json={"Tag": "größe:1"}).status_code == 204
+        refused = client.post("/", headers=tag, json={"Tag": "no spaces"})
+        assert refused.status_code == 400
+        assert client.post("/tags", params={"operation": "untag"}).status_code == 204
+        # A path the document also has plainly keeps it when no qualifier matches.
+        assert client.post("/tags").status_code == 201
+        journal = client.get("/_mock/requests", headers={"Authorization": "Bearer ak-mock-admin"})
+        operations = [entry["operation_id"] for entry in journal.json()["results"]]
+        assert operations[-2:] == ["post_tags_operation_untag", "post_tags"]

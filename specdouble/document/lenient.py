@@ -1,0 +1,165 @@
+"""Repairs of what a document says in a dialect Python cannot read, made before it is checked:
+each is the nearest thing that Python reads, and each is reported with its JSON pointer, so a
+document is served unless it cannot mean anything.
+
+- A `pattern` written for another regular expression engine (ECMA-262, PCRE, Java): Unicode
+  property classes (`\\p{L}`, `\\p{N}`, `\\p{Z}`, ...) are read as Python's nearest classes
+  (a letter as a word character inside brackets: they may accept a little more), JavaScript's
+  named groups `(?<name>` as Python's; a pattern still not readable is dropped (any string
+  passes where it stood).
+- A `default` that its own schema refuses (OpenAI's `"inf"` for an integer) is dropped: a
+  server cannot fill in a value its schema forbids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from specdouble.document.openapi import json_pointer
+
+LETTER = r"[^\W\d_]"
+PROPERTY_CLASSES: dict[str, tuple[str, str]] = {
+    # name: (inside brackets, outside them)
+    **dict.fromkeys(
+        ("L", "Letter", "L&", "Lu", "Ll", "Lt", "Lm", "Lo", "Alpha", "Alphabetic", "IsAlphabetic"),
+        (r"\w", LETTER),
+    ),
+    **dict.fromkeys(("N", "Nd", "Number", "Digit", "IsDigit"), (r"\d", r"\d")),
+    **dict.fromkeys(("Z", "Zs", "Separator", "Space", "IsWhite_Space"), (r"\s", r"\s")),
+    **dict.fromkeys(
+        ("P", "Punct", "Punctuation", "S", "Symbol", "Sm", "Sc", "Sk", "So", "Pd", "Ps", "Pe"),
+        (r"!-/:-@\[-`{-~", r"[!-/:-@\[-`{-~]"),
+    ),
+    **dict.fromkeys(("M", "Mn", "Mark"), ("\u0300-\u036f", "[\u0300-\u036f]")),
+    **dict.fromkeys(("C", "Cc", "Control"), (r"\x00-\x1f\x7f", r"[\x00-\x1f\x7f]")),
+}
+"""Unicode property classes, as Python's `re` reads the nearest thing."""
+DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
+"""Keys whose values are data, not schemas: never repaired."""
+TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (int, float),
+    "string": (str,),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def repair(document: dict[str, Any]) -> list[str]:
+    """Repair `document` in place; one line per repair, each naming its JSON pointer."""
+    repairs: list[str] = []
+    for path, node in _walk(document, ()):
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and not _compiles(pattern):
+            read = python_pattern(pattern)
+            where = json_pointer([*path, "pattern"])
+            if read is None:
+                del node["pattern"]
+                repairs.append(
+                    f"{where}: {pattern!r} is no regular expression Python reads: dropped"
+                )
+            else:
+                node["pattern"] = read
+                repairs.append(f"{where}: {pattern!r} read as {read!r}")
+        if "default" in node and not _fits(node["default"], node):
+            repairs.append(
+                f"{json_pointer([*path, 'default'])}: {node['default']!r} is not of its"
+                f" schema's type {node.get('type')!r}: dropped"
+            )
+            del node["default"]
+    return repairs
+
+
+def _walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            if key not in DATA_KEYS:
+                yield from _walk(value, (*path, key))
+    elif isinstance(node, list):
+        for number, item in enumerate(node):
+            yield from _walk(item, (*path, number))
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, OverflowError, RecursionError):
+        return False
+    return True
+
+
+def _fits(value: Any, schema: dict[str, Any]) -> bool:
+    """Whether a default is of its schema's type (a null where the schema may be null)."""
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if value is None or not all(isinstance(k, str) and k in TYPES for k in kinds):
+        return True  # nullability and untyped schemas are the validator's to judge
+    if isinstance(value, bool) and "boolean" not in kinds:
+        return False
+    return any(isinstance(value, TYPES[k]) for k in kinds)
+
+
+def python_pattern(pattern: str) -> str | None:
+    """`pattern` as Python's `re` reads it, or None where no nearest reading exists.
+
+    >>> python_pattern(r"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+    '^([\\\\w\\\\s\\\\d_.:/=+\\\\-@]*)$'
+    >>> python_pattern(r"^\\p{Lu}\\P{N}+$")
+    '^[^\\\\W\\\\d_][^\\\\d]+$'
+    >>> python_pattern(r"(?<year>\\d{4})")
+    '(?P<year>\\\\d{4})'
+    >>> python_pattern(r"[\\P{L}]") is None
+    True
+    """
+    read: list[str] = []
+    in_class = False
+    position = 0
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\" and position + 1 < len(pattern):
+            letter = pattern[position + 1]
+            found = re.match(r"\{\^?([A-Za-z_&=]+)\}", pattern[position + 2 :])
+            if letter in "pP" and found:
+                name = found.group(1).split("=")[-1]
+                negated = (letter == "P") != found.group(0).startswith("{^")
+                inside, outside = PROPERTY_CLASSES.get(name.lstrip("^"), (None, None))
+                if inside is None or (negated and in_class):
+                    return None
+                if negated:
+                    read.append(f"[^{inside}]")
+                else:
+                    read.append(inside if in_class else outside)
+                position += 2 + len(found.group(0))
+                continue
+            read.append(pattern[position : position + 2])
+            position += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            read.append(char)
+            # A `]` or `^]` right after the opening bracket is a literal in every dialect.
+            for literal in ("^]", "]", "^"):
+                if pattern.startswith(literal, position + 1):
+                    read.append(literal)
+                    position += len(literal)
+                    break
+        elif char == "]" and in_class:
+            in_class = False
+            read.append(char)
+        elif (
+            not in_class
+            and pattern.startswith("(?<", position)
+            and pattern[position + 3 : position + 4] not in ("=", "!")
+        ):
+            read.append("(?P<")
+            position += 3
+            continue
+        else:
+            read.append(char)
+        position += 1
+    result = "".join(read)
+    return result if _compiles(result) else None

@@ -1,0 +1,64 @@
+"""Repairs of what Python cannot read in a document, each reported with its JSON pointer."""
+
+from __future__ import annotations
+
+import re
+
+from specdouble.document import lenient
+
+
+def test_patterns_of_other_engines_are_read_as_pythons_nearest() -> None:
+    document = {
+        "components": {
+            "schemas": {
+                "Tag": {"type": "string", "pattern": r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$"},
+                "Odd": {"type": "string", "pattern": r"[\P{L}]"},
+                "Fine": {"type": "string", "pattern": r"^\d+$"},
+                # An example is data: a `pattern` inside it is not a schema's.
+                "Data": {"type": "object", "example": {"pattern": r"\p{L}"}},
+            }
+        }
+    }
+    repairs = lenient.repair(document)
+    schemas = document["components"]["schemas"]
+    tag = re.compile(schemas["Tag"]["pattern"])
+    assert tag.match("Größe 1:a") and not tag.match("a;b")
+    assert "pattern" not in schemas["Odd"]
+    assert schemas["Fine"]["pattern"] == r"^\d+$"
+    assert schemas["Data"]["example"] == {"pattern": r"\p{L}"}
+    assert [line.split(":")[0] for line in repairs] == [
+        "#/components/schemas/Tag/pattern",
+        "#/components/schemas/Odd/pattern",
+    ]
+    assert "dropped" in repairs[1]
+
+
+def test_a_default_its_schema_refuses_is_dropped_with_its_pointer() -> None:
+    # OpenAI's document: `max_tokens` is an integer whose default is "inf".
+    document = {
+        "paths": {
+            "/c": {
+                "post": {
+                    "parameters": [
+                        {"name": "n", "in": "query", "schema": {"type": "integer", "default": 1}},
+                        {
+                            "name": "m",
+                            "in": "query",
+                            "schema": {"type": "integer", "default": "inf"},
+                        },
+                        {
+                            "name": "b",
+                            "in": "query",
+                            "schema": {"type": "integer", "default": True},
+                        },
+                        {"name": "z", "in": "query", "schema": {"type": "string", "default": None}},
+                    ]
+                }
+            }
+        }
+    }
+    repairs = lenient.repair(document)
+    parameters = document["paths"]["/c"]["post"]["parameters"]
+    assert [("default" in p["schema"]) for p in parameters] == [True, False, False, True]
+    assert repairs[0].startswith("#/paths/~1c/post/parameters/1/schema/default: 'inf'")
+    assert len(repairs) == 2
