@@ -32,6 +32,7 @@ with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name 
 
 MAX_DEPTH = 4
 ONE_OF_ATTEMPTS = 6
+PATTERN_ATTEMPTS = 8
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (re.compile(r"(^|_)e?mail($|_)"), lambda f: f.email()),
@@ -274,19 +275,22 @@ class Synth:
         if known is None or known[0] is not schema:
             example = schema["example"]
             fits = _of_its_type(example, schema)
-            if fits and isinstance(example, dict | list):
+            if fits and (isinstance(example, dict | list) or "format" in schema):
                 try:
                     fits = self._valid(schema, example)
                 except Exception:  # a schema the validator cannot read: trust the example
                     fits = True
+            fits = fits and string_fits(example, schema)
             known = self._examples[id(schema)] = (schema, fits)
         return known[1]
 
     def _valid(self, schema: Any, value: Any) -> bool:
-        from openapi_schema_validator import OAS30Validator  # only oneOf needs it; slow import
+        """Whether `value` is valid for `schema`, formats included (`"" is not a "uri"`)."""
+        # Imported here: only examples and oneOf need it, and the import is slow.
+        from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
         root = {**self.document, **resolve(self.document, schema)}
-        return OAS30Validator(root).is_valid(value)
+        return OAS30Validator(root, format_checker=oas30_format_checker).is_valid(value)
 
     def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
         combined = self._combined_object(schema)
@@ -422,7 +426,14 @@ class Synth:
         if high is not None and len(value) > high:
             value = value[:high]
         if len(value) < low:
-            value = value + "x" * (low - len(value))
+            # Its own last character keeps most patterns (`^[0-9a-f]+$`); else "x".
+            filler = value[-1:] if pattern and value else "x"
+            value = value + filler * (low - len(value))
+        if pattern and not _search(pattern, value):
+            for _ in range(PATTERN_ATTEMPTS):  # a pattern's own strings, of a fitting length
+                drawn = self.from_pattern(pattern)
+                if drawn is not None and low <= len(drawn) <= (high or len(drawn)):
+                    return drawn
         return value
 
     def _formatted(self, fmt: str) -> str | None:

@@ -319,10 +319,15 @@ def choose_qualified(
     return None if exact(method, url_path) else candidates[0]
 
 
-def operation_finder(document: Mapping[str, Any]) -> Callable[[str, str], str | None]:
+def operation_finder(
+    document: Mapping[str, Any], *, empty_segments: bool = False
+) -> Callable[[str, str], str | None]:
     """`(method, URL path) -> operationId` (None where no operation is there), in the
-    document's path order; HEAD is GET's where the path has no HEAD of its own."""
+    document's path order; HEAD is GET's where the path has no HEAD of its own. With
+    `empty_segments`, a path parameter may be empty (`/users/` names `/users/{id}`): which
+    operation a request that no route takes was meant for, to answer in its terms."""
     prefix = re.escape(base_path(document))
+    segment = "[^/]*" if empty_segments else "[^/]+"
     table = []
     for path, item in document.get("paths", {}).items():
         ids = {
@@ -330,7 +335,7 @@ def operation_finder(document: Mapping[str, Any]) -> Callable[[str, str], str | 
             for m, op in item.items()
             if m in HTTP_METHODS and isinstance(op, Mapping) and "operationId" in op
         }
-        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
+        pattern = re.sub(r"\\\{[^}]+\\\}", segment, re.escape(path))
         table.append((re.compile(f"^{prefix}{pattern}$"), ids))
 
     def find(method: str, url_path: str) -> str | None:

@@ -70,7 +70,15 @@ def success_status(operation: Operation, default: int) -> int:
     return next((int(code) for code in codes if code.isdigit()), default)
 
 
-DEFAULT_STATUSES = {"list": 200, "create": 201, "retrieve": 200, "update": 200, "destroy": 204}
+DEFAULT_STATUSES = {
+    "list": 200,
+    "create": 201,
+    "retrieve": 200,
+    "update": 200,
+    "partial_update": 200,
+    "destroy": 204,
+}
+NO_CONTENT = 204
 
 
 def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Respond]:
@@ -85,15 +93,26 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
             return Answer(status["list"], render.listed(*resource.listed(principal, params)))
         return Answer(200, render.page(resource.page(principal, params)))
 
+    def written(code: int, record: Mapping[str, Any]) -> Answer:
+        """A write's answer: the object, unless the operation documents no content."""
+        return Answer(code, None if code == NO_CONTENT else encode(record))
+
     def create(principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
-        return Answer(status["create"], encode(resource.create(body, principal)))
+        # A body that may be absent or null (a create of nothing but defaults) is no fields.
+        fields = body if isinstance(body, Mapping) else {}
+        return written(status["create"], resource.create(fields, principal))
 
     def retrieve(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
         record = resource.get(principal, key)
         return Answer(status["retrieve"], render.answer("retrieve", record))
 
     def update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
-        return Answer(status["update"], encode(resource.update(principal, key, body)))
+        fields = body if isinstance(body, Mapping) else {}
+        return written(status["update"], resource.update(principal, key, fields))
+
+    def partial_update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
+        fields = body if isinstance(body, Mapping) else {}
+        return written(status["partial_update"], resource.update(principal, key, fields))
 
     def destroy(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
         schemas = resource.spec.response_schemas
@@ -112,7 +131,7 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
         "create": create,
         "retrieve": retrieve,
         "update": update,
-        "partial_update": update,
+        "partial_update": partial_update,
         "destroy": destroy,
         "used_by": used_by,
     }

@@ -344,6 +344,34 @@ def _same_as_any(document: Mapping[str, Any], schema: Any, shapes: Sequence[Any]
     return any(_same_schema(document, schema, shape) for shape in shapes)
 
 
+CONSTRAINTS = (
+    "format",
+    "pattern",
+    "enum",
+    "const",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "multipleOf",
+)
+
+
+def _stricter(document: Mapping[str, Any], one: Any, other: Any) -> bool:
+    """Whether schema `one` says more of the same kind of value than `other` (GitHub lists
+    gists with `created_at` as a date-time, and shows one with a plain string).
+
+    >>> _stricter({}, {"type": "string", "format": "date-time"}, {"type": "string"})
+    True
+    """
+    one, other = resolve(document, one), resolve(document, other)
+    if not isinstance(one, Mapping) or not isinstance(other, Mapping):
+        return False
+    if one.get("type") != other.get("type"):
+        return False
+    return sum(word in one for word in CONSTRAINTS) > sum(word in other for word in CONSTRAINTS)
+
+
 def _extends(document: Mapping[str, Any], summary: Any, full: Any) -> bool:
     """Whether `full` describes the object `summary` shows part of: all its properties and
     more."""
@@ -460,6 +488,14 @@ def _plain_resource(
     listed = tuple(object_shape(document, summary)[0]) if summary is not item_schema else ()
     if not properties:
         return None
+    shown: Mapping[str, Any] = object_shape(document, summary)[0] if listed else {}
+    if listed:  # a field both show is made for the stricter of its two schemas
+        properties = {
+            name: shown[name]
+            if name in shown and _stricter(document, shown[name], schema)
+            else schema
+            for name, schema in properties.items()
+        }
     resolved = {name: resolve(document, schema) for name, schema in properties.items()}
     noun = _noun(path)
     lookup = None
@@ -549,6 +585,7 @@ def _plain_resource(
         operations=operations_by_id,
         listing=plan,
         listed_fields=listed,
+        listed_schemas={name: shown[name] for name in listed if name in properties},
         response_schemas=_plain_answers(
             document,
             operations_by_id,

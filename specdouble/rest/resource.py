@@ -148,9 +148,11 @@ class ResourceSpec:
     max_page_size: int = 100
     """authentik's `pagination_max_page_size`: a larger `page_size` gets this many."""
     response_schemas: Mapping[str, Any] = field(default_factory=dict)
+    """Actions that answer with another schema than the object (None: with no body)."""
     listed_fields: tuple[str, ...] = ()
     """The fields a list shows of each object, where it shows a summary (none: all)."""
-    """Actions that answer with another schema than the object (None: with no body)."""
+    listed_schemas: Mapping[str, Any] = field(default_factory=dict)
+    """The summary's schema of each field it shows: a value must be showable in both."""
     operations: Mapping[str, str] = field(default_factory=dict)
     """operationId -> the action that serves it; empty: DRF's names (`<collection>_list`)."""
     listing: Listing | None = None
@@ -690,11 +692,16 @@ class Resource:
         failures: dict[str, list[str]] = {}
         document = self.synth.document if self.synth is not None else {}
         for name in self.spec.writable:
-            schema = self.spec.properties.get(name)
-            if schema is None or name not in record or record[name] is None:
+            if name not in record or record[name] is None:
                 continue
-            for error in schema_validator(document, schema).iter_errors(record[name]):
-                failures.setdefault(name, []).append(f"{error.message} (as the object shows it)")
+            full, listed = self.spec.properties.get(name), self.spec.listed_schemas.get(name)
+            for schema in (full, listed if listed is not full else None):
+                if schema is None:
+                    continue
+                for error in schema_validator(document, schema).iter_errors(record[name]):
+                    message = f"{error.message} (as the object shows it)"
+                    if message not in failures.get(name, []):
+                        failures.setdefault(name, []).append(message)
         if failures:
             raise errors.ValidationFailed(failures)
 

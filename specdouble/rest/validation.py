@@ -409,7 +409,17 @@ def _refusing(checker: Any) -> Any:
         name: (check, (*_tuple(raises), ValueError, TypeError))
         for name, (check, raises) in checker.checkers.items()
     }
+    for name, check in STANDARD_FORMATS.items():  # what the checker leaves to optional packages
+        made.checkers.setdefault(name, (check, (ValueError, TypeError)))
     return made
+
+
+_ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]*$")
+STANDARD_FORMATS: dict[str, Callable[[Any], bool]] = {
+    "uri": lambda value: not isinstance(value, str) or bool(_ABSOLUTE_URI.match(value)),
+}
+"""Formats JSON Schema defines that jsonschema checks only with an optional package: an
+absolute URI (RFC 3986: a scheme, a colon, no spaces)."""
 
 
 def _tuple(raises: Any) -> tuple[type[Exception], ...]:

@@ -520,6 +520,7 @@ class ErrorAnswers:
         self.problems = problems
         self.document = document or {}
         self.operation_of = operation_of
+        self.meant = openapi.operation_finder(self.document, empty_segments=True)
         self.definitions = {o.operation_id: o.definition for o in openapi.operations(self.document)}
 
     async def handle(self, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
@@ -569,6 +570,8 @@ class ErrorAnswers:
 
     def _definition(self, where: Where) -> Mapping[str, Any] | None:
         operation_id = where if isinstance(where, str) else self.operation_of(*where)
+        if operation_id is None and not isinstance(where, str):
+            operation_id = self.meant(*where)  # `/users/`: the item path with an empty key
         return self.definitions.get(operation_id or "")
 
     def _kindred(self, failure: errors.ApiError, definition: Mapping[str, Any]) -> errors.ApiError:
@@ -612,9 +615,10 @@ class ErrorAnswers:
             allowed = openapi.allowed_methods(
                 self.methods, request.scope.get("path") or request.url.path
             )
-            if request.method.upper() in allowed:
+            if request.method.upper() in allowed or not allowed:
                 # The path has the method, but a segment does not fit the type its route
-                # converts (`abc` for an integer key): no such object, as Django answers it.
+                # converts (`abc` for an integer key): no such object, as Django answers it;
+                # or no path of the document is this one (an empty key: `/members/`).
                 return errors.NotFound(errors.ROUTE_NOT_FOUND)
             detail = errors.METHOD_NOT_ALLOWED_TEMPLATE.format(method=request.method)
             return errors.MethodNotAllowed(detail, headers={"Allow": ", ".join(allowed)})

@@ -38,6 +38,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "minLength": 1,
         "maxLength": 1024,
     },
+    "a commit sha (GitHub)": {
+        "type": "string",
+        "pattern": "^[0-9a-fA-F]+$",
+        "minLength": 40,
+        "maxLength": 40,
+    },
     "an exclusive range": {"type": "integer", "exclusiveMinimum": True, "minimum": 0, "maximum": 2},
 }
 

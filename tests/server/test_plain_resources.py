@@ -278,3 +278,81 @@ def test_a_key_the_server_makes_and_a_numeric_created_obey_their_schemas(
         assert re.fullmatch(r"[0-9A-Z]{32}", link["id"])
         assert isinstance(link["created"], int) and link["created"] > 1_700_000_000
         assert client.get(f"/links/{link['id']}").json() == link
+
+
+GISTS = """
+openapi: 3.0.3
+info: {title: Gists, version: "1"}
+paths:
+  /gists:
+    get:
+      responses:
+        "200":
+          description: the gists, each summarised
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Gist"}}
+    post:
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              nullable: true
+              type: object
+              properties: {homepage: {type: string}, public: {type: boolean}}
+      responses:
+        "201":
+          description: the gist
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/FullGist"}}
+  /gists/{gistId}:
+    parameters: [{name: gistId, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the gist in full
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/FullGist"}}
+    patch:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {public: {type: boolean}}}
+      responses: {"204": {description: changed}}
+components:
+  schemas:
+    Gist:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+        created_at: {type: string, format: date-time}
+        homepage: {type: string, format: uri, nullable: true}
+    FullGist:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+        created_at: {type: string}
+        homepage: {type: string, nullable: true}
+        public: {type: boolean}
+"""
+
+
+def test_a_resource_obeys_every_schema_that_shows_it(tmp_path: Path) -> None:
+    """GitHub's gists: the list's schema says more of a field (a date-time, a URI) than the
+    item's; what is made and what is written must be showable in both. A create may have no
+    body (null); an update documented as 204 answers no content."""
+    (tmp_path / "gists.yaml").write_text(GISTS)
+    settings = Settings(spec=tmp_path / "gists.yaml", seed=5)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        for gist in client.get("/gists").json():
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT.*Z", gist["created_at"]), gist
+        made = client.post("/gists", content=b"null", headers={"Content-Type": "application/json"})
+        assert made.status_code == 201, made.text
+        refused = client.post("/gists", json={"homepage": "not a link"})
+        assert refused.status_code == 400
+        assert "homepage" in refused.text
+        gist = client.post("/gists", json={"homepage": "https://example.com/", "public": True})
+        changed = client.patch(f"/gists/{gist.json()['id']}", json={"public": False})
+        assert (changed.status_code, changed.content) == (204, b"")
+        assert client.get(f"/gists/{gist.json()['id']}").json()["public"] is False
