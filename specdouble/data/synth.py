@@ -445,8 +445,8 @@ class Synth:
             return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         if fmt == "date":
             return (EPOCH - timedelta(days=self.random.randint(0, 730))).date().isoformat()
-        if fmt == "time":
-            return f"{self.random.randint(0, 23):02d}:{self.random.randint(0, 59):02d}:00"
+        if fmt == "time":  # RFC 3339's full-time: with its offset
+            return f"{self.random.randint(0, 23):02d}:{self.random.randint(0, 59):02d}:00Z"
         formats: dict[str, Callable[[], str]] = {
             "email": f.email,
             "uri": f.url,

@@ -415,9 +415,22 @@ def success_response(
 
 def speaks_drf(document: Mapping[str, Any]) -> bool:
     """Whether the document defines authentik's (DRF's) error bodies, and so is answered as
-    Django REST Framework answers."""
+    Django REST Framework answers: a `ValidationError` of `non_field_errors`, or a
+    `GenericError` of `detail` (FastAPI's `ValidationError` of `loc` and `msg` is not one).
+
+    >>> fastapi = {"properties": {"loc": {}, "msg": {}, "type": {}}}
+    >>> speaks_drf({"components": {"schemas": {"ValidationError": fastapi}}})
+    False
+    """
     schemas = (document.get("components") or {}).get("schemas", {})
-    return "ValidationError" in schemas or "GenericError" in schemas
+
+    def has(name: str, field: str) -> bool:
+        schema = schemas.get(name)
+        if not isinstance(schema, Mapping):
+            return False
+        return field in object_shape(document, schema)[0]
+
+    return has("ValidationError", "non_field_errors") or has("GenericError", "detail")
 
 
 def shows_write_only(

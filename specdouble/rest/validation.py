@@ -409,17 +409,22 @@ def _refusing(checker: Any) -> Any:
         name: (check, (*_tuple(raises), ValueError, TypeError))
         for name, (check, raises) in checker.checkers.items()
     }
-    for name, check in STANDARD_FORMATS.items():  # what the checker leaves to optional packages
-        made.checkers.setdefault(name, (check, (ValueError, TypeError)))
+    for name, check in STANDARD_FORMATS.items():
+        made.checkers[name] = (check, (ValueError, TypeError))
     return made
 
 
 _ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]*$")
+_TIME = re.compile(
+    r"^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([zZ]|[+-]([01]\d|2[0-3]):[0-5]\d)?$"
+)
 STANDARD_FORMATS: dict[str, Callable[[Any], bool]] = {
     "uri": lambda value: not isinstance(value, str) or bool(_ABSOLUTE_URI.match(value)),
+    "time": lambda value: not isinstance(value, str) or bool(_TIME.match(value)),
 }
-"""Formats JSON Schema defines that jsonschema checks only with an optional package: an
-absolute URI (RFC 3986: a scheme, a colon, no spaces)."""
+"""Formats as JSON Schema defines them, where the checker has none (an absolute URI, RFC 3986:
+a scheme, a colon, no spaces) or refuses what the standard means (a time of day with its
+offset, RFC 3339's full-time; one without is taken too)."""
 
 
 def _tuple(raises: Any) -> tuple[type[Exception], ...]:

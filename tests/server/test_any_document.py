@@ -376,3 +376,45 @@ def test_path_keys_with_a_fragment_or_query_are_routed_by_what_they_name(
         journal = client.get("/_mock/requests", headers={"Authorization": "Bearer ak-mock-admin"})
         operations = [entry["operation_id"] for entry in journal.json()["results"]]
         assert operations[-2:] == ["post_tags_operation_untag", "post_tags"]
+
+
+FASTAPI_DOCUMENT = """
+openapi: 3.0.2
+info: {title: IoT, version: "1"}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: x-api-key}
+  schemas:
+    ValidationError:
+      type: object
+      required: [loc, msg, type]
+      properties:
+        loc: {type: array, items: {type: string}}
+        msg: {type: string}
+        type: {type: string}
+    HTTPValidationError:
+      type: object
+      properties: {detail: {type: array, items: {$ref: "#/components/schemas/ValidationError"}}}
+paths:
+  /devices:
+    get:
+      security: [{key: []}]
+      parameters: [{name: limit, in: query, schema: {type: integer}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array}}}}
+        "422":
+          description: invalid
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/HTTPValidationError"}}
+"""
+
+
+def test_a_fastapi_document_is_plain_openapi_not_drf(tmp_path: Path) -> None:
+    """FastAPI names its error item `ValidationError` too: that is no DRF server, so any
+    well-formed key is taken and a refusal is its documented 422."""
+    spec = tmp_path / "fastapi.yaml"
+    spec.write_text(FASTAPI_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        assert client.get("/devices", headers={"x-api-key": "anything"}).status_code == 200
+        refused = client.get("/devices?limit=many", headers={"x-api-key": "anything"})
+        assert refused.status_code == 422
