@@ -36,6 +36,8 @@ PROPERTY_CLASSES: dict[str, tuple[str, str]] = {
     **dict.fromkeys(("C", "Cc", "Control"), (r"\x00-\x1f\x7f", r"[\x00-\x1f\x7f]")),
 }
 """Unicode property classes, as Python's `re` reads the nearest thing."""
+ESCAPES = {"z": r"\Z"}
+"""Escapes Python spells otherwise: the very end of the string (PCRE's and Ruby's `\\z`)."""
 DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
 """Keys whose values are data, not schemas: never repaired."""
 TYPES: dict[str, tuple[type, ...]] = {
@@ -114,6 +116,8 @@ def python_pattern(pattern: str) -> str | None:
     '(?P<year>\\\\d{4})'
     >>> python_pattern(r"[\\P{L}]") is None
     True
+    >>> python_pattern(r"\\A\\d+\\z")
+    '\\\\A\\\\d+\\\\Z'
     """
     read: list[str] = []
     in_class = False
@@ -135,7 +139,7 @@ def python_pattern(pattern: str) -> str | None:
                     read.append(inside if in_class else outside)
                 position += 2 + len(found.group(0))
                 continue
-            read.append(pattern[position : position + 2])
+            read.append(ESCAPES.get(letter, pattern[position : position + 2]))
             position += 2
             continue
         if char == "[" and not in_class:

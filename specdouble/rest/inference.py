@@ -344,6 +344,8 @@ def _same_as_any(document: Mapping[str, Any], schema: Any, shapes: Sequence[Any]
     return any(_same_schema(document, schema, shape) for shape in shapes)
 
 
+REFUSALS = frozenset({"400", "422", "4XX", "DEFAULT"})
+"""Answers in which an operation can refuse what it was sent."""
 CONSTRAINTS = (
     "format",
     "pattern",
@@ -543,6 +545,8 @@ def _plain_resource(
     parameters = [p for p in listing.parameters if p.get("in") == "query"]
     schemas = {p["name"]: resolve(document, p.get("schema") or {}) for p in parameters}
     plan = listing_for(parameters, schemas)
+    documented = {str(code).upper() for code in listing.definition.get("responses") or {}}
+    plan = replace(plan, refuses_unknown_cursor=bool(documented & REFUSALS))
     wrapper_properties, wrapper_required = object_shape(document, wrapper_schema)
     wrapper_properties = {n: resolve(document, s) for n, s in wrapper_properties.items()}
     constants = {

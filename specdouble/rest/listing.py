@@ -81,6 +81,9 @@ class Listing:
     default_size: int | None = None
     """Without a size parameter or its value: every item (None), else this many."""
     max_size: int | None = None
+    refuses_unknown_cursor: bool = True
+    """A cursor this server did not make is a 400; False where the list documents no such
+    refusal: it points past the end (an empty page)."""
 
     @property
     def control(self) -> frozenset[str]:
@@ -146,8 +149,8 @@ def encode_cursor(position: int) -> str:
     return base64.urlsafe_b64encode(f"at:{position}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
-    """A cursor this server made, as its position; any other is a 400."""
+def decode_cursor(cursor: str) -> int | None:
+    """A cursor this server made, as its position; None for any other."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, position = text.partition(":")
@@ -155,7 +158,7 @@ def decode_cursor(cursor: str) -> int:
             return int(position)
     except ValueError:
         pass
-    raise errors.ValidationFailed.single("cursor", errors.INVALID_CURSOR)
+    return None
 
 
 def window(listing: Listing, params: Mapping[str, Any], count: int) -> Window:
@@ -173,7 +176,10 @@ def window(listing: Listing, params: Mapping[str, Any], count: int) -> Window:
         size = min(size, listing.max_size)
     start = 0
     if listing.cursor and params.get(listing.cursor):
-        start = decode_cursor(str(params[listing.cursor]))
+        found = decode_cursor(str(params[listing.cursor]))
+        if found is None and listing.refuses_unknown_cursor:
+            raise errors.ValidationFailed.single("cursor", errors.INVALID_CURSOR)
+        start = count if found is None else found
     elif listing.offset and isinstance(params.get(listing.offset), int):
         start = max(0, params[listing.offset])
     elif listing.page and isinstance(params.get(listing.page), int) and size:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from specdouble import errors
 from specdouble.rest import listing
-from specdouble.rest.listing import Listing, Window
+from specdouble.rest.listing import Listing, Window, window
 
 
 def query(*names: str) -> list[dict[str, str]]:
@@ -85,3 +87,16 @@ def test_a_wrapper_says_what_its_field_names_mean() -> None:
     }
     last = listing.wrapper_fields(plan, Window(start=6, size=2, count=7))
     assert (last["has_more"], last["next"]) == (False, None)
+
+
+def test_a_cursor_the_server_never_made() -> None:
+    """Refused where the list documents a refusal; else it points past the end."""
+    refusing = Listing(cursor="cursor", limit="limit")
+    with pytest.raises(errors.ValidationFailed) as refused:
+        window(refusing, {"cursor": "not-ours"}, 10)
+    assert refused.value.errors == {"cursor": ["Invalid cursor"]}
+    silent = replace(refusing, refuses_unknown_cursor=False)
+    past = window(silent, {"cursor": "not-ours", "limit": 3}, 10)
+    assert (past.start, past.stop, past.next_cursor) == (10, 10, None)
+    made = window(silent, {"cursor": window(silent, {"limit": 3}, 10).next_cursor}, 10)
+    assert made.start == 3
