@@ -7,8 +7,8 @@ document is served unless it cannot mean anything.
   (a letter as a word character inside brackets: they may accept a little more), JavaScript's
   named groups `(?<name>` as Python's; a pattern still not readable is dropped (any string
   passes where it stood).
-- A `default` that its own schema refuses (OpenAI's `"inf"` for an integer) is dropped: a
-  server cannot fill in a value its schema forbids.
+- A `default` that its own schema refuses (OpenAI's `"inf"` for an integer, a `null` where
+  the schema may not be null) is dropped: a server cannot fill in a value its schema forbids.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ TYPES: dict[str, tuple[type, ...]] = {
 def repair(document: dict[str, Any]) -> list[str]:
     """Repair `document` in place; one line per repair, each naming its JSON pointer."""
     repairs: list[str] = []
+    modern = str(document.get("openapi", "")).startswith("3.1")
     for path, node in _walk(document, ()):
         pattern = node.get("pattern")
         if isinstance(pattern, str) and not _compiles(pattern):
@@ -66,7 +67,7 @@ def repair(document: dict[str, Any]) -> list[str]:
             else:
                 node["pattern"] = read
                 repairs.append(f"{where}: {pattern!r} read as {read!r}")
-        if "default" in node and not _fits(node["default"], node):
+        if "default" in node and not _fits(node["default"], node, modern=modern):
             repairs.append(
                 f"{json_pointer([*path, 'default'])}: {node['default']!r} is not of its"
                 f" schema's type {node.get('type')!r}: dropped"
@@ -94,12 +95,15 @@ def _compiles(pattern: str) -> bool:
     return True
 
 
-def _fits(value: Any, schema: dict[str, Any]) -> bool:
-    """Whether a default is of its schema's type (a null where the schema may be null)."""
+def _fits(value: Any, schema: dict[str, Any], *, modern: bool) -> bool:
+    """Whether a default is of its schema's type: a null only where the schema may be null
+    (`nullable` in 3.0; a type of `null`, or none, in 3.1)."""
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
-    if value is None or not all(isinstance(k, str) and k in TYPES for k in kinds):
-        return True  # nullability and untyped schemas are the validator's to judge
+    if value is None:
+        return schema.get("nullable") is True or "null" in kinds or (modern and kind is None)
+    if not all(isinstance(k, str) and k in TYPES for k in kinds):
+        return True  # untyped or odd schemas are the validator's to judge
     if isinstance(value, bool) and "boolean" not in kinds:
         return False
     return any(isinstance(value, TYPES[k]) for k in kinds)
