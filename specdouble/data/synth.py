@@ -42,8 +42,8 @@ NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (re.compile(r"slug"), lambda f: f.slug()),
     (re.compile(r"(^|_)(avatar|picture|photo)($|_)"), lambda f: images.avatar(f.name())),
     (re.compile(r"(^|_)(icon|logo|favicon|image|thumbnail)($|_)"), lambda f: images.icon(f.word())),
-    (re.compile(r"(^|_)(url|uri|href|link|endpoint|launch_url|redirect)"), lambda f: f.url()),
-    (re.compile(r"domain|host"), lambda f: f.domain_name()),
+    (re.compile(r"(^|_)(url|uri|href|link|endpoint|launch_url|redirect)"), lambda f: fast_url(f)),
+    (re.compile(r"domain|host"), lambda f: fast_domain(f)),
     (re.compile(r"(^|_)ip($|_)|address"), lambda f: f.ipv4_public()),
     (re.compile(r"title|subject"), lambda f: f.sentence(nb_words=4).rstrip(".")),
     (re.compile(r"description|message|text|comment|summary"), lambda f: f.sentence()),
@@ -135,6 +135,28 @@ OWNER_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], Callable[[Faker], Any
     (APPLICATION_OWNER, re.compile(r"^meta_description$"), lambda f: f.catch_phrase()),
 )
 """Rules for a field of a particular kind of object: a user's `name` is a person's name."""
+
+
+DOMAIN_POOL_SIZE = 128
+
+
+@functools.cache
+def _domains() -> tuple[str, ...]:
+    """Faker's domain names, made once from a fixed seed: Faker makes each from a company's
+    name, which took most of a large document's start-up."""
+    fake = Faker()
+    fake.seed_instance(DOMAIN_POOL_SIZE)
+    return tuple(dict.fromkeys(fake.domain_name() for _ in range(DOMAIN_POOL_SIZE)))
+
+
+def fast_domain(fake: Faker) -> str:
+    return fake.random.choice(_domains())
+
+
+def fast_url(fake: Faker) -> str:
+    """A URL as Faker writes one (`https://www.example.com/`), of a domain from the pool."""
+    scheme = fake.random.choice(("https://", "https://www.", "http://", "http://www."))
+    return f"{scheme}{fast_domain(fake)}/"
 
 
 def stable_seed(*parts: Any) -> int:
@@ -449,10 +471,10 @@ class Synth:
             return f"{self.random.randint(0, 23):02d}:{self.random.randint(0, 59):02d}:00Z"
         formats: dict[str, Callable[[], str]] = {
             "email": f.email,
-            "uri": f.url,
-            "url": f.url,
+            "uri": lambda: fast_url(f),
+            "url": lambda: fast_url(f),
             "uri-reference": lambda: "/" + f.uri_path(),
-            "hostname": f.domain_name,
+            "hostname": lambda: fast_domain(f),
             "ipv4": f.ipv4,
             "ipv6": f.ipv6,
             "byte": lambda: "aGVsbG8=",
