@@ -7,6 +7,9 @@ document is served unless it cannot mean anything.
   (a letter as a word character inside brackets: they may accept a little more), JavaScript's
   named groups `(?<name>` as Python's; a pattern still not readable is dropped (any string
   passes where it stood).
+- A schema keyword of the wrong kind (a `type` that is an object: a property written where
+  the keyword belongs) is dropped.
+- A path parameter not marked `required` is required (a path cannot lack it).
 - A `default` that its own schema refuses (OpenAI's `"inf"` for an integer, a `null` where
   the schema may not be null) is dropped: a server cannot fill in a value its schema forbids.
 """
@@ -38,6 +41,38 @@ PROPERTY_CLASSES: dict[str, tuple[str, str]] = {
 """Unicode property classes, as Python's `re` reads the nearest thing."""
 ESCAPES = {"z": r"\Z"}
 """Escapes Python spells otherwise: the very end of the string (PCRE's and Ruby's `\\z`)."""
+KEYWORD_KINDS: dict[str, type | tuple[type, ...]] = {
+    "type": (str, list),
+    "enum": list,
+    "properties": dict,
+}
+"""What a schema's keywords hold (`required` is a list in a schema, a flag in a parameter:
+left alone); one of another kind (codat's `type: {description, enum}`, a
+property written where a keyword belongs) means nothing, and is dropped."""
+NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "definitions",
+        "$defs",
+        "schemas",
+        "parameters",
+        "responses",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "paths",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+        "requestBodies",
+        "scopes",
+        "webhooks",
+    }
+)
+"""Keys whose values map names to objects: a `type` there is a name, not a keyword."""
 DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
 """Keys whose values are data, not schemas: never repaired."""
 TYPES: dict[str, tuple[type, ...]] = {
@@ -67,6 +102,17 @@ def repair(document: dict[str, Any]) -> list[str]:
             else:
                 node["pattern"] = read
                 repairs.append(f"{where}: {pattern!r} read as {read!r}")
+        if path and path[-1] not in NAME_MAPS:  # a schema, not a map of names to schemas
+            for word, kinds in KEYWORD_KINDS.items():
+                if word in node and not isinstance(node[word], kinds):
+                    repairs.append(
+                        f"{json_pointer([*path, word])}: a schema's {word!r} cannot be"
+                        f" {type(node[word]).__name__}: dropped"
+                    )
+                    del node[word]
+        if node.get("in") == "path" and "name" in node and node.get("required") is not True:
+            repairs.append(f"{json_pointer([*path, 'required'])}: a path parameter is required")
+            node["required"] = True
         if "default" in node and not _fits(node["default"], node, modern=modern):
             repairs.append(
                 f"{json_pointer([*path, 'default'])}: {node['default']!r} is not of its"

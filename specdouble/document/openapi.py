@@ -155,6 +155,8 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
 
     >>> resolve({"a": {"b": 1}}, {"$ref": "#/a"})
     {'b': 1}
+    >>> resolve({"p": [{"name": "q"}]}, {"$ref": "#/p/0"})  # into a list (DigitalOcean's)
+    {'name': 'q'}
     """
     if type(node) is dict and "$ref" not in node:  # the common case, without ABC checks
         return node
@@ -166,7 +168,10 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
         seen.add(reference)
         node = document
         for part in _pointer(reference):
-            node = node[part]
+            try:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            except (KeyError, IndexError, TypeError, ValueError) as error:
+                raise SpecError(f"cannot resolve {reference}: no {part!r} there") from error
     return node
 
 

@@ -63,3 +63,31 @@ def test_a_default_its_schema_refuses_is_dropped_with_its_pointer() -> None:
     assert [("default" in p["schema"]) for p in parameters] == [True, False, False, False]
     assert repairs[0].startswith("#/paths/~1c/post/parameters/1/schema/default: 'inf'")
     assert len(repairs) == 3
+
+
+def test_keywords_of_the_wrong_kind_and_optional_path_parameters() -> None:
+    """codat's documents: a `type` written as an object (a property where a keyword belongs),
+    and path parameters not marked required. A property *named* `type` is left alone."""
+    document = {
+        "components": {
+            "schemas": {
+                "Item": {
+                    "definitions": {"itemType": {"type": {"enum": ["A", "B"], "type": "string"}}},
+                    "properties": {"type": {"type": "string", "enum": ["A", "B"]}},
+                }
+            }
+        },
+        "paths": {
+            "/items/{id}": {"parameters": [{"name": "id", "in": "path", "schema": {}}]},
+        },
+    }
+    repairs = lenient.repair(document)
+    item = document["components"]["schemas"]["Item"]
+    assert item["definitions"]["itemType"] == {}
+    assert item["properties"]["type"] == {"type": "string", "enum": ["A", "B"]}
+    assert document["paths"]["/items/{id}"]["parameters"][0]["required"] is True
+    assert repairs == [
+        "#/components/schemas/Item/definitions/itemType/type: a schema's 'type' cannot be dict:"
+        " dropped",
+        "#/paths/~1items~1{id}/parameters/0/required: a path parameter is required",
+    ]
