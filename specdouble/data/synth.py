@@ -23,6 +23,7 @@ from typing import Any
 from faker import Faker
 
 from specdouble.data import images
+from specdouble.data.values import fitted_instant
 from specdouble.document.openapi import is_nullable, resolve
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
@@ -438,7 +439,8 @@ class Synth:
         fmt = schema.get("format")
         if IMAGE_NAME.search(name.lower()) and fmt in (None, "uri", "url", "uri-reference"):
             fmt = None
-        value = self._formatted(fmt) if fmt else None
+        lengths = (schema.get("maxLength"), schema.get("minLength", 0))
+        value = self._formatted(fmt, lengths) if fmt else None
         if value is None:
             value = self._by_name(name)
         pattern = schema.get("pattern")
@@ -458,13 +460,13 @@ class Synth:
                     return drawn
         return value
 
-    def _formatted(self, fmt: str) -> str | None:
+    def _formatted(self, fmt: str, lengths: tuple[int | None, int] = (None, 0)) -> str | None:
         f = self.fake
         if fmt == "uuid":
             return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
         if fmt == "date-time":
             moment = EPOCH - timedelta(seconds=self.random.randint(0, 730 * 86400))
-            return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            return fitted_instant(moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), *lengths)
         if fmt == "date":
             return (EPOCH - timedelta(days=self.random.randint(0, 730))).date().isoformat()
         if fmt == "time":  # RFC 3339's full-time: with its offset

@@ -39,6 +39,21 @@ def canonical_instant(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+def fitted_instant(text: str, max_length: int | None, min_length: int = 0) -> str:
+    """An instant in as many characters as a schema allows: microseconds (27 characters),
+    milliseconds (24), seconds (20), or its date (10), the first that fits.
+
+    >>> fitted_instant("2026-01-06T11:48:05.123456Z", 24, 24)
+    '2026-01-06T11:48:05.123Z'
+    >>> fitted_instant("2026-01-06T11:48:05.123456Z", 22)
+    '2026-01-06T11:48:05Z'
+    """
+    whole, _, fraction = text.rstrip("Z").partition(".")
+    forms = (text, f"{whole}.{fraction[:3]:0<3}Z", f"{whole}Z", text[:10])
+    high = max_length if max_length is not None else len(text)
+    return next((form for form in forms if min_length <= len(form) <= high), text)
+
+
 def parse_instant(raw: str) -> datetime:
     if not _DATE_TIME.match(raw):
         raise InvalidValue(errors.INVALID_DATETIME, "invalid_datetime", value=raw)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from specdouble import errors
 from specdouble.data import images
 from specdouble.data.synth import NO_VALUE, Synth, empty_value, with_defaults
-from specdouble.data.values import canonical_instant
+from specdouble.data.values import canonical_instant, fitted_instant
 from specdouble.document.openapi import resolve
 from specdouble.rest import indexed, query
 from specdouble.rest.auth import VIEW, Principal
@@ -571,7 +571,8 @@ class Resource:
         kind = resolve(self._document, schema).get("type") if schema is not None else None
         if kind in ("integer", "number"):
             return int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp())
-        return now
+        shape = resolve(self._document, schema or {})
+        return fitted_instant(now, shape.get("maxLength"), shape.get("minLength", 0))
 
     def _new_key(self) -> Any:
         """A key the server makes in the shape its schema gives (`[A-Z0-9]{32}`), unused."""
@@ -619,7 +620,7 @@ class Resource:
             if empty is not NO_VALUE:
                 return empty
         if schema.get("format") == "date-time" and now is not None:
-            return now
+            return fitted_instant(now, schema.get("maxLength"), schema.get("minLength", 0))
         if schema.get("type") == "integer" and COUNT.search(name):
             return 0  # a new object has counted nothing yet (`cache_count`)
         label = next((record[f] for f in LABEL_FIELDS if isinstance(record.get(f), str)), None)

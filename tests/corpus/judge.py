@@ -8,13 +8,15 @@ A failure is *explained* when a correct server could not have avoided it:
 - `invalid, no error documented`: a 400 or 422 to data that violates the schema, on an operation
   that documents no answer for an invalid request (no 400, 422, 4XX or default);
 - `unknown key`: a 404 on an item path (one with a path parameter) whose operation documents no
-  404, for a key the generator made up;
+  404, for a key the generator made up; or a 404 or 405 for an empty path parameter (the URL
+  then names another path, or none);
 - `key taken`: a create or replace refused because another object has the key it gives, on an
   operation that documents no such refusal (the alternative is to overwrite that object);
 - `the document contradicts itself`, where the judge can show it: a write refused because it
   gives a field a value the object it answers with may not hold (the write schema allows it,
   the read schema forbids it), or an answer under a discriminator without a mapping whose
-  variants allow none of their own schema names in it (no answer can satisfy both);
+  variants allow none of their own schema names in it (no answer can satisfy both), or a list
+  that a query emptied where the document says it holds at least one item;
 - `protocol switch`: a 501 from an operation whose only answer is 101 (it upgrades the
   connection to another protocol, which no HTTP mock speaks).
 Anything else (every 5xx among them) is unexplained, and the corpus fails.
@@ -312,7 +314,12 @@ def _number(value: Any) -> Any:
 
 
 def explain(
-    case: Any, request: Any, response: Any, check: str, document: dict[str, Any]
+    case: Any,
+    request: Any,
+    response: Any,
+    check: str,
+    document: dict[str, Any],
+    message: str = "",
 ) -> str | None:
     """The rule that explains a failure, or None."""
     status = response.status_code
@@ -331,6 +338,10 @@ def explain(
         return INVALID
     if status == 404 and "{" in case.operation.path and "404" not in documented:
         return UNKNOWN_KEY
+    if status in (404, 405) and "" in (case.path_parameters or {}).values():
+        # An empty path parameter (a link followed to an empty value): the URL then names
+        # another path, or none, so no server can route it to this operation.
+        return UNKNOWN_KEY
     if status in (400, 409, 422) and case.method.upper() in ("POST", "PUT") and _taken(response):
         return KEY_TAKEN
     writes = case.method.upper() in ("POST", "PUT", "PATCH")
@@ -339,7 +350,9 @@ def explain(
     if status == 501 and _switches_protocol(case):
         return PROTOCOL_SWITCH
     if check == "response_schema_conformance" and (
-        _contradictory_discriminator(case, document) or _twin_branches(case, document, status)
+        _contradictory_discriminator(case, document)
+        or _twin_branches(case, document, status)
+        or (TOO_FEW.search(message) is not None and _filtered_to_nothing(case, response))
     ):
         return CONTRADICTION
     return None
@@ -397,6 +410,25 @@ def _unshowable(case: Any, document: dict[str, Any]) -> bool:
             if not jsonschema.Draft4Validator(schema, format_checker=FORMATS).is_valid(value):
                 return True
     return False
+
+
+TOO_FEW = re.compile(r"\[\] (has less than|is too short|should be non-empty)")
+"""How a validator says that an empty list breaks its `minItems`."""
+
+
+def _filtered_to_nothing(case: Any, response: Any) -> bool:
+    """Whether the answer is a list emptied by the query (a filter no object matches, an
+    offset past the end) where the document says a list holds at least one item."""
+    if not case.query:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    lists = (
+        [body] if isinstance(body, list) else list(body.values()) if isinstance(body, dict) else []
+    )
+    return any(value == [] for value in lists)
 
 
 def _switches_protocol(case: Any) -> bool:
@@ -515,7 +547,15 @@ def _record(verdict: Verdict, recorder: Any, document: dict[str, Any]) -> None:
         for check in nodes:
             if check.status != Status.FAILURE or check.failure_info is None:
                 continue
-            rule = explain(case, interaction.request, interaction.response, check.name, document)
+            failure = check.failure_info.failure
+            rule = explain(
+                case,
+                interaction.request,
+                interaction.response,
+                check.name,
+                document,
+                failure.message or "",
+            )
             if rule:
                 verdict.explained[rule] += 1
             else:

@@ -62,3 +62,11 @@ def test_generated_values_obey_every_constraint(name: str) -> None:
         assert errors == [], (seed, value)
         if "format" in schema:
             assert formats.conforms(value, schema["format"]), (seed, value)
+
+
+def test_an_instant_fits_the_length_its_schema_allows() -> None:
+    # Telstra's timestamps: a date-time of at most 24 characters.
+    schema = {"type": "string", "format": "date-time", "maxLength": 24, "minLength": 24}
+    for seed in range(10):
+        value = Synth({}, seed).value(schema)
+        assert len(value) == 24 and Draft7Validator.FORMAT_CHECKER.conforms(value, "date-time")
