@@ -24,7 +24,7 @@ from faker import Faker
 
 from specdouble.data import images
 from specdouble.data.values import fitted_instant
-from specdouble.document.openapi import is_nullable, resolve
+from specdouble.document.openapi import forbidden, is_nullable, resolve
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -360,6 +360,8 @@ class Synth:
         required = set(schema.get("required", []))
         result: dict[str, Any] = {}
         for prop, prop_schema in schema.get("properties", {}).items():
+            if forbidden(self.document, prop_schema):  # `not: {}`: never present
+                continue
             resolved = resolve(self.document, prop_schema)
             if resolved.get("writeOnly" if reading else "readOnly"):
                 continue

@@ -418,6 +418,23 @@ def success_response(
     return (codes[0], resolve(document, by_code[codes[0]] or {})) if codes else None
 
 
+def forbidden(document: Mapping[str, Any], schema: Any) -> bool:
+    """Whether a schema admits no value at all (`not: {}`, or `false` in 3.1): a property of
+    it may never be present.
+
+    >>> forbidden({}, {"not": {}}), forbidden({}, False), forbidden({}, {"not": {"type": "string"}})
+    (True, True, False)
+    """
+    if schema is False:
+        return True
+    resolved = resolve(document, schema) if isinstance(schema, Mapping) else None
+    if not isinstance(resolved, Mapping) or "not" not in resolved:
+        return False
+    negated = resolve(document, resolved["not"])
+    words = {"description", "title"}
+    return negated is True or (isinstance(negated, Mapping) and not set(negated) - words)
+
+
 def speaks_drf(document: Mapping[str, Any]) -> bool:
     """Whether the document defines authentik's (DRF's) error bodies, and so is answered as
     Django REST Framework answers: a `ValidationError` of `non_field_errors`, or a

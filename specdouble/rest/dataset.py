@@ -122,13 +122,28 @@ def records(
             record[spec.key] = number
         elif spec.key not in record or record[spec.key] is None:
             record[spec.key] = synth.value({"type": "string", "format": "uuid"})
-        elif record[spec.key] in keys:
-            record[spec.key] = f"{record[spec.key]}-{number}"
+        elif record[spec.key] in keys:  # an example's key, taken: another of the key's schema
+            record[spec.key] = _fresh_key(synth, spec.properties.get(spec.key) or {}, keys, number)
         keys.add(record.get(spec.key))
         for name in TIMESTAMPS:
             record.setdefault(name, synth.value({"type": "string", "format": "date-time"}))
         made.append(record)
     return made
+
+
+MAX_KEY_DRAWS = 16
+
+
+def _fresh_key(synth: Synth, schema: Mapping[str, Any], keys: set[Any], number: int) -> Any:
+    """A key of the key's schema that no other object has (drawn without examples); else the
+    taken one numbered, as a last resort."""
+    resolved = resolve(synth.document, schema)
+    plain = {k: v for k, v in resolved.items() if k not in ("example", "examples")}
+    for _ in range(MAX_KEY_DRAWS):
+        drawn = synth.value(plain)
+        if drawn not in keys and drawn is not None:
+            return drawn
+    return f"{synth.value(plain)}-{number}"
 
 
 def agree(record: dict[str, Any], properties: Mapping[str, Any], slugs: set[str]) -> None:

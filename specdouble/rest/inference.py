@@ -16,6 +16,7 @@ from typing import Any
 from specdouble.data.synth import Synth
 from specdouble.document.openapi import (
     Operation,
+    forbidden,
     is_nullable,
     json_body_schema,
     object_shape,
@@ -487,7 +488,15 @@ def _plain_resource(
 ) -> Inferred | None:
     item_schema, wrapper, wrapper_schema = shape
     properties, _ = object_shape(document, item_schema)
-    listed = tuple(object_shape(document, summary)[0]) if summary is not item_schema else ()
+    listed = (
+        tuple(
+            name
+            for name, schema in object_shape(document, summary)[0].items()
+            if not forbidden(document, schema)  # a field the list may never show
+        )
+        if summary is not item_schema
+        else ()
+    )
     if not properties:
         return None
     shown: Mapping[str, Any] = object_shape(document, summary)[0] if listed else {}
@@ -499,6 +508,11 @@ def _plain_resource(
             for name, schema in properties.items()
         }
     resolved = {name: resolve(document, schema) for name, schema in properties.items()}
+    write_only = {
+        name
+        for name, schema in [*properties.items(), *shown.items()]
+        if resolve(document, schema).get("writeOnly")
+    }
     noun = _noun(path)
     lookup = None
     if item_path is not None:
@@ -572,7 +586,8 @@ def _plain_resource(
         collection=collection,
         model=model,
         verbose_name=_words(model),
-        fields=tuple(properties),
+        # A `writeOnly` field (a password) is taken, kept and never shown.
+        fields=tuple(name for name in properties if name not in write_only),
         writable=tuple(writable),
         key=key,
         key_source=key_source,

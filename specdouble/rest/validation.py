@@ -347,7 +347,13 @@ def validate_request_body(
         return {}
     body = _integral(body)
     failures: dict[str, list[str]] = {}
-    for error in schema_validator(document, schema).iter_errors(body):
+    try:
+        found = list(schema_validator(document, schema).iter_errors(body))
+    except (TypeError, ValueError, KeyError, RecursionError) as crash:
+        # The validator's own keywords can fail on what no schema allows (a discriminator's
+        # value that is a list): the body fits no branch.
+        raise errors.ValidationFailed.single(BODY, f"{UNREADABLE_BODY} ({crash})") from crash
+    for error in found:
         parts = [str(part) for part in error.absolute_path]
         missing = re.match(r"^'(.*)' is a required property$", error.message)
         if error.validator == "required" and missing:
@@ -368,6 +374,7 @@ def validate_request_body(
 
 BODY = "body"
 """Where a failure of the whole body is reported (for documents that are not DRF's)."""
+UNREADABLE_BODY = "The body fits none of its schema's branches"
 _VALIDATORS: dict[int, tuple[Schema, Any]] = {}
 
 
@@ -418,13 +425,18 @@ _ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]*$")
 _TIME = re.compile(
     r"^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([zZ]|[+-]([01]\d|2[0-3]):[0-5]\d)?$"
 )
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
+)
 STANDARD_FORMATS: dict[str, Callable[[Any], bool]] = {
     "uri": lambda value: not isinstance(value, str) or bool(_ABSOLUTE_URI.match(value)),
+    "hostname": lambda value: not isinstance(value, str) or bool(_HOSTNAME.match(value)),
     "time": lambda value: not isinstance(value, str) or bool(_TIME.match(value)),
 }
 """Formats as JSON Schema defines them, where the checker has none (an absolute URI, RFC 3986:
-a scheme, a colon, no spaces) or refuses what the standard means (a time of day with its
-offset, RFC 3339's full-time; one without is taken too)."""
+a scheme, a colon, no spaces; a host name, RFC 1123) or refuses what the standard means (a
+time of day with its offset, RFC 3339's full-time; one without is taken too)."""
 
 
 def _tuple(raises: Any) -> tuple[type[Exception], ...]:

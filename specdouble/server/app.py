@@ -19,6 +19,7 @@ from http import HTTPStatus
 from typing import Any
 
 from connexion import AsyncApp
+from connexion import spec as connexion_spec
 from connexion.exceptions import InvalidSpecification, ProblemException, UnsupportedMediaTypeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -79,6 +80,9 @@ def _trust_checked_documents() -> None:
     `openapi.load_checked` has validated it already (openapi-spec-validator, stricter), and for
     authentik's whole API the repetition alone costs seconds of start-up."""
     OpenAPISpecification._validate_spec = classmethod(lambda cls, document: None)  # type: ignore[method-assign]
+    # Connexion's resolver takes any `$ref` key for a reference, and fetches what it cannot
+    # find: ours leaves a property named `$ref` alone and fetches nothing.
+    connexion_spec.resolve_refs = connexion_hooks.resolve_refs
 
 
 def problem(status: int, body: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.datastructures import MediaTypeDict
 from connexion.lifecycle import ConnexionRequest
 from connexion.security import AbstractSecurityHandler
+from connexion.utils import deep_get
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
 from starlette.datastructures import QueryParams
 from starlette.requests import cookie_parser
@@ -405,3 +407,35 @@ class HandlerApi(AsyncApi):
             operation_id=operation.operation_id,
             pythonic_params=self.pythonic_params,
         )
+
+
+def resolve_refs(spec: Any, store: Any = None, base_uri: str = "") -> Any:
+    """Connexion's `json_schema.resolve_refs` for a bundled document: a copy with every local
+    `$ref` put in place, where a `$ref` that is not a string is a property's name (Kubernetes'
+    `JSONSchemaProps` has one), not a reference, and nothing is fetched from elsewhere (the
+    document is one file by now)."""
+    spec = copy.deepcopy(spec)
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            reference = node["$ref"]
+            if not reference.startswith("#/"):
+                return node
+            try:
+                retrieved = deep_get(spec, reference[2:].split("/"))
+            except (KeyError, IndexError, ValueError, TypeError):
+                return node  # leads nowhere: left for the validators to refuse
+            node.update(retrieved)
+            if isinstance(retrieved, Mapping) and isinstance(retrieved.get("$ref"), str):
+                node = resolve(node)
+            node.pop("$ref", None)
+            return node
+        if isinstance(node, dict):
+            for key, value in node.items():
+                node[key] = resolve(value)
+        elif isinstance(node, list):
+            for number, item in enumerate(node):
+                node[number] = resolve(item)
+        return node
+
+    return resolve(spec)

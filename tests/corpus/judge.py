@@ -16,7 +16,8 @@ A failure is *explained* when a correct server could not have avoided it:
   gives a field a value the object it answers with may not hold (the write schema allows it,
   the read schema forbids it), or an answer under a discriminator without a mapping whose
   variants allow none of their own schema names in it (no answer can satisfy both), or a list
-  that a query emptied where the document says it holds at least one item;
+  that a query emptied where the document says it holds at least one item, or content for a
+  204 (HTTP allows none);
 - `protocol switch`: a 501 from an operation whose only answer is 101 (it upgrades the
   connection to another protocol, which no HTTP mock speaks).
 Anything else (every 5xx among them) is unexplained, and the corpus fails.
@@ -73,9 +74,10 @@ UNKNOWN_KEY = "unknown key"
 KEY_TAKEN = "key taken"
 CONTRADICTION = "the document contradicts itself"
 PROTOCOL_SWITCH = "protocol switch"
-FUZZER_LIMITS = {"Serialization not possible"}
+FUZZER_LIMITS = {"Serialization not possible", "Invalid OpenAPI Links Definition"}
 """What Schemathesis reports where it cannot build a request itself (a media type it has no
-serializer for): those operations go unfuzzed, which says nothing of the server."""
+serializer for, links the document gets wrong): those go unfuzzed, which says nothing of the
+server."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +351,8 @@ def explain(
         return CONTRADICTION
     if status == 501 and _switches_protocol(case):
         return PROTOCOL_SWITCH
+    if status == 204 and check != "status_code_conformance" and _content_for_204(case, document):
+        return CONTRADICTION  # HTTP: a 204 has no content; the document gives it some
     if check == "response_schema_conformance" and (
         _contradictory_discriminator(case, document)
         or _twin_branches(case, document, status)
@@ -429,6 +433,14 @@ def _filtered_to_nothing(case: Any, response: Any) -> bool:
         [body] if isinstance(body, list) else list(body.values()) if isinstance(body, dict) else []
     )
     return any(value == [] for value in lists)
+
+
+def _content_for_204(case: Any, document: dict[str, Any]) -> bool:
+    """Whether the operation documents content for its 204, which HTTP forbids (RFC 9110
+    15.3.5): no answer can carry both the status and the documented body."""
+    answer = (case.operation.definition.raw.get("responses") or {}).get("204") or {}
+    answer = openapi.resolve(document, answer) if isinstance(answer, dict) else {}
+    return bool(answer.get("content")) if isinstance(answer, dict) else False
 
 
 def _switches_protocol(case: Any) -> bool:

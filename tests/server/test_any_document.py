@@ -418,3 +418,38 @@ def test_a_fastapi_document_is_plain_openapi_not_drf(tmp_path: Path) -> None:
         assert client.get("/devices", headers={"x-api-key": "anything"}).status_code == 200
         refused = client.get("/devices?limit=many", headers={"x-api-key": "anything"})
         assert refused.status_code == 422
+
+
+DISCRIMINATED_DOCUMENT = """
+openapi: 3.0.3
+info: {title: actions, version: "1"}
+paths:
+  /ips/{ip}/actions:
+    parameters: [{name: ip, in: path, required: true, schema: {type: string}}]
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              anyOf:
+                - $ref: "#/components/schemas/assign"
+                - $ref: "#/components/schemas/unassign"
+              discriminator: {propertyName: type}
+      responses:
+        "201": {description: started}
+        "400": {description: refused}
+components:
+  schemas:
+    assign: {type: object, required: [type], properties: {type: {type: string}}}
+    unassign: {type: object, required: [type], properties: {type: {type: string}}}
+"""
+
+
+def test_a_discriminator_of_the_wrong_kind_is_refused_not_a_500(tmp_path: Path) -> None:
+    """DigitalOcean's actions: a discriminator's value that is a list crashed the validator."""
+    spec = tmp_path / "actions.yaml"
+    spec.write_text(DISCRIMINATED_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        assert client.post("/ips/1/actions", json={"type": "assign"}).status_code == 201
+        refused = client.post("/ips/1/actions", json={"type": [None, None]})
+        assert refused.status_code == 400, refused.text
