@@ -107,6 +107,7 @@ def records(
     keys: set[Any] = set()
     slugs: set[str] = set()
     handles: set[str] = set()
+    names: set[str] = set()
     person = PERSON_OWNER.search(spec.model or "") is not None
     for number in range(1, count + 1):
         record = synth.value(schema, owner=spec.model)
@@ -115,6 +116,7 @@ def records(
                 name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
             )
         record.update(spec.constants)  # a type's `component`, `verbose_name`, ...
+        _distinct_name(synth, record, spec, names)
         agree(record, spec.properties, slugs)
         if person:
             be_one_person(document, record, spec.properties, handles)
@@ -132,6 +134,22 @@ def records(
 
 
 MAX_KEY_DRAWS = 16
+MAX_NAME_DRAWS = 8
+
+
+def _distinct_name(synth: Synth, record: dict[str, Any], spec: Any, names: set[str]) -> None:
+    """A name another object of the collection has is drawn again a few times: two
+    applications called GitLab read as one shown twice."""
+    name = record.get("name")
+    if not isinstance(name, str) or "name" not in spec.properties:
+        return
+    for _ in range(MAX_NAME_DRAWS):
+        if name not in names:
+            break
+        drawn = synth.value(spec.properties["name"], name="name", owner=spec.model)
+        name = drawn if isinstance(drawn, str) else name
+    record["name"] = name
+    names.add(name)
 
 
 def _fresh_key(synth: Synth, schema: Mapping[str, Any], keys: set[Any], number: int) -> Any:
