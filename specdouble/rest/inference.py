@@ -425,18 +425,7 @@ def infer_plain(document: Mapping[str, Any], taken: Iterable[str] = ()) -> list[
         if shape is None:
             continue
         item_schema = shape[0]
-        base = path.rstrip("/")
-        item_path = next(
-            (
-                other
-                for other in by_path
-                if other.rstrip("/").startswith(base + "/{")
-                and other.rstrip("/").count("/") == base.count("/") + 1
-                and other.rstrip("/").endswith("}")
-                and other.rstrip("/")[len(base) + 2 : -1].count("{") == 0
-            ),
-            None,
-        )
+        item_path = _item_path(by_path, path)
         item_methods = by_path.get(item_path, {}) if item_path else {}
         create = methods.get("post")
         retrieve = item_methods.get("get")
@@ -473,19 +462,91 @@ def infer_plain(document: Mapping[str, Any], taken: Iterable[str] = ()) -> list[
         if made is not None:
             found.append(made)
             used |= set(made.spec.operations)
+    found.extend(_unlisted(document, by_path, used))
+    return found
+
+
+def _item_path(by_path: Mapping[str, Any], path: str) -> str | None:
+    """The item path of a collection path: `<collection>/{key}`."""
+    base = path.rstrip("/")
+    return next(
+        (
+            other
+            for other in by_path
+            if other.rstrip("/").startswith(base + "/{")
+            and other.rstrip("/").count("/") == base.count("/") + 1
+            and other.rstrip("/").endswith("}")
+            and other.rstrip("/")[len(base) + 2 : -1].count("{") == 0
+        ),
+        None,
+    )
+
+
+def _unlisted(
+    document: Mapping[str, Any], by_path: Mapping[str, Mapping[str, Operation]], used: set[str]
+) -> list[Inferred]:
+    """Resources a document never lists whole: a create (`POST /pet`) and an item path
+    (`GET /pet/{petId}`) of one object, found again by finders under the collection path
+    (`GET /pet/findByStatus?status=sold`, answering an array of it), each a filtered list."""
+    found: list[Inferred] = []
+    for path, methods in by_path.items():
+        create = methods.get("post")
+        if create is None or create.operation_id in used or path.rstrip("/").endswith("}"):
+            continue
+        item_path = _item_path(by_path, path)
+        item_methods = by_path.get(item_path, {}) if item_path else {}
+        retrieve = item_methods.get("get")
+        if retrieve is None or retrieve.operation_id in used:
+            continue
+        item_schema = _success_schema(document, retrieve)
+        if item_schema is None or _shape(document, item_schema) != "object":
+            continue
+        if not _same_as_any(
+            document, json_body_schema(document, create), (item_schema,)
+        ) and not _same_as_any(document, _success_schema(document, create), (item_schema,)):
+            continue
+        base = path.rstrip("/") + "/"
+        finders = [
+            operation
+            for other, others in by_path.items()
+            if other.startswith(base) and "{" not in other[len(base) :]
+            for operation in [others.get("get")]
+            if operation is not None
+            and operation.operation_id not in used
+            and (shape := _collection_items(document, operation)) is not None
+            and shape[1] is None
+            and _same_schema(document, shape[0], item_schema)
+        ]
+        made = _plain_resource(
+            document,
+            path,
+            finders[0] if finders else None,
+            create,
+            item_path,
+            item_methods,
+            (item_schema, None, {}),
+            item_schema,
+            finders=finders[1:],
+        )
+        if made is not None:
+            found.append(made)
+            used |= set(made.spec.operations)
     return found
 
 
 def _plain_resource(
     document: Mapping[str, Any],
     path: str,
-    listing: Operation,
+    listing: Operation | None,
     create: Operation | None,
     item_path: str | None,
     item_methods: Mapping[str, Operation],
     shape: tuple[Any, str | None, Mapping[str, Any]],
     summary: Any = None,
+    finders: Sequence[Operation] = (),
 ) -> Inferred | None:
+    """One resource of a plain document; `listing` (None: it is never listed whole) and each
+    of `finders` answer a list of its objects, filtered by their query parameters."""
     item_schema, wrapper, wrapper_schema = shape
     properties, _ = object_shape(document, item_schema)
     listed = (
@@ -532,8 +593,10 @@ def _plain_resource(
     constrained = any(k in resolved[key] for k in ("pattern", "enum", "maxLength", "minLength"))
     fallback = "integer" if key_kind in ("integer", "number") else "" if constrained else "uuid"
     key_source = "body" if key in writable else fallback or "made"
-    collection = unique_collection(path, listing.operation_id)
-    operations_by_id = {listing.operation_id: "list"}
+    lists = [operation for operation in (listing, *finders) if operation is not None]
+    named = listing or create or next(iter(item_methods.values()), None)
+    collection = unique_collection(path, named.operation_id if named else "items")
+    operations_by_id = {operation.operation_id: "list" for operation in lists}
     if create is not None:
         operations_by_id[create.operation_id] = "create"
     for method, action in (
@@ -556,10 +619,14 @@ def _plain_resource(
             fits = True
         if fits:
             operations_by_id[operation.operation_id] = action
-    parameters = [p for p in listing.parameters if p.get("in") == "query"]
+    parameters = list(
+        {p["name"]: p for op in lists for p in op.parameters if p.get("in") == "query"}.values()
+    )
     schemas = {p["name"]: resolve(document, p.get("schema") or {}) for p in parameters}
     plan = listing_for(parameters, schemas)
-    documented = {str(code).upper() for code in listing.definition.get("responses") or {}}
+    documented = {
+        str(code).upper() for op in lists for code in op.definition.get("responses") or {}
+    }
     plan = replace(plan, refuses_unknown_cursor=bool(documented & REFUSALS))
     wrapper_properties, wrapper_required = object_shape(document, wrapper_schema)
     wrapper_properties = {n: resolve(document, s) for n, s in wrapper_properties.items()}
@@ -633,6 +700,9 @@ def _plain_answers(
     for operation_id, action in operations_by_id.items():
         if action == "list":
             continue
+        responses = by_id[operation_id].definition.get("responses") or {}
+        if action != "destroy" and not any(str(code).startswith("2") for code in responses):
+            continue  # no success documented at all (Petstore's create): the object, as made
         schema = _success_schema(document, by_id[operation_id])
         if action == "destroy" and schema is None:
             other[action] = None  # no body

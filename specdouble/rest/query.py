@@ -64,6 +64,16 @@ def fold(value: Any) -> str:
     return "".join(c if len(u := c.upper()) != 1 else u for c in text)
 
 
+NAMING_FIELDS = ("name", "id", "pk", "slug", "key")
+
+
+def _named(item: Any) -> set[str]:
+    """What names an object held in a list (a tag `{"id": 1, "name": "good"}`: `good`, `1`)."""
+    if not isinstance(item, dict):
+        return set()
+    return {str(item[field]) for field in NAMING_FIELDS if item.get(field) is not None}
+
+
 def matches(value: Any, lookup: str, wanted: Any) -> bool:
     """Whether a stored value passes one django-filter lookup."""
     if lookup == "isnull":
@@ -71,7 +81,7 @@ def matches(value: Any, lookup: str, wanted: Any) -> bool:
     if lookup == "overlaps":
         held = value if isinstance(value, list) else [value]
         asked = {str(v) for v in (wanted if isinstance(wanted, list) else [wanted])}
-        return any(str(v) in asked for v in held)
+        return any(str(v) in asked or _named(v) & asked for v in held)
     if lookup == "in":
         options = wanted if isinstance(wanted, list) else str(wanted).split(",")
         return value in options or str(value) in map(str, options)

@@ -365,6 +365,12 @@ class Resource:
                 if lookup == "exact" and self._is_json_field(field_name) and listing is None:
                     filters[f"{field_name}__contains"] = _json_filter(value)
                     continue
+                if lookup == "exact" and listing is not None and isinstance(value, list):
+                    # `?status=sold&status=pending`: any of them; for a list field (`tags`),
+                    # any of its items, an object item by its name or key.
+                    many = self._is_list_field(field_name)
+                    filters[f"{field_name}__{'overlaps' if many else 'in'}"] = value
+                    continue
                 filters[field_name if lookup == "exact" else f"{field_name}__{lookup}"] = value
             elif name not in control and (spanned := self._across(field_name)) is not None:
                 filters[spanned if lookup == "exact" else f"{spanned}__{lookup}"] = value
@@ -392,6 +398,10 @@ class Resource:
             ("matching", signature),
             lambda: self._find(filters, search, terms),
         )
+
+    def _is_list_field(self, name: str) -> bool:
+        schema = resolve(self._document, self.spec.properties.get(name) or {})
+        return schema.get("type") == "array"
 
     def _find(
         self, filters: dict[str, Any], search: tuple[str, ...], terms: list[str]

@@ -18,6 +18,9 @@ A failure is *explained* when a correct server could not have avoided it:
   variants allow none of their own schema names in it (no answer can satisfy both), or a list
   that a query emptied where the document says it holds at least one item, or content for a
   204 (HTTP allows none);
+- `no success documented`: a 2xx from an operation that documents no success at all (the old
+  Petstore's create answers only "405 Invalid input"): a server that does what it is asked
+  cannot answer otherwise;
 - `protocol switch`: a 501 from an operation whose only answer is 101 (it upgrades the
   connection to another protocol, which no HTTP mock speaks).
 Anything else (every 5xx among them) is unexplained, and the corpus fails.
@@ -74,6 +77,7 @@ UNKNOWN_KEY = "unknown key"
 KEY_TAKEN = "key taken"
 CONTRADICTION = "the document contradicts itself"
 PROTOCOL_SWITCH = "protocol switch"
+NO_SUCCESS = "no success documented"
 FUZZER_LIMITS = {"Serialization not possible", "Invalid OpenAPI Links Definition"}
 """What Schemathesis reports where it cannot build a request itself (a media type it has no
 serializer for, links the document gets wrong): those go unfuzzed, which says nothing of the
@@ -351,6 +355,8 @@ def explain(
         return CONTRADICTION
     if status == 501 and _switches_protocol(case):
         return PROTOCOL_SWITCH
+    if 200 <= status < 300 and not any(code[:1] in ("2", "D") for code in documented):
+        return NO_SUCCESS
     if status == 204 and check != "status_code_conformance" and _content_for_204(case, document):
         return CONTRADICTION  # HTTP: a 204 has no content; the document gives it some
     if check == "response_schema_conformance" and (

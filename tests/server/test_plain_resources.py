@@ -357,3 +357,89 @@ def test_a_resource_obeys_every_schema_that_shows_it(tmp_path: Path) -> None:
         changed = client.patch(f"/gists/{gist.json()['id']}", json={"public": False})
         assert (changed.status_code, changed.content) == (204, b"")
         assert client.get(f"/gists/{gist.json()['id']}").json()["public"] is False
+
+
+PETSTORE = """
+openapi: 3.0.3
+info: {title: Petstore, version: "1"}
+paths:
+  /pet:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+      responses: {"405": {description: Invalid input}}
+  /pet/findByStatus:
+    get:
+      parameters:
+        - name: status
+          in: query
+          required: true
+          explode: true
+          schema: {type: array, items: {type: string, enum: [available, pending, sold]}}
+      responses:
+        "200":
+          description: the pets
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+  /pet/findByTags:
+    get:
+      parameters:
+        - {name: tags, in: query, required: true, schema: {type: array, items: {type: string}}}
+      responses:
+        "200":
+          description: the pets
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+  /pet/{petId}:
+    parameters: [{name: petId, in: path, required: true, schema: {type: integer}}]
+    get:
+      responses:
+        "200":
+          description: a pet
+          content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+        "404": {description: Pet not found}
+    delete:
+      responses: {"400": {description: Invalid pet value}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        id: {type: integer, readOnly: true}
+        name: {type: string}
+        status: {type: string, enum: [available, pending, sold]}
+        tags:
+          type: array
+          items:
+            type: object
+            properties: {id: {type: integer}, name: {type: string}}
+"""
+
+
+def test_objects_a_document_never_lists_whole_read_back_through_its_finders(
+    tmp_path: Path,
+) -> None:
+    """Swagger's Petstore: no `GET /pet`, a create that documents only its refusal, and
+    finders (`findByStatus`, `findByTags`) that answer arrays of pets. What is created reads
+    back under the key the answer gives, and each finder finds it by what it names."""
+    (tmp_path / "petstore.yaml").write_text(PETSTORE)
+    settings = Settings(spec=tmp_path / "petstore.yaml", seed=5)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        made = client.post(
+            "/pet", json={"name": "Rex", "status": "sold", "tags": [{"name": "good"}]}
+        )
+        assert made.status_code == 201, made.text
+        pet = made.json()
+        assert (pet["name"], pet["status"]) == ("Rex", "sold")
+        assert client.get(f"/pet/{pet['id']}").json() == pet
+        sold = client.get("/pet/findByStatus", params=[("status", "sold"), ("status", "pending")])
+        assert pet in sold.json()
+        assert all(p["status"] in ("sold", "pending") for p in sold.json())
+        assert pet not in client.get("/pet/findByStatus", params={"status": "available"}).json()
+        assert client.get("/pet/findByTags", params={"tags": "good"}).json() == [pet]
+        client.delete(f"/pet/{pet['id']}")
+        assert client.get(f"/pet/{pet['id']}").status_code == 404
+        assert client.get("/pet/findByTags", params={"tags": "good"}).json() == []
