@@ -24,7 +24,7 @@ from faker import Faker
 
 from specdouble.data import images
 from specdouble.data.values import fitted_instant
-from specdouble.document.openapi import forbidden, is_nullable, resolve
+from specdouble.document.openapi import forbidden, is_nullable, object_shape, resolve
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -34,6 +34,15 @@ with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name 
 MAX_DEPTH = 4
 ONE_OF_ATTEMPTS = 6
 PATTERN_ATTEMPTS = 8
+WRONG_VALUE: dict[str, Any] = {
+    "string": 0,
+    "integer": "0",
+    "number": "0",
+    "boolean": "no",
+    "array": 0,
+    "object": 0,
+}
+"""A value of another type than each JSON type, to set a oneOf branch apart from another."""
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (re.compile(r"(^|_)e?mail($|_)"), lambda f: f.email()),
@@ -289,7 +298,38 @@ class Synth:
             value = self.value(branch, **context)
             if sum(self._valid(other, value) for other in branches) == 1:
                 return value
+            set_apart = self._set_apart(value, branch, branches)
+            if set_apart is not None:
+                return set_apart
         return value
+
+    def _set_apart(self, value: Any, branch: Any, branches: list[Any]) -> Any:
+        """`value` (made for `branch`) given, where other branches accept it too, a property
+        only they describe, of a type they refuse: loose object branches (no `required`, any
+        other property allowed) all accept `{"url": ...}`, so only this sets it apart."""
+        own = resolve(self.document, branch)
+        if not isinstance(value, dict) or own.get("additionalProperties") is False:
+            return None
+        mine = set(object_shape(self.document, own)[0])
+        changed = dict(value)
+        for other in branches:
+            if other is branch or not self._valid(other, changed):
+                continue
+            theirs = object_shape(self.document, resolve(self.document, other))[0]
+            free = [name for name in theirs if name not in mine and name not in changed]
+            wrong = next(
+                (
+                    (name, WRONG_VALUE[kind])
+                    for name in free
+                    if (kind := resolve(self.document, theirs[name]).get("type")) in WRONG_VALUE
+                ),
+                None,
+            )
+            if wrong is None:
+                return None
+            changed[wrong[0]] = wrong[1]
+        valid = sum(self._valid(other, changed) for other in branches) == 1
+        return changed if valid and self._valid(branch, changed) else None
 
     def _example_fits(self, schema: Mapping[str, Any]) -> bool:
         """Whether a schema's example is valid for it: documents carry examples of an array

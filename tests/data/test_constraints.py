@@ -46,6 +46,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "minLength": 40,
         "maxLength": 40,
     },
+    "one of two loose objects": {
+        "oneOf": [
+            {"type": "object", "properties": {"Message": {"type": "string"}}},
+            {"type": "object", "properties": {"url": {"type": "string"}}},
+        ]
+    },
     "a time of day (RFC 3339)": {"type": "string", "format": "time"},
     "an exclusive range": {"type": "integer", "exclusiveMinimum": True, "minimum": 0, "maximum": 2},
 }
