@@ -703,7 +703,9 @@ class Resource:
         failures: dict[str, list[str]] = {}
         document = self.synth.document if self.synth is not None else {}
         for name in self.spec.writable:
-            if name not in record or record[name] is None:
+            # A null the client sent where the object cannot hold one (OpenAI's fine-tune
+            # `model`) is refused too; a key the server is yet to make is not checked.
+            if name not in record or (record[name] is None and name == self.spec.key):
                 continue
             full, listed = self.spec.properties.get(name), self.spec.listed_schemas.get(name)
             for schema in (full, listed if listed is not full else None):

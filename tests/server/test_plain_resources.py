@@ -301,7 +301,7 @@ paths:
             schema:
               nullable: true
               type: object
-              properties: {homepage: {type: string}, public: {type: boolean}}
+              properties: {homepage: {type: string}, public: {type: boolean, nullable: true}}
       responses:
         "201":
           description: the gist
@@ -353,6 +353,8 @@ def test_a_resource_obeys_every_schema_that_shows_it(tmp_path: Path) -> None:
         refused = client.post("/gists", json={"homepage": "not a link"})
         assert refused.status_code == 400
         assert "homepage" in refused.text
+        # The request allows a null `public`; the object holds a boolean.
+        assert client.post("/gists", json={"public": None}).status_code == 400
         gist = client.post("/gists", json={"homepage": "https://example.com/", "public": True})
         changed = client.patch(f"/gists/{gist.json()['id']}", json={"public": False})
         assert (changed.status_code, changed.content) == (204, b"")
