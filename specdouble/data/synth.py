@@ -23,7 +23,7 @@ from typing import Any
 from faker import Faker
 
 from specdouble.data import images
-from specdouble.data.values import fitted_instant
+from specdouble.data.values import STANDARD_FORMATS, fitted_instant
 from specdouble.document.openapi import forbidden, is_nullable, object_shape, resolve
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
@@ -148,6 +148,20 @@ OWNER_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], Callable[[Faker], Any
 
 
 DOMAIN_POOL_SIZE = 128
+
+
+@functools.cache
+def _format_checker() -> Any:
+    """openapi-schema-validator's format checks, and the standard's where it has none
+    (`uri`, `hostname`) or refuses what the standard means (`time` with its offset)."""
+    from jsonschema import FormatChecker
+    from openapi_schema_validator import oas30_format_checker
+
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(oas30_format_checker.checkers)
+    for name, check in STANDARD_FORMATS.items():
+        checker.checkers[name] = (check, (ValueError, TypeError))
+    return checker
 
 
 @functools.cache
@@ -350,10 +364,10 @@ class Synth:
     def _valid(self, schema: Any, value: Any) -> bool:
         """Whether `value` is valid for `schema`, formats included (`"" is not a "uri"`)."""
         # Imported here: only examples and oneOf need it, and the import is slow.
-        from openapi_schema_validator import OAS30Validator, oas30_format_checker
+        from openapi_schema_validator import OAS30Validator
 
         root = {**self.document, **resolve(self.document, schema)}
-        return OAS30Validator(root, format_checker=oas30_format_checker).is_valid(value)
+        return OAS30Validator(root, format_checker=_format_checker()).is_valid(value)
 
     def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
         combined = self._combined_object(schema)

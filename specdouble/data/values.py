@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -99,3 +100,21 @@ def parse_any_instant(raw: str) -> datetime:
     except ValueError as error:
         raise InvalidValue(errors.INVALID_DATETIME, "invalid_datetime", value=raw) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+_ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]*$")
+_TIME = re.compile(
+    r"^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([zZ]|[+-]([01]\d|2[0-3]):[0-5]\d)?$"
+)
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
+)
+STANDARD_FORMATS: dict[str, Callable[[Any], bool]] = {
+    "uri": lambda value: not isinstance(value, str) or bool(_ABSOLUTE_URI.match(value)),
+    "hostname": lambda value: not isinstance(value, str) or bool(_HOSTNAME.match(value)),
+    "time": lambda value: not isinstance(value, str) or bool(_TIME.match(value)),
+}
+"""Formats as JSON Schema defines them, where the checker has none (an absolute URI, RFC 3986:
+a scheme, a colon, no spaces; a host name, RFC 1123) or refuses what the standard means (a
+time of day with its offset, RFC 3339's full-time; one without is taken too)."""

@@ -661,7 +661,13 @@ def _plain_resource(
         key_fallback=fallback if key_source == "body" else "",
         properties=properties,
         generated=tuple(name for name in properties if name not in writable and name != key),
-        nullable=frozenset(n for n, s in resolved.items() if is_nullable(document, s)),
+        # Null only where every schema that shows the field allows it (GitHub's gists: a
+        # null `forks` in full, a list in the summary).
+        nullable=frozenset(
+            n
+            for n, s in resolved.items()
+            if is_nullable(document, s) and (n not in shown or is_nullable(document, shown[n]))
+        ),
         filterable=frozenset(filterable),
         search_fields=tuple(search),
         ordering_fields=tuple(scalar),

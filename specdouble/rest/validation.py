@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from specdouble import errors
-from specdouble.data.values import InvalidValue, parse_instant, parse_uuid
+from specdouble.data.values import STANDARD_FORMATS, InvalidValue, parse_instant, parse_uuid
 from specdouble.document.openapi import Schema, is_nullable, object_shape, resolve
 from specdouble.rest.dialect import Dialect
 
@@ -419,24 +419,6 @@ def _refusing(checker: Any) -> Any:
     for name, check in STANDARD_FORMATS.items():
         made.checkers[name] = (check, (ValueError, TypeError))
     return made
-
-
-_ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]*$")
-_TIME = re.compile(
-    r"^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([zZ]|[+-]([01]\d|2[0-3]):[0-5]\d)?$"
-)
-_HOSTNAME = re.compile(
-    r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
-)
-STANDARD_FORMATS: dict[str, Callable[[Any], bool]] = {
-    "uri": lambda value: not isinstance(value, str) or bool(_ABSOLUTE_URI.match(value)),
-    "hostname": lambda value: not isinstance(value, str) or bool(_HOSTNAME.match(value)),
-    "time": lambda value: not isinstance(value, str) or bool(_TIME.match(value)),
-}
-"""Formats as JSON Schema defines them, where the checker has none (an absolute URI, RFC 3986:
-a scheme, a colon, no spaces; a host name, RFC 1123) or refuses what the standard means (a
-time of day with its offset, RFC 3339's full-time; one without is taken too)."""
 
 
 def _tuple(raises: Any) -> tuple[type[Exception], ...]:
