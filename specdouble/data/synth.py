@@ -24,7 +24,7 @@ from faker import Faker
 
 from specdouble.data import images
 from specdouble.data.values import STANDARD_FORMATS, fitted_instant
-from specdouble.document.openapi import forbidden, is_nullable, object_shape, resolve
+from specdouble.document.openapi import forbidden, is_nullable, marked, object_shape, resolve
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -417,7 +417,7 @@ class Synth:
             if forbidden(self.document, prop_schema):  # `not: {}`: never present
                 continue
             resolved = resolve(self.document, prop_schema)
-            if resolved.get("writeOnly" if reading else "readOnly"):
+            if marked(self.document, resolved, "writeOnly" if reading else "readOnly"):
                 continue
             if depth >= MAX_DEPTH and prop not in required:
                 continue

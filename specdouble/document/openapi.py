@@ -418,6 +418,21 @@ def success_response(
     return (codes[0], resolve(document, by_code[codes[0]] or {})) if codes else None
 
 
+def marked(document: Mapping[str, Any], schema: Any, word: str) -> bool:
+    """Whether a schema is `readOnly` or `writeOnly` (`word`), itself or through an `allOf`
+    part (Jira's `position: {allOf: [{$ref: Position}]}` where `Position` is write-only).
+
+    >>> marked({"P": {"writeOnly": True}}, {"allOf": [{"$ref": "#/P"}]}, "writeOnly")
+    True
+    """
+    resolved = resolve(document, schema) if isinstance(schema, Mapping) else None
+    if not isinstance(resolved, Mapping):
+        return False
+    if resolved.get(word) is True:
+        return True
+    return any(marked(document, part, word) for part in resolved.get("allOf") or ())
+
+
 def forbidden(document: Mapping[str, Any], schema: Any) -> bool:
     """Whether a schema admits no value at all (`not: {}`, or `false` in 3.1): a property of
     it may never be present.

@@ -19,6 +19,7 @@ from specdouble.document.openapi import (
     forbidden,
     is_nullable,
     json_body_schema,
+    marked,
     object_shape,
     operations,
     resolve,
@@ -572,7 +573,7 @@ def _plain_resource(
     write_only = {
         name
         for name, schema in [*properties.items(), *shown.items()]
-        if resolve(document, schema).get("writeOnly")
+        if marked(document, schema, "writeOnly")
     }
     noun = _noun(path)
     lookup = None
