@@ -554,7 +554,8 @@ def _plain_resource(
         tuple(
             name
             for name, schema in object_shape(document, summary)[0].items()
-            if not forbidden(document, schema)  # a field the list may never show
+            # a field the list may never show
+            if not forbidden(document, schema) and not marked(document, schema, "writeOnly")
         )
         if summary is not item_schema
         else ()
@@ -570,10 +571,9 @@ def _plain_resource(
             for name, schema in properties.items()
         }
     resolved = {name: resolve(document, schema) for name, schema in properties.items()}
+    # A `writeOnly` field is never shown in full; the list leaves out what its summary marks.
     write_only = {
-        name
-        for name, schema in [*properties.items(), *shown.items()]
-        if marked(document, schema, "writeOnly")
+        name for name, schema in properties.items() if marked(document, schema, "writeOnly")
     }
     noun = _noun(path)
     lookup = None
