@@ -1,11 +1,12 @@
-"""Repairs of what a document says in a dialect Python cannot read, made before it is checked:
-each is the nearest thing that Python reads, and each is reported with its JSON pointer, so a
-document is served unless it cannot mean anything.
+"""Repairs of what a document says in a way the server cannot read, made before it is
+checked: each is the nearest thing it can read, and each is reported with its JSON pointer,
+so a document is served unless it cannot mean anything.
 
-- A `pattern` written for another regular expression engine (ECMA-262, PCRE, Java): Unicode
-  property classes (`\\p{L}`, `\\p{N}`, `\\p{Z}`, ...) are read as Python's nearest classes
-  (a letter as a word character inside brackets: they may accept a little more), JavaScript's
-  named groups `(?<name>` as Python's; a pattern still not readable is dropped (any string
+- A `pattern` that Python's engine (the server's) and ECMA-262's (the document's dialect, and
+  the validator's) do not both read: Unicode property classes (`\\p{L}`, `\\p{N}`, ...) are
+  read as the nearest classes (a letter as a word character inside brackets: they may accept
+  a little more), the string's start and end (`\\A`, `\\z`) as `^` and `$`, named groups as
+  plain ones, `{1-70}` as `{1,70}`; a pattern still not read alike is dropped (any string
   passes where it stood).
 - A schema keyword of the wrong kind (a `type` that is an object: a property written where
   the keyword belongs) is dropped.
@@ -16,6 +17,7 @@ document is served unless it cannot mean anything.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -39,8 +41,11 @@ PROPERTY_CLASSES: dict[str, tuple[str, str]] = {
     **dict.fromkeys(("C", "Cc", "Control"), (r"\x00-\x1f\x7f", r"[\x00-\x1f\x7f]")),
 }
 """Unicode property classes, as Python's `re` reads the nearest thing."""
-ESCAPES = {"z": r"\Z"}
-"""Escapes Python spells otherwise: the very end of the string (PCRE's and Ruby's `\\z`)."""
+ESCAPES = {"A": "^", "z": "$", "Z": "$"}
+"""The string's very start and end (Python's, PCRE's, Ruby's), as both engines spell them."""
+NAMED_GROUP = re.compile(r"\(\?P?<(?![=!])[A-Za-z_][A-Za-z0-9_]*>")
+WRITTEN_SPAN = re.compile(r"\{(\d+)-(\d+)\}")
+QUANTIFIER = re.compile(r"\{\d+(,\d*)?\}")
 KEYWORD_KINDS: dict[str, type | tuple[type, ...]] = {
     "type": (str, list),
     "enum": list,
@@ -91,13 +96,14 @@ def repair(document: dict[str, Any]) -> list[str]:
     modern = str(document.get("openapi", "")).startswith("3.1")
     for path, node in _walk(document, ()):
         pattern = node.get("pattern")
-        if isinstance(pattern, str) and not _compiles(pattern):
-            read = python_pattern(pattern)
+        if isinstance(pattern, str) and not portable(pattern):
+            read = portable_pattern(pattern)
             where = json_pointer([*path, "pattern"])
             if read is None:
                 del node["pattern"]
                 repairs.append(
-                    f"{where}: {pattern!r} is no regular expression Python reads: dropped"
+                    f"{where}: {pattern!r} is no regular expression both Python and"
+                    " ECMA-262 read: dropped"
                 )
             else:
                 node["pattern"] = read
@@ -141,6 +147,31 @@ def _compiles(pattern: str) -> bool:
     return True
 
 
+PYTHON_ONLY = re.compile(r"\\[AzZ]|\(\?P[<=]|\(\?<(?![=!])|\{\d+-\d+\}|\(\?[aiLmsux]+[):]")
+"""What one of the two engines reads and the other does not: Python's anchors (`\\A`, `\\Z`)
+and named groups (`(?P<name>`), JavaScript's (`(?<name>`), inline flags, and `{1-70}`."""
+
+
+@functools.cache
+def _ecma() -> Any:
+    """An ECMA-262 check of a pattern, where the validator has one (jsonschema-rs, which
+    openapi-spec-validator uses when it is installed); None without it."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    return jsonschema_rs.validator_for({"format": "regex"}, validate_formats=True)
+
+
+def portable(pattern: str) -> bool:
+    """Whether both Python's `re` (the server) and ECMA-262 (the document's dialect, and the
+    validator's) read `pattern` alike."""
+    if not _compiles(pattern) or PYTHON_ONLY.search(pattern):
+        return False
+    check = _ecma()
+    return check is None or bool(check.is_valid(pattern))
+
+
 def _fits(value: Any, schema: dict[str, Any], *, modern: bool) -> bool:
     """Whether a default is of its schema's type: a null only where the schema may be null
     (`nullable` in 3.0; a type of `null`, or none, in 3.1)."""
@@ -155,19 +186,21 @@ def _fits(value: Any, schema: dict[str, Any], *, modern: bool) -> bool:
     return any(isinstance(value, TYPES[k]) for k in kinds)
 
 
-def python_pattern(pattern: str) -> str | None:
-    """`pattern` as Python's `re` reads it, or None where no nearest reading exists.
+def portable_pattern(pattern: str) -> str | None:
+    """`pattern` as both Python's `re` and ECMA-262 read it, or None where no nearest reading
+    exists: Unicode property classes as the nearest classes, the string's very start and end
+    as `^` and `$`, named groups as plain ones, `{1-70}` as `{1,70}`.
 
-    >>> python_pattern(r"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+    >>> portable_pattern(r"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
     '^([\\\\w\\\\s\\\\d_.:/=+\\\\-@]*)$'
-    >>> python_pattern(r"^\\p{Lu}\\P{N}+$")
+    >>> portable_pattern(r"^\\p{Lu}\\P{N}+$")
     '^[^\\\\W\\\\d_][^\\\\d]+$'
-    >>> python_pattern(r"(?<year>\\d{4})")
-    '(?P<year>\\\\d{4})'
-    >>> python_pattern(r"[\\P{L}]") is None
+    >>> portable_pattern(r"(?<year>\\d{4})-(?P<month>\\d\\d)")
+    '(?:\\\\d{4})-(?:\\\\d\\\\d)'
+    >>> portable_pattern(r"[\\P{L}]") is None
     True
-    >>> python_pattern(r"\\A\\d+\\z")
-    '\\\\A\\\\d+\\\\Z'
+    >>> portable_pattern(r"\\A\\d+\\z"), portable_pattern("[a-z]{1-70}")
+    ('^\\\\d+$', '[a-z]{1,70}')
     """
     read: list[str] = []
     in_class = False
@@ -204,16 +237,22 @@ def python_pattern(pattern: str) -> str | None:
         elif char == "]" and in_class:
             in_class = False
             read.append(char)
-        elif (
-            not in_class
-            and pattern.startswith("(?<", position)
-            and pattern[position + 3 : position + 4] not in ("=", "!")
-        ):
-            read.append("(?P<")
-            position += 3
+        elif not in_class and (named := NAMED_GROUP.match(pattern, position)):
+            read.append("(?:")  # a named group, either engine's spelling: a plain group
+            position = named.end()
             continue
+        elif not in_class and (spans := WRITTEN_SPAN.match(pattern, position)):
+            read.append(f"{{{spans.group(1)},{spans.group(2)}}}")
+            position = spans.end()
+            continue
+        elif not in_class and (quantifier := QUANTIFIER.match(pattern, position)):
+            read.append(quantifier.group(0))
+            position = quantifier.end()
+            continue
+        elif not in_class and char in "{}":
+            read.append("\\" + char)  # a literal brace, which ECMA-262 wants escaped
         else:
             read.append(char)
         position += 1
     result = "".join(read)
-    return result if _compiles(result) else None
+    return result if portable(result) else None

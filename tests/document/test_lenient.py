@@ -91,3 +91,24 @@ def test_keywords_of_the_wrong_kind_and_optional_path_parameters() -> None:
         " dropped",
         "#/paths/~1items~1{id}/parameters/0/required: a path parameter is required",
     ]
+
+
+def test_a_pattern_is_made_one_both_engines_read_alike() -> None:
+    """The server matches with Python's `re`; the document's dialect (and the validator, with
+    jsonschema-rs) is ECMA-262: AWS's `\\A...\\z`, a literal `}`, Amadeus' `{1-70}`, named
+    groups in either spelling, and inline flags (which only Python reads: dropped)."""
+    schemas = {
+        "Ip": {"type": "string", "pattern": r"\A(25[0-5]|2[0-4]\d|[01]?\d?\d)\z"},
+        "Policy": {"type": "string", "pattern": r'^\{[\w\s:\{\}\[\]"]*}$'},
+        "Name": {"type": "string", "pattern": "[a-zA-Z]{1-70}"},
+        "Date": {"type": "string", "pattern": r"(?P<year>\d{4})-(?<month>\d\d)"},
+        "Flagged": {"type": "string", "pattern": "(?i)abc"},
+    }
+    document = {"components": {"schemas": schemas}}
+    lenient.repair(document)
+    assert schemas["Ip"]["pattern"] == r"^(25[0-5]|2[0-4]\d|[01]?\d?\d)$"
+    assert re.fullmatch(schemas["Policy"]["pattern"], '{"a": [1]}')
+    assert schemas["Name"]["pattern"] == "[a-zA-Z]{1,70}"
+    assert re.fullmatch(schemas["Date"]["pattern"], "2026-12")
+    assert "pattern" not in schemas["Flagged"]
+    assert all(lenient.portable(s["pattern"]) for s in schemas.values() if "pattern" in s)
