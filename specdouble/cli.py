@@ -337,7 +337,7 @@ def serve(settings: Settings) -> int:
         return EXIT_USAGE
     print(
         f"mock-server: serving {settings.spec.name} on http://{settings.host}:{settings.port}"
-        f"{app.base_path}/ (Swagger UI at {app.base_path}/ui/)"
+        f"{app.base_path}/ (Swagger UI at {app.base_path}{app.swagger_ui}/)"
         + (f", {workers} workers" if workers > 1 else ""),
         file=sys.stderr,
     )

@@ -490,3 +490,25 @@ def shows_write_only(
             return True
     branches = [*schema.get("oneOf", []), *schema.get("anyOf", [])]
     return any(shows_write_only(document, b, value, depth + 1) for b in branches)
+
+
+SWAGGER_UI_PATHS = ("/ui", "/swagger-ui", "/_swagger-ui")
+"""Where Swagger UI is served, under the document's base path: the first its paths leave free
+(EVE Online's document has its own `/ui/autopilot/waypoint/`)."""
+
+
+def swagger_ui_path(document: Mapping[str, Any]) -> str:
+    """The first of `SWAGGER_UI_PATHS` that no path of the document lies under.
+
+    >>> swagger_ui_path({"paths": {"/ui/autopilot/waypoint/": {}}})
+    '/swagger-ui'
+    """
+    paths = list(document.get("paths") or {})
+    return next(
+        (
+            candidate
+            for candidate in SWAGGER_UI_PATHS
+            if not any(path == candidate or path.startswith(candidate + "/") for path in paths)
+        ),
+        SWAGGER_UI_PATHS[-1],
+    )

@@ -72,7 +72,6 @@ from specdouble.state.stores import Stores
 from specdouble.state.write_log import WriteLog
 
 logger = logging.getLogger("specdouble")
-SWAGGER_UI_PATH = "/ui"
 
 
 def _trust_checked_documents() -> None:
@@ -230,6 +229,7 @@ def create_app(settings: Settings) -> MockServer:
         store=state.store,
         resources={item.spec.collection for item in state.found},
         base_path=openapi.base_path(document),
+        swagger_ui=openapi.swagger_ui_path(document),
     )
 
 
@@ -341,7 +341,9 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         ),
         validator_map=connexion_hooks.validator_map(document, settings.limits, dialect=dialect),
         security_map=security,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path=SWAGGER_UI_PATH),
+        swagger_ui_options=SwaggerUIOptions(
+            swagger_ui=True, swagger_ui_path=openapi.swagger_ui_path(document)
+        ),
     )
     app._middleware_app.api_cls = connexion_hooks.HandlerApi  # Connexion offers no public hook
     try:
@@ -457,7 +459,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
                 dialect=dialect,
             ),
             answers=answers,
-            reserved=(SWAGGER_UI_PATH, "/openapi.json", "/openapi.yaml"),
+            reserved=(openapi.swagger_ui_path(document), "/openapi.json", "/openapi.yaml"),
         )
         if settings.direct
         else None,
@@ -485,10 +487,13 @@ class MockServer:
         store: Stores,
         resources: set[str] | None = None,
         base_path: str = "",
+        swagger_ui: str = "/ui",
     ) -> None:
         self.outermost = outermost
         self.base_path = base_path
         """Where the document's operations are served (its first server's path)."""
+        self.swagger_ui = swagger_ui
+        """Where Swagger UI is, under the base path."""
         self.store = store
         """The state (`serve --reload` carries it over to the server it builds next)."""
         self.resources = frozenset(resources or ())

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from specdouble import errors
+from specdouble.document import openapi
 from specdouble.resources.authentik.sessions import Sessions, new_csrf_secret
 from specdouble.rest import auth
 from specdouble.rest.faults import Faults
@@ -190,7 +191,7 @@ def routes(
             {
                 "api": f"{base_path}/",
                 "document": f"{base_path}/openapi.json",
-                "swagger_ui": f"{base_path}/ui/",
+                "swagger_ui": f"{base_path}{openapi.swagger_ui_path(document)}/",
                 "control": f"{prefix}/",
                 "health": f"{prefix}/health",
                 "reset": f"POST {prefix}/reset (Authorization: Bearer <admin token>)",

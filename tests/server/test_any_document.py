@@ -453,3 +453,23 @@ def test_a_discriminator_of_the_wrong_kind_is_refused_not_a_500(tmp_path: Path) 
         assert client.post("/ips/1/actions", json={"type": "assign"}).status_code == 201
         refused = client.post("/ips/1/actions", json={"type": [None, None]})
         assert refused.status_code == 400, refused.text
+
+
+def test_swagger_ui_moves_out_of_the_way_of_the_documents_own_ui_paths(tmp_path: Path) -> None:
+    """EVE Online's document has its own `/ui/autopilot/waypoint/`: Swagger UI, served at
+    `/ui/` by default, was answering its POSTs with 405."""
+    spec = tmp_path / "eve.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.3
+info: {title: eve, version: "1"}
+paths:
+  /ui/autopilot/waypoint/:
+    post:
+      responses: {"204": {description: set}}
+"""
+    )
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        assert client.post("/ui/autopilot/waypoint/").status_code == 204
+        assert client.get("/").json()["swagger_ui"] == "/swagger-ui/"
+        assert client.get("/swagger-ui/").status_code == 200
