@@ -6,7 +6,8 @@ A failure is *explained* when a correct server could not have avoided it:
   (the judge sends one for every scheme Schemathesis can fill; a key in an unnamed place it
   cannot);
 - `invalid, no error documented`: a 400 or 422 to data that violates the schema, on an operation
-  that documents no answer for an invalid request (no 400, 422, 4XX or default);
+  that documents no answer for an invalid request (no 400, 422, 4XX or default), or a 415 to a
+  body in a media type the operation does not take, where it documents no 415;
 - `unknown key`: a 404 on an item path (one with a path parameter) whose operation documents no
   404, for a key the generator made up; or a 404 or 405 for an empty path parameter (the URL
   then names another path, or none);
@@ -342,6 +343,12 @@ def explain(
         and not documented & invalid_answers
     ):
         return INVALID
+    if (
+        status == 415
+        and not documented & {"415", "4XX", "DEFAULT"}
+        and _foreign_media(case, request)
+    ):
+        return INVALID  # a body in a media type the operation does not take
     if status == 404 and "{" in case.operation.path and "404" not in documented:
         return UNKNOWN_KEY
     if status in (404, 405) and "" in (case.path_parameters or {}).values():
@@ -439,6 +446,15 @@ def _filtered_to_nothing(case: Any, response: Any) -> bool:
         [body] if isinstance(body, list) else list(body.values()) if isinstance(body, dict) else []
     )
     return any(value == [] for value in lists)
+
+
+def _foreign_media(case: Any, request: Any) -> bool:
+    """Whether the request's Content-Type is none the operation's body is documented in."""
+    body = case.operation.definition.raw.get("requestBody") or {}
+    taken = {str(kind).split(";")[0].strip().lower() for kind in (body.get("content") or {})}
+    sent = next((v[-1] for k, v in request.headers.items() if k.lower() == "content-type"), "")
+    kind = str(sent).split(";")[0].strip().lower()
+    return bool(taken) and kind not in taken and "*/*" not in taken
 
 
 def _content_for_204(case: Any, document: dict[str, Any]) -> bool:
