@@ -577,6 +577,8 @@ class Synth:
         for op, arg in parsed:
             if op == sre_constants.LITERAL:
                 out.append(chr(arg))
+            elif op == sre_constants.NOT_LITERAL:  # `[^@]`
+                out.append(self.random.choice([c for c in string.ascii_letters if ord(c) != arg]))
             elif op == sre_constants.ANY:
                 out.append(self.random.choice(string.ascii_letters))
             elif op == sre_constants.IN:

@@ -24,23 +24,31 @@ from typing import Any
 
 from specdouble.document.openapi import json_pointer
 
-LETTER = r"[^\W\d_]"
+LETTERS = (
+    r"A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u1fff"
+    r"\u2c00-\ud7ff\uf900-\ufdff\ufe70-\ufefe\uff21-\uff3a\uff41-\uff5a\uff66-\uffdc"
+)
+DIGITS = r"0-9\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\uff10-\uff19"
+SPACES = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+PUNCTUATION = r"!-/:-@\[-`{-~\u00a1-\u00bf\u2010-\u2027\u2030-\u205e\u3000-\u303f"
 PROPERTY_CLASSES: dict[str, tuple[str, str]] = {
-    # name: (inside brackets, outside them)
+    # name: (inside brackets, outside them), in ranges both engines read alike
     **dict.fromkeys(
         ("L", "Letter", "L&", "Lu", "Ll", "Lt", "Lm", "Lo", "Alpha", "Alphabetic", "IsAlphabetic"),
-        (r"\w", LETTER),
+        (LETTERS, f"[{LETTERS}]"),
     ),
-    **dict.fromkeys(("N", "Nd", "Number", "Digit", "IsDigit"), (r"\d", r"\d")),
-    **dict.fromkeys(("Z", "Zs", "Separator", "Space", "IsWhite_Space"), (r"\s", r"\s")),
+    **dict.fromkeys(("N", "Nd", "Number", "Digit", "IsDigit"), (DIGITS, f"[{DIGITS}]")),
+    **dict.fromkeys(("Z", "Zs", "Separator", "Space", "IsWhite_Space"), (SPACES, f"[{SPACES}]")),
     **dict.fromkeys(
         ("P", "Punct", "Punctuation", "S", "Symbol", "Sm", "Sc", "Sk", "So", "Pd", "Ps", "Pe"),
-        (r"!-/:-@\[-`{-~", r"[!-/:-@\[-`{-~]"),
+        (PUNCTUATION, f"[{PUNCTUATION}]"),
     ),
-    **dict.fromkeys(("M", "Mn", "Mark"), ("\u0300-\u036f", "[\u0300-\u036f]")),
+    **dict.fromkeys(("M", "Mn", "Mark"), (r"\u0300-\u036f", r"[\u0300-\u036f]")),
     **dict.fromkeys(("C", "Cc", "Control"), (r"\x00-\x1f\x7f", r"[\x00-\x1f\x7f]")),
 }
-"""Unicode property classes, as Python's `re` reads the nearest thing."""
+"""Unicode property classes as ranges of the scripts' letters, digits, spaces and marks (a
+little more than each, never less): neither Python's `re` nor ECMA-262 without its `u` flag
+reads `\\p{L}`."""
 ESCAPES = {"A": "^", "z": "$", "Z": "$"}
 """The string's very start and end (Python's, PCRE's, Ruby's), as both engines spell them."""
 NAMED_GROUP = re.compile(r"\(\?P?<(?![=!])[A-Za-z_][A-Za-z0-9_]*>")
@@ -191,10 +199,12 @@ def portable_pattern(pattern: str) -> str | None:
     exists: Unicode property classes as the nearest classes, the string's very start and end
     as `^` and `$`, named groups as plain ones, `{1-70}` as `{1,70}`.
 
-    >>> portable_pattern(r"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-    '^([\\\\w\\\\s\\\\d_.:/=+\\\\-@]*)$'
-    >>> portable_pattern(r"^\\p{Lu}\\P{N}+$")
-    '^[^\\\\W\\\\d_][^\\\\d]+$'
+    >>> tag = portable_pattern(r"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+    >>> bool(re.match(tag, "Größe 1:a")), bool(re.match(tag, "a;b"))
+    (True, False)
+    >>> upper_then_no_digits = portable_pattern(r"^\\p{Lu}\\P{N}+$")
+    >>> bool(re.match(upper_then_no_digits, "Éclair")), bool(re.match(upper_then_no_digits, "A1"))
+    (True, False)
     >>> portable_pattern(r"(?<year>\\d{4})-(?P<month>\\d\\d)")
     '(?:\\\\d{4})-(?:\\\\d\\\\d)'
     >>> portable_pattern(r"[\\P{L}]") is None
@@ -256,3 +266,60 @@ def portable_pattern(pattern: str) -> str | None:
         position += 1
     result = "".join(read)
     return result if portable(result) else None
+
+
+ECMA_SPACE = (
+    "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+)
+ECMA_CLASSES = {
+    "d": ("0-9", "[0-9]"),
+    "w": ("A-Za-z0-9_", "[A-Za-z0-9_]"),
+    "s": (ECMA_SPACE, f"[{ECMA_SPACE}]"),
+    "D": (None, "[^0-9]"),
+    "W": (None, "[^A-Za-z0-9_]"),
+    "S": (None, f"[^{ECMA_SPACE}]"),
+}
+"""ECMA-262's `\\d`, `\\w` and `\\s` (ASCII digits and word characters, its own white space), as
+Python's `re` must spell them: its own mean every script's digits and letters, and count
+`\\x1c`-`\\x1f` as space (inside brackets, `None`: Python's, the nearest)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled to match what ECMA-262 matches (JSON Schema's `pattern`), where the
+    two differ in their classes.
+
+    >>> bool(ecma_regex(r"^\\S{3}$").match("a\\x1eb")), bool(re.match(r"^\\S{3}$", "a\\x1eb"))
+    (True, False)
+    >>> bool(ecma_regex(r"^\\d+$").match("٣"))
+    False
+    """
+    read: list[str] = []
+    in_class = False
+    position = 0
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\" and position + 1 < len(pattern):
+            inside, outside = ECMA_CLASSES.get(pattern[position + 1], (None, None))
+            spelled = (inside if in_class else outside) or pattern[position : position + 2]
+            read.append(spelled)
+            position += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            read.append(char)
+            for literal in ("^]", "]", "^"):
+                if pattern.startswith(literal, position + 1):
+                    read.append(literal)
+                    position += len(literal)
+                    break
+        elif char == "]" and in_class:
+            in_class = False
+            read.append(char)
+        else:
+            read.append(char)
+        position += 1
+    try:
+        return re.compile("".join(read))
+    except re.error:
+        return re.compile(pattern)

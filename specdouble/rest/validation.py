@@ -18,6 +18,7 @@ from typing import Any
 
 from specdouble import errors
 from specdouble.data.values import STANDARD_FORMATS, InvalidValue, parse_instant, parse_uuid
+from specdouble.document.lenient import ecma_regex
 from specdouble.document.openapi import Schema, is_nullable, object_shape, resolve
 from specdouble.rest.dialect import Dialect
 
@@ -430,13 +431,24 @@ def _integral_floats(kind: Any) -> Any:
     """The validator class, where `1.0` and `3e30` are integers, as JSON has no other kind of
     number than a decimal one (Python's parser reads them as floats)."""
     from jsonschema import validators
+    from jsonschema.exceptions import ValidationError
 
     def integer(checker: Any, value: Any) -> bool:
         if isinstance(value, bool):
             return False
         return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
-    return validators.extend(kind, type_checker=kind.TYPE_CHECKER.redefine("integer", integer))
+    def pattern(validator: Any, wanted: Any, instance: Any, _schema: Any) -> Any:
+        # JSON Schema's patterns are ECMA-262's: `\\d`, `\\w`, `\\s` as it means them.
+        readable = isinstance(instance, str) and isinstance(wanted, str)
+        if readable and not ecma_regex(wanted).search(instance):
+            yield ValidationError(f"{instance!r} does not match {wanted!r}")
+
+    return validators.extend(
+        kind,
+        validators={"pattern": pattern},
+        type_checker=kind.TYPE_CHECKER.redefine("integer", integer),
+    )
 
 
 def _integral(value: Any) -> Any:

@@ -52,6 +52,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             {"type": "object", "properties": {"url": {"type": "string"}}},
         ]
     },
+    "an email by pattern (AWS)": {"type": "string", "pattern": "[^@]+@[^@]+"},
     "a time of day (RFC 3339)": {"type": "string", "format": "time"},
     "an exclusive range": {"type": "integer", "exclusiveMinimum": True, "minimum": 0, "maximum": 2},
 }
