@@ -12,7 +12,10 @@ so a document is served unless it cannot mean anything.
   the keyword belongs) is dropped.
 - A path parameter not marked `required` is required (a path cannot lack it).
 - A `default` that its own schema refuses (OpenAI's `"inf"` for an integer, a `null` where
-  the schema may not be null) is dropped: a server cannot fill in a value its schema forbids.
+  the schema may not be null, a time its format refuses) is dropped: a server cannot fill in
+  a value its schema forbids.
+- In a 3.1 document, 3.0's boolean `exclusiveMaximum` is read as 3.1 writes it; an operation
+  that documents no answer at all gets a default one.
 """
 
 from __future__ import annotations
@@ -127,13 +130,46 @@ def repair(document: dict[str, Any]) -> list[str]:
         if node.get("in") == "path" and "name" in node and node.get("required") is not True:
             repairs.append(f"{json_pointer([*path, 'required'])}: a path parameter is required")
             node["required"] = True
-        if "default" in node and not _fits(node["default"], node, modern=modern):
-            repairs.append(
-                f"{json_pointer([*path, 'default'])}: {node['default']!r} is not of its"
-                f" schema's type {node.get('type')!r}: dropped"
-            )
-            del node["default"]
+        if modern:
+            for word, bound in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
+                if isinstance(node.get(word), bool):  # 3.0's spelling in a 3.1 document
+                    repairs.append(f"{json_pointer([*path, word])}: read as 3.1 writes it")
+                    if node.pop(word) and isinstance(node.get(bound), int | float):
+                        node[word] = node.pop(bound)
+        if path and path[-1] == "responses" and node == {}:
+            repairs.append(f"{json_pointer(path)}: no answer documented: a default one")
+            node["default"] = {"description": "Undocumented"}
+        if "default" in node and path and path[-1] not in NAME_MAPS:
+            problem = _refusal(document, node, node["default"], modern=modern)
+            if problem is not None:
+                repairs.append(f"{json_pointer([*path, 'default'])}: {problem}: dropped")
+                del node["default"]
     return repairs
+
+
+def _refusal(
+    document: dict[str, Any], schema: dict[str, Any], value: Any, *, modern: bool
+) -> str | None:
+    """Why a schema refuses its own default (its type, its format, its pattern), or None."""
+    if not _fits(value, schema, modern=modern):
+        return f"{value!r} is not of its schema's type {schema.get('type')!r}"
+    from openapi_schema_validator import (
+        OAS30Validator,
+        OAS31Validator,
+        oas30_format_checker,
+        oas31_format_checker,
+    )
+
+    kind, checker = (
+        (OAS31Validator, oas31_format_checker) if modern else (OAS30Validator, oas30_format_checker)
+    )
+    own = {k: v for k, v in schema.items() if k not in DATA_KEYS}
+    rooted = {**own, "components": document.get("components") or {}}
+    try:
+        error = next(iter(kind(rooted, format_checker=checker).iter_errors(value)), None)
+    except Exception:  # a schema the validator cannot read: the validator's to report
+        return None
+    return None if error is None else f"{value!r}: {error.message}"
 
 
 def _walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:

@@ -27,7 +27,7 @@ MAX_REPORTED_REPAIRS = 20
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-CACHE_FORMAT = b"7\n"
+CACHE_FORMAT = b"8\n"
 """Changes when what the cache keeps for a file changes (2: Swagger 2.0 kept converted)."""
 
 

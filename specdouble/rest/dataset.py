@@ -122,7 +122,7 @@ def records(
             be_one_person(document, record, spec.properties, handles)
         if spec.key_source == "integer" or spec.key_fallback == "integer":
             record[spec.key] = number
-        elif spec.key not in record or record[spec.key] is None:
+        elif not isinstance(record.get(spec.key), str | int | float):  # none, or untyped made
             record[spec.key] = synth.value({"type": "string", "format": "uuid"})
         elif record[spec.key] in keys:  # an example's key, taken: another of the key's schema
             record[spec.key] = _fresh_key(synth, spec.properties.get(spec.key) or {}, keys, number)

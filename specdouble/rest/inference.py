@@ -591,6 +591,8 @@ def _plain_resource(
         if not resolve(document, schema).get("readOnly") and name in properties
     ]
     key_kind = _kind(resolved[key])
+    if key_kind in ("object", "array"):
+        return None  # an object or a list names no object in a path
     constrained = any(k in resolved[key] for k in ("pattern", "enum", "maxLength", "minLength"))
     fallback = "integer" if key_kind in ("integer", "number") else "" if constrained else "uuid"
     key_source = "body" if key in writable else fallback or "made"

@@ -112,3 +112,39 @@ def test_a_pattern_is_made_one_both_engines_read_alike() -> None:
     assert re.fullmatch(schemas["Date"]["pattern"], "2026-12")
     assert "pattern" not in schemas["Flagged"]
     assert all(lenient.portable(s["pattern"]) for s in schemas.values() if "pattern" in s)
+
+
+def test_defaults_their_schema_refuses_and_operations_without_answers() -> None:
+    """Press Association's `default` of a date-time under `pattern: date-time`, ReadMe's time
+    the validator refuses, and an operation that documents no answer at all."""
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/hoot": {
+                "post": {
+                    "parameters": [
+                        {
+                            "name": "since",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "pattern": "date-time",
+                                "default": "2025-10-15T13:51:08.377Z",
+                            },
+                        },
+                        {"name": "n", "in": "query", "schema": {"type": "integer", "default": 3}},
+                    ],
+                    "responses": {},
+                }
+            }
+        },
+    }
+    repairs = lenient.repair(document)
+    operation = document["paths"]["/hoot"]["post"]
+    assert "default" not in operation["parameters"][0]["schema"]
+    assert operation["parameters"][1]["schema"]["default"] == 3
+    assert operation["responses"] == {"default": {"description": "Undocumented"}}
+    assert [line.split(":")[0] for line in repairs] == [
+        "#/paths/~1hoot/post/parameters/0/schema/default",
+        "#/paths/~1hoot/post/responses",
+    ]
