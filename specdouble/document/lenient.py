@@ -10,7 +10,8 @@ so a document is served unless it cannot mean anything.
   passes where it stood).
 - A schema keyword of the wrong kind (a `type` that is an object: a property written where
   the keyword belongs) is dropped.
-- A path parameter not marked `required` is required (a path cannot lack it).
+- A path parameter not marked `required` is required (a path cannot lack it); a path key
+  without its leading `/` gets one.
 - A `default` that its own schema refuses (OpenAI's `"inf"` for an integer, a `null` where
   the schema may not be null, a time its format refuses) is dropped: a server cannot fill in
   a value its schema forbids.
@@ -105,6 +106,15 @@ def repair(document: dict[str, Any]) -> list[str]:
     """Repair `document` in place; one line per repair, each naming its JSON pointer."""
     repairs: list[str] = []
     modern = str(document.get("openapi", "")).startswith("3.1")
+    paths = document.get("paths")
+    if isinstance(paths, dict) and any(not str(key).startswith("/") for key in paths):
+        fixed: dict[str, Any] = {}
+        for key, item in paths.items():
+            spelled = key if str(key).startswith("/") else f"/{key}"
+            if spelled != key:
+                repairs.append(f"{json_pointer(['paths', key])}: a path starts with /: {spelled!r}")
+            fixed.setdefault(spelled, item)
+        document["paths"] = fixed
     for path, node in _walk(document, ()):
         pattern = node.get("pattern")
         if isinstance(pattern, str) and not portable(pattern):

@@ -27,7 +27,7 @@ MAX_REPORTED_REPAIRS = 20
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-CACHE_FORMAT = b"8\n"
+CACHE_FORMAT = b"9\n"
 """Changes when what the cache keeps for a file changes (2: Swagger 2.0 kept converted)."""
 
 
@@ -233,12 +233,21 @@ def json_body_schema(document: Mapping[str, Any], operation: Operation) -> Schem
 
 
 def base_path(document: Mapping[str, Any]) -> str:
-    """The path of the first server URL (`/api/v3`), or "" where there is none."""
+    """The path of the first server URL (`/api/v3`), or "" where there is none (or none a
+    path can be: brainbi's server URL is `,`).
+
+    >>> base_path({"servers": [{"url": ","}]}), base_path({"servers": [{"url": "v1"}]})
+    ('', '/v1')
+    """
     servers = document.get("servers") or [{}]
-    url = str(servers[0].get("url", ""))
-    for name, variable in (servers[0].get("variables") or {}).items():
+    first = servers[0] if isinstance(servers[0], Mapping) else {}
+    url = str(first.get("url", ""))
+    for name, variable in (first.get("variables") or {}).items():
         url = url.replace("{" + name + "}", str(variable.get("default", "")))
-    return urllib.parse.urlsplit(url).path.rstrip("/")
+    path = urllib.parse.urlsplit(url).path.rstrip("/")
+    if path and not path.startswith("/"):  # a relative URL: relative to the host's root
+        path = "/" + path
+    return path if re.fullmatch(r"(/[A-Za-z0-9._~!$&'()*+;=:@%-]+)*", path) else ""
 
 
 def method_table(document: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
