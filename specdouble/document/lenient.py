@@ -15,8 +15,7 @@ so a document is served unless it cannot mean anything.
 - A `default` that its own schema refuses (OpenAI's `"inf"` for an integer, a `null` where
   the schema may not be null, a time its format refuses) is dropped: a server cannot fill in
   a value its schema forbids.
-- In a 3.1 document, 3.0's boolean `exclusiveMaximum` is read as 3.1 writes it; an operation
-  that documents no answer at all gets a default one.
+- An operation that documents no answer at all gets a default one.
 """
 
 from __future__ import annotations
@@ -140,12 +139,6 @@ def repair(document: dict[str, Any]) -> list[str]:
         if node.get("in") == "path" and "name" in node and node.get("required") is not True:
             repairs.append(f"{json_pointer([*path, 'required'])}: a path parameter is required")
             node["required"] = True
-        if modern:
-            for word, bound in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
-                if isinstance(node.get(word), bool):  # 3.0's spelling in a 3.1 document
-                    repairs.append(f"{json_pointer([*path, word])}: read as 3.1 writes it")
-                    if node.pop(word) and isinstance(node.get(bound), int | float):
-                        node[word] = node.pop(bound)
         if path and path[-1] == "responses" and node == {}:
             repairs.append(f"{json_pointer(path)}: no answer documented: a default one")
             node["default"] = {"description": "Undocumented"}
