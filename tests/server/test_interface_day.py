@@ -356,7 +356,9 @@ def test_the_application_wizard_makes_an_application_with_its_provider(page: Pag
     page.get_by_role("button", name="New Application").first.click()
     fill(page, {"name": f"{STAMP} app", "slug": f"{STAMP}-app"})
     page.get_by_role("button", name=re.compile("^Next")).last.click()
-    page.get_by_text("Proxy Provider", exact=True).first.click()
+    # The wizard's choice, not the list behind it (whose rows may show a Proxy Provider).
+    wizard = page.locator("ak-application-wizard-provider-choice-step")
+    wizard.get_by_text("Proxy Provider", exact=True).first.click()
     page.get_by_role("button", name=re.compile("^Next")).last.click()
     input_of(page, "authorizationFlow").click()
     options = page.locator("ak-list-select button[value]:visible")
