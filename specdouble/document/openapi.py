@@ -333,6 +333,16 @@ def choose_qualified(
     return None if exact(method, url_path) else candidates[0]
 
 
+def unnamed_choices(
+    paths: list[QualifiedPath], method: str, url_path: str, given: Callable[[str], str | None]
+) -> list[QualifiedPath]:
+    """The qualified paths a request may mean where it sends none of the values they name
+    (Box's `schema#add` and `schema#update`, told apart only by their bodies)."""
+    candidates = [q for q in paths if method in q.methods and q.base.match(url_path)]
+    named = any(all(given(name) is not None for name, _ in q.wants) for q in candidates)
+    return [] if named or len(candidates) < 2 else candidates
+
+
 def operation_finder(
     document: Mapping[str, Any], *, empty_segments: bool = False
 ) -> Callable[[str, str], str | None]:
@@ -499,6 +509,48 @@ def shows_write_only(
             return True
     branches = [*schema.get("oneOf", []), *schema.get("anyOf", [])]
     return any(shows_write_only(document, b, value, depth + 1) for b in branches)
+
+
+def without_write_only(
+    document: Mapping[str, Any], schema: Schema, value: Any, depth: int = 0
+) -> Any:
+    """`value` as an answer may show it: its `writeOnly` properties (a signer's `password`
+    inside a sign request) left out, at any depth.
+
+    >>> signer = {"properties": {"email": {}, "password": {"writeOnly": True}}}
+    >>> schema = {"properties": {"signers": {"items": signer}}}
+    >>> without_write_only({}, schema, {"signers": [{"email": "a@b.c", "password": "x"}]})
+    {'signers': [{'email': 'a@b.c'}]}
+    """
+    schema = resolve(document, schema)
+    if depth > 16 or not isinstance(schema, Mapping):
+        return value
+    if isinstance(value, list):
+        items = schema.get("items") or {}
+        return [without_write_only(document, items, item, depth + 1) for item in value]
+    if not isinstance(value, dict):
+        return value
+    properties, _ = object_shape(document, schema)
+    shown = {}
+    for name, item in value.items():
+        part = properties.get(name)
+        if part is not None and marked(document, part, "writeOnly"):
+            continue
+        shown[name] = without_write_only(document, part, item, depth + 1) if part else item
+    return shown
+
+
+def holds_write_only(document: Mapping[str, Any], schema: Schema, depth: int = 0) -> bool:
+    """Whether a schema has a `writeOnly` property anywhere inside it."""
+    schema = resolve(document, schema)
+    if depth > 12 or not isinstance(schema, Mapping):
+        return False
+    if "items" in schema:
+        return holds_write_only(document, schema["items"], depth + 1)
+    return any(
+        marked(document, part, "writeOnly") or holds_write_only(document, part, depth + 1)
+        for part in object_shape(document, schema)[0].values()
+    )
 
 
 SWAGGER_UI_PATHS = ("/ui", "/swagger-ui", "/_swagger-ui")

@@ -7,6 +7,7 @@ relations) comes in through its `ResourceSpec`; the machinery here is the same f
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -18,7 +19,7 @@ from specdouble import errors
 from specdouble.data import images
 from specdouble.data.synth import NO_VALUE, Synth, empty_value, with_defaults
 from specdouble.data.values import canonical_instant, fitted_instant
-from specdouble.document.openapi import resolve
+from specdouble.document.openapi import holds_write_only, resolve, without_write_only
 from specdouble.rest import indexed, query
 from specdouble.rest.auth import VIEW, Principal
 from specdouble.rest.listing import Listing, Window, sort_terms, window
@@ -661,7 +662,22 @@ class Resource:
                 shown[name] = computed[name]
             else:
                 shown[name] = record.get(name, spec.defaults.get(name))
+        for name in self._hiding:  # what the object holds that no answer may show
+            shown[name] = without_write_only(self._document, spec.properties[name], shown[name])
         return shown
+
+    @functools.cached_property
+    def _hiding(self) -> tuple[str, ...]:
+        """The shown fields of plain resources that hold `writeOnly` properties inside."""
+        if self.spec.listing is None:
+            return ()
+        document = self._document
+        return tuple(
+            name
+            for name in self.spec.fields
+            if name in self.spec.properties
+            and holds_write_only(document, self.spec.properties[name])
+        )
 
     def _shown_now(self, record: Record) -> dict[str, Any]:
         references, collection = self.references, self.spec.collection

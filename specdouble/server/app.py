@@ -412,7 +412,9 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
             allow_headers=["*"],
             expose_headers=["*"],
         ),
-        partial(QualifiedPaths, document=document) if openapi.qualified_paths(document) else None,
+        partial(QualifiedPaths, document=document, body_bytes=settings.limits.body_bytes)
+        if openapi.qualified_paths(document)
+        else None,
         partial(Isolation, stores=store, answers=answers, allowed=state.log is None),
         partial(
             Observe,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
@@ -15,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from specdouble import errors
 from specdouble.document import openapi
 from specdouble.rest.responder import parse_prefer
+from specdouble.rest.validation import schema_validator
 from specdouble.server.connexion_hooks import PREFER, header, state
 
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
@@ -123,8 +125,13 @@ class QualifiedPaths:
     (`openapi.choose_qualified`), and the request's path is spelled as the key from here on
     (the routes, the journal and the answers know it by that name)."""
 
-    def __init__(self, app: ASGIApp, *, document: Mapping[str, Any]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, document: Mapping[str, Any], body_bytes: int = 2_621_440
+    ) -> None:
         self.app = app
+        self.document = document
+        self.body_bytes = body_bytes
+        """At most this much of a body is read to tell operations apart by it."""
         self.paths = openapi.qualified_paths(document)
         qualified = {q.key for q in self.paths}
         plain = {k: v for k, v in (document.get("paths") or {}).items() if k not in qualified}
@@ -144,10 +151,55 @@ class QualifiedPaths:
             chosen = openapi.choose_qualified(
                 self.paths, scope["method"], scope["path"], given, self._exact
             )
+            choices = openapi.unnamed_choices(self.paths, scope["method"], scope["path"], given)
+            if choices:  # told apart by their bodies only: the first whose schema it fits
+                messages, body = await _buffered(receive, self.body_bytes)
+                chosen = next((q for q in choices if self._fits(q, scope, body)), chosen)
+                receive = _replay(messages, receive)
             if chosen is not None:
                 path = scope["path"] + chosen.suffix
                 scope = {**scope, "path": path, "raw_path": path.encode("utf-8")}
         await self.app(scope, receive, send)
+
+    def _fits(self, qualified: openapi.QualifiedPath, scope: Scope, body: bytes | None) -> bool:
+        item = (self.document.get("paths") or {}).get(qualified.key) or {}
+        operation = item.get(scope["method"].lower()) or {}
+        content = (openapi.resolve(self.document, operation.get("requestBody") or {})).get(
+            "content"
+        ) or {}
+        schema = next((c.get("schema") for kind, c in content.items() if "json" in kind), None)
+        if schema is None or body is None:
+            return False
+        try:
+            sent = json.loads(body)
+        except ValueError:
+            return False
+        return bool(schema_validator(self.document, schema).is_valid(sent))
+
+
+async def _buffered(receive: Receive, limit: int) -> tuple[list[Message], bytes | None]:
+    """The request's body messages, and the body (None past `limit`: not read further)."""
+    messages: list[Message] = []
+    size, parts = 0, []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages, None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        parts.append(chunk)
+        if size > limit:
+            return messages, None
+        if not message.get("more_body"):
+            return messages, b"".join(parts)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    async def replayed() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replayed
 
 
 class NoSlashRedirect:

@@ -17,8 +17,9 @@ A failure is *explained* when a correct server could not have avoided it:
   gives a field a value the object it answers with may not hold (the write schema allows it,
   the read schema forbids it), or an answer under a discriminator without a mapping whose
   variants allow none of their own schema names in it (no answer can satisfy both), or a list
-  that a query emptied where the document says it holds at least one item, or content for a
-  204 (HTTP allows none);
+  that a query emptied where the document says it holds at least one item, content for a
+  204 (HTTP allows none), or operations of one method and URL that nothing in a request tells
+  apart (Box's `#folders` and `#web_links`);
 - `no success documented`: a 2xx from an operation that documents no success at all (the old
   Petstore's create answers only "405 Invalid input"): a server that does what it is asked
   cannot answer otherwise;
@@ -372,6 +373,8 @@ def explain(
         return NO_SUCCESS
     if status == 204 and check != "status_code_conformance" and _content_for_204(case, document):
         return CONTRADICTION  # HTTP: a 204 has no content; the document gives it some
+    if check != "not_a_server_error" and _indistinct(case, document):
+        return CONTRADICTION
     if check == "response_schema_conformance" and (
         _contradictory_discriminator(case, document)
         or _twin_branches(case, document, status)
@@ -452,6 +455,21 @@ def _filtered_to_nothing(case: Any, response: Any) -> bool:
         [body] if isinstance(body, list) else list(body.values()) if isinstance(body, dict) else []
     )
     return any(value == [] for value in lists)
+
+
+def _indistinct(case: Any, document: dict[str, Any]) -> bool:
+    """Whether the document has other operations of this method and URL that nothing in a
+    bodiless request tells apart (Box's `GET /shared_items#folders` and `#web_links`: a bare
+    word after `#` names no parameter), so a server answers one of them for all."""
+    key = str(case.operation.path)
+    base, hashed, word = key.partition("#")
+    if not hashed or "=" in word or case.operation.definition.raw.get("requestBody"):
+        return False  # named values, or a body (which tells them apart) to go by
+    method = case.method.lower()
+    return any(
+        other != key and other.partition("#")[0] == base and method in (item or {})
+        for other, item in (document.get("paths") or {}).items()
+    )
 
 
 def _foreign_media(case: Any, request: Any) -> bool:

@@ -473,3 +473,46 @@ paths:
         assert client.post("/ui/autopilot/waypoint/").status_code == 204
         assert client.get("/").json()["swagger_ui"] == "/swagger-ui/"
         assert client.get("/swagger-ui/").status_code == 200
+
+
+BODY_TOLD_DOCUMENT = """
+openapi: 3.0.3
+info: {title: box, version: "1"}
+paths:
+  /schema#add:
+    put:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [op, fieldKey]
+              additionalProperties: false
+              properties: {op: {type: string, enum: [addEnumOption]}, fieldKey: {type: string}}
+      responses: {"200": {description: added, content: {text/plain: {schema: {type: string}}}}}
+  /schema#remove:
+    put:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [op, enumOptionKey]
+              additionalProperties: false
+              properties:
+                op: {type: string, enum: [removeEnumOption]}
+                enumOptionKey: {type: string}
+      responses: {"204": {description: removed}}
+"""
+
+
+def test_operations_told_apart_only_by_their_bodies(tmp_path: Path) -> None:
+    """Box's `schema#add`, `schema#remove`: one URL, one method, the body says which."""
+    spec = tmp_path / "box.yaml"
+    spec.write_text(BODY_TOLD_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        removed = client.put("/schema", json={"op": "removeEnumOption", "enumOptionKey": "a"})
+        assert removed.status_code == 204, removed.text
+        added = client.put("/schema", json={"op": "addEnumOption", "fieldKey": "f"})
+        assert added.status_code == 200, added.text
+        assert client.put("/schema", json={"op": "other"}).status_code == 400
