@@ -202,6 +202,7 @@ class Synth:
         self._owner = ""
         self._discriminating: set[int] = set()
         self._examples: dict[int, tuple[Mapping[str, Any], bool]] = {}
+        self._validators: dict[int, tuple[Any, Any]] = {}
         """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
 
     def reseed(self, *parts: Any) -> None:
@@ -366,8 +367,13 @@ class Synth:
         # Imported here: only examples and oneOf need it, and the import is slow.
         from openapi_schema_validator import OAS30Validator
 
-        root = {**self.document, **resolve(self.document, schema)}
-        return OAS30Validator(root, format_checker=_format_checker()).is_valid(value)
+        resolved = resolve(self.document, schema)
+        kept = self._validators.get(id(resolved))
+        if kept is None or kept[0] is not resolved:  # made once per schema (oneOf retries)
+            root = {**self.document, **resolved}
+            kept = (resolved, OAS30Validator(root, format_checker=_format_checker()))
+            self._validators[id(resolved)] = kept
+        return bool(kept[1].is_valid(value))
 
     def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
         combined = self._combined_object(schema)

@@ -233,6 +233,52 @@ def _fits(value: Any, schema: dict[str, Any], *, modern: bool) -> bool:
     return any(isinstance(value, TYPES[k]) for k in kinds)
 
 
+PROPERTY_ESCAPE = re.compile(r"\\([pP])\{\^?([A-Za-z_&=]+)\}")
+OUTSIDE_TOKENS = (NAMED_GROUP, WRITTEN_SPAN, QUANTIFIER)
+
+
+def _tokens(pattern: str) -> Iterator[tuple[str, bool]]:
+    """A pattern's parts, each with whether it lies inside brackets: an escape (a property
+    class `\\p{L}` whole), a bracket (`[` with a `]` or `^]` that opens it, read literally in
+    every dialect), and outside brackets a named group's opening, a brace span
+    (`{2,3}`, `{1-70}`); otherwise one character.
+
+    >>> list(_tokens(r"[\\d]{1,2}"))
+    [('[', True), ('\\\\d', True), (']', False), ('{1,2}', False)]
+    """
+    in_class = False
+    position = 0
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\" and position + 1 < len(pattern):
+            found = PROPERTY_ESCAPE.match(pattern, position)
+            end = found.end() if found else position + 2
+            yield pattern[position:end], in_class
+            position = end
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            literal = next(
+                (lit for lit in ("^]", "]", "^") if pattern.startswith(lit, position + 1)), ""
+            )
+            yield char + literal, True
+            position += 1 + len(literal)
+            continue
+        if char == "]" and in_class:
+            in_class = False
+            yield char, False
+            position += 1
+            continue
+        if not in_class:
+            found = next((m for t in OUTSIDE_TOKENS if (m := t.match(pattern, position))), None)
+            if found is not None:
+                yield found.group(0), False
+                position = found.end()
+                continue
+        yield char, in_class
+        position += 1
+
+
 def portable_pattern(pattern: str) -> str | None:
     """`pattern` as both Python's `re` and ECMA-262 read it, or None where no nearest reading
     exists: Unicode property classes as the nearest classes, the string's very start and end
@@ -252,57 +298,27 @@ def portable_pattern(pattern: str) -> str | None:
     ('^\\\\d+$', '[a-z]{1,70}')
     """
     read: list[str] = []
-    in_class = False
-    position = 0
-    while position < len(pattern):
-        char = pattern[position]
-        if char == "\\" and position + 1 < len(pattern):
-            letter = pattern[position + 1]
-            found = re.match(r"\{\^?([A-Za-z_&=]+)\}", pattern[position + 2 :])
-            if letter in "pP" and found:
-                name = found.group(1).split("=")[-1]
-                negated = (letter == "P") != found.group(0).startswith("{^")
-                inside, outside = PROPERTY_CLASSES.get(name.lstrip("^"), (None, None))
-                if inside is None or (negated and in_class):
-                    return None
-                if negated:
-                    read.append(f"[^{inside}]")
-                else:
-                    read.append(inside if in_class else outside)
-                position += 2 + len(found.group(0))
-                continue
-            read.append(ESCAPES.get(letter, pattern[position : position + 2]))
-            position += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
-            read.append(char)
-            # A `]` or `^]` right after the opening bracket is a literal in every dialect.
-            for literal in ("^]", "]", "^"):
-                if pattern.startswith(literal, position + 1):
-                    read.append(literal)
-                    position += len(literal)
-                    break
-        elif char == "]" and in_class:
-            in_class = False
-            read.append(char)
-        elif not in_class and (named := NAMED_GROUP.match(pattern, position)):
+    for token, in_class in _tokens(pattern):
+        property_class = PROPERTY_ESCAPE.fullmatch(token)
+        if property_class:
+            name = property_class.group(2).split("=")[-1]
+            negated = (property_class.group(1) == "P") != token[2:].startswith("{^")
+            inside, outside = PROPERTY_CLASSES.get(name.lstrip("^"), (None, None))
+            if inside is None or (negated and in_class):
+                return None
+            read.append(f"[^{inside}]" if negated else inside if in_class else outside)
+        elif token.startswith("\\"):
+            read.append(ESCAPES.get(token[1:], token))
+        elif in_class:
+            read.append(token)
+        elif NAMED_GROUP.fullmatch(token):
             read.append("(?:")  # a named group, either engine's spelling: a plain group
-            position = named.end()
-            continue
-        elif not in_class and (spans := WRITTEN_SPAN.match(pattern, position)):
+        elif spans := WRITTEN_SPAN.fullmatch(token):
             read.append(f"{{{spans.group(1)},{spans.group(2)}}}")
-            position = spans.end()
-            continue
-        elif not in_class and (quantifier := QUANTIFIER.match(pattern, position)):
-            read.append(quantifier.group(0))
-            position = quantifier.end()
-            continue
-        elif not in_class and char in "{}":
-            read.append("\\" + char)  # a literal brace, which ECMA-262 wants escaped
+        elif token in "{}":
+            read.append("\\" + token)  # a literal brace, which ECMA-262 wants escaped
         else:
-            read.append(char)
-        position += 1
+            read.append(token)
     result = "".join(read)
     return result if portable(result) else None
 
@@ -334,30 +350,11 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
     False
     """
     read: list[str] = []
-    in_class = False
-    position = 0
-    while position < len(pattern):
-        char = pattern[position]
-        if char == "\\" and position + 1 < len(pattern):
-            inside, outside = ECMA_CLASSES.get(pattern[position + 1], (None, None))
-            spelled = (inside if in_class else outside) or pattern[position : position + 2]
-            read.append(spelled)
-            position += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
-            read.append(char)
-            for literal in ("^]", "]", "^"):
-                if pattern.startswith(literal, position + 1):
-                    read.append(literal)
-                    position += len(literal)
-                    break
-        elif char == "]" and in_class:
-            in_class = False
-            read.append(char)
-        else:
-            read.append(char)
-        position += 1
+    for token, in_class in _tokens(pattern):
+        inside, outside = (
+            ECMA_CLASSES.get(token[1:], (None, None)) if token[:1] == "\\" else (None, None)
+        )
+        read.append((inside if in_class else outside) or token)
     try:
         return re.compile("".join(read))
     except re.error:

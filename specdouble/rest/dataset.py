@@ -16,6 +16,7 @@ from specdouble.document.openapi import is_nullable, resolve
 from specdouble.rest import mirrors
 from specdouble.rest.inference import Inferred
 from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
+from specdouble.rest.resource import ResourceSpec
 
 Data = dict[str, list[dict[str, Any]]]
 TIMESTAMPS = ("created", "last_updated")
@@ -137,7 +138,9 @@ MAX_KEY_DRAWS = 16
 MAX_NAME_DRAWS = 8
 
 
-def _distinct_name(synth: Synth, record: dict[str, Any], spec: Any, names: set[str]) -> None:
+def _distinct_name(
+    synth: Synth, record: dict[str, Any], spec: ResourceSpec, names: set[str]
+) -> None:
     """A name another object of the collection has is drawn again a few times: two
     applications called GitLab read as one shown twice."""
     name = record.get("name")

@@ -186,12 +186,14 @@ def routes(
         shown = auth.credentials(document, usable[0]).shown()
         return JSONResponse({"user": username, "token": usable[0].key, **shown})
 
+    swagger_ui = f"{base_path}{openapi.swagger_ui_path(document)}/"
+
     async def index(_request: Request) -> JSONResponse:
         return JSONResponse(
             {
                 "api": f"{base_path}/",
                 "document": f"{base_path}/openapi.json",
-                "swagger_ui": f"{base_path}{openapi.swagger_ui_path(document)}/",
+                "swagger_ui": swagger_ui,
                 "control": f"{prefix}/",
                 "health": f"{prefix}/health",
                 "reset": f"POST {prefix}/reset (Authorization: Bearer <admin token>)",
