@@ -31,7 +31,7 @@ from specdouble.resources.authentik.flow_state import (
 from specdouble.resources.authentik.lookups import LOOKUPS
 from specdouble.resources.authentik.tokens import VIEW_KEY, TokenBook
 from specdouble.resources.authentik.tokens import answers as token_answers
-from specdouble.resources.authentik.users import superuser_status
+from specdouble.resources.authentik.users import paths_answers, superuser_status
 from specdouble.resources.authentik.writes import with_fills
 from specdouble.resources.event_matcher import rules as event_matcher
 from specdouble.resources.event_matcher.data import generate as generate_policies
@@ -286,7 +286,10 @@ class AuthentikProfile(DrfProfile):
         found: Sequence[inference.Inferred],
         resources: list[Resource],
     ) -> dict[str, Respond]:
-        return transactional.answers(document, found, resources, lenient=self.dialect.lenient)
+        return {
+            **transactional.answers(document, found, resources, lenient=self.dialect.lenient),
+            **paths_answers(resources),
+        }
 
     def credentials(
         self, tokens: Mapping[str, Token], store: Store, found: Sequence[inference.Inferred]

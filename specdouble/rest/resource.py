@@ -342,6 +342,14 @@ class Resource:
         shown = window(self.spec.listing, params, len(records))
         return list(records[shown.start : shown.stop]), shown
 
+    def matching(self, principal: Principal, params: Mapping[str, Any]) -> Sequence[Record]:
+        """Every record the list shows for `params` (filtered, searched, ordered), unpaged;
+        403 for a caller who may not list them."""
+        self.store.sync()
+        if not principal.can(VIEW):
+            raise errors.PermissionDenied()
+        return self._matching(params)
+
     def _matching(self, params: Mapping[str, Any]) -> Sequence[Record]:
         """Filtered, searched and ordered records: the same answer as applying `query`'s
         functions to every record, found faster. A repeated query is answered from a view

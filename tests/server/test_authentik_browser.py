@@ -608,3 +608,18 @@ def test_an_enrollment_flow_an_administrator_configures_makes_users(
     assert any(e["context"]["model"].get("name") == "nia" for e in events)
     with httpx.Client(base_url=str(browser.base_url), timeout=10) as other:
         assert log_in(other, "nia", "nia's secret")["component"] == "xak-flow-redirect"
+
+
+def test_the_user_folder_tree_is_the_paths_the_users_lie_under(browser: httpx.Client) -> None:
+    """`core/users/paths/` (the user list's folders): the distinct paths of the users the list
+    shows for the same search, in order, a new user's among them."""
+    api = "/api/v3/core/users/"
+    users = browser.get(api, params={"page_size": 100}, headers=ADMIN).json()["results"]
+    paths = browser.get(f"{api}paths/", headers=ADMIN).json()["paths"]
+    assert paths == sorted({user["path"] for user in users})
+    made = {"username": "tree-test", "name": "Tree Test", "path": "users/tree/leaf"}
+    assert browser.post(api, json=made, headers=ADMIN).status_code == 201
+    assert "users/tree/leaf" in browser.get(f"{api}paths/", headers=ADMIN).json()["paths"]
+    searched = browser.get(f"{api}paths/", params={"search": "tree-test"}, headers=ADMIN).json()
+    assert searched == {"paths": ["users/tree/leaf"]}
+    assert browser.get(f"{api}paths/", headers=READONLY).status_code == 200

@@ -1,6 +1,7 @@
-"""What authentik computes of a user rather than stores: a user is a superuser where one of
+"""What authentik computes of users rather than stores: a user is a superuser where one of
 its groups has superuser status, directly or through the group's ancestors (`User.is_superuser`
-is `all_groups().filter(is_superuser=True).exists()`)."""
+is `all_groups().filter(is_superuser=True).exists()`); the paths the users lie under
+(`core/users/paths/`, the user list's folder tree)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import orjson
+
+from specdouble.rest.actions import Answer, Body, Params, Respond
+from specdouble.rest.auth import Principal
 from specdouble.rest.inference import Inferred
-from specdouble.rest.resource import Computed, Record
+from specdouble.rest.resource import Computed, Record, Resource
 from specdouble.state.store import Store
+
+PATHS = "core_users_paths_retrieve"
 
 USER, GROUP = "User", "Group"
 
@@ -51,3 +58,17 @@ def is_superuser(store: Store, groups: str, user: Record) -> bool:
             return True
         waiting += [str(parent) for parent in group.get("parents") or []]
     return False
+
+
+def paths_answers(resources: Sequence[Resource]) -> dict[str, Respond]:
+    """`core/users/paths/`: the distinct paths of the users the list would show for the same
+    search, in order (authentik's `UserViewSet.paths`), so the folder tree is the users'."""
+    users = next((r for r in resources if r.spec.model == USER and "path" in r.spec.fields), None)
+    if users is None:
+        return {}
+
+    def paths(principal: Principal, _key: str, params: Params, _body: Body) -> Answer:
+        found = {str(user.get("path") or "") for user in users.matching(principal, params)}
+        return Answer(200, orjson.dumps({"paths": sorted(found)}))
+
+    return {PATHS: paths}
