@@ -49,6 +49,16 @@ UNIQUE_TEMPLATE = "{model} with this {field} already exists."
 NO_FREE_KEY = "No unused key of this shape is left."
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
 INVALID_CHOICE_OF_MANY = "Select a valid choice. {value} is not one of the available choices."
+RELATED_REFUSALS = {
+    "related_uuid": "“{value}” is not a valid UUID.",
+    "related_integers": "“{value}” is not a valid value.",
+    "related_integer": INVALID_CHOICE,
+}
+"""A related-object filter's value that cannot be a key (django-filter's model choice
+fields): a UUID key's model field words it; an integer key's, the choice field."""
+NOT_A_FILTER_NUMBER = "Enter a number."
+"""A number filter's value that is not one (django-filter's `NumberFilter`, a Django form
+`DecimalField`)."""
 UNIQUE_TOGETHER_TEMPLATE = "The fields {fields} must make a unique set."
 DOES_NOT_EXIST_TEMPLATE = 'Invalid pk "{value}" - object does not exist.'
 INVALID_BODY_TEMPLATE = "Invalid data. Expected a dictionary, but got {type}."

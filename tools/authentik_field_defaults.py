@@ -37,7 +37,7 @@ the relation's name at the other end: `Flow.stages` is `Stage.flow_set`, by `Flo
 viewset declares of lists
 (`search_fields`, `ordering`, `ordering_fields`, `filterset_fields`), and `filters`: its
 FilterSet's declared filters (a parameter -> the field path, lookup and related field it
-filters by)."""
+filters by), and `filter_kinds`: each declared filter's django-filter class."""
 BLANK_FIELDS = ("CharField", "TextField", "EmailField", "URLField", "SlugField")
 """Django starts these at "" where they have no default and are not nullable."""
 """Each class with a form (`types.json`) -> the classes it inherits from, nearest first: what
@@ -147,15 +147,23 @@ def _together(node: ast.ClassDef) -> list[list[str]]:
 
 
 def _calls(node: ast.ClassDef) -> list[tuple[ast.Name, ast.Call]]:
-    """A class's `name = Something(...)` members: model fields, filters."""
-    return [
-        (item.targets[0], item.value)
-        for item in node.body
-        if isinstance(item, ast.Assign)
-        and len(item.targets) == 1
-        and isinstance(item.targets[0], ast.Name)
-        and isinstance(item.value, ast.Call)
-    ]
+    """A class's `name = Something(...)` members: model fields, filters; a member wrapped in
+    a decorator's call (`extend_schema_field(...)(NumberFilter(...))`) is the call inside."""
+    found = []
+    for item in node.body:
+        if not (
+            isinstance(item, ast.Assign)
+            and len(item.targets) == 1
+            and isinstance(item.targets[0], ast.Name)
+            and isinstance(item.value, ast.Call)
+        ):
+            continue
+        call = item.value
+        if isinstance(call.func, ast.Call) and len(call.args) == 1:
+            inner = call.args[0]
+            call = inner if isinstance(inner, ast.Call) else call
+        found.append((item.targets[0], call))
+    return found
 
 
 def _models(
@@ -209,13 +217,16 @@ def _models(
             if kind in relation and target_model:
                 promises["keys"][target.id] = target_model
             unique = keywords.get("unique")
-            if (
+            one_to_one = kind == "OneToOneField" and not {"primary_key", "parent_link"} & set(
+                keywords
+            )
+            if one_to_one or (
                 isinstance(unique, ast.Constant)
                 and unique.value is True
                 and "primary_key" not in keywords
             ):
                 label = _text(keywords.get("verbose_name")) or (
-                    _text(call.args[0]) if call.args and "ForeignKey" not in kind else None
+                    _text(call.args[0]) if call.args and kind not in relation else None
                 )
                 label = label or target.id.replace("_", " ")
                 promises["unique"][target.id] = f"{model_name} with this {label} already exists."
@@ -313,12 +324,17 @@ def _serializer_defaults(
     return found
 
 
-def _filtersets(tree: ast.Module) -> dict[str, dict[str, Any]]:
+def _filtersets(
+    tree: ast.Module,
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
     """`model -> parameter -> what it filters` of one module's django-filter FilterSets: the
     field path (`groups__name`), the lookup, the field of the related object a value names
     (`to_field_name`), and whether a list of values is taken; filters that run a method of
-    their own are left out (what they do is code)."""
+    their own are left out (what they do is code). And `model -> parameter -> its filter
+    class` for every declared filter, methods' too: the form field that reads (and words the
+    refusal of) a value."""
     found: dict[str, dict[str, Any]] = {}
+    kinds: dict[str, dict[str, str]] = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
@@ -332,17 +348,20 @@ def _filtersets(tree: ast.Module) -> dict[str, dict[str, Any]]:
             kind = ast.unparse(call.func).rsplit(".", 1)[-1]
             keywords = {k.arg: k.value for k in call.keywords}
             field = _text(keywords.get("field_name"))
+            if kind.endswith("Filter"):
+                kinds.setdefault(model, {})[target.id] = kind
             if "method" in keywords or not kind.endswith("Filter") or field is None:
                 continue
             filters[target.id] = {
                 "field": field,
                 "lookup": _text(keywords.get("lookup_expr")) or "exact",
                 "to": _text(keywords.get("to_field_name")),
-                "many": kind.startswith(("ModelMultiple", "Multiple")),
+                "many": "Multiple" in kind,
+                "held": kind.startswith("AllValues"),
             }
         if filters:
             found.setdefault(model, {}).update(filters)
-    return found
+    return found, kinds
 
 
 VIEW_LISTS = ("search_fields", "ordering", "ordering_fields", "filterset_fields")
@@ -466,8 +485,11 @@ def read(
     for model, values in views.items():
         promised.setdefault(model, {})["view"] = values
     for tree in trees:
-        for model, filters in _filtersets(tree).items():
+        declared_filters, kinds = _filtersets(tree)
+        for model, filters in declared_filters.items():
             promised.setdefault(model, {}).setdefault("filters", {}).update(filters)
+        for model, each in kinds.items():
+            promised.setdefault(model, {}).setdefault("filter_kinds", {}).update(each)
     # A model's subclasses are listed by their own viewsets; those without one (none here)
     # would inherit nothing: a view is not a model's.
     return facts, ancestors, promised

@@ -64,6 +64,39 @@ def type_parameters(document: dict[str, Any]) -> None:
                 schema["type"] = _infer_type(document, schema) or "string"
 
 
+REFUSAL = "x-mock-server-refusal"
+"""On a query parameter: the code of the words its server refuses an unreadable value with,
+where they are not its type's (`params.parse_parameters` reads it)."""
+
+
+def mark_refusals(
+    document: dict[str, Any],
+    words: Mapping[str, Mapping[str, str]],
+    *,
+    numbers: str | None = None,
+    except_for: frozenset[str] = frozenset(),
+) -> None:
+    """Mark the query parameters `words` names (operationId -> parameter -> code) with their
+    refusal's code; with `numbers`, also every other number parameter of those operations but
+    `except_for` (a filter's number is read by a form field of its own)."""
+    for item in (document.get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, Mapping) else None
+            if not isinstance(operation, dict) or operation.get("operationId") not in words:
+                continue
+            named = words[operation["operationId"]]
+            for parameter in operation.get("parameters", []):
+                if not isinstance(parameter, dict) or parameter.get("in") != "query":
+                    continue  # a shared (`$ref`) parameter is not this operation's to mark
+                name = parameter.get("name")
+                code = named.get(name)
+                if code is None and numbers and name not in except_for:
+                    kind = _infer_type(document, parameter.get("schema") or {})
+                    code = numbers if kind in ("integer", "number") else None
+                if code is not None:
+                    parameter[REFUSAL] = code
+
+
 def document_not_found(document: dict[str, Any], operation_ids: set[str]) -> None:
     """Add a 404 answer where the document has none: to the named operations, and to every
     operation with a path parameter (a value that does not route, or names nothing)."""

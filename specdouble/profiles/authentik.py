@@ -39,7 +39,14 @@ from specdouble.rest import inference, mirrors
 from specdouble.rest.actions import Action, Respond
 from specdouble.rest.auth import Token, User
 from specdouble.rest.references import SHOWN_SUFFIX, held_key
-from specdouble.rest.resource import Computed, FilterPath, Record, Resource, ResourceSpec
+from specdouble.rest.resource import (
+    Computed,
+    FilterPath,
+    Record,
+    RelatedFilter,
+    Resource,
+    ResourceSpec,
+)
 from specdouble.rest.validation import can_show
 from specdouble.state.store import Store
 
@@ -88,7 +95,9 @@ def with_model_facts(
         if name in spec.properties and name != spec.key
     }
     paths = {
-        name: FilterPath(each["field"], each["lookup"], each["to"], each["many"])
+        name: FilterPath(
+            each["field"], each["lookup"], each["to"], each["many"], each.get("held", False)
+        )
         for name, each in promises.get("filters", {}).items()
         if (name not in spec.properties or each["many"])
         and each["field"].split("__")[0] in spec.properties
@@ -101,12 +110,73 @@ def with_model_facts(
         listed_for_all=spec.listed_for_all or spec.model in LISTED_FOR_ALL,
         relations={**relations, **spec.relations},
         filter_paths={**paths, **spec.filter_paths},
+        related_filters={
+            **related_filters(document, spec, promises),
+            **spec.related_filters,
+        },
         defaults={**known, **spec.defaults},
         unique_fields=tuple(dict.fromkeys((*spec.unique_fields, *unique))),
         unique_messages={**unique, **spec.unique_messages},
         unique_together=spec.unique_together + together,
         server_made=spec.server_made | made,
     )
+
+
+KEY_LOOKUPS = ("exact", "iexact")
+"""The lookups for which django-filter makes a relation's filter a model choice (`isnull` is a
+boolean, `in` a list of raw values)."""
+
+MODEL_CHOICE_FILTERS = {"ModelChoiceFilter": False, "ModelMultipleChoiceFilter": True}
+"""django-filter's filters whose values are related objects' keys -> whether they take many."""
+
+
+def related_filters(
+    document: Mapping[str, Any], spec: ResourceSpec, promises: Mapping[str, Any]
+) -> dict[str, RelatedFilter]:
+    """The list's parameters whose values are keys of related objects, as django-filter makes
+    them: declared model choice filters, and every relation the viewset's `filterset_fields`
+    names (`signing_key`, `property_mappings__iexact`), its own (a foreign key, many for a
+    many-to-many) or one held at the other end (a provider's `application`: the application
+    whose one-to-one `provider` names it; many where that field is a plain foreign key)."""
+    keys = promises.get("keys", {})
+    kinds = promises.get("filter_kinds", {})
+    found: dict[str, RelatedFilter] = {}
+    for name, each in promises.get("filters", {}).items():
+        many = MODEL_CHOICE_FILTERS.get(kinds.get(name, ""))
+        if many is not None and each["to"] is None and "__" not in each["field"]:
+            found[name] = RelatedFilter(keys.get(each["field"]), each["field"], many)
+    fields = promises.get("view", {}).get("filterset_fields")
+    if fields == "__all__":
+        fields = list(keys)
+    named: list[tuple[str, str]] = []
+    if isinstance(fields, list):
+        named = [(name, name) for name in fields]
+    elif isinstance(fields, dict):
+        named = [
+            (name, name if lookup == "exact" else f"{name}__{lookup}")
+            for name, lookups in fields.items()
+            for lookup in lookups
+            if lookup in KEY_LOOKUPS
+        ]
+    lineage = {spec.model, *ancestors().get(spec.model, ())}
+    for field, parameter in named:
+        if "__" in field or parameter in found:
+            continue
+        if field in keys:
+            schema = resolve(document, spec.properties.get(field, {}))
+            many = schema.get("type") == "array" or field in promises.get("mirrors", {})
+            found[parameter] = RelatedFilter(keys[field], field, many)
+            continue
+        for model, facts in model_fields().items():
+            via = next(
+                (f for f, to in facts.get("keys", {}).items() if to in lineage),
+                None,
+            )
+            if model.lower() == field and via is not None:
+                unique = via in facts.get("unique", {})
+                found[parameter] = RelatedFilter(model, field, not unique, via)
+                break
+    return found
 
 
 SEARCH_MODIFIERS = "^=@$"

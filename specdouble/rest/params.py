@@ -21,6 +21,7 @@ from specdouble.data.values import (
     parse_instant,
     parse_uuid,
 )
+from specdouble.document.augment import REFUSAL
 from specdouble.document.openapi import Schema, resolve
 from specdouble.rest.dialect import Dialect
 from specdouble.settings import Limits
@@ -346,13 +347,24 @@ def parse_parameters(
             if lenient and name in PAGINATION:
                 value = UNREADABLE  # DRF's paginator decides: the default size, or a 404
             else:
-                failures[name] = [dialect.message(error.code, str(error), **error.values)]
+                failures[name] = [_refusal(parameter, error, dialect)]
                 continue
         if value is not None:
             parsed[name] = value
     if failures:
         raise errors.ValidationFailed(failures)
     return parsed
+
+
+def _refusal(parameter: Mapping[str, Any], error: InvalidValue, dialect: Dialect) -> str:
+    """The words of a refused value: its dialect's, or, in DRF's, those of the form field
+    that reads the parameter where the document marks one (`augment.mark_refusals`)."""
+    marked = parameter.get(REFUSAL) if dialect.drf else None
+    if marked == "number" and error.code in ("not_an_integer", "not_a_number"):
+        return errors.NOT_A_FILTER_NUMBER
+    if marked in errors.RELATED_REFUSALS and "value" in error.values:
+        return errors.RELATED_REFUSALS[marked].format(value=error.values["value"])
+    return dialect.message(error.code, str(error), **error.values)
 
 
 def _json_parameter(raw: Wire) -> Any:

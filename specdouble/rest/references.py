@@ -14,7 +14,12 @@ from specdouble import errors
 from specdouble.data.values import InvalidValue, parse_any_uuid
 from specdouble.document.openapi import resolve
 from specdouble.rest.inference import Inferred, shown_model, singular
-from specdouble.rest.resource import SHOWN_SUFFIX, ResourceSpec
+from specdouble.rest.resource import (
+    SHOWN_SUFFIX,
+    RelatedFilter,
+    ResourceSpec,
+    operation_names,
+)
 from specdouble.state.store import Store
 
 KEY_SUFFIXES = ("_uuid", "_pk", "_id")
@@ -168,6 +173,24 @@ class References:
                             held_key(target.spec),
                             target.key_type == "uuid",
                         )
+        self.filters: dict[tuple[str, str], tuple[Target, RelatedFilter]] = {}
+        """(collection, query parameter) -> the objects its values name, and how."""
+        for owner in resources:
+            for name, related in owner.spec.related_filters.items():
+                other = referents.by_model.get(related.model or "")
+                target = (
+                    Target(
+                        other.spec.collection,
+                        (),
+                        other.spec.key,
+                        held_key(other.spec),
+                        other.key_type == "uuid",
+                    )
+                    if other is not None
+                    else self.fields.get((owner.spec.collection, related.field))
+                )
+                if target is not None:
+                    self.filters[(owner.spec.collection, name)] = (target, related)
         self.owned: dict[str, frozenset[str]] = {
             owner.spec.collection: frozenset(
                 field
@@ -183,6 +206,32 @@ class References:
         """Per DRF collection, the references to a user that its objects must show (their
         `*_obj` cannot be null): a write that leaves one out gets the caller, as DRF's
         `CurrentUserDefault` gives (a token's `user`)."""
+
+    def query_words(self, resources: Sequence[Inferred]) -> dict[str, dict[str, str]]:
+        """How each list's related-object filters word a value that cannot be a key, as
+        django-filter's model choice fields do: list operationId -> parameter -> a code of
+        `errors.RELATED_REFUSALS` (the model field's own words for a UUID; for an integer,
+        the choice field's)."""
+        words: dict[str, dict[str, str]] = {}
+        for owner in resources:
+            listed = next(
+                (op for op, method in operation_names(owner.spec).items() if method == "list"),
+                None,
+            )
+            for name in owner.spec.related_filters:
+                found = self.filters.get((owner.spec.collection, name))
+                if found is None or listed is None:
+                    continue
+                target, related = found
+                code = (
+                    "related_uuid"
+                    if target.uuid
+                    else "related_integers"
+                    if related.many
+                    else "related_integer"
+                )
+                words.setdefault(listed, {})[name] = code
+        return words
 
     def caller(self, store: Store, username: str | None) -> Any:
         """What a reference to the caller holds (None: no such user)."""

@@ -71,6 +71,23 @@ class FilterPath:
     lookup: str = "exact"
     to: str | None = None
     many: bool = False
+    held: bool = False
+    """Only values some object holds are choices (django-filter's `AllValuesFilter`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedFilter:
+    """A query parameter whose values are keys of related objects (django-filter's
+    `ModelChoiceFilter`, or `ModelMultipleChoiceFilter` where `many`): each names an object of
+    `model` that exists, else the filter refuses it. `field` is this object's field holding
+    the relation; where the relation is held at the other end (a provider's `application`),
+    `via` is the related objects' field naming this one."""
+
+    model: str | None
+    """None: the model this object's `field` references."""
+    field: str
+    many: bool = False
+    via: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +133,8 @@ class ResourceSpec:
     filter_paths: Mapping[str, FilterPath] = field(default_factory=dict)
     """Parameters that filter by a path of their own (`groups_by_name`), from a profile's
     facts."""
+    related_filters: Mapping[str, RelatedFilter] = field(default_factory=dict)
+    """Parameters that name related objects by their keys, from a profile's facts."""
     asked_for: frozenset[str] = frozenset()
     """Shown objects an answer holds only when asked (`parents_obj` with `include_parents`,
     whose default is false): null otherwise."""
@@ -279,8 +298,27 @@ class Resource:
             return
         failures: dict[str, list[str]] = {}
         for name, value in params.items():
+            related = references.filters.get((collection, name))
+            if related is None or value is None or value is UNREADABLE or value == "":
+                continue
+            target, how = related
+            for each in value if isinstance(value, list) else [value]:
+                if target.find(self.store, each) is None:
+                    failures[name] = [
+                        errors.INVALID_CHOICE_OF_MANY.format(value=each)
+                        if how.many
+                        else errors.INVALID_CHOICE
+                    ]
+                    break
+        for name, value in params.items():
             target = references.fields.get((collection, name))
-            if target is None or value is None or value is UNREADABLE or value == "":
+            if (
+                target is None
+                or value is None
+                or value is UNREADABLE
+                or value == ""
+                or (collection, name) in references.filters
+            ):
                 continue
             missing = [
                 v
@@ -294,6 +332,16 @@ class Resource:
                     if many.get("type") == "array"  # ModelMultipleChoiceFilter's words
                     else errors.INVALID_CHOICE
                 ]
+        for name, value in params.items():
+            path = self.spec.filter_paths.get(name)
+            if path is None or not path.held or value in (None, "", UNREADABLE):
+                continue
+            held = {str(record.get(path.field)) for record in self.store.all(collection)}
+            unheld = [
+                v for v in (value if isinstance(value, list) else [value]) if str(v) not in held
+            ]
+            if unheld:
+                failures[name] = [errors.INVALID_CHOICE_OF_MANY.format(value=unheld[0])]
         for name, value in params.items():
             path = self.spec.filter_paths.get(name)
             target = (
@@ -358,6 +406,12 @@ class Resource:
         control = listing.control if listing else CONTROL_PARAMETERS
         filters: dict[str, Any] = {}
         for name, value in params.items():
+            related = spec.related_filters.get(name)
+            if name not in control and related is not None:
+                condition = self._related_condition(name, related, value)
+                if condition is not None:
+                    filters[condition[0]] = condition[1]
+                    continue
             field_name, lookup = query.split_lookup(name)
             field_name = spec.filter_aliases.get(field_name, field_name)
             many = spec.filter_paths.get(name)
@@ -407,6 +461,28 @@ class Resource:
             ("matching", signature),
             lambda: self._find(filters, search, terms),
         )
+
+    def _related_condition(
+        self, name: str, related: RelatedFilter, value: Any
+    ) -> tuple[str, Any] | None:
+        """The condition a related-object filter makes: this object's field holds one of the
+        keys, or, where the other end holds the relation, this object's key is one they
+        name. None where the mock cannot tell (a relation the answer does not show)."""
+        found = (
+            self.references.filters.get((self.spec.collection, name)) if self.references else None
+        )
+        if found is None or value in (None, "", UNREADABLE):
+            return None
+        target, _ = found
+        values = value if isinstance(value, list) else [value]
+        if related.via is not None:
+            named = [target.find(self.store, each) for each in values]
+            keys = [str(record.get(related.via)) for record in named if record is not None]
+            return f"{self.spec.key}__in", keys
+        if related.field not in self.spec.properties:
+            return None
+        many = self._is_list_field(related.field)
+        return f"{related.field}__{'overlaps' if many else 'in'}", [str(v) for v in values]
 
     def _is_list_field(self, name: str) -> bool:
         schema = resolve(self._document, self.spec.properties.get(name) or {})

@@ -43,6 +43,7 @@ from specdouble.resources.authentik.sessions import Sessions
 from specdouble.rest import actions, auth, dataset, inference
 from specdouble.rest.error_shapes import documented_error, documented_status
 from specdouble.rest.faults import Faults
+from specdouble.rest.params import PAGINATION
 from specdouble.rest.references import References
 from specdouble.rest.resource import Resource, operation_names
 from specdouble.rest.responder import Responder
@@ -314,6 +315,10 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         resource.warm()
     augment.order_paths(document)
     augment.type_parameters(document)
+    if dialect.drf:
+        augment.mark_refusals(
+            document, references.query_words(found), numbers="number", except_for=PAGINATION
+        )
     if dialect.unknown_key_is_404:  # others answer a 404 in their own shapes, or RFC 9457
         augment.document_not_found(document, not_found_operations(found))
     operations = list(openapi.operations(document))

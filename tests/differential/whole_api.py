@@ -549,6 +549,10 @@ def _renamed(resource: Resource, body: Mapping[str, Any]) -> dict[str, Any]:
 # Talking to a server.
 
 
+MAX_PAGES = 50
+"""How many pages a list is read to (a server's other data can put the run's objects late)."""
+
+
 class Server:
     """One server as a run sees it: its keys for the run's symbols, and the tokens to use."""
 
@@ -580,13 +584,39 @@ class Server:
     def request(self, case: Case) -> httpx.Response:
         token = self.tokens.get(case.credentials)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return self.send(
+        url = self.base + self.resolve(case.path, self.paths)
+        params = [(k, str(self.resolve(v))) for k, v in case.query]
+        response = self.send(
             case.method,
-            self.base + self.resolve(case.path, self.paths),
-            params=[(k, str(self.resolve(v))) for k, v in case.query],
+            url,
+            params=params,
             headers=headers,
             json=self.resolve(case.body) if case.body is not None else None,
         )
+        if case.method != "GET" or case.paged or response.status_code != 200:
+            return response
+        return self._every_page(response, url, params, headers)
+
+    def _every_page(
+        self, first: httpx.Response, url: str, params: list[tuple[str, str]], headers: Any
+    ) -> httpx.Response:
+        """A list's answer with the results of all its pages: the run's objects are compared
+        wherever the server's other objects put them (a server holding more data pages them
+        later), in the order the whole list has."""
+        body = first.json()
+        if not isinstance(body, dict) or "pagination" not in body:
+            return first
+        results = list(body.get("results") or [])
+        page = body["pagination"].get("next")
+        for _ in range(MAX_PAGES):
+            if not page:
+                break
+            more = self.send("GET", url, params=[*params, ("page", str(page))], headers=headers)
+            if more.status_code != 200:
+                break
+            results += more.json().get("results") or []
+            page = more.json()["pagination"].get("next")
+        return httpx.Response(200, json={**body, "results": results})
 
     def send(self, method: str, url: str, **options: Any) -> httpx.Response:
         """One request, sent again once where the connection broke before an answer (a real
@@ -779,7 +809,17 @@ def _body_difference(expected: Any, got: Any, where: str = "") -> str:
         for index, (a, b) in enumerate(zip(expected, got, strict=True)):
             if a != b:
                 return _body_difference(a, b, f"{where}[{index}]")
+    if isinstance(expected, list) and isinstance(got, list):
+        keys = (_item_keys(expected), _item_keys(got))
+        if None not in keys and keys[0] != keys[1]:  # other objects, or in another order
+            return f"{where or 'body'} (keys): {_short(keys[0])} != {_short(keys[1])}"
     return f"{where or 'body'}: {_short(expected)} != {_short(got)}"
+
+
+def _item_keys(items: list[Any]) -> list[Any] | None:
+    """The keys of a list of objects (None where some item has none)."""
+    keys = [item.get("pk") if isinstance(item, dict) else None for item in items]
+    return None if None in keys else keys
 
 
 def _short(value: Any) -> str:

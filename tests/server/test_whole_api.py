@@ -500,3 +500,54 @@ def test_the_application_wizard_makes_both_or_neither(whole_api: LiveServer) -> 
     )
     assert clash.status_code == 400 and "app" in clash.json()  # the slug is taken
     assert get(whole_api, "/providers/proxy/", search="Other")["results"] == []  # undone
+
+
+@pytest.mark.live
+def test_filters_naming_related_objects_find_them_and_refuse_what_does_not_exist(
+    whole_api: LiveServer,
+) -> None:
+    """django-filter's model choice filters: a value must be the key of an object that exists
+    (worded per key type), and a relation held at the other end filters too (a provider by the
+    application that uses it)."""
+    whole_api.reset()
+
+    def call(method: str, path: str, **body: Any) -> httpx.Response:
+        return httpx.request(method, f"{whole_api.url}{path}", json=body or None, headers=ADMIN)
+
+    flow = get(whole_api, "/flows/instances/", designation="authorization")["results"][0]["pk"]
+    invalidation = get(whole_api, "/flows/instances/", designation="invalidation")["results"]
+    provider = call(
+        "POST",
+        "/providers/oauth2/",
+        name="wiki-oidc",
+        authorization_flow=flow,
+        invalidation_flow=invalidation[0]["pk"],
+        redirect_uris=[],
+    ).json()
+    app = call("POST", "/core/applications/", name="Wiki", slug="wiki", provider=provider["pk"])
+    assert app.status_code == 201, app.text
+    found = get(whole_api, "/providers/oauth2/", application=app.json()["pk"])["results"]
+    assert [p["pk"] for p in found] == [provider["pk"]]
+
+    missing = "0b7f3b1c-58b4-4c6e-9d2a-5f8e1f0c9a11"
+    refused = {
+        "/providers/oauth2/?application=zz": {"application": ["“zz” is not a valid UUID."]},
+        f"/providers/oauth2/?application={missing}": {
+            "application": [
+                "Select a valid choice. That choice is not one of the available choices."
+            ]
+        },
+        "/core/users/?groups_by_pk=zz": {"groups_by_pk": ["“zz” is not a valid UUID."]},
+        "/flows/bindings/?order=zz": {"order": ["Enter a number."]},
+        "/providers/oauth2/?property_mappings=zz": {
+            "property_mappings": ["“zz” is not a valid UUID."]
+        },
+    }
+    for path, body in refused.items():
+        answer = call("GET", path)
+        assert (answer.status_code, answer.json()) == (400, body), path
+    # A taken one-to-one relation is a unique clash, in the model's words.
+    again = call(
+        "POST", "/core/applications/", name="Wiki 2", slug="wiki-2", provider=provider["pk"]
+    )
+    assert again.json() == {"provider": ["Application with this provider already exists."]}
