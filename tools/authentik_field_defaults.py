@@ -216,6 +216,9 @@ def _models(
             relation = ("ForeignKey", "InheritanceForeignKey", "OneToOneField", "ManyToManyField")
             if kind in relation and target_model:
                 promises["keys"][target.id] = target_model
+            primary = keywords.get("primary_key")
+            if isinstance(primary, ast.Constant) and primary.value is True:
+                promises["primary"] = target.id
             unique = keywords.get("unique")
             one_to_one = kind == "OneToOneField" and not {"primary_key", "parent_link"} & set(
                 keywords
@@ -324,32 +327,32 @@ def _serializer_defaults(
     return found
 
 
-def _filtersets(
-    tree: ast.Module,
-) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
-    """`model -> parameter -> what it filters` of one module's django-filter FilterSets: the
+FilterSets = dict[str, tuple[list[str], str | None, dict[str, Any], dict[str, str]]]
+
+
+def _filtersets(tree: ast.Module) -> FilterSets:
+    """`FilterSet class -> (its bases, its model, parameter -> what it filters, parameter ->
+    its filter class)` of one module's django-filter FilterSets. What a filter filters: the
     field path (`groups__name`), the lookup, the field of the related object a value names
     (`to_field_name`), and whether a list of values is taken; filters that run a method of
-    their own are left out (what they do is code). And `model -> parameter -> its filter
-    class` for every declared filter, methods' too: the form field that reads (and words the
-    refusal of) a value."""
-    found: dict[str, dict[str, Any]] = {}
-    kinds: dict[str, dict[str, str]] = {}
+    their own are left out (what they do is code). The filter class is kept for every
+    declared filter, methods' too: the form field that reads (and words the refusal of) a
+    value."""
+    found: FilterSets = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
-        if not any("FilterSet" in ast.unparse(base) for base in node.bases):
-            continue
-        model = _serializer_model(node)
-        if model is None:
+        bases = [ast.unparse(base).rsplit(".", 1)[-1] for base in node.bases]
+        if not any("FilterSet" in base for base in bases):
             continue
         filters: dict[str, Any] = {}
+        kinds: dict[str, str] = {}
         for target, call in _calls(node):
             kind = ast.unparse(call.func).rsplit(".", 1)[-1]
             keywords = {k.arg: k.value for k in call.keywords}
             field = _text(keywords.get("field_name"))
             if kind.endswith("Filter"):
-                kinds.setdefault(model, {})[target.id] = kind
+                kinds[target.id] = kind
             if "method" in keywords or not kind.endswith("Filter") or field is None:
                 continue
             filters[target.id] = {
@@ -359,8 +362,39 @@ def _filtersets(
                 "many": "Multiple" in kind,
                 "held": kind.startswith("AllValues"),
             }
+        found[node.name] = (bases, _serializer_model(node), filters, kinds)
+    return found
+
+
+def _declared_filters(
+    filtersets: FilterSets,
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+    """`model -> parameter -> what it filters` and `model -> parameter -> filter class`, each
+    FilterSet with the filters its bases declare (a scope mapping's `managed`, declared by
+    `PropertyMappingFilterSet`)."""
+
+    def declared(name: str, seen: frozenset[str]) -> tuple[dict[str, Any], dict[str, str]]:
+        if name not in filtersets or name in seen:
+            return {}, {}
+        bases, _model, filters, kinds = filtersets[name]
+        merged: dict[str, Any] = {}
+        classes: dict[str, str] = {}
+        for base in reversed(bases):
+            more, more_kinds = declared(base, seen | {name})
+            merged.update(more)
+            classes.update(more_kinds)
+        return {**merged, **filters}, {**classes, **kinds}
+
+    found: dict[str, dict[str, Any]] = {}
+    kinds: dict[str, dict[str, str]] = {}
+    for name, (_bases, model, _filters, _kinds) in filtersets.items():
+        if model is None:
+            continue
+        filters, classes = declared(name, frozenset())
         if filters:
             found.setdefault(model, {}).update(filters)
+        if classes:
+            kinds.setdefault(model, {}).update(classes)
     return found, kinds
 
 
@@ -397,7 +431,9 @@ def read(
     source: Path,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]], dict[str, dict[str, Any]]]:
     trees = []
-    for path in sorted(source.rglob("*.py")):
+    # Models' modules first: a class name a model shares with a view (`RedirectStage` is also
+    # a stage view in `flows/stage.py`) means the model.
+    for path in sorted(source.rglob("*.py"), key=lambda p: (p.name != "models.py", p)):
         try:
             trees.append(ast.parse(path.read_text(encoding="utf-8")))
         except SyntaxError as error:  # syntax newer than this Python: said, and left out
@@ -442,8 +478,12 @@ def read(
             for part in ("unique", "mirrors", "through", "keys"):
                 merged[part].update(inherited[part])
             merged["made"] += inherited["made"]
+            if "primary" in inherited:  # a child without a key of its own has its parent's
+                merged["primary"] = inherited["primary"]
         for part in ("unique", "mirrors", "through", "keys"):
             merged[part].update(promises[part])
+        if "primary" in promises:
+            merged["primary"] = promises["primary"]
         merged["made"] = sorted(set(merged["made"] + promises["made"]))
         merged["together"] = promises["together"]  # Meta is not inherited by a concrete model
         return merged
@@ -484,12 +524,14 @@ def read(
             views.setdefault(model, values)
     for model, values in views.items():
         promised.setdefault(model, {})["view"] = values
+    filtersets: FilterSets = {}
     for tree in trees:
-        declared_filters, kinds = _filtersets(tree)
-        for model, filters in declared_filters.items():
-            promised.setdefault(model, {}).setdefault("filters", {}).update(filters)
-        for model, each in kinds.items():
-            promised.setdefault(model, {}).setdefault("filter_kinds", {}).update(each)
+        filtersets.update(_filtersets(tree))
+    declared_filters, kinds = _declared_filters(filtersets)
+    for model, filters in declared_filters.items():
+        promised.setdefault(model, {}).setdefault("filters", {}).update(filters)
+    for model, each in kinds.items():
+        promised.setdefault(model, {}).setdefault("filter_kinds", {}).update(each)
     # A model's subclasses are listed by their own viewsets; those without one (none here)
     # would inherit nothing: a view is not a model's.
     return facts, ancestors, promised

@@ -93,6 +93,11 @@ def with_model_facts(
         name: model
         for name, model in promises.get("keys", {}).items()
         if name in spec.properties and name != spec.key
+    } | {  # the other ends of many-to-many relations (a group's `children`, a role's `groups`)
+        related: other
+        for other, facts in model_fields().items()
+        for to, related in facts.get("mirrors", {}).values()
+        if to == spec.model and related in spec.properties and related != spec.key
     }
     paths = {
         name: FilterPath(
@@ -100,7 +105,7 @@ def with_model_facts(
         )
         for name, each in promises.get("filters", {}).items()
         if (name not in spec.properties or each["many"])
-        and each["field"].split("__")[0] in spec.properties
+        and (each["field"].split("__")[0] in spec.properties or each.get("held", False))
     }
     return replace(
         spec,
@@ -114,12 +119,22 @@ def with_model_facts(
             **related_filters(document, spec, promises),
             **spec.related_filters,
         },
+        filter_aliases={**primary_alias(spec), **spec.filter_aliases},
         defaults={**known, **spec.defaults},
         unique_fields=tuple(dict.fromkeys((*spec.unique_fields, *unique))),
         unique_messages={**unique, **spec.unique_messages},
         unique_together=spec.unique_together + together,
         server_made=spec.server_made | made,
     )
+
+
+def primary_alias(spec: ResourceSpec) -> dict[str, str]:
+    """The model's primary key by its own name (`group_uuid`, `flow_uuid`: a filter, a
+    field of a shown object), where the answer calls it `pk`."""
+    primary = model_fields().get(spec.model, {}).get("primary")
+    if primary is None or primary in spec.properties or "pk" not in spec.properties:
+        return {}
+    return {primary: "pk"}
 
 
 KEY_LOOKUPS = ("exact", "iexact")
@@ -137,7 +152,9 @@ def related_filters(
     them: declared model choice filters, and every relation the viewset's `filterset_fields`
     names (`signing_key`, `property_mappings__iexact`), its own (a foreign key, many for a
     many-to-many) or one held at the other end (a provider's `application`: the application
-    whose one-to-one `provider` names it; many where that field is a plain foreign key)."""
+    whose one-to-one `provider` names it; many where that field is a plain foreign key); and
+    filter methods named after a many-to-many relation held at the other end (a role's
+    `users`: the roles a user's `roles` name), which refuse nothing."""
     keys = promises.get("keys", {})
     kinds = promises.get("filter_kinds", {})
     found: dict[str, RelatedFilter] = {}
@@ -159,6 +176,21 @@ def related_filters(
             if lookup in KEY_LOOKUPS
         ]
     lineage = {spec.model, *ancestors().get(spec.model, ())}
+    for name in kinds:
+        if name in found or name in promises.get("filters", {}):
+            continue
+        for model, facts in model_fields().items():
+            via = next(
+                (
+                    f
+                    for f, (to, related) in facts.get("mirrors", {}).items()
+                    if to in lineage and related == name
+                ),
+                None,
+            )
+            if via is not None:  # a method named after the relation (a role's `users`)
+                found[name] = RelatedFilter(model, name, False, via, checked=False)
+                break
     for field, parameter in named:
         if "__" in field or parameter in found:
             continue

@@ -15,7 +15,7 @@ from typing import Any
 from specdouble.document.openapi import Operation, resolve, success_codes
 from specdouble.rest.auth import Principal
 from specdouble.rest.rendering import Renderer, encode
-from specdouble.rest.resource import Resource, operation_names
+from specdouble.rest.resource import Resource, operation_names, unasked
 
 JSON = "application/json"
 Params = Mapping[str, Any]
@@ -89,9 +89,10 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
     plain = resource.spec.listing is not None
 
     def list_(principal: Principal, _key: str, params: Params, _body: Body) -> Answer:
+        asked = unasked(resource.spec, params)
         if plain:
-            return Answer(status["list"], render.listed(*resource.listed(principal, params)))
-        return Answer(200, render.page(resource.page(principal, params)))
+            return Answer(status["list"], render.listed(*resource.listed(principal, params), asked))
+        return Answer(200, render.page(resource.page(principal, params), asked))
 
     def written(code: int, record: Mapping[str, Any]) -> Answer:
         """A write's answer: the object, unless the operation documents no content."""
@@ -102,9 +103,10 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
         fields = body if isinstance(body, Mapping) else {}
         return written(status["create"], resource.create(fields, principal))
 
-    def retrieve(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
+    def retrieve(principal: Principal, key: str, params: Params, _body: Body) -> Answer:
         record = resource.get(principal, key)
-        return Answer(status["retrieve"], render.answer("retrieve", record))
+        asked = unasked(resource.spec, params)
+        return Answer(status["retrieve"], render.answer("retrieve", record, asked))
 
     def update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
         fields = body if isinstance(body, Mapping) else {}

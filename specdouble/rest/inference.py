@@ -206,12 +206,14 @@ def _resource(
         if "default" in resolve(document, schema)
     }
     nullable = {name for name, schema in resolved.items() if is_nullable(document, schema)}
-    asked_for = {
-        name
+    included = {
+        name: (f"include_{name.removesuffix('_obj')}", bool(default))
         for name in nullable
         if name.endswith("_obj")
         and (include := parameters.get(f"include_{name.removesuffix('_obj')}")) is not None
-        and not resolve(document, include.get("schema", {})).get("default", False)
+        and isinstance(
+            default := resolve(document, include.get("schema", {})).get("default", False), bool
+        )
     }
     generated = [name for name in resolved if name not in writable and name != key]
     reshaped = {
@@ -232,7 +234,7 @@ def _resource(
         generated=tuple(generated),
         reshaped=frozenset(reshaped),
         nullable=frozenset(nullable),
-        asked_for=frozenset(asked_for),
+        included=included,
         filterable=frozenset(properties) | {"created", "last_updated"},
         filter_aliases=aliases,
         search_fields=tuple(search),

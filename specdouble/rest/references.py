@@ -134,6 +134,8 @@ class References:
     ) -> None:
         self.present = dict(present or {})
         """Each collection's way to show its records (where a resource serves it)."""
+        self.aliases = {r.spec.collection: r.spec.filter_aliases for r in resources}
+        """Each collection's other names of its fields (`group_uuid` for `pk`)."""
         referents = Referents(document, resources)
         self.targets: dict[tuple[str, str], Target] = {}
         """(collection, shown field) -> what it shows."""
@@ -209,7 +211,8 @@ class References:
 
     def query_words(self, resources: Sequence[Inferred]) -> dict[str, dict[str, str]]:
         """How each list's related-object filters word a value that cannot be a key, as
-        django-filter's model choice fields do: list operationId -> parameter -> a code of
+        django-filter's model choice fields do (every list, even one without such filters:
+        its number filters are django-filter's too): list operationId -> parameter -> a code of
         `errors.RELATED_REFUSALS` (the model field's own words for a UUID; for an integer,
         the choice field's)."""
         words: dict[str, dict[str, str]] = {}
@@ -218,9 +221,12 @@ class References:
                 (op for op, method in operation_names(owner.spec).items() if method == "list"),
                 None,
             )
+            if listed is None:
+                continue
+            words.setdefault(listed, {})  # its number filters are worded too
             for name in owner.spec.related_filters:
                 found = self.filters.get((owner.spec.collection, name))
-                if found is None or listed is None:
+                if found is None or not found[1].checked:
                     continue
                 target, related = found
                 code = (
@@ -271,15 +277,18 @@ class References:
         referenced objects as they are now (those that exist), or None for no reference."""
         target = self.targets[(collection, shown)]
         present = self.present.get(target.collection, dict)
+        aliases = self.aliases.get(target.collection, {})
         if isinstance(value, list):
             found = (target.find(store, key) for key in value)
             return [
-                _project(present(record), target.fields) for record in found if record is not None
+                _project(present(record), target.fields, aliases)
+                for record in found
+                if record is not None
             ]
         if value is None:
             return None
         record = target.find(store, value)
-        return None if record is None else _project(present(record), target.fields)
+        return None if record is None else _project(present(record), target.fields, aliases)
 
 
 def _fields(document: Mapping[str, Any], schema: Any) -> tuple[str, ...]:
@@ -291,7 +300,14 @@ def _fields(document: Mapping[str, Any], schema: Any) -> tuple[str, ...]:
     return tuple(schema.get("properties") or {})
 
 
-def _project(record: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+def _project(
+    record: Mapping[str, Any], fields: tuple[str, ...], aliases: Mapping[str, str]
+) -> dict[str, Any]:
+    """What a shown object holds of a record: its schema's fields, one the record names
+    otherwise (`group_uuid`, the group's `pk`) by that name."""
     if not fields:
         return dict(record)
-    return {name: record.get(name) for name in fields}
+    return {
+        name: record[name] if name in record else record.get(aliases.get(name, name))
+        for name in fields
+    }

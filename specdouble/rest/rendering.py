@@ -42,40 +42,46 @@ class Renderer:
     def __init__(self, resource: Resource, limit: int = MAX_CACHED_OBJECTS) -> None:
         self.resource = resource
         self.limit = limit
-        self._objects: dict[str, bytes] = {}
+        self._objects: dict[tuple[str, frozenset[str] | None], bytes] = {}
         self._generation = -1
 
-    def page(self, page: Page) -> bytes:
-        """The body of `resource.list`: `encode(resource.list(...))` for the same request."""
-        shown = self._shown()
+    def page(self, page: Page, unasked: frozenset[str] | None = None) -> bytes:
+        """The body of `resource.list`: `encode(resource.list(...))` for the same request;
+        `unasked`: the shown objects the request did not ask for, as `Resource.present`."""
+        shown = self._shown(unasked)
         results = b", ".join([shown(record) for record in page.results])
         numbers = (page.next, page.previous, page.count, page.current, page.total_pages)
         return PAGE % (*numbers, page.start_index, page.end_index, results)
 
-    def listed(self, records: list[Record], shown: Window) -> bytes:
+    def listed(
+        self, records: list[Record], shown: Window, unasked: frozenset[str] | None = None
+    ) -> bytes:
         """The body of a list that is not DRF's: the array, or the object that wraps it."""
         listing = self.resource.spec.listing
         assert listing is not None
         fields = self.resource.spec.listed_fields
         if fields:  # a summary of each object, as the list documents it
             present = self.resource.present
-            summaries = [{n: v for n, v in present(r).items() if n in fields} for r in records]
+            summaries = [
+                {n: v for n, v in present(r, unasked=unasked).items() if n in fields}
+                for r in records
+            ]
             items = b"[" + b", ".join(json.dumps(s).encode() for s in summaries) + b"]"
         else:
-            items = b"[" + b", ".join([self._shown()(record) for record in records]) + b"]"
+            items = b"[" + b", ".join([self._shown(unasked)(record) for record in records]) + b"]"
         if listing.wrapper is None:
             return items + b"\n"
         fields = wrapper_fields(listing, shown)
         fields[listing.wrapper] = ITEMS
         return json.dumps(fields).encode().replace(b'"' + ITEMS.encode() + b'"', items) + b"\n"
 
-    def answer(self, action: str, record: Record) -> bytes:
+    def answer(self, action: str, record: Record, unasked: frozenset[str] | None = None) -> bytes:
         """The body of `resource.answer(action, record)`."""
         if action in self.resource.spec.response_schemas:
             return encode(self.resource.answer(action, record))
-        return self._shown()(record) + b"\n"
+        return self._shown(unasked)(record) + b"\n"
 
-    def _shown(self) -> Callable[[Record], bytes]:
+    def _shown(self, unasked: frozenset[str] | None = None) -> Callable[[Record], bytes]:
         """The JSON of `resource.present(record)` (no final newline), from the cache, which is
         emptied first if the store has changed since it was filled."""
         generation = self.resource.store.generation
@@ -86,10 +92,10 @@ class Renderer:
         key, present = self.resource.spec.key, self.resource.present
 
         def shown(record: Record) -> bytes:
-            pk = str(record[key])
+            pk = (str(record[key]), unasked)
             known = objects.get(pk)
             if known is None:
-                known = objects[pk] = json.dumps(present(record)).encode()
+                known = objects[pk] = json.dumps(present(record, unasked=unasked)).encode()
             return known
 
         return shown

@@ -88,6 +88,9 @@ class RelatedFilter:
     field: str
     many: bool = False
     via: str | None = None
+    checked: bool = True
+    """Whether a value must name an object that exists (a model choice); else one that names
+    none filters everything out (a filter method of its own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +138,10 @@ class ResourceSpec:
     facts."""
     related_filters: Mapping[str, RelatedFilter] = field(default_factory=dict)
     """Parameters that name related objects by their keys, from a profile's facts."""
-    asked_for: frozenset[str] = frozenset()
-    """Shown objects an answer holds only when asked (`parents_obj` with `include_parents`,
-    whose default is false): null otherwise."""
+    included: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    """Shown objects an answer holds only when asked: shown field -> the query parameter that
+    asks (`children_obj` -> `include_children`) and whether an answer holds it unasked; null
+    otherwise."""
     owner: str = ""
     """A field naming the user an object belongs to: a caller who may not view the model
     sees its own objects (authentik's tokens), and no 403."""
@@ -302,6 +306,8 @@ class Resource:
             if related is None or value is None or value is UNREADABLE or value == "":
                 continue
             target, how = related
+            if not how.checked:
+                continue
             for each in value if isinstance(value, list) else [value]:
                 if target.find(self.store, each) is None:
                     failures[name] = [
@@ -698,7 +704,7 @@ class Resource:
         schema."""
         references = self.references
         shows = references.shows(self.spec.collection, name) if references else None
-        if shows is not None and name in self.spec.asked_for:
+        if shows is not None and name in self._unasked:
             return None
         if references is not None and shows is not None:
             shown = references.shown(self.store, self.spec.collection, name, record.get(shows))
@@ -729,15 +735,20 @@ class Resource:
 
     # Shared steps.
 
-    def present(self, record: Record, *, nested: bool = False) -> dict[str, Any]:
+    def present(
+        self, record: Record, *, nested: bool = False, unasked: frozenset[str] | None = None
+    ) -> dict[str, Any]:
         """The record as the API shows it: its fields in order, constants and computed ones,
         and the objects its references name as they are now (`provider_obj` shows what the
-        provider computes today). Shown inside another object (`nested`), its own shown
-        objects are those kept with it, so two objects that show each other end."""
+        provider computes today); `unasked`: the shown objects the request did not ask for
+        (null; by default, those an answer holds only when asked). Shown inside another
+        object (`nested`), its own shown objects are those kept with it, so two objects that
+        show each other end."""
         spec = self.spec
+        unasked = self._unasked if unasked is None else unasked
         computed = spec.computed(self.store, record)
         if not nested:
-            computed = {**self._shown_now(record), **computed}
+            computed = {**self._shown_now(record, unasked), **computed}
         shown: dict[str, Any] = {}
         for name in spec.fields:
             if name in spec.constants:
@@ -763,16 +774,18 @@ class Resource:
             and holds_write_only(document, self.spec.properties[name])
         )
 
-    def _shown_now(self, record: Record) -> dict[str, Any]:
+    @functools.cached_property
+    def _unasked(self) -> frozenset[str]:
+        return unasked(self.spec, {})
+
+    def _shown_now(self, record: Record, unasked: frozenset[str]) -> dict[str, Any]:
         references, collection = self.references, self.spec.collection
         if references is None:
             return {}
-        made: dict[str, Any] = {}
+        made: dict[str, Any] = dict.fromkeys(unasked)
         for name in self.spec.fields:
             field = references.shows(collection, name)
-            if field is None or field not in record:
-                continue
-            if name in self.spec.asked_for:
+            if field is None or field not in record or name in unasked:
                 continue
             now = references.shown(self.store, collection, name, record.get(field))
             if now is not None or name in self.spec.nullable:
@@ -915,6 +928,21 @@ JSON_FILTER_UNREADABLE = "filter: failed to parse JSON"
 
 def _now() -> str:
     return canonical_instant(datetime.now(UTC))
+
+
+def unasked(spec: ResourceSpec, params: Mapping[str, Any]) -> frozenset[str]:
+    """The shown objects a request's answer holds as null: those it did not ask for. A
+    parameter asks only when it reads `true` (authentik: `str(value).lower() == "true"`, so
+    `maybe` does not ask); without it, the answer holds what it holds unasked."""
+    return frozenset(
+        name
+        for name, (parameter, shown) in spec.included.items()
+        if not (
+            shown
+            if parameter not in params
+            else params[parameter] is True or str(params[parameter]).lower() == "true"
+        )
+    )
 
 
 def operation_names(spec: ResourceSpec) -> dict[str, str]:

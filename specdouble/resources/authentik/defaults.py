@@ -10,6 +10,7 @@ every run.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping, MutableMapping
 from typing import Any
@@ -164,7 +165,8 @@ def _tokens(tokens: list[dict[str, Any]], users: list[dict[str, Any]]) -> None:
     for number, token in enumerate(tokens):
         description, word = TOKEN_USES[number % len(TOKEN_USES)]
         owner = usernames.get(token.get("user")) or "service"
-        token["identifier"] = unique_name(f"{word}-{owner}", taken, "-")
+        slug = re.sub(r"[^-a-zA-Z0-9_]+", "-", owner)  # a slug: `nichole.lee` -> `nichole-lee`
+        token["identifier"] = unique_name(f"{word}-{slug}", taken, "-")
         token["description"] = f"{description} token of {owner}"
 
 
