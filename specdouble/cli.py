@@ -218,6 +218,22 @@ def parser() -> argparse.ArgumentParser:
     )
     contract.add_argument("--seed", type=int, help="the same seed replays the same run")
     contract.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    contract.add_argument("--markdown", type=Path, help="also write a Markdown report here")
+    contract.add_argument(
+        "--no-writes",
+        action="store_true",
+        help="send safe methods only (GET, HEAD, OPTIONS): nothing on the server changes",
+    )
+    contract.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="leave what the run made on the server (by default it is deleted afterwards)",
+    )
+    contract.add_argument(
+        "--no-shrink",
+        action="store_true",
+        help="show each finding's request as fuzzed, not made small",
+    )
 
     check = commands.add_parser(
         "validate",
@@ -481,6 +497,9 @@ def contract(arguments: argparse.Namespace) -> int:
         control_prefix=arguments.control_prefix.rstrip("/"),
         max_examples=arguments.max_examples or runner.DEFAULT_MAX_EXAMPLES,
         seed=arguments.seed,
+        writes=not arguments.no_writes,
+        cleanup=not arguments.keep_data,
+        shrink=not arguments.no_shrink,
     )
     try:
         result = runner.run(options, progress=runner.printer())
@@ -491,6 +510,9 @@ def contract(arguments: argparse.Namespace) -> int:
     if arguments.junit:
         report.write_junit(result, arguments.junit)
         print(f"JUnit report: {arguments.junit}")
+    if arguments.markdown:
+        report.write_markdown(result, arguments.markdown)
+        print(f"Markdown report: {arguments.markdown}")
     return EXIT_OK if result.holds else EXIT_FAILED
 
 

@@ -17,7 +17,7 @@ import secrets
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,6 +27,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 
 from specdouble.contract import checks as _checks  # noqa: F401  (registers the checks)
+from specdouble.contract import cleanup, shrink
 
 DEFAULT_MAX_EXAMPLES = 50
 PROBE_TIMEOUT = 5.0
@@ -41,6 +42,7 @@ LENIENT_MOCK = (
     " it with --leniency document for the document's own 400s"
 )
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # The built-in checks that cannot hold for authentik, with the reason (see schemathesis.toml).
 DISABLED_CHECKS = {
@@ -67,6 +69,12 @@ class Options:
     """Where a mock-server's control routes are, to find it and isolate the run."""
     isolate: bool = True
     """Against a mock-server, run in an isolated session (False: in its shared state)."""
+    writes: bool = True
+    """False: only safe methods are sent (`--no-writes`): nothing on the server changes."""
+    cleanup: bool = True
+    """Delete what the run made, afterwards (False: `--keep-data`)."""
+    shrink: bool = True
+    """Make each finding's request as small as it can be while it still fails."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,26 @@ class Finding:
     title: str
     message: str
     curl: str
+    request: str = ""
+    """The (smallest) failing request in one line: method, path, query, body."""
+    received: str = ""
+    """What the server answered it: status, the headers that matter, the body."""
+    causes: tuple[str, ...] = ()
+    """What the failure needs, in words ("fails whenever `action` is absent")."""
+    also: tuple[tuple[str, str], ...] = ()
+    """Other checks (name, title) the same request fails the same way."""
+    shrunk: str = ""
+    """How the request was made small, or why it was not."""
+
+
+@dataclass(slots=True)
+class Failing:
+    """What a finding needs to be sent again: the failing case and its check."""
+
+    case: Any
+    response: Any
+    steps: int
+    """How many requests the failure took (more than one: a stateful scenario)."""
 
 
 @dataclass(slots=True)
@@ -99,6 +127,13 @@ class Report:
     """The isolated session the run used on a mock-server, if any."""
     notes: list[str] = field(default_factory=list)
     """What a person should know about the run (isolation, what was left behind)."""
+    failing: dict[tuple[str, str, str], Failing] = field(default_factory=dict)
+    """Per finding, its case, to send again when shrinking."""
+    made: list[cleanup.Made] = field(default_factory=list)
+    """What the run made on the server, oldest first."""
+    deleted: int = 0
+    left: list[str] = field(default_factory=list)
+    """What the run made and could not delete."""
 
     @property
     def unjudged(self) -> str | None:
@@ -121,7 +156,11 @@ class Report:
 
     @property
     def failed_checks(self) -> set[str]:
-        return {finding.check for finding in self.findings.values()}
+        return {
+            check
+            for finding in self.findings.values()
+            for check in (finding.check, *(name for name, _title in finding.also))
+        }
 
 
 def _config(options: Options) -> SchemathesisConfig:
@@ -132,6 +171,8 @@ def _config(options: Options) -> SchemathesisConfig:
     }
     if options.seed is not None:
         data["seed"] = options.seed
+    if not options.writes:  # the document's links lead from writes: no scenario without them
+        data["phases"] = {"stateful": {"enabled": False}}
     headers = request_headers(options)
     if headers:
         data["headers"] = headers
@@ -266,42 +307,68 @@ def load(options: Options) -> Any:
 
 
 def _curl(code_sample: str) -> str:
-    """Schemathesis hides the token; the command shows where to put it back."""
-    return code_sample.replace("'Authorization: [Filtered]'", '"Authorization: Bearer $TOKEN"')
+    """Schemathesis hides the token; the command shows where to put it back. The run's
+    isolated session is gone after the run: the command reproduces in the shared state."""
+    command = code_sample.replace("'Authorization: [Filtered]'", '"Authorization: Bearer $TOKEN"')
+    return command.replace(f" -H '{SESSION_HEADER}: [Filtered]'", "")
 
 
 def run(options: Options, progress: Callable[[str], None] | None = None) -> Report:
-    """Run every phase (examples, coverage, fuzzing, stateful) against the server."""
+    """Run every phase (examples, coverage, fuzzing, stateful) against the server; then make
+    each finding's request small, and delete what the run made."""
     say = progress or (lambda _line: None)
     probe(options.url)
     schema = load(options)
     raw = schema.raw_schema if isinstance(schema.raw_schema, dict) else {}
     secured = secured_operations(raw)
     check_credentials(options, secured)  # a safe GET: nothing is made on the server yet
+    if not options.writes:
+        schema = schema.include(method=list(SAFE_METHODS))
     session, cannot = isolate(options)
     report = Report(seed=schema.config.seed, session=session, notes=[cannot] if cannot else [])
     if report.session:
         schema.config.headers = {**(schema.config.headers or {}), SESSION_HEADER: report.session}
         say(f"a mock-server: the run uses the isolated session {report.session}")
+    if not options.writes:
+        report.notes.append("only safe methods were sent (--no-writes): nothing was written")
+    deletions = cleanup.deletable(raw)
+    headers = request_headers(options)
+    if report.session:
+        headers[SESSION_HEADER] = report.session
     try:
-        _execute(schema, report, secured, say)
+        _execute(schema, report, secured, deletions, say)
+        if options.shrink and report.findings:
+            say(f"making {len(report.findings)} finding(s) small ...")
+            shrink_findings(report, options.url, headers, deletions)
     finally:
         if report.session:
             left = drop(options, report.session)
             dropped = f"ran in the isolated session {report.session}, dropped afterwards"
             report.notes.append(left or dropped)
+        elif options.cleanup and report.made:
+            report.deleted, report.left = cleanup.delete(report.made, options.url, headers)
+            report.notes.append(
+                f"deleted {report.deleted} object(s) the run made"
+                + (f"; {len(report.left)} could not be deleted" if report.left else "")
+            )
+        elif report.made:
+            report.notes.append(f"left {len(report.made)} object(s) the run made (--keep-data)")
     return report
 
 
 def _execute(
-    schema: Any, report: Report, secured: dict[str, Any], say: Callable[[str], None]
+    schema: Any,
+    report: Report,
+    secured: dict[str, Any],
+    deletions: Mapping[str, cleanup.Deletable],
+    say: Callable[[str], None],
 ) -> None:
     for event in from_schema(schema).execute():
         if isinstance(event, events.PhaseStarted):
             say(f"{event.phase.name.value} ...")
         elif isinstance(event, events.ScenarioFinished):
             _record(report, event.recorder)
-            _count_statuses(report, event.recorder, secured)
+            _count_statuses(report, event.recorder, secured, deletions)
             if event.status != Status.SKIP:
                 mark = "FAIL" if event.status == Status.FAILURE else "ok"
                 say(f"  {mark:4} {event.recorder.label} ({len(event.recorder.cases)} cases)")
@@ -311,17 +378,46 @@ def _execute(
             raise UsageError(f"the run stopped: {event.exception}")
 
 
-def _count_statuses(report: Report, recorder: Any, secured: dict[str, Any]) -> None:
+def _count_statuses(
+    report: Report,
+    recorder: Any,
+    secured: dict[str, Any],
+    deletions: Mapping[str, cleanup.Deletable],
+) -> None:
     for case_id, interaction in recorder.interactions.items():
         if interaction.response is None:
             continue
         status = interaction.response.status_code
         report.statuses[status] += 1
         node = recorder.cases.get(case_id)
-        operation = node.value.operation if node else None
+        case = node.value if node else None
+        operation = case.operation if case else None
         label = f"{operation.method.upper()} {operation.path}" if operation else ""
         if label in secured:
             report.secured.setdefault(label, Counter())[status] += 1
+        if case is not None:
+            _note_made(report, deletions, case, interaction.response)
+
+
+def _note_made(
+    report: Report, deletions: Mapping[str, cleanup.Deletable], case: Any, response: Any
+) -> None:
+    made = _made_by(deletions, case, response)
+    if made is not None:
+        report.made.append(made)
+
+
+def _made_by(
+    deletions: Mapping[str, cleanup.Deletable], case: Any, response: Any
+) -> cleanup.Made | None:
+    return cleanup.made(
+        deletions,
+        case.operation.path,
+        case.formatted_path,
+        case.method,
+        response.status_code,
+        response.content,
+    )
 
 
 def _record(report: Report, recorder: Any) -> None:
@@ -337,16 +433,130 @@ def _record(report: Report, recorder: Any) -> None:
                 continue
             failure = node.failure_info.failure
             key = (label, node.name, failure.title)
-            report.findings.setdefault(
-                key,
-                Finding(
-                    operation=label,
-                    check=node.name,
-                    title=failure.title,
-                    message=failure.message,
-                    curl=_curl(node.failure_info.code_sample),
-                ),
+            if key in report.findings:
+                continue
+            interaction = recorder.interactions.get(case_id)
+            response = interaction.response if interaction is not None else None
+            report.findings[key] = Finding(
+                operation=label,
+                check=node.name,
+                title=failure.title,
+                message=failure.message,
+                curl=_curl(node.failure_info.code_sample),
+                request=shrink.request_words(node_of_case.value) if node_of_case else "",
+                received=received(response),
             )
+            if node_of_case is not None:
+                report.failing[key] = Failing(
+                    node_of_case.value, response, len(node.failure_info.steps or ())
+                )
+
+
+MAX_SHOWN_BODY = 600
+"""How much of an answer's body a finding shows."""
+SHOWN_HEADERS = ("content-type", "allow", "location", "www-authenticate")
+
+
+def received(response: Any) -> str:
+    """An answer in a few lines: status, the headers that matter, the body (cut)."""
+    if response is None:
+        return "no answer"
+    headers = response.headers or {}
+    shown = []
+    for name in SHOWN_HEADERS:
+        value = headers.get(name)
+        if value:
+            shown.append(f"{name}: {value[0] if isinstance(value, list) else value}")
+    content = response.content or b""
+    body = content[:MAX_SHOWN_BODY].decode("utf-8", "replace")
+    more = f" ... ({len(content)} bytes)" if len(content) > MAX_SHOWN_BODY else ""
+    line = f"{response.status_code} {getattr(response, 'message', '')}".strip()
+    if shown:
+        line += " (" + ", ".join(shown) + ")"
+    return line + ("\n" + body + more if body else ", no body")
+
+
+def shrink_findings(
+    report: Report,
+    base_url: str,
+    headers: Mapping[str, str],
+    deletions: Mapping[str, cleanup.Deletable],
+) -> None:
+    """Each finding's request made as small as it can be while it fails the same check (what
+    the variants make is deleted with the rest), then findings whose small requests are the
+    same and answered the same are one finding, under each check that named it."""
+    from schemathesis.checks import CHECKS
+
+    def noted(case: Any, response: Any) -> None:
+        """What a variant made is deleted at once: the next variant meets the state the
+        finding met (a name taken by the last variant would refuse it for that instead)."""
+        made = _made_by(deletions, case, response)
+        if made is not None:
+            _gone, left = cleanup.delete([made], base_url, headers)
+            if left:
+                report.made.append(made)
+
+    for number, (key, failing) in enumerate(list(report.failing.items())):
+        finding = report.findings[key]
+        if number >= MAX_SHRUNK:
+            report.findings[key] = replace(finding, shrunk="not made small: too many findings")
+            continue
+        try:
+            check = CHECKS.get_by_names([finding.check])[0]
+        except KeyError:
+            continue
+        if failing.response is not None:
+            noted(failing.case, failing.response)  # what the finding made is in the way of it
+        fails = shrink.failing(check, finding.title, headers, base_url.rstrip("/"), noted)
+        status = failing.response.status_code if failing.response is not None else None
+        small = shrink.shrink(failing.case, fails, status=status)
+        if not small.reproduced:
+            why = (
+                f"it needs the requests before it (a stateful scenario of {failing.steps} steps)"
+                if failing.steps > 1
+                else "it did not fail again when sent alone"
+            )
+            report.findings[key] = replace(finding, shrunk=f"shown as found: {why}")
+            continue
+        report.findings[key] = replace(
+            finding,
+            message=small.message or finding.message,
+            curl=_curl(small.case.as_curl_command(headers=dict(headers))),
+            request=shrink.request_words(small.case),
+            received=received(small.response),
+            causes=tuple(small.causes),
+            shrunk=f"made small in {small.requests} requests",
+        )
+    _merge_same(report)
+
+
+MAX_SHRUNK = 25
+"""Findings a run makes small (each may send `shrink.MAX_REQUESTS` requests)."""
+
+
+def _merge_same(report: Report) -> None:
+    """Findings of one operation that the server answered the same way (one fault, named by
+    several checks): one finding, the others said. The one kept says most: a cause named,
+    then a request with a body to read."""
+    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for key, finding in report.findings.items():
+        same = (finding.operation, finding.received or key[2])
+        groups.setdefault(same, []).append(key)
+    for keys in groups.values():
+        if len(keys) < 2:
+            continue
+        best = max(
+            keys,
+            key=lambda k: (bool(report.findings[k].causes), " {" in report.findings[k].request),
+        )
+        others = [report.findings[k] for k in keys if k != best]
+        kept = report.findings[best]
+        report.findings[best] = replace(
+            kept, also=(*kept.also, *((f.check, f.title) for f in others))
+        )
+        for key in keys:
+            if key != best:
+                del report.findings[key]
 
 
 def printer(stream: TextIO = sys.stdout) -> Callable[[str], None]:

@@ -58,9 +58,12 @@ def test_each_fault_is_found_and_named(fault: str) -> None:
     assert not result.holds
     assert check in result.failed_checks, report.summary(result)
     shown = report.summary(result)
-    finding = next(f for f in result.findings.values() if f.check == check)
-    assert f"{finding.operation}: {check}: {finding.title}" in shown
+    finding = next(
+        f for f in result.findings.values() if check in (f.check, *(n for n, _ in f.also))
+    )
+    assert f"\n{finding.operation}\n" in shown and f"{finding.title} ({finding.check}" in shown
     assert finding.curl.startswith("curl ") and finding.curl in shown
+    assert finding.received.split()[0].isdigit()  # the answer, as the server gave it
     assert "The contract is broken" in shown
 
 
@@ -81,7 +84,7 @@ def test_the_command_line_with_junit(tmp_path: Path) -> None:
             str(junit),
         )
     assert completed.returncode == 1, completed.stdout + completed.stderr
-    assert "pagination_arithmetic: Pagination does not add up" in completed.stdout
+    assert "Pagination does not add up (pagination_arithmetic" in completed.stdout
     assert "Received: " in completed.stdout and "Expected: " in completed.stdout
     assert "coverage ..." in completed.stdout  # progress while it runs
     failures = (
@@ -213,3 +216,48 @@ def test_one_refusal_is_a_permission_all_refusals_are_bad_credentials(
         runner.UsageError, match=r"refuses the token given: GET /admin/ answered 403"
     ):
         runner.check_credentials(options, secured)
+
+
+@pytest.mark.live
+def test_a_finding_is_made_small_and_its_cause_named() -> None:
+    """authentik 2026.8's crash: the fuzzed create, shrunk to the smallest body that still
+    crashes, one finding under both checks that see it, with the server's answer and why."""
+    with FaultyServer(FAULTS["authentik 2026.8's crash on a left-out criterion"][0]) as server:
+        result = runner.run(options(server.url))
+    created = [f for f in result.findings.values() if f.operation.startswith("POST ")]
+    assert len(created) == 1, report.summary(result)  # one fault, not one per check
+    finding = created[0]
+    assert {finding.check, *(name for name, _ in finding.also)} >= {
+        "status_code_conformance",
+        "positive_data_acceptance_stateful",
+    }
+    assert finding.received.startswith("405 ") and "allow: GET, HEAD, OPTIONS" in finding.received
+    assert finding.request in (
+        "POST /policies/event_matcher/",
+        'POST /policies/event_matcher/ {"name": "x"}',
+    )
+    assert finding.causes == (
+        "fails whenever any of `action`, `app`, `client_ip`, `model`, `query` is absent",
+    )
+    assert finding.request.split(" ", 2)[-1] in finding.curl or "-d" not in finding.curl
+    assert "X-Mock-Session" not in finding.curl  # the session is gone after the run
+
+
+@pytest.mark.live
+def test_a_run_deletes_what_it_made_and_no_writes_makes_nothing() -> None:
+    with FaultyServer(None) as server:
+
+        def count() -> int:
+            listed = httpx.get(f"{server.url}/policies/event_matcher/", headers=ADMIN).json()
+            return listed["pagination"]["count"]
+
+        before = count()
+        shared = runner.run(options(server.url, isolate=False, max_examples=10))
+        assert shared.made and shared.deleted == len({m.path for m in shared.made})
+        assert shared.left == [] and count() == before
+        assert f"deleted {shared.deleted} object(s) the run made" in report.summary(shared)
+        safe = runner.run(options(server.url, isolate=False, max_examples=10, writes=False))
+        assert count() == before and safe.made == []
+    methods = {operation.split()[0] for operation in safe.counts}
+    assert methods <= {"GET", "HEAD", "OPTIONS"}, methods
+    assert safe.holds, report.summary(safe)
