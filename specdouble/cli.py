@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import json
 import os
 import socket
 import sys
@@ -238,11 +239,66 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "validate",
         help="check OpenAPI documents for CI",
-        description="OpenAPI validity, $refs, unique operationIds and documented error answers. "
-        "Exit 0 when all are valid, 1 when one is not, 2 when one cannot be read.",
+        description="Every problem of each document in one run, each with its rule, severity,"
+        " JSON pointer and line: OpenAPI validity, $refs, info, unique operationIds, security"
+        " schemes, documented error answers, and what makes a document weak for mocking. Exit 0"
+        " when no finding reaches --fail-on, 1 when one does, 2 when a document or the settings"
+        " cannot be read.",
     )
     check.add_argument("specs", type=Path, nargs="+", metavar="SPEC")
+    _ci_options(check)
+
+    changed = commands.add_parser(
+        "diff",
+        help="what changed between two versions of a document, and whom it breaks",
+        description="Each change classified: error (breaks clients), warning (breaks servers),"
+        " info (compatible), with its JSON pointer and line in NEW. With --journal (or"
+        " --used-by), only the changes that touch what a recorded frontend called, sent and"
+        " read. Exit 0 when no change reaches --fail-on, 1 when one does, 2 on a usage error.",
+    )
+    changed.add_argument("old", metavar="OLD", help="the document before (a file or npm:...)")
+    changed.add_argument("new", metavar="NEW", help="the document after (a file or npm:...)")
+    changed.add_argument(
+        "--journal",
+        type=Path,
+        help="a request journal (GET /_mock/requests of a mock a frontend ran against)",
+    )
+    changed.add_argument(
+        "--used-by",
+        metavar="URL",
+        help="a running mock-server's origin: its journal, read from /_mock/requests",
+    )
+    changed.add_argument("--token", help="the mock's admin token, for --used-by")
+    _ci_options(changed)
     return root
+
+
+def _ci_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--format",
+        choices=["text", "json", "junit", "sarif", "github"],
+        default="text",
+        help="text (default), json, junit, sarif (code scanning) or github (annotations)",
+    )
+    command.add_argument("--output", type=Path, help="write the report here (default: stdout)")
+    command.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        default="error",
+        help="the least severity that fails the run (default: error)",
+    )
+    command.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID=SEVERITY",
+        help="a rule's severity: error, warning, info or off (repeatable)",
+    )
+    command.add_argument(
+        "--config",
+        type=Path,
+        help="the settings file (default: .mock-server.yaml in the working directory, if any)",
+    )
 
 
 AUTHENTIK_VARIABLE = "MOCK_SERVER_AUTHENTIK"
@@ -444,28 +500,145 @@ def write_fixtures(seed: int, count: int, per_resource: int, spec_path: Path, ou
     return EXIT_OK
 
 
-def validate(paths: Sequence[Path]) -> int:
-    """0 when every document is valid, 1 when one is not, 2 when one cannot be read."""
-    from specdouble.document import lint, openapi
+def validate(arguments: argparse.Namespace) -> int:
+    """0 when no finding reaches `--fail-on`, 1 when one does, 2 when a document or the
+    settings cannot be read."""
+    from specdouble.document import findings, lint, openapi, rules
+    from specdouble.document.lines import Lines
 
+    try:
+        severities = rules.severities(
+            "validate", rules.VALIDATE_RULES, arguments.rule, arguments.config
+        )
+    except rules.ConfigError as error:
+        print(f"mock-server validate: {error}", file=sys.stderr)
+        return EXIT_USAGE
     status = EXIT_OK
-    for path in paths:
+    found: list[findings.Finding] = []
+    for path in arguments.specs:
         try:
             document = openapi.load(path)
         except openapi.SpecError as error:
-            print(f"unreadable: {error}")
+            print(f"unreadable: {error}", file=sys.stderr)
             status = EXIT_USAGE
             continue
-        found = lint.problems(document)
-        for problem in found:
-            print(f"invalid: {path}: {problem}")
-        if found:
-            status = max(status, EXIT_FAILED)
-        else:
-            print(f"valid: {path}")
-        for weakness in lint.weaknesses(document):  # weak for mocking: said, never failed
-            print(f"warning: {path}: {weakness}")
+        found += lint.findings(document, str(path), severities, Lines(path))
+    failing = [f for f in found if findings.at_least(f.severity, arguments.fail_on)]
+    text = findings.render(
+        found,
+        arguments.format,
+        "mock-server validate",
+        {rule: words for rule, (_severity, words) in rules.VALIDATE_RULES.items()},
+        [str(path) for path in arguments.specs],
+    )
+    if arguments.format == "text":
+        flagged = {f.file for f in failing}
+        text = "\n".join(
+            [
+                *([text] if text else []),
+                *(f"valid: {path}" for path in arguments.specs if str(path) not in flagged),
+            ]
+        )
+    _write(text, arguments.output)
+    if failing:
+        status = max(status, EXIT_FAILED)
     return status
+
+
+def diff(arguments: argparse.Namespace) -> int:
+    """0 when no change reaches `--fail-on`, 1 when one does, 2 on a usage error."""
+    from specdouble.document import diff as changes
+    from specdouble.document import findings, openapi, registry, rules
+    from specdouble.document.lines import Lines
+
+    try:
+        severities = rules.severities("diff", rules.DIFF_RULES, arguments.rule, arguments.config)
+        paths = [
+            registry.fetch(spec, Settings().cache or DEFAULT_CACHE)
+            if registry.is_package(spec)
+            else Path(spec)
+            for spec in (arguments.old, arguments.new)
+        ]
+        old, new = (openapi.load(path) for path in paths)
+        journal = _journal(arguments)
+    except (rules.ConfigError, openapi.SpecError, registry.RegistryError, ValueError) as error:
+        print(f"mock-server diff: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    found = changes.changes(old, new)
+    if journal is not None:
+        found = changes.touching(found, changes.used(journal, old))
+    lines = {arguments.old: Lines(paths[0]), arguments.new: Lines(paths[1])}
+    reported = []
+    for change in found:
+        severity = severities.of(change.rule, change.severity)
+        if severity == rules.OFF:
+            continue
+        file = arguments.old if change.rule == "operation-removed" else arguments.new
+        reported.append(
+            findings.Finding(
+                change.rule,
+                severity,
+                f"{changes.WORDS[severity]}: {change.operation}: {change.message}",
+                file,
+                change.pointer,
+                lines[file].line(change.pointer),
+            )
+        )
+    text = findings.render(
+        reported,
+        arguments.format,
+        "mock-server diff",
+        {rule: words for rule, (_severity, words) in rules.DIFF_RULES.items()},
+        [arguments.new],
+    )
+    if arguments.format == "text":
+        counts = {s: sum(1 for f in reported if f.severity == s) for s in findings.SEVERITIES}
+        scope = " that touch what the journal used" if journal is not None else ""
+        text = "\n".join(
+            [
+                *([text] if text else []),
+                f"{counts['error']} change(s) that break clients, {counts['warning']} that break"
+                f" servers, {counts['info']} compatible{scope}.",
+            ]
+        )
+    _write(text, arguments.output)
+    failing = [f for f in reported if findings.at_least(f.severity, arguments.fail_on)]
+    return EXIT_FAILED if failing else EXIT_OK
+
+
+def _journal(arguments: argparse.Namespace) -> list[dict] | None:
+    """The journal `--journal` or `--used-by` gives (None: neither was given)."""
+    if arguments.journal is not None:
+        try:
+            data = json.loads(arguments.journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ValueError(f"--journal {arguments.journal}: {error}") from error
+    elif arguments.used_by:
+        import httpx
+
+        url = arguments.used_by.rstrip("/") + "/_mock/requests"
+        headers = {"Authorization": f"Bearer {arguments.token}"} if arguments.token else {}
+        try:
+            answer = httpx.get(url, headers=headers, timeout=30)
+            answer.raise_for_status()
+            data = answer.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise ValueError(f"--used-by {url}: {error}") from error
+    else:
+        return None
+    entries = data.get("requests", data) if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise ValueError("the journal is not a list of requests")
+    return [entry for entry in entries if isinstance(entry, dict)]
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        if text:
+            print(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text + "\n", encoding="utf-8")
 
 
 def contract(arguments: argparse.Namespace) -> int:
@@ -531,4 +704,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return write_fixtures(
             arguments.seed, arguments.count, arguments.per_resource, arguments.spec, arguments.out
         )
-    return validate(arguments.specs)
+    if arguments.command == "diff":
+        return diff(arguments)
+    return validate(arguments)

@@ -8,6 +8,7 @@ import json
 import socket
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_fixtures_of_another_seed_differ(tmp_path: Path) -> None:
 
 def test_validate_accepts_our_document(capsys: pytest.CaptureFixture) -> None:
     assert main(["validate", str(DEFAULT_SPEC)]) == 0
-    assert capsys.readouterr().out.startswith("valid: ")
+    assert capsys.readouterr().out.splitlines()[-1] == f"valid: {DEFAULT_SPEC}"
 
 
 def failures(out: str) -> list[str]:
@@ -54,16 +55,18 @@ def test_validate_warns_of_what_makes_a_document_weak_for_mocking(
         "          content: {application/json: {schema: {type: object}}}\n"
         "        '404': {description: missing}\n"
     )
-    assert main(["validate", str(weak)]) == 0  # warnings never fail
+    assert main(["validate", str(weak)]) == 0  # warnings fail only with --fail-on warning
     assert capsys.readouterr().out.splitlines() == [
+        f"warning: {weak}:3: #/paths: 1 of 1 operations have no operationId (served under names "
+        "made of their method and path) [operation-id]",
+        f"warning: {weak}:3: #/paths: no success answer has an example (the mock makes its data"
+        " up) [success-example]",
         f"valid: {weak}",
-        f"warning: {weak}: #/paths: 1 of 1 operations have no operationId (served under names "
-        "made of their method and path)",
-        f"warning: {weak}: #/paths: no success answer has an example (the mock makes its data up)",
     ]
+    assert main(["validate", "--fail-on", "warning", str(weak)]) == 1
 
 
-def test_validate_names_the_file_and_the_path_of_every_problem(
+def test_validate_names_the_file_the_line_and_the_path_of_every_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     broken = tmp_path / "broken.yaml"
@@ -74,17 +77,18 @@ def test_validate_names_the_file_and_the_path_of_every_problem(
     assert main(["validate", str(DEFAULT_SPEC), str(broken)]) == 1
     out = failures(capsys.readouterr().out)
     assert out == [
+        f"error: {broken}:6: #/paths/~1x~1/get/responses/200: "
+        """{"content":{}} is not valid under any of the schemas listed in the 'oneOf' keyword"""
+        " [oas-valid]",
+        f"error: {broken}:6: #/paths/~1x~1/get/responses: "
+        "documents no error answer (no 4xx and no default) [errors-documented]",
         f"valid: {DEFAULT_SPEC}",
-        f"invalid: {broken}: #/paths/~1x~1/get/responses/200: "
-        """{"content":{}} is not valid under any of the schemas listed in the 'oneOf' keyword""",
-        f"invalid: {broken}: #/paths/~1x~1/get/responses: "
-        "documents no error answer (no 4xx and no default)",
     ]
 
 
 LINTED = """
 openapi: 3.0.3
-info: {title: t, version: '1'}
+info: {title: t}
 security: [{token: []}]
 paths:
   /things/:
@@ -95,7 +99,7 @@ paths:
         '200':
           description: ok
           content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}
-        '403': {description: no}
+        '403': {description: denied}
     post:
       operationId: things
       responses:
@@ -107,22 +111,82 @@ components:
 """
 
 
-def test_validate_checks_refs_operation_ids_and_error_answers(
+def test_validate_reports_every_problem_at_once_with_rules_and_severities(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A dangling $ref does not hide the rest: the missing version is said in the same run."""
+    document = tmp_path / "linted.yaml"
+    document.write_text(LINTED)
+    assert main(["validate", str(document)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    prefix = f"{document}"
+    assert out == [
+        f"error: {prefix}:13: #/paths/~1things~1/get/responses/200/content/application~1json/"
+        "schema: $ref #/components/schemas/Nope resolves to nothing [ref-resolves]",
+        f"error: {prefix}:3: #/info/version: info has no version [info-version]",
+        f"error: {prefix}:16: #/paths/~1things~1/post/operationId: operationId 'things' is also"
+        " used at #/paths/~1things~1/get/operationId [operation-id-unique]",
+        f"warning: {prefix}:10: #/paths/~1things~1/get/responses: takes input but documents"
+        " neither 400 nor 422 [input-errors-documented]",
+        f"warning: {prefix}:17: #/paths/~1things~1/post/responses: is secured but documents"
+        " neither 401 nor 403 [auth-errors-documented]",
+        f"warning: {prefix}:5: #/paths: no success answer has an example (the mock makes its"
+        " data up) [success-example]",
+    ]
+    # Rules set in the repository's settings file, and on the command line (which wins).
+    settings = tmp_path / "settings.yaml"
+    settings.write_text(
+        "validate:\n  rules:\n    auth-errors-documented: off\n"
+        "    input-errors-documented: error\n    success-example: off\n"
+    )
+    arguments = ["validate", "--config", str(settings), str(document)]
+    assert main([*arguments, "--rule", "input-errors-documented=info"]) == 1
+    out = capsys.readouterr().out
+    assert "auth-errors-documented" not in out and "success-example" not in out
+    assert "info: " in out and "[input-errors-documented]" in out
+
+
+def test_validate_speaks_the_formats_ci_systems_read(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     document = tmp_path / "linted.yaml"
     document.write_text(LINTED)
-    assert main(["validate", str(document)]) == 1
-    out = failures(capsys.readouterr().out)
-    prefix = f"invalid: {document}: #/paths/~1things~1"
-    assert out == [
-        f"{prefix}/get/responses/200/content/application~1json/schema: "
-        "$ref #/components/schemas/Nope resolves to nothing",
-        f"{prefix}/post/operationId: operationId 'things' is also used at "
-        "#/paths/~1things~1/get/operationId",
-        f"{prefix}/get/responses: takes input but documents neither 400 nor 422",
-        f"{prefix}/post/responses: is secured but documents neither 401 nor 403",
-    ]
+    assert main(["validate", "--format", "github", str(document)]) == 1
+    annotations = capsys.readouterr().out.splitlines()
+    assert annotations[0] == (
+        f"::error file={document},line=13,title=ref-resolves::#/paths/~1things~1/get/responses"
+        "/200/content/application~1json/schema: $ref #/components/schemas/Nope resolves to nothing"
+    )
+    assert any(line.startswith("::warning ") for line in annotations)
+    sarif_file = tmp_path / "report.sarif"
+    assert main(["validate", "--format", "sarif", "--output", str(sarif_file), str(document)]) == 1
+    sarif = json.loads(sarif_file.read_text())
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert results[0]["ruleId"] == "ref-resolves" and results[0]["level"] == "error"
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 13}
+    rules = {rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert {"ref-resolves", "info-version", "auth-errors-documented"} <= rules
+    assert main(["validate", "--format", "json", str(document)]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert {"rule", "severity", "message", "file", "pointer", "line"} == set(found[0])
+    junit = tmp_path / "report.xml"
+    main(
+        ["validate", "--format", "junit", "--output", str(junit), str(document), str(DEFAULT_SPEC)]
+    )
+    suites = ET.parse(junit).getroot().findall("testsuite")
+    assert [s.get("name") for s in suites] == [str(document), str(DEFAULT_SPEC)]
+    assert int(suites[0].get("failures")) >= 3
+    assert all(f.get("type") == "warning" for f in suites[1].iter("failure"))  # no error
+
+
+def test_validate_refuses_unknown_rules_and_severities(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["validate", "--rule", "no-such-rule=off", str(DEFAULT_SPEC)]) == 2
+    assert "unknown rule 'no-such-rule'" in capsys.readouterr().err
+    assert main(["validate", "--rule", "oas-valid=fatal", str(DEFAULT_SPEC)]) == 2
+    assert "unknown severity 'fatal'" in capsys.readouterr().err
 
 
 def test_validate_cannot_read_is_a_usage_error(
@@ -130,8 +194,8 @@ def test_validate_cannot_read_is_a_usage_error(
 ) -> None:
     missing = tmp_path / "missing.yaml"
     assert main(["validate", str(DEFAULT_SPEC), str(missing)]) == 2
-    out = failures(capsys.readouterr().out)
-    assert out[1] == f"unreadable: {missing}: cannot read: No such file or directory"
+    captured = capsys.readouterr()
+    assert captured.err.strip() == f"unreadable: {missing}: cannot read: No such file or directory"
 
 
 def test_serve_refuses_a_bad_document_with_one_line(tmp_path: Path) -> None:

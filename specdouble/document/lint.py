@@ -1,18 +1,24 @@
 """What a CI wants to know of a document before it trusts it for mocking or contract tests.
 
-`problems()` lists every problem found, each with the JSON pointer of where it is:
-unresolvable `$ref`s, OpenAPI schema violations (openapi-spec-validator), duplicate
-operationIds, and operations that do not document their error answers.
+`problems()` lists every problem found in one run, each with its rule (`rules.VALIDATE_RULES`)
+and the JSON pointer of where it is: unresolvable `$ref`s, OpenAPI schema violations
+(openapi-spec-validator, run on the rest of the document where a `$ref` leads nowhere), an
+`info` without its version, duplicate operationIds, undefined security schemes, operations
+that do not document their error answers; `weaknesses()` what makes a valid document weak for
+mocking. `findings()` judges them by the severities set for each rule.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+from specdouble.document.findings import OFF, Finding
+from specdouble.document.lines import Lines
 from specdouble.document.openapi import (
     HTTP_METHODS,
     SpecError,
@@ -20,6 +26,7 @@ from specdouble.document.openapi import (
     resolve,
     shows_write_only,
 )
+from specdouble.document.rules import Severities
 
 MAX_SCHEMA_PROBLEMS = 20
 
@@ -29,19 +36,74 @@ class Problem:
     where: str
     """A JSON pointer into the document."""
     message: str
+    rule: str = ""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
 
 
 def problems(document: Mapping[str, Any]) -> list[Problem]:
-    found = list(unresolved_refs(document))
-    if not found:  # the validator cannot read a document whose refs lead nowhere
-        found += schema_problems(document)
+    """Every problem of the document, all in one run."""
+    dangling = list(unresolved_refs(document))
+    found = dangling + list(missing_info(document))
+    checked = _without(document, {p.where for p in dangling}) if dangling else document
+    found += [p for p in schema_problems(checked) if not _said_elsewhere(p)]
     found += duplicate_operation_ids(document)
     found += undefined_security_schemes(document)
     found += undocumented_errors(document)
     return found
+
+
+def findings(
+    document: Mapping[str, Any], file: str, severities: Severities, lines: Lines | None = None
+) -> list[Finding]:
+    """The problems and weaknesses of one document as findings, each at its severity (those
+    turned off left out) and line."""
+    found = []
+    for problem in [*problems(document), *weaknesses(document)]:
+        severity = severities.of(problem.rule, "error")
+        if severity == OFF:
+            continue
+        line = lines.line(problem.where) if lines is not None else None
+        found.append(Finding(problem.rule, severity, problem.message, file, problem.where, line))
+    return found
+
+
+def missing_info(document: Mapping[str, Any]) -> Iterator[Problem]:
+    """An `info` without its title or version (which `serve` cannot do without)."""
+    info = document.get("info")
+    if not isinstance(info, Mapping):
+        yield Problem("#/info", "there is no info (title and version)", "info-version")
+        return
+    for name in ("title", "version"):
+        if not isinstance(info.get(name), str) or not info.get(name):
+            yield Problem(f"#/info/{name}", f"info has no {name}", "info-version")
+
+
+SAID_ELSEWHERE = re.compile(
+    r"""['"](title|version|info)['"] is a required property|Operation ID .* is not unique"""
+)
+"""The validator's words for what a rule of ours says with its own pointer (said once)."""
+
+
+def _said_elsewhere(problem: Problem) -> bool:
+    return bool(SAID_ELSEWHERE.search(problem.message))
+
+
+def _without(document: Mapping[str, Any], pointers: set[str]) -> Mapping[str, Any]:
+    """The document with the `$ref`s at `pointers` (ones that lead nowhere) made empty
+    schemas, so the rest of it can be validated in the same run."""
+
+    def walk(node: Any, path: tuple[Any, ...]) -> Any:
+        if isinstance(node, Mapping):
+            if json_pointer(path) in pointers:
+                return {}
+            return {key: walk(value, (*path, key)) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(value, (*path, index)) for index, value in enumerate(node)]
+        return node
+
+    return walk(document, ())
 
 
 def unresolved_refs(document: Mapping[str, Any]) -> Iterator[Problem]:
@@ -50,12 +112,20 @@ def unresolved_refs(document: Mapping[str, Any]) -> Iterator[Problem]:
             reference = node.get("$ref")
             if isinstance(reference, str):
                 if not reference.startswith("#/"):
-                    yield Problem(json_pointer(path), f"external $ref {reference} is not supported")
+                    yield Problem(
+                        json_pointer(path),
+                        f"external $ref {reference} is not supported",
+                        "ref-resolves",
+                    )
                 else:
                     try:
                         resolve(document, {"$ref": reference})
                     except (SpecError, KeyError, TypeError, IndexError):
-                        yield Problem(json_pointer(path), f"$ref {reference} resolves to nothing")
+                        yield Problem(
+                            json_pointer(path),
+                            f"$ref {reference} resolves to nothing",
+                            "ref-resolves",
+                        )
             for key, value in node.items():
                 yield from walk(value, (*path, key))
         elif isinstance(node, list):
@@ -74,11 +144,13 @@ def schema_problems(document: Mapping[str, Any]) -> list[Problem]:
     try:
         for error in validator_class(dict(document)).iter_errors():
             reason = error.message.strip().splitlines()[0]
-            found.append(Problem(json_pointer(error.absolute_path), reason))
+            found.append(Problem(json_pointer(error.absolute_path), reason, "oas-valid"))
             if len(found) >= MAX_SCHEMA_PROBLEMS:
                 break
     except Exception as error:
-        found.append(Problem("#/", f"cannot be validated: {str(error).splitlines()[0]}"))
+        found.append(
+            Problem("#/", f"cannot be validated: {str(error).splitlines()[0]}", "oas-valid")
+        )
     return found
 
 
@@ -105,6 +177,7 @@ def undefined_security_schemes(document: Mapping[str, Any]) -> Iterator[Problem]
                     yield Problem(
                         json_pointer([*where, index, name]),
                         f"security scheme {name!r} is not defined (the mock serves it as open)",
+                        "security-defined",
                     )
 
 
@@ -117,7 +190,9 @@ def duplicate_operation_ids(document: Mapping[str, Any]) -> Iterator[Problem]:
         where = json_pointer(("paths", path, method, "operationId"))
         if operation_id in first:
             yield Problem(
-                where, f"operationId {operation_id!r} is also used at {first[operation_id]}"
+                where,
+                f"operationId {operation_id!r} is also used at {first[operation_id]}",
+                "operation-id-unique",
             )
         else:
             first[operation_id] = where
@@ -133,16 +208,22 @@ def undocumented_errors(document: Mapping[str, Any]) -> Iterator[Problem]:
         if "default" in responses:
             continue
         if not any(code.startswith("4") for code in responses):
-            yield Problem(where, "documents no error answer (no 4xx and no default)")
+            yield Problem(
+                where, "documents no error answer (no 4xx and no default)", "errors-documented"
+            )
             continue
         security = operation.get("security", global_security)
         if any(requirement for requirement in security) and not responses & {"401", "403", "4XX"}:
-            yield Problem(where, "is secured but documents neither 401 nor 403")
+            yield Problem(
+                where, "is secured but documents neither 401 nor 403", "auth-errors-documented"
+            )
         item = (document.get("paths") or {}).get(path, {})
         takes_input = operation.get("parameters") or item.get("parameters")
         takes_input = takes_input or operation.get("requestBody")
         if takes_input and not responses & {"400", "422", "4XX"}:
-            yield Problem(where, "takes input but documents neither 400 nor 422")
+            yield Problem(
+                where, "takes input but documents neither 400 nor 422", "input-errors-documented"
+            )
 
 
 def weaknesses(document: Mapping[str, Any]) -> list[Problem]:
@@ -158,11 +239,16 @@ def weaknesses(document: Mapping[str, Any]) -> list[Problem]:
                 "#/paths",
                 f"{unnamed} of {len(operations)} operations have no operationId "
                 "(served under names made of their method and path)",
+                "operation-id",
             )
         )
     if operations and not any(_has_example(operation) for _, _, operation in operations):
         found.append(
-            Problem("#/paths", "no success answer has an example (the mock makes its data up)")
+            Problem(
+                "#/paths",
+                "no success answer has an example (the mock makes its data up)",
+                "success-example",
+            )
         )
     found += list(invalid_examples(document))[:MAX_SCHEMA_PROBLEMS]
     return found
@@ -202,6 +288,7 @@ def invalid_examples(document: Mapping[str, Any]) -> Iterator[Problem]:
                             json_pointer(where),
                             f"the example does not fit its schema ({error.message[:120]}): "
                             "the mock answers generated data instead",
+                            "example-fits-schema",
                         )
 
 
