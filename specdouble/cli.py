@@ -236,6 +236,55 @@ def parser() -> argparse.ArgumentParser:
         help="show each finding's request as fuzzed, not made small",
     )
 
+    proxy = commands.add_parser(
+        "proxy",
+        help="stand in front of a real server: check its traffic, record it, compare the mock",
+        description="Forwards every request to --target unchanged and checks the request and"
+        " the answer against the document (the journal at /_mock/requests shows each"
+        " exchange's violations; each is a line on stderr; --junit/--markdown are written on"
+        " exit). Exit 0 when it stops, 2 on a usage error.",
+    )
+    proxy.add_argument("--target", required=True, help="the real server, e.g. http://host:9000")
+    proxy.add_argument(
+        "--spec",
+        default=None,
+        help="the document: a file, or npm:<package>@<version>[/<file>] (default: the built-in)",
+    )
+    proxy.add_argument(
+        "--authentik", action="store_true", help=f"authentik's whole API ({registry.AUTHENTIK})"
+    )
+    proxy.add_argument("--host", default="127.0.0.1")
+    proxy.add_argument("--port", type=int, default=8000)
+    proxy.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer a request that breaks the document with the document's refusal (400/422,"
+        " 404 for no operation) instead of forwarding it",
+    )
+    proxy.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="write what the server answers as fixture files (serve --fixtures DIR serves"
+        " them); recording into a folder again merges by key",
+    )
+    proxy.add_argument(
+        "--compare",
+        action="store_true",
+        help="also answer each request from a mock (started from --record DIR's files) and"
+        " report where it and the server differ",
+    )
+    proxy.add_argument(
+        "--mock-token",
+        metavar="TOKEN",
+        help="with --compare: the credential the mock gets in place of the client's",
+    )
+    proxy.add_argument("--junit", type=Path, help="write a JUnit XML report here on exit")
+    proxy.add_argument("--markdown", type=Path, help="write a Markdown report here on exit")
+    proxy.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds to wait for the server (default 60)"
+    )
+
     check = commands.add_parser(
         "validate",
         help="check OpenAPI documents for CI",
@@ -689,6 +738,61 @@ def contract(arguments: argparse.Namespace) -> int:
     return EXIT_OK if result.holds else EXIT_FAILED
 
 
+def proxy(arguments: argparse.Namespace) -> int:
+    try:
+        import schemathesis  # noqa: F401 (the answers are checked with the contract's checks)
+    except ImportError as missing:
+        print(
+            f"mock-server proxy needs Schemathesis ({missing.name} is missing):"
+            " run make install, or pip install 'specdouble[test]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    import uvicorn
+
+    from specdouble.document import openapi
+    from specdouble.proxy.app import Proxy, ProxyOptions
+
+    if not arguments.target.startswith(("http://", "https://")):
+        print(
+            f"mock-server proxy: --target {arguments.target!r}: expected an http(s) URL",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    spec = registry.AUTHENTIK if arguments.authentik else arguments.spec
+    try:
+        if spec is None:
+            path = Settings().spec
+        elif registry.is_package(spec):
+            path = registry.fetch(spec, DEFAULT_CACHE)
+        else:
+            path = Path(spec)
+        app = Proxy(
+            ProxyOptions(
+                target=arguments.target,
+                spec=path,
+                strict=arguments.strict,
+                record=arguments.record,
+                compare=arguments.compare,
+                mock_token=arguments.mock_token,
+                junit=arguments.junit,
+                markdown=arguments.markdown,
+                timeout=arguments.timeout,
+                cache=DEFAULT_CACHE,
+            )
+        )
+    except (openapi.SpecError, registry.RegistryError, ValueError, OSError) as error:
+        print(f"mock-server proxy: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"mock-server proxy: http://{arguments.host}:{arguments.port} -> {arguments.target}"
+        f" (checked against {path.name})",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="warning")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     if arguments.command == "serve":
@@ -700,6 +804,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings)
     if arguments.command == "contract":
         return contract(arguments)
+    if arguments.command == "proxy":
+        return proxy(arguments)
     if arguments.command == "fixtures":
         return write_fixtures(
             arguments.seed, arguments.count, arguments.per_resource, arguments.spec, arguments.out

@@ -29,12 +29,13 @@ MAY_IMPORT: dict[str, set[str]] = {
     "testing": {"settings"},
     "errors": set(),
     "settings": set(),
-    "cli": {*ORDER, "contract", "errors", "settings"},
+    "proxy": {*ORDER, "contract", "errors", "settings"},
+    "cli": {*ORDER, "contract", "proxy", "errors", "settings"},
     "__main__": {"cli"},
     "__init__": set(),
 }
 """What each layer (a folder, or a top module) may import of the package."""
-TALKS_HTTP = {"server", "cli"}
+TALKS_HTTP = {"server", "proxy", "cli"}
 
 
 def modules() -> list[Path]:

@@ -36,6 +36,11 @@ SHOWN = (
     "delay_ms",
     "session",
     "fault",
+    # `mock-server proxy`'s: what broke the document, where the mock disagreed, and whether
+    # the request reached the server.
+    "violations",
+    "differences",
+    "forwarded",
 )
 
 
