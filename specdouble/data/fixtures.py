@@ -8,7 +8,7 @@ name, `pk` for DRF's, `id` or another for others) and spells UUIDs and instants 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ def load_dataset(
     (`keys`, else `pk`)."""
     dataset: dict[str, list[dict[str, Any]]] = {}
     for path in sorted(directory.glob("*.json")):
+        if path.name == RECORDING:
+            continue
         try:
             records = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as error:
@@ -81,3 +83,50 @@ def write_dataset(directory: Path, dataset: Mapping[str, Sequence[Mapping[str, A
     directory.mkdir(parents=True, exist_ok=True)
     for name, records in dataset.items():
         (directory / f"{name}.json").write_text(dumps(records), encoding="utf-8")
+
+
+RECORDING = "recording.json"
+"""Written by `mock-server proxy --record` beside the collections it recorded: which they are."""
+
+
+def recorded_collections(directory: Path) -> set[str]:
+    """The collections a recording holds (none: the folder is no recording)."""
+    try:
+        manifest = json.loads((directory / RECORDING).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    names = manifest.get("collections") if isinstance(manifest, dict) else None
+    return {str(name) for name in names} if isinstance(names, list) else set()
+
+
+def write_recording(directory: Path, target: str, collections: Sequence[str]) -> None:
+    manifest = {"recorded_from": target, "collections": sorted(set(collections))}
+    text = json.dumps(manifest, indent=2) + "\n"
+    (directory / RECORDING).write_text(text, encoding="utf-8")
+
+
+def lay_over(
+    recorded: Sequence[Mapping[str, Any]],
+    started: Sequence[Mapping[str, Any]],
+    key: str,
+    unique: Sequence[str],
+    keep: Callable[[Mapping[str, Any]], bool] = lambda _record: False,
+) -> list[dict[str, Any]]:
+    """A recorded collection over the objects a server starts with: a server that was
+    recorded holds its own objects and a fresh install's too, but the recording saw only some.
+    The recorded objects stay as recorded; a start-up object joins unless it is one of them
+    (the same key, or the same value of a unique field), and one that `keep` names (an
+    identity the mock's own tokens need) stands in for the recorded one it clashes with."""
+    kept_started = [dict(r) for r in started if keep(r)]
+
+    def clashes(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+        if one.get(key) is not None and one.get(key) == other.get(key):
+            return True
+        return any(one.get(f) is not None and one.get(f) == other.get(f) for f in unique)
+
+    laid = [dict(r) for r in recorded if not any(clashes(r, s) for s in kept_started)]
+    laid += kept_started
+    for record in started:
+        if not keep(record) and not any(clashes(record, r) for r in laid):
+            laid.append(dict(record))
+    return laid

@@ -32,6 +32,8 @@ from specdouble.server.app import ErrorAnswers, load
 from specdouble.settings import DEFAULT_CONTROL_PREFIX, DEFAULT_JOURNAL, Limits, Settings
 from specdouble.state.journal import FILTERS, Journal, unknown_filters
 
+# The Host header goes on unchanged: a server that checks it against the Origin (Django's
+# CSRF check) must see the host the browser used.
 HOP_BY_HOP = frozenset(
     {
         "connection",
@@ -42,7 +44,6 @@ HOP_BY_HOP = frozenset(
         "trailer",
         "transfer-encoding",
         "upgrade",
-        "host",
         "content-length",
         # The proxy reads every answer to check it: it asks for plain bodies.
         "accept-encoding",
@@ -117,7 +118,9 @@ class Proxy:
             if resource.item_path:
                 self.keys_of[resource.item_path] = resource.spec.key
         if options.record is not None:
-            self.recorder = Recorder(options.record, self.document, found, unions)
+            self.recorder = Recorder(
+                options.record, self.document, found, unions, target=options.target
+            )
         self.mock: Any = None
         self.keys = comparison.Keys()
         if options.compare:

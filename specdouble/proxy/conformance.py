@@ -130,6 +130,8 @@ class Conformance:
         body: bytes,
     ) -> tuple[Route | None, list[Violation], errors.ApiError | None]:
         """The route, what the request breaks, and the refusal the mock would answer."""
+        if self.routes.relative(url_path) is None:
+            return None, [], None  # not the document's: a page, a static file, a redirect
         route = self.routes.find(method, url_path)
         if route is None:
             failure = errors.NotFound(errors.ROUTE_NOT_FOUND)

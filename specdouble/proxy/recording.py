@@ -66,8 +66,10 @@ class Recorder:
         document: Mapping[str, Any],
         resources: Sequence[Inferred],
         unions: Iterable[str] = (),
+        target: str = "",
     ) -> None:
         self.directory = directory
+        self.target = target
         skipped = set(unions)
         kept = [r for r in resources if r.spec.collection not in skipped]
         self.collections = {r.spec.collection: Collection(r, document) for r in kept}
@@ -118,6 +120,8 @@ class Recorder:
 
     def write(self, names: Iterable[str]) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+        recorded = {name for name, c in self.collections.items() if c.records}
+        fixtures.write_recording(self.directory, self.target, sorted(recorded))
         for name in sorted(set(names)):
             records = list(self.collections[name].records.values())
             target = self.directory / f"{name}.json"

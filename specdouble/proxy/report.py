@@ -13,6 +13,7 @@ from pathlib import Path
 from specdouble.proxy.conformance import Violation
 
 BODY_BYTES = 4096
+LINE_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +31,17 @@ def lines(entry: Entry) -> list[str]:
     refused = "" if entry.forwarded else " (refused, not forwarded)"
     head = f"{entry.request} -> {entry.status}{refused}"
     shown = [
-        f"{head}: {v.side} breaks the document: {v.message} [{v.check}]" for v in entry.violations
+        f"{head}: {v.side} breaks the document: {one_line(v.message)} [{v.check}]"
+        for v in entry.violations
     ]
     shown += [f"{head}: the mock differs: {difference}" for difference in entry.differences]
     return shown
+
+
+def one_line(message: str) -> str:
+    """A check's message, which may span lines (a schema, a value), on one line."""
+    text = " ".join(message.split())
+    return text if len(text) <= LINE_CHARS else text[: LINE_CHARS - 1] + "…"
 
 
 @dataclass(slots=True)

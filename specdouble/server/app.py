@@ -32,11 +32,12 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from specdouble import errors, profiles
-from specdouble.data import images
+from specdouble.data import fixtures, images
 from specdouble.data.synth import Synth, stable_seed
 from specdouble.document import augment, openapi
 from specdouble.resources.authentik import events as authentik_events
 from specdouble.resources.authentik.answers import DEFAULT_CONFIG
+from specdouble.resources.authentik.defaults import object_id
 from specdouble.resources.authentik.flow_state import StoredFlows
 from specdouble.resources.authentik.flows import Executor
 from specdouble.resources.authentik.sessions import Sessions
@@ -258,13 +259,34 @@ def build_state(parts: Parts) -> State:
     keys = {item.spec.collection: item.spec.key for item in found}
     # A collection a fixture file gives is served as given: a fresh install's objects only
     # join the collections the mock generated.
-    given = {p.stem for p in settings.fixtures.glob("*.json")} if not settings.generates else set()
+    given = (
+        {p.stem for p in settings.fixtures.glob("*.json") if p.name != fixtures.RECORDING}
+        if not settings.generates
+        else set()
+    )
+    # A recording (`proxy --record`) saw part of a server that holds a fresh install's
+    # objects too: those join its collections, and the recorded objects stay as recorded.
+    recorded = fixtures.recorded_collections(settings.fixtures) if given else set()
+    recorded &= set(data)
+    given -= recorded
+    snapshot = {name: [dict(r) for r in data[name]] for name in recorded}
     models = {
         model: spec
         for model, spec in inference.by_model(found).items()
         if model and spec.collection not in given
     }
     profile.start_objects(document, data, keys, parts.users, models)
+    specs = {item.spec.collection: item.spec for item in found}
+    # The users of the tokens file are the mock's own (authentik's: keyed by their name).
+    identities = {object_id("user", name) for name in parts.users}
+    for name, records in snapshot.items():
+        data[name] = fixtures.lay_over(
+            records,
+            data[name],
+            keys[name],
+            specs[name].unique_fields,
+            keep=lambda record: record.get("uuid") in identities,
+        )
     dataset.align_mirrors(data, found)
     shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
     shared.sync()  # a new worker catches up before it takes its first connection
