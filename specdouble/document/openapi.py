@@ -71,6 +71,7 @@ def check(document: Mapping[str, Any], *, source: str) -> None:
     from openapi_spec_validator import validate
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
+    _remember_visits_by_set()
     if "openapi" not in document and "swagger" not in document:
         raise SpecError(
             f"{source}: not an OpenAPI document (it has no 'openapi' or 'swagger' field)"
@@ -83,6 +84,43 @@ def check(document: Mapping[str, Any], *, source: str) -> None:
     except Exception as error:  # the validator raises plain errors for unresolvable refs
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SpecError(f"{source}: {reason}") from error
+
+
+class _Visited(list):  # type: ignore[type-arg]
+    """A list of schema ids whose membership test is a set's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids: set[Any] = set()
+
+    def append(self, value: Any) -> None:
+        self._ids.add(value)
+        super().append(value)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._ids
+
+
+def _remember_visits_by_set() -> None:
+    """openapi-spec-validator 0.9 keeps the schemas it visited and meta-checked in lists, so
+    each visit scans them: validation grows with the square of a document's schemas (9 of the
+    13 s GitHub's document took). The same lists, asked through a set."""
+    from openapi_spec_validator.validation import keywords
+
+    validator = keywords.SchemaValidator
+    if getattr(validator, "_visits_by_set", False):
+        return
+    original = validator.__init__
+
+    def init(self: Any, registry: Any) -> None:
+        original(self, registry)
+        if isinstance(self.visited_schema_ids, list):
+            self.visited_schema_ids = _Visited()
+        if isinstance(self.meta_checked_schema_ids, list):
+            self.meta_checked_schema_ids = _Visited()
+
+    validator.__init__ = init  # type: ignore[method-assign]
+    validator._visits_by_set = True  # type: ignore[attr-defined]
 
 
 def json_pointer(parts: Iterable[Any]) -> str:

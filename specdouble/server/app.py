@@ -9,6 +9,7 @@ answered in one place, `ErrorAnswers`, with the body the contract defines.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -18,6 +19,7 @@ from functools import partial
 from http import HTTPStatus
 from typing import Any
 
+import orjson
 from connexion import AsyncApp
 from connexion import spec as connexion_spec
 from connexion.exceptions import InvalidSpecification, ProblemException, UnsupportedMediaTypeProblem
@@ -84,6 +86,20 @@ def _trust_checked_documents() -> None:
     # Connexion's resolver takes any `$ref` key for a reference, and fetches what it cannot
     # find: ours leaves a property named `$ref` alone and fetches nothing.
     connexion_spec.resolve_refs = connexion_hooks.resolve_refs
+    # Each Specification deep-copies the document it is given (GitHub's: a second and a half
+    # of a warm start); a document is JSON data, which orjson copies ten times faster.
+    connexion_spec.copy = _JsonCopy  # type: ignore[attr-defined]
+
+
+class _JsonCopy:
+    """`copy.deepcopy` for JSON data (what a checked document is), else the real one."""
+
+    @staticmethod
+    def deepcopy(value: Any) -> Any:
+        try:
+            return orjson.loads(orjson.dumps(value))
+        except TypeError:  # keys that are not strings, values JSON cannot hold
+            return copy.deepcopy(value)
 
 
 def problem(status: int, body: Any) -> dict[str, Any]:
