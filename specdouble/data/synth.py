@@ -32,6 +32,9 @@ with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name 
     import sre_parse
 
 MAX_DEPTH = 4
+MAX_REQUIRED_DEPTH = 16
+"""Below this, an object leaves out even required properties: one that requires itself has no
+finite value, and a value must end."""
 ONE_OF_ATTEMPTS = 6
 PATTERN_ATTEMPTS = 8
 WRONG_VALUE: dict[str, Any] = {
@@ -425,8 +428,8 @@ class Synth:
             resolved = resolve(self.document, prop_schema)
             if marked(self.document, resolved, "writeOnly" if reading else "readOnly"):
                 continue
-            if depth >= MAX_DEPTH and prop not in required:
-                continue
+            if depth >= MAX_DEPTH and (prop not in required or depth >= MAX_REQUIRED_DEPTH):
+                continue  # a required cycle (`TreeNode.parent`) has no finite value: cut
             if (
                 is_nullable(self.document, resolved, surely=True)
                 and prop not in required

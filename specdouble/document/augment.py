@@ -273,8 +273,8 @@ def _second_names(path: str, names: set[str]) -> tuple[str, dict[str, str]]:
 def widen_body_media_types(document: dict[str, Any]) -> int:
     """Let a body come in every media type its operation names: a `Content-Type` header
     parameter's values (Docker's `application/x-tar` for an `application/octet-stream`
-    body), and any type at all where the body is raw bytes (`application/octet-stream`); the
-    operations widened are counted.
+    body), the bare type of one named with parameters, and any type at all where the body is
+    raw bytes (`application/octet-stream`); the operations widened are counted.
 
     >>> op = {"parameters": [{"name": "Content-type", "in": "header",
     ...   "schema": {"enum": ["application/x-tar"]}}],
@@ -311,6 +311,9 @@ def widen_body_media_types(document: dict[str, Any]) -> int:
                     named += [str(v) for v in schema.get("enum") or [] if isinstance(v, str)]
             if "application/octet-stream" in content:
                 named.append("*/*")
+            # A type named with parameters (`application/json;charset=UTF-8`) takes the
+            # bare type too: a router compares types, not their parameters.
+            named += [kind.split(";")[0].strip() for kind in content if ";" in kind]
             added = [kind for kind in named if kind not in content]
             if added:
                 if "$ref" in operation["requestBody"]:

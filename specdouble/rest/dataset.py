@@ -123,8 +123,16 @@ def records(
             be_one_person(document, record, spec.properties, handles)
         if spec.key_source == "integer" or spec.key_fallback == "integer":
             record[spec.key] = number
-        elif not isinstance(record.get(spec.key), str | int | float):  # none, or untyped made
-            record[spec.key] = synth.value({"type": "string", "format": "uuid"})
+        elif not isinstance(record.get(spec.key), str | int | float):  # null, or untyped
+            key_schema = resolve(document, spec.properties.get(spec.key) or {})
+            kinds = key_schema.get("type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            typed = any(kind in ("string", "integer", "number") for kind in kinds)
+            record[spec.key] = (
+                _fresh_key(synth, key_schema, keys, number)  # a nullable key is never null
+                if typed
+                else synth.value({"type": "string", "format": "uuid"})
+            )
         elif record[spec.key] in keys:  # an example's key, taken: another of the key's schema
             record[spec.key] = _fresh_key(synth, spec.properties.get(spec.key) or {}, keys, number)
         keys.add(record.get(spec.key))
@@ -159,7 +167,7 @@ def _fresh_key(synth: Synth, schema: Mapping[str, Any], keys: set[Any], number: 
     """A key of the key's schema that no other object has (drawn without examples); else the
     taken one numbered, as a last resort."""
     resolved = resolve(synth.document, schema)
-    plain = {k: v for k, v in resolved.items() if k not in ("example", "examples")}
+    plain = {k: v for k, v in resolved.items() if k not in ("example", "examples", "nullable")}
     for _ in range(MAX_KEY_DRAWS):
         drawn = synth.value(plain)
         if drawn not in keys and drawn is not None:

@@ -335,6 +335,8 @@ def explain(
     """The rule that explains a failure, or None."""
     status = response.status_code
     documented = _documented(case.operation)
+    if status == 501 and _switches_protocol(case):
+        return PROTOCOL_SWITCH  # no final answer the document allows: "not implemented"
     if check == "not_a_server_error":
         # An operation that documents this 5xx and no success (ReadMe's `/status/500`) is
         # answered as documented; any other 5xx is the mock's.
@@ -362,7 +364,9 @@ def explain(
         # An empty path parameter (a link followed to an empty value): the URL then names
         # another path, or none, so no server can route it to this operation.
         return UNKNOWN_KEY
-    if status in (400, 409, 422) and case.method.upper() in ("POST", "PUT") and _taken(response):
+    # Any write that gives an object a key another object has (a PATCH renaming it too).
+    taking = case.method.upper() in ("POST", "PUT", "PATCH")
+    if status in (400, 409, 422) and taking and _taken(response):
         return KEY_TAKEN
     writes = case.method.upper() in ("POST", "PUT", "PATCH")
     if status in (400, 422) and writes and _unshowable(case, document):
@@ -378,6 +382,7 @@ def explain(
     if check == "response_schema_conformance" and (
         _contradictory_discriminator(case, document)
         or _twin_branches(case, document, status)
+        or _endless(document, _answer_schema(case, document, status))
         or (TOO_FEW.search(message) is not None and _filtered_to_nothing(case, response))
     ):
         return CONTRADICTION
@@ -399,13 +404,35 @@ def _plain(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
     return node
 
 
-def _twin_branches(case: Any, document: dict[str, Any], status: int) -> bool:
-    """Whether the answer's schema for this status is a `oneOf` of branches that differ only in
-    words: every value valid for one is valid for the other, so none is valid for exactly one."""
+def _answer_schema(case: Any, document: dict[str, Any], status: int) -> Any:
     responses = case.operation.definition.raw.get("responses") or {}
     answer = openapi.resolve(document, responses.get(str(status)) or responses.get("default") or {})
     media = next(iter((answer.get("content") or {}).values()), {}) or {}
-    schema = openapi.resolve(document, media.get("schema") or {})
+    return media.get("schema") or {}
+
+
+def _endless(document: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a schema requires itself (`TreeNode.parent`, required and not nullable): no
+    finite value fits it, so no answer can."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        if schema["$ref"] in seen:
+            return True
+        return _endless(document, openapi.resolve(document, schema), seen | {schema["$ref"]})
+    if not isinstance(schema, dict) or schema.get("nullable") or schema.get("type") == "null":
+        return False
+    if any(_endless(document, part, seen) for part in schema.get("allOf") or []):
+        return True
+    if schema.get("type") == "array" and (schema.get("minItems") or 0) > 0:
+        return _endless(document, schema.get("items"), seen)
+    properties = schema.get("properties") or {}
+    required = [properties[name] for name in schema.get("required") or [] if name in properties]
+    return any(_endless(document, child, seen) for child in required)
+
+
+def _twin_branches(case: Any, document: dict[str, Any], status: int) -> bool:
+    """Whether the answer's schema for this status is a `oneOf` of branches that differ only in
+    words: every value valid for one is valid for the other, so none is valid for exactly one."""
+    schema = openapi.resolve(document, _answer_schema(case, document, status))
     branches = [_plain(document, branch) for branch in schema.get("oneOf") or []]
     return any(branches[i] == branches[j] for i in range(len(branches)) for j in range(i))
 
@@ -490,10 +517,12 @@ def _content_for_204(case: Any, document: dict[str, Any]) -> bool:
 
 
 def _switches_protocol(case: Any) -> bool:
-    """Whether the operation's only answer besides errors is 101 (it upgrades the connection
-    to another protocol, which no HTTP mock speaks)."""
+    """Whether the operation's only answers besides errors are informational (1xx: 101
+    upgrades the connection to another protocol, which no HTTP mock speaks; the others are
+    never a final answer)."""
     codes = {str(code) for code in case.operation.definition.raw.get("responses") or {}}
-    return "101" in codes and not any(code.startswith("2") for code in codes)
+    informational = any(code.startswith("1") for code in codes)
+    return informational and not any(code[:1] in ("2", "3") for code in codes)
 
 
 def _contradictory_discriminator(case: Any, document: dict[str, Any]) -> bool:

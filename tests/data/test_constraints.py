@@ -4,6 +4,7 @@ JSON Schema defines them (what contract testers' tools check: `time` has its off
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -77,3 +78,52 @@ def test_an_instant_fits_the_length_its_schema_allows() -> None:
     for seed in range(10):
         value = Synth({}, seed).value(schema)
         assert len(value) == 24 and Draft7Validator.FORMAT_CHECKER.conforms(value, "date-time")
+
+
+def test_a_schema_that_requires_itself_still_gives_a_value_that_ends():
+    # `TreeNode.parent` is required and a TreeNode: no finite value fits; one must still end.
+    tree = {
+        "type": "object",
+        "required": ["id", "parent"],
+        "properties": {"id": {"type": "string"}, "parent": {"$ref": "#/components/schemas/T"}},
+    }
+    document = {"components": {"schemas": {"T": tree}}}
+    value = Synth(document, 1).value({"$ref": "#/components/schemas/T"})
+    depth = 0
+    while isinstance(value, dict) and "parent" in value:
+        value, depth = value["parent"], depth + 1
+    assert 4 <= depth <= 20
+
+
+def test_a_nullable_key_of_generated_objects_is_never_null_and_keeps_its_pattern():
+    from specdouble.rest import dataset
+    from specdouble.rest.inference import infer_plain
+
+    sid = {"type": "string", "nullable": True, "pattern": "^KS[0-9a-fA-F]{32}$"}
+    service = {"type": "object", "properties": {"sid": sid, "name": {"type": "string"}}}
+    listed = {"type": "array", "items": {"$ref": "#/components/schemas/Service"}}
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": listed}}}}
+    one = {
+        "200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Service"}}},
+        }
+    }
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Services", "version": "1"},
+        "paths": {
+            "/services": {"get": {"responses": ok}},
+            "/services/{sid}": {
+                "parameters": [{"name": "sid", "in": "path", "required": True, "schema": sid}],
+                "get": {"responses": one},
+            },
+        },
+        "components": {"schemas": {"Service": service}},
+    }
+    [resource] = infer_plain(document)
+    assert resource.spec.key == "sid"
+    made = dataset.records(document, resource, seed=3, count=40)
+    keys = [record["sid"] for record in made]
+    assert len(set(keys)) == 40
+    assert all(isinstance(k, str) and re.fullmatch(r"KS[0-9a-fA-F]{32}", k) for k in keys)

@@ -159,3 +159,12 @@ def test_a_reference_to_a_missing_file_or_a_url_is_one_clear_error(tmp_path: Pat
     spec.write_text(base + "    A: {$ref: 'https://example.com/a.yaml'}\n")
     with pytest.raises(openapi.SpecError, match="only local files are read"):
         openapi.load_checked(spec)
+
+
+def test_a_body_type_named_with_parameters_is_taken_bare_too():
+    from specdouble.document import augment
+
+    content = {"application/json;charset=UTF-8": {"schema": {"type": "object"}}}
+    document = {"paths": {"/s": {"post": {"requestBody": {"content": content}}}}}
+    assert augment.widen_body_media_types(document) == 1
+    assert sorted(content) == ["application/json", "application/json;charset=UTF-8"]
