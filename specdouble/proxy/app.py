@@ -126,7 +126,7 @@ class Proxy:
         if options.compare:
             self.mock = self._mock(settings)
         self.journal = Journal(options.journal)
-        self.exchanges: list[report.Entry] = []
+        self.tally = report.Tally()
         self.client: httpx.AsyncClient | None = None
         target = urlsplit(options.target)
         self.target_origin = f"{target.scheme}://{target.netloc}"
@@ -181,9 +181,9 @@ class Proxy:
 
     def write_reports(self) -> None:
         if self.options.junit is not None:
-            report.write_junit(self.exchanges, self.options.junit)
+            report.write_junit(self.tally, self.options.junit)
         if self.options.markdown is not None:
-            report.write_markdown(self.exchanges, self.options.markdown, self.options.target)
+            report.write_markdown(self.tally, self.options.markdown, self.options.target)
 
     # The control routes.
 
@@ -407,7 +407,7 @@ class Proxy:
             differences=tuple(exchange.differences),
             forwarded=exchange.forwarded,
         )
-        self.exchanges.append(entry)
+        self.tally.add(entry)
         for line in report.lines(entry):
             print(f"proxy: {line}", file=self.stream, flush=True)
 

@@ -6,7 +6,6 @@ it)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,38 +51,51 @@ class Problem:
     example: str
 
 
-def problems(entries: Iterable[Entry]) -> dict[str, list[Problem]]:
-    """Each distinct problem once per operation, with how often it was seen."""
-    grouped: dict[str, dict[tuple[str, str], Problem]] = {}
-    for entry in entries:
-        seen = grouped.setdefault(entry.operation, {})
-        found = [(f"{v.side}: {v.check}", v.message) for v in entry.violations]
+MAX_PROBLEMS = 100
+"""Distinct problems kept per operation: a proxy runs for days, its reports stay small."""
+
+
+class Tally:
+    """What the reports need, kept as exchanges pass: exchanges per operation, and each
+    distinct problem once per operation with how often it was seen."""
+
+    def __init__(self) -> None:
+        self.exchanges: dict[str, int] = {}
+        self.problems: dict[str, dict[tuple[str, str], Problem]] = {}
+        self.dropped = 0
+
+    def add(self, entry: Entry) -> None:
+        self.exchanges[entry.operation] = self.exchanges.get(entry.operation, 0) + 1
+        found = [(f"{v.side}: {v.check}", one_line(v.message)) for v in entry.violations]
         found += [("differs from the mock", difference) for difference in entry.differences]
+        seen = self.problems.setdefault(entry.operation, {}) if found else {}
         for kind, message in found:
             problem = seen.get((kind, message))
-            if problem is None:
+            if problem is not None:
+                problem.count += 1
+            elif len(seen) < MAX_PROBLEMS:
                 seen[(kind, message)] = Problem(kind, message, 1, entry.request)
             else:
-                problem.count += 1
-    return {operation: list(found.values()) for operation, found in grouped.items()}
+                self.dropped += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.exchanges.values())
 
 
-def write_junit(entries: Sequence[Entry], path: Path) -> None:
-    by_operation: dict[str, int] = {}
-    for entry in entries:
-        by_operation[entry.operation] = by_operation.get(entry.operation, 0) + 1
-    found = problems(entries)
-    failing = sum(1 for operation in by_operation if found.get(operation))
+def write_junit(tally: Tally, path: Path) -> None:
+    found = tally.problems
+    failing = sum(1 for operation in tally.exchanges if found.get(operation))
     suite = ET.Element(
         "testsuite",
         name="mock-server proxy",
-        tests=str(len(by_operation)),
+        tests=str(len(tally.exchanges)),
         failures=str(failing),
         errors="0",
     )
-    for operation in sorted(by_operation):
+    for operation in sorted(tally.exchanges):
         case = ET.SubElement(suite, "testcase", classname="mock-server proxy", name=operation)
-        listed = found.get(operation)
+        listed = list(found.get(operation, {}).values())
         if listed:
             text = "\n".join(
                 f"{p.kind}: {p.message} (x{p.count}; e.g. {p.example})" for p in listed
@@ -91,27 +103,28 @@ def write_junit(entries: Sequence[Entry], path: Path) -> None:
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=f"{len(listed)} problem(s) in {by_operation[operation]} exchange(s)",
+                message=f"{len(listed)} problem(s) in {tally.exchanges[operation]} exchange(s)",
             )
             failure.text = text
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def write_markdown(entries: Sequence[Entry], path: Path, target: str) -> None:
-    found = problems(entries)
-    operations = {entry.operation for entry in entries}
+def write_markdown(tally: Tally, path: Path, target: str) -> None:
+    found = tally.problems
     text = [
         f"# mock-server proxy in front of {target}",
         "",
-        f"{len(entries)} exchange(s) over {len(operations)} operation(s);"
-        f" {sum(1 for o in operations if found.get(o))} with problems.",
+        f"{tally.total} exchange(s) over {len(tally.exchanges)} operation(s);"
+        f" {sum(1 for o in tally.exchanges if found.get(o))} with problems.",
     ]
+    if tally.dropped:
+        text.append(f"{tally.dropped} more problem(s) past {MAX_PROBLEMS} per operation.")
     for operation in sorted(found):
         if not found[operation]:
             continue
         text += ["", f"## {operation}", "", "| problem | seen | e.g. |", "| --- | --- | --- |"]
-        for problem in found[operation]:
+        for problem in found[operation].values():
             message = problem.message.replace("|", "\\|").replace("\n", " ")
             text.append(f"| {problem.kind}: {message} | {problem.count} | `{problem.example}` |")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -325,3 +325,18 @@ def test_the_command_refuses_a_target_that_is_not_a_url(capsys):
 
     assert main(["proxy", "--target", "localhost:9000"]) == 2
     assert "expected an http(s) URL" in capsys.readouterr().err
+
+
+def test_the_reports_tally_stays_bounded_however_long_the_proxy_runs():
+    from specdouble.proxy import report
+    from specdouble.proxy.conformance import Violation
+
+    tally = report.Tally()
+    for number in range(report.MAX_PROBLEMS + 50):
+        broken = (Violation("response", "check", f"problem {number}"),)
+        tally.add(report.Entry("op", f"GET /x?n={number}", 200, broken, ()))
+        tally.add(report.Entry("op", "GET /x", 200, (Violation("request", "c", "same"),), ()))
+    assert tally.total == 2 * (report.MAX_PROBLEMS + 50)
+    assert len(tally.problems["op"]) == report.MAX_PROBLEMS
+    assert tally.problems["op"][("request: c", "same")].count == report.MAX_PROBLEMS + 50
+    assert tally.dropped == 51
