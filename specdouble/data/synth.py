@@ -426,7 +426,7 @@ class Synth:
             if forbidden(self.document, prop_schema):  # `not: {}`: never present
                 continue
             resolved = resolve(self.document, prop_schema)
-            if marked(self.document, resolved, "writeOnly" if reading else "readOnly"):
+            if marked(self.document, prop_schema, "writeOnly" if reading else "readOnly"):
                 continue
             if depth >= MAX_DEPTH and (prop not in required or depth >= MAX_REQUIRED_DEPTH):
                 continue  # a required cycle (`TreeNode.parent`) has no finite value: cut

@@ -276,13 +276,16 @@ def base_path(document: Mapping[str, Any]) -> str:
 
     >>> base_path({"servers": [{"url": ","}]}), base_path({"servers": [{"url": "v1"}]})
     ('', '/v1')
+    >>> base_path({"servers": [{"url": "https://h/{b}", "variables": {"b": {"default": "/v2"}}}]})
+    '/v2'
     """
     servers = document.get("servers") or [{}]
     first = servers[0] if isinstance(servers[0], Mapping) else {}
     url = str(first.get("url", ""))
     for name, variable in (first.get("variables") or {}).items():
         url = url.replace("{" + name + "}", str(variable.get("default", "")))
-    path = urllib.parse.urlsplit(url).path.rstrip("/")
+    # `https://host/{basePath}` with a basePath of `/api/v1` (Red Hat's): one slash between.
+    path = re.sub(r"/{2,}", "/", urllib.parse.urlsplit(url).path).rstrip("/")
     if path and not path.startswith("/"):  # a relative URL: relative to the host's root
         path = "/" + path
     return path if re.fullmatch(r"(/[A-Za-z0-9._~!$&'()*+;=:@%-]+)*", path) else ""
@@ -481,7 +484,14 @@ def marked(document: Mapping[str, Any], schema: Any, word: str) -> bool:
 
     >>> marked({"P": {"writeOnly": True}}, {"allOf": [{"$ref": "#/P"}]}, "writeOnly")
     True
+
+    A word beside a `$ref` counts too (bunq's `{$ref: Pointer, writeOnly: true}`), as
+    validators read it and as 3.1 means it.
+    >>> marked({"P": {}}, {"$ref": "#/P", "writeOnly": True}, "writeOnly")
+    True
     """
+    if isinstance(schema, Mapping) and schema.get(word) is True:
+        return True
     resolved = resolve(document, schema) if isinstance(schema, Mapping) else None
     if not isinstance(resolved, Mapping):
         return False

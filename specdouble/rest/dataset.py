@@ -12,7 +12,7 @@ from typing import Any
 from specdouble.data import fixtures, images
 from specdouble.data.synth import PERSON_OWNER, Synth, stable_seed, string_fits
 from specdouble.document.augment import unique_name
-from specdouble.document.openapi import is_nullable, resolve
+from specdouble.document.openapi import forbidden, is_nullable, resolve
 from specdouble.rest import mirrors
 from specdouble.rest.inference import Inferred
 from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
@@ -113,6 +113,8 @@ def records(
     for number in range(1, count + 1):
         record = synth.value(schema, owner=spec.model)
         for name in spec.fields:
+            if forbidden(document, spec.properties.get(name, {})):
+                continue  # `not: {}`: never present
             record.setdefault(
                 name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
             )

@@ -73,15 +73,26 @@ def responding(responder: Responder, operation: Operation) -> Handler:
     return respond
 
 
+ROUTER_CONTROLLERS = ("x-openapi-router-controller", "x-swagger-router-controller")
+
+
 def resolver(
     actions: Mapping[str, Action], operations: Iterable[Operation], responder: Responder
 ) -> Callable[[str], Handler]:
     """operationId -> handler, for Connexion's `Resolver`: a resource's, or the responder's."""
-    by_id = {operation.operation_id: operation for operation in operations}
+    by_id: dict[str, Operation] = {}
+    for operation in operations:
+        by_id[operation.operation_id] = operation
+        # Connexion asks for `<x-openapi-router-controller>.<operationId>` where an operation
+        # names its controller (Airflow's `airflow.api_connexion.endpoints....get_config`).
+        for name in ROUTER_CONTROLLERS:
+            controller = operation.definition.get(name)
+            if isinstance(controller, str) and controller:
+                by_id.setdefault(f"{controller}.{operation.operation_id}", operation)
 
     def resolve(operation_id: str) -> Handler:
         operation = by_id[operation_id]
-        action = actions.get(operation_id)
+        action = actions.get(operation.operation_id)
         return acting(action) if action else responding(responder, operation)
 
     return resolve

@@ -384,6 +384,7 @@ def explain(
         or _twin_branches(case, document, status)
         or _endless(document, _answer_schema(case, document, status))
         or (TOO_FEW.search(message) is not None and _filtered_to_nothing(case, response))
+        or _no_value_fits(document, message)
     ):
         return CONTRADICTION
     return None
@@ -409,6 +410,62 @@ def _answer_schema(case: Any, document: dict[str, Any], status: int) -> Any:
     answer = openapi.resolve(document, responses.get(str(status)) or responses.get("default") or {})
     media = next(iter((answer.get("content") or {}).values()), {}) or {}
     return media.get("schema") or {}
+
+
+SCHEMA_AT = re.compile(r"Schema at (/\S+):")
+JSON_KINDS = {"object", "array", "string", "number", "integer", "boolean", "null"}
+
+
+def _no_value_fits(document: dict[str, Any], message: str) -> bool:
+    """Whether the schema the check names (`Schema at /components/...`) admits no value: its
+    types and those of its `allOf` parts have nothing in common (Lyft's `ride_profile`:
+    `type: object` with `allOf` a string enum)."""
+    found = SCHEMA_AT.search(message)
+    if found is None:
+        return False
+    node: Any = document
+    for part in found[1].strip("/").split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            return False
+    return _kinds(document, node) == set()
+
+
+def _kinds(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
+    """The JSON types a schema admits, its `allOf` parts' included."""
+    schema = openapi.resolve(document, schema)
+    if not isinstance(schema, dict) or depth > 8:
+        return set(JSON_KINDS)
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        kinds = {declared} | ({"integer"} if declared == "number" else set())
+    elif isinstance(declared, list):
+        kinds = {str(k) for k in declared}
+    elif isinstance(schema.get("enum"), list) and schema["enum"]:
+        kinds = {_kind_of(value) for value in schema["enum"]}
+        kinds |= {"number"} if "integer" in kinds else set()
+    else:
+        kinds = set(JSON_KINDS)
+    if schema.get("nullable") is True:
+        kinds.add("null")
+    for part in schema.get("allOf") or []:
+        kinds &= _kinds(document, part, depth + 1)
+    return kinds
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    kinds = {float: "number", str: "string", list: "array", dict: "object"}
+    return kinds.get(type(value), "string")
 
 
 def _endless(document: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> bool:

@@ -127,3 +127,24 @@ def test_a_nullable_key_of_generated_objects_is_never_null_and_keeps_its_pattern
     keys = [record["sid"] for record in made]
     assert len(set(keys)) == 40
     assert all(isinstance(k, str) and re.fullmatch(r"KS[0-9a-fA-F]{32}", k) for k in keys)
+
+
+def test_an_answer_never_shows_a_property_write_only_beside_its_ref():
+    # bunq: `legal_guardian_alias: {$ref: Pointer, writeOnly: true}`; the word beside the
+    # `$ref` is what validators (and 3.1) read.
+    pointer = {"type": "object", "properties": {"value": {"type": "string"}}}
+    person = {
+        "type": "object",
+        "required": ["name", "guardian"],
+        "properties": {
+            "name": {"type": "string"},
+            "guardian": {"$ref": "#/components/schemas/Pointer", "writeOnly": True},
+        },
+    }
+    document = {"components": {"schemas": {"Pointer": pointer, "Person": person}}}
+    synth = Synth(document, 5)
+    for _ in range(20):
+        shown = synth.value({"$ref": "#/components/schemas/Person"})
+        assert "guardian" not in shown and "name" in shown
+    written = synth.value({"$ref": "#/components/schemas/Person"}, reading=False)
+    assert "guardian" in written

@@ -516,3 +516,61 @@ def test_operations_told_apart_only_by_their_bodies(tmp_path: Path) -> None:
         added = client.put("/schema", json={"op": "addEnumOption", "fieldKey": "f"})
         assert added.status_code == 200, added.text
         assert client.put("/schema", json={"op": "other"}).status_code == 400
+
+
+CONTROLLED_DOCUMENT = """
+openapi: 3.0.3
+info: {title: controlled, version: "1"}
+servers: [{url: "https://example.com/{basePath}", variables: {basePath: {default: /api/v1}}}]
+paths:
+  /pets:
+    get:
+      operationId: list_pets
+      x-openapi-router-controller: zoo.endpoints.pets
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+    post:
+      operationId: make_pet
+      x-openapi-router-controller: zoo.endpoints.pets
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+      responses:
+        "201":
+          description: made
+          content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+  /pets/{id}:
+    get:
+      operationId: get_pet
+      x-openapi-router-controller: zoo.endpoints.pets
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+        "404": {description: none}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties: {id: {type: integer}, name: {type: string}}
+"""
+
+
+def test_operations_that_name_their_controller_are_served_under_a_templated_base(
+    tmp_path: Path,
+) -> None:
+    """Airflow's operations name their Python controller (Connexion then asks for
+    `<controller>.<operationId>`); Red Hat's server URL is `https://host/{basePath}` with a
+    basePath that starts with a slash."""
+    spec = tmp_path / "controlled.yaml"
+    spec.write_text(CONTROLLED_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=1)).test_client() as zoo:
+        listed = zoo.get("/api/v1/pets")
+        made = zoo.post("/api/v1/pets", json={"name": "Rex"})
+        read = zoo.get(f"/api/v1/pets/{made.json()['id']}")
+    assert listed.status_code == 200 and isinstance(listed.json(), list)
+    assert made.status_code == 201 and read.json() == made.json()  # the resource's, not made up
