@@ -390,7 +390,8 @@ def explain(
     return None
 
 
-WORDS = {"description", "example", "examples", "title", "summary", "xml"}
+WORDS = {"description", "example", "examples", "title", "summary", "xml", "default", "deprecated"}
+"""Annotations: they say things of a value and constrain none."""
 
 
 def _plain(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
@@ -419,7 +420,8 @@ JSON_KINDS = {"object", "array", "string", "number", "integer", "boolean", "null
 def _no_value_fits(document: dict[str, Any], message: str) -> bool:
     """Whether the schema the check names (`Schema at /components/...`) admits no value: its
     types and those of its `allOf` parts have nothing in common (Lyft's `ride_profile`:
-    `type: object` with `allOf` a string enum)."""
+    `type: object` with `allOf` a string enum), or it is a `oneOf` of branches that differ
+    only in words (ReadMe's `oneOf: [StatusWrapper, StatusWrapper]`)."""
     found = SCHEMA_AT.search(message)
     if found is None:
         return False
@@ -432,7 +434,13 @@ def _no_value_fits(document: dict[str, Any], message: str) -> bool:
             node = node[key]
         else:
             return False
-    return _kinds(document, node) == set()
+    if _kinds(document, node) == set():
+        return True
+    node = openapi.resolve(document, node)
+    branches = [
+        _plain(document, b) for b in (node.get("oneOf") if isinstance(node, dict) else None) or []
+    ]
+    return any(branches[i] == branches[j] for i in range(len(branches)) for j in range(i))
 
 
 def _kinds(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:

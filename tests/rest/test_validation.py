@@ -182,3 +182,18 @@ def test_one_of_keeps_the_branch_that_keeps_what_was_sent() -> None:
         "discriminator": {"propertyName": "kind", "mapping": {"ldap": "#/components/schemas/Ldap"}},
     }
     assert validation.clean_value(document, named, {**sent, "kind": "ldap"}) == {"name": "p"}
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_nullable_admits_null_in_either_dialect(version: str) -> None:
+    # ReadMe's 3.1 document writes 3.0's `nullable: true`: what its author meant is what
+    # clients send, so null is taken (and nothing else that the type refuses).
+    schema = {
+        "type": "object",
+        "properties": {"body": {"type": "string", "nullable": True}, "n": {"type": "string"}},
+    }
+    document = {"openapi": version, "paths": {}}
+    checker = validation.schema_validator(document, schema)
+    assert list(checker.iter_errors({"body": None})) == []
+    assert [e.message for e in checker.iter_errors({"body": 1})] == ["1 is not of type 'string'"]
+    assert list(checker.iter_errors({"n": None}))  # not nullable: refused
