@@ -52,9 +52,14 @@ class _Unreadable:
     def __repr__(self) -> str:
         return "UNREADABLE"
 
+    def __bool__(self) -> bool:
+        return False  # a flag read from it is off (`str(value).lower() == "true"`)
+
 
 UNREADABLE: Any = _Unreadable()
-"""A `page` or `page_size` that is not an integer, with `--leniency real`."""
+"""A value the lenient reading cannot read, kept so that what reads it decides: a `page` or
+`page_size` that is not an integer (with `--leniency real`), a boolean that is not one
+(`include_users=maybe`: a filter filters nothing by it, a view reads it as false)."""
 
 
 def parse_value(
@@ -128,7 +133,7 @@ def parse_value(
     kind = schema.get("type")
     if kind == "boolean":
         if lenient:
-            return _LENIENT_BOOLEANS.get(raw.lower())
+            return _LENIENT_BOOLEANS.get(raw.lower(), UNREADABLE if raw else None)
         if raw not in _BOOLEANS:
             raise InvalidValue(errors.NOT_A_BOOLEAN, "not_a_boolean", value=raw)
         return _BOOLEANS[raw]

@@ -412,6 +412,8 @@ class Resource:
         control = listing.control if listing else CONTROL_PARAMETERS
         filters: dict[str, Any] = {}
         for name, value in params.items():
+            if value is UNREADABLE:
+                continue  # django-filter's BooleanWidget: a value it cannot read filters nothing
             related = spec.related_filters.get(name)
             if name not in control and related is not None:
                 condition = self._related_condition(name, related, value)
