@@ -61,6 +61,7 @@ NOT_A_FILTER_NUMBER = "Enter a number."
 `DecimalField`)."""
 UNIQUE_TOGETHER_TEMPLATE = "The fields {fields} must make a unique set."
 DOES_NOT_EXIST_TEMPLATE = 'Invalid pk "{value}" - object does not exist.'
+INCORRECT_PK_TYPE_TEMPLATE = "Incorrect type. Expected pk value, received {type}."
 INVALID_BODY_TEMPLATE = "Invalid data. Expected a dictionary, but got {type}."
 NO_DATA = "No data provided"
 JSON_PARSE_TEMPLATE = "JSON parse error - {reason}"

@@ -97,6 +97,30 @@ def mark_refusals(
                     parameter[REFUSAL] = code
 
 
+RELATED_KEY = "x-related-key"
+"""On a request body's property: it takes another object's key (`uuid` or `integer`), which
+DRF reads with a `PrimaryKeyRelatedField` and words as the model's key field does."""
+
+
+def mark_related_bodies(document: dict[str, Any], keys: Mapping[str, Mapping[str, str]]) -> None:
+    """Mark the request-body properties `keys` names (operationId -> field -> key kind)."""
+    for item in (document.get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, Mapping) else None
+            if not isinstance(operation, dict) or operation.get("operationId") not in keys:
+                continue
+            body = resolve(document, operation.get("requestBody") or {})
+            for media in (body.get("content") or {}).values():
+                schema = resolve(document, (media or {}).get("schema") or {})
+                properties = schema.get("properties") if isinstance(schema, dict) else None
+                for name, kind in keys[operation["operationId"]].items():
+                    found = (properties or {}).get(name)
+                    if isinstance(found, dict) and found.get("type") == "array":
+                        found = found.get("items")  # many: each item is a key
+                    if isinstance(found, dict) and "$ref" not in found:
+                        found[RELATED_KEY] = kind
+
+
 def document_not_found(document: dict[str, Any], operation_ids: set[str]) -> None:
     """Add a 404 answer where the document has none: to the named operations, and to every
     operation with a path parameter (a value that does not route, or names nothing)."""

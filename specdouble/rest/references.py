@@ -239,6 +239,25 @@ class References:
                 words.setdefault(listed, {})[name] = code
         return words
 
+    def body_keys(self, resources: Sequence[Inferred]) -> dict[str, dict[str, str]]:
+        """The fields of each write (operationId) that take another object's key, and the
+        key's kind (`uuid`, `integer`): DRF reads them with a `PrimaryKeyRelatedField`."""
+        found: dict[str, dict[str, str]] = {}
+        for owner in resources:
+            writes = [
+                operation
+                for operation, method in operation_names(owner.spec).items()
+                if method in ("create", "update", "partial_update")
+            ]
+            kinds = {
+                field: "uuid" if target.uuid else "integer"
+                for (collection, field), target in self.fields.items()
+                if collection == owner.spec.collection and field in owner.spec.writable
+            }
+            for operation in writes if kinds else ():
+                found[operation] = kinds
+        return found
+
     def caller(self, store: Store, username: str | None) -> Any:
         """What a reference to the caller holds (None: no such user)."""
         if self.users is None or username is None:

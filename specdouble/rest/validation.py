@@ -18,6 +18,7 @@ from typing import Any
 
 from specdouble import errors
 from specdouble.data.values import STANDARD_FORMATS, InvalidValue, parse_instant, parse_uuid
+from specdouble.document.augment import RELATED_KEY
 from specdouble.document.lenient import ecma_regex
 from specdouble.document.openapi import Schema, is_nullable, object_shape, resolve
 from specdouble.rest.dialect import Dialect
@@ -107,6 +108,13 @@ def clean_value(
         if is_nullable(document, schema):
             return None
         raise _fail(errors.NULL)
+    related = schema.get(RELATED_KEY)
+    if related is not None:
+        refused = _related_refusal(str(related), value)
+        if refused is not None:
+            raise _fail(refused)
+        if not isinstance(value, str):
+            return value  # a number a UUID can be: found, or "object does not exist", later
     branches = [resolve(document, b) for b in schema.get("oneOf", []) + schema.get("anyOf", [])]
     branches = [b for b in branches if b.get("enum") != [None]]
     if branches:
@@ -159,6 +167,26 @@ def clean_value(
             raise _fail(errors.NOT_A_DICT_TEMPLATE.format(type=type_name(value)))
         return _clean_object(document, schema, value, lenient)
     return value
+
+
+def _related_refusal(kind: str, value: Any) -> str | None:
+    """What DRF's `PrimaryKeyRelatedField` answers for a value that is not a key's string:
+    a boolean is the wrong type; for a UUID key, anything the model's `UUIDField` cannot
+    read is worded by it (`“[]” is not a valid UUID.`), while a whole number is a UUID's
+    integer form; for an integer key, a list or an object is the wrong type."""
+    if isinstance(value, bool):
+        return errors.INCORRECT_PK_TYPE_TEMPLATE.format(type="bool")
+    if isinstance(value, str):
+        return None
+    if kind == "uuid":
+        if isinstance(value, int) and 0 <= value < 1 << 128:
+            return None
+        return errors.RELATED_REFUSALS["related_uuid"].format(
+            value=str(value)
+        )  # Python's text of it
+    if isinstance(value, list | dict):
+        return errors.INCORRECT_PK_TYPE_TEMPLATE.format(type=type(value).__name__)
+    return None
 
 
 def _discriminated(document: Mapping[str, Any], schema: Schema, value: Any) -> Schema | None:

@@ -357,6 +357,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         augment.mark_refusals(
             document, references.query_words(found), numbers="number", except_for=PAGINATION
         )
+        augment.mark_related_bodies(document, references.body_keys(found))
     if dialect.unknown_key_is_404:  # others answer a 404 in their own shapes, or RFC 9457
         augment.document_not_found(document, not_found_operations(found))
     operations = list(openapi.operations(document))

@@ -197,3 +197,30 @@ def test_nullable_admits_null_in_either_dialect(version: str) -> None:
     assert list(checker.iter_errors({"body": None})) == []
     assert [e.message for e in checker.iter_errors({"body": 1})] == ["1 is not of type 'string'"]
     assert list(checker.iter_errors({"n": None}))  # not nullable: refused
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("uuid", [], "“[]” is not a valid UUID."),
+        ("uuid", {"a": 1}, "“{'a': 1}” is not a valid UUID."),
+        ("uuid", 1.5, "“1.5” is not a valid UUID."),
+        ("uuid", -1, "“-1” is not a valid UUID."),
+        ("uuid", True, "Incorrect type. Expected pk value, received bool."),
+        ("integer", [], "Incorrect type. Expected pk value, received list."),
+    ],
+)
+def test_a_key_of_another_object_is_refused_in_drfs_words(kind: str, value: Any, expected: str):
+    # DRF's PrimaryKeyRelatedField: the model's key field words what it cannot read.
+    schema = {"type": "object", "properties": {"stage": {"type": "string", "x-related-key": kind}}}
+    with pytest.raises(errors.ValidationFailed) as failure:
+        validate_body({}, schema, {"stage": value})
+    assert failure.value.body() == {"stage": [expected]}
+
+
+def test_a_whole_number_is_a_uuids_integer_form_left_for_the_lookup():
+    schema = {
+        "type": "object",
+        "properties": {"stage": {"type": "string", "x-related-key": "uuid"}},
+    }
+    assert validate_body({}, schema, {"stage": 5}) == {"stage": 5}
