@@ -683,6 +683,7 @@ def _plain_resource(
         listing=plan,
         listed_fields=listed,
         listed_schemas={name: shown[name] for name in listed if name in properties},
+        key_path_schema=_path_parameter_schema(document, item_methods, lookup),
         response_schemas=_plain_answers(
             document,
             operations_by_id,
@@ -698,6 +699,19 @@ def _plain_resource(
         noun=noun,
         key_type=key_kind,
     )
+
+
+def _path_parameter_schema(
+    document: Mapping[str, Any], item_methods: Mapping[str, Operation], name: str | None
+) -> Mapping[str, Any] | None:
+    """The schema the item path gives its key's parameter (where it constrains it)."""
+    for operation in item_methods.values():
+        for parameter in operation.parameters:
+            if parameter.get("in") == "path" and parameter.get("name") == name:
+                schema = resolve(document, parameter.get("schema") or {})
+                constrains = any(k in schema for k in ("pattern", "enum", "format", "maxLength"))
+                return schema if constrains else None
+    return None
 
 
 def _plain_answers(

@@ -177,6 +177,8 @@ class ResourceSpec:
     """The fields a list shows of each object, where it shows a summary (none: all)."""
     listed_schemas: Mapping[str, Any] = field(default_factory=dict)
     """The summary's schema of each field it shows: a value must be showable in both."""
+    key_path_schema: Mapping[str, Any] | None = None
+    """The item path's parameter schema: a key it refuses names an object no read can reach."""
     operations: Mapping[str, str] = field(default_factory=dict)
     """operationId -> the action that serves it; empty: DRF's names (`<collection>_list`)."""
     listing: Listing | None = None
@@ -830,6 +832,13 @@ class Resource:
                     message = f"{error.message} (as the object shows it)"
                     if message not in failures.get(name, []):
                         failures.setdefault(name, []).append(message)
+        path_schema, key = self.spec.key_path_schema, record.get(self.spec.key)
+        if path_schema and key is not None and self.spec.key in self.spec.writable:
+            # A path parameter is text: a key is read back by its text.
+            named = str(key) if path_schema.get("type") in (None, "string") else key
+            for error in schema_validator(document, path_schema).iter_errors(named):
+                message = f"{error.message} (as the item path names it)"
+                failures.setdefault(self.spec.key, []).append(message)
         if failures:
             raise errors.ValidationFailed(failures)
 

@@ -4,6 +4,7 @@ no error schemas (problem details), several path parameters, and the Prefer head
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Any
 
@@ -574,3 +575,49 @@ def test_operations_that_name_their_controller_are_served_under_a_templated_base
         read = zoo.get(f"/api/v1/pets/{made.json()['id']}")
     assert listed.status_code == 200 and isinstance(listed.json(), list)
     assert made.status_code == 201 and read.json() == made.json()  # the resource's, not made up
+
+
+KEYED_DOCUMENT = """
+openapi: 3.0.3
+info: {title: keyed, version: "1"}
+paths:
+  /tasks:
+    post:
+      operationId: make_task
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+      responses:
+        "201":
+          description: made
+          content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+        "400": {description: refused}
+  /tasks/{id}:
+    get:
+      operationId: get_task
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, pattern: "^T[0-9]+$"}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+        "404": {description: none}
+components:
+  schemas:
+    Task:
+      type: object
+      properties: {id: {type: string}, name: {type: string}}
+"""
+
+
+def test_a_create_whose_key_no_item_path_can_name_is_refused(tmp_path: Path) -> None:
+    """What a client creates must read back through the path that names it: a key the item
+    path's parameter refuses (Red Hat's task ids against their UUID pattern) is refused."""
+    spec = tmp_path / "keyed.yaml"
+    spec.write_text(KEYED_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=1)).test_client() as tasks:
+        refused = tasks.post("/tasks", json={"id": "bit", "name": "a"})
+        made = tasks.post("/tasks", json={"id": "T7", "name": "b"})
+        read = tasks.get("/tasks/T7")
+    assert refused.status_code == 400
+    assert "as the item path names it" in json.dumps(refused.json())
+    assert made.status_code == 201 and read.json() == made.json()
