@@ -24,13 +24,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from specdouble import errors, profiles
-from specdouble.document import openapi
+from specdouble.document import augment, openapi
 from specdouble.proxy import comparison, report
 from specdouble.proxy.conformance import Conformance, Route, Violation
 from specdouble.proxy.recording import Recorder
 from specdouble.server.app import ErrorAnswers, load
+from specdouble.server.control import read_journal
 from specdouble.settings import DEFAULT_CONTROL_PREFIX, DEFAULT_JOURNAL, Limits, Settings
-from specdouble.state.journal import FILTERS, Journal, unknown_filters
+from specdouble.state.journal import BODY_BYTES, Journal
 
 # The Host header goes on unchanged: a server that checks it against the Origin (Django's
 # CSRF check) must see the host the browser used.
@@ -89,9 +90,19 @@ class Exchange:
     differences: list[str] = field(default_factory=list)
     forwarded: bool = True
 
-    def header(self, name: str) -> str:
-        wanted = name.encode("latin-1")
-        return next((v.decode("latin-1") for k, v in self.headers if k.lower() == wanted), "")
+    @property
+    def named(self) -> dict[str, str]:
+        """The headers by lower-case name (a repeated one: its last value)."""
+        return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in self.headers}
+
+    @property
+    def forwarded_headers(self) -> list[tuple[str, str]]:
+        """The headers that go on, less the hop-by-hop ones."""
+        return [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in self.headers
+            if k.decode("latin-1").lower() not in HOP_BY_HOP
+        ]
 
 
 class Proxy:
@@ -102,13 +113,15 @@ class Proxy:
         self.stream = stream
         settings = Settings(spec=options.spec, cache=options.cache)
         self.document = load(settings)
+        augment.order_paths(self.document)  # literal segments first, as the mock serves them
         profile = profiles.detect(self.document, leniency="document")
         self.conformance = Conformance(self.document, profile.dialect)
+        self.operation_of = openapi.operation_finder(self.document)
         self.error_answers = ErrorAnswers(
             openapi.method_table(self.document),
             problems=profile.dialect.problem_details,
             document=self.document,
-            operation_of=openapi.operation_finder(self.document),
+            operation_of=self.operation_of,
         )
         self.recorder: Recorder | None = None
         self.keys_of: dict[str, str] = {}
@@ -128,6 +141,7 @@ class Proxy:
         self.journal = Journal(options.journal)
         self.tally = report.Tally()
         self.client: httpx.AsyncClient | None = None
+        self.mock_client: httpx.AsyncClient | None = None
         target = urlsplit(options.target)
         self.target_origin = f"{target.scheme}://{target.netloc}"
         self.target_path = target.path.rstrip("/")
@@ -167,6 +181,12 @@ class Proxy:
                 self.client = httpx.AsyncClient(
                     timeout=self.options.timeout, follow_redirects=False, trust_env=False
                 )
+                if self.mock is not None:
+                    self.mock_client = httpx.AsyncClient(
+                        transport=httpx.ASGITransport(app=self.mock),
+                        base_url="http://mock",
+                        trust_env=False,
+                    )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.close()
@@ -174,9 +194,10 @@ class Proxy:
                 return
 
     async def close(self) -> None:
-        if self.client is not None:
-            await self.client.aclose()
-            self.client = None
+        for client in (self.client, self.mock_client):
+            if client is not None:
+                await client.aclose()
+        self.client = self.mock_client = None
         self.write_reports()
 
     def write_reports(self) -> None:
@@ -195,16 +216,12 @@ class Proxy:
         elif name == "requests" and request.method == "DELETE":
             answer = JSONResponse({"cleared": self.journal.clear()})
         elif name == "requests" and request.method == "GET":
-            filters = dict(request.query_params)
-            unknown = unknown_filters(filters)
-            if unknown:
-                message = f"Unknown filter; filters are {', '.join(FILTERS)}."
-                answer = JSONResponse({name: [message] for name in unknown}, status_code=400)
-            else:
-                found = self.journal.entries(filters, lambda _m, _p: None)
+            try:
                 answer = JSONResponse(
-                    {"count": len(found), "kept": self.journal.size, "results": found}
+                    read_journal(self.journal, dict(request.query_params), self.operation_of)
                 )
+            except errors.ApiError as failure:
+                answer = self.error_answers.response(failure)
         else:
             answer = JSONResponse({"detail": errors.ROUTE_NOT_FOUND}, status_code=404)
         await answer(scope, receive, send)
@@ -227,7 +244,7 @@ class Proxy:
             )
             await self._refuse(exchange, None, refusal, scope, receive, send)
             return
-        lowered = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in exchange.headers}
+        lowered = exchange.named
         route, violations, refusal_or_none = self.conformance.request(
             exchange.method, exchange.path, exchange.query_string, lowered, exchange.body
         )
@@ -236,9 +253,9 @@ class Proxy:
         if self.options.strict and refusal_or_none is not None:
             await self._refuse(exchange, route, refusal_or_none, scope, receive, send)
             return
-        answer = await self._forward(exchange)
+        answer, reached = await self._forward(exchange)
         exchange.status, exchange.answer = answer.status_code, answer.content
-        if route is not None and _reached(answer):
+        if route is not None and reached:
             exchange.violations.extend(
                 await anyio.to_thread.run_sync(
                     self.conformance.response,
@@ -246,17 +263,16 @@ class Proxy:
                     exchange.method,
                     exchange.query_string,
                     lowered,
-                    exchange.body,
                     answer,
                 )
             )
         shown = _json(answer.content, answer.headers.get("content-type", ""))
-        if self.recorder is not None and route is not None and _reached(answer):
+        if self.recorder is not None and route is not None and reached:
             relative = self.conformance.routes.relative(exchange.path) or exchange.path
             changed = self.recorder.observe(exchange.method, relative, answer.status_code, shown)
             if changed:
                 self.recorder.write(changed)
-        if self.mock is not None and route is not None and _reached(answer):
+        if self.mock is not None and route is not None and reached:
             exchange.differences = await self._compare(exchange, route, answer.status_code, shown)
         await self._send(answer, scope, send)
         self._keep(exchange)
@@ -300,21 +316,21 @@ class Proxy:
         query = exchange.query_string.decode("latin-1")
         return f"{self.target_origin}{path}" + (f"?{query}" if query else "")
 
-    async def _forward(self, exchange: Exchange) -> httpx.Response:
+    async def _forward(self, exchange: Exchange) -> tuple[httpx.Response, bool]:
+        """The server's answer, and whether it answered (else the proxy's own 502)."""
         assert self.client is not None, "the proxy's lifespan starts its client"
-        headers = [
-            (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in exchange.headers
-            if k.decode("latin-1").lower() not in HOP_BY_HOP
-        ]
         try:
-            return await self.client.request(
-                exchange.method, self._url(exchange), headers=headers, content=exchange.body
+            answer = await self.client.request(
+                exchange.method,
+                self._url(exchange),
+                headers=exchange.forwarded_headers,
+                content=exchange.body,
             )
         except httpx.HTTPError as error:
             detail = f"mock-server proxy: {self.options.target} did not answer: {error!r}"
             exchange.violations.append(Violation("response", "target_unreachable", detail))
-            return httpx.Response(502, json={"detail": detail})  # no request: nothing to check
+            return httpx.Response(502, json={"detail": detail}), False
+        return answer, True
 
     async def _send(self, answer: httpx.Response, scope: Scope, send: Send) -> None:
         headers = [
@@ -341,30 +357,24 @@ class Proxy:
     async def _compare(
         self, exchange: Exchange, route: Route, real_status: int, real_body: Any
     ) -> list[str]:
-        headers = [
-            (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in exchange.headers
-            if k.decode("latin-1").lower() not in HOP_BY_HOP
-        ]
+        headers = exchange.forwarded_headers
         if self.options.mock_token is not None:
             headers = [(k, v) for k, v in headers if k.lower() not in ("authorization", "cookie")]
             headers.append(("Authorization", f"Bearer {self.options.mock_token}"))
         content = exchange.body
-        sent = _json(content, exchange.header("content-type"))
+        sent = _json(content, exchange.named.get("content-type", ""))
         if sent is not None and self.keys.to_mock:
             content = json.dumps(self.keys.body_for_mock(sent)).encode()
-        transport = httpx.ASGITransport(app=self.mock)
-        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
-            query = exchange.query_string.decode("latin-1")
-            path = self.keys.path_for_mock(exchange.path)
-            answered = await client.request(
-                exchange.method,
-                path + (f"?{query}" if query else ""),
-                headers=headers,
-                content=content,
-            )
+        assert self.mock_client is not None, "the proxy's lifespan starts its clients"
+        query = exchange.query_string.decode("latin-1")
+        answered = await self.mock_client.request(
+            exchange.method,
+            self.keys.path_for_mock(exchange.path) + (f"?{query}" if query else ""),
+            headers=headers,
+            content=content,
+        )
         mock_body = _json(answered.content, answered.headers.get("content-type", ""))
-        key = self.keys_of.get(route.template, "pk")
+        key = self.keys_of.get(route.operation.path, "pk")
         if exchange.method == "POST" and real_status == answered.status_code < 300:
             self.keys.learn(key, real_body, mock_body)
         ignored = frozenset({key}) if exchange.method == "POST" else frozenset()
@@ -384,19 +394,17 @@ class Proxy:
             "path": exchange.path,
             "query_string": exchange.query_string,
             "raw_headers": exchange.headers,
-            "raw_body": exchange.body[: report.BODY_BYTES],
-            "body_cut": len(exchange.body) > report.BODY_BYTES,
-            "raw_answer": exchange.answer[: report.BODY_BYTES],
-            "answer_cut": len(exchange.answer) > report.BODY_BYTES,
+            "raw_body": exchange.body[:BODY_BYTES],
+            "body_cut": len(exchange.body) > BODY_BYTES,
+            "raw_answer": exchange.answer[:BODY_BYTES],
+            "answer_cut": len(exchange.answer) > BODY_BYTES,
             "status": exchange.status,
             "at": exchange.started,
             "seconds": seconds,
-            "operation_id": exchange.operation_id,
             "violations": [v.as_json() for v in exchange.violations],
             "differences": list(exchange.differences),
             "forwarded": exchange.forwarded,
         }
-        raw.update(_readable(raw))
         self.journal.add(raw)
         entry = report.Entry(
             operation=exchange.operation_id or f"{exchange.method} {exchange.path}",
@@ -410,20 +418,6 @@ class Proxy:
         self.tally.add(entry)
         for line in report.lines(entry):
             print(f"proxy: {line}", file=self.stream, flush=True)
-
-
-def _reached(answer: httpx.Response) -> bool:
-    """Whether the server answered (the proxy's own 502 has no request to check against)."""
-    try:
-        return answer.request is not None
-    except RuntimeError:
-        return False
-
-
-def _readable(raw: dict[str, Any]) -> dict[str, Any]:
-    from specdouble.state.journal import readable
-
-    return readable(raw)
 
 
 def _json(content: bytes, content_type: str) -> Any:

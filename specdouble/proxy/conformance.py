@@ -7,7 +7,7 @@ Each problem is a `Violation`: which side broke the document, the check, and a m
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -55,14 +55,11 @@ class Route:
     operation: openapi.Operation
     path_parameters: dict[str, str]
 
-    @property
-    def template(self) -> str:
-        return self.operation.path
-
 
 class Routes:
-    """`(method, URL path) -> Route`, the document's paths in its order, literal segments
-    before templated ones (as routers match them)."""
+    """`(method, URL path) -> Route`, the document's paths in its order, as
+    `openapi.operation_finder` takes them (the proxy orders them as the mock serves them:
+    literal segments first)."""
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.base = openapi.base_path(document)
@@ -70,8 +67,7 @@ class Routes:
         by_path: dict[str, dict[str, openapi.Operation]] = {}
         for operation in openapi.operations(document):
             by_path.setdefault(operation.path, {})[operation.method.upper()] = operation
-        ordered = sorted(by_path, key=lambda path: path.count("{"))
-        for path in ordered:
+        for path in by_path:
             pattern = re.sub(r"\\\{([^}]+)\\\}", _group, re.escape(path))
             self.table.append((re.compile(f"^{pattern}$"), path, by_path[path]))
         self._names = {
@@ -118,8 +114,16 @@ class Conformance:
         self.dialect = dialect
         self.routes = Routes(document)
         self._parameters: dict[str, RequestParameters] = {}
-        self._schema: Any = None
-        self._checks_found: list[Any] | None = None
+        # Made once, before any request (answers are checked in worker threads).
+        import schemathesis
+        from schemathesis.checks import CHECKS, load_all_checks
+
+        import specdouble.contract.checks  # noqa: F401 (registers the contract's checks)
+
+        load_all_checks()
+        self._schema = schemathesis.openapi.from_dict(dict(document))
+        known = set(CHECKS.get_all_names())
+        self._checks = [(name, CHECKS.get_one(name)) for name in RESPONSE_CHECKS if name in known]
 
     def request(
         self,
@@ -185,10 +189,7 @@ class Conformance:
                 detail = errors.UNSUPPORTED_MEDIA_TYPE_TEMPLATE.format(media_type=media_type)
                 return errors.UnsupportedMediaType(detail)
             return None
-        schema = next(
-            ((entry or {}).get("schema") for known, entry in content.items() if "json" in known),
-            None,
-        )
+        schema = openapi.json_body_schema(self.document, operation)
         if schema is None:
             return None
         try:
@@ -211,51 +212,30 @@ class Conformance:
         method: str,
         query_string: bytes,
         request_headers: Mapping[str, str],
-        request_body: bytes,
         answer: Any,
     ) -> list[Violation]:
-        """What the answer (an `httpx.Response`) breaks, by Schemathesis' checks and ours."""
+        """What the answer (an `httpx.Response`) breaks, by Schemathesis' checks and ours, each
+        named by the check that found it."""
         from schemathesis.core.failures import FailureGroup
 
-        operation = self._schemathesis_operation(method, route)
-        if operation is None:
+        try:
+            operation = self._schema[route.operation.path][method.lower()]
+        except (KeyError, LookupError, ValueError):  # one Schemathesis cannot read: unchecked
             return []
         case = operation.Case(
             path_parameters=route.path_parameters,
             query=dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)),
             headers=dict(request_headers),
         )
-        try:
-            case.validate_response(answer, checks=self._checks())
-        except FailureGroup as group:
-            return [_violation(failure) for failure in group.exceptions]
-        except AssertionError as failure:
-            return [Violation(RESPONSE, "response_conformance", str(failure))]
-        return []
-
-    def _schemathesis_operation(self, method: str, route: Route) -> Any:
-        import schemathesis
-
-        if self._schema is None:
-            self._schema = schemathesis.openapi.from_dict(dict(self.document))
-        relative = route.template
-        for name, value in route.path_parameters.items():
-            relative = relative.replace("{" + name + "}", value)
-        try:
-            return self._schema.find_operation_by_path(method, relative)
-        except Exception:  # an operation Schemathesis cannot read is not checked
-            return None
-
-    def _checks(self) -> list[Any]:
-        if self._checks_found is None:
-            from schemathesis.checks import CHECKS, load_all_checks
-
-            import specdouble.contract.checks  # noqa: F401 (registers the contract's checks)
-
-            load_all_checks()
-            known = set(CHECKS.get_all_names())
-            self._checks_found = CHECKS.get_by_names([n for n in RESPONSE_CHECKS if n in known])
-        return self._checks_found
+        found: list[Violation] = []
+        for name, check in self._checks:
+            try:
+                case.validate_response(answer, checks=[check])
+            except FailureGroup as group:
+                found += [_violation(name, failure) for failure in group.exceptions]
+            except AssertionError as failure:
+                found.append(_violation(name, failure))
+        return found
 
 
 def _said(failure: errors.ApiError) -> str:
@@ -289,23 +269,7 @@ def _messages(found: Mapping[str, Any], prefix: str = "") -> dict[str, list[str]
     return flat
 
 
-def _violation(failure: Any) -> Violation:
+def _violation(check: str, failure: Any) -> Violation:
     title = getattr(failure, "title", "") or type(failure).__name__
     message = getattr(failure, "message", "") or str(failure)
-    check = _check_name(failure)
     return Violation(RESPONSE, check, f"{title}: {message}".strip())
-
-
-def _check_name(failure: Any) -> str:
-    name = type(failure).__name__
-    known: Sequence[tuple[str, str]] = (
-        ("ServerError", "not_a_server_error"),
-        ("UndefinedStatusCode", "status_code_conformance"),
-        ("UndefinedContentType", "content_type_conformance"),
-        ("MalformedMediaType", "content_type_conformance"),
-        ("MissingHeaders", "response_headers_conformance"),
-        ("JsonSchemaError", "response_schema_conformance"),
-        ("JSONDecodeErrorContext", "response_schema_conformance"),
-        ("ContractViolation", "contract"),
-    )
-    return next((check for kind, check in known if kind in name), "response_conformance")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from specdouble.proxy.conformance import Violation
 
-BODY_BYTES = 4096
 LINE_CHARS = 400
 
 

@@ -63,6 +63,27 @@ async def json_body(request: Request) -> Any:
         raise errors.ParseError(f"JSON parse error - {error}") from error
 
 
+def read_journal(
+    journal: Journal,
+    filters: Mapping[str, str],
+    operation_of: Callable[[str, str], str | None],
+) -> dict[str, Any]:
+    """What `GET /_mock/requests` answers for these filters (a 400 for one it cannot read)."""
+    unknown = unknown_filters(filters)
+    if unknown:
+        raise errors.ValidationFailed(
+            {name: [UNKNOWN_FILTER.format(filters=", ".join(FILTERS))] for name in unknown}
+        )
+    since = filters.get("since")
+    if since is not None and not since.isdigit():
+        try:
+            datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise errors.ValidationFailed.single("since", BAD_SINCE) from error
+    found = journal.entries(filters, operation_of)
+    return {"count": len(found), "kept": journal.size, "results": found}
+
+
 def routes(
     store: Stores,
     tokens: Mapping[str, auth.Token],
@@ -89,20 +110,7 @@ def routes(
         owner(request)
         if request.method == "DELETE":
             return JSONResponse({"cleared": journal.clear()})
-        filters = dict(request.query_params)
-        unknown = unknown_filters(filters)
-        if unknown:
-            raise errors.ValidationFailed(
-                {name: [UNKNOWN_FILTER.format(filters=", ".join(FILTERS))] for name in unknown}
-            )
-        since = filters.get("since")
-        if since is not None and not since.isdigit():
-            try:
-                datetime.fromisoformat(since.replace("Z", "+00:00"))
-            except ValueError as error:
-                raise errors.ValidationFailed.single("since", BAD_SINCE) from error
-        found = journal.entries(filters, operation_of)
-        return JSONResponse({"count": len(found), "kept": journal.size, "results": found})
+        return JSONResponse(read_journal(journal, dict(request.query_params), operation_of))
 
     async def sessions_list(request: Request) -> JSONResponse:
         owner(request)

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
-import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from specdouble.server.app import create_app
 from specdouble.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import Serving
 from tests.differential.harness import CRITERIA, RECORDED
 
 ADMIN_HEADER = (b"authorization", b"Bearer ak-mock-admin")
@@ -208,28 +205,12 @@ FAULTS: dict[str, tuple[Callable[[ASGIApp], ASGIApp], str]] = {
 """Fault name -> (the wrapper that injects it, the check that must name it)."""
 
 
-class FaultyServer:
+class FaultyServer(Serving):
     """A fresh mock with one fault, served by uvicorn in a thread on a free port."""
 
     def __init__(self, fault: Callable[[ASGIApp], ASGIApp] | None) -> None:
         app: ASGIApp = create_app(Settings(leniency="document"))  # strict: the contract's 400s
         if fault is not None:
             app = fault(app)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/api/v3"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> FaultyServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the faulty server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        super().__init__(app)
+        self.url = f"{self.url}/api/v3"

@@ -6,47 +6,21 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from specdouble.proxy.app import Proxy, ProxyOptions
 from specdouble.server.app import create_app
 from specdouble.settings import DEFAULT_SPEC, Settings
-from tests.conftest import free_port
+from tests.conftest import Serving, free_port
 from tests.contract.faulty_servers import FaultyServer, missing_field, wrong_count
 
 ADMIN = {"Authorization": "Bearer ak-mock-admin"}
 LIST = "/api/v3/policies/event_matcher/"
-
-
-class Serving:
-    """Any ASGI app served by uvicorn in a thread on a free loopback port."""
-
-    def __init__(self, app: Any) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Serving:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 def origin(server: FaultyServer) -> str:
@@ -86,6 +60,23 @@ def test_a_request_is_forwarded_unchanged_and_its_answer_returned_unchanged(real
     assert entry["operation_id"] == "policies_event_matcher_list"
     assert entry["violations"] == [] and entry["forwarded"] is True
     assert entry["headers"]["authorization"] == "Bearer ***"
+    # What the server received: the same request, its credentials and the client's Host.
+    received = httpx.get(f"{origin(real)}/_mock/requests", headers=ADMIN).json()["results"]
+    assert [(e["method"], e["path"], e["query"]) for e in received][:1] == [
+        ("GET", LIST, {"page_size": ["3"], "ordering": ["-name"]})
+    ]
+    assert received[0]["headers"]["authorization"] == "Bearer ***"
+    assert received[0]["headers"]["host"] == f"127.0.0.1:{serving.port}"
+
+
+def test_the_proxys_journal_refuses_a_filter_it_cannot_read_as_the_mocks_does(real):
+    _, serving = proxied(origin(real))
+    with serving:
+        httpx.get(f"{serving.url}{LIST}?page_size=1", headers=ADMIN)
+        unreadable = httpx.get(f"{serving.url}/_mock/requests?since=yesterday")
+        unknown = httpx.get(f"{serving.url}/_mock/requests?colour=red")
+    assert unreadable.status_code == 400 and "since" in unreadable.json()
+    assert unknown.status_code == 400 and "colour" in unknown.json()
 
 
 def test_a_request_that_breaks_the_document_is_reported_and_still_forwarded(real):
@@ -126,7 +117,7 @@ def test_strict_answers_the_documents_refusal_without_forwarding(real):
     ("fault", "check", "words"),
     [
         (missing_field, "response_schema_conformance", "component"),
-        (wrong_count, "contract", "Pagination does not add up"),
+        (wrong_count, "pagination_arithmetic", "Pagination does not add up"),
     ],
 )
 def test_an_answer_that_breaks_the_document_is_named_by_its_check(fault, check, words):
