@@ -627,7 +627,7 @@ def diff(arguments: argparse.Namespace) -> int:
             findings.Finding(
                 change.rule,
                 severity,
-                f"{changes.WORDS[severity]}: {change.operation}: {change.message}",
+                f"{changes.WORDS[change.severity]}: {change.operation}: {change.message}",
                 file,
                 change.pointer,
                 lines[file].line(change.pointer),
@@ -641,7 +641,9 @@ def diff(arguments: argparse.Namespace) -> int:
         [arguments.new],
     )
     if arguments.format == "text":
-        counts = {s: sum(1 for f in reported if f.severity == s) for s in findings.SEVERITIES}
+        # Counted by whom each change breaks (as classified), whatever severity it is given.
+        kept = [c for c in found if severities.of(c.rule, c.severity) != rules.OFF]
+        counts = {s: sum(1 for c in kept if c.severity == s) for s in findings.SEVERITIES}
         scope = " that touch what the journal used" if journal is not None else ""
         text = "\n".join(
             [

@@ -22,7 +22,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from specdouble.document.openapi import HTTP_METHODS, json_pointer
+from specdouble.document.openapi import (
+    HTTP_METHODS,
+    SpecError,
+    json_pointer,
+    pointer_parts,
+    resolve,
+)
 
 BREAKS_CLIENTS, BREAKS_SERVERS, COMPATIBLE = "error", "warning", "info"
 WORDS = {
@@ -94,6 +100,17 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     return found
 
 
+PLACED = "parameters placed"
+"""An operation's parameters, each with where it is written, path-level ones included."""
+
+
+def _at(document: Mapping[str, Any], where: tuple[Any, ...]) -> Mapping[str, Any]:
+    node: Any = document
+    for part in where:
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node if isinstance(node, Mapping) else {}
+
+
 def _operations(document: Mapping[str, Any]) -> dict[str, tuple[str, str, Mapping[str, Any]]]:
     found = {}
     for path, item in (document.get("paths") or {}).items():
@@ -102,10 +119,15 @@ def _operations(document: Mapping[str, Any]) -> dict[str, tuple[str, str, Mappin
         for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, Mapping):
-                shared = [p for p in item.get("parameters") or [] if isinstance(p, Mapping)]
-                own = [p for p in operation.get("parameters") or [] if isinstance(p, Mapping)]
-                merged = {**operation, "parameters": [*shared, *own]}
-                found[operation_key(method, path)] = (path, method, merged)
+                # Each parameter with where it is written: the path's own, then the
+                # operation's, which win (an operation's may override its path's).
+                placed = [
+                    ((*where, "parameters", index), parameter)
+                    for where in (("paths", path), ("paths", path, method))
+                    for index, parameter in enumerate(_at(document, where).get("parameters") or [])
+                    if isinstance(parameter, Mapping)
+                ]
+                found[operation_key(method, path)] = (path, method, {**operation, PLACED: placed})
     return found
 
 
@@ -147,12 +169,11 @@ class _Compare:
                         "parameter-removed",
                         BREAKS_CLIENTS,
                         f"{location} parameter `{name}` removed: a client's value is ignored",
-                        (*where, "parameters"),
+                        parameter[0],
                         place,
                     )
                 continue
-            index, changed = after[(location, name)]
-            at = (*where, "parameters", index)
+            at, changed = after[(location, name)]
             if changed.get("required") and not parameter[1].get("required"):
                 self.add(
                     "parameter-made-required",
@@ -176,7 +197,7 @@ class _Compare:
                 request=True,
                 place=place,
             )
-        for (location, name), (index, parameter) in after.items():
+        for (location, name), (at, parameter) in after.items():
             if (location, name) in before:
                 continue
             required = bool(parameter.get("required"))
@@ -184,18 +205,19 @@ class _Compare:
                 "parameter-added-required" if required else "parameter-added",
                 BREAKS_CLIENTS if required else COMPATIBLE,
                 f"{'required ' if required else ''}{location} parameter `{name}` added",
-                (*where, "parameters", index),
+                at,
                 f"{location}:{name}",
             )
 
     def _parameters(
         self, document: Mapping[str, Any], operation: Mapping[str, Any]
-    ) -> dict[tuple[str, str], tuple[int, Mapping[str, Any]]]:
+    ) -> dict[tuple[str, str], tuple[tuple[Any, ...], Mapping[str, Any]]]:
+        """Each parameter by where it goes and its name: where it is written, and itself."""
         found = {}
-        for index, raw in enumerate(operation.get("parameters") or []):
+        for at, raw in operation.get(PLACED) or []:
             parameter = _resolve(document, raw)
             if isinstance(parameter, Mapping) and "name" in parameter:
-                found[(str(parameter.get("in")), str(parameter["name"]))] = (index, parameter)
+                found[(str(parameter.get("in")), str(parameter["name"]))] = (at, parameter)
         return found
 
     def request_body(self, old: Mapping[str, Any], new: Mapping[str, Any], where: Path) -> None:
@@ -278,11 +300,13 @@ class _Compare:
         request: bool,
         place: str,
         field: Path = (),
-        seen: frozenset[tuple[int, int]] = frozenset(),
+        seen: frozenset[tuple[tuple[Any, ...], tuple[Any, ...]]] = frozenset(),
     ) -> None:
-        where = _defined_at(self.new, new, where)
+        # A pair of schemas is compared once on a path: a recursive schema (a tree's
+        # `children`) comes back to the same components, which are where they are written.
+        pair = (_defined_at(self.old, old, where), _defined_at(self.new, new, where))
+        where = pair[1]
         old, new = _flat(self.old, old), _flat(self.new, new)
-        pair = (id(old), id(new))
         if pair in seen or len(field) > MAX_DEPTH:
             return
         seen = seen | {pair}
@@ -427,24 +451,18 @@ def _defined_at(document: Mapping[str, Any], node: Any, where: tuple[Any, ...]) 
         reference = node["$ref"]
         if not reference.startswith("#/"):
             return where
-        where = tuple(
-            part.replace("~1", "/").replace("~0", "~")
-            for part in reference.removeprefix("#/").split("/")
-        )
+        where = pointer_parts(reference)
         node = _resolve(document, {"$ref": reference})
     return where
 
 
 def _resolve(document: Mapping[str, Any], node: Any) -> Any:
-    for _ in range(32):
-        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
-            return node if isinstance(node, Mapping) else {}
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, Mapping) else None
-        node = target
-    return {}
+    """`openapi.resolve`, where a reference that leads nowhere is an empty schema."""
+    try:
+        found = resolve(document, node)
+    except SpecError:
+        return {}
+    return found if isinstance(found, Mapping) else {}
 
 
 def _flat(document: Mapping[str, Any], schema: Any) -> dict[str, Any]:

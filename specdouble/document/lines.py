@@ -7,15 +7,26 @@ from pathlib import Path
 
 import yaml
 
+from specdouble.document.openapi import YAML_LOADER, pointer_parts
+
 
 class Lines:
-    """The lines of one document file's nodes, read once (YAML or JSON, which YAML reads)."""
+    """The lines of one document file's nodes, read when first asked for (YAML or JSON,
+    which YAML reads), with the same (C) loader that reads documents."""
 
     def __init__(self, path: Path) -> None:
-        try:
-            self.root: yaml.Node | None = yaml.compose(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            self.root = None
+        self.path = path
+        self._root: yaml.Node | bool | None = False  # False: not read yet
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is False:
+            try:
+                text = self.path.read_text(encoding="utf-8")
+                self._root = yaml.compose(text, Loader=YAML_LOADER)
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                self._root = None
+        return self._root  # type: ignore[return-value]
 
     def line(self, pointer: str) -> int | None:
         """The 1-based line of the node at `pointer` (`#/paths/~1pets/get`), or of the
@@ -24,7 +35,7 @@ class Lines:
         if node is None:
             return None
         line = node.start_mark.line + 1
-        for part in _parts(pointer):
+        for part in pointer_parts(pointer):
             if isinstance(node, yaml.MappingNode):
                 found = next(
                     (
@@ -47,10 +58,3 @@ class Lines:
             else:
                 return line
         return line
-
-
-def _parts(pointer: str) -> list[str]:
-    text = pointer.removeprefix("#").removeprefix("/")
-    if not text:
-        return []
-    return [part.replace("~1", "/").replace("~0", "~") for part in text.split("/")]

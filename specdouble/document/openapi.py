@@ -19,9 +19,9 @@ from specdouble.document import bundle, swagger2
 
 Schema = Mapping[str, Any]
 try:  # LibYAML's parser, where PyYAML was built with it, is about ten times faster
-    _YAML_LOADER: Any = yaml.CSafeLoader
+    YAML_LOADER: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _YAML_LOADER = yaml.SafeLoader
+    YAML_LOADER = yaml.SafeLoader
 MAX_REPORTED_REPAIRS = 20
 """Repairs reported one by one at start; past that, how many more."""
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -52,7 +52,7 @@ def parse(raw: bytes, *, source: Path) -> dict[str, Any]:
         if source.suffix == ".json":
             document = json.loads(raw)
         else:
-            document = yaml.load(raw, Loader=_YAML_LOADER)
+            document = yaml.load(raw, Loader=YAML_LOADER)
     except json.JSONDecodeError as error:
         raise SpecError(f"{source}: not JSON: {error}") from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:
@@ -71,7 +71,7 @@ def check(document: Mapping[str, Any], *, source: str) -> None:
     from openapi_spec_validator import validate
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-    _remember_visits_by_set()
+    remember_visits_by_set()
     if "openapi" not in document and "swagger" not in document:
         raise SpecError(
             f"{source}: not an OpenAPI document (it has no 'openapi' or 'swagger' field)"
@@ -101,7 +101,7 @@ class _Visited(list):  # type: ignore[type-arg]
         return value in self._ids
 
 
-def _remember_visits_by_set() -> None:
+def remember_visits_by_set() -> None:
     """openapi-spec-validator 0.9 keeps the schemas it visited and meta-checked in lists, so
     each visit scans them: validation grows with the square of a document's schemas (9 of the
     13 s GitHub's document took). The same lists, asked through a set."""
@@ -205,7 +205,7 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
             raise SpecError(f"cannot resolve {reference}")
         seen.add(reference)
         node = document
-        for part in _pointer(reference):
+        for part in pointer_parts(reference):
             try:
                 node = node[int(part)] if isinstance(node, list) else node[part]
             except (KeyError, IndexError, TypeError, ValueError) as error:
@@ -214,14 +214,17 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=4096)
-def _pointer(reference: str) -> tuple[str, ...]:
+def pointer_parts(reference: str) -> tuple[str, ...]:
     """The keys a local JSON pointer (`#/a/b~1c`) walks through; a URI fragment's
     percent-encoding is undone first (RFC 6901, section 6).
 
-    >>> _pointer("#/paths/~1ships~1%7Bid%7D/get")
+    >>> pointer_parts("#/paths/~1ships~1%7Bid%7D/get")
     ('paths', '/ships/{id}', 'get')
     """
-    parts = urllib.parse.unquote(reference[2:]).split("/")
+    text = urllib.parse.unquote(reference.removeprefix("#").removeprefix("/"))
+    if not text:
+        return ()
+    parts = text.split("/")
     return tuple(part.replace("~1", "/").replace("~0", "~") for part in parts)
 
 
@@ -552,8 +555,8 @@ def shows_write_only(
         return False
     properties, _ = object_shape(document, schema)
     for name, item in value.items():
-        part = resolve(document, properties.get(name) or {})
-        if part.get("writeOnly") or shows_write_only(document, part, item, depth + 1):
+        part = properties.get(name) or {}
+        if marked(document, part, "writeOnly") or shows_write_only(document, part, item, depth + 1):
             return True
     branches = [*schema.get("oneOf", []), *schema.get("anyOf", [])]
     return any(shows_write_only(document, b, value, depth + 1) for b in branches)

@@ -157,7 +157,7 @@ def secret_fields(document: Mapping[str, Any], properties: Mapping[str, Any]) ->
         resolved = openapi.resolve(document, schema) if isinstance(schema, Mapping) else {}
         if (
             SECRET_NAME.search(name)
-            or resolved.get("writeOnly")
+            or openapi.marked(document, schema, "writeOnly")
             or resolved.get("format") == "password"
         ):
             secret.add(name)

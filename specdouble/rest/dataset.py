@@ -110,11 +110,18 @@ def records(
     handles: set[str] = set()
     names: set[str] = set()
     person = PERSON_OWNER.search(spec.model or "") is not None
+    # What each record takes, read once: the fields a record may hold (`not: {}`: never),
+    # and the schema a key is drawn from where a record's own came out null (never null).
+    present = [n for n in spec.fields if not forbidden(document, spec.properties.get(n, {}))]
+    key_schema = resolve(document, spec.properties.get(spec.key) or {})
+    kinds = key_schema.get("type")
+    typed = any(
+        kind in ("string", "integer", "number")
+        for kind in (kinds if isinstance(kinds, list) else [kinds])
+    )
     for number in range(1, count + 1):
         record = synth.value(schema, owner=spec.model)
-        for name in spec.fields:
-            if forbidden(document, spec.properties.get(name, {})):
-                continue  # `not: {}`: never present
+        for name in present:
             record.setdefault(
                 name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
             )
@@ -125,18 +132,14 @@ def records(
             be_one_person(document, record, spec.properties, handles)
         if spec.key_source == "integer" or spec.key_fallback == "integer":
             record[spec.key] = number
-        elif not isinstance(record.get(spec.key), str | int | float):  # null, or untyped
-            key_schema = resolve(document, spec.properties.get(spec.key) or {})
-            kinds = key_schema.get("type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            typed = any(kind in ("string", "integer", "number") for kind in kinds)
-            record[spec.key] = (
-                _fresh_key(synth, key_schema, keys, number)  # a nullable key is never null
-                if typed
-                else synth.value({"type": "string", "format": "uuid"})
-            )
-        elif record[spec.key] in keys:  # an example's key, taken: another of the key's schema
-            record[spec.key] = _fresh_key(synth, spec.properties.get(spec.key) or {}, keys, number)
+        elif typed and (
+            not isinstance(record.get(spec.key), str | int | float) or record[spec.key] in keys
+        ):  # null, or an example's key that is taken: another of the key's schema
+            record[spec.key] = _fresh_key(synth, key_schema, keys, number)
+        elif not isinstance(record.get(spec.key), str | int | float):  # an untyped key
+            record[spec.key] = synth.value({"type": "string", "format": "uuid"})
+        elif record[spec.key] in keys:
+            record[spec.key] = _fresh_key(synth, key_schema, keys, number)
         keys.add(record.get(spec.key))
         for name in TIMESTAMPS:
             record.setdefault(name, synth.value({"type": "string", "format": "date-time"}))

@@ -180,7 +180,7 @@ def _resource(
     writable = [
         name
         for name, schema in request_properties.items()
-        if not resolve(document, schema).get("readOnly")
+        if not marked(document, schema, "readOnly")
     ]
     key_kind = _kind(resolved.get(key, {}))
     key_source = "body" if key in writable else "integer" if key_kind == "integer" else "uuid"
@@ -590,7 +590,7 @@ def _plain_resource(
     writable = [
         name
         for name, schema in (request_properties or properties).items()
-        if not resolve(document, schema).get("readOnly") and name in properties
+        if not marked(document, schema, "readOnly") and name in properties
     ]
     key_kind = _kind(resolved[key])
     if key_kind in ("object", "array"):

@@ -825,20 +825,22 @@ class Resource:
             if name not in record or (record[name] is None and name == self.spec.key):
                 continue
             full, listed = self.spec.properties.get(name), self.spec.listed_schemas.get(name)
-            for schema in (full, listed if listed is not full else None):
+            shown = [(full, "as the object shows it")]
+            if listed is not full:
+                shown.append((listed, "as the object shows it"))
+            if name == self.spec.key:
+                # A key its item path refuses names an object no read can reach.
+                shown.append((self.spec.key_path_schema, "as the item path names it"))
+            for schema, seen in shown:
                 if schema is None:
                     continue
-                for error in schema_validator(document, schema).iter_errors(record[name]):
-                    message = f"{error.message} (as the object shows it)"
+                value = record[name]
+                if seen.endswith("path names it") and schema.get("type") in (None, "string"):
+                    value = str(value)  # a path parameter is text: a key is read by its text
+                for error in schema_validator(document, schema).iter_errors(value):
+                    message = f"{error.message} ({seen})"
                     if message not in failures.get(name, []):
                         failures.setdefault(name, []).append(message)
-        path_schema, key = self.spec.key_path_schema, record.get(self.spec.key)
-        if path_schema and key is not None and self.spec.key in self.spec.writable:
-            # A path parameter is text: a key is read back by its text.
-            named = str(key) if path_schema.get("type") in (None, "string") else key
-            for error in schema_validator(document, path_schema).iter_errors(named):
-                message = f"{error.message} (as the item path names it)"
-                failures.setdefault(self.spec.key, []).append(message)
         if failures:
             raise errors.ValidationFailed(failures)
 

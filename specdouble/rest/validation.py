@@ -20,7 +20,7 @@ from specdouble import errors
 from specdouble.data.values import STANDARD_FORMATS, InvalidValue, parse_instant, parse_uuid
 from specdouble.document.augment import RELATED_KEY
 from specdouble.document.lenient import ecma_regex
-from specdouble.document.openapi import Schema, is_nullable, object_shape, resolve
+from specdouble.document.openapi import Schema, is_nullable, marked, object_shape, resolve
 from specdouble.rest.dialect import Dialect
 
 _JSON_TYPE_NAMES = {
@@ -75,10 +75,10 @@ def _clean_object(
         return value
     cleaned: dict[str, Any] = {}
     failures: dict[str, Any] = {}
-    for name, field_schema in properties.items():
-        field_schema = resolve(document, field_schema)
-        if field_schema.get("readOnly"):
+    for name, written in properties.items():
+        if marked(document, written, "readOnly"):  # beside a `$ref` too
             continue
+        field_schema = resolve(document, written)
         if name not in value:
             if name in required:
                 failures[name] = [errors.REQUIRED]
@@ -113,8 +113,8 @@ def clean_value(
         refused = _related_refusal(str(related), value)
         if refused is not None:
             raise _fail(refused)
-        if not isinstance(value, str):
-            return value  # a number a UUID can be: found, or "object does not exist", later
+        if related == "uuid" and isinstance(value, int):
+            return value  # a UUID's integer form: found, or "object does not exist", later
     branches = [resolve(document, b) for b in schema.get("oneOf", []) + schema.get("anyOf", [])]
     branches = [b for b in branches if b.get("enum") != [None]]
     if branches:
@@ -174,8 +174,8 @@ def _related_refusal(kind: str, value: Any) -> str | None:
     a boolean is the wrong type; for a UUID key, anything the model's `UUIDField` cannot
     read is worded by it (`“[]” is not a valid UUID.`), while a whole number is a UUID's
     integer form; for an integer key, a list or an object is the wrong type."""
-    if isinstance(value, bool):
-        return errors.INCORRECT_PK_TYPE_TEMPLATE.format(type="bool")
+    if isinstance(value, bool):  # DRF names Python's type: `type(data).__name__`
+        return errors.INCORRECT_PK_TYPE_TEMPLATE.format(type=type(value).__name__)
     if isinstance(value, str):
         return None
     if kind == "uuid":
@@ -387,7 +387,7 @@ def validate_request_body(
         missing = re.match(r"^'(.*)' is a required property$", error.message)
         if error.validator == "required" and missing:
             shown = (error.schema.get("properties") or {}).get(missing[1]) or {}
-            if resolve(document, shown).get("readOnly"):
+            if marked(document, shown, "readOnly"):
                 continue  # the server sets it: `required` holds for answers only
             parts.append(missing[1])
         failures.setdefault(".".join(parts) or BODY, []).append(error.message)

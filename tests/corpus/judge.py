@@ -425,22 +425,11 @@ def _no_value_fits(document: dict[str, Any], message: str) -> bool:
     found = SCHEMA_AT.search(message)
     if found is None:
         return False
-    node: Any = document
-    for part in found[1].strip("/").split("/"):
-        key = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        elif isinstance(node, dict) and key in node:
-            node = node[key]
-        else:
-            return False
-    if _kinds(document, node) == set():
-        return True
-    node = openapi.resolve(document, node)
-    branches = [
-        _plain(document, b) for b in (node.get("oneOf") if isinstance(node, dict) else None) or []
-    ]
-    return any(branches[i] == branches[j] for i in range(len(branches)) for j in range(i))
+    try:
+        node = openapi.resolve(document, {"$ref": "#" + found[1]})
+    except openapi.SpecError:
+        return False
+    return _kinds(document, node) == set() or _twins(document, node)
 
 
 def _kinds(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
@@ -497,8 +486,15 @@ def _endless(document: dict[str, Any], schema: Any, seen: frozenset[str] = froze
 def _twin_branches(case: Any, document: dict[str, Any], status: int) -> bool:
     """Whether the answer's schema for this status is a `oneOf` of branches that differ only in
     words: every value valid for one is valid for the other, so none is valid for exactly one."""
-    schema = openapi.resolve(document, _answer_schema(case, document, status))
-    branches = [_plain(document, branch) for branch in schema.get("oneOf") or []]
+    return _twins(document, _answer_schema(case, document, status))
+
+
+def _twins(document: dict[str, Any], schema: Any) -> bool:
+    """Whether a schema is a `oneOf` two of whose branches differ only in words."""
+    schema = openapi.resolve(document, schema)
+    branches = [
+        _plain(document, b) for b in (schema.get("oneOf") or []) if isinstance(schema, dict)
+    ]
     return any(branches[i] == branches[j] for i in range(len(branches)) for j in range(i))
 
 

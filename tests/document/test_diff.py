@@ -196,3 +196,45 @@ def test_authentiks_two_versions(capsys: pytest.CaptureFixture) -> None:
     assert ("parameter-added", "info") in rules  # the `query` filter
     assert ("enum-value-added", "error") in rules  # an answer may hold a new action
     assert all(f["line"] for f in matcher)
+
+
+def _tree(leaf: str) -> dict[str, Any]:
+    """A document whose answer is a tree (two recursive branches) and whose item path names
+    its parameter at the path, the operation adding one of its own."""
+    node = {
+        "type": "object",
+        "properties": {
+            "left": {"$ref": "#/components/schemas/Node"},
+            "right": {"$ref": "#/components/schemas/Node"},
+            "leaf": {"type": leaf},
+        },
+    }
+    answer = {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/nodes/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "get": {
+                    "parameters": [{"name": "depth", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": {"200": {"description": "ok", "content": answer}},
+                },
+            }
+        },
+        "components": {"schemas": {"Node": node}},
+    }
+
+
+def test_a_recursive_schema_is_compared_once_and_parameters_are_pointed_at_where_written():
+    old, new = _tree("string"), _tree("integer")
+    new["paths"]["/nodes/{id}"]["get"]["parameters"][0]["required"] = True
+    new["paths"]["/nodes/{id}"]["parameters"][0]["schema"] = {"type": "integer"}
+    found = {(c.rule, c.pointer) for c in diff.changes(old, new)}
+    assert found == {
+        ("type-changed", "#/components/schemas/Node/properties/leaf"),
+        ("parameter-made-required", "#/paths/~1nodes~1{id}/get/parameters/0/required"),
+        ("type-changed", "#/paths/~1nodes~1{id}/parameters/0/schema"),
+    }

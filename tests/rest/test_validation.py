@@ -208,6 +208,7 @@ def test_nullable_admits_null_in_either_dialect(version: str) -> None:
         ("uuid", -1, "“-1” is not a valid UUID."),
         ("uuid", True, "Incorrect type. Expected pk value, received bool."),
         ("integer", [], "Incorrect type. Expected pk value, received list."),
+        ("integer", True, "Incorrect type. Expected pk value, received bool."),
     ],
 )
 def test_a_key_of_another_object_is_refused_in_drfs_words(kind: str, value: Any, expected: str):
@@ -224,3 +225,28 @@ def test_a_whole_number_is_a_uuids_integer_form_left_for_the_lookup():
         "properties": {"stage": {"type": "string", "x-related-key": "uuid"}},
     }
     assert validate_body({}, schema, {"stage": 5}) == {"stage": 5}
+
+
+def test_an_integer_key_that_is_no_integer_meets_its_schema():
+    schema = {
+        "type": "object",
+        "properties": {"user": {"type": "integer", "x-related-key": "integer"}},
+    }
+    for value in (1.5, "abc"):
+        with pytest.raises(errors.ValidationFailed):
+            validate_body({}, schema, {"user": value})
+    assert validate_body({}, schema, {"user": 4}) == {"user": 4}
+
+
+def test_a_field_read_only_beside_its_ref_is_neither_required_nor_written():
+    document = {"components": {"schemas": {"Id": {"type": "string"}}}}
+    schema = {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {
+            "id": {"$ref": "#/components/schemas/Id", "readOnly": True},
+            "name": {"type": "string"},
+        },
+    }
+    assert validate_body(document, schema, {"name": "a", "id": "x"}) == {"name": "a"}
+    assert validate_body(document, schema, {"name": "a"}) == {"name": "a"}
