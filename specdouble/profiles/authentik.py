@@ -4,7 +4,7 @@ objects, the answers that describe the server, the lookups, and the browser side
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -409,6 +409,10 @@ class AuthentikProfile(DrfProfile):
         return LoginUsers(
             users, store, users_collection(found), groups.collection if groups else None
         )
+
+    def is_identity(self, users: Mapping[str, User]) -> Callable[[Mapping[str, Any]], bool]:
+        made = {defaults.object_id("user", name) for name in users}  # as `_users` keys them
+        return lambda record: record.get("uuid") in made
 
     def lookups(self) -> Mapping[str, Any]:
         return LOOKUPS

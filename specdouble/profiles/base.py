@@ -106,6 +106,12 @@ class Profile:
         """Who can log in, by username: those given (`tokens.yaml`)."""
         return users
 
+    def is_identity(self, users: Mapping[str, User]) -> Callable[[Mapping[str, Any]], bool]:
+        """Whether a start-up record is one of the users the mock's own tokens need (it
+        stands in for a recorded user of the same name): none, unless the profile keeps
+        its users as records."""
+        return lambda _record: False
+
     def lookups(self) -> Mapping[str, Any]:
         """Lookup operations the responder answers from the document's enums."""
         return {}

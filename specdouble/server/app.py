@@ -39,7 +39,6 @@ from specdouble.data.synth import Synth, stable_seed
 from specdouble.document import augment, openapi
 from specdouble.resources.authentik import events as authentik_events
 from specdouble.resources.authentik.answers import DEFAULT_CONFIG
-from specdouble.resources.authentik.defaults import object_id
 from specdouble.resources.authentik.flow_state import StoredFlows
 from specdouble.resources.authentik.flows import Executor
 from specdouble.resources.authentik.sessions import Sessions
@@ -293,15 +292,14 @@ def build_state(parts: Parts) -> State:
     }
     profile.start_objects(document, data, keys, parts.users, models)
     specs = {item.spec.collection: item.spec for item in found}
-    # The users of the tokens file are the mock's own (authentik's: keyed by their name).
-    identities = {object_id("user", name) for name in parts.users}
+    is_identity = profile.is_identity(parts.users)
     for name, records in snapshot.items():
         data[name] = fixtures.lay_over(
             records,
             data[name],
             keys[name],
             specs[name].unique_fields,
-            keep=lambda record: record.get("uuid") in identities,
+            keep=is_identity,
         )
     dataset.align_mirrors(data, found)
     shared = Store(data, seed=seed, keys=keys, log=log, unions=unions)
