@@ -305,13 +305,17 @@ def _flags(tree: ast.Module) -> dict[str, Any]:
     return found
 
 
+CALLER = "<caller>"
+"""What `attrs.setdefault("user", request.user)` gives: the user making the request."""
+
+
 def _serializer_defaults(
     tree: ast.Module, choices: dict[str, dict[str, Any]], constants: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
-    """`model -> field -> value` a serializer's `validate` fills in where a create leaves the
-    field out (`attrs.setdefault("intent", TokenIntents.INTENT_API)`): what the API stores,
-    over the model's own default. Values that are not constants (the request's user) are
-    left to the mock's own rules."""
+    """`model -> field -> value` a serializer's `validate` fills in where a write leaves the
+    field out (`attrs.setdefault("intent", TokenIntents.INTENT_API)`): a constant, or
+    `CALLER` for the request's user. DRF hands `validate` only the fields sent, so it does so
+    on every write, a partial update too; a create stores it over the model's own default."""
     found: dict[str, dict[str, Any]] = {}
     for node, model in _serializers(tree):
         for call in ast.walk(node):
@@ -321,7 +325,12 @@ def _serializer_defaults(
                 and len(call.args) == 2
                 and isinstance(call.args[0], ast.Constant)
             ):
-                value = _default(call.args[1], choices, constants)
+                given = ast.unparse(call.args[1])
+                value = (
+                    CALLER
+                    if given in {"request.user", "self.context['request'].user"}
+                    else _default(call.args[1], choices, constants)
+                )
                 if value is not NOTHING:
                     found.setdefault(model, {})[call.args[0].value] = value
     return found
@@ -507,7 +516,10 @@ def read(
         facts["Tenant"]["flags"] = dict(sorted(flags.items()))
     for tree in trees:
         for model, values in _serializer_defaults(tree, choices, constants).items():
-            facts.setdefault(model, {}).update(values)
+            promised.setdefault(model, {}).setdefault("written", {}).update(values)
+            facts.setdefault(model, {}).update(
+                {name: value for name, value in values.items() if value != CALLER}
+            )
 
     def ancestors_of(name: str, seen: frozenset[str] = frozenset()) -> list[str]:
         found: list[str] = []

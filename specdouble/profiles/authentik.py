@@ -40,6 +40,7 @@ from specdouble.rest.actions import Action, Respond
 from specdouble.rest.auth import Token, User
 from specdouble.rest.references import SHOWN_SUFFIX, held_key
 from specdouble.rest.resource import (
+    CALLER,
     Computed,
     FilterPath,
     Record,
@@ -121,6 +122,12 @@ def with_model_facts(
         },
         filter_aliases={**primary_alias(spec), **spec.filter_aliases},
         defaults={**known, **spec.defaults},
+        written={
+            name: value
+            for name, value in promises.get("written", {}).items()
+            if name in spec.writable
+            and (value == CALLER or can_show(document, spec.properties[name], value))
+        },
         unique_fields=tuple(dict.fromkeys((*spec.unique_fields, *unique))),
         unique_messages={**unique, **spec.unique_messages},
         unique_together=spec.unique_together + together,

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 SHOWN_SUFFIX = "_obj"
 MAX_KEY_DRAWS = 64
+CALLER = "<caller>"
+"""In `ResourceSpec.written`: the user making the request (`attrs.setdefault("user",
+request.user)`)."""
 """Draws of a made key before its shape is taken as exhausted (a 409)."""
 """What a field showing the objects a reference names is called (`provider_obj`)."""
 # Query parameters with a meaning of their own; every other declared one is an exact filter.
@@ -157,6 +160,10 @@ class ResourceSpec:
     """Writable fields the server fills in where a create leaves them out (a model default
     that is a function: a client id, a key): drawn, never blank."""
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    written: Mapping[str, Any] = field(default_factory=dict)
+    """Fields every write sets where it leaves them out, an update too (a DRF serializer's
+    `validate` sees only the fields sent: authentik's token `attrs.setdefault("intent", "api")`
+    rewrites a PATCH): a value, or `CALLER` for the calling user."""
     constants: Mapping[str, Any] = field(default_factory=dict)
     computed: Computed = _nothing_computed
     rules: tuple[Rule, ...] = ()
@@ -287,6 +294,23 @@ class Resource:
         if rest and "__" not in rest and shown in self.spec.properties:
             return f"{shown}__{rest}"
         return None
+
+    def _joined(self, name: str, lookup: str, value: Any) -> tuple[str, list[str]] | None:
+        """A filter across a relation the answer holds only as keys
+        (`authorization_flow__slug__iexact`): the objects whose reference names an object
+        that passes, as Django joins the related table. None where the field names no other
+        resource's objects."""
+        head, _, rest = name.partition("__")
+        if not rest or self.references is None or head not in self.spec.properties:
+            return None
+        target = self.references.fields.get((self.spec.collection, head))
+        if target is None:
+            return None
+        field_name = self.references.aliases.get(target.collection, {}).get(rest, rest)
+        condition = field_name if lookup == "exact" else f"{field_name}__{lookup}"
+        passing = query.filter_by(self.store.all(target.collection), {condition: value})
+        keys = sorted({str(record[target.by]) for record in passing if target.by in record})
+        return f"{head}__{'overlaps' if self._is_list_field(head) else 'in'}", keys
 
     def _is_json_field(self, name: str) -> bool:
         """A free-form object (`attributes`): filtered by the keys and values a JSON object
@@ -449,6 +473,8 @@ class Resource:
                 filters[spanned if lookup == "exact" else f"{spanned}__{lookup}"] = value
             elif name not in control and (path := self._path(name)) is not None:
                 filters[path] = value
+            elif name not in control and (joined := self._joined(field_name, lookup, value)):
+                filters[joined[0]] = joined[1]
         if listing is None:
             terms = query.ordering_fields(
                 params.get(ORDERING), spec.ordering_fields, limit=self.limits.ordering_fields
@@ -627,11 +653,13 @@ class Resource:
         self._check_references(body)
         record = dict(current)
         record.update({name: body[name] for name in self.spec.writable if name in body})
+        written = self._written(body, principal)
+        record.update(written)
         for name in self.spec.reshaped & body.keys():
             record[name] = self._make(name)
         for name in self.spec.generated:
             shows = self.references.shows(self.spec.collection, name) if self.references else None
-            if shows in body:  # what a changed reference shows, as the state has it now
+            if shows in body or shows in written:  # what a changed reference shows, as now
                 record[name] = self._server_made(name, record, record.get("created"))
         now = _now()
         record["last_updated"] = self._stamp("last_updated", now)
@@ -644,6 +672,19 @@ class Resource:
         self.store.put(self.spec.collection, record)
         self._follow(current, record)
         return self.answer("update", record)
+
+    def _written(self, body: Mapping[str, Any], principal: Principal) -> dict[str, Any]:
+        """What an update sets beyond the fields sent (`ResourceSpec.written`)."""
+        found: dict[str, Any] = {}
+        for name, value in self.spec.written.items():
+            if name in body or name not in self.spec.writable:
+                continue
+            if value == CALLER:
+                if self.references is None:
+                    continue
+                value = self.references.caller(self.store, principal.user)
+            found[name] = value
+        return found
 
     def _follow(self, before: Record | None, after: Record | None) -> None:
         """The other ends of the relations this write changed."""

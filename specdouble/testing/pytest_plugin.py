@@ -74,6 +74,16 @@ def _option(arguments: list[str], name: str) -> str | None:
     return found
 
 
+def end(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server process: asked first, killed if it does not stop within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class MockServer:
     """`mock-server serve` in a subprocess, and the calls a test makes to its control routes.
 
@@ -127,12 +137,7 @@ class MockServer:
         raise RuntimeError(f"mock-server did not answer within {STARTUP_SECONDS} s")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        end(self.process)
 
     def credentials(self, user: str = ADMIN) -> dict[str, Any]:
         """`user`'s token and how the document wants it sent: `headers`, `query`, `cookies`."""

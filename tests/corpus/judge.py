@@ -43,6 +43,8 @@ import argparse
 import base64
 import random
 import re
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,7 +63,13 @@ from schemathesis.generation.modes import GenerationMode
 
 from specdouble.document import openapi, registry
 from specdouble.settings import DEFAULT_CACHE
-from specdouble.testing.pytest_plugin import MockServer
+from specdouble.testing.pytest_plugin import MockServer, end
+from tests import npm
+
+ROOT = Path(__file__).resolve().parents[2]
+PRISM_PACKAGE = "@stoplight/prism-cli@5"
+PRISM_CACHE = ROOT / ".cache" / "npm-prism-cli-5"
+PRISM_START_SECONDS = 60
 
 LIST = Path(__file__).with_name("documents.yaml")
 FORMATS = jsonschema.FormatChecker()
@@ -617,7 +625,41 @@ def _taken(response: Any) -> bool:
     return b"already exists" in (response.content or b"")[:2000]
 
 
-def judge(entry: Entry, seconds: int = MAX_SECONDS, seed: int = SEED) -> Verdict:
+class PrismServer:
+    """Prism (`@stoplight/prism-cli` from npm, pinned) mocking one document, judged the same
+    way as ours for the README's side-by-side. Prism serves the document's paths at the root
+    of its origin, whatever the document's server URL says."""
+
+    def __init__(self, path: Path, output: IO[bytes]) -> None:
+        binary = npm.install(PRISM_PACKAGE, PRISM_CACHE) / ".bin" / "prism"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [str(binary), "mock", "-h", "127.0.0.1", "-p", str(self.port), str(path)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + PRISM_START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("Prism exited before it answered")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"Prism did not answer within {PRISM_START_SECONDS} s")
+
+    def stop(self) -> None:
+        end(self.process)
+
+
+def judge(
+    entry: Entry, seconds: int = MAX_SECONDS, seed: int = SEED, server: str = "mock"
+) -> Verdict:
     verdict = Verdict(entry)
     started = time.monotonic()
     try:
@@ -628,7 +670,7 @@ def judge(entry: Entry, seconds: int = MAX_SECONDS, seed: int = SEED) -> Verdict
         return verdict
     verdict.version = str(document.get("openapi") or document.get("swagger") or "?")
     with tempfile.TemporaryFile() as log:
-        _fuzz(verdict, path, document, seconds, log, seed)
+        _fuzz(verdict, path, document, seconds, log, seed, server)
         log.seek(0)
         output = log.read().decode(errors="replace")
     if verdict.refused:
@@ -645,14 +687,19 @@ def _fuzz(
     seconds: int,
     log: IO[bytes],
     seed: int = SEED,
+    which: str = "mock",
 ) -> None:
+    server: MockServer | PrismServer
     try:
-        server = MockServer(str(path), None, ["--journal", "0"], output=log)
+        if which == "prism":
+            server = PrismServer(path, log)
+        else:
+            server = MockServer(str(path), None, ["--journal", "0"], output=log)
     except RuntimeError as error:
         verdict.refused = str(error).strip().splitlines()[-1]
         return
     try:
-        url = server.origin + base_path(document)
+        url = server.origin + (base_path(document) if which == "mock" else "")
         schema = schemathesis.openapi.from_path(path, config=_config(url, document, seconds, seed))
         verdict.operations = sum(1 for _ in schema.get_all_operations())
         for event in from_schema(schema).execute():
@@ -757,6 +804,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--draw-seed", type=int, help="the draw to replay (default: a new one)")
     parser.add_argument("--details", action="store_true", help="each failure's request, answer")
+    parser.add_argument(
+        "--server",
+        choices=("mock", "prism"),
+        default="mock",
+        help="whom to judge: mock-server (default) or Prism from npm, side by side",
+    )
     arguments = parser.parse_args(argv)
     if arguments.draw is not None:
         seed = arguments.draw_seed
@@ -773,7 +826,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     verdicts = []
     for entry in chosen:
-        verdict = judge(entry, arguments.seconds, arguments.seed)
+        verdict = judge(entry, arguments.seconds, arguments.seed, arguments.server)
         verdicts.append(verdict)
         mark = "ok" if verdict.clean else "FAIL"
         print(f"{mark:4} {entry.name} ({verdict.seconds:.0f} s)", file=sys.stderr, flush=True)

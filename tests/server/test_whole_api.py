@@ -435,6 +435,66 @@ def test_a_token_made_through_the_api_authenticates_as_its_user(whole_api: LiveS
 
 
 @pytest.mark.live
+def test_a_token_edit_gets_what_its_serializer_sets_on_every_write(whole_api: LiveServer) -> None:
+    """authentik's `TokenSerializer.validate` sets `user` (the caller) and `intent` ("api")
+    where a write leaves them out, a PATCH too: editing a user's app password as the admin
+    makes it the admin's API token (measured on a real authentik 2026.8)."""
+    whole_api.reset()
+
+    def call(method: str, path: str, **body: Any) -> httpx.Response:
+        return httpx.request(method, f"{whole_api.url}{path}", json=body, headers=ADMIN)
+
+    me = call("GET", "/core/users/me/").json()["user"]["pk"]
+    user = call("POST", "/core/users/", username="pat", name="Pat").json()["pk"]
+    made = call("POST", "/core/tokens/", identifier="pat-app", intent="app_password", user=user)
+    assert (made.json()["user"], made.json()["intent"]) == (user, "app_password")
+    edited = call("PATCH", "/core/tokens/pat-app/", description="laptop").json()
+    assert (edited["user"], edited["user_obj"]["pk"], edited["intent"]) == (me, me, "api")
+    read = call("GET", "/core/tokens/pat-app/").json()
+    assert (read["user"], read["intent"], read["description"]) == (me, "api", "laptop")
+    kept = call("PATCH", "/core/tokens/pat-app/", intent="app_password", user=me).json()
+    assert (kept["user"], kept["intent"]) == (me, "app_password")  # what is sent is kept
+
+
+@pytest.mark.live
+def test_a_filter_across_a_relation_the_answer_holds_as_a_key_joins_it(
+    whole_api: LiveServer,
+) -> None:
+    """`authorization_flow__slug__iexact`: Django joins the flow; the list answers the
+    providers whose flow passes, none where no flow does."""
+    whole_api.reset()
+
+    def call(method: str, path: str, **body: Any) -> httpx.Response:
+        return httpx.request(method, f"{whole_api.url}{path}", json=body or None, headers=ADMIN)
+
+    flows = [
+        call("POST", "/flows/instances/", name=n, slug=n, title=n, designation="authorization")
+        for n in ("join-a", "join-b")
+    ]
+    assert all(flow.status_code == 201 for flow in flows), flows[0].text
+    for name, flow in (("joined-a", flows[0]), ("joined-b", flows[1])):
+        made = call(
+            "POST",
+            "/providers/proxy/",
+            name=name,
+            authorization_flow=flow.json()["pk"],
+            invalidation_flow=flow.json()["pk"],
+            external_host="https://x.example.com",
+            mode="forward_single",
+        )
+        assert made.status_code == 201, made.text
+    names = [
+        p["name"]
+        for p in get(whole_api, "/providers/proxy/", authorization_flow__slug__iexact="JOIN-A")[
+            "results"
+        ]
+    ]
+    assert names == ["joined-a"]
+    nothing = get(whole_api, "/providers/proxy/", authorization_flow__slug__iexact="zz")
+    assert nothing["results"] == []
+
+
+@pytest.mark.live
 def test_filters_and_clashes_read_the_related_objects_as_they_are_now(
     whole_api: LiveServer,
 ) -> None:
