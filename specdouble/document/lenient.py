@@ -101,10 +101,64 @@ TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+TOP_LEVEL = {
+    "2": frozenset(
+        {
+            "swagger",
+            "info",
+            "host",
+            "basePath",
+            "schemes",
+            "consumes",
+            "produces",
+            "paths",
+            "definitions",
+            "parameters",
+            "responses",
+            "securityDefinitions",
+            "security",
+            "tags",
+            "externalDocs",
+        }
+    ),
+    "3.0": frozenset(
+        {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs"}
+    ),
+    "3.1": frozenset(
+        {
+            "openapi",
+            "info",
+            "jsonSchemaDialect",
+            "servers",
+            "paths",
+            "webhooks",
+            "components",
+            "security",
+            "tags",
+            "externalDocs",
+        }
+    ),
+}
+"""The fields of the document's root object, by dialect; another (not an `x-` extension)
+means nothing to a server (a converter's `source: {url}` left in Google's documents)."""
+
+
+def _dialect(document: dict[str, Any]) -> str | None:
+    if "swagger" in document:
+        return "2"
+    version = str(document.get("openapi", ""))
+    return "3.1" if version.startswith("3.1") else "3.0" if version.startswith("3.0") else None
+
+
 def repair(document: dict[str, Any]) -> list[str]:
     """Repair `document` in place; one line per repair, each naming its JSON pointer."""
     repairs: list[str] = []
     modern = str(document.get("openapi", "")).startswith("3.1")
+    dialect = _dialect(document)
+    for key in [k for k in document if dialect and k not in TOP_LEVEL[dialect]]:
+        if not str(key).startswith("x-"):
+            repairs.append(f"{json_pointer([key])}: not a field of the document's root: dropped")
+            del document[key]
     paths = document.get("paths")
     if isinstance(paths, dict) and any(not str(key).startswith("/") for key in paths):
         fixed: dict[str, Any] = {}

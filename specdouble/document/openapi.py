@@ -325,6 +325,9 @@ class QualifiedPath:
     methods: frozenset[str]
     wants: tuple[tuple[str, str | None], ...]
     """Each parameter it names, with its value (None: only present)."""
+    declared: bool = False
+    """Whether what it names are parameters its operations declare (AWS's `X-Amz-Target`
+    header): a request without them is missing a parameter, not one told apart by its body."""
 
 
 def qualified_paths(document: Mapping[str, Any]) -> list[QualifiedPath]:
@@ -350,7 +353,15 @@ def qualified_paths(document: Mapping[str, Any]) -> list[QualifiedPath]:
         )
         methods = frozenset(m.upper() for m in HTTP_METHODS if m in item)
         pattern = re.compile(f"^{prefix}{base}$")
-        found.append(QualifiedPath(key, pattern, key[split.start() :], methods, wants))
+        names = {
+            str(resolve(document, parameter).get("name", "")).lower()
+            for operation in [item, *(item.get(m) for m in HTTP_METHODS)]
+            if isinstance(operation, Mapping)
+            for parameter in operation.get("parameters") or []
+            if isinstance(parameter, Mapping)
+        }
+        declared = bool(wants) and all(name.lower() in names for name, _ in wants)
+        found.append(QualifiedPath(key, pattern, key[split.start() :], methods, wants, declared))
     return found
 
 
@@ -382,7 +393,9 @@ def unnamed_choices(
 ) -> list[QualifiedPath]:
     """The qualified paths a request may mean where it sends none of the values they name
     (Box's `schema#add` and `schema#update`, told apart only by their bodies)."""
-    candidates = [q for q in paths if method in q.methods and q.base.match(url_path)]
+    candidates = [
+        q for q in paths if method in q.methods and q.base.match(url_path) and not q.declared
+    ]
     named = any(all(given(name) is not None for name, _ in q.wants) for q in candidates)
     return [] if named or len(candidates) < 2 else candidates
 

@@ -151,16 +151,11 @@ class Conformance:
         fields: dict[str, Any] = {}
         routed = {name.replace("-", "_"): value for name, value in route.path_parameters.items()}
         try:
-            parameters.parse(query_string, routed)
+            parameters.parse(query_string, routed, headers)
         except errors.ValidationFailed as failure:
             fields.update(failure.errors)
         except errors.NotFound as failure:
             return route, [Violation(REQUEST, "request_conformance", PATH_KEY)], failure
-        for parameter in operation.parameters:
-            name = str(parameter["name"])
-            required = parameter.get("in") == "header" and parameter.get("required")
-            if required and name.lower() not in headers:
-                fields.setdefault(name, []).append(errors.REQUIRED)
         found = _messages(fields)
         body_failure = self._body(operation, headers.get("content-type", ""), body)
         refusal: errors.ApiError | None = errors.ValidationFailed(fields) if fields else None

@@ -17,6 +17,7 @@ from specdouble.rest import mirrors
 from specdouble.rest.inference import Inferred
 from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
 from specdouble.rest.resource import ResourceSpec
+from specdouble.rest.validation import schema_validator
 
 Data = dict[str, list[dict[str, Any]]]
 TIMESTAMPS = ("created", "last_updated")
@@ -114,6 +115,10 @@ def records(
     # and the schema a key is drawn from where a record's own came out null (never null).
     present = [n for n in spec.fields if not forbidden(document, spec.properties.get(n, {}))]
     key_schema = resolve(document, spec.properties.get(spec.key) or {})
+    path_schema = resolve(document, spec.key_path_schema or {})
+    reachable = schema_validator(document, path_schema) if path_schema else None
+    if reachable is not None:  # a key drawn where the item path names it too
+        key_schema = {**key_schema, **_constraints(path_schema)}
     kinds = key_schema.get("type")
     typed = any(
         kind in ("string", "integer", "number")
@@ -140,6 +145,11 @@ def records(
             record[spec.key] = synth.value({"type": "string", "format": "uuid"})
         elif record[spec.key] in keys:
             record[spec.key] = _fresh_key(synth, key_schema, keys, number)
+        as_sent = record.get(spec.key)
+        as_sent = str(as_sent) if path_schema.get("type") == "string" else as_sent
+        if reachable is not None and not reachable.is_valid(as_sent):
+            # The item path would refuse it (`^[a-z]{2}_[A-Z]{2}$`): no read could reach it.
+            record[spec.key] = _fresh_key(synth, key_schema, keys, number)
         keys.add(record.get(spec.key))
         for name in TIMESTAMPS:
             record.setdefault(name, synth.value({"type": "string", "format": "date-time"}))
@@ -148,6 +158,14 @@ def records(
 
 
 MAX_KEY_DRAWS = 16
+CONSTRAINTS = ("pattern", "minLength", "maxLength", "format", "enum", "minimum", "maximum")
+
+
+def _constraints(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """What a string or number must be, of a path parameter's schema."""
+    return {name: schema[name] for name in CONSTRAINTS if name in schema}
+
+
 MAX_NAME_DRAWS = 8
 
 

@@ -22,7 +22,7 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.security import AbstractSecurityHandler
 from connexion.utils import deep_get
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
-from starlette.datastructures import QueryParams
+from starlette.datastructures import Headers, QueryParams
 from starlette.requests import cookie_parser
 from starlette.types import Receive, Scope, Send
 
@@ -140,6 +140,11 @@ class ApiKeyTokens(TokenSecurity):
         return auth.authenticate_key(key, self.tokens, datetime.now(UTC))
 
 
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+"""Header parameters OpenAPI says to ignore: the media types and the credentials are
+negotiated and checked on their own."""
+
+
 class RequestParameters:
     """One operation's declared query and path parameters, parsed from a request by
     `rest/params.py` with DRF's messages; every failure is collected into one 400."""
@@ -161,11 +166,39 @@ class RequestParameters:
         self.path_names = {
             p["name"]: p["name"].replace("-", "_") for p in self.declared if p["in"] == "path"
         }
+        self.required_headers = [
+            str(p["name"])
+            for p in self.declared
+            if p["in"] == "header"
+            and p.get("required")
+            and str(p["name"]).lower() not in IGNORED_HEADERS
+        ]
         self._parsed: dict[tuple[bytes, tuple[Any, ...]], Any] = {}
 
-    def parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
+    def parse(
+        self,
+        query_string: bytes,
+        path_params: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         """The parsed values by declared name; a request asked before is answered from memory
-        (parsing depends on nothing but these strings)."""
+        (parsing depends on nothing but these strings). With the request's `headers` (their
+        names in lower case, or a case-blind mapping), a required header it lacks is refused
+        too, in the same 400."""
+        missing = {
+            name: [self.dialect.message("required", errors.REQUIRED, name=name)]
+            for name in self.required_headers
+            if headers is not None and name.lower() not in headers
+        }
+        try:
+            parsed = self._cached(query_string, path_params)
+        except errors.ValidationFailed as failure:
+            raise errors.ValidationFailed({**failure.errors, **missing}) from None
+        if missing:
+            raise errors.ValidationFailed(missing)
+        return parsed
+
+    def _cached(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
         asked = (query_string, tuple(path_params.items()))
         known = self._parsed.get(asked)
         if known is None:
@@ -242,8 +275,10 @@ class Parameters(ParameterValidator):
         self.request_parameters = kept[1]
 
     def validate(self, scope: Scope) -> None:
-        state(scope)[PARAMS] = self.request_parameters.parse(
-            scope.get("query_string", b""), scope.get("path_params", {})
+        parameters = self.request_parameters
+        headers = Headers(scope=scope) if parameters.required_headers else None
+        state(scope)[PARAMS] = parameters.parse(
+            scope.get("query_string", b""), scope.get("path_params", {}), headers
         )
 
 

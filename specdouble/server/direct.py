@@ -26,6 +26,7 @@ import starlette.convertors
 from connexion.frameworks.starlette import FloatConverter, IntegerConverter, starlettify_path
 from connexion.http_facts import METHODS
 from connexion.utils import split_content_type
+from starlette.datastructures import Headers
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -66,7 +67,8 @@ class Target:
     ) -> Answer:
         scope["path_params"] = path_params  # as Connexion's routing leaves them
         token_info = self.verify(scope) if self.verify else None
-        params = self.parameters.parse(scope.get("query_string", b""), path_params)
+        headers = Headers(scope=scope) if self.parameters.required_headers else None
+        params = self.parameters.parse(scope.get("query_string", b""), path_params, headers)
         body: Any = {}
         if self.body_schema:
             parsed = parse_json(

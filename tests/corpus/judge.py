@@ -304,10 +304,16 @@ def _holds(
 def _violates(case: Any, document: dict[str, Any], request: Any = None) -> bool:
     """Whether a path or query value sent breaks its parameter's schema (a stateful step can
     carry a value another operation answered into one whose schema it does not fit)."""
-    sent = {"path": case.path_parameters or {}, "query": case.query or {}}
+    headers = {str(k).lower(): v for k, v in (case.headers or {}).items()}
+    sent = {"path": case.path_parameters or {}, "query": case.query or {}, "header": headers}
     shared = (document.get("paths", {}).get(case.operation.path) or {}).get("parameters") or []
     for parameter in [*shared, *(case.operation.definition.raw.get("parameters") or [])]:
+        parameter = openapi.resolve(document, parameter)
         where, name = parameter.get("in"), parameter.get("name")
+        if where == "header":
+            name = str(name).lower()
+            if name in ("accept", "content-type", "authorization"):
+                continue  # OpenAPI ignores these as parameters
         value = sent.get(where, {}).get(name)
         if parameter.get("required") and where == "query" and request is not None:
             on_the_wire = urllib.parse.parse_qs(
@@ -317,9 +323,10 @@ def _violates(case: Any, document: dict[str, Any], request: Any = None) -> bool:
                 return True  # a required parameter left out (Schemathesis cannot send all)
         if value in (None, [], {}) and parameter.get("required") and where in sent:
             return True
-        if value is None or "$ref" in parameter or "schema" not in parameter:
+        if value is None or "schema" not in parameter:
             continue
-        checker = jsonschema.Draft4Validator(parameter["schema"], format_checker=FORMATS)
+        rooted = {**parameter["schema"], "components": document.get("components") or {}}
+        checker = jsonschema.Draft4Validator(rooted, format_checker=FORMATS)
         if not checker.is_valid(value) and not checker.is_valid(_number(value)):
             return True
     return False
@@ -450,13 +457,14 @@ def _kinds(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
         kinds = {declared} | ({"integer"} if declared == "number" else set())
     elif isinstance(declared, list):
         kinds = {str(k) for k in declared}
-    elif isinstance(schema.get("enum"), list) and schema["enum"]:
-        kinds = {_kind_of(value) for value in schema["enum"]}
-        kinds |= {"number"} if "integer" in kinds else set()
     else:
         kinds = set(JSON_KINDS)
     if schema.get("nullable") is True:
         kinds.add("null")
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        # Only the listed values fit: `type: object` with a string enum admits none.
+        listed = {_kind_of(value) for value in schema["enum"]}
+        kinds &= listed | ({"number"} if "integer" in listed else set())
     for part in schema.get("allOf") or []:
         kinds &= _kinds(document, part, depth + 1)
     return kinds
@@ -826,7 +834,10 @@ def main(argv: list[str] | None = None) -> int:
     ]
     verdicts = []
     for entry in chosen:
-        verdict = judge(entry, arguments.seconds, arguments.seed, arguments.server)
+        try:
+            verdict = judge(entry, arguments.seconds, arguments.seed, arguments.server)
+        except Exception as error:  # the judge's own fault: said, and the run goes on
+            verdict = Verdict(entry, refused=f"the judge failed: {error!r}"[:300])
         verdicts.append(verdict)
         mark = "ok" if verdict.clean else "FAIL"
         print(f"{mark:4} {entry.name} ({verdict.seconds:.0f} s)", file=sys.stderr, flush=True)

@@ -148,3 +148,26 @@ def test_defaults_their_schema_refuses_and_operations_without_answers() -> None:
         "#/paths/~1hoot/post/parameters/0/schema/default",
         "#/paths/~1hoot/post/responses",
     ]
+
+
+def test_a_root_field_no_dialect_has_is_dropped_and_said() -> None:
+    """Google's documents keep their converter's `source: {url: {}}` at the root: it means
+    nothing to a server, so it goes with a warning; extensions and the dialect's own stay."""
+    document = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "source": {"url": {}},
+        "x-origin": [],
+        "webhooks": {},
+    }
+    repairs = lenient.repair(document)
+    assert set(document) == {"openapi", "info", "paths", "x-origin"}
+    assert repairs == [
+        "#/source: not a field of the document's root: dropped",
+        "#/webhooks: not a field of the document's root: dropped",
+    ]
+    modern = {"openapi": "3.1.0", "info": {}, "webhooks": {}, "jsonSchemaDialect": "x"}
+    assert lenient.repair(modern) == [] and "webhooks" in modern
+    swagger = {"swagger": "2.0", "info": {}, "paths": {}, "host": "h", "basePath": "/v1"}
+    assert lenient.repair(swagger) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -371,6 +372,10 @@ def test_path_keys_with_a_fragment_or_query_are_routed_by_what_they_name(
         assert client.post("/", headers=tag, json={"Tag": "größe:1"}).status_code == 204
         refused = client.post("/", headers=tag, json={"Tag": "no spaces"})
         assert refused.status_code == 400
+        # Without the header that names it, the request is missing a parameter: refused,
+        # not taken for the operation whose body it happens to fit (TagThing's, here).
+        unnamed = client.post("/", json={"Tag": "a"})
+        assert unnamed.status_code == 400, unnamed.text
         assert client.post("/tags", params={"operation": "untag"}).status_code == 204
         # A path the document also has plainly keeps it when no qualifier matches.
         assert client.post("/tags").status_code == 201
@@ -621,3 +626,48 @@ def test_a_create_whose_key_no_item_path_can_name_is_refused(tmp_path: Path) -> 
     assert refused.status_code == 400
     assert "as the item path names it" in json.dumps(refused.json())
     assert made.status_code == 201 and read.json() == made.json()
+
+
+MARKETS_DOCUMENT = """
+openapi: 3.0.3
+info: {title: markets, version: "1"}
+components:
+  schemas:
+    Market:
+      type: object
+      required: [marketId, country]
+      properties: {marketId: {type: string}, country: {type: string}}
+paths:
+  /markets:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Market"}}}
+  /markets/{marketId}:
+    get:
+      parameters:
+        - name: marketId
+          in: path
+          required: true
+          schema: {type: string, pattern: "^[a-z]{2}_[A-Z]{2}$"}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Market"}}}
+        "404": {description: none}
+"""
+
+
+def test_generated_keys_are_what_the_item_path_takes(tmp_path: Path) -> None:
+    """A key property with no pattern of its own, read through a path parameter that has one:
+    every generated object's key fits the path, so each listed object reads back."""
+    spec = tmp_path / "markets.yaml"
+    spec.write_text(MARKETS_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        listed = client.get("/markets").json()
+        assert listed
+        for market in listed:
+            assert re.fullmatch(r"[a-z]{2}_[A-Z]{2}", market["marketId"]), market
+            assert client.get(f"/markets/{market['marketId']}").json() == market
