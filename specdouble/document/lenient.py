@@ -220,7 +220,7 @@ def _refusal(
     kind, checker = (
         (OAS31Validator, oas31_format_checker) if modern else (OAS30Validator, oas30_format_checker)
     )
-    own = {k: v for k, v in schema.items() if k not in DATA_KEYS}
+    own = {k: v for k, v in schema.items() if k not in DATA_KEYS - {"enum", "const"}}
     rooted = {**own, "components": document.get("components") or {}}
     try:
         error = next(iter(kind(rooted, format_checker=checker).iter_errors(value)), None)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -35,6 +36,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from specdouble import errors, profiles
 from specdouble.data import fixtures, images
+from specdouble.data.kept import kept
 from specdouble.data.synth import Synth, stable_seed
 from specdouble.document import augment, openapi
 from specdouble.resources.authentik import events as authentik_events
@@ -256,15 +258,21 @@ def build_state(parts: Parts) -> State:
     settings, document, profile = parts.settings, parts.document, parts.profile
     seed = settings.id_seed
     found, unions = profile.resources(document)
-    data = dataset.build(
-        document,
-        found,
-        fixtures_dir=None if settings.generates else settings.fixtures,
-        seed=seed,
-        count=DEFAULT_COUNT if settings.count is None else settings.count,
-        per_resource=settings.per_resource,
-        unions=unions,
-        generators=profile.generators(),
+    fixtures_dir = None if settings.generates else settings.fixtures
+    count = DEFAULT_COUNT if settings.count is None else settings.count
+    data = kept(
+        settings.cache,
+        data_inputs(document, settings, fixtures_dir, count),
+        lambda: dataset.build(
+            document,
+            found,
+            fixtures_dir=fixtures_dir,
+            seed=seed,
+            count=count,
+            per_resource=settings.per_resource,
+            unions=unions,
+            generators=profile.generators(),
+        ),
     )
     log: Log | None = None
     if settings.shared:
@@ -309,6 +317,20 @@ def build_state(parts: Parts) -> State:
     store = Stores(shared, lambda: Store(data, seed=seed, keys=keys, unions=unions))
     tokens = profile.credentials(parts.tokens, store, found)
     return State(found, unions, store, log, tokens, profile.people(parts.users, store, found))
+
+
+def data_inputs(
+    document: Mapping[str, Any], settings: Settings, fixtures_dir: Path | None, count: int
+) -> list[bytes] | None:
+    """What the start-up data is made from, for `kept` (None: not to be kept)."""
+    try:
+        inputs = [orjson.dumps(document), orjson.dumps(settings.leniency)]
+    except TypeError:  # a value JSON cannot hold (a YAML date): made each time
+        return None
+    inputs.append(f"{settings.id_seed} {count} {settings.per_resource}".encode())
+    for path in sorted(fixtures_dir.glob("*.json")) if fixtures_dir else []:
+        inputs += [path.name.encode(), path.read_bytes()]
+    return inputs
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,13 +166,12 @@ class RequestParameters:
         self.path_names = {
             p["name"]: p["name"].replace("-", "_") for p in self.declared if p["in"] == "path"
         }
-        self.required_headers = [
-            str(p["name"])
+        self.headers = [
+            p
             for p in self.declared
-            if p["in"] == "header"
-            and p.get("required")
-            and str(p["name"]).lower() not in IGNORED_HEADERS
+            if p["in"] == "header" and str(p["name"]).lower() not in IGNORED_HEADERS
         ]
+        """The header parameters it reads (those OpenAPI does not ignore)."""
         self._parsed: dict[tuple[bytes, tuple[Any, ...]], Any] = {}
 
     def parse(
@@ -184,18 +183,24 @@ class RequestParameters:
         """The parsed values by declared name; a request asked before is answered from memory
         (parsing depends on nothing but these strings). With the request's `headers` (their
         names in lower case, or a case-blind mapping), a required header it lacks is refused
-        too, in the same 400."""
-        missing = {
-            name: [self.dialect.message("required", errors.REQUIRED, name=name)]
-            for name in self.required_headers
-            if headers is not None and name.lower() not in headers
-        }
+        too, in the same 400, and so is one whose value its schema refuses."""
+        failures: dict[str, list[str]] = {}
+        if headers is not None and self.headers:
+            sent = {
+                str(p["name"]): headers[str(p["name"]).lower()]
+                for p in self.headers
+                if str(p["name"]).lower() in headers
+            }
+            try:
+                parse_parameters(self.document, self.headers, "header", sent, dialect=self.dialect)
+            except errors.ValidationFailed as failure:
+                failures = dict(failure.errors)
         try:
             parsed = self._cached(query_string, path_params)
         except errors.ValidationFailed as failure:
-            raise errors.ValidationFailed({**failure.errors, **missing}) from None
-        if missing:
-            raise errors.ValidationFailed(missing)
+            raise errors.ValidationFailed({**failure.errors, **failures}) from None
+        if failures:
+            raise errors.ValidationFailed(failures)
         return parsed
 
     def _cached(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
@@ -276,7 +281,7 @@ class Parameters(ParameterValidator):
 
     def validate(self, scope: Scope) -> None:
         parameters = self.request_parameters
-        headers = Headers(scope=scope) if parameters.required_headers else None
+        headers = Headers(scope=scope) if parameters.headers else None
         state(scope)[PARAMS] = parameters.parse(
             scope.get("query_string", b""), scope.get("path_params", {}), headers
         )

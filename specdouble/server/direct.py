@@ -67,7 +67,7 @@ class Target:
     ) -> Answer:
         scope["path_params"] = path_params  # as Connexion's routing leaves them
         token_info = self.verify(scope) if self.verify else None
-        headers = Headers(scope=scope) if self.parameters.required_headers else None
+        headers = Headers(scope=scope) if self.parameters.headers else None
         params = self.parameters.parse(scope.get("query_string", b""), path_params, headers)
         body: Any = {}
         if self.body_schema:

@@ -92,6 +92,9 @@ PROTOCOL_SWITCH = "protocol switch"
 NO_SUCCESS = "no success documented"
 DOCUMENTED_FAILURE = "a documented server error"
 FUZZER_LIMITS = {"Serialization not possible", "Invalid OpenAPI Links Definition"}
+FUZZER_CANNOT_READ = re.compile(r"Malformed media type")
+"""What Schemathesis says of a document part it cannot read to build a request from (a media
+type `codecs=opus`): the operation goes unfuzzed."""
 """What Schemathesis reports where it cannot build a request itself (a media type it has no
 serializer for, links the document gets wrong): those go unfuzzed, which says nothing of the
 server."""
@@ -714,7 +717,8 @@ def _fuzz(
             if isinstance(event, events.ScenarioFinished):
                 _record(verdict, event.recorder, document)
             elif isinstance(event, events.NonFatalError):
-                if event.info.title in FUZZER_LIMITS:  # Schemathesis cannot make the request
+                said = f"{event.info.title} {event.info.message}"
+                if event.info.title in FUZZER_LIMITS or FUZZER_CANNOT_READ.search(said):
                     verdict.unfuzzed.append(f"{event.label}: {event.info.title}")
                 else:
                     verdict.unexplained.append(f"{event.label}: {event.info.title}")

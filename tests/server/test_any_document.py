@@ -376,6 +376,9 @@ def test_path_keys_with_a_fragment_or_query_are_routed_by_what_they_name(
         # not taken for the operation whose body it happens to fit (TagThing's, here).
         unnamed = client.post("/", json={"Tag": "a"})
         assert unnamed.status_code == 400, unnamed.text
+        # A target no operation has is a header value its schema refuses.
+        nowhere = client.post("/", headers={"X-Amz-Target": "Svc.Nope"}, json={})
+        assert nowhere.status_code == 400 and "X-Amz-Target" in nowhere.json()["errors"]
         assert client.post("/tags", params={"operation": "untag"}).status_code == 204
         # A path the document also has plainly keeps it when no qualifier matches.
         assert client.post("/tags").status_code == 201

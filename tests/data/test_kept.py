@@ -1,0 +1,36 @@
+"""Generated start-up data kept on disk: made once per set of inputs, the same either way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from specdouble.data import kept
+
+
+def test_data_is_made_once_per_inputs_and_again_for_others(tmp_path: Path) -> None:
+    made: list[int] = []
+
+    def make() -> kept.Data:
+        made.append(1)
+        return {"pets": [{"pk": 1, "tags": ["a"]}], "owners": []}
+
+    first = kept.kept(tmp_path, [b"document", b"seed 1"], make)
+    again = kept.kept(tmp_path, [b"document", b"seed 1"], make)
+    assert len(made) == 1  # the second start made nothing
+    assert first == again == {"pets": [{"pk": 1, "tags": ["a"]}], "owners": []}
+    kept.kept(tmp_path, [b"document", b"seed 2"], make)
+    kept.kept(tmp_path, [b"documen", b"tseed 1"], make)  # the same bytes, split otherwise
+    assert len(made) == 3
+
+
+def test_a_damaged_entry_is_made_again_and_no_cache_means_no_keeping(tmp_path: Path) -> None:
+    def make() -> kept.Data:
+        return {"pets": [{"pk": 2}]}
+
+    kept.kept(tmp_path, [b"x"], make)
+    (entry,) = (tmp_path / kept.FOLDER).iterdir()
+    entry.write_bytes(b"\x00not marshal")
+    assert kept.kept(tmp_path, [b"x"], make) == {"pets": [{"pk": 2}]}
+    assert kept.kept(None, [b"x"], make) == {"pets": [{"pk": 2}]}
+    assert kept.kept(tmp_path / "other", None, make) == {"pets": [{"pk": 2}]}
+    assert not (tmp_path / "other").exists()
