@@ -271,9 +271,7 @@ class Synth:
                 ]
                 if keyword == "oneOf" and len(branches) > 1:
                     return self._one_of(branches, name=name, reading=reading, depth=depth)
-                return self.value(
-                    branches[0] if branches else {}, name=name, reading=reading, depth=depth
-                )
+                return self._any_of(schema, keyword, branches, name, reading, depth)
         kind = schema.get("type")
         if isinstance(kind, list):  # OpenAPI 3.1: a list of types, maybe with "null"
             kinds = [k for k in kind if k != "null"]
@@ -285,6 +283,34 @@ class Synth:
         return getattr(self, f"_{kind}", self._string)(
             schema, name=name, reading=reading, depth=depth
         )
+
+    def _any_of(
+        self,
+        schema: Mapping[str, Any],
+        keyword: str,
+        branches: list[Any],
+        name: str,
+        reading: bool,
+        depth: int,
+    ) -> Any:
+        """A value of the first branch that, with the schema's own keywords beside `anyOf`
+        (Adyen's `additionalProperties: {type: string}` around branches with boolean
+        properties), is valid for the whole; else of the schema without its branches."""
+        first = self.value(branches[0] if branches else {}, name=name, reading=reading, depth=depth)
+        if not {k for k in schema if not k.startswith("x-")} - SIBLING_WORDS - {keyword}:
+            return first  # nothing beside the branches: any branch's value is valid
+        candidates = [first]
+        for branch in branches[1:MAX_BRANCH_TRIES]:
+            candidates.append(self.value(branch, name=name, reading=reading, depth=depth))
+        own = {k: v for k, v in schema.items() if k != keyword}
+        candidates.append(self.value(own, name=name, reading=reading, depth=depth))
+        for value in candidates:
+            try:
+                if self._valid(schema, value):
+                    return value
+            except Exception:  # a schema the validator cannot read: the first branch's
+                return first
+        return first
 
     def _discriminated(
         self, schema: Mapping[str, Any], discriminator: Mapping[str, Any], **context: Any
@@ -664,16 +690,27 @@ def _search(pattern: str, value: str) -> bool:
 
 
 def _bounds(schema: Mapping[str, Any], low: float, high: float) -> tuple[float, float]:
+    """The range a number is drawn from.
+
+    >>> _bounds({"minimum": 200, "maximum": 599, "exclusiveMinimum": False,
+    ...          "exclusiveMaximum": False}, 0, 1000)
+    (200, 599)
+    >>> _bounds({"minimum": 0, "exclusiveMinimum": True, "exclusiveMaximum": 10}, 0, 1000)
+    (1, 9)
+    """
     minimum = schema.get("minimum", low)
     maximum = schema.get("maximum", max(high, minimum + high))
-    if schema.get("exclusiveMinimum") is True:
+    # 3.0 says `exclusiveMinimum: true` (of `minimum`), 3.1 gives the bound itself; a
+    # `false` is 3.0's "not exclusive" (and a bool is an int to Python: never a bound).
+    below, above = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if below is True:
         minimum += 1
-    elif isinstance(schema.get("exclusiveMinimum"), int | float):
-        minimum = schema["exclusiveMinimum"] + 1
-    if schema.get("exclusiveMaximum") is True:
+    elif isinstance(below, int | float) and not isinstance(below, bool):
+        minimum = below + 1
+    if above is True:
         maximum -= 1
-    elif isinstance(schema.get("exclusiveMaximum"), int | float):
-        maximum = schema["exclusiveMaximum"] - 1
+    elif isinstance(above, int | float) and not isinstance(above, bool):
+        maximum = above - 1
     maximum = min(maximum, minimum + 100000)
     return minimum, max(minimum, maximum)
 
@@ -712,6 +749,12 @@ def string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
     return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
 
 
+SIBLING_WORDS = frozenset(
+    {"description", "title", "example", "examples", "nullable", "readOnly", "writeOnly"}
+)
+"""Keywords beside `anyOf` that constrain nothing a value holds."""
+MAX_BRANCH_TRIES = 8
+"""How many `anyOf` branches are tried for one that the schema around them allows."""
 PRECISE_WORDS = ("type", "$ref", "allOf", "oneOf", "anyOf", "enum", "items", "properties", "const")
 
 

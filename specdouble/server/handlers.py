@@ -27,8 +27,15 @@ JSON_BYTES = JSON.encode()
 
 
 def principal_of(token_info: Mapping[str, Any] | None) -> Principal:
-    """Who the security handler let in; anyone, where the document asks for no credentials."""
-    return token_info[PRINCIPAL] if token_info else ANONYMOUS
+    """Who the security handler let in; anyone, where the document asks for no credentials.
+    Where one requirement names several schemes (an app key and an app token, both sent),
+    Connexion keys each scheme's answer by its name: the first that names a caller."""
+    if not token_info:
+        return ANONYMOUS
+    if PRINCIPAL in token_info:
+        return token_info[PRINCIPAL]
+    named = (v[PRINCIPAL] for v in token_info.values() if isinstance(v, Mapping) and PRINCIPAL in v)
+    return next(named, ANONYMOUS)
 
 
 def answer_headers(answer: Answer) -> list[tuple[bytes, bytes]]:

@@ -56,6 +56,21 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "an email by pattern (AWS)": {"type": "string", "pattern": "[^@]+@[^@]+"},
     "a time of day (RFC 3339)": {"type": "string", "format": "time"},
     "an exclusive range": {"type": "integer", "exclusiveMinimum": True, "minimum": 0, "maximum": 2},
+    "3.0's false exclusives (Azure's status codes)": {
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "exclusiveMinimum": False,
+        "exclusiveMaximum": False,
+    },
+    "any of branches the schema around them narrows (Adyen's additionalData)": {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "anyOf": [
+            {"type": "object", "properties": {"threeds2.cardEnrolled": {"type": "boolean"}}},
+            {"type": "object", "properties": {"cardBin": {"type": "string"}}},
+        ],
+    },
 }
 
 

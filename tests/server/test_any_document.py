@@ -674,3 +674,49 @@ def test_generated_keys_are_what_the_item_path_takes(tmp_path: Path) -> None:
         for market in listed:
             assert re.fullmatch(r"[a-z]{2}_[A-Z]{2}", market["marketId"]), market
             assert client.get(f"/markets/{market['marketId']}").json() == market
+
+
+TWO_KEYS_DOCUMENT = """
+openapi: 3.0.3
+info: {title: two keys, version: "1"}
+security: [{appKey: [], appToken: []}]
+components:
+  securitySchemes:
+    appKey: {type: apiKey, in: header, name: X-App-Key}
+    appToken: {type: apiKey, in: header, name: X-App-Token}
+  schemas:
+    Account:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, email: {type: string}}
+paths:
+  /accounts:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Account"}}}
+  /accounts/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+        "404": {description: none}
+"""
+
+
+def test_a_requirement_of_two_schemes_takes_both(tmp_path: Path) -> None:
+    """VTEX asks for an app key and an app token at once: with both, the caller is let in
+    (Connexion keys each scheme's answer by its name); with one, it is not."""
+    spec = tmp_path / "two-keys.yaml"
+    spec.write_text(TWO_KEYS_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        keys = {"X-App-Key": "k", "X-App-Token": "t"}
+        both = client.get("/accounts", headers=keys)
+        assert both.status_code == 200, both.text
+        first = both.json()[0]["id"]
+        assert client.get(f"/accounts/{first}", headers=keys).json()["id"] == first
+        assert client.get("/accounts", headers={"X-App-Key": "k"}).status_code == 401
