@@ -168,6 +168,7 @@ def repair(document: dict[str, Any]) -> list[str]:
                 repairs.append(f"{json_pointer(['paths', key])}: a path starts with /: {spelled!r}")
             fixed.setdefault(spelled, item)
         document["paths"] = fixed
+    repairs += _same_templates(document.get("paths"))
     for path, node in _walk(document, ()):
         pattern = node.get("pattern")
         if isinstance(pattern, str) and not portable(pattern):
@@ -202,6 +203,28 @@ def repair(document: dict[str, Any]) -> list[str]:
                 repairs.append(f"{json_pointer([*path, 'default'])}: {problem}: dropped")
                 del node["default"]
     return repairs
+
+
+TEMPLATE_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def _same_templates(paths: Any) -> list[str]:
+    """Paths that differ only in their parameters' names (`/accounts/{id}` and
+    `/accounts/{accountId}`): OpenAPI says they must not exist, as no request tells them
+    apart; the first answers for both, said once per pair."""
+    if not isinstance(paths, dict):
+        return []
+    first: dict[str, str] = {}
+    said = []
+    for key in paths:
+        shape = TEMPLATE_PARAMETER.sub("{}", str(key))
+        if shape in first and shape != key:
+            said.append(
+                f"{json_pointer(['paths', key])}: the same path as {first[shape]!r}"
+                " (only its parameters' names differ): a method both have is answered by the first"
+            )
+        first.setdefault(shape, str(key))
+    return said
 
 
 def _refusal(

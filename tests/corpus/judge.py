@@ -564,15 +564,26 @@ def _filtered_to_nothing(case: Any, response: Any) -> bool:
     return any(value == [] for value in lists)
 
 
+TEMPLATE_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
 def _indistinct(case: Any, document: dict[str, Any]) -> bool:
     """Whether the document has other operations of this method and URL that nothing in a
     bodiless request tells apart (Box's `GET /shared_items#folders` and `#web_links`: a bare
-    word after `#` names no parameter), so a server answers one of them for all."""
+    word after `#` names no parameter), or on a template that differs only in its
+    parameters' names (VTEX's `PUT /accounts/{accountId}` and `/accounts/{creditAccountId}`,
+    which OpenAPI says must not exist), so a server answers one of them for all."""
     key = str(case.operation.path)
+    method = case.method.lower()
+    shape = TEMPLATE_PARAMETER.sub("{}", key)
+    if any(  # OpenAPI: templates that differ only in their parameters' names MUST NOT exist
+        other != key and TEMPLATE_PARAMETER.sub("{}", other) == shape and method in (item or {})
+        for other, item in (document.get("paths") or {}).items()
+    ):
+        return True
     base, hashed, word = key.partition("#")
     if not hashed or "=" in word or case.operation.definition.raw.get("requestBody"):
         return False  # named values, or a body (which tells them apart) to go by
-    method = case.method.lower()
     return any(
         other != key and other.partition("#")[0] == base and method in (item or {})
         for other, item in (document.get("paths") or {}).items()

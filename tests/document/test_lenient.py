@@ -171,3 +171,14 @@ def test_a_root_field_no_dialect_has_is_dropped_and_said() -> None:
     assert lenient.repair(modern) == [] and "webhooks" in modern
     swagger = {"swagger": "2.0", "info": {}, "paths": {}, "host": "h", "basePath": "/v1"}
     assert lenient.repair(swagger) == []
+
+
+def test_paths_that_differ_only_in_parameter_names_are_said() -> None:
+    document = {
+        "openapi": "3.0.0",
+        "paths": {"/a/{id}": {}, "/a/{accountId}": {}, "/a/{id}/b": {}, "/a/x": {}},
+    }
+    assert lenient.repair(document) == [
+        "#/paths/~1a~1{accountId}: the same path as '/a/{id}' (only its parameters' names"
+        " differ): a method both have is answered by the first"
+    ]
