@@ -9,7 +9,6 @@ answered in one place, `ErrorAnswers`, with the body the contract defines.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import re
@@ -95,12 +94,7 @@ def _trust_checked_documents() -> None:
 class _JsonCopy:
     """`copy.deepcopy` for JSON data (what a checked document is), else the real one."""
 
-    @staticmethod
-    def deepcopy(value: Any) -> Any:
-        try:
-            return orjson.loads(orjson.dumps(value))
-        except TypeError:  # keys that are not strings, values JSON cannot hold
-            return copy.deepcopy(value)
+    deepcopy = staticmethod(connexion_hooks.json_copy)
 
 
 def problem(status: int, body: Any) -> dict[str, Any]:

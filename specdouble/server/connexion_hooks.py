@@ -449,12 +449,21 @@ class HandlerApi(AsyncApi):
         )
 
 
+def json_copy(value: Any) -> Any:
+    """`copy.deepcopy` for JSON data (what a checked document is: ten times faster through
+    orjson), else the real one."""
+    try:
+        return orjson.loads(orjson.dumps(value))
+    except TypeError:  # keys that are not strings, values JSON cannot hold
+        return copy.deepcopy(value)
+
+
 def resolve_refs(spec: Any, store: Any = None, base_uri: str = "") -> Any:
     """Connexion's `json_schema.resolve_refs` for a bundled document: a copy with every local
     `$ref` put in place, where a `$ref` that is not a string is a property's name (Kubernetes'
     `JSONSchemaProps` has one), not a reference, and nothing is fetched from elsewhere (the
     document is one file by now)."""
-    spec = copy.deepcopy(spec)
+    spec = json_copy(spec)
 
     def resolve(node: Any) -> Any:
         if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
