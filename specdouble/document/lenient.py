@@ -169,7 +169,13 @@ def repair(document: dict[str, Any]) -> list[str]:
             fixed.setdefault(spelled, item)
         document["paths"] = fixed
     repairs += _same_templates(document.get("paths"))
+    roots = [
+        *((document.get("components") or {}).get("schemas") or {}).values(),
+        *(document.get("definitions") or {}).values(),
+    ]
     for path, node in _walk(document, ()):
+        if path and path[-1] == "schema" and isinstance(node, dict):
+            roots.append(node)
         pattern = node.get("pattern")
         if isinstance(pattern, str) and not portable(pattern):
             read = portable_pattern(pattern)
@@ -202,7 +208,47 @@ def repair(document: dict[str, Any]) -> list[str]:
             if problem is not None:
                 repairs.append(f"{json_pointer([*path, 'default'])}: {problem}: dropped")
                 del node["default"]
+    _boolean_schemas(roots)
     return repairs
+
+
+SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+SCHEMA_ONES = ("items", "not", "contains", "if", "then", "else", "propertyNames")
+
+
+def _boolean_schemas(roots: list[Any]) -> None:
+    """3.1's boolean schemas where a schema object is read (`properties: {x: false}`: x may
+    not be there; `true`: anything) made the objects that mean the same (`{"not": {}}`,
+    `{}`). `additionalProperties: false` is every dialect's and stays as it is."""
+    seen: set[int] = set()
+    stack = [node for node in roots if isinstance(node, dict)]
+
+    def fixed(value: Any) -> Any:
+        if isinstance(value, bool):
+            return {} if value else {"not": {}}
+        if isinstance(value, dict):
+            stack.append(value)
+        return value
+
+    while stack:
+        schema = stack.pop()
+        if id(schema) in seen:
+            continue
+        seen.add(id(schema))
+        for word in SCHEMA_MAPS:
+            named = schema.get(word)
+            if isinstance(named, dict):
+                for name in list(named):
+                    named[name] = fixed(named[name])
+        for word in SCHEMA_LISTS:
+            if isinstance(schema.get(word), list):
+                schema[word] = [fixed(item) for item in schema[word]]
+        for word in SCHEMA_ONES:
+            if word in schema:
+                schema[word] = fixed(schema[word])
+        if isinstance(schema.get("additionalProperties"), dict):
+            stack.append(schema["additionalProperties"])
 
 
 TEMPLATE_PARAMETER = re.compile(r"\{[^}]*\}")

@@ -29,6 +29,17 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 CACHE_FORMAT = b"9\n"
 """Changes when what the cache keeps for a file changes (2: Swagger 2.0 kept converted)."""
+MAKERS = ("openapi.py", "lenient.py", "swagger2.py", "bundle.py")
+"""The modules that make what the cache keeps: a change to any of them is a new entry."""
+
+
+@functools.cache
+def _cache_format() -> bytes:
+    here = Path(__file__).parent
+    digest = hashlib.sha256(CACHE_FORMAT)
+    for name in MAKERS:
+        digest.update((here / name).read_bytes())
+    return digest.digest()
 
 
 class SpecError(Exception):
@@ -143,7 +154,7 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     from specdouble.document import lenient  # it reads JSON pointers from this module
 
     raw = read(path)
-    key = hashlib.sha256(CACHE_FORMAT + raw).hexdigest()
+    key = hashlib.sha256(_cache_format() + raw).hexdigest()
     cached = cache / f"{key}.json" if cache else None
     if cached is not None and cached.is_file():
         try:

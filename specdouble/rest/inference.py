@@ -91,7 +91,9 @@ def _page_item_schema(document: Mapping[str, Any], operation: Operation) -> Any 
     return None
 
 
-def _kind(schema: Mapping[str, Any]) -> str:
+def _kind(schema: Mapping[str, Any] | bool) -> str:
+    if not isinstance(schema, Mapping):  # 3.1's boolean schemas: anything, or nothing
+        return "any" if schema else "never"
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
@@ -552,6 +554,8 @@ def _plain_resource(
     of `finders` answer a list of its objects, filtered by their query parameters."""
     item_schema, wrapper, wrapper_schema = shape
     properties, _ = object_shape(document, item_schema)
+    # A property its schema forbids (`not: {}`, 3.1's `false`) is never held nor shown.
+    properties = {n: s for n, s in properties.items() if not forbidden(document, s)}
     listed = (
         tuple(
             name

@@ -182,3 +182,34 @@ def test_paths_that_differ_only_in_parameter_names_are_said() -> None:
         "#/paths/~1a~1{accountId}: the same path as '/a/{id}' (only its parameters' names"
         " differ): a method both have is answered by the first"
     ]
+
+
+def test_boolean_schemas_become_the_objects_that_mean_the_same() -> None:
+    """Codat's `properties: {additionalProperties: false}` (3.1: that property may not be
+    there); `additionalProperties: false` itself stays as every dialect reads it."""
+    thing = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"additionalProperties": False, "any": True},
+        "allOf": [True],
+        "items": False,
+    }
+    document = {
+        "openapi": "3.1.0",
+        "components": {"schemas": {"Thing": thing}},
+        "paths": {
+            "/t": {
+                "get": {
+                    "responses": {
+                        "200": {"content": {"a/b": {"schema": {"properties": {"x": False}}}}}
+                    }
+                }
+            }
+        },
+    }
+    assert lenient.repair(document) == []
+    assert thing["properties"] == {"additionalProperties": {"not": {}}, "any": {}}
+    assert thing["additionalProperties"] is False
+    assert thing["allOf"] == [{}] and thing["items"] == {"not": {}}
+    answer = document["paths"]["/t"]["get"]["responses"]["200"]["content"]["a/b"]["schema"]
+    assert answer["properties"] == {"x": {"not": {}}}

@@ -720,3 +720,46 @@ def test_a_requirement_of_two_schemes_takes_both(tmp_path: Path) -> None:
         first = both.json()[0]["id"]
         assert client.get(f"/accounts/{first}", headers=keys).json()["id"] == first
         assert client.get("/accounts", headers={"X-App-Key": "k"}).status_code == 401
+
+
+FORBIDDEN_DOCUMENT = """
+openapi: 3.1.0
+info: {title: forbidden, version: "1"}
+components:
+  schemas:
+    Connection:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+        additionalProperties: false
+paths:
+  /connections:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Connection"}}
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Connection"}}}
+      responses:
+        "201":
+          description: made
+          content: {application/json: {schema: {$ref: "#/components/schemas/Connection"}}}
+"""
+
+
+def test_a_property_its_schema_forbids_is_never_held_nor_shown(tmp_path: Path) -> None:
+    """Codat's 3.1 document gives a property the schema `false`: it may not be there, so
+    neither generated objects nor created ones show it (it was a null, and a 400)."""
+    spec = tmp_path / "forbidden.yaml"
+    spec.write_text(FORBIDDEN_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        assert all("additionalProperties" not in c for c in client.get("/connections").json())
+        made = client.post("/connections", json={"name": "n"})
+        assert made.status_code == 201, made.text
+        assert "additionalProperties" not in made.json()
