@@ -197,6 +197,16 @@ def repair(document: dict[str, Any]) -> list[str]:
                         f" {type(node[word]).__name__}: dropped"
                     )
                     del node[word]
+        dialect_named = node.get("$schema")
+        schema_node = bool(path) and path[-1] not in NAME_MAPS
+        if schema_node and isinstance(dialect_named, str) and not _known_dialect(dialect_named):
+            repairs.append(
+                f"{json_pointer([*path, '$schema'])}: {dialect_named!r} is no JSON Schema"
+                " dialect the validator knows: read in the document's own"
+            )
+            del node["$schema"]
+        if schema_node and modern and not _boolean_exclusives(node.get("$schema")):
+            repairs += _numeric_exclusives(node, path)
         if node.get("in") == "path" and "name" in node and node.get("required") is not True:
             repairs.append(f"{json_pointer([*path, 'required'])}: a path parameter is required")
             node["required"] = True
@@ -210,6 +220,41 @@ def repair(document: dict[str, Any]) -> list[str]:
                 del node["default"]
     _boolean_schemas(roots)
     return repairs
+
+
+def _numeric_exclusives(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:
+    """3.0's (draft 4's) `exclusiveMaximum: true` beside `maximum`, in a 3.1 document (whose
+    dialect gives the bound itself): the bound it means; a `false` means nothing."""
+    said = []
+    for word, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        value = node.get(word)
+        if not isinstance(value, bool):
+            continue
+        if value and isinstance(node.get(bound), int | float):
+            node[word] = node.pop(bound)
+            said.append(f"{json_pointer([*path, word])}: true read as the {bound} it qualifies")
+        else:
+            del node[word]
+            said.append(f"{json_pointer([*path, word])}: {value} is no bound in 3.1: dropped")
+    return said
+
+
+def _boolean_exclusives(uri: Any) -> bool:
+    """Whether a schema's own `$schema` is a dialect whose exclusives are booleans (draft 4
+    and before)."""
+    if not isinstance(uri, str) or not _known_dialect(uri):
+        return False
+    from jsonschema import validators
+
+    found = validators.validator_for({"$schema": uri})
+    return found in (validators.Draft3Validator, validators.Draft4Validator)
+
+
+@functools.cache
+def _known_dialect(uri: str) -> bool:
+    from jsonschema import validators
+
+    return validators.validator_for({"$schema": uri}, default=None) is not None
 
 
 SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")

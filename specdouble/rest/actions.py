@@ -8,10 +8,12 @@ its resource. Both ways in share these actions, so they answer alike: Connexion'
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from specdouble.data.synth import Synth, stable_seed
 from specdouble.document.openapi import Operation, resolve, success_codes
 from specdouble.rest.auth import Principal
 from specdouble.rest.rendering import Renderer, encode
@@ -43,11 +45,36 @@ class Action:
     key_parameter: str | None
     """The path parameter that names the item (None for the collection's operations)."""
     media_type: str = JSON
+    other_media: Mapping[int, tuple[str, bytes]] = field(default_factory=dict)
+    """Success statuses the operation documents in no JSON media type, only another
+    (`text/plain`): that media type and a body of its schema, answered after the write."""
 
     def __call__(self, principal: Principal, params: Params, body: Body) -> Answer:
         key = str(params.get(self.key_parameter, "")) if self.key_parameter else ""
         answer = self.respond(principal, key, params, body)
+        other = self.other_media.get(answer.status)
+        if other is not None:
+            return Answer(answer.status, other[1], other[0])
         return answer if self.media_type == JSON else replace(answer, media_type=self.media_type)
+
+
+def other_media(document: Mapping[str, Any], operation: Operation) -> dict[int, tuple[str, bytes]]:
+    """`Action.other_media` of one operation: its example, else a value of its schema."""
+    found: dict[int, tuple[str, bytes]] = {}
+    responses = operation.definition.get("responses") or {}
+    for code in success_codes(responses):
+        content = resolve(document, responses[code]).get("content") or {}
+        if not code.isdigit() or not content or any("json" in k.lower() for k in content):
+            continue
+        kind, media = next(iter(content.items()))
+        media = resolve(document, media) if isinstance(media, Mapping) else {}
+        value = media.get("example")
+        if value is None:
+            synth = Synth(document, stable_seed(0, operation.operation_id))
+            value = synth.value(media.get("schema") or {"type": "string"})
+        text = value if isinstance(value, str) else json.dumps(value)
+        found[int(code)] = (kind, text.encode())
+    return found
 
 
 def json_media_type(document: Mapping[str, Any], operation: Operation) -> str:
@@ -165,6 +192,7 @@ def actions(
                 by_name[name],
                 path[-1] if path else None,
                 json_media_type(document or {}, operation),
+                other_media(document or {}, operation),
             )
     return table
 

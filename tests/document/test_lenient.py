@@ -213,3 +213,34 @@ def test_boolean_schemas_become_the_objects_that_mean_the_same() -> None:
     assert thing["allOf"] == [{}] and thing["items"] == {"not": {}}
     answer = document["paths"]["/t"]["get"]["responses"]["200"]["content"]["a/b"]["schema"]
     assert answer["properties"] == {"x": {"not": {}}}
+
+
+def test_an_unknown_dialect_and_draft_4_exclusives_in_a_3_1_document() -> None:
+    """ReadMe's `schema-validation-local`: a `$schema` naming a draft that never was is read
+    in the document's own dialect; there, `exclusiveMaximum: true` beside `maximum` is the
+    bound itself. A schema that names draft 4 keeps draft 4's booleans."""
+    odd = {"$schema": "https://json-schema.org/draft-05/schema#", "type": "integer"}
+    bounded = {
+        "type": "integer",
+        "maximum": 20,
+        "exclusiveMaximum": True,
+        "exclusiveMinimum": False,
+    }
+    draft4 = {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "maximum": 20,
+        "exclusiveMaximum": True,
+    }
+    document = {
+        "openapi": "3.1.0",
+        "components": {"schemas": {"Odd": odd, "Bounded": bounded, "Draft4": draft4}},
+    }
+    repairs = lenient.repair(document)
+    assert odd == {"type": "integer"}
+    assert bounded == {"type": "integer", "exclusiveMaximum": 20}
+    assert draft4["exclusiveMaximum"] is True and draft4["maximum"] == 20
+    assert [line.split(":")[0] for line in repairs] == [
+        "#/components/schemas/Odd/$schema",
+        "#/components/schemas/Bounded/exclusiveMinimum",
+        "#/components/schemas/Bounded/exclusiveMaximum",
+    ]

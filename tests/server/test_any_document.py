@@ -763,3 +763,51 @@ def test_a_property_its_schema_forbids_is_never_held_nor_shown(tmp_path: Path) -
         made = client.post("/connections", json={"name": "n"})
         assert made.status_code == 201, made.text
         assert "additionalProperties" not in made.json()
+
+
+TEXT_ANSWER_DOCUMENT = """
+openapi: 3.0.3
+info: {title: invoices, version: "1"}
+components:
+  schemas:
+    Invoice:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, status: {type: string}}
+paths:
+  /invoices:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Invoice"}}}
+  /invoices/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Invoice"}}}
+    put:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Invoice"}}}
+      responses:
+        "200":
+          description: changed
+          content: {text/plain: {schema: {type: string}, example: "OK"}}
+"""
+
+
+def test_a_write_documented_in_another_media_type_answers_in_it(tmp_path: Path) -> None:
+    """VTEX's invoice `PUT` documents only `text/plain`: the change is made, and the answer
+    is the documented media type and example, not the object as JSON."""
+    spec = tmp_path / "invoices.yaml"
+    spec.write_text(TEXT_ANSWER_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        first = client.get("/invoices").json()[0]["id"]
+        changed = client.put(f"/invoices/{first}", json={"id": first, "status": "paid"})
+        assert changed.status_code == 200
+        assert changed.headers["content-type"].startswith("text/plain")
+        assert changed.text == "OK"
+        assert client.get(f"/invoices/{first}").json()["status"] == "paid"
