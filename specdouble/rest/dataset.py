@@ -12,7 +12,7 @@ from typing import Any
 from specdouble.data import fixtures, images
 from specdouble.data.synth import PERSON_OWNER, Synth, stable_seed, string_fits
 from specdouble.document.augment import unique_name
-from specdouble.document.openapi import forbidden, is_nullable, resolve
+from specdouble.document.openapi import forbidden, is_nullable, object_shape, resolve
 from specdouble.rest import mirrors
 from specdouble.rest.inference import Inferred
 from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
@@ -357,19 +357,42 @@ def embed(
             if target is None or target is owner or not data.get(target.spec.collection):
                 continue
             choices = data[target.spec.collection]
+            resolved = resolve(document, schema)
+            item = resolved.get("items") if resolved.get("type") == "array" else resolved
+            fits = _fits_each(document, object_shape(document, item or {})[0])
             for record in data[owner.spec.collection]:
                 value = record.get(field)
                 if isinstance(value, list):
-                    record[field] = [_like(item, rng.choice(choices)) for item in value]
+                    record[field] = [_like(one, rng.choice(choices), fits) for one in value]
                 elif isinstance(value, dict):
-                    record[field] = _like(value, rng.choice(choices))
+                    record[field] = _like(value, rng.choice(choices), fits)
 
 
-def _like(generated: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
-    """`target`'s values in the shape of the generated object."""
+def _fits_each(
+    document: Mapping[str, Any], properties: Mapping[str, Any]
+) -> Callable[[str, Any], bool]:
+    """Whether a value fits the schema of the named property of the shown object."""
+
+    def fits(name: str, value: Any) -> bool:
+        schema = properties.get(name)
+        return schema is None or bool(schema_validator(document, schema).is_valid(value))
+
+    return fits
+
+
+def _like(
+    generated: Mapping[str, Any],
+    target: Mapping[str, Any],
+    fits: Callable[[str, Any], bool] = lambda _name, _value: True,
+) -> dict[str, Any]:
+    """`target`'s values in the shape of the generated object, each where the shown object's
+    schema takes it (the target's own schema may say otherwise: GitHub's `team.parent`)."""
     if not isinstance(generated, Mapping):
         return dict(target)
-    return {name: target.get(name, value) for name, value in generated.items()}
+    return {
+        name: target[name] if name in target and fits(name, target[name]) else value
+        for name, value in generated.items()
+    }
 
 
 def _show_references(

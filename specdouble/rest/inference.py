@@ -380,6 +380,25 @@ def _stricter(document: Mapping[str, Any], one: Any, other: Any) -> bool:
     return sum(word in one for word in CONSTRAINTS) > sum(word in other for word in CONSTRAINTS)
 
 
+def _for_both(document: Mapping[str, Any], listed: Any, full: Any) -> Any:
+    """The schema a field is made for where a list and the item show it: the stricter of
+    the two; where they admit different kinds of value (GitHub's gist `user`: an object in
+    the list, a string in full) and both admit null, null, the one value both can show.
+
+    >>> _for_both({}, {"type": "object", "nullable": True}, {"type": "string", "nullable": True})
+    {'nullable': True, 'enum': [None]}
+    """
+    if _stricter(document, listed, full):
+        return listed
+    one, other = resolve(document, listed), resolve(document, full)
+    if isinstance(one, Mapping) and isinstance(other, Mapping):
+        kinds = (_kind(one), _kind(other))
+        differ = "any" not in kinds and kinds[0] != kinds[1] and {"uuid", "string"} != set(kinds)
+        if differ and is_nullable(document, one) and is_nullable(document, other):
+            return {"nullable": True, "enum": [None]}  # null, and nothing else
+    return full
+
+
 def _extends(document: Mapping[str, Any], summary: Any, full: Any) -> bool:
     """Whether `full` describes the object `summary` shows part of: all its properties and
     more."""
@@ -571,9 +590,7 @@ def _plain_resource(
     shown: Mapping[str, Any] = object_shape(document, summary)[0] if listed else {}
     if listed:  # a field both show is made for the stricter of its two schemas
         properties = {
-            name: shown[name]
-            if name in shown and _stricter(document, shown[name], schema)
-            else schema
+            name: _for_both(document, shown[name], schema) if name in shown else schema
             for name, schema in properties.items()
         }
     resolved = {name: resolve(document, schema) for name, schema in properties.items()}
