@@ -168,6 +168,7 @@ def repair(document: dict[str, Any]) -> list[str]:
                 repairs.append(f"{json_pointer(['paths', key])}: a path starts with /: {spelled!r}")
             fixed.setdefault(spelled, item)
         document["paths"] = fixed
+    repairs += _templated_queries(document)
     repairs += _same_templates(document.get("paths"))
     roots = [
         *((document.get("components") or {}).get("schemas") or {}).values(),
@@ -297,6 +298,49 @@ def _boolean_schemas(roots: list[Any]) -> None:
 
 
 TEMPLATE_PARAMETER = re.compile(r"\{[^}]*\}")
+QUERY_TEMPLATE = re.compile(r"^([^=&{}]+)=\{([^}]+)\}$")
+
+
+def _templated_queries(document: dict[str, Any]) -> list[str]:
+    """A path key whose query part holds a template (Medium's `/search/articles?query={query}`)
+    for a parameter its operations declare in the query: that part says nothing the parameter
+    does not, and a validator reads the template as a path parameter nobody declares. It is
+    left out of the key (kept as a bare name where the key without it is taken)."""
+    paths = document.get("paths")
+    if not isinstance(paths, dict) or not any("?" in str(key) for key in paths):
+        return []
+    said: list[str] = []
+    fixed: dict[str, Any] = {}
+    for key, item in paths.items():
+        base, question, query = str(key).partition("?")
+        if not question or not isinstance(item, dict):
+            fixed[key] = item
+            continue
+        declared = {
+            str(parameter.get("name"))
+            for operation in [item, *(v for v in item.values() if isinstance(v, dict))]
+            for parameter in operation.get("parameters") or []
+            if isinstance(parameter, dict) and parameter.get("in") == "query"
+        }
+        parts = query.split("&")
+        dropped = set()
+        for number, part in enumerate(parts):
+            found = QUERY_TEMPLATE.match(part)
+            if found and found[1] == found[2] and found[1] in declared:
+                dropped.add(number)
+        kept = [part for number, part in enumerate(parts) if number not in dropped]
+        spelled = base + ("?" + "&".join(kept) if kept else "")
+        if spelled != key and (spelled in paths or spelled in fixed):  # taken: a bare name
+            bare = [part.split("=")[0] if n in dropped else part for n, part in enumerate(parts)]
+            spelled = base + "?" + "&".join(bare)
+        if spelled != key:
+            said.append(
+                f"{json_pointer(['paths', key])}: the query's template is its parameter's:"
+                f" read as {spelled!r}"
+            )
+        fixed[spelled] = item
+    document["paths"] = fixed
+    return said
 
 
 def _same_templates(paths: Any) -> list[str]:

@@ -98,12 +98,13 @@ FUZZER_LIMITS = {
     "Invalid OpenAPI Links Definition",
     "Failed Health Check",  # Hypothesis could not generate data: before any request
 }
-FUZZER_CANNOT_READ = re.compile(r"Malformed media type")
-"""What Schemathesis says of a document part it cannot read to build a request from (a media
-type `codecs=opus`): the operation goes unfuzzed."""
 """What Schemathesis reports where it cannot build a request itself (a media type it has no
 serializer for, links the document gets wrong): those go unfuzzed, which says nothing of the
 server."""
+FUZZER_CANNOT_READ = re.compile(r"Malformed media type|Path parameter .* is not defined")
+"""What Schemathesis says of a document part it cannot read to build a request from (a media
+type `codecs=opus`, Medium's `?query={query}` in a path key, which the mock reads as the
+query parameter it is): the operation goes unfuzzed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -738,7 +739,9 @@ def _fuzz(
                 if event.info.title in FUZZER_LIMITS or FUZZER_CANNOT_READ.search(said):
                     verdict.unfuzzed.append(f"{event.label}: {event.info.title}")
                 else:
-                    verdict.unexplained.append(f"{event.label}: {event.info.title}")
+                    said = (event.info.message or "").strip().splitlines()[:1]
+                    line = f"{event.label}: {event.info.title}"
+                    verdict.unexplained.append(f"{line}: {said[0][:200]}" if said else line)
             elif isinstance(event, events.FatalError):
                 verdict.unexplained.append(f"the run stopped: {event.exception}")
     finally:

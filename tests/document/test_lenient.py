@@ -244,3 +244,21 @@ def test_an_unknown_dialect_and_draft_4_exclusives_in_a_3_1_document() -> None:
         "#/components/schemas/Bounded/exclusiveMinimum",
         "#/components/schemas/Bounded/exclusiveMaximum",
     ]
+
+
+def test_a_query_template_in_a_path_key_is_its_query_parameter() -> None:
+    """Medium's `/search/articles?query={query}` declares `query` in the query: the key's
+    template says nothing more, and a validator reads it as an undeclared path parameter."""
+    query = {"name": "query", "in": "query", "required": True, "schema": {"type": "string"}}
+    document = {
+        "openapi": "3.0.0",
+        "paths": {
+            "/search?query={query}": {"get": {"parameters": [query]}},
+            "/tags?query={query}": {"get": {"parameters": [query]}},
+            "/tags": {"get": {}},
+            "/x?id={id}": {"get": {}},  # a template no query parameter declares: kept
+        },
+    }
+    repairs = lenient.repair(document)
+    assert list(document["paths"]) == ["/search", "/tags?query", "/tags", "/x?id={id}"]
+    assert repairs[0].startswith("#/paths/~1search?query={query}: the query's template")
