@@ -471,9 +471,14 @@ def is_nullable(document: Mapping[str, Any], schema: Schema, *, surely: bool = F
 
     >>> is_nullable({}, {"allOf": [{"type": "string"}], "nullable": True}, surely=True)
     False
+    >>> is_nullable({}, {"type": "string", "nullable": True, "enum": ["GET", "POST"]})
+    False
     """
     schema = resolve(document, schema)
     kind = schema.get("type")
+    listed = schema.get("enum")
+    if isinstance(listed, list) and None not in listed:
+        return False  # Twilio's `nullable: true` beside an enum: the enum says what is valid
     if surely:
         return "null" in kind if isinstance(kind, list) else bool(schema.get("nullable") and kind)
     if schema.get("nullable") or (isinstance(kind, list) and "null" in kind):
