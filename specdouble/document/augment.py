@@ -149,11 +149,20 @@ def document_not_found(document: dict[str, Any], operation_ids: set[str]) -> Non
 def order_paths(document: dict[str, Any]) -> None:
     """Literal segments before templated ones (`/flows/instances/cache_info/` before
     `/flows/instances/{slug}/`), as Django's router tries them: the router takes the first
-    route that matches, in document order."""
+    route that matches, in document order. A key with a query or fragment comes before the
+    plain one it qualifies: the request is spelled as it once chosen, and the plain
+    template's last parameter would take the suffix too (AWS's `/bots/{botId}` and
+    `/bots/{botId}#operation=regenerate-security-token`).
+
+    >>> doc = {"paths": {"/b/{id}": {}, "/b/{id}#operation=x": {}, "/b/new": {}}}
+    >>> order_paths(doc); list(doc["paths"])
+    ['/b/new', '/b/{id}#operation=x', '/b/{id}']
+    """
     paths = document.get("paths") or {}
 
-    def specificity(path: str) -> tuple[bool, ...]:
-        return tuple(segment.startswith("{") for segment in path.strip("/").split("/"))
+    def specificity(path: str) -> tuple[tuple[bool, ...], bool]:
+        segments = tuple(segment.startswith("{") for segment in path.strip("/").split("/"))
+        return segments, not re.search(r"[?#]", path[1:])
 
     document["paths"] = dict(sorted(paths.items(), key=lambda item: specificity(item[0])))
 

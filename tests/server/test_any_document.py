@@ -348,6 +348,19 @@ paths:
   /tags?operation=untag:
     post:
       responses: {"204": {description: untagged}}
+  /bots/{botId}:
+    post:
+      parameters: [{name: botId, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, required: [name]}}}
+      responses: {"200": {description: updated}}
+  /bots/{botId}#operation=regenerate-token:
+    post:
+      parameters:
+        - {name: botId, in: path, required: true, schema: {type: string}}
+        - {name: operation, in: query, required: true, schema: {enum: [regenerate-token]}}
+      responses: {"204": {description: regenerated}}
   /tags:
     post:
       responses: {"201": {description: made}}
@@ -385,6 +398,10 @@ def test_path_keys_with_a_fragment_or_query_are_routed_by_what_they_name(
         journal = client.get("/_mock/requests", headers={"Authorization": "Bearer ak-mock-admin"})
         operations = [entry["operation_id"] for entry in journal.json()["results"]]
         assert operations[-2:] == ["post_tags_operation_untag", "post_tags"]
+        # The qualified key of a plain template is its own operation, not the template's.
+        regenerated = client.post("/bots/b1", params={"operation": "regenerate-token"})
+        assert regenerated.status_code == 204, regenerated.text
+        assert client.post("/bots/b1", json={}).status_code == 400  # the plain one's body
 
 
 FASTAPI_DOCUMENT = """
