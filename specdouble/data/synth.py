@@ -420,6 +420,30 @@ class Synth:
             merged.update(self.value(rest, **context))
         return merged
 
+    def _both(self, known: Any, other: Any, depth: int = 0) -> Any:
+        """What two parts of an `allOf` say of one property, as one schema: objects (NPR's
+        base `attributes: {type: object}` and a part's `$ref: ChannelsData`) must be both;
+        arrays hold items that are both; otherwise the one that says more of the value (the
+        later on a tie: a part refines its base)."""
+        if depth > 4:
+            return other
+        if self._object_like(known) and self._object_like(other):
+            return {"allOf": [known, other]}
+        one, two = (
+            resolve(self.document, n) if isinstance(n, Mapping) else {} for n in (known, other)
+        )
+        if one.get("type") == "array" and two.get("type") == "array":
+            items = self._both(one.get("items") or {}, two.get("items") or {}, depth + 1)
+            return {**one, **two, "items": items}
+        said = [sum(word in node for word in NARROWING_WORDS) for node in (one, two)]
+        return known if said[0] > said[1] else other
+
+    def _object_like(self, schema: Any) -> bool:
+        node = resolve(self.document, schema) if isinstance(schema, Mapping) else {}
+        return node.get("type") == "object" or (
+            "type" not in node and isinstance(node.get("properties"), Mapping)
+        )
+
     def _combined_object(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         """An `allOf` of object schemas as one object schema: every part's properties (where
         two parts describe one, the more precise description), every part's required names.
@@ -436,8 +460,11 @@ class Synth:
             if not all(add(inner, depth + 1) for inner in part.get("allOf", [])):
                 return False
             for prop, prop_schema in (part.get("properties") or {}).items():
-                if prop not in properties or _vaguer(self.document, properties[prop], prop_schema):
+                known = properties.get(prop)
+                if known is None or _vaguer(self.document, known, prop_schema):
                     properties[prop] = prop_schema
+                else:
+                    properties[prop] = self._both(known, prop_schema)
             required.update(part.get("required", []))
             return True
 
@@ -749,6 +776,25 @@ def string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
     return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
 
 
+NARROWING_WORDS = (
+    "enum",
+    "const",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "multipleOf",
+    "required",
+    "properties",
+    "items",
+)
+"""What narrows a value's schema: the part of an `allOf` that says more of them wins."""
 SIBLING_WORDS = frozenset(
     {"description", "title", "example", "examples", "nullable", "readOnly", "writeOnly"}
 )

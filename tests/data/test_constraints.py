@@ -163,3 +163,48 @@ def test_an_answer_never_shows_a_property_write_only_beside_its_ref():
         assert "guardian" not in shown and "name" in shown
     written = synth.value({"$ref": "#/components/schemas/Person"}, reading=False)
     assert "guardian" in written
+
+
+def test_an_all_of_part_that_refines_its_base_is_obeyed() -> None:
+    """NPR's documents extend a base whose `attributes` is any object and whose `items` are
+    any objects: the generated value obeys the part that says what they are."""
+    document = {
+        "components": {
+            "schemas": {
+                "Base": {
+                    "type": "object",
+                    "required": ["version"],
+                    "properties": {
+                        "version": {"type": "string"},
+                        "attributes": {"type": "object"},
+                        "items": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                "Channel": {
+                    "type": "object",
+                    "required": ["id", "kind"],
+                    "properties": {"id": {"type": "string"}, "kind": {"enum": ["a", "b"]}},
+                },
+                "Channels": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Base"},
+                        {
+                            "properties": {
+                                "version": {"type": "string", "enum": ["2"]},
+                                "attributes": {"$ref": "#/components/schemas/Channel"},
+                                "items": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Channel"},
+                                },
+                            }
+                        },
+                    ]
+                },
+            }
+        }
+    }
+    schema = {"$ref": "#/components/schemas/Channels"}
+    validator = OAS30Validator({**document, **schema})
+    for seed in range(20):
+        value = Synth(document, seed).value(schema)
+        assert [e.message for e in validator.iter_errors(value)] == [], (seed, value)
