@@ -482,6 +482,8 @@ class Synth:
             if marked(self.document, prop_schema, "writeOnly" if reading else "readOnly"):
                 continue
             if depth >= MAX_DEPTH and (prop not in required or depth >= MAX_REQUIRED_DEPTH):
+                if prop in required and is_nullable(self.document, resolved):
+                    result[prop] = None  # deep enough: null ends it (GitHub's `team.parent`)
                 continue  # a required cycle (`TreeNode.parent`) has no finite value: cut
             if (
                 is_nullable(self.document, resolved, surely=True)

@@ -392,10 +392,25 @@ def _for_both(document: Mapping[str, Any], listed: Any, full: Any) -> Any:
         return listed
     one, other = resolve(document, listed), resolve(document, full)
     if isinstance(one, Mapping) and isinstance(other, Mapping):
+        both_null = is_nullable(document, one) and is_nullable(document, other)
+        if _kind(one) == _kind(other) == "object":  # both hold (GitHub's team in a list)
+            return {"allOf": [listed, full], **({"nullable": True} if both_null else {})}
+        if _kind(one) == _kind(other) == "array":
+            items = [resolve(document, n.get("items") or {}) for n in (one, other)]
+            if all(_kind(item) == "object" for item in items):
+                made = {k: v for k, v in other.items() if k != "nullable"}
+                made["items"] = {"allOf": [one["items"], other["items"]]}
+                return {**made, "nullable": True} if both_null else made
         kinds = (_kind(one), _kind(other))
         differ = "any" not in kinds and kinds[0] != kinds[1] and {"uuid", "string"} != set(kinds)
         if differ and is_nullable(document, one) and is_nullable(document, other):
             return {"nullable": True, "enum": [None]}  # null, and nothing else
+        if is_nullable(document, other) and not is_nullable(document, one):
+            # Null in full, never in the list (GitHub's gist `history`): never null.
+            never_null = {k: v for k, v in other.items() if k != "nullable"}
+            if isinstance(other.get("type"), list):
+                never_null["type"] = [k for k in other["type"] if k != "null"]
+            return never_null
     return full
 
 
