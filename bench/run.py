@@ -34,6 +34,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the npm helper lives with the tests, which share it
 from tests import npm  # noqa: E402
+from tests import prism as prism_cli  # noqa: E402
 from tests.postgres import Postgres, PostgresUnavailable  # noqa: E402
 
 TOKEN = "ak-mock-admin"
@@ -41,8 +42,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 API = "/api/v3/policies/event_matcher/"
 NPM_PACKAGE = "@goauthentik/api@2026.8.3"
 NPM_CACHE = ROOT / ".cache" / "npm-goauthentik-api-2026.8.3"
-PRISM_PACKAGE = "@stoplight/prism-cli@5"
-PRISM_CACHE = ROOT / ".cache" / "npm-prism-cli-5"
 SCENARIOS = {
     "list": "",
     "list page_size=20": "?page_size=20",
@@ -398,11 +397,10 @@ def whole_document() -> Path | None:
 
 def prism(args: argparse.Namespace) -> Row | None:
     """Prism (`@stoplight/prism-cli` from npm) mocking our document, for the same list call."""
-    binary = npm.install(PRISM_PACKAGE, PRISM_CACHE) / ".bin" / "prism"
     port = free_port()
     spec = ROOT / "specdouble" / "builtin" / "authentik-event-matcher.yaml"
     process = subprocess.Popen(
-        [str(binary), "mock", "-p", str(port), str(spec)],
+        prism_cli.command(spec, port),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

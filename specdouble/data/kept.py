@@ -3,7 +3,7 @@ generating it (GitHub's 845 operations: about two seconds of a start).
 
 Data is a function of its inputs: the document's bytes, the fixture files, the seed and
 counts, and the code that generates it. An entry is named by the SHA-256 of all of them (the
-code by the bytes of this package's files and Faker's version), so a changed input never
+code by the bytes of this package's files, Python's and Faker's versions), so a changed input never
 reads an old entry; an entry that cannot be read is made again. The same inputs give the same
 data with or without the cache, in every replica.
 """
@@ -13,13 +13,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
-import os
+import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import faker
+
+from specdouble.document.files import write_atomically
 
 PACKAGE = Path(__file__).resolve().parent.parent
 CODE_SUFFIXES = (".py", ".json", ".yaml")
@@ -33,7 +35,7 @@ Data = dict[str, list[dict[str, Any]]]
 @cache
 def code_fingerprint() -> bytes:
     """What the generating code is: every file of the package that can change what it makes."""
-    digest = hashlib.sha256(faker.VERSION.encode())
+    digest = hashlib.sha256(f"{sys.version} {faker.VERSION}".encode())
     for path in sorted(PACKAGE.rglob("*")):
         if path.suffix in CODE_SUFFIXES and path.is_file():
             digest.update(str(path.relative_to(PACKAGE)).encode())
@@ -50,22 +52,23 @@ def entry_name(inputs: Iterable[bytes]) -> str:
 
 
 def kept(
-    cache_folder: Path | None, inputs: Iterable[bytes] | None, make: Callable[[], Data]
+    cache_folder: Path | None,
+    inputs: Callable[[], Iterable[bytes] | None],
+    make: Callable[[], Data],
 ) -> Data:
-    """`make()`, or what it made last time for the same inputs (None: never kept)."""
-    if cache_folder is None or inputs is None:
+    """`make()`, or what it made last time for the same `inputs()` (asked only where there is
+    a cache folder; None: never kept)."""
+    given = inputs() if cache_folder is not None else None
+    if cache_folder is None or given is None:
         return make()
-    path = cache_folder / FOLDER / f"{entry_name(inputs)}.marshal"
+    path = cache_folder / FOLDER / f"{entry_name(given)}.marshal"
     try:
         return dict(marshal.loads(path.read_bytes()))
     except (OSError, EOFError, ValueError, TypeError):
         pass  # not kept yet, or damaged: made again
     data = make()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps(data))
-        partial.replace(path)
+        write_atomically(path, marshal.dumps(data))
     except (OSError, ValueError) as error:  # a read-only cache, a value marshal cannot hold
         logger.debug("generated data not kept: %s", error)
     return data

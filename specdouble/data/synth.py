@@ -24,7 +24,15 @@ from faker import Faker
 
 from specdouble.data import images
 from specdouble.data.values import STANDARD_FORMATS, fitted_instant
-from specdouble.document.openapi import forbidden, is_nullable, marked, object_shape, resolve
+from specdouble.document.openapi import (
+    VALUE_CONSTRAINTS,
+    both_hold,
+    forbidden,
+    is_nullable,
+    marked,
+    object_shape,
+    resolve,
+)
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -299,12 +307,12 @@ class Synth:
         first = self.value(branches[0] if branches else {}, name=name, reading=reading, depth=depth)
         if not {k for k in schema if not k.startswith("x-")} - SIBLING_WORDS - {keyword}:
             return first  # nothing beside the branches: any branch's value is valid
-        candidates = [first]
-        for branch in branches[1:MAX_BRANCH_TRIES]:
-            candidates.append(self.value(branch, name=name, reading=reading, depth=depth))
         own = {k: v for k, v in schema.items() if k != keyword}
-        candidates.append(self.value(own, name=name, reading=reading, depth=depth))
-        for value in candidates:
+        tried = (*branches[1:MAX_BRANCH_TRIES], own)
+        value = first
+        for number in range(len(tried) + 1):
+            if number:  # each made only once the one before it is refused
+                value = self.value(tried[number - 1], name=name, reading=reading, depth=depth)
             try:
                 if self._valid(schema, value):
                     return value
@@ -425,10 +433,11 @@ class Synth:
         base `attributes: {type: object}` and a part's `$ref: ChannelsData`) must be both;
         arrays hold items that are both; otherwise the one that says more of the value (the
         later on a tie: a part refines its base)."""
+        made = both_hold(self.document, known, other)
+        if made is not None:
+            return made
         if depth > 4:
             return other
-        if self._object_like(known) and self._object_like(other):
-            return {"allOf": [known, other]}
         one, two = (
             resolve(self.document, n) if isinstance(n, Mapping) else {} for n in (known, other)
         )
@@ -437,12 +446,6 @@ class Synth:
             return {**one, **two, "items": items}
         said = [sum(word in node for word in NARROWING_WORDS) for node in (one, two)]
         return known if said[0] > said[1] else other
-
-    def _object_like(self, schema: Any) -> bool:
-        node = resolve(self.document, schema) if isinstance(schema, Mapping) else {}
-        return node.get("type") == "object" or (
-            "type" not in node and isinstance(node.get("properties"), Mapping)
-        )
 
     def _combined_object(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         """An `allOf` of object schemas as one object schema: every part's properties (where
@@ -778,24 +781,7 @@ def string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
     return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
 
 
-NARROWING_WORDS = (
-    "enum",
-    "const",
-    "pattern",
-    "format",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "multipleOf",
-    "required",
-    "properties",
-    "items",
-)
+NARROWING_WORDS = (*VALUE_CONSTRAINTS, "minItems", "maxItems", "required", "properties", "items")
 """What narrows a value's schema: the part of an `allOf` that says more of them wins."""
 SIBLING_WORDS = frozenset(
     {"description", "title", "example", "examples", "nullable", "readOnly", "writeOnly"}

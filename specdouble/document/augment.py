@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from specdouble.document import openapi
-from specdouble.document.openapi import HTTP_METHODS, resolve
+from specdouble.document.openapi import HTTP_METHODS, QUALIFIER, resolve
 
 NOT_FOUND_DESCRIPTION = "No such object, or a page past the end (documented by the mock)."
 DETAIL_SCHEMA = {
@@ -162,7 +162,7 @@ def order_paths(document: dict[str, Any]) -> None:
 
     def specificity(path: str) -> tuple[tuple[bool, ...], bool]:
         segments = tuple(segment.startswith("{") for segment in path.strip("/").split("/"))
-        return segments, not re.search(r"[?#]", path[1:])
+        return segments, QUALIFIER.search(path, 1) is None
 
     document["paths"] = dict(sorted(paths.items(), key=lambda item: specificity(item[0])))
 

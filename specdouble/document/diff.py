@@ -26,6 +26,7 @@ from specdouble.document.openapi import (
     HTTP_METHODS,
     SpecError,
     json_pointer,
+    path_shape,
     pointer_parts,
     resolve,
 )
@@ -39,7 +40,6 @@ WORDS = {
 MAX_DEPTH = 24
 """How deep schemas are compared (a recursive schema ends here)."""
 SUCCESS = re.compile(r"^2\d\d$|^2XX$")
-PARAMETER = re.compile(r"\{[^}]*\}")
 
 Path = tuple[str, ...]
 """Where a field is: property names, `[]` for a list's items (`results`, `[]`, `name`)."""
@@ -73,7 +73,7 @@ class Usage:
 def operation_key(method: str, path: str) -> str:
     """An operation by its method and path, path parameters unnamed (`{id}` and `{pk}` are
     the same place)."""
-    return f"{method.upper()} {PARAMETER.sub('{}', path)}"
+    return f"{method.upper()} {path_shape(path)}"
 
 
 def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:

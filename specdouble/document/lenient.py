@@ -25,7 +25,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from specdouble.document.openapi import json_pointer
+from specdouble.document import swagger2
+from specdouble.document.openapi import json_pointer, path_shape
 
 LETTERS = (
     r"A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u1fff"
@@ -144,7 +145,7 @@ means nothing to a server (a converter's `source: {url}` left in Google's docume
 
 
 def _dialect(document: dict[str, Any]) -> str | None:
-    if "swagger" in document:
+    if swagger2.is_swagger2(document):
         return "2"
     version = str(document.get("openapi", ""))
     return "3.1" if version.startswith("3.1") else "3.0" if version.startswith("3.0") else None
@@ -153,8 +154,8 @@ def _dialect(document: dict[str, Any]) -> str | None:
 def repair(document: dict[str, Any]) -> list[str]:
     """Repair `document` in place; one line per repair, each naming its JSON pointer."""
     repairs: list[str] = []
-    modern = str(document.get("openapi", "")).startswith("3.1")
     dialect = _dialect(document)
+    modern = dialect == "3.1"
     for key in [k for k in document if dialect and k not in TOP_LEVEL[dialect]]:
         if not str(key).startswith("x-"):
             repairs.append(f"{json_pointer([key])}: not a field of the document's root: dropped")
@@ -190,7 +191,8 @@ def repair(document: dict[str, Any]) -> list[str]:
             else:
                 node["pattern"] = read
                 repairs.append(f"{where}: {pattern!r} read as {read!r}")
-        if path and path[-1] not in NAME_MAPS:  # a schema, not a map of names to schemas
+        schema_node = bool(path) and path[-1] not in NAME_MAPS  # not a map of names
+        if schema_node:
             for word, kinds in KEYWORD_KINDS.items():
                 if word in node and not isinstance(node[word], kinds):
                     repairs.append(
@@ -199,7 +201,6 @@ def repair(document: dict[str, Any]) -> list[str]:
                     )
                     del node[word]
         dialect_named = node.get("$schema")
-        schema_node = bool(path) and path[-1] not in NAME_MAPS
         if schema_node and isinstance(dialect_named, str) and not _known_dialect(dialect_named):
             repairs.append(
                 f"{json_pointer([*path, '$schema'])}: {dialect_named!r} is no JSON Schema"
@@ -214,7 +215,7 @@ def repair(document: dict[str, Any]) -> list[str]:
         if path and path[-1] == "responses" and node == {}:
             repairs.append(f"{json_pointer(path)}: no answer documented: a default one")
             node["default"] = {"description": "Undocumented"}
-        if "default" in node and path and path[-1] not in NAME_MAPS:
+        if "default" in node and schema_node:
             problem = _refusal(document, node, node["default"], modern=modern)
             if problem is not None:
                 repairs.append(f"{json_pointer([*path, 'default'])}: {problem}: dropped")
@@ -243,19 +244,22 @@ def _numeric_exclusives(node: dict[str, Any], path: tuple[Any, ...]) -> list[str
 def _boolean_exclusives(uri: Any) -> bool:
     """Whether a schema's own `$schema` is a dialect whose exclusives are booleans (draft 4
     and before)."""
-    if not isinstance(uri, str) or not _known_dialect(uri):
-        return False
     from jsonschema import validators
 
-    found = validators.validator_for({"$schema": uri})
+    found = _validator_for(uri) if isinstance(uri, str) else None
     return found in (validators.Draft3Validator, validators.Draft4Validator)
 
 
-@functools.cache
 def _known_dialect(uri: str) -> bool:
+    return _validator_for(uri) is not None
+
+
+@functools.cache
+def _validator_for(uri: str) -> Any:
+    """The validator class of the JSON Schema dialect `uri` names (None: none it knows)."""
     from jsonschema import validators
 
-    return validators.validator_for({"$schema": uri}, default=None) is not None
+    return validators.validator_for({"$schema": uri}, default=None)
 
 
 SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
@@ -297,7 +301,6 @@ def _boolean_schemas(roots: list[Any]) -> None:
             stack.append(schema["additionalProperties"])
 
 
-TEMPLATE_PARAMETER = re.compile(r"\{[^}]*\}")
 QUERY_TEMPLATE = re.compile(r"^([^=&{}]+)=\{([^}]+)\}$")
 
 
@@ -352,7 +355,7 @@ def _same_templates(paths: Any) -> list[str]:
     first: dict[str, str] = {}
     said = []
     for key in paths:
-        shape = TEMPLATE_PARAMETER.sub("{}", str(key))
+        shape = path_shape(str(key))
         if shape in first and shape != key:
             said.append(
                 f"{json_pointer(['paths', key])}: the same path as {first[shape]!r}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import re
+import sys
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from typing import Any
 import yaml
 
 from specdouble.document import bundle, swagger2
+from specdouble.document.files import write_atomically
 
 Schema = Mapping[str, Any]
 try:  # LibYAML's parser, where PyYAML was built with it, is about ten times faster
@@ -29,16 +32,15 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 CACHE_FORMAT = b"9\n"
 """Changes when what the cache keeps for a file changes (2: Swagger 2.0 kept converted)."""
-MAKERS = ("openapi.py", "lenient.py", "swagger2.py", "bundle.py")
-"""The modules that make what the cache keeps: a change to any of them is a new entry."""
 
 
 @functools.cache
 def _cache_format() -> bytes:
-    here = Path(__file__).parent
-    digest = hashlib.sha256(CACHE_FORMAT)
-    for name in MAKERS:
-        digest.update((here / name).read_bytes())
+    """What the cache keeps is made by this layer's modules (this one, lenient, swagger2,
+    bundle, ...): a change to any of them, or to the Python reading them, is a new entry."""
+    digest = hashlib.sha256(CACHE_FORMAT + sys.version.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
     return digest.digest()
 
 
@@ -176,13 +178,9 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     if swagger2.is_swagger2(document):
         document = swagger2.convert(document)
     if cached is not None and not split:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_suffix(".tmp")
-            partial.write_text(json.dumps({**document, REPAIRS: repairs}), encoding="utf-8")
-            partial.replace(cached)
-        except (OSError, TypeError, ValueError):
-            pass  # no cache (read-only home, values JSON cannot hold): still served
+        # No cache (a read-only home, values JSON cannot hold): still served.
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            write_atomically(cached, json.dumps({**document, REPAIRS: repairs}).encode())
     _report(path, repairs)
     return document
 
@@ -322,6 +320,17 @@ def method_table(document: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tup
 
 
 QUALIFIER = re.compile(r"[?#]")
+TEMPLATE_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def path_shape(path: str) -> str:
+    """A path key with its parameters unnamed: `/a/{id}` and `/a/{pk}` are one place, which
+    OpenAPI says two keys must not be.
+
+    >>> path_shape("/accounts/{accountId}/bots/{botId}")
+    '/accounts/{}/bots/{}'
+    """
+    return TEMPLATE_PARAMETER.sub("{}", path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,9 +441,11 @@ def operation_finder(
 
     def find(method: str, url_path: str) -> str | None:
         wanted = method.upper()
-        for pattern, ids in table:
+        for pattern, ids in table:  # as a router: the first path that has the method
             if pattern.match(url_path):
-                return ids.get(wanted) or (ids.get("GET") if wanted == "HEAD" else None)
+                found = ids.get(wanted) or (ids.get("GET") if wanted == "HEAD" else None)
+                if found is not None:
+                    return found
         return None
 
     return find
@@ -447,6 +458,59 @@ def allowed_methods(
         if pattern.match(url_path):
             return methods
     return ()
+
+
+VALUE_CONSTRAINTS = (
+    "format",
+    "pattern",
+    "enum",
+    "const",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+)
+"""What narrows a scalar value beyond its type."""
+
+
+def is_object_schema(schema: Any) -> bool:
+    """Whether a (resolved) schema describes an object: `type: object`, or properties and no
+    type."""
+    return isinstance(schema, Mapping) and (
+        schema.get("type") == "object"
+        or ("type" not in schema and isinstance(schema.get("properties"), Mapping))
+    )
+
+
+def both_hold(document: Mapping[str, Any], one: Any, other: Any) -> dict[str, Any] | None:
+    """One schema for a value two descriptions of it must both hold of, where they describe
+    objects (NPR's base `attributes: {type: object}` and a part's `$ref`; GitHub's team as a
+    list and as the item show it): their `allOf`; arrays of objects hold items of both. None
+    for anything else (the caller picks between them). `nullable` is not carried: whether
+    null is allowed is the caller's to say.
+
+    >>> both_hold({}, {"type": "object"}, {"properties": {"a": {}}})
+    {'allOf': [{'type': 'object'}, {'properties': {'a': {}}}]}
+    >>> both_hold({}, {"type": "array", "items": {"type": "object"}},
+    ...           {"type": "array", "items": {"type": "object", "required": ["a"]}})["items"]
+    {'allOf': [{'type': 'object'}, {'type': 'object', 'required': ['a']}]}
+    >>> both_hold({}, {"type": "string"}, {"type": "string", "format": "date"}) is None
+    True
+    """
+    first, second = resolve(document, one), resolve(document, other)
+    if is_object_schema(first) and is_object_schema(second):
+        return {"allOf": [one, other]}
+    if not (isinstance(first, Mapping) and isinstance(second, Mapping)):
+        return None
+    if first.get("type") == second.get("type") == "array":
+        items = both_hold(document, first.get("items") or {}, second.get("items") or {})
+        if items is not None:
+            made = {k: v for k, v in {**first, **second}.items() if k != "nullable"}
+            return {**made, "items": items}
+    return None
 
 
 def object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:

@@ -21,6 +21,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from specdouble.document.files import write_atomically
+
 SCHEME = "npm:"
 DEFAULT_FILE = "schema.yml"
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
@@ -56,7 +58,7 @@ def fetch(spec: str, cache: Path) -> Path:
     if target.is_file():
         return target
     content = _member(_tarball(name, version, spec, cache), inside, spec)
-    _write(target, content)
+    write_atomically(target, content)
     return target
 
 
@@ -88,15 +90,8 @@ def _tarball(name: str, version: str, spec: str, cache: Path) -> bytes:
     dist = metadata.get("dist") or {}
     tarball = _download(str(dist.get("tarball", "")), spec)
     _check_integrity(tarball, str(dist.get("integrity", "")), spec)
-    _write(kept, tarball)
+    write_atomically(kept, tarball)
     return tarball
-
-
-def _write(target: Path, content: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(content)
-    partial.replace(target)
 
 
 def _json(url: str, spec: str) -> dict:

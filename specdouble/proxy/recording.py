@@ -16,6 +16,7 @@ from typing import Any
 
 from specdouble.data import fixtures
 from specdouble.document import openapi
+from specdouble.document.files import write_atomically
 from specdouble.rest.inference import Inferred
 
 MASK = "***"
@@ -124,10 +125,7 @@ class Recorder:
         fixtures.write_recording(self.directory, self.target, sorted(recorded))
         for name in sorted(set(names)):
             records = list(self.collections[name].records.values())
-            target = self.directory / f"{name}.json"
-            partial = target.with_suffix(".json.partial")
-            partial.write_text(fixtures.dumps(records), encoding="utf-8")
-            partial.replace(target)
+            write_atomically(self.directory / f"{name}.json", fixtures.dumps(records).encode())
 
     def counts(self) -> dict[str, int]:
         return {name: len(c.records) for name, c in self.collections.items() if c.records}

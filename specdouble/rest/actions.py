@@ -8,16 +8,16 @@ its resource. Both ways in share these actions, so they answer alike: Connexion'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from specdouble.data.synth import Synth, stable_seed
 from specdouble.document.openapi import Operation, resolve, success_codes
 from specdouble.rest.auth import Principal
 from specdouble.rest.rendering import Renderer, encode
 from specdouble.rest.resource import Resource, operation_names, unasked
+from specdouble.rest.responder import Prefer, Responder
+from specdouble.rest.responder import encode as encode_as
 
 JSON = "application/json"
 Params = Mapping[str, Any]
@@ -45,36 +45,31 @@ class Action:
     key_parameter: str | None
     """The path parameter that names the item (None for the collection's operations)."""
     media_type: str = JSON
-    other_media: Mapping[int, tuple[str, bytes]] = field(default_factory=dict)
+    elsewhere: frozenset[int] = frozenset()
     """Success statuses the operation documents in no JSON media type, only another
-    (`text/plain`): that media type and a body of its schema, answered after the write."""
+    (`text/plain`): answered after the write as the responder answers them."""
+    responder: Responder | None = None
 
     def __call__(self, principal: Principal, params: Params, body: Body) -> Answer:
         key = str(params.get(self.key_parameter, "")) if self.key_parameter else ""
         answer = self.respond(principal, key, params, body)
-        other = self.other_media.get(answer.status)
-        if other is not None:
-            return Answer(answer.status, other[1], other[0])
+        if answer.status in self.elsewhere and self.responder is not None:
+            made = self.responder.answer(self.operation, Prefer(code=answer.status))
+            media_type = made.media_type or JSON
+            content = None if made.body is None else encode_as(made.body, media_type)
+            return Answer(made.status, content, media_type)
         return answer if self.media_type == JSON else replace(answer, media_type=self.media_type)
 
 
-def other_media(document: Mapping[str, Any], operation: Operation) -> dict[int, tuple[str, bytes]]:
-    """`Action.other_media` of one operation: its example, else a value of its schema."""
-    found: dict[int, tuple[str, bytes]] = {}
+def documented_elsewhere(document: Mapping[str, Any], operation: Operation) -> frozenset[int]:
+    """`Action.elsewhere` of one operation: its success statuses with content, none of it JSON."""
     responses = operation.definition.get("responses") or {}
+    found = set()
     for code in success_codes(responses):
         content = resolve(document, responses[code]).get("content") or {}
-        if not code.isdigit() or not content or any("json" in k.lower() for k in content):
-            continue
-        kind, media = next(iter(content.items()))
-        media = resolve(document, media) if isinstance(media, Mapping) else {}
-        value = media.get("example")
-        if value is None:
-            synth = Synth(document, stable_seed(0, operation.operation_id))
-            value = synth.value(media.get("schema") or {"type": "string"})
-        text = value if isinstance(value, str) else json.dumps(value)
-        found[int(code)] = (kind, text.encode())
-    return found
+        if code.isdigit() and content and not any("json" in k.lower() for k in content):
+            found.add(int(code))
+    return frozenset(found)
 
 
 def json_media_type(document: Mapping[str, Any], operation: Operation) -> str:
@@ -170,6 +165,7 @@ def actions(
     resources: Iterable[Resource],
     operations: Iterable[Operation],
     document: Mapping[str, Any] | None = None,
+    responder: Responder | None = None,
 ) -> dict[str, Action]:
     """operationId -> action, for every operation of the document that a resource serves."""
     by_id = {operation.operation_id: operation for operation in operations}
@@ -192,7 +188,8 @@ def actions(
                 by_name[name],
                 path[-1] if path else None,
                 json_media_type(document or {}, operation),
-                other_media(document or {}, operation),
+                documented_elsewhere(document or {}, operation),
+                responder,
             )
     return table
 

@@ -12,12 +12,18 @@ from typing import Any
 from specdouble.data import fixtures, images
 from specdouble.data.synth import PERSON_OWNER, Synth, stable_seed, string_fits
 from specdouble.document.augment import unique_name
-from specdouble.document.openapi import forbidden, is_nullable, object_shape, resolve
+from specdouble.document.openapi import (
+    VALUE_CONSTRAINTS,
+    forbidden,
+    is_nullable,
+    object_shape,
+    resolve,
+)
 from specdouble.rest import mirrors
 from specdouble.rest.inference import Inferred
 from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
 from specdouble.rest.resource import ResourceSpec
-from specdouble.rest.validation import schema_validator
+from specdouble.rest.validation import as_path_value, schema_validator
 
 Data = dict[str, list[dict[str, Any]]]
 TIMESTAMPS = ("created", "last_updated")
@@ -137,18 +143,16 @@ def records(
             be_one_person(document, record, spec.properties, handles)
         if spec.key_source == "integer" or spec.key_fallback == "integer":
             record[spec.key] = number
-        elif typed and (
-            not isinstance(record.get(spec.key), str | int | float) or record[spec.key] in keys
-        ):  # null, or an example's key that is taken: another of the key's schema
-            record[spec.key] = _fresh_key(synth, key_schema, keys, number)
-        elif not isinstance(record.get(spec.key), str | int | float):  # an untyped key
-            record[spec.key] = synth.value({"type": "string", "format": "uuid"})
-        elif record[spec.key] in keys:
-            record[spec.key] = _fresh_key(synth, key_schema, keys, number)
-        as_sent = record.get(spec.key)
-        as_sent = str(as_sent) if path_schema.get("type") == "string" else as_sent
-        if reachable is not None and not reachable.is_valid(as_sent):
-            # The item path would refuse it (`^[a-z]{2}_[A-Z]{2}$`): no read could reach it.
+        elif not typed and not isinstance(record.get(spec.key), str | int | float):
+            record[spec.key] = synth.value({"type": "string", "format": "uuid"})  # untyped
+        elif (
+            not isinstance(record.get(spec.key), str | int | float)  # null
+            or record[spec.key] in keys  # an example's key that is taken
+            or (  # one the item path refuses (`^[a-z]{2}_[A-Z]{2}$`): no read could reach it
+                reachable is not None
+                and not reachable.is_valid(as_path_value(path_schema, record[spec.key]))
+            )
+        ):
             record[spec.key] = _fresh_key(synth, key_schema, keys, number)
         keys.add(record.get(spec.key))
         for name in TIMESTAMPS:
@@ -158,12 +162,11 @@ def records(
 
 
 MAX_KEY_DRAWS = 16
-CONSTRAINTS = ("pattern", "minLength", "maxLength", "format", "enum", "minimum", "maximum")
 
 
 def _constraints(schema: Mapping[str, Any]) -> dict[str, Any]:
     """What a string or number must be, of a path parameter's schema."""
-    return {name: schema[name] for name in CONSTRAINTS if name in schema}
+    return {name: schema[name] for name in VALUE_CONSTRAINTS if name in schema}
 
 
 MAX_NAME_DRAWS = 8

@@ -15,7 +15,9 @@ from typing import Any
 
 from specdouble.data.synth import Synth
 from specdouble.document.openapi import (
+    VALUE_CONSTRAINTS,
     Operation,
+    both_hold,
     forbidden,
     is_nullable,
     json_body_schema,
@@ -91,9 +93,7 @@ def _page_item_schema(document: Mapping[str, Any], operation: Operation) -> Any 
     return None
 
 
-def _kind(schema: Mapping[str, Any] | bool) -> str:
-    if not isinstance(schema, Mapping):  # 3.1's boolean schemas: anything, or nothing
-        return "any" if schema else "never"
+def _kind(schema: Mapping[str, Any]) -> str:
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
@@ -352,17 +352,7 @@ def _same_as_any(document: Mapping[str, Any], schema: Any, shapes: Sequence[Any]
 
 REFUSALS = frozenset({"400", "422", "4XX", "DEFAULT"})
 """Answers in which an operation can refuse what it was sent."""
-CONSTRAINTS = (
-    "format",
-    "pattern",
-    "enum",
-    "const",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "multipleOf",
-)
+CONSTRAINTS = VALUE_CONSTRAINTS
 
 
 def _stricter(document: Mapping[str, Any], one: Any, other: Any) -> bool:
@@ -387,25 +377,26 @@ def _for_both(document: Mapping[str, Any], listed: Any, full: Any) -> Any:
 
     >>> _for_both({}, {"type": "object", "nullable": True}, {"type": "string", "nullable": True})
     {'nullable': True, 'enum': [None]}
+    >>> team, simple = {"type": "object", "required": ["parent"]}, {"type": "object"}
+    >>> made = _for_both({}, {"type": "array", "items": team}, {"type": "array", "items": simple})
+    >>> made["items"] == {"allOf": [team, simple]}
+    True
+    >>> _for_both({}, {"type": "array"}, {"type": "array", "nullable": True, "deprecated": True})
+    {'type': 'array', 'deprecated': True}
     """
     if _stricter(document, listed, full):
         return listed
     one, other = resolve(document, listed), resolve(document, full)
     if isinstance(one, Mapping) and isinstance(other, Mapping):
-        both_null = is_nullable(document, one) and is_nullable(document, other)
-        if _kind(one) == _kind(other) == "object":  # both hold (GitHub's team in a list)
-            return {"allOf": [listed, full], **({"nullable": True} if both_null else {})}
-        if _kind(one) == _kind(other) == "array":
-            items = [resolve(document, n.get("items") or {}) for n in (one, other)]
-            if all(_kind(item) == "object" for item in items):
-                made = {k: v for k, v in other.items() if k != "nullable"}
-                made["items"] = {"allOf": [one["items"], other["items"]]}
-                return {**made, "nullable": True} if both_null else made
+        null_listed, null_full = is_nullable(document, one), is_nullable(document, other)
+        made = both_hold(document, listed, full)  # objects both hold (GitHub's team)
+        if made is not None:
+            return {**made, "nullable": True} if null_listed and null_full else made
         kinds = (_kind(one), _kind(other))
         differ = "any" not in kinds and kinds[0] != kinds[1] and {"uuid", "string"} != set(kinds)
-        if differ and is_nullable(document, one) and is_nullable(document, other):
+        if differ and null_listed and null_full:
             return {"nullable": True, "enum": [None]}  # null, and nothing else
-        if is_nullable(document, other) and not is_nullable(document, one):
+        if null_full and not null_listed:
             # Null in full, never in the list (GitHub's gist `history`): never null.
             never_null = {k: v for k, v in other.items() if k != "nullable"}
             if isinstance(other.get("type"), list):

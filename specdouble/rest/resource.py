@@ -25,7 +25,7 @@ from specdouble.rest.auth import VIEW, Principal
 from specdouble.rest.listing import Listing, Window, sort_terms, window
 from specdouble.rest.mirrors import Mirror, follow
 from specdouble.rest.params import UNREADABLE
-from specdouble.rest.validation import schema_validator
+from specdouble.rest.validation import as_path_value, schema_validator
 from specdouble.settings import Limits
 from specdouble.state.store import KeyInUse, Record, Store
 
@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 
 SHOWN_SUFFIX = "_obj"
 MAX_KEY_DRAWS = 64
+"""Draws of a made key before its shape is taken as exhausted (a 409)."""
+"""What a field showing the objects a reference names is called (`provider_obj`)."""
 CALLER = "<caller>"
 """In `ResourceSpec.written`: the user making the request (`attrs.setdefault("user",
 request.user)`)."""
-"""Draws of a made key before its shape is taken as exhausted (a 409)."""
-"""What a field showing the objects a reference names is called (`provider_obj`)."""
 # Query parameters with a meaning of their own; every other declared one is an exact filter.
 PAGE, PAGE_SIZE, SEARCH, ORDERING = "page", "page_size", "search", "ordering"
 CONTROL_PARAMETERS = frozenset({PAGE, PAGE_SIZE, SEARCH, ORDERING})
@@ -308,8 +308,13 @@ class Resource:
             return None
         field_name = self.references.aliases.get(target.collection, {}).get(rest, rest)
         condition = field_name if lookup == "exact" else f"{field_name}__{lookup}"
-        passing = query.filter_by(self.store.all(target.collection), {condition: value})
-        keys = sorted({str(record[target.by]) for record in passing if target.by in record})
+
+        def passing() -> list[str]:
+            found = query.filter_by(self.store.all(target.collection), {condition: value})
+            return sorted({str(record[target.by]) for record in found if target.by in record})
+
+        # Remembered until the related collection changes, as a list's own views are.
+        keys = self.store.view(target.collection, ("joined", condition, _hashable(value)), passing)
         return f"{head}__{'overlaps' if self._is_list_field(head) else 'in'}", keys
 
     def _is_json_field(self, name: str) -> bool:
@@ -866,18 +871,17 @@ class Resource:
             if name not in record or (record[name] is None and name == self.spec.key):
                 continue
             full, listed = self.spec.properties.get(name), self.spec.listed_schemas.get(name)
-            shown = [(full, "as the object shows it")]
+            shown = [(full, False)]
             if listed is not full:
-                shown.append((listed, "as the object shows it"))
+                shown.append((listed, False))
             if name == self.spec.key:
                 # A key its item path refuses names an object no read can reach.
-                shown.append((self.spec.key_path_schema, "as the item path names it"))
-            for schema, seen in shown:
+                shown.append((self.spec.key_path_schema, True))
+            for schema, in_path in shown:
                 if schema is None:
                     continue
-                value = record[name]
-                if seen.endswith("path names it") and schema.get("type") in (None, "string"):
-                    value = str(value)  # a path parameter is text: a key is read by its text
+                value = as_path_value(schema, record[name]) if in_path else record[name]
+                seen = "as the item path names it" if in_path else "as the object shows it"
                 for error in schema_validator(document, schema).iter_errors(value):
                     message = f"{error.message} ({seen})"
                     if message not in failures.get(name, []):

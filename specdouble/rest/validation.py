@@ -407,6 +407,18 @@ UNREADABLE_BODY = "The body fits none of its schema's branches"
 _VALIDATORS: dict[int, tuple[Schema, Any]] = {}
 
 
+def as_path_value(schema: Mapping[str, Any], value: Any) -> Any:
+    """A value as a path parameter of `schema` reads it: text, unless the parameter is typed
+    otherwise (a key 5 is `"5"` to a string parameter, 5 to an integer one).
+
+    >>> as_path_value({"type": "string", "pattern": "^[0-9]+$"}, 5), as_path_value({}, 5)
+    ('5', '5')
+    >>> as_path_value({"type": "integer"}, 5)
+    5
+    """
+    return str(value) if schema.get("type") in (None, "string") else value
+
+
 def schema_validator(document: Mapping[str, Any], schema: Schema) -> Any:
     """A JSON Schema validator for one schema of the document (OpenAPI 3.0's dialect or 3.1's),
     made once; `$ref`s resolve within the document."""

@@ -256,7 +256,7 @@ def build_state(parts: Parts) -> State:
     count = DEFAULT_COUNT if settings.count is None else settings.count
     data = kept(
         settings.cache,
-        data_inputs(document, settings, fixtures_dir, count),
+        lambda: data_inputs(document, settings, fixtures_dir, count),
         lambda: dataset.build(
             document,
             found,
@@ -375,7 +375,8 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     if dialect.unknown_key_is_404:  # others answer a 404 in their own shapes, or RFC 9457
         augment.document_not_found(document, not_found_operations(found))
     operations = list(openapi.operations(document))
-    actions_by_id = actions.actions(resources, operations, document)
+    responder = Responder(document, seed, profile.lookups())
+    actions_by_id = actions.actions(resources, operations, document, responder)
     profile.audit(resources, actions_by_id)
     answer_table = profile.answers(document, store, state.users, found, state.unions)
     actions_by_id.update(
@@ -392,11 +393,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     )
     app = AsyncApp(
         __name__,
-        resolver=Resolver(
-            handlers.resolver(
-                actions_by_id, operations, Responder(document, seed, profile.lookups())
-            )
-        ),
+        resolver=Resolver(handlers.resolver(actions_by_id, operations, responder)),
         validator_map=connexion_hooks.validator_map(document, settings.limits, dialect=dialect),
         security_map=security,
         swagger_ui_options=SwaggerUIOptions(

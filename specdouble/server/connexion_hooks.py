@@ -172,7 +172,7 @@ class RequestParameters:
             if p["in"] == "header" and str(p["name"]).lower() not in IGNORED_HEADERS
         ]
         """The header parameters it reads (those OpenAPI does not ignore)."""
-        self._parsed: dict[tuple[bytes, tuple[Any, ...]], Any] = {}
+        self._parsed: dict[tuple[bytes, tuple[Any, ...], tuple[Any, ...]], Any] = {}
 
     def parse(
         self,
@@ -182,33 +182,19 @@ class RequestParameters:
     ) -> dict[str, Any]:
         """The parsed values by declared name; a request asked before is answered from memory
         (parsing depends on nothing but these strings). With the request's `headers` (their
-        names in lower case, or a case-blind mapping), a required header it lacks is refused
-        too, in the same 400, and so is one whose value its schema refuses."""
-        failures: dict[str, list[str]] = {}
-        if headers is not None and self.headers:
-            sent = {
-                str(p["name"]): headers[str(p["name"]).lower()]
-                for p in self.headers
-                if str(p["name"]).lower() in headers
-            }
-            try:
-                parse_parameters(self.document, self.headers, "header", sent, dialect=self.dialect)
-            except errors.ValidationFailed as failure:
-                failures = dict(failure.errors)
-        try:
-            parsed = self._cached(query_string, path_params)
-        except errors.ValidationFailed as failure:
-            raise errors.ValidationFailed({**failure.errors, **failures}) from None
-        if failures:
-            raise errors.ValidationFailed(failures)
-        return parsed
-
-    def _cached(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
-        asked = (query_string, tuple(path_params.items()))
+        names in lower case, or a case-blind mapping), the declared ones are checked too: a
+        required header it lacks, or one whose value its schema refuses, is in the same 400
+        (their values are not among those returned)."""
+        sent = tuple(
+            (str(p["name"]), headers[str(p["name"]).lower()])
+            for p in self.headers
+            if headers is not None and str(p["name"]).lower() in headers
+        )
+        asked = (query_string, tuple(path_params.items()), sent)
         known = self._parsed.get(asked)
         if known is None:
             try:
-                known = self._parse(query_string, path_params)
+                known = self._parse(query_string, path_params, dict(sent), headers is not None)
             except errors.ValidationFailed as failure:
                 known = failure
             if len(self._parsed) >= MAX_REMEMBERED_QUERIES:
@@ -218,7 +204,13 @@ class RequestParameters:
             raise errors.ValidationFailed(known.errors)
         return dict(known)
 
-    def _parse(self, query_string: bytes, path_params: Mapping[str, Any]) -> dict[str, Any]:
+    def _parse(
+        self,
+        query_string: bytes,
+        path_params: Mapping[str, Any],
+        headers: Mapping[str, str],
+        headers_given: bool,
+    ) -> dict[str, Any]:
         pairs = QueryParams(query_string.decode("latin-1")).multi_items()
         query = read_query(self.document, self.declared, pairs)
         path = {
@@ -228,23 +220,27 @@ class RequestParameters:
         }
         parsed: dict[str, Any] = {}
         failures: dict[str, list[str]] = {}
-        for location, values in (("path", path), ("query", query)):
+        locations: list[tuple[str, Mapping[str, Any]]] = [("path", path), ("query", query)]
+        if headers_given and self.headers:
+            locations.append(("header", headers))
+        for location, values in locations:
             try:
-                parsed.update(
-                    parse_parameters(
-                        self.document,
-                        self.declared,
-                        location,
-                        values,
-                        max_digits=self.limits.integer_digits,
-                        dialect=self.dialect,
-                    )
+                found = parse_parameters(
+                    self.document,
+                    self.headers if location == "header" else self.declared,
+                    location,
+                    values,
+                    max_digits=self.limits.integer_digits,
+                    dialect=self.dialect,
                 )
             except errors.ValidationFailed as failure:
                 if location == "path" and self.dialect.unknown_key_is_404:
                     # A key that cannot be one matches no object (DRF's `get_object`: 404).
                     raise errors.NotFound(errors.ROUTE_NOT_FOUND) from failure
                 failures.update(failure.errors)
+            else:
+                if location != "header":
+                    parsed.update(found)
         if failures:
             raise errors.ValidationFailed(failures)
         return parsed

@@ -57,7 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mock_args", "arguments for mock-server serve", type="args", default=[])
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -98,7 +98,7 @@ class MockServer:
         *,
         output: IO[bytes] | None = None,
     ) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.prefix = (_option(arguments, "--control-prefix") or DEFAULT_CONTROL_PREFIX).rstrip("/")
         given = _option(arguments, "--control-token")

@@ -64,13 +64,12 @@ from schemathesis.engine import Status, events, from_schema
 from schemathesis.generation.modes import GenerationMode
 
 from specdouble.document import openapi, registry
+from specdouble.rest.validation import schema_validator
+from specdouble.server.connexion_hooks import IGNORED_HEADERS
 from specdouble.settings import DEFAULT_CACHE
-from specdouble.testing.pytest_plugin import MockServer, end
-from tests import npm
+from specdouble.testing.pytest_plugin import MockServer, end, free_port
+from tests import prism
 
-ROOT = Path(__file__).resolve().parents[2]
-PRISM_PACKAGE = "@stoplight/prism-cli@5"
-PRISM_CACHE = ROOT / ".cache" / "npm-prism-cli-5"
 PRISM_START_SECONDS = 60
 
 LIST = Path(__file__).with_name("documents.yaml")
@@ -312,8 +311,9 @@ def _holds(
 
 
 def _violates(case: Any, document: dict[str, Any], request: Any = None) -> bool:
-    """Whether a path or query value sent breaks its parameter's schema (a stateful step can
-    carry a value another operation answered into one whose schema it does not fit)."""
+    """Whether a path, query or header value sent breaks its parameter's schema (a stateful
+    step can carry a value another operation answered into one whose schema it does not fit),
+    or a required one is missing."""
     headers = {str(k).lower(): v for k, v in (case.headers or {}).items()}
     sent = {"path": case.path_parameters or {}, "query": case.query or {}, "header": headers}
     shared = (document.get("paths", {}).get(case.operation.path) or {}).get("parameters") or []
@@ -322,7 +322,7 @@ def _violates(case: Any, document: dict[str, Any], request: Any = None) -> bool:
         where, name = parameter.get("in"), parameter.get("name")
         if where == "header":
             name = str(name).lower()
-            if name in ("accept", "content-type", "authorization"):
+            if name in IGNORED_HEADERS:
                 continue  # OpenAPI ignores these as parameters
         value = sent.get(where, {}).get(name)
         if parameter.get("required") and where == "query" and request is not None:
@@ -335,8 +335,7 @@ def _violates(case: Any, document: dict[str, Any], request: Any = None) -> bool:
             return True
         if value is None or "schema" not in parameter:
             continue
-        rooted = {**parameter["schema"], "components": document.get("components") or {}}
-        checker = jsonschema.Draft4Validator(rooted, format_checker=FORMATS)
+        checker = schema_validator(document, parameter["schema"])
         if not checker.is_valid(value) and not checker.is_valid(_number(value)):
             return True
     return False
@@ -518,9 +517,9 @@ def _twin_branches(case: Any, document: dict[str, Any], status: int) -> bool:
 def _twins(document: dict[str, Any], schema: Any) -> bool:
     """Whether a schema is a `oneOf` two of whose branches differ only in words."""
     schema = openapi.resolve(document, schema)
-    branches = [
-        _plain(document, b) for b in (schema.get("oneOf") or []) if isinstance(schema, dict)
-    ]
+    if not isinstance(schema, dict):
+        return False
+    branches = [_plain(document, b) for b in schema.get("oneOf") or []]
     return any(branches[i] == branches[j] for i in range(len(branches)) for j in range(i))
 
 
@@ -571,9 +570,6 @@ def _filtered_to_nothing(case: Any, response: Any) -> bool:
     return any(value == [] for value in lists)
 
 
-TEMPLATE_PARAMETER = re.compile(r"\{[^}]*\}")
-
-
 def _indistinct(case: Any, document: dict[str, Any]) -> bool:
     """Whether the document has other operations of this method and URL that nothing in a
     bodiless request tells apart (Box's `GET /shared_items#folders` and `#web_links`: a bare
@@ -582,9 +578,9 @@ def _indistinct(case: Any, document: dict[str, Any]) -> bool:
     which OpenAPI says must not exist), so a server answers one of them for all."""
     key = str(case.operation.path)
     method = case.method.lower()
-    shape = TEMPLATE_PARAMETER.sub("{}", key)
+    shape = openapi.path_shape(key)
     if any(  # OpenAPI: templates that differ only in their parameters' names MUST NOT exist
-        other != key and TEMPLATE_PARAMETER.sub("{}", other) == shape and method in (item or {})
+        other != key and openapi.path_shape(other) == shape and method in (item or {})
         for other, item in (document.get("paths") or {}).items()
     ):
         return True
@@ -660,13 +656,10 @@ class PrismServer:
     of its origin, whatever the document's server URL says."""
 
     def __init__(self, path: Path, output: IO[bytes]) -> None:
-        binary = npm.install(PRISM_PACKAGE, PRISM_CACHE) / ".bin" / "prism"
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [str(binary), "mock", "-h", "127.0.0.1", "-p", str(self.port), str(path)],
+            prism.command(path, self.port),
             stdout=output,
             stderr=subprocess.STDOUT,
         )

@@ -776,7 +776,8 @@ def test_a_property_its_schema_forbids_is_never_held_nor_shown(tmp_path: Path) -
     spec = tmp_path / "forbidden.yaml"
     spec.write_text(FORBIDDEN_DOCUMENT)
     with create_app(Settings(spec=spec, seed=3)).test_client() as client:
-        assert all("additionalProperties" not in c for c in client.get("/connections").json())
+        connections = client.get("/connections").json()
+        assert connections and all("additionalProperties" not in c for c in connections)
         made = client.post("/connections", json={"name": "n"})
         assert made.status_code == 201, made.text
         assert "additionalProperties" not in made.json()
@@ -813,6 +814,11 @@ paths:
         "200":
           description: changed
           content: {text/plain: {schema: {type: string}, example: "OK"}}
+    delete:
+      responses:
+        "200":
+          description: removed, said in words
+          content: {text/plain: {schema: {type: string, minLength: 3}}}
 """
 
 
@@ -828,3 +834,47 @@ def test_a_write_documented_in_another_media_type_answers_in_it(tmp_path: Path) 
         assert changed.headers["content-type"].startswith("text/plain")
         assert changed.text == "OK"
         assert client.get(f"/invoices/{first}").json()["status"] == "paid"
+        removed = client.delete(f"/invoices/{first}")  # no example: a value of its schema
+        assert removed.status_code == 200
+        assert removed.headers["content-type"].startswith("text/plain")
+        assert len(removed.text) >= 3 and not removed.text.startswith(("{", '"'))
+        assert client.get(f"/invoices/{first}").status_code == 404
+
+
+SAME_TEMPLATES_DOCUMENT = """
+openapi: 3.0.3
+info: {title: accounts, version: "1"}
+paths:
+  /accounts/{accountId}:
+    put:
+      operationId: createAccount
+      parameters: [{name: accountId, in: path, required: true, schema: {type: string}}]
+      responses: {"201": {description: made}}
+  /accounts/{creditAccountId}:
+    get:
+      operationId: getAccount
+      parameters: [{name: creditAccountId, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+    put:
+      operationId: updateAccount
+      parameters: [{name: creditAccountId, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: updated}}
+"""
+
+
+def test_paths_that_differ_only_in_parameter_names_answer_as_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """VTEX's two account templates: the start says so, a method both have is the first's,
+    a method only the second has is its."""
+    spec = tmp_path / "accounts.yaml"
+    spec.write_text(SAME_TEMPLATES_DOCUMENT)
+    with caplog.at_level("WARNING", logger="specdouble"):
+        app = create_app(Settings(spec=spec, seed=1))
+    assert any("the same path as '/accounts/{accountId}'" in r.message for r in caplog.records)
+    with app.test_client() as client:
+        assert client.put("/accounts/a1").status_code == 201  # the first's
+        assert client.get("/accounts/a1").status_code == 200  # only the second has GET
+        journal = client.get("/_mock/requests", headers={"Authorization": "Bearer ak-mock-admin"})
+        operations = [entry["operation_id"] for entry in journal.json()["results"]]
+        assert operations[-2:] == ["createAccount", "getAccount"]
