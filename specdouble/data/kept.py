@@ -26,6 +26,8 @@ from specdouble.document.files import write_atomically
 PACKAGE = Path(__file__).resolve().parent.parent
 CODE_SUFFIXES = (".py", ".json", ".yaml")
 FOLDER = "data"
+MAX_ENTRIES = 64
+"""Entries kept at most; the least recently made go first (a corpus run makes hundreds)."""
 
 logger = logging.getLogger("specdouble")
 
@@ -69,6 +71,13 @@ def kept(
     data = make()
     try:
         write_atomically(path, marshal.dumps(data))
+        _forget_oldest(path.parent)
     except (OSError, ValueError) as error:  # a read-only cache, a value marshal cannot hold
         logger.debug("generated data not kept: %s", error)
     return data
+
+
+def _forget_oldest(folder: Path) -> None:
+    entries = sorted(folder.glob("*.marshal"), key=lambda entry: entry.stat().st_mtime)
+    for entry in entries[:-MAX_ENTRIES]:
+        entry.unlink(missing_ok=True)

@@ -57,3 +57,10 @@ def test_other_code_makes_the_data_again_and_no_cache_asks_no_inputs(
 
     kept.kept(None, never, make)
     assert len(made) == 3
+
+
+def test_only_the_newest_entries_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept, "MAX_ENTRIES", 3)
+    for number in range(5):
+        kept.kept(tmp_path, lambda number=number: [str(number).encode()], dict)
+    assert len(list((tmp_path / kept.FOLDER).glob("*.marshal"))) == 3
