@@ -169,3 +169,44 @@ def test_the_family_lists_finds_and_deletes_its_members_records() -> None:
     assert [p["pk"] for p in every.list(ADMIN, {})["results"]] == ["e1"]
     store.reset()
     assert len(every.list(ADMIN, {})["results"]) == 2
+
+
+def test_a_list_of_a_base_model_is_the_family_of_its_subclasses() -> None:
+    """authentik's `/endpoints/connectors/` has no `/all/` in its path, but nothing is written
+    through it and its model `Connector` is the base of the agent and Fleet connectors: it
+    lists them, each with its type's constants (the interface picks its page by them)."""
+    connector = ("name", "component", "verbose_name", "verbose_name_plural", "meta_model_name")
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "connectors", "version": "1"},
+        "paths": {
+            **collection("endpoints_connectors", "/endpoints/connectors/", "Connector", False),
+            **collection(
+                "endpoints_agents_connectors",
+                "/endpoints/agents/connectors/",
+                "AgentConnector",
+                True,
+            ),
+            **collection(
+                "endpoints_fleet_connectors", "/endpoints/fleet/connectors/", "FleetConnector", True
+            ),
+        },
+        "components": {
+            "schemas": {
+                "Connector": schema(*connector),
+                "AgentConnector": schema(*connector, "snapshot_expiry"),
+                "FleetConnector": schema(*connector, "url"),
+            }
+        },
+    }
+    inferred = inference.customise(inference.infer(document), CUSTOMISATIONS)
+    family = families.find(inferred)
+    assert family == [
+        families.Family(
+            "endpoints_connectors", ("endpoints_agents_connectors", "endpoints_fleet_connectors")
+        )
+    ]
+    specs = {item.spec.collection: item.spec for item in families.customise(inferred, family)}
+    assert specs["endpoints_agents_connectors"].constants["component"] == (
+        "ak-endpoints-connector-agent-form"
+    )

@@ -62,25 +62,36 @@ def type_facts(spec: ResourceSpec) -> dict[str, Any]:
 
 
 def find(found: Sequence[Inferred]) -> list[Family]:
-    """The families of the document's resources."""
+    """The families of the document's resources: a list at `/<prefix>/all/` of the resources
+    under `/<prefix>/`, or a list nothing is created through whose model the others' models
+    inherit from (`/endpoints/connectors/` of the agent, Fleet and Chrome connectors, as
+    authentik's base `Connector` lists its subclasses)."""
+    above = ancestors()
     families = []
     for family in found:
         parts = family.collection_path.strip("/").split("/")
-        if len(parts) < 2 or parts[-1] != ALL_SEGMENT:
-            continue
-        prefix = "/" + "/".join(parts[:-1]) + "/"
         fields = set(family.spec.properties)
-        members = tuple(
-            sorted(
-                item.spec.collection
-                for item in found
-                if item is not family
-                and item.collection_path.startswith(prefix)
-                and f"/{ALL_SEGMENT}/" not in item.collection_path[len(prefix) - 1 :]
+
+        def fits(item: Inferred, family: Inferred = family, fields: set[str] = fields) -> bool:
+            return (
+                item is not family
                 and fields <= set(item.spec.properties)
                 and item.spec.key == family.spec.key
             )
-        )
+
+        if len(parts) >= 2 and parts[-1] == ALL_SEGMENT:
+            prefix = "/" + "/".join(parts[:-1]) + "/"
+            chosen = [
+                item
+                for item in found
+                if item.collection_path.startswith(prefix)
+                and f"/{ALL_SEGMENT}/" not in item.collection_path[len(prefix) - 1 :]
+            ]
+        elif family.spec.model and not family.spec.writable:  # nothing is written through it
+            chosen = [item for item in found if family.spec.model in above.get(item.spec.model, ())]
+        else:
+            continue
+        members = tuple(sorted(item.spec.collection for item in chosen if fits(item)))
         if members:
             families.append(Family(family.spec.collection, members))
     return families
