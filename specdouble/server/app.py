@@ -404,7 +404,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     try:
         # Where the operations are served, read once (`openapi.base_path`): Connexion's own
         # reading keeps the `//` of `https://host/{basePath}` with a basePath of `/api/v1`.
-        app.add_api(document, base_path=openapi.base_path(document) or None)
+        app.add_api(document, base_path=openapi.base_path(document))
     except InvalidSpecification as error:  # what the mock added made it invalid: a bug of ours
         reason = str(error).strip().splitlines()[0]
         raise openapi.SpecError(f"{settings.spec}: Connexion refuses it: {reason}") from error

@@ -602,6 +602,22 @@ def test_operations_that_name_their_controller_are_served_under_a_templated_base
     assert made.status_code == 201 and read.json() == made.json()  # the resource's, not made up
 
 
+@pytest.mark.parametrize("url", [",", "", "not a url"])
+def test_a_server_url_that_names_no_path_serves_at_the_root(tmp_path: Path, url: str) -> None:
+    """brainbi's server URL is `,`: no path can be read from it, so the operations are served
+    where their keys say, not refused with a 500 from the router."""
+    spec = tmp_path / "rootless.yaml"
+    base = CONTROLLED_DOCUMENT.replace("x-openapi-router-controller: zoo.endpoints.pets", "")
+    spec.write_text(
+        base.replace(
+            '"https://example.com/{basePath}", variables: {basePath: {default: /api/v1}}', repr(url)
+        )
+    )
+    with create_app(Settings(spec=spec, seed=1)).test_client() as zoo:
+        listed = zoo.get("/pets")
+    assert listed.status_code == 200 and isinstance(listed.json(), list)
+
+
 KEYED_DOCUMENT = """
 openapi: 3.0.3
 info: {title: keyed, version: "1"}
