@@ -25,12 +25,12 @@ from faker import Faker
 from specdouble.data import images
 from specdouble.data.values import STANDARD_FORMATS, fitted_instant
 from specdouble.document.openapi import (
-    VALUE_CONSTRAINTS,
-    both_hold,
+    COMPOSITIONS,
     forbidden,
     is_nullable,
     marked,
     object_shape,
+    refined,
     resolve,
 )
 
@@ -416,6 +416,9 @@ class Synth:
         combined = self._combined_object(schema)
         if combined is not None:  # one object of every part's fields, each made once
             return self._object(combined, **context)
+        scalar = self._combined_scalar(schema)
+        if scalar is not None:  # `allOf: [{$ref: Id}, {maxLength: 8}]`: one value of both
+            return self.value(scalar, **context)
         merged: Any = None
         for part in schema["allOf"]:
             value = self.value(part, **context)
@@ -428,24 +431,20 @@ class Synth:
             merged.update(self.value(rest, **context))
         return merged
 
-    def _both(self, known: Any, other: Any, depth: int = 0) -> Any:
-        """What two parts of an `allOf` say of one property, as one schema: objects (NPR's
-        base `attributes: {type: object}` and a part's `$ref: ChannelsData`) must be both;
-        arrays hold items that are both; otherwise the one that says more of the value (the
-        later on a tie: a part refines its base)."""
-        made = both_hold(self.document, known, other)
-        if made is not None:
-            return made
-        if depth > 4:
-            return other
-        one, two = (
-            resolve(self.document, n) if isinstance(n, Mapping) else {} for n in (known, other)
-        )
-        if one.get("type") == "array" and two.get("type") == "array":
-            items = self._both(one.get("items") or {}, two.get("items") or {}, depth + 1)
-            return {**one, **two, "items": items}
-        said = [sum(word in node for word in NARROWING_WORDS) for node in (one, two)]
-        return known if said[0] > said[1] else other
+    def _combined_scalar(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
+        """An `allOf` of scalar schemas as one schema (`refined`); None where a part is an
+        object or array, or composes others."""
+        parts = [resolve(self.document, part) for part in schema["allOf"]]
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        for part in [*parts, rest]:
+            if not isinstance(part, Mapping) or part.get("type") in ("object", "array"):
+                return None
+            if any(word in part for word in (*COMPOSITIONS, "properties", "items")):
+                return None
+        made: Any = rest
+        for part in parts:
+            made = refined(self.document, made, part)
+        return dict(made) if isinstance(made, Mapping) and made.get("type") else None
 
     def _combined_object(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         """An `allOf` of object schemas as one object schema: every part's properties (where
@@ -464,10 +463,9 @@ class Synth:
                 return False
             for prop, prop_schema in (part.get("properties") or {}).items():
                 known = properties.get(prop)
-                if known is None or _vaguer(self.document, known, prop_schema):
-                    properties[prop] = prop_schema
-                else:
-                    properties[prop] = self._both(known, prop_schema)
+                properties[prop] = (
+                    prop_schema if known is None else refined(self.document, known, prop_schema)
+                )
             required.update(part.get("required", []))
             return True
 
@@ -781,27 +779,12 @@ def string_fits(value: Any, schema: Mapping[str, Any]) -> bool:
     return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
 
 
-NARROWING_WORDS = (*VALUE_CONSTRAINTS, "minItems", "maxItems", "required", "properties", "items")
-"""What narrows a value's schema: the part of an `allOf` that says more of them wins."""
 SIBLING_WORDS = frozenset(
     {"description", "title", "example", "examples", "nullable", "readOnly", "writeOnly"}
 )
 """Keywords beside `anyOf` that constrain nothing a value holds."""
 MAX_BRANCH_TRIES = 8
 """How many `anyOf` branches are tried for one that the schema around them allows."""
-PRECISE_WORDS = ("type", "$ref", "allOf", "oneOf", "anyOf", "enum", "items", "properties", "const")
-
-
-def _vaguer(document: Mapping[str, Any], known: Any, other: Any) -> bool:
-    """Whether `other` describes a value more precisely than `known` (a type against none)."""
-
-    def precise(node: Any) -> bool:
-        node = resolve(document, node) if isinstance(node, Mapping) else {}
-        return any(word in node for word in PRECISE_WORDS)
-
-    return precise(other) and not precise(known)
-
-
 NO_VALUE: Any = object()
 """`empty_value` of a schema that admits no empty value."""
 

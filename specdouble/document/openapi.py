@@ -513,15 +513,73 @@ def both_hold(document: Mapping[str, Any], one: Any, other: Any) -> dict[str, An
     return None
 
 
+ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "externalDocs", "xml"}
+)
+"""Keywords that describe a value and constrain nothing of it."""
+NARROWING_WORDS = (*VALUE_CONSTRAINTS, "minItems", "maxItems", "required", "properties", "items")
+"""What narrows a value's schema: of two descriptions, the one that says more of them wins."""
+COMPOSITIONS = ("allOf", "oneOf", "anyOf", "not", "discriminator")
+
+
+def _constrains(schema: Any) -> bool:
+    return not isinstance(schema, Mapping) or any(
+        word not in ANNOTATIONS and not word.startswith("x-") for word in schema
+    )
+
+
+def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0) -> Any:
+    """One schema for what two `allOf` parts say of one property, which a value must hold of
+    both: the one that constrains where the other only describes (rev.ai's job repeats
+    `delete_after_seconds: {description}` beside its typed options); objects, and arrays of
+    objects, both (`both_hold`); scalars the keywords of both, the later's where they differ (a
+    part refines its base), null only where both allow it; composed schemas the one that
+    says more.
+
+    >>> refined({}, {"description": "d"}, {"type": "integer", "minimum": 0})
+    {'type': 'integer', 'minimum': 0}
+    >>> refined({}, {"type": "string", "nullable": True, "maxLength": 9}, {"format": "date"})
+    {'type': 'string', 'nullable': True, 'maxLength': 9, 'format': 'date'}
+    >>> refined({}, {"type": "string", "nullable": True}, {"type": "string", "format": "date"})
+    {'type': 'string', 'format': 'date'}
+    """
+    first, second = (resolve(document, node) for node in (known, other))
+    if not _constrains(second):
+        return known
+    if not _constrains(first):
+        return other
+    made = both_hold(document, known, other)
+    if made is not None:
+        return made
+    if not (isinstance(first, Mapping) and isinstance(second, Mapping)):
+        return other
+    if first.get("type") == second.get("type") == "array" and depth < 4:
+        items = refined(document, first.get("items") or {}, second.get("items") or {}, depth + 1)
+        return {**first, **second, "items": items}
+    if any(word in node for node in (first, second) for word in COMPOSITIONS):
+        said = [sum(word in node for word in NARROWING_WORDS) for node in (first, second)]
+        return known if said[0] > said[1] else other
+    merged = {**first, **second}
+    if not all("type" not in node or is_nullable(document, node) for node in (first, second)):
+        merged.pop("nullable", None)
+        if isinstance(merged.get("type"), list):
+            merged["type"] = [kind for kind in merged["type"] if kind != "null"]
+    return merged
+
+
 def object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:
-    """The properties and required names of an object schema, with `allOf` parts merged."""
+    """The properties and required names of an object schema, with `allOf` parts merged
+    (where two parts describe one property, `refined`)."""
     schema = resolve(document, schema)
     properties: dict[str, Any] = dict(schema.get("properties", {}))
     required: set[str] = set(schema.get("required", []))
     for part in schema.get("allOf", []):
         part_properties, part_required = object_shape(document, part)
         for name, part_schema in part_properties.items():
-            properties.setdefault(name, part_schema)
+            known = properties.get(name)
+            properties[name] = (
+                part_schema if known is None else refined(document, known, part_schema)
+            )
         required |= part_required
     return properties, required
 

@@ -208,3 +208,67 @@ def test_an_all_of_part_that_refines_its_base_is_obeyed() -> None:
     for seed in range(20):
         value = Synth(document, seed).value(schema)
         assert [e.message for e in validator.iter_errors(value)] == [], (seed, value)
+
+
+def test_records_obey_the_part_that_types_a_field_another_part_only_describes() -> None:
+    """rev.ai's job repeats its options' fields with a description only, beside the `$ref` of
+    options (an `allOf` themselves) that type them: stored records obey the typed part."""
+    from specdouble.rest import dataset
+    from specdouble.rest.inference import infer_plain
+
+    options = {
+        "allOf": [
+            {"type": "object", "properties": {"note": {"type": "string", "maxLength": 5}}},
+            {
+                "type": "object",
+                "properties": {
+                    "delete_after": {"type": "integer", "minimum": 0, "nullable": True},
+                    "language": {"type": "string", "enum": ["en", "de"]},
+                },
+            },
+        ]
+    }
+    described = {"description": "said elsewhere"}
+    job = {
+        "allOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "note": described,
+                    "delete_after": described,
+                    "language": described,
+                },
+            },
+            {"$ref": "#/components/schemas/Options"},
+        ]
+    }
+    listed = {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}
+    one = {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Jobs", "version": "1"},
+        "paths": {
+            "/jobs": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": listed}},
+                        }
+                    }
+                }
+            },
+            "/jobs/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "get": {"responses": {"200": {"description": "ok", "content": one}}},
+            },
+        },
+        "components": {"schemas": {"Options": options, "Job": job}},
+    }
+    [resource] = infer_plain(document)
+    validator = OAS30Validator({"$ref": "#/components/schemas/Job", **document})
+    for record in dataset.records(document, resource, seed=11, count=30):
+        assert validator.is_valid(record), record
