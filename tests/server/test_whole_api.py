@@ -495,6 +495,24 @@ def test_a_filter_across_a_relation_the_answer_holds_as_a_key_joins_it(
 
 
 @pytest.mark.live
+def test_deleting_a_user_deletes_its_tokens_until_the_reset(whole_api: LiveServer) -> None:
+    """authentik's tokens cascade with their user: a fuzzer that deletes the admin gets the
+    admin's key refused (and never a token owned by no one); the mock's control routes keep
+    the configured key, so the owner can still reset."""
+    whole_api.reset()
+    me = get(whole_api, "/core/users/me/")["user"]["pk"]
+    gone = httpx.delete(f"{whole_api.url}/core/users/{me}/", headers=ADMIN)
+    assert gone.status_code == 204, gone.text
+    refused = httpx.post(f"{whole_api.url}/core/tokens/", json={"identifier": "t"}, headers=ADMIN)
+    assert refused.status_code == 403, refused.text
+    assert refused.json() == {"detail": "Token invalid/expired"}
+    whole_api.reset()
+    made = httpx.post(f"{whole_api.url}/core/tokens/", json={"identifier": "t"}, headers=ADMIN)
+    assert made.status_code == 201, made.text
+    assert made.json()["user"] == me
+
+
+@pytest.mark.live
 def test_filters_and_clashes_read_the_related_objects_as_they_are_now(
     whole_api: LiveServer,
 ) -> None:

@@ -44,6 +44,9 @@ class TokenBook(Mapping[str, Token]):
         self.tokens = by_model.get(TOKEN)
         self.users = by_model.get(USER)
         self.groups = by_model.get(GROUP)
+        self.backed = {key for key, token in static.items() if self._record_of(token)}
+        """The `tokens.yaml` tokens whose user the state holds at the start (where fixtures
+        give the users, it may hold none of them)."""
 
     def __getitem__(self, key: str) -> Token:
         if key in self.static:
@@ -74,14 +77,24 @@ class TokenBook(Mapping[str, Token]):
 
     def _as_now(self, token: Token) -> Token:
         """A `tokens.yaml` token names its user as the user's record does now: an API write
-        or a flow may have renamed it, and a token belongs to a user, not to a name."""
+        or a flow may have renamed it, and a token belongs to a user, not to a name. Deleting
+        the user deletes its tokens (authentik's foreign key cascades): the key is refused
+        until the state is reset (or the session that deleted it ends)."""
         if self.users is None:
             return token
         self.store.sync()
+        record = self._record_of(token)
+        if record is None and token.key in self.backed:
+            raise KeyError(token.key)
+        name = record.get("username") if record else None
+        return replace(token, user=str(name)) if name and name != token.user else token
+
+    def _record_of(self, token: Token) -> Record | None:
+        if self.users is None:
+            return None
         uuid = defaults.object_id("user", token.user)
         found = self.store.referencing(self.users.collection, "uuid", uuid)
-        name = found[0].get("username") if found else None
-        return replace(token, user=str(name)) if name and name != token.user else token
+        return found[0] if found else None
 
     def _keys(self) -> dict[str, Record]:
         assert self.tokens is not None
