@@ -339,7 +339,7 @@ class AuthentikProfile(DrfProfile):
         found = _with_through_fields(document, found)  # shows objects with their computed fields
         family = families.find(found)
         unions = {each.collection: each.members for each in family}
-        return families.customise(found, family), unions
+        return families.customise(document, found, family), unions
 
     def generators(self) -> Mapping[str, Generate]:
         return {event_matcher.COLLECTION: generate_policies}
@@ -353,6 +353,7 @@ class AuthentikProfile(DrfProfile):
         models: Mapping[str, ResourceSpec],
     ) -> None:
         defaults.apply(data, keys, users, models)
+        families.inherit_rows(document, data, list(models.values()))
         made = settings.default_settings(document)
         if made is not None:
             data[settings.SETTINGS] = [made]

@@ -48,7 +48,8 @@ def build(
     schema (`per_resource`).
 
     A union (a family of resources, `/policies/all/`) holds its members' records, whose
-    integer keys are made distinct across the union, before references are linked."""
+    integer keys are made distinct across the union, before references are linked (a union
+    that is its own member, a table with subtables, shares its keys with a wider union)."""
     keys = {r.spec.collection: r.spec.key for r in resources}
     data: Data = fixtures.load_dataset(fixtures_dir, keys) if fixtures_dir else {}
     generated: set[str] = set()
@@ -63,6 +64,8 @@ def build(
             data[name] = records(document, resource, seed=seed, count=per_resource)
             generated.add(name)
     for union, members in (unions or {}).items():
+        if union in members:
+            continue  # a table with subtables holds its own records; the store adds theirs
         _distinct_integer_keys(data, [m for m in members if m in generated], keys)
         data[union] = [record for member in members for record in data.get(member, [])]
         generated.discard(union)

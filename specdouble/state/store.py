@@ -40,9 +40,11 @@ class Store:
     Two stores built from the same dataset and seed, given the same writes, hold the same data.
 
     A union is a collection made of others (authentik's `/policies/all/` of every policy
-    type): it is never written itself, it follows its members; each of its records is a copy
-    of a member's record with `MEMBER` naming the member, and deleting one deletes the
-    member's record.
+    type): it follows its members; each of its records is a copy of a member's record with
+    `MEMBER` naming the member, and writing or deleting one writes or deletes the member's
+    record. A union that is its own member is a table with subtables (Django's multi-table
+    inheritance: authentik's proxy providers are OAuth2 providers too): it holds records of
+    its own besides the copies, and is written itself.
     """
 
     def __init__(
@@ -61,7 +63,8 @@ class Store:
         self._union_of: dict[str, list[str]] = {}
         for union, members in self._unions.items():
             for member in members:
-                self._union_of.setdefault(member, []).append(union)
+                if member != union:
+                    self._union_of.setdefault(member, []).append(union)
         self._log = log
         self._applied = 0
         self._base = 0
@@ -88,14 +91,9 @@ class Store:
         self._collections: dict[str, dict[str, Record]] = {
             name: {str(record[self.key(name)]): copy.deepcopy(dict(record)) for record in records}
             for name, records in self._dataset.items()
-            if name not in self._unions
+            if name not in self._unions or name in self._unions[name]
         }
-        for union, members in self._unions.items():
-            self._collections[union] = {
-                key: {**record, MEMBER: member}
-                for member in members
-                for key, record in self._collections.get(member, {}).items()
-            }
+        self._gather_unions()
         self._counters: dict[str, int] = {}
         self._touched: dict[str, set[str]] = {}
         """The keys written since the reset, by collection: what a snapshot holds."""
@@ -270,29 +268,43 @@ class Store:
         with self._bulk():
             self._reset_local()
             self._collections = state["collections"]
-            for union, members in self._unions.items():  # follow the members as they are now
-                self._collections[union] = {
-                    key: {**record, MEMBER: member}
-                    for member in members
-                    for key, record in self._collections.get(member, {}).items()
-                }
+            self._gather_unions()  # follow the members as they are now
         self._writes = state["writes"]
 
+    def _gather_unions(self) -> None:
+        """Each union made anew from its members' own records (never from their copies of
+        others'), after the records of its own where it has them."""
+        own = {
+            name: {key: record for key, record in records.items() if MEMBER not in record}
+            for name, records in self._collections.items()
+        }
+        for union, members in self._unions.items():
+            self._collections[union] = {
+                key: record if member == union else {**record, MEMBER: member}
+                for member in sorted(members, key=lambda name: name != union)
+                for key, record in own.get(member, {}).items()
+            }
+
     def next_integer(self, collection: str) -> int:
-        """The next integer key of a collection: one more than the largest so far (in all of
-        its union, whose members share their keys, as a table and its subtables do)."""
-        if collection not in self._counters:
-            union = next(iter(self._union_of.get(collection, ())), collection)
-            keys = [r[self.key(collection)] for r in self._collections.get(union, {}).values()]
-            keys += [
-                r[self.key(collection)] for r in self._collections.get(collection, {}).values()
-            ]
-            self._counters[collection] = max([k for k in keys if isinstance(k, int)], default=0)
-        self._counters[collection] += 1
-        return self._counters[collection]
+        """The next integer key of a collection: one more than the largest so far in its key
+        space, the widest union it belongs to (members share their keys, as a table and its
+        subtables do), so that no two members ever draw the same number."""
+        space = collection
+        while self._union_of.get(space):
+            space = self._union_of[space][0]
+        if space not in self._counters:
+            key = self.key(collection)
+            held = [r[key] for name in {space, collection} for r in self.all(name)]
+            self._counters[space] = max([k for k in held if isinstance(k, int)], default=0)
+        self._counters[space] += 1
+        return self._counters[space]
 
     def put(self, collection: str, record: Record) -> Record:
-        """Store `record` under its key, replacing the record it had (an update)."""
+        """Store `record` under its key, replacing the record it had (an update); a union's
+        copy of a member's record is stored in the member."""
+        member = record.get(MEMBER)
+        if member is not None and collection in self._unions and member != collection:
+            return self.put(member, {k: v for k, v in record.items() if k != MEMBER})
         self._put_local(collection, record)
         self._record("put", collection, str(record[self.key(collection)]), record)
         return record
@@ -309,7 +321,10 @@ class Store:
     def delete(self, collection: str, pk: str) -> Record | None:
         if collection in self._unions:
             record = self._collections[collection].get(pk)
-            return self.delete(record[MEMBER], pk) if record is not None else None
+            if record is None:
+                return None
+            if record.get(MEMBER, collection) != collection:
+                return self.delete(record[MEMBER], pk)
         removed = self._delete_local(collection, pk)
         if removed is not None:
             self._record("delete", collection, pk, None)

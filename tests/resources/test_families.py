@@ -86,7 +86,7 @@ DOCUMENT: dict[str, Any] = {
 def found() -> tuple[list[inference.Inferred], list[families.Family]]:
     inferred = inference.customise(inference.infer(DOCUMENT), CUSTOMISATIONS)
     family = families.find(inferred)
-    return families.customise(inferred, family), family
+    return families.customise(DOCUMENT, inferred, family), family
 
 
 def test_a_family_is_every_resource_beside_it_with_all_its_fields() -> None:
@@ -206,7 +206,9 @@ def test_a_list_of_a_base_model_is_the_family_of_its_subclasses() -> None:
             "endpoints_connectors", ("endpoints_agents_connectors", "endpoints_fleet_connectors")
         )
     ]
-    specs = {item.spec.collection: item.spec for item in families.customise(inferred, family)}
+    specs = {
+        item.spec.collection: item.spec for item in families.customise(document, inferred, family)
+    }
     assert specs["endpoints_agents_connectors"].constants["component"] == (
         "ak-endpoints-connector-agent-form"
     )

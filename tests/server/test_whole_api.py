@@ -513,6 +513,61 @@ def test_deleting_a_user_deletes_its_tokens_until_the_reset(whole_api: LiveServe
 
 
 @pytest.mark.live
+def test_a_proxy_provider_is_an_oauth2_provider_too(whole_api: LiveServer) -> None:
+    """Django's multi-table inheritance (`ProxyProvider(OAuth2Provider)`): the OAuth2 list
+    holds proxies with the OAuth2 fields `set_oauth_defaults` gives them, shown as OAuth2
+    providers; a write or delete through it is the proxy's; `providers/all/` lists each once.
+    The same rule holds for every such pair the document has (a WS-Federation provider is a
+    SAML provider)."""
+    whole_api.reset()
+
+    def call(method: str, path: str, **body: Any) -> httpx.Response:
+        return httpx.request(method, f"{whole_api.url}{path}", json=body or None, headers=ADMIN)
+
+    flow = get(whole_api, "/flows/instances/", page_size=1)["results"][0]["pk"]
+    made = call(
+        "POST",
+        "/providers/proxy/",
+        name="Wiki proxy",
+        authorization_flow=flow,
+        invalidation_flow=flow,
+        external_host="https://wiki.example.com",
+    )
+    assert made.status_code == 201, made.text
+    pk = made.json()["pk"]
+    as_oauth = call("GET", f"/providers/oauth2/{pk}/").json()
+    assert as_oauth["component"] == "ak-provider-oauth2-form"
+    assert (as_oauth["client_type"], as_oauth["include_claims_in_id_token"]) == (
+        "confidential",
+        True,
+    )
+    assert as_oauth["grant_types"] == ["authorization_code", "client_credentials", "password"]
+    assert as_oauth["client_secret"] and as_oauth["client_id"] == made.json()["client_id"]
+    listed = every(whole_api, "/providers/oauth2/", client_type="confidential")
+    assert pk in [p["pk"] for p in listed]
+    assert [p["pk"] for p in every(whole_api, "/providers/all/")].count(pk) == 1
+    renamed = call("PATCH", f"/providers/oauth2/{pk}/", name="Wiki (renamed)")
+    assert renamed.status_code == 200, renamed.text
+    proxy = call("GET", f"/providers/proxy/{pk}/").json()
+    assert (proxy["name"], proxy["external_host"]) == ("Wiki (renamed)", "https://wiki.example.com")
+    own = call(
+        "POST",
+        "/providers/oauth2/",
+        name="Grafana OIDC",
+        authorization_flow=flow,
+        invalidation_flow=flow,
+        redirect_uris=[{"matching_mode": "strict", "url": "https://grafana.example.com/cb"}],
+    )
+    assert own.status_code == 201, own.text
+    assert own.json()["pk"] not in {p["pk"] for p in every(whole_api, "/providers/proxy/")}
+    assert call("DELETE", f"/providers/oauth2/{pk}/").status_code == 204
+    assert call("GET", f"/providers/proxy/{pk}/").status_code == 404
+    assert pk not in [p["pk"] for p in every(whole_api, "/providers/all/")]
+    saml = {p["pk"] for p in every(whole_api, "/providers/saml/")}
+    assert {p["pk"] for p in every(whole_api, "/providers/wsfed/")} <= saml
+
+
+@pytest.mark.live
 def test_filters_and_clashes_read_the_related_objects_as_they_are_now(
     whole_api: LiveServer,
 ) -> None:

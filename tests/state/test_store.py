@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from specdouble.state import write_log
-from specdouble.state.store import KeyInUse, Store
+from specdouble.state.store import MEMBER, KeyInUse, Store
 from specdouble.state.write_log import WriteLog
 
 DATASET = {
@@ -172,3 +172,35 @@ def test_a_union_follows_its_members_and_shares_their_integer_keys() -> None:
     assert store.get("oauth", "1") is None and store.get("all", "1") is None
     store.reset()
     assert sorted(r["pk"] for r in store.all("all")) == [1, 2]
+
+
+def test_a_union_that_is_its_own_member_is_a_table_with_subtables() -> None:
+    """Django's multi-table inheritance: a proxy provider is an OAuth2 provider too."""
+    store = Store(
+        {
+            "oauth": [{"pk": 1, "name": "a"}],
+            "proxy": [{"pk": 2, "name": "b", "host": "h"}],
+            "saml": [{"pk": 3, "name": "c"}],
+            "all": [],
+        },
+        unions={"all": ("oauth", "proxy", "saml"), "oauth": ("oauth", "proxy")},
+    )
+    assert sorted(r["pk"] for r in store.all("oauth")) == [1, 2]
+    assert sorted(r["pk"] for r in store.all("all")) == [1, 2, 3]  # each once
+    assert store.get("all", "2")[MEMBER] == "proxy"
+    assert store.next_integer("oauth") == store.next_integer("proxy") - 1 == 4
+    store.insert("oauth", {"pk": 6, "name": "own"})
+    assert store.get("all", "6")[MEMBER] == "oauth" and store.get("proxy", "6") is None
+    store.put("oauth", {**store.get("oauth", "2"), "name": "renamed"})  # through the parent
+    assert store.get("proxy", "2") == {"pk": 2, "name": "renamed", "host": "h"}
+    assert store.get("all", "2")["name"] == "renamed"
+    store.delete("oauth", "2")
+    assert store.get("proxy", "2") is None and store.get("all", "2") is None
+    store.delete("oauth", "1")
+    assert store.get("oauth", "1") is None and store.get("all", "1") is None
+    kept = store.export_state()
+    store.reset()
+    assert sorted(r["pk"] for r in store.all("oauth")) == [1, 2]
+    store.import_state(kept)
+    assert sorted(r["pk"] for r in store.all("oauth")) == [6]
+    assert sorted(r["pk"] for r in store.all("all")) == [3, 6]

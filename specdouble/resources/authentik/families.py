@@ -12,18 +12,20 @@ types, as authentik's `types` action does.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from specdouble.data.synth import NO_VALUE, Synth, empty_value, stable_seed
 from specdouble.resources.authentik.facts import ancestors, known_types
 from specdouble.resources.event_matcher import rules as policy_rules
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import Principal
 from specdouble.rest.inference import Inferred
-from specdouble.rest.resource import ResourceSpec
+from specdouble.rest.resource import Fill, ResourceSpec
 from specdouble.state.store import MEMBER, Record, Store
 
 CONSTANTS = ("component", "verbose_name", "verbose_name_plural", "meta_model_name")
@@ -89,6 +91,12 @@ def find(found: Sequence[Inferred]) -> list[Family]:
             ]
         elif family.spec.model and not family.spec.writable:  # nothing is written through it
             chosen = [item for item in found if family.spec.model in above.get(item.spec.model, ())]
+        elif family.spec.model:  # a table with subtables: a union that is its own member
+            pairs = subtables([item.spec for item in found])
+            below = [name for name, parent in pairs if parent == family.spec.collection]
+            if below:
+                families.append(Family(family.spec.collection, (family.spec.collection, *below)))
+            continue
         else:
             continue
         members = tuple(sorted(item.spec.collection for item in chosen if fits(item)))
@@ -97,13 +105,39 @@ def find(found: Sequence[Inferred]) -> list[Family]:
     return families
 
 
-def customise(found: Sequence[Inferred], families: Sequence[Family]) -> list[Inferred]:
+def subtables(specs: Sequence[ResourceSpec]) -> list[tuple[str, str]]:
+    """(child, parent) collections of models in Django's multi-table inheritance: a written
+    resource whose model is the parent of another's (authentik's `ProxyProvider` is an
+    `OAuth2Provider`, so `/providers/oauth2/` lists proxy providers too)."""
+    above = ancestors()
+    written = {spec.model: spec for spec in specs if spec.model and spec.writable}
+    pairs = []
+    for spec in specs:
+        nearest = (written[m] for m in above.get(spec.model, ()) if m in written)
+        parent = next(nearest, None)
+        if parent is not None and parent.key == spec.key:
+            pairs.append((spec.collection, parent.collection))
+    return sorted(pairs)
+
+
+def customise(
+    document: Mapping[str, Any], found: Sequence[Inferred], families: Sequence[Family]
+) -> list[Inferred]:
     """Members show their type's constants (policies also count and list their bindings);
-    families show each record as its member does, and delete through it."""
-    member_of = {m: f for f in families for m in f.members}
+    families show each record as its member does, and delete through it. A table with
+    subtables shows every record as its own, and its subtables' records hold its fields."""
+    tables = {f.collection for f in families if f.collection in f.members}
+    member_of = {m: f for f in families if f.collection not in tables for m in f.members}
     changed: dict[str, ResourceSpec] = {}
+    specs = {item.spec.collection: item.spec for item in found}
+    for child, parent in subtables(list(specs.values())):
+        if parent in tables:
+            spec = specs[child]
+            changed[child] = specs[child] = replace(
+                spec, fills=(*spec.fills, inherits(document, specs[parent], spec))
+            )
     for item in found:
-        spec = item.spec
+        spec = specs[item.spec.collection]
         family = member_of.get(spec.collection)
         if family is None:
             continue
@@ -119,6 +153,8 @@ def customise(found: Sequence[Inferred], families: Sequence[Family]) -> list[Inf
             )
         changed[spec.collection] = spec
     for family in families:
+        if family.collection in tables:
+            continue
         members = {name: changed[name] for name in family.members if name in changed}
         spec = next(i.spec for i in found if i.spec.collection == family.collection)
         changed[family.collection] = _family_spec(spec, members)
@@ -128,6 +164,50 @@ def customise(found: Sequence[Inferred], families: Sequence[Family]) -> list[Inf
         else item
         for item in found
     ]
+
+
+def inherits(document: Mapping[str, Any], parent: ResourceSpec, child: ResourceSpec) -> Fill:
+    """A child table's record holds its parent's fields too, as Django saves the parent's row
+    with it: those the child's serializer leaves out start as the parent's create would
+    leave them (a proxy provider is a confidential OAuth2 client that puts claims in its ID
+    token)."""
+
+    def fill(_store: Store, record: Record, _now: str) -> None:
+        _inherit(document, parent, child, record)
+
+    return fill
+
+
+def inherit_rows(
+    document: Mapping[str, Any], data: Mapping[str, list[Record]], specs: Sequence[ResourceSpec]
+) -> None:
+    """The start-up records of each child table, given their parent's fields (`inherits`)."""
+    by_collection = {spec.collection: spec for spec in specs}
+    for child, parent in subtables(specs):
+        for record in data.get(child, ()):
+            _inherit(document, by_collection[parent], by_collection[child], record)
+
+
+def _inherit(
+    document: Mapping[str, Any], parent: ResourceSpec, child: ResourceSpec, record: Record
+) -> None:
+    """The parent's default, else null where it may be, else the empty value its schema
+    admits; what the model makes (a client secret) or a field that admits no empty value is
+    drawn from its schema, seeded by the object's key so that every run makes the same."""
+    for name in (*parent.writable, *parent.generated):
+        if name in record or name in child.properties or name not in parent.properties:
+            continue
+        if name in parent.defaults:
+            record[name] = copy.deepcopy(parent.defaults[name])
+        elif name in parent.nullable:
+            record[name] = None
+        elif name not in parent.server_made and (
+            (empty := empty_value(document, parent.properties[name])) is not NO_VALUE
+        ):
+            record[name] = empty
+        else:
+            synth = Synth(document, stable_seed(parent.collection, record.get(child.key)))
+            record[name] = synth.value(parent.properties[name], name=name)
 
 
 def _family_spec(spec: ResourceSpec, members: Mapping[str, ResourceSpec]) -> ResourceSpec:

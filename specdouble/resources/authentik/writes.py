@@ -3,12 +3,13 @@
 - an object that expires (`ExpiringModel`: `expiring`, `expires`) and was given no expiry
   expires after the tenant's `default_token_duration` (`expiring_model_pre_save`), and an
   API token always does (`TokenSerializer.validate`: "expires cannot be overridden");
-- a proxy provider's redirect URIs are its outpost's callbacks on its external host
-  (`ProxyProvider.set_oauth_defaults`).
+- a proxy provider's redirect URIs are its outpost's callbacks on its external host, and its
+  OAuth2 grant types and client type are fixed (`ProxyProvider.set_oauth_defaults`).
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import replace
@@ -72,7 +73,18 @@ def timedelta_from_string(text: str) -> timedelta:
     return timedelta(**{name: value for name, value in parts.items() if name in known})
 
 
+PROXY_OAUTH = {
+    "grant_types": ["authorization_code", "client_credentials", "password"],
+    "client_type": "confidential",
+    "signing_key": None,
+    "include_claims_in_id_token": True,
+}
+"""What `set_oauth_defaults` sets on every write of a proxy provider, beside its redirect URIs:
+its OAuth2 provider's fields, which `/providers/oauth2/` shows."""
+
+
 def _proxy_callbacks(_store: Store, record: dict[str, Any], _now: str) -> None:
+    record.update(copy.deepcopy(PROXY_OAUTH))
     host = record.get("external_host")
     if not isinstance(host, str) or not host:
         return
