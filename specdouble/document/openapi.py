@@ -569,12 +569,25 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
 
 def object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:
     """The properties and required names of an object schema, with `allOf` parts merged
-    (where two parts describe one property, `refined`)."""
+    (where two parts describe one property, `refined`). A required name no part describes
+    is a property all the same (Xero's `required: [name]` beside a property `Name`): of
+    the schema `additionalProperties` gives, else of any value; where no other property
+    may exist, none can be made and it is left out."""
+    properties, required = _object_shape(document, schema)
+    extra = resolve(document, schema).get("additionalProperties")
+    if extra is not False:
+        loose = extra if isinstance(extra, Mapping) else {}
+        for name in sorted(required - set(properties)):
+            properties[name] = loose
+    return properties, required
+
+
+def _object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:
     schema = resolve(document, schema)
     properties: dict[str, Any] = dict(schema.get("properties", {}))
     required: set[str] = set(schema.get("required", []))
     for part in schema.get("allOf", []):
-        part_properties, part_required = object_shape(document, part)
+        part_properties, part_required = _object_shape(document, part)
         for name, part_schema in part_properties.items():
             known = properties.get(name)
             properties[name] = (

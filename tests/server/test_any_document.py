@@ -894,3 +894,55 @@ def test_paths_that_differ_only_in_parameter_names_answer_as_said(
         journal = client.get("/_mock/requests", headers={"Authorization": "Bearer ak-mock-admin"})
         operations = [entry["operation_id"] for entry in journal.json()["results"]]
         assert operations[-2:] == ["createAccount", "getAccount"]
+
+
+UNDESCRIBED_REQUIRED_DOCUMENT = """
+openapi: 3.0.0
+info: {title: files, version: "1"}
+components:
+  schemas:
+    Folder:
+      type: object
+      required: [name]
+      properties:
+        Id: {type: string, format: uuid}
+        Name: {type: string}
+        FileCount: {type: integer}
+paths:
+  /Folders:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Folder"}}}
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Folder"}}}
+      responses:
+        "200":
+          description: made
+          content: {application/json: {schema: {$ref: "#/components/schemas/Folder"}}}
+  /Folders/{FolderId}:
+    parameters: [{name: FolderId, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Folder"}}}
+"""
+
+
+def test_a_required_name_no_property_describes_is_held_and_shown(tmp_path: Path) -> None:
+    """Xero's Files document requires `name` beside a property `Name`: the name is a property
+    all the same (of any value), so every answer holds it, and a create keeps what it sent."""
+    spec = tmp_path / "folders.yaml"
+    spec.write_text(UNDESCRIBED_REQUIRED_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        folders = client.get("/Folders").json()
+        assert folders and all("name" in folder for folder in folders)
+        made = client.post("/Folders", json={"name": "invoices", "Name": "Invoices"})
+        assert made.status_code == 200, made.text
+        assert (made.json()["name"], made.json()["Name"]) == ("invoices", "Invoices")
+        read = client.get(f"/Folders/{made.json()['Id']}").json()
+        assert read["name"] == "invoices"
