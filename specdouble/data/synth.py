@@ -575,8 +575,10 @@ class Synth:
             filler = value[-1:] if pattern and value else "x"
             value = value + filler * (low - len(value))
         if pattern and not _search(pattern, value):
-            for _ in range(PATTERN_ATTEMPTS):  # a pattern's own strings, of a fitting length
-                drawn = self.from_pattern(pattern)
+            # A pattern's own strings, of a fitting length; last, its shortest (every repeat
+            # at its least), which a pattern padded with `.*` and an exact length needs.
+            for shortest in [False] * PATTERN_ATTEMPTS + [True]:
+                drawn = self.from_pattern(pattern, shortest=shortest)
                 if drawn is not None and low <= len(drawn) <= (high or len(drawn)):
                     return drawn
         return value
@@ -627,15 +629,16 @@ class Synth:
             return str(make(self.fake))
         return self.fake.word() if name else self.fake.pystr(min_chars=4, max_chars=10)
 
-    def from_pattern(self, pattern: str) -> str | None:
-        """A string matching a simple regular expression, or None where it is too hard."""
+    def from_pattern(self, pattern: str, *, shortest: bool = False) -> str | None:
+        """A string matching a simple regular expression, or None where it is too hard;
+        `shortest`: each repeat as few times as it may be."""
         try:
-            value = "".join(self._emit(sre_parse.parse(pattern), 0))
+            value = "".join(self._emit(sre_parse.parse(pattern), 0, shortest))
         except (NotImplementedError, re.error, RecursionError, TypeError, ValueError):
             return None
         return value if re.search(pattern, value) else None
 
-    def _emit(self, parsed: Any, depth: int) -> list[str]:
+    def _emit(self, parsed: Any, depth: int, shortest: bool = False) -> list[str]:
         if depth > 20:
             raise NotImplementedError
         out: list[str] = []
@@ -651,12 +654,13 @@ class Synth:
             elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
                 low, high, item = arg
                 high = min(high, low + 3) if high != sre_constants.MAXREPEAT else low + 3
-                for _ in range(self.random.randint(low, max(low, min(high, low + 3)))):
-                    out += self._emit(item, depth + 1)
+                times = low if shortest else self.random.randint(low, max(low, high))
+                for _ in range(times):
+                    out += self._emit(item, depth + 1, shortest)
             elif op == sre_constants.SUBPATTERN:
-                out += self._emit(arg[-1], depth + 1)
+                out += self._emit(arg[-1], depth + 1, shortest)
             elif op == sre_constants.BRANCH:
-                out += self._emit(self.random.choice(arg[1]), depth + 1)
+                out += self._emit(self.random.choice(arg[1]), depth + 1, shortest)
             elif op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
                 continue
             else:

@@ -54,6 +54,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         ]
     },
     "an email by pattern (AWS)": {"type": "string", "pattern": "[^@]+@[^@]+"},
+    "a padded pattern of an exact length (AWS Clean Rooms' UUID)": {
+        "type": "string",
+        "pattern": ".*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}.*",
+        "minLength": 36,
+        "maxLength": 36,
+    },
     "a time of day (RFC 3339)": {"type": "string", "format": "time"},
     "an exclusive range": {"type": "integer", "exclusiveMinimum": True, "minimum": 0, "maximum": 2},
     "3.0's false exclusives (Azure's status codes)": {
