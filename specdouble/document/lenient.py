@@ -563,6 +563,13 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
     (True, False)
     >>> bool(ecma_regex(r"^\\d+$").match("٣"))
     False
+
+    A pattern `re` cannot read as written (a Unicode property class, `\\p{L}`) is read as its
+    nearest portable reading (`portable_pattern`); one with none matches every string, as a
+    validator that cannot read a pattern has nothing to refuse.
+
+    >>> bool(ecma_regex(r"^[\\p{L}]+$").match("Größe")), bool(ecma_regex(r"(?<=a").match("z"))
+    (True, True)
     """
     read: list[str] = []
     for token, in_class in _tokens(pattern):
@@ -570,7 +577,9 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
             ECMA_CLASSES.get(token[1:], (None, None)) if token[:1] == "\\" else (None, None)
         )
         read.append((inside if in_class else outside) or token)
-    try:
-        return re.compile("".join(read))
-    except re.error:
-        return re.compile(pattern)
+    for candidate in ("".join(read), pattern, portable_pattern(pattern) or ""):
+        try:
+            return re.compile(candidate)
+        except re.error:
+            continue
+    return re.compile("")
