@@ -717,13 +717,20 @@ class Resource:
 
     def _stamp(self, name: str, now: str) -> Any:
         """When a write happened, as the object's own field of that name holds it: an instant,
-        or Unix seconds where the document types it a number (`created: {type: integer}`)."""
+        Unix seconds where the document types it a number (`created: {type: integer}`), the
+        day where it is a `date` (NetBox's); where the field is something else altogether
+        (a pattern, a choice), a value drawn from its schema."""
         schema = self.spec.properties.get(name)
-        kind = resolve(self._document, schema).get("type") if schema is not None else None
-        if kind in ("integer", "number"):
-            return int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp())
-        shape = resolve(self._document, schema or {})
-        return fitted_instant(now, shape.get("maxLength"), shape.get("minLength", 0))
+        shape = resolve(self._document, schema) if schema is not None else {}
+        if shape.get("type") in ("integer", "number"):
+            stamp: Any = int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp())
+        elif shape.get("format") == "date":
+            stamp = now[:10]
+        else:
+            stamp = fitted_instant(now, shape.get("maxLength"), shape.get("minLength", 0))
+        if schema is None or schema_validator(self._document, schema).is_valid(stamp):
+            return stamp
+        return self._make(name)
 
     def _new_key(self) -> Any:
         """A key the server makes in the shape its schema gives (`[A-Z0-9]{32}`), unused."""

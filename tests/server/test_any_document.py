@@ -946,3 +946,46 @@ def test_a_required_name_no_property_describes_is_held_and_shown(tmp_path: Path)
         assert (made.json()["name"], made.json()["Name"]) == ("invoices", "Invoices")
         read = client.get(f"/Folders/{made.json()['Id']}").json()
         assert read["name"] == "invoices"
+
+
+STAMPED_DOCUMENT = """
+openapi: 3.0.0
+info: {title: circuits, version: "1"}
+components:
+  schemas:
+    Provider:
+      type: object
+      properties:
+        id: {type: integer, readOnly: true}
+        name: {type: string}
+        created: {type: string, format: date, readOnly: true}
+        last_updated: {type: string, pattern: "^rev-[0-9]+$", readOnly: true}
+paths:
+  /providers/:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Provider"}}}
+      responses:
+        "201":
+          description: made
+          content: {application/json: {schema: {$ref: "#/components/schemas/Provider"}}}
+  /providers/{id}/:
+    parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Provider"}}}
+"""
+
+
+def test_when_a_write_happened_is_shown_as_its_field_is_typed(tmp_path: Path) -> None:
+    """NetBox's `created` is a date: a create stamps the day, not an instant; a field of that
+    name that is no time at all keeps to its own schema."""
+    spec = tmp_path / "circuits.yaml"
+    spec.write_text(STAMPED_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        made = client.post("/providers/", json={"name": "Lumen"})
+        assert made.status_code == 201, made.text
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", made.json()["created"]), made.json()
+        assert re.fullmatch(r"rev-[0-9]+", made.json()["last_updated"]), made.json()
