@@ -45,6 +45,9 @@ MAX_REQUIRED_DEPTH = 16
 finite value, and a value must end."""
 ONE_OF_ATTEMPTS = 6
 PATTERN_ATTEMPTS = 8
+STRETCHES = (4, 8, 16, 32, 64)
+"""How much longer open repeats may grow, tried in turn, where a pattern's usual strings are
+shorter than its schema's least length."""
 WRONG_VALUE: dict[str, Any] = {
     "string": 0,
     "integer": "0",
@@ -575,10 +578,13 @@ class Synth:
             filler = value[-1:] if pattern and value else "x"
             value = value + filler * (low - len(value))
         if pattern and not _search(pattern, value):
-            # A pattern's own strings, of a fitting length; last, its shortest (every repeat
-            # at its least), which a pattern padded with `.*` and an exact length needs.
-            for shortest in [False] * PATTERN_ATTEMPTS + [True]:
-                drawn = self.from_pattern(pattern, shortest=shortest)
+            # A pattern's own strings, of a fitting length; then its shortest (every repeat
+            # at its least), which a pattern padded with `.*` and an exact length needs; last,
+            # longer ones (an open repeat taken more often: base64 of at least 20 characters).
+            tries = [(False, 0)] * PATTERN_ATTEMPTS + [(True, 0)]
+            tries += [(False, more) for more in STRETCHES for _ in range(3)] if low else []
+            for shortest, more in tries:
+                drawn = self.from_pattern(pattern, shortest=shortest, stretch=more)
                 if drawn is not None and low <= len(drawn) <= (high or len(drawn)):
                     return drawn
         return value
@@ -629,16 +635,17 @@ class Synth:
             return str(make(self.fake))
         return self.fake.word() if name else self.fake.pystr(min_chars=4, max_chars=10)
 
-    def from_pattern(self, pattern: str, *, shortest: bool = False) -> str | None:
+    def from_pattern(self, pattern: str, *, shortest: bool = False, stretch: int = 0) -> str | None:
         """A string matching a simple regular expression, or None where it is too hard;
-        `shortest`: each repeat as few times as it may be."""
+        `shortest`: each repeat as few times as it may be; `stretch`: an open repeat (`*`,
+        `+`) up to this many more times than usual."""
         try:
-            value = "".join(self._emit(sre_parse.parse(pattern), 0, shortest))
+            value = "".join(self._emit(sre_parse.parse(pattern), 0, shortest, stretch))
         except (NotImplementedError, re.error, RecursionError, TypeError, ValueError):
             return None
         return value if re.search(pattern, value) else None
 
-    def _emit(self, parsed: Any, depth: int, shortest: bool = False) -> list[str]:
+    def _emit(self, parsed: Any, depth: int, shortest: bool = False, stretch: int = 0) -> list[str]:
         if depth > 20:
             raise NotImplementedError
         out: list[str] = []
@@ -653,14 +660,17 @@ class Synth:
                 out.append(self._from_class(arg))
             elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
                 low, high, item = arg
-                high = min(high, low + 3) if high != sre_constants.MAXREPEAT else low + 3
+                if high == sre_constants.MAXREPEAT:
+                    high = low + 3 + stretch
+                else:
+                    high = min(high, low + 3 + stretch)
                 times = low if shortest else self.random.randint(low, max(low, high))
                 for _ in range(times):
-                    out += self._emit(item, depth + 1, shortest)
+                    out += self._emit(item, depth + 1, shortest, stretch)
             elif op == sre_constants.SUBPATTERN:
-                out += self._emit(arg[-1], depth + 1, shortest)
+                out += self._emit(arg[-1], depth + 1, shortest, stretch)
             elif op == sre_constants.BRANCH:
-                out += self._emit(self.random.choice(arg[1]), depth + 1, shortest)
+                out += self._emit(self.random.choice(arg[1]), depth + 1, shortest, stretch)
             elif op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
                 continue
             else:

@@ -54,6 +54,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         ]
     },
     "an email by pattern (AWS)": {"type": "string", "pattern": "[^@]+@[^@]+"},
+    "base64 of at least 20 characters (AWS OpenSearch's policy version)": {
+        "type": "string",
+        "pattern": "^([0-9a-zA-Z+/]{4})*(([0-9a-zA-Z+/]{2}==)|([0-9a-zA-Z+/]{3}=))?$",
+        "minLength": 20,
+        "maxLength": 36,
+    },
     "a padded pattern of an exact length (AWS Clean Rooms' UUID)": {
         "type": "string",
         "pattern": ".*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}.*",
