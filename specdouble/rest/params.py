@@ -116,7 +116,14 @@ def parse_value(
     if schema.get("allOf"):
         parsed: Any = raw
         for part in schema["allOf"]:
-            parsed = parse_value(document, part, raw, max_digits=max_digits, lenient=lenient)
+            parsed = parse_value(
+                document,
+                part,
+                raw,
+                max_digits=max_digits,
+                lenient=lenient,
+                prohibit_nul=prohibit_nul,
+            )
         return parsed
     if lenient and raw == "" and ("enum" in schema or schema.get("format") in LENIENT_EMPTY):
         return None  # django-filter: an empty value filters nothing

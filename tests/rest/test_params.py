@@ -182,6 +182,18 @@ def test_a_nul_is_refused_in_filters_and_search_but_not_in_ordering() -> None:
     }
 
 
+def test_a_nul_is_a_value_like_any_other_where_the_document_is_not_drfs() -> None:
+    """Only DRF refuses NUL characters; any other document's values keep them, inside
+    lists of `allOf` items too (AWS SQS's batch `Entries`)."""
+    entries = {"type": "array", "items": {"allOf": [{"type": "string"}, {"xml": {"name": "E"}}]}}
+    declared = [{"name": "Entries", "in": "query", "schema": entries}]
+    plain = Dialect.of(False)
+    parsed = parse_parameters(
+        DOCUMENT, declared, "query", {"Entries": ["a\x00b", "c"]}, dialect=plain
+    )
+    assert parsed == {"Entries": ["a\x00b", "c"]}
+
+
 ARRAY = {"type": "array", "items": {"type": "integer"}}
 POINT = {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}}}
 
