@@ -65,6 +65,7 @@ INCORRECT_PK_TYPE_TEMPLATE = "Incorrect type. Expected pk value, received {type}
 INVALID_BODY_TEMPLATE = "Invalid data. Expected a dictionary, but got {type}."
 NO_DATA = "No data provided"
 JSON_PARSE_TEMPLATE = "JSON parse error - {reason}"
+MALFORMED_FORM = "Form data could not be read"
 JSON_TOO_DEEP_TEMPLATE = "arrays and objects nest deeper than {limit} levels"
 STRING_TOO_LARGE = "String value too large."
 TOO_MANY_ORDERING_TEMPLATE = "Ensure there are no more than {limit} ordering fields."

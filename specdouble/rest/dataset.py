@@ -145,7 +145,7 @@ def records(
         if person:
             be_one_person(document, record, spec.properties, handles)
         if spec.key_source == "integer" or spec.key_fallback == "integer":
-            record[spec.key] = number
+            record[spec.key] = str(number) if key_schema.get("type") == "string" else number
         elif not typed and not isinstance(record.get(spec.key), str | int | float):
             record[spec.key] = synth.value({"type": "string", "format": "uuid"})  # untyped
         elif (

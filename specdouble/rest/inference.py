@@ -623,7 +623,16 @@ def _plain_resource(
     if key_kind in ("object", "array"):
         return None  # an object or a list names no object in a path
     constrained = any(k in resolved[key] for k in ("pattern", "enum", "maxLength", "minLength"))
-    fallback = "integer" if key_kind in ("integer", "number") else "" if constrained else "uuid"
+    path_schema = _path_parameter_schema(document, item_methods, lookup)
+    # A text key the item path reads as a number (GitLab's hook `id`) is a number's digits.
+    numbered = _kind(resolve(document, path_schema or {})) in ("integer", "number")
+    fallback = (
+        "integer"
+        if key_kind in ("integer", "number") or (numbered and not constrained)
+        else ""
+        if constrained
+        else "uuid"
+    )
     key_source = "body" if key in writable else fallback or "made"
     lists = [operation for operation in (listing, *finders) if operation is not None]
     named = listing or create or next(iter(item_methods.values()), None)
@@ -710,7 +719,7 @@ def _plain_resource(
         listing=plan,
         listed_fields=listed,
         listed_schemas={name: shown[name] for name in listed if name in properties},
-        key_path_schema=_path_parameter_schema(document, item_methods, lookup),
+        key_path_schema=path_schema,
         response_schemas=_plain_answers(
             document,
             operations_by_id,
@@ -737,7 +746,8 @@ def _path_parameter_schema(
             if parameter.get("in") == "path" and parameter.get("name") == name:
                 schema = resolve(document, parameter.get("schema") or {})
                 constrains = any(k in schema for k in ("pattern", "enum", "format", "maxLength"))
-                return schema if constrains else None
+                numbered = _kind(schema) in ("integer", "number")
+                return schema if constrains or numbered else None
     return None
 
 

@@ -624,7 +624,8 @@ class Resource:
         if source == "uuid":
             record[spec.key] = self.store.new_id(spec.collection)
         elif source == "integer":
-            record[spec.key] = self.store.next_integer(spec.collection)
+            number = self.store.next_integer(spec.collection)
+            record[spec.key] = str(number) if self._key_is_text else number
         elif source == "made":
             record[spec.key] = self._new_key()
         record["created"] = self._stamp("created", now)
@@ -731,6 +732,12 @@ class Resource:
         if schema is None or schema_validator(self._document, schema).is_valid(stamp):
             return stamp
         return self._make(name)
+
+    @functools.cached_property
+    def _key_is_text(self) -> bool:
+        """Whether the object shows its key as text, though numbers make it (as digits)."""
+        schema = resolve(self._document, self.spec.properties.get(self.spec.key) or {})
+        return schema.get("type") == "string"
 
     def _new_key(self) -> Any:
         """A key the server makes in the shape its schema gives (`[A-Z0-9]{32}`), unused."""
@@ -867,6 +874,24 @@ class Resource:
             _carry(made, shown, self.spec.key)
         return made
 
+    def _spell_as_shown(self, record: Mapping[str, Any]) -> None:
+        """A number or boolean written where the object shows text (GitLab's hook takes
+        `push_events` as a boolean, a form sends it as `true`, and the hook shows a string) is
+        kept as its JSON spelling, where that is what the object may show."""
+        assert isinstance(record, dict)
+        document = self._document
+        for name in self.spec.writable:
+            value = record.get(name)
+            schema = self.spec.properties.get(name)
+            if not isinstance(value, bool | int | float) or schema is None:
+                continue
+            if resolve(document, schema).get("type") != "string":
+                continue
+            spelled = json.dumps(value)
+            validator = schema_validator(document, schema)
+            if not validator.is_valid(value) and validator.is_valid(spelled):
+                record[name] = spelled
+
     def _showable(self, record: Mapping[str, Any]) -> None:
         """A write the object's own schema could not show is refused: some documents take on
         write what they forbid on read (a name without the pattern its object gives it)."""
@@ -921,6 +946,7 @@ class Resource:
         request gives and a unique set only when one of its values is given."""
         spec = self.spec
         if spec.listing is not None and self.synth is not None:
+            self._spell_as_shown(record)
             self._showable(record)
         failures: dict[str, list[str]] = {}
         for name in spec.unique_fields:

@@ -413,10 +413,18 @@ def as_path_value(schema: Mapping[str, Any], value: Any) -> Any:
 
     >>> as_path_value({"type": "string", "pattern": "^[0-9]+$"}, 5), as_path_value({}, 5)
     ('5', '5')
-    >>> as_path_value({"type": "integer"}, 5)
-    5
+    >>> as_path_value({"type": "integer"}, 5), as_path_value({"type": "integer"}, "5")
+    (5, 5)
     """
-    return str(value) if schema.get("type") in (None, "string") else value
+    kind = schema.get("type")
+    if kind in (None, "string"):
+        return str(value)
+    if kind in ("integer", "number") and isinstance(value, str):  # a key held as its digits
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
 
 
 def schema_validator(document: Mapping[str, Any], schema: Schema) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -22,7 +22,9 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.security import AbstractSecurityHandler
 from connexion.utils import deep_get
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
+from connexion.validators.form_data import FormDataValidator
 from starlette.datastructures import Headers, QueryParams
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import cookie_parser
 from starlette.types import Receive, Scope, Send
 
@@ -35,6 +37,7 @@ from specdouble.rest.validation import validate_request_body
 from specdouble.settings import Limits
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
+FORM, MULTIPART = "application/x-www-form-urlencoded", "multipart/form-data"
 SESSION_PRINCIPAL = "session_principal"
 MAX_JSON_DEPTH = Limits().json_depth
 UTF8 = frozenset({"utf-8", "utf8"})
@@ -370,6 +373,53 @@ class JsonBody(AbstractRequestBodyValidator):
         return self._insert_messages(receive, messages=messages), scope
 
 
+class FormBody(FormDataValidator):
+    """A form body (`application/x-www-form-urlencoded`, Swagger 2's `formData`), read as
+    Connexion reads it (each value typed as its property is: `5` an integer, `true` a
+    boolean, repeated keys a list) and checked as a JSON body is, so that a create keeps what
+    a form sent. A file's content is not kept: it reads as ""."""
+
+    def __init__(self, *, document: Mapping[str, Any], dialect: Dialect, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.document = document
+        self.dialect = dialect
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        messages = []
+        more_body = True
+        while more_body:
+            message = await receive()
+            messages.append(message)
+            more_body = message.get("more_body", False)
+
+        async def stream() -> AsyncIterator[bytes]:
+            for message in messages:
+                yield message.get("body", b"")
+
+        sent = any(message.get("body") for message in messages)
+        try:  # nothing sent (and so, maybe, no Content-Type to read it by) is no field
+            body = await self._parse(stream(), scope) if sent else {}
+        except (MultiPartException, ValueError, TypeError, KeyError) as unreadable:
+            raise errors.ValidationFailed.single(
+                self.dialect.body_key, f"{errors.MALFORMED_FORM} ({unreadable})"
+            ) from unreadable
+        state(scope)[BODY] = validate_request_body(
+            self.document,
+            self._schema,
+            body,
+            sent=sent,
+            required=self._required,
+            dialect=self.dialect,
+        )
+        return self._insert_messages(receive, messages=messages), scope
+
+
+class MultiPartBody(FormBody):
+    @property
+    def _form_parser_cls(self) -> Any:
+        return MultiPartParser
+
+
 def validator_map(
     document: Mapping[str, Any], limits: Limits, *, dialect: Dialect
 ) -> dict[str, Any]:
@@ -378,7 +428,11 @@ def validator_map(
             Parameters, document=document, compiled={}, limits=limits, dialect=dialect
         ),
         "body": MediaTypeDict(
-            {"*/*json": partial(JsonBody, document=document, limits=limits, dialect=dialect)}
+            {
+                "*/*json": partial(JsonBody, document=document, limits=limits, dialect=dialect),
+                FORM: partial(FormBody, document=document, dialect=dialect),
+                MULTIPART: partial(MultiPartBody, document=document, dialect=dialect),
+            }
         ),
     }
 

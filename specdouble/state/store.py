@@ -295,7 +295,8 @@ class Store:
         if space not in self._counters:
             key = self.key(collection)
             held = [r[key] for name in {space, collection} for r in self.all(name)]
-            self._counters[space] = max([k for k in held if isinstance(k, int)], default=0)
+            numbers = [int(k) for k in held if isinstance(k, int) or _digits(k)]
+            self._counters[space] = max(numbers, default=0)
         self._counters[space] += 1
         return self._counters[space]
 
@@ -444,3 +445,8 @@ def _add(index: dict[Any, list[Record]], value: Any, record: Record) -> None:
         index.setdefault(value, []).append(record)
     except TypeError:
         index.setdefault(_UNHASHABLE, []).append(record)
+
+
+def _digits(value: object) -> bool:
+    """A key held as a number's digits (`"42"`): counted with the numbers."""
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19
