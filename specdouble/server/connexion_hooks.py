@@ -26,7 +26,7 @@ from connexion.validators.form_data import FormDataValidator
 from starlette.datastructures import Headers, QueryParams
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import cookie_parser
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from specdouble import errors
 from specdouble.document import openapi
@@ -337,6 +337,17 @@ def json_depth(value: Any) -> int:
     return deepest
 
 
+async def _drained(receive: Receive) -> list[Message]:
+    """Every message of a request's body, to read it whole and then hand it on."""
+    messages = []
+    more_body = True
+    while more_body:
+        message = await receive()
+        messages.append(message)
+        more_body = message.get("more_body", False)
+    return messages
+
+
 class JsonBody(AbstractRequestBodyValidator):
     """A JSON body, parsed by `parse_json` and checked by `rest/validation.py`."""
 
@@ -349,12 +360,7 @@ class JsonBody(AbstractRequestBodyValidator):
         self.dialect = dialect
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
-        messages = []
-        more_body = True
-        while more_body:
-            message = await receive()
-            messages.append(message)
-            more_body = message.get("more_body", False)
+        messages = await _drained(receive)
         raw = b"".join(message.get("body", b"") for message in messages)
         body = parse_json(
             raw,
@@ -385,12 +391,7 @@ class FormBody(FormDataValidator):
         self.dialect = dialect
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
-        messages = []
-        more_body = True
-        while more_body:
-            message = await receive()
-            messages.append(message)
-            more_body = message.get("more_body", False)
+        messages = await _drained(receive)
 
         async def stream() -> AsyncIterator[bytes]:
             for message in messages:
