@@ -501,9 +501,23 @@ def _integral_floats(kind: Any) -> Any:
             return
         yield from typed(validator, types, instance, schema)
 
+    def nullable_composition(keyword: str) -> Any:
+        combined = kind.VALIDATORS[keyword]
+
+        def check(validator: Any, parts: Any, instance: Any, schema: Any) -> Any:
+            # `nullable: true` beside `oneOf`/`anyOf`/`allOf` and no `type` (NSwag's and
+            # drf-spectacular's way to say "this object, or null"): 3.0.3 reads `nullable`
+            # only beside a type, but null is what the author meant and what clients send.
+            if instance is None and schema.get("nullable") is True and "type" not in schema:
+                return
+            yield from combined(validator, parts, instance, schema)
+
+        return check
+
+    compositions = {k: nullable_composition(k) for k in ("oneOf", "anyOf", "allOf")}
     return validators.extend(
         kind,
-        validators={"pattern": pattern, "type": nullable_type},
+        validators={"pattern": pattern, "type": nullable_type, **compositions},
         type_checker=kind.TYPE_CHECKER.redefine("integer", integer),
     )
 

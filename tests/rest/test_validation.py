@@ -199,6 +199,23 @@ def test_nullable_admits_null_in_either_dialect(version: str) -> None:
     assert list(checker.iter_errors({"n": None}))  # not nullable: refused
 
 
+@pytest.mark.parametrize("composition", ["oneOf", "anyOf", "allOf"])
+def test_nullable_beside_a_composition_admits_null(composition: str) -> None:
+    # NSwag (KeyServ's document) and drf-spectacular write "this object, or null" as
+    # `nullable: true` beside `oneOf: [$ref]` with no type: null is what clients send.
+    document = {
+        "openapi": "3.0.0",
+        "paths": {},
+        "components": {"schemas": {"Product": {"type": "object", "required": ["name"]}}},
+    }
+    schema = {"nullable": True, composition: [{"$ref": "#/components/schemas/Product"}]}
+    checker = validation.schema_validator(document, schema)
+    assert list(checker.iter_errors(None)) == []
+    assert list(checker.iter_errors({}))  # the object still needs its name
+    closed = validation.schema_validator(document, {composition: schema[composition]})
+    assert list(closed.iter_errors(None))  # without nullable: refused
+
+
 @pytest.mark.parametrize(
     ("kind", "value", "expected"),
     [
