@@ -22,7 +22,7 @@ from specdouble.data.values import (
     parse_uuid,
 )
 from specdouble.document.augment import REFUSAL
-from specdouble.document.openapi import Schema, resolve
+from specdouble.document.openapi import Schema, object_shape, resolve
 from specdouble.rest.dialect import Dialect
 from specdouble.settings import Limits
 
@@ -388,3 +388,58 @@ def _json_parameter(raw: Wire) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise InvalidValue(errors.INVALID_JSON_VALUE, "invalid_json", value=text) from error
+
+
+FORM_INTEGER = re.compile(r"^[-+]?[0-9]+$")
+
+
+def form_values(
+    document: Mapping[str, Any], schema: Schema, fields: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """A form's fields (each name's values, in order) as the JSON body they stand for: each
+    typed as its property is (`5` an integer, `true` a boolean, `{...}` an object), a list
+    property from every value of its name, any other from the last. What does not read as
+    its type is kept as text, for validation to refuse in the document's words. A form can
+    say "a list of no items" only by leaving the name out: a required list left out is [].
+
+    >>> shape = {"properties": {"n": {"type": "integer"}, "tags": {"type": "array"}}}
+    >>> form_values({}, shape, {"n": ["5"], "tags": ["a", "b"], "note": ["hi"]})
+    {'n': 5, 'tags': ['a', 'b'], 'note': 'hi'}
+    >>> form_values({}, {**shape, "required": ["tags"]}, {"n": ["5"]})
+    {'tags': [], 'n': 5}
+    """
+    properties, required = object_shape(document, schema)
+    body: dict[str, Any] = {
+        name: []
+        for name in sorted(required - set(fields))
+        if resolve(document, properties.get(name) or {}).get("type") == "array"
+    }
+    for name, values in fields.items():
+        field = resolve(document, properties.get(name) or {})
+        if field.get("type") == "array":
+            items = resolve(document, field.get("items") or {})
+            body[name] = [_form_value(document, items, value) for value in values]
+        elif values:
+            body[name] = _form_value(document, field, values[-1])
+    return body
+
+
+def _form_value(document: Mapping[str, Any], schema: Schema, text: str) -> Any:
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "integer" in kinds and FORM_INTEGER.match(text):
+        return int(text)
+    if "number" in kinds:
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() and FORM_INTEGER.match(text) else number
+    if "boolean" in kinds and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if kinds == ["object"] or kinds == ["array"]:
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text

@@ -23,7 +23,7 @@ from connexion.security import AbstractSecurityHandler
 from connexion.utils import deep_get
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
 from connexion.validators.form_data import FormDataValidator
-from starlette.datastructures import Headers, QueryParams
+from starlette.datastructures import Headers, QueryParams, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import cookie_parser
 from starlette.types import Message, Receive, Scope, Send
@@ -32,7 +32,7 @@ from specdouble import errors
 from specdouble.document import openapi
 from specdouble.rest import auth
 from specdouble.rest.dialect import Dialect
-from specdouble.rest.params import parse_parameters, read_path, read_query
+from specdouble.rest.params import form_values, parse_parameters, read_path, read_query
 from specdouble.rest.validation import validate_request_body
 from specdouble.settings import Limits
 
@@ -381,14 +381,21 @@ class JsonBody(AbstractRequestBodyValidator):
 
 class FormBody(FormDataValidator):
     """A form body (`application/x-www-form-urlencoded`, Swagger 2's `formData`), read as
-    Connexion reads it (each value typed as its property is: `5` an integer, `true` a
-    boolean, repeated keys a list) and checked as a JSON body is, so that a create keeps what
-    a form sent. A file's content is not kept: it reads as ""."""
+    the JSON body it stands for (`params.form_values`) and checked as a JSON body is, so that
+    a create keeps what a form sent. A file's content is not kept: it reads as ""."""
 
     def __init__(self, *, document: Mapping[str, Any], dialect: Dialect, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.document = document
         self.dialect = dialect
+
+    async def _parse(self, stream: AsyncIterator[bytes], scope: Scope) -> dict[str, Any]:
+        form = await self._form_parser_cls(Headers(scope=scope), stream).parse()
+        fields = {
+            name: ["" if isinstance(value, UploadFile) else value for value in form.getlist(name)]
+            for name in form
+        }
+        return form_values(self.document, self._schema, fields)
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         messages = await _drained(receive)

@@ -257,3 +257,39 @@ def test_objects_and_json_content_parameters_parse_to_values() -> None:
     with pytest.raises(errors.ValidationFailed) as failure:
         params.parse_parameters({}, [where], "query", {"where": "{not json"}, dialect=DRF)
     assert failure.value.errors == {"where": [errors.INVALID_JSON_VALUE]}
+
+
+def test_a_form_reads_as_the_json_body_it_stands_for() -> None:
+    """Each field typed as its property is; a list from every value of its name; text that
+    is not its type kept for validation to refuse; a required list a form left out (it has
+    no other way to say "no items", GitLab's commit `actions`) is empty."""
+    schema = {
+        "type": "object",
+        "required": ["actions", "name"],
+        "properties": {
+            "name": {"type": "string"},
+            "retries": {"type": "integer"},
+            "ratio": {"type": "number"},
+            "on": {"type": "boolean"},
+            "actions": {"type": "array", "items": {"type": "object"}},
+            "ids": {"type": "array", "items": {"type": "integer"}},
+        },
+    }
+    fields = {
+        "name": ["first", "last"],
+        "retries": ["3"],
+        "ratio": ["0.5"],
+        "on": ["TRUE"],
+        "ids": ["1", "x"],
+        "other": ["kept"],
+    }
+    assert params.form_values(DOCUMENT, schema, fields) == {
+        "actions": [],
+        "name": "last",
+        "retries": 3,
+        "ratio": 0.5,
+        "on": True,
+        "ids": [1, "x"],
+        "other": "kept",
+    }
+    assert params.form_values(DOCUMENT, schema, {"retries": ["many"]})["retries"] == "many"

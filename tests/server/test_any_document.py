@@ -1004,20 +1004,21 @@ components:
         push_events: {type: string}
         retries: {type: integer}
         labels: {type: array, items: {type: string}}
+    HookForm:
+      type: object
+      required: [url]
+      properties:
+        url: {type: string}
+        push_events: {type: boolean}
+        retries: {type: integer}
+        labels: {type: array, items: {type: string}}
 paths:
   /hooks:
     post:
       requestBody:
         content:
           application/x-www-form-urlencoded:
-            schema:
-              type: object
-              required: [url]
-              properties:
-                url: {type: string}
-                push_events: {type: boolean}
-                retries: {type: integer}
-                labels: {type: array, items: {type: string}}
+            schema: {$ref: "#/components/schemas/HookForm"}
           multipart/form-data:
             schema:
               type: object
