@@ -33,7 +33,9 @@ callable fills in: the server makes the value), `mirrors` (a many-to-many field 
 it relates to and the name the relation has there: `User.groups` is `Group.users`), `through`
 (a many-to-many field kept in a model of its own -> the model it relates to, that model, and
 the relation's name at the other end: `Flow.stages` is `Stage.flow_set`, by `FlowStageBinding`)
-`keys` (a foreign key or many-to-many field -> the model it names), and `view`: what its
+`keys` (a foreign key or many-to-many field -> the model it names), `columns` (every field
+the model has, its bases' too: what DRF's OrderingFilter orders by where a view names no
+`ordering_fields`), and `view`: what its
 viewset declares of lists
 (`search_fields`, `ordering`, `ordering_fields`, `filterset_fields`), and `filters`: its
 FilterSet's declared filters (a parameter -> the field path, lookup and related field it
@@ -53,6 +55,24 @@ DJANGO_BASES: dict[str, dict[str, Any]] = {
         "last_name": "",
     },
 }
+DJANGO_COLUMNS: dict[str, tuple[str, ...]] = {
+    # django.contrib.auth.models.AbstractUser, AbstractBaseUser and PermissionsMixin
+    "AbstractUser": (
+        "password",
+        "last_login",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ),
+}
+"""The fields of Django's own bases, which authentik's sources do not hold."""
 NOTHING = object()
 
 
@@ -182,12 +202,15 @@ def _models(
             "mirrors": {},
             "through": {},
             "keys": {},
+            "columns": [],
         }
         model_name = _verbose_name(node)
         for target, call in _calls(node):
             kind = ast.unparse(call.func).rsplit(".", 1)[-1]
             if "Field" not in kind and "ForeignKey" not in kind:
                 continue
+            if not kind.startswith(("Generic", "Reverse")):
+                promises["columns"].append(target.id)
             keywords = {k.arg: k.value for k in call.keywords}
             if "default" in keywords:
                 value = _default(keywords["default"], choices, constants)
@@ -477,6 +500,7 @@ def read(
             "mirrors": {},
             "through": {},
             "keys": {},
+            "columns": list(DJANGO_COLUMNS.get(name, ())),
         }
         if name not in classes or name in seen:
             return nothing
@@ -487,6 +511,7 @@ def read(
             for part in ("unique", "mirrors", "through", "keys"):
                 merged[part].update(inherited[part])
             merged["made"] += inherited["made"]
+            merged["columns"] += inherited["columns"]
             if "primary" in inherited:  # a child without a key of its own has its parent's
                 merged["primary"] = inherited["primary"]
         for part in ("unique", "mirrors", "through", "keys"):
@@ -494,6 +519,7 @@ def read(
         if "primary" in promises:
             merged["primary"] = promises["primary"]
         merged["made"] = sorted(set(merged["made"] + promises["made"]))
+        merged["columns"] = sorted(set(merged["columns"] + promises["columns"]))
         merged["together"] = promises["together"]  # Meta is not inherited by a concrete model
         return merged
 

@@ -89,7 +89,7 @@ def with_model_facts(
         if all(name in spec.writable for name in names)
     )
     made = frozenset(promises.get("made", ())) & set(spec.writable) - set(spec.defaults)
-    spec = with_view_lists(document, spec, promises.get("view", {}))
+    spec = with_view_lists(document, spec, promises.get("view", {}), promises.get("columns"))
     relations = {
         name: model
         for name, model in promises.get("keys", {}).items()
@@ -223,11 +223,17 @@ SEARCH_MODIFIERS = "^=@$"
 
 
 def with_view_lists(
-    document: Mapping[str, Any], spec: ResourceSpec, view: Mapping[str, Any]
+    document: Mapping[str, Any],
+    spec: ResourceSpec,
+    view: Mapping[str, Any],
+    columns: Sequence[str] | None = None,
 ) -> ResourceSpec:
     """The spec, searched and ordered as its viewset declares (`search_fields`, `ordering`,
     `ordering_fields`): a lookup across a relation (`stage__name`) reads the object the
-    answer shows (`stage_obj`); what the answer cannot show is left out."""
+    answer shows (`stage_obj`); what the answer cannot show is left out. A viewset that
+    names no `ordering_fields` orders by the serializer's fields that are the model's own
+    (`columns`, and its key), as DRF's OrderingFilter does: a field the serializer makes
+    (`component`, `meta_model_name`, `assigned_application_slug`) is ignored by that name."""
 
     def field(name: str) -> str | None:
         head, _, rest = name.lstrip(SEARCH_MODIFIERS).partition("__")
@@ -260,6 +266,9 @@ def with_view_lists(
     if isinstance(view.get("ordering_fields"), list):
         allowed = [f for name in view["ordering_fields"] if orderable(f := field(name))]
         changes["ordering_fields"] = tuple(dict.fromkeys(allowed))
+    elif columns is not None:
+        own = {*columns, "pk", spec.key}
+        changes["ordering_fields"] = tuple(f for f in spec.ordering_fields if f in own)
     return replace(spec, **changes) if changes else spec
 
 

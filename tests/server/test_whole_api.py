@@ -568,6 +568,19 @@ def test_a_proxy_provider_is_an_oauth2_provider_too(whole_api: LiveServer) -> No
 
 
 @pytest.mark.live
+def test_a_field_the_serializer_makes_is_no_ordering(whole_api: LiveServer) -> None:
+    """A viewset that names no `ordering_fields` orders by the model's own fields, as DRF's
+    OrderingFilter does: `?ordering=meta_model_name` or `component` (the serializer makes
+    them) is ignored and the view's own order kept; a model field still orders."""
+    whole_api.reset()
+    default = [s["pk"] for s in every(whole_api, "/stages/dummy/")]
+    for made in ("-meta_model_name", "component", "verbose_name"):
+        assert [s["pk"] for s in every(whole_api, "/stages/dummy/", ordering=made)] == default
+    by_name = every(whole_api, "/stages/dummy/", ordering="-name")
+    assert [s["name"] for s in by_name] == sorted((s["name"] for s in by_name), reverse=True)
+
+
+@pytest.mark.live
 def test_filters_and_clashes_read_the_related_objects_as_they_are_now(
     whole_api: LiveServer,
 ) -> None:
