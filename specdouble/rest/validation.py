@@ -202,12 +202,20 @@ def _discriminated(document: Mapping[str, Any], schema: Schema, value: Any) -> S
 def _clean_list(
     document: Mapping[str, Any], schema: Schema, value: Any, lenient: bool = False
 ) -> list[Any]:
+    # A list of objects is a nested serializer's (`many=True`, DRF's ListSerializer), whose
+    # own failures are its `non_field_errors`; a list of values is a ListField's, said flat.
+    items = resolve(document, schema.get("items") or {})
+    nested = items.get("type") == "object" or "properties" in items
+
+    def fail(message: str) -> FieldInvalid:
+        return FieldInvalid({errors.NON_FIELD_ERRORS: [message]}) if nested else _fail(message)
+
     if not isinstance(value, list):
-        raise _fail(errors.NOT_A_LIST_TEMPLATE.format(type=type_name(value)))
+        raise fail(errors.NOT_A_LIST_TEMPLATE.format(type=type_name(value)))
     if len(value) < schema.get("minItems", 0):
-        raise _fail(errors.MIN_ITEMS_TEMPLATE.format(limit=schema["minItems"]))
+        raise fail(errors.MIN_ITEMS_TEMPLATE.format(limit=schema["minItems"]))
     if "maxItems" in schema and len(value) > schema["maxItems"]:
-        raise _fail(errors.MAX_ITEMS_TEMPLATE.format(limit=schema["maxItems"]))
+        raise fail(errors.MAX_ITEMS_TEMPLATE.format(limit=schema["maxItems"]))
     cleaned, failures, failed = [], [], False
     for item in value:
         try:

@@ -267,3 +267,26 @@ def test_a_field_read_only_beside_its_ref_is_neither_required_nor_written():
     }
     assert validate_body(document, schema, {"name": "a", "id": "x"}) == {"name": "a"}
     assert validate_body(document, schema, {"name": "a"}) == {"name": "a"}
+
+
+def test_a_list_of_objects_fails_as_a_nested_serializer_a_list_of_values_flat() -> None:
+    """DRF's ListSerializer (`redirect_uris`, objects) says its own failures under
+    `non_field_errors`; a ListField or many related field (`groups`, keys) says them flat
+    (both measured on a real authentik 2026.8)."""
+    document = {"openapi": "3.0.3", "paths": {}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "redirect_uris": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"url": {"type": "string"}}},
+            },
+            "groups": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+        },
+    }
+    with pytest.raises(errors.ValidationFailed) as failure:
+        validate_body(document, schema, {"redirect_uris": "x", "groups": "g"})
+    assert failure.value.errors == {
+        "redirect_uris": {"non_field_errors": ['Expected a list of items but got type "str".']},
+        "groups": ['Expected a list of items but got type "str".'],
+    }
