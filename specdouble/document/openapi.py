@@ -282,6 +282,20 @@ def json_body_schema(document: Mapping[str, Any], operation: Operation) -> Schem
     return None
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def body_fields_schema(document: Mapping[str, Any], operation: Operation) -> Schema | None:
+    """The schema of the fields a write sends: its JSON body's, else its form's (Stripe and
+    every Swagger 2 `formData` operation write with forms)."""
+    found = json_body_schema(document, operation)
+    if found is not None:
+        return found
+    body = resolve(document, operation.definition.get("requestBody"))
+    content = (body or {}).get("content", {})
+    return next((content[kind].get("schema") for kind in FORM_TYPES if kind in content), None)
+
+
 def base_path(document: Mapping[str, Any]) -> str:
     """The path of the first server URL (`/api/v3`), or "" where there is none (or none a
     path can be: brainbi's server URL is `,`).

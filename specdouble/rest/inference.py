@@ -17,6 +17,7 @@ from specdouble.data.synth import Synth
 from specdouble.document.openapi import (
     VALUE_CONSTRAINTS,
     Operation,
+    body_fields_schema,
     both_hold,
     forbidden,
     is_nullable,
@@ -177,7 +178,7 @@ def _resource(
     )
     key = lookup if lookup in properties else "pk" if "pk" in properties else (lookup or "pk")
     create = by_id.get(f"{prefix}_create")
-    request_schema = (json_body_schema(document, create) or {}) if create else {}
+    request_schema = (body_fields_schema(document, create) or {}) if create else {}
     request_properties, _ = object_shape(document, request_schema)
     writable = [
         name
@@ -344,6 +345,15 @@ def _same_schema(document: Mapping[str, Any], first: Any, second: Any) -> bool:
     if _schema_name(first) and _schema_name(first) == _schema_name(second):
         return True
     return set(object_shape(document, first)[0]) == set(object_shape(document, second)[0]) != set()
+
+
+def _variants(document: Mapping[str, Any], schema: Any) -> list[Any]:
+    """The branches of an answer that is one of several objects (Stripe's customer read is
+    `anyOf: [customer, deleted_customer]`): any of them may be the object itself."""
+    resolved = resolve(document, schema) if schema is not None else {}
+    if not isinstance(resolved, Mapping) or "properties" in resolved:
+        return []
+    return list(resolved.get("anyOf") or resolved.get("oneOf") or [])
 
 
 def _same_as_any(document: Mapping[str, Any], schema: Any, shapes: Sequence[Any]) -> bool:
@@ -612,7 +622,7 @@ def _plain_resource(
     key = key or next((name for name in KEY_GUESSES if name in properties), None)
     if key is None:
         return None
-    request_schema = (json_body_schema(document, create) or {}) if create else {}
+    request_schema = (body_fields_schema(document, create) or {}) if create else {}
     request_properties, _ = object_shape(document, request_schema)
     writable = [
         name
@@ -651,11 +661,13 @@ def _plain_resource(
             continue
         if method == "get":
             answer = _success_schema(document, operation)
-            fits = _same_schema(document, answer, item_schema) or (
-                summary is not None and _same_schema(document, answer, summary)
+            fits = any(
+                _same_schema(document, shown, item_schema)
+                or (summary is not None and _same_schema(document, shown, summary))
+                for shown in (answer, *_variants(document, answer))
             )
         elif method in ("put", "patch"):  # a body of the object's fields (not a JSON Patch)
-            fits = _fields_of(document, json_body_schema(document, operation), properties)
+            fits = _fields_of(document, body_fields_schema(document, operation), properties)
         else:
             fits = True
         if fits:

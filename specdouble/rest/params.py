@@ -391,40 +391,121 @@ def _json_parameter(raw: Wire) -> Any:
 
 
 FORM_INTEGER = re.compile(r"^[-+]?[0-9]+$")
+FORM_PATH = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
+"""`metadata[order_id]`, `items[0][price]`, `expand[]`: a form field's place in the body
+(`deepObject`, as Stripe writes its forms)."""
+MAX_FORM_INDEX = 1000
+"""The largest list position a form field may name (`items[1000]`): beyond it, the name is
+kept whole, never a list a thousand items long."""
 
 
 def form_values(
     document: Mapping[str, Any], schema: Schema, fields: Mapping[str, Sequence[str]]
 ) -> dict[str, Any]:
-    """A form's fields (each name's values, in order) as the JSON body they stand for: each
-    typed as its property is (`5` an integer, `true` a boolean, `{...}` an object), a list
-    property from every value of its name, any other from the last. What does not read as
-    its type is kept as text, for validation to refuse in the document's words. A form can
-    say "a list of no items" only by leaving the name out: a required list left out is [].
+    """A form's fields (each name's values, in order) as the JSON body they stand for: a
+    name with brackets is a place inside an object or list (`metadata[order_id]=6735`,
+    `expand[0]=sources`); each value is typed as its schema says (`5` an integer, `true` a
+    boolean, `{...}` an object where a field is one), a list from every value of its name,
+    anything else from the last. What does not read as its type is kept as text, for
+    validation to refuse in the document's words. A form can say "a list of no items" only
+    by leaving the name out: a required list left out is [].
 
     >>> shape = {"properties": {"n": {"type": "integer"}, "tags": {"type": "array"}}}
     >>> form_values({}, shape, {"n": ["5"], "tags": ["a", "b"], "note": ["hi"]})
     {'n': 5, 'tags': ['a', 'b'], 'note': 'hi'}
     >>> form_values({}, {**shape, "required": ["tags"]}, {"n": ["5"]})
     {'tags': [], 'n': 5}
+    >>> form_values({}, shape, {"meta[a]": ["1"], "items[0][n]": ["2"], "items[1][n]": ["3"]})
+    {'meta': {'a': '1'}, 'items': [{'n': '2'}, {'n': '3'}]}
     """
+    raw: dict[str, Any] = {}
+    for name, values in fields.items():
+        if not values:
+            continue
+        placed = FORM_PATH.match(name)
+        steps = re.findall(r"\[([^\[\]]*)\]", placed.group(2)) if placed else []
+        if placed is None or any(step.isdigit() and int(step) > MAX_FORM_INDEX for step in steps):
+            raw[name] = list(values)
+        else:
+            _place(raw, [placed.group(1), *steps], list(values))
     properties, required = object_shape(document, schema)
     body: dict[str, Any] = {
         name: []
-        for name in sorted(required - set(fields))
+        for name in sorted(required - set(raw))
         if resolve(document, properties.get(name) or {}).get("type") == "array"
     }
-    for name, values in fields.items():
-        field = resolve(document, properties.get(name) or {})
-        if field.get("type") == "array":
-            items = resolve(document, field.get("items") or {})
-            body[name] = [_form_value(document, items, value) for value in values]
-        elif values:
-            body[name] = _form_value(document, field, values[-1])
+    for name, value in raw.items():
+        body[name] = _typed(document, properties.get(name) or {}, value)
     return body
 
 
-def _form_value(document: Mapping[str, Any], schema: Schema, text: str) -> Any:
+def _place(into: dict[str, Any], steps: list[str], values: list[str]) -> None:
+    """Put a field's values at its place: nested objects by name, list positions by number
+    (`[]` appends)."""
+    node: Any = into
+    for step, following in zip(steps, [*steps[1:], None], strict=True):
+        last = following is None
+        if isinstance(node, dict):
+            if last:
+                node[step] = values if step not in node else node[step] + values
+                return
+            node = node.setdefault(step, [] if following == "" or following.isdigit() else {})
+        elif isinstance(node, list):
+            position = len(node) if step == "" else int(step) if step.isdigit() else None
+            if position is None:
+                return  # a name inside a list: no place a body could have
+            while len(node) <= position:
+                node.append(None)
+            if last:
+                node[position] = values
+                return
+            if node[position] is None:
+                node[position] = [] if following == "" or following.isdigit() else {}
+            node = node[position]
+        else:
+            return
+
+
+def _typed(document: Mapping[str, Any], schema: Schema, raw: Any) -> Any:
+    """A placed form value (texts at the leaves) typed by its schema."""
+    schema = resolve(document, schema)
+    branches = schema.get("anyOf") or schema.get("oneOf") or []
+    if branches and not schema.get("type"):
+        shape = "object" if isinstance(raw, dict) else "array" if _listed(raw) else None
+        fitting = [b for b in branches if _form_kind(document, b) == shape]
+        scalar = [b for b in branches if _form_kind(document, b) not in ("object", "array")]
+        chosen = (fitting or scalar or branches)[0]
+        return _typed(document, chosen, raw)
+    if isinstance(raw, dict):
+        properties, _ = object_shape(document, schema)
+        extra = schema.get("additionalProperties")
+        loose = extra if isinstance(extra, Mapping) else {}
+        return {
+            name: _typed(document, properties.get(name, loose), value)
+            for name, value in raw.items()
+        }
+    untyped = not schema.get("type") and isinstance(raw, list) and len(raw) > 1
+    if schema.get("type") == "array" or untyped:  # a name given several times, undescribed
+        items = schema.get("items") or {}
+        values = raw if isinstance(raw, list) else [raw]
+        return [_typed(document, items, value) for value in values if value is not None]
+    text = raw[-1] if isinstance(raw, list) else raw
+    return _form_value(schema, text) if isinstance(text, str) else text
+
+
+def _listed(raw: Any) -> bool:
+    return isinstance(raw, list) and (len(raw) > 1 or not isinstance(raw[0] if raw else "", str))
+
+
+def _form_kind(document: Mapping[str, Any], schema: Schema) -> str | None:
+    resolved = resolve(document, schema)
+    kind = resolved.get("type")
+    if kind is None and "properties" in resolved:
+        return "object"
+    return kind if isinstance(kind, str) else None
+
+
+def _form_value(schema: Mapping[str, Any], text: str) -> Any:
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     if "integer" in kinds and FORM_INTEGER.match(text):

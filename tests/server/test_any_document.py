@@ -1081,3 +1081,105 @@ def test_a_form_body_is_read_typed_and_kept(tmp_path: Path) -> None:
             "/hooks", content=b"", headers={"Content-Type": "multipart/form-data"}
         )
         assert nothing.status_code == 201, nothing.text  # no form sent: no field, and no 500
+
+
+STRIPE_LIKE_DOCUMENT = """
+openapi: 3.0.0
+info: {title: customers, version: "1"}
+components:
+  schemas:
+    customer:
+      type: object
+      required: [id, object]
+      properties:
+        id: {type: string, maxLength: 5000}
+        object: {type: string, enum: [customer]}
+        name: {type: string, nullable: true}
+        metadata: {type: object, additionalProperties: {type: string}}
+        address:
+          type: object
+          nullable: true
+          properties: {city: {type: string}, line1: {type: string}}
+    deleted_customer:
+      type: object
+      required: [id, deleted]
+      properties:
+        id: {type: string}
+        deleted: {type: boolean, enum: [true]}
+paths:
+  /v1/customers:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/customer"}}
+                  has_more: {type: boolean}
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            encoding:
+              metadata: {style: deepObject, explode: true}
+              address: {style: deepObject, explode: true}
+            schema:
+              type: object
+              additionalProperties: false
+              properties:
+                name: {type: string}
+                metadata:
+                  anyOf:
+                    - {type: object, additionalProperties: {type: string}}
+                    - {type: string, enum: [""]}
+                address: {type: object, properties: {city: {type: string}, line1: {type: string}}}
+                expand: {type: array, items: {type: string}}
+      responses:
+        "200":
+          description: made
+          content: {application/json: {schema: {$ref: "#/components/schemas/customer"}}}
+  /v1/customers/{customer}:
+    parameters:
+      - {name: customer, in: path, required: true, schema: {type: string, maxLength: 5000}}
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                anyOf:
+                  - {$ref: "#/components/schemas/customer"}
+                  - {$ref: "#/components/schemas/deleted_customer"}
+"""
+
+
+def test_a_form_of_nested_fields_makes_an_object_that_reads_back(tmp_path: Path) -> None:
+    """Stripe's creates are forms of bracketed names (`metadata[order_id]=6735`); the key is
+    the server's to make (the form does not send it), and the read, answered as one of two
+    objects (`anyOf: [customer, deleted_customer]`), finds what was made and 404s the rest."""
+    spec = tmp_path / "customers.yaml"
+    spec.write_text(STRIPE_LIKE_DOCUMENT)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        made = client.post(
+            "/v1/customers",
+            content="name=Jenny+Rosen&metadata[order_id]=6735&address[city]=Berlin"
+            "&expand[0]=sources",
+            headers=form,
+        )
+        assert made.status_code == 200, made.text
+        customer = made.json()
+        assert customer["id"], customer  # made by the server, never blank
+        assert (customer["name"], customer["metadata"], customer["address"]["city"]) == (
+            "Jenny Rosen",
+            {"order_id": "6735"},
+            "Berlin",
+        )
+        again = client.post("/v1/customers", content="name=Another", headers=form)
+        assert again.status_code == 200 and again.json()["id"] != customer["id"], again.text
+        assert client.get(f"/v1/customers/{customer['id']}").json() == customer
+        assert client.get("/v1/customers/cus_nonexistent").status_code == 404
