@@ -508,6 +508,9 @@ def _form_kind(document: Mapping[str, Any], schema: Schema) -> str | None:
 def _form_value(schema: Mapping[str, Any], text: str) -> Any:
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
+    nullable = schema.get("nullable") is True or "null" in kinds
+    if text == "null" and nullable and "string" not in kinds:
+        return None  # a form cannot say null but so: Twilio's `CallScore=null`
     if "integer" in kinds and FORM_INTEGER.match(text):
         return int(text)
     if "number" in kinds:
