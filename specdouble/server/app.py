@@ -57,6 +57,7 @@ from specdouble.server.limits import RequestLimits
 from specdouble.server.middleware import (
     AllowHeader,
     Cors,
+    EncodedSlashes,
     IgnoreContentTypeWithoutBody,
     NoSlashRedirect,
     PreferHeader,
@@ -469,6 +470,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
             allow_headers=["*"],
             expose_headers=["*"],
         ),
+        None if dialect.drf else EncodedSlashes,
         partial(QualifiedPaths, document=document, body_bytes=settings.limits.body_bytes)
         if openapi.qualified_paths(document)
         else None,

@@ -38,6 +38,9 @@ from specdouble.settings import Limits
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
 FORM, MULTIPART = "application/x-www-form-urlencoded", "multipart/form-data"
+SLASH_STAND_IN = "\uf8ff"
+"""What routes in place of an encoded slash inside a path segment (`middleware.EncodedSlashes`):
+a private-use character, which no route's literal text holds."""
 SESSION_PRINCIPAL = "session_principal"
 MAX_JSON_DEPTH = Limits().json_depth
 UTF8 = frozenset({"utf-8", "utf8"})
@@ -217,7 +220,11 @@ class RequestParameters:
         pairs = QueryParams(query_string.decode("latin-1")).multi_items()
         query = read_query(self.document, self.declared, pairs)
         path = {
-            name: read_path(self.document, self.path_parameters[name], str(path_params[routed]))
+            name: read_path(
+                self.document,
+                self.path_parameters[name],
+                str(path_params[routed]).replace(SLASH_STAND_IN, "/"),
+            )
             for name, routed in self.path_names.items()
             if routed in path_params
         }

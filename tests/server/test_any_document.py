@@ -1183,3 +1183,40 @@ def test_a_form_of_nested_fields_makes_an_object_that_reads_back(tmp_path: Path)
         assert again.status_code == 200 and again.json()["id"] != customer["id"], again.text
         assert client.get(f"/v1/customers/{customer['id']}").json() == customer
         assert client.get("/v1/customers/cus_nonexistent").status_code == 404
+
+
+FILES_DOCUMENT = """
+openapi: 3.0.0
+info: {title: files, version: "1"}
+paths:
+  /files/{uri}:
+    parameters: [{name: uri, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {uri: {type: string}}
+        "404":
+          description: none
+          content:
+            application/json:
+              schema: {type: object, properties: {error: {type: string}}}
+"""
+
+
+def test_an_encoded_slash_stays_inside_its_path_parameter(tmp_path: Path) -> None:
+    """DigiLocker's `/file/{uri}` takes a URI: `http%3A%2F%2Fa.example%2Fx` is one segment as
+    the client wrote it, and routes to its operation (it was split at its slashes, matched no
+    route, and answered a 404 in a shape the operation does not document)."""
+    spec = tmp_path / "files.yaml"
+    spec.write_text(FILES_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        found = client.get("/files/http%3A%2F%2Fa.example%2Fx")
+        assert found.status_code == 200, found.text
+        assert found.headers["content-type"].startswith("application/json")
+        assert client.get("/files/plain").status_code == 200
+        assert client.get("/files/a/b").status_code == 404  # a real slash is two segments
