@@ -74,19 +74,31 @@ def choose_media_type(content: Mapping[str, Any]) -> str:
     )
 
 
-def concrete(media_type: str) -> str:
-    """A media type a response can carry: a wildcard (`*/*`, `application/*`) becomes JSON,
-    `text/*` plain text; parameters (`; charset=...`) are kept.
+WILDCARD_ANSWERS = {
+    "*": "application/json",
+    "application": "application/json",
+    "text": "text/plain",
+    "image": "image/png",
+    "audio": "audio/mpeg",
+    "video": "video/mp4",
+    "font": "font/woff2",
+}
+"""The concrete type a wildcard (`image/*`) is answered in, by its top-level type."""
 
-    >>> concrete("*/*"), concrete("text/*"), concrete("application/xml")
-    ('application/json', 'text/plain', 'application/xml')
+
+def concrete(media_type: str) -> str:
+    """A media type a response can carry, within what the document says: a wildcard becomes
+    a common type of its kind (`*/*` and `application/*` JSON, `text/*` plain text, `image/*`
+    PNG, Jellyfin's `audio/*` MPEG); parameters (`; charset=...`) are kept.
+
+    >>> concrete("*/*"), concrete("text/*"), concrete("image/*"), concrete("application/xml")
+    ('application/json', 'text/plain', 'image/png', 'application/xml')
     """
     kind = media_type.split(";", 1)[0].strip().lower()
-    if kind.startswith("text/") and kind.endswith("*"):
-        return "text/plain"
-    if "*" in kind:
-        return "application/json"
-    return media_type
+    if "*" not in kind:
+        return media_type
+    major = kind.split("/", 1)[0]
+    return WILDCARD_ANSWERS.get(major, f"{major}/octet-stream")
 
 
 def encode(body: Any, media_type: str) -> bytes:

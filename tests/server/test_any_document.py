@@ -1220,3 +1220,36 @@ def test_an_encoded_slash_stays_inside_its_path_parameter(tmp_path: Path) -> Non
         assert found.headers["content-type"].startswith("application/json")
         assert client.get("/files/plain").status_code == 200
         assert client.get("/files/a/b").status_code == 404  # a real slash is two segments
+
+
+PICTURES_DOCUMENT = """
+openapi: 3.0.0
+info: {title: pictures, version: "1"}
+paths:
+  /artists/{name}/image:
+    parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the picture
+          content: {image/*: {schema: {type: string, format: binary}}}
+  /songs/{id}/stream:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the sound
+          content: {audio/*: {schema: {type: string, format: binary}}}
+"""
+
+
+def test_a_wildcard_media_type_is_answered_in_a_type_of_its_kind(tmp_path: Path) -> None:
+    """Jellyfin documents `image/*` and `audio/*`: the answer is a picture and a sound
+    (it was JSON, which neither wildcard admits)."""
+    spec = tmp_path / "pictures.yaml"
+    spec.write_text(PICTURES_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        picture = client.get("/artists/abba/image")
+        assert (picture.status_code, picture.headers["content-type"]) == (200, "image/png")
+        sound = client.get("/songs/1/stream")
+        assert (sound.status_code, sound.headers["content-type"]) == (200, "audio/mpeg")
