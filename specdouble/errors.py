@@ -237,6 +237,11 @@ class ValidationFailed(ApiError):
         return self.errors
 
 
+class PathValueRefused(ValidationFailed):
+    """Only path parameters were refused: the path names no object. Answered as the 400 its
+    operation documents, else as a 404 (`app.ErrorAnswers`)."""
+
+
 class BareValidationFailed(ApiError):
     """A 400 whose body is a bare list of messages: a DRF field validated on its own, outside
     any serializer (the search term of DRF's SearchFilter)."""

@@ -44,7 +44,7 @@ from specdouble.resources.authentik.flow_state import StoredFlows
 from specdouble.resources.authentik.flows import Executor
 from specdouble.resources.authentik.sessions import Sessions
 from specdouble.rest import actions, auth, dataset, inference
-from specdouble.rest.error_shapes import documented_error, documented_status
+from specdouble.rest.error_shapes import documented_error, documented_response, documented_status
 from specdouble.rest.faults import Faults
 from specdouble.rest.params import PAGINATION
 from specdouble.rest.references import References
@@ -400,6 +400,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         swagger_ui_options=SwaggerUIOptions(
             swagger_ui=True, swagger_ui_path=openapi.swagger_ui_path(document)
         ),
+        middlewares=connexion_hooks.middlewares(),
     )
     app._middleware_app.api_cls = connexion_hooks.HandlerApi  # Connexion offers no public hook
     try:
@@ -420,8 +421,10 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     ContractProtocol.configure(answer_error, settings.limits)
     for error_class in (errors.ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(error_class, answer_error.handle)
-    app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_ROUTING)
-    app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_ROUTING)
+    # Before the Swagger UI, that is before routing: `TextRouting` is not the routing
+    # middleware class Connexion's BEFORE_ROUTING looks for.
+    app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_SWAGGER)
+    app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_SWAGGER)
     wiring = Wiring(
         operations=operations,
         actions=actions_by_id,
@@ -645,7 +648,15 @@ class ErrorAnswers:
         return self.definitions.get(operation_id or "")
 
     def _kindred(self, failure: errors.ApiError, definition: Mapping[str, Any]) -> errors.ApiError:
-        """The failure under the status its operation documents for it (422 for 400, ...)."""
+        """The failure under the status its operation documents for it (422 for 400, ...); a
+        path that names nothing (`PathValueRefused`) where no such status is documented, as
+        the 404 an unknown key gets."""
+        if (
+            isinstance(failure, errors.PathValueRefused)
+            and documented_response(definition, documented_status(definition, failure.status_code))
+            is None
+        ):
+            failure = errors.NotFound(errors.ROUTE_NOT_FOUND)
         status = documented_status(definition, failure.status_code)
         return failure if status == failure.status_code else failure.with_status(status)
 

@@ -18,7 +18,10 @@ from typing import Any
 import orjson
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.datastructures import MediaTypeDict
+from connexion.frameworks.starlette import starlettify_path
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.routing import RoutingAPI, RoutingMiddleware
 from connexion.security import AbstractSecurityHandler
 from connexion.utils import deep_get
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
@@ -26,6 +29,7 @@ from connexion.validators.form_data import FormDataValidator
 from starlette.datastructures import Headers, QueryParams, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import cookie_parser
+from starlette.routing import Mount
 from starlette.types import Message, Receive, Scope, Send
 
 from specdouble import errors
@@ -207,7 +211,7 @@ class RequestParameters:
                 self._parsed.clear()
             self._parsed[asked] = known
         if isinstance(known, errors.ValidationFailed):
-            raise errors.ValidationFailed(known.errors)
+            raise type(known)(known.errors)
         return dict(known)
 
     def _parse(
@@ -251,6 +255,8 @@ class RequestParameters:
             else:
                 if location != "header":
                     parsed.update(found)
+        if failures and set(failures) <= set(self.path_names):
+            raise errors.PathValueRefused(failures)
         if failures:
             raise errors.ValidationFailed(failures)
         return parsed
@@ -488,6 +494,48 @@ def security_map(
     handlers["basic"] = partial(BasicTokens, tokens, status, accept_any)
     handlers["apiKey"] = partial(ApiKeyTokens, tokens, status, accept_any)
     return handlers
+
+
+class TextRoutingAPI(RoutingAPI):
+    """Routes whose path parameters match any segment, whatever their type (but `format:
+    path`, which takes slashes too): the parameters' own parsing then answers a value its
+    schema refuses (a 400 in the operation's terms, or DRF's 404 for a key), where a route
+    typed `int` would not match and another template, or none, would answer (LGTM's
+    `/projects/{project-id}/settings/...` fell to `/projects/{provider}/{org}/{name}`;
+    `POST /analyses/abc` met a GET route's 405)."""
+
+    @staticmethod
+    def _framework_path_and_name(operation: Any, path: str) -> tuple[str, str]:
+        types = operation.get_path_parameter_types()
+        routed = starlettify_path(path, {n: t for n, t in types.items() if t == "path"})
+        return routed, routed
+
+
+class TextRouting(RoutingMiddleware):
+    """Connexion's routing, with `TextRoutingAPI`'s routes."""
+
+    def add_api(
+        self,
+        specification: Any,
+        base_path: str | None = None,
+        arguments: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        api = TextRoutingAPI(
+            specification, base_path=base_path, arguments=arguments, next_app=self.app, **kwargs
+        )
+        for route in self.router.routes:  # as Connexion chains APIs of one base path
+            if isinstance(route, Mount) and route.path == api.base_path:
+                route.app.default = api.router
+        self.router.mount(api.base_path, app=api.router)
+
+
+def middlewares() -> list[Any]:
+    """Connexion's middlewares, its routing replaced by `TextRouting`."""
+    return [
+        TextRouting if layer is RoutingMiddleware else layer
+        for layer in ConnexionMiddleware.default_middlewares
+    ]
 
 
 class HandlerOperation(AsyncOperation):

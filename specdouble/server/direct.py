@@ -219,14 +219,15 @@ def _convertors() -> None:
 
 
 def _path_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, Any]]) -> dict:
-    """Connexion's `get_path_parameter_types`."""
+    """The typed path parameters of a route, as `connexion_hooks.TextRoutingAPI` types them:
+    only `format: path` ones (any other matches any segment)."""
     types: dict[str, Any] = {}
     for parameter in parameters:
         if parameter["in"] != "path":
             continue
         schema = openapi.resolve(document, parameter.get("schema") or {})
-        path_like = schema.get("type") == "string" and schema.get("format") == "path"
-        types[parameter["name"]] = "path" if path_like else schema.get("type")
+        if schema.get("type") == "string" and schema.get("format") == "path":
+            types[parameter["name"]] = "path"
     return types
 
 

@@ -1253,3 +1253,69 @@ def test_a_wildcard_media_type_is_answered_in_a_type_of_its_kind(tmp_path: Path)
         assert (picture.status_code, picture.headers["content-type"]) == (200, "image/png")
         sound = client.get("/songs/1/stream")
         assert (sound.status_code, sound.headers["content-type"]) == (200, "audio/mpeg")
+
+
+TYPED_TEMPLATES_DOCUMENT = """
+openapi: 3.0.0
+info: {title: projects, version: "1"}
+paths:
+  /projects/{project-id}/settings/config:
+    parameters: [{name: project-id, in: path, required: true, schema: {type: integer}}]
+    get:
+      responses:
+        "200":
+          description: the configuration
+          content: {application/x-yaml: {schema: {type: object}}}
+        "400":
+          description: not a project
+          content: {application/json: {schema: {type: object}}}
+  /projects/{provider}/{org}/{name}:
+    parameters:
+      - {name: provider, in: path, required: true, schema: {type: string}}
+      - {name: org, in: path, required: true, schema: {type: string}}
+      - {name: name, in: path, required: true, schema: {type: string}}
+    get:
+      responses:
+        "200":
+          description: a project
+          content: {application/json: {schema: {type: object, properties: {id: {type: integer}}}}}
+  /analyses/{analysis-id}:
+    get:
+      parameters: [{name: analysis-id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: an analysis
+          content: {application/json: {schema: {type: object}}}
+  /analyses/{project-id}:
+    post:
+      parameters: [{name: project-id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "202":
+          description: queued
+          content: {application/json: {schema: {type: object}}}
+        "400":
+          description: not a project
+          content: {application/json: {schema: {type: object}}}
+"""
+
+
+@pytest.mark.parametrize("direct", [False, True])
+def test_a_value_its_route_type_refuses_is_refused_by_its_own_operation(
+    tmp_path: Path, direct: bool
+) -> None:
+    """LGTM: a route typed `int` did not match `abc`, so another template answered (a project
+    in JSON for `/projects/abc/settings/config`) or none did (`POST /analyses/abc`: the GET's
+    405). Any segment now routes to the operation its literal text names, which refuses the
+    value in its own terms."""
+    spec = tmp_path / "projects.yaml"
+    spec.write_text(TYPED_TEMPLATES_DOCUMENT)
+    settings = Settings(spec=spec, seed=3, direct=direct)
+    with create_app(settings).test_client() as client:
+        assert client.get("/projects/5/settings/config").headers["content-type"] == (
+            "application/x-yaml"
+        )
+        refused = client.get("/projects/abc/settings/config")
+        assert refused.status_code == 400, refused.text  # the other template would say 200
+        assert client.get("/projects/github/acme/tools").status_code == 200
+        assert client.post("/analyses/42").status_code == 202
+        assert client.post("/analyses/abc").status_code == 400
