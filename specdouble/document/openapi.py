@@ -513,18 +513,31 @@ def both_hold(document: Mapping[str, Any], one: Any, other: Any) -> dict[str, An
     {'allOf': [{'type': 'object'}, {'type': 'object', 'required': ['a']}]}
     >>> both_hold({}, {"type": "string"}, {"type": "string", "format": "date"}) is None
     True
+    >>> label = {"type": "object"}
+    >>> both_hold({}, label, {"oneOf": [{"type": "string"}, label]})["allOf"][0] == label
+    True
     """
     first, second = resolve(document, one), resolve(document, other)
     if is_object_schema(first) and is_object_schema(second):
         return {"allOf": [one, other]}
     if not (isinstance(first, Mapping) and isinstance(second, Mapping)):
         return None
+    if _object_or_branch(document, first, second) or _object_or_branch(document, second, first):
+        return {"allOf": [one, other]}  # GitHub Enterprise's issue label: a name or a label
     if first.get("type") == second.get("type") == "array":
         items = both_hold(document, first.get("items") or {}, second.get("items") or {})
         if items is not None:
             made = {k: v for k, v in {**first, **second}.items() if k != "nullable"}
             return {**made, "items": items}
     return None
+
+
+def _object_or_branch(document: Mapping[str, Any], plain: Any, branched: Any) -> bool:
+    """An object, and one of several kinds of which one is an object: both hold an object."""
+    branches = branched.get("oneOf") or branched.get("anyOf") or []
+    return is_object_schema(plain) and any(
+        is_object_schema(resolve(document, branch)) for branch in branches
+    )
 
 
 ANNOTATIONS = frozenset(

@@ -1319,3 +1319,63 @@ def test_a_value_its_route_type_refuses_is_refused_by_its_own_operation(
         assert client.get("/projects/github/acme/tools").status_code == 200
         assert client.post("/analyses/42").status_code == 202
         assert client.post("/analyses/abc").status_code == 400
+
+
+LABELLED_DOCUMENT = """
+openapi: 3.0.0
+info: {title: issues, version: "1"}
+components:
+  schemas:
+    label:
+      type: object
+      required: [id, name]
+      properties: {id: {type: integer}, name: {type: string}}
+    issue-simple:
+      type: object
+      required: [number, labels]
+      properties:
+        number: {type: integer}
+        labels: {type: array, items: {$ref: "#/components/schemas/label"}}
+    issue:
+      type: object
+      required: [number, labels]
+      properties:
+        number: {type: integer}
+        title: {type: string}
+        labels:
+          type: array
+          items:
+            oneOf:
+              - {type: string}
+              - {type: object, properties: {id: {type: integer}, name: {type: string}}}
+paths:
+  /issues:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/issue-simple"}}
+  /issues/{number}:
+    parameters: [{name: number, in: path, required: true, schema: {type: integer}}]
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/issue"}}}
+"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_what_a_list_shows_as_objects_and_the_item_as_names_or_objects_is_objects(
+    tmp_path: Path, seed: int
+) -> None:
+    """GitHub Enterprise's issue labels: label objects in the list, a name or a label in full.
+    Made for both, they are labels (names broke the list's schema)."""
+    spec = tmp_path / "issues.yaml"
+    spec.write_text(LABELLED_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=seed)).test_client() as client:
+        issues = client.get("/issues").json()
+        assert issues
+        assert all(isinstance(label, dict) for issue in issues for label in issue["labels"])
