@@ -128,6 +128,11 @@ def records(
     reachable = schema_validator(document, path_schema) if path_schema else None
     if reachable is not None:  # a key drawn where the item path names it too
         key_schema = {**key_schema, **_constraints(path_schema)}
+    # A key of few possible values (HubSpot's function `functionType`, an enum of four) names
+    # at most that many objects: never one it does not allow.
+    choices = [value for value in key_schema.get("enum") or [] if value is not None]
+    if "enum" in key_schema and spec.key_source not in ("integer", "uuid"):
+        count = min(count, len(set(map(str, choices))))
     kinds = key_schema.get("type")
     typed = any(
         kind in ("string", "integer", "number")

@@ -1379,3 +1379,46 @@ def test_what_a_list_shows_as_objects_and_the_item_as_names_or_objects_is_object
         issues = client.get("/issues").json()
         assert issues
         assert all(isinstance(label, dict) for issue in issues for label in issue["labels"])
+
+
+ENUM_KEYED_DOCUMENT = """
+openapi: 3.0.0
+info: {title: functions, version: "1"}
+components:
+  schemas:
+    Function:
+      type: object
+      required: [functionType]
+      properties:
+        functionType: {type: string, enum: [PRE_ACTION, POST_ACTION]}
+        source: {type: string}
+paths:
+  /functions:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Function"}}
+  /functions/{functionType}:
+    parameters:
+      - {name: functionType, in: path, required: true, schema: {type: string}}
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Function"}}}
+"""
+
+
+def test_a_key_of_few_values_names_at_most_that_many_objects(tmp_path: Path) -> None:
+    """HubSpot's functions are keyed by an enum of four: five generated objects needed a
+    fifth key, made `PRE_FETCH_OPTIONS-5`, which the enum refuses."""
+    spec = tmp_path / "functions.yaml"
+    spec.write_text(ENUM_KEYED_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        listed = client.get("/functions").json()
+        kinds = [function["functionType"] for function in listed]
+        assert kinds and set(kinds) <= {"PRE_ACTION", "POST_ACTION"}
+        assert len(kinds) == len(set(kinds))
