@@ -417,8 +417,11 @@ class FormBody(FormDataValidator):
             for message in messages:
                 yield message.get("body", b"")
 
+        # Nothing sent, or nothing that says how to read it (a GET's Content-Type is dropped:
+        # `middleware.IgnoreContentTypeWithoutBody`), is no field.
         sent = any(message.get("body") for message in messages)
-        try:  # nothing sent (and so, maybe, no Content-Type to read it by) is no field
+        sent = sent and "content-type" in Headers(scope=scope)
+        try:
             body = await self._parse(stream(), scope) if sent else {}
         except (MultiPartException, ValueError, TypeError, KeyError) as unreadable:
             raise errors.ValidationFailed.single(

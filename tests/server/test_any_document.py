@@ -1422,3 +1422,36 @@ def test_a_key_of_few_values_names_at_most_that_many_objects(tmp_path: Path) -> 
         kinds = [function["functionType"] for function in listed]
         assert kinds and set(kinds) <= {"PRE_ACTION", "POST_ACTION"}
         assert len(kinds) == len(set(kinds))
+
+
+GET_WITH_FORM_DOCUMENT = """
+openapi: 3.1.0
+info: {title: styles, version: "1"}
+paths:
+  /anything/form-data:
+    get:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: object, properties: {primitive: {type: string}}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: object}}}
+"""
+
+
+def test_a_get_whose_form_cannot_be_read_has_no_fields(tmp_path: Path) -> None:
+    """The 3.1 examples' `GET /anything/form-data` documents a multipart body; a GET's
+    Content-Type is dropped (DRF never reads a GET's body), so the form cannot be read: it is
+    no field, never a 400."""
+    spec = tmp_path / "styles.yaml"
+    spec.write_text(GET_WITH_FORM_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        answer = client.request(
+            "GET",
+            "/anything/form-data",
+            content=b"--b--\r\n",
+            headers={"Content-Type": "multipart/form-data; boundary=b"},
+        )
+        assert answer.status_code == 200, answer.text
