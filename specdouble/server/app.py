@@ -424,7 +424,8 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     # Before the Swagger UI, that is before routing: `TextRouting` is not the routing
     # middleware class Connexion's BEFORE_ROUTING looks for.
     app.add_middleware(PreferHeader, position=MiddlewarePosition.BEFORE_SWAGGER)
-    app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_SWAGGER)
+    if dialect.drf:  # DRF never reads a GET's or DELETE's body; other documents may say one
+        app.add_middleware(IgnoreContentTypeWithoutBody, position=MiddlewarePosition.BEFORE_SWAGGER)
     wiring = Wiring(
         operations=operations,
         actions=actions_by_id,
