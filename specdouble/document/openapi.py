@@ -282,7 +282,7 @@ def json_body_schema(document: Mapping[str, Any], operation: Operation) -> Schem
     return None
 
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+FORM_TYPES = (swagger2.FORM, swagger2.MULTIPART)
 
 
 def body_fields_schema(document: Mapping[str, Any], operation: Operation) -> Schema | None:

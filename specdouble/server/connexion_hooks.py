@@ -33,7 +33,7 @@ from starlette.routing import Mount
 from starlette.types import Message, Receive, Scope, Send
 
 from specdouble import errors
-from specdouble.document import openapi
+from specdouble.document import openapi, swagger2
 from specdouble.rest import auth
 from specdouble.rest.dialect import Dialect
 from specdouble.rest.params import form_values, parse_parameters, read_path, read_query
@@ -41,7 +41,6 @@ from specdouble.rest.validation import validate_request_body
 from specdouble.settings import Limits
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
-FORM, MULTIPART = "application/x-www-form-urlencoded", "multipart/form-data"
 SLASH_STAND_IN = "\uf8ff"
 """What routes in place of an encoded slash inside a path segment (`middleware.EncodedSlashes`):
 a private-use character, which no route's literal text holds."""
@@ -454,8 +453,8 @@ def validator_map(
         "body": MediaTypeDict(
             {
                 "*/*json": partial(JsonBody, document=document, limits=limits, dialect=dialect),
-                FORM: partial(FormBody, document=document, dialect=dialect),
-                MULTIPART: partial(MultiPartBody, document=document, dialect=dialect),
+                swagger2.FORM: partial(FormBody, document=document, dialect=dialect),
+                swagger2.MULTIPART: partial(MultiPartBody, document=document, dialect=dialect),
             }
         ),
     }

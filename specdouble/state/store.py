@@ -274,9 +274,11 @@ class Store:
     def _gather_unions(self) -> None:
         """Each union made anew from its members' own records (never from their copies of
         others'), after the records of its own where it has them."""
+        members = {member for each in self._unions.values() for member in each}
         own = {
             name: {key: record for key, record in records.items() if MEMBER not in record}
             for name, records in self._collections.items()
+            if name in members
         }
         for union, members in self._unions.items():
             self._collections[union] = {

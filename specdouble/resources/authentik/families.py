@@ -69,6 +69,7 @@ def find(found: Sequence[Inferred]) -> list[Family]:
     inherit from (`/endpoints/connectors/` of the agent, Fleet and Chrome connectors, as
     authentik's base `Connector` lists its subclasses)."""
     above = ancestors()
+    pairs = subtables([item.spec for item in found])
     families = []
     for family in found:
         parts = family.collection_path.strip("/").split("/")
@@ -92,7 +93,6 @@ def find(found: Sequence[Inferred]) -> list[Family]:
         elif family.spec.model and not family.spec.writable:  # nothing is written through it
             chosen = [item for item in found if family.spec.model in above.get(item.spec.model, ())]
         elif family.spec.model:  # a table with subtables: a union that is its own member
-            pairs = subtables([item.spec for item in found])
             below = [name for name, parent in pairs if parent == family.spec.collection]
             if below:
                 families.append(Family(family.spec.collection, (family.spec.collection, *below)))
@@ -194,6 +194,7 @@ def _inherit(
     """The parent's default, else null where it may be, else the empty value its schema
     admits; what the model makes (a client secret) or a field that admits no empty value is
     drawn from its schema, seeded by the object's key so that every run makes the same."""
+    synth: Synth | None = None
     for name in (*parent.writable, *parent.generated):
         if name in record or name in child.properties or name not in parent.properties:
             continue
@@ -205,8 +206,8 @@ def _inherit(
             (empty := empty_value(document, parent.properties[name])) is not NO_VALUE
         ):
             record[name] = empty
-        else:
-            synth = Synth(document, stable_seed(parent.collection, record.get(child.key)))
+        else:  # one generator a record, made only where a value must be drawn
+            synth = synth or Synth(document, stable_seed(parent.collection, record.get(child.key)))
             record[name] = synth.value(parent.properties[name], name=name)
 
 
