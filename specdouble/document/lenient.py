@@ -169,6 +169,8 @@ def repair(document: dict[str, Any]) -> list[str]:
                 repairs.append(f"{json_pointer(['paths', key])}: a path starts with /: {spelled!r}")
             fixed.setdefault(spelled, item)
         document["paths"] = fixed
+    if modern:
+        repairs += _own_dialect(document)
     repairs += _templated_queries(document)
     repairs += _same_templates(document.get("paths"))
     roots = [
@@ -222,6 +224,29 @@ def repair(document: dict[str, Any]) -> list[str]:
                 del node["default"]
     _boolean_schemas(roots)
     return repairs
+
+
+OAS31_BASE_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+
+
+def _own_dialect(document: dict[str, Any]) -> list[str]:
+    """A 3.1 document's `jsonSchemaDialect` other than 3.1's own is dropped, so the validator
+    and the server read one dialect: the schemas that name none are read in 3.1's, where
+    draft 4's boolean exclusives (the only words whose meaning changed) are rewritten as
+    the bounds they mean (`_numeric_exclusives`)."""
+    named = document.get("jsonSchemaDialect")
+    if named is None or named == OAS31_BASE_DIALECT:
+        return []
+    del document["jsonSchemaDialect"]
+    known = isinstance(named, str) and _known_dialect(named)
+    return [
+        f"{json_pointer(['jsonSchemaDialect'])}: {named!r}"
+        + (
+            ": its schemas read in 3.1's own dialect"
+            if known
+            else " is no JSON Schema dialect the validator knows: its schemas read in 3.1's own"
+        )
+    ]
 
 
 def _numeric_exclusives(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from specdouble.document import lenient
+from specdouble.document import lenient, openapi
 
 
 def test_patterns_of_other_engines_are_read_as_pythons_nearest() -> None:
@@ -167,7 +167,7 @@ def test_a_root_field_no_dialect_has_is_dropped_and_said() -> None:
         "#/source: not a field of the document's root: dropped",
         "#/webhooks: not a field of the document's root: dropped",
     ]
-    modern = {"openapi": "3.1.0", "info": {}, "webhooks": {}, "jsonSchemaDialect": "x"}
+    modern = {"openapi": "3.1.0", "info": {}, "webhooks": {}}
     assert lenient.repair(modern) == [] and "webhooks" in modern
     swagger = {"swagger": "2.0", "info": {}, "paths": {}, "host": "h", "basePath": "/v1"}
     assert lenient.repair(swagger) == []
@@ -244,6 +244,36 @@ def test_an_unknown_dialect_and_draft_4_exclusives_in_a_3_1_document() -> None:
         "#/components/schemas/Bounded/exclusiveMinimum",
         "#/components/schemas/Bounded/exclusiveMaximum",
     ]
+
+
+def test_a_document_dialect_is_read_and_its_schemas_rewritten_in_3_1s() -> None:
+    """ReadMe's `schema-validation-top-level`: `jsonSchemaDialect` names draft 4, so a schema
+    naming no dialect of its own means draft 4's booleans; one naming 2020-12 means numbers.
+    The validator read both in draft 4 and refused the document: the field goes, and each
+    schema is written as 3.1 reads it. A dialect nobody knows goes too."""
+    own = {"$schema": "https://json-schema.org/draft/2020-12/schema#", "exclusiveMaximum": 20}
+    inherited = {"type": "number", "maximum": 20, "exclusiveMaximum": True, "default": 12}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "jsonSchemaDialect": "http://json-schema.org/draft-04/schema#",
+        "components": {"schemas": {"Own": own, "Inherited": inherited}},
+    }
+    repairs = lenient.repair(document)
+    assert "jsonSchemaDialect" not in document
+    assert own["exclusiveMaximum"] == 20
+    assert inherited == {"type": "number", "exclusiveMaximum": 20, "default": 12}
+    assert [line.split(":")[0] for line in repairs] == [
+        "#/jsonSchemaDialect",
+        "#/components/schemas/Inherited/exclusiveMaximum",
+    ]
+    openapi.check({**document, "paths": {}}, source="t")  # the validator takes it now
+    unknown = {"openapi": "3.1.0", "jsonSchemaDialect": "x"}
+    assert lenient.repair(unknown) == [
+        "#/jsonSchemaDialect: 'x' is no JSON Schema dialect the validator knows: its schemas"
+        " read in 3.1's own"
+    ]
+    assert "jsonSchemaDialect" not in unknown
 
 
 def test_a_query_template_in_a_path_key_is_its_query_parameter() -> None:
