@@ -164,6 +164,9 @@ def repair(document: dict[str, Any]) -> list[str]:
     if isinstance(paths, dict) and any(not str(key).startswith("/") for key in paths):
         fixed: dict[str, Any] = {}
         for key, item in paths.items():
+            if str(key).startswith("x-"):  # the validator's library fails on them
+                repairs.append(f"{json_pointer(['paths', key])}: an extension, no path: dropped")
+                continue
             spelled = key if str(key).startswith("/") else f"/{key}"
             if spelled != key:
                 repairs.append(f"{json_pointer(['paths', key])}: a path starts with /: {spelled!r}")
@@ -202,6 +205,8 @@ def repair(document: dict[str, Any]) -> list[str]:
                         f" {type(node[word]).__name__}: dropped"
                     )
                     del node[word]
+        if schema_node and isinstance(node.get("enum"), list):
+            repairs += _unique_enum(node, path)
         dialect_named = node.get("$schema")
         if schema_node and isinstance(dialect_named, str) and not _known_dialect(dialect_named):
             repairs.append(
@@ -247,6 +252,19 @@ def _own_dialect(document: dict[str, Any]) -> list[str]:
             else " is no JSON Schema dialect the validator knows: its schemas read in 3.1's own"
         )
     ]
+
+
+def _unique_enum(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:
+    """An enum that names a value twice (OpenFIGI's state codes) means its values once."""
+    kept: list[Any] = []
+    for value in node["enum"]:
+        if not any(value == other and type(value) is type(other) for other in kept):
+            kept.append(value)
+    if len(kept) == len(node["enum"]):
+        return []
+    twice = len(node["enum"]) - len(kept)
+    node["enum"] = kept
+    return [f"{json_pointer([*path, 'enum'])}: {twice} value(s) named twice: named once"]
 
 
 def _numeric_exclusives(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:

@@ -292,3 +292,31 @@ def test_a_query_template_in_a_path_key_is_its_query_parameter() -> None:
     repairs = lenient.repair(document)
     assert list(document["paths"]) == ["/search", "/tags?query", "/tags", "/x?id={id}"]
     assert repairs[0].startswith("#/paths/~1search?query={query}: the query's template")
+
+
+def test_an_enum_naming_a_value_twice_names_it_once() -> None:
+    """OpenFIGI's state codes and IX-API's `['true', 'true']`: the validator refused the
+    document for a repetition that changes nothing a value may be. `1` and `True` differ."""
+    codes = {"type": "string", "enum": ["AB", "AC", "AC", "AB", "AD"]}
+    mixed = {"enum": [1, True, 1]}
+    document = {"openapi": "3.0.3", "components": {"schemas": {"Codes": codes, "Mixed": mixed}}}
+    assert lenient.repair(document) == [
+        "#/components/schemas/Codes/enum: 2 value(s) named twice: named once",
+        "#/components/schemas/Mixed/enum: 1 value(s) named twice: named once",
+    ]
+    assert codes["enum"] == ["AB", "AC", "AD"] and mixed["enum"] == [1, True]
+
+
+def test_an_extension_among_the_paths_is_no_path() -> None:
+    """Apicurio's `x-codegen-contextRoot: "/apis/registry/v2"` beside its paths: it was read
+    as the path `/x-codegen-contextRoot`, and the validator's library fails on it as it is."""
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"x-codegen-contextRoot": "/apis/registry/v2", "/a": {}},
+    }
+    assert lenient.repair(document) == [
+        "#/paths/x-codegen-contextRoot: an extension, no path: dropped"
+    ]
+    assert document["paths"] == {"/a": {}}
+    openapi.check(document, source="t")
