@@ -407,8 +407,9 @@ def form_values(
     `expand[0]=sources`); each value is typed as its schema says (`5` an integer, `true` a
     boolean, `{...}` an object where a field is one), a list from every value of its name,
     anything else from the last. What does not read as its type is kept as text, for
-    validation to refuse in the document's words. A form can say "a list of no items" only
-    by leaving the name out: a required list left out is [].
+    validation to refuse in the document's words. A form can say "a list of no items" or
+    "an object of no fields" only by leaving the name out: a required one left out is [] or
+    {}.
 
     >>> shape = {"properties": {"n": {"type": "integer"}, "tags": {"type": "array"}}}
     >>> form_values({}, shape, {"n": ["5"], "tags": ["a", "b"], "note": ["hi"]})
@@ -429,10 +430,11 @@ def form_values(
         else:
             _place(raw, [placed.group(1), *steps], list(values))
     properties, required = object_shape(document, schema)
+    empty = {"array": list, "object": dict}
     body: dict[str, Any] = {
-        name: []
+        name: empty[kind]()
         for name in sorted(required - set(raw))
-        if resolve(document, properties.get(name) or {}).get("type") == "array"
+        if (kind := resolve(document, properties.get(name) or {}).get("type")) in empty
     }
     for name, value in raw.items():
         body[name] = _typed(document, properties.get(name) or {}, value)

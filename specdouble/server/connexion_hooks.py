@@ -394,7 +394,10 @@ class JsonBody(AbstractRequestBodyValidator):
 class FormBody(FormDataValidator):
     """A form body (`application/x-www-form-urlencoded`, Swagger 2's `formData`), read as
     the JSON body it stands for (`params.form_values`) and checked as a JSON body is, so that
-    a create keeps what a form sent. A file's content is not kept: it reads as ""."""
+    a create keeps what a form sent. A file's content is not kept: it reads as "".
+    An urlencoded form of no fields is written as no bytes (a multipart one is not)."""
+
+    empty_is_a_form = True
 
     def __init__(self, *, document: Mapping[str, Any], dialect: Dialect, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -418,7 +421,7 @@ class FormBody(FormDataValidator):
 
         # Nothing sent, or nothing that says how to read it (a GET's Content-Type is dropped:
         # `middleware.IgnoreContentTypeWithoutBody`), is no field.
-        sent = any(message.get("body") for message in messages)
+        sent = self.empty_is_a_form or any(message.get("body") for message in messages)
         sent = sent and "content-type" in Headers(scope=scope)
         try:
             body = await self._parse(stream(), scope) if sent else {}
@@ -438,6 +441,8 @@ class FormBody(FormDataValidator):
 
 
 class MultiPartBody(FormBody):
+    empty_is_a_form = False
+
     @property
     def _form_parser_cls(self) -> Any:
         return MultiPartParser

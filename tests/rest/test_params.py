@@ -293,6 +293,8 @@ def test_a_form_reads_as_the_json_body_it_stands_for() -> None:
         "other": "kept",
     }
     assert params.form_values(DOCUMENT, schema, {"retries": ["many"]})["retries"] == "many"
+    shaped = {"required": ["meta"], "properties": {"meta": {"type": "object"}}}
+    assert params.form_values(DOCUMENT, shaped, {}) == {"meta": {}}
     nullable = {"properties": {"score": {"type": "integer", "nullable": True}}}
     assert params.form_values(DOCUMENT, nullable, {"score": ["null"]}) == {"score": None}
     assert params.form_values(DOCUMENT, schema, {"retries": ["null"]}) == {

@@ -1083,6 +1083,69 @@ def test_a_form_body_is_read_typed_and_kept(tmp_path: Path) -> None:
         assert nothing.status_code == 201, nothing.text  # no form sent: no field, and no 500
 
 
+def test_an_empty_form_is_a_form_of_no_fields(tmp_path: Path) -> None:
+    """Salesloft's bulk job data (`required: [data]`, a list) and call recordings (an
+    object): a form says "no items" and "no fields" by leaving the name out, and says
+    nothing at all with no bytes. Such a form is valid; a multipart body of no bytes is
+    no form (it has no closing boundary)."""
+    spec = tmp_path / "jobs.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.0
+info: {title: jobs, version: "1"}
+paths:
+  /jobs:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [data, recording]
+              properties:
+                data: {type: array, items: {type: string}}
+                recording: {type: object}
+      responses:
+        "201":
+          description: made
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: string}
+                  data: {type: array, items: {type: string}}
+                  recording: {type: object}
+        "400": {description: refused}
+  /jobs/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: the job
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: string}
+                  data: {type: array, items: {type: string}}
+                  recording: {type: object}
+"""
+    )
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        made = client.post("/jobs", content=b"", headers=form)
+        assert made.status_code == 201, made.text
+        job = made.json()
+        assert (job["data"], job["recording"]) == ([], {})
+        assert client.get(f"/jobs/{job['id']}").json() == job
+        assert client.post("/jobs", content=b"data=a", headers=form).json()["data"] == ["a"]
+        bare = client.post("/jobs", content=b"")
+        assert bare.status_code == 400, bare.text  # no Content-Type: no form was sent
+
+
 STRIPE_LIKE_DOCUMENT = """
 openapi: 3.0.0
 info: {title: customers, version: "1"}
