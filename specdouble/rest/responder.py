@@ -111,6 +111,21 @@ def encode(body: Any, media_type: str) -> bytes:
     return json.dumps(body).encode()
 
 
+def status_number(code: str, asked: int | None = None) -> int:
+    """The status a documented response key answers with: its number; for a range (`2XX`)
+    the status asked for in it, else its first (200); `default` is a success, 200.
+
+    >>> status_number("201"), status_number("2XX"), status_number("2xx", 204)
+    (201, 200, 204)
+    """
+    if code.isdigit():
+        return int(code)
+    if code == "default":
+        return 200
+    first = int(code[0]) * 100
+    return asked if asked is not None and asked // 100 * 100 == first else first
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     status: int
@@ -141,7 +156,7 @@ class Responder:
         responses = operation.definition.get("responses", {})
         code = self._status(responses, prefer)
         response = resolve(self.document, responses.get(code, {}))
-        status = 200 if code == "default" else int(code)
+        status = status_number(code, prefer.code)
         content = response.get("content") or {}
         if not content or status == 204:
             return Answer(status, None, None)
@@ -151,9 +166,12 @@ class Responder:
 
     def _status(self, responses: Mapping[str, Any], prefer: Prefer) -> str:
         codes = [str(code) for code in responses]
-        if prefer.code is not None and str(prefer.code) in codes:
-            return str(prefer.code)
-        successes = [code for code in success_codes(responses) if code.isdigit()]
+        if prefer.code is not None:
+            ranged = {code.upper(): code for code in codes if not code.isdigit()}
+            asked = str(prefer.code)
+            if asked in codes or f"{asked[0]}XX" in ranged:
+                return asked if asked in codes else ranged[f"{asked[0]}XX"]
+        successes = success_codes(responses)
         if successes:
             return successes[0]
         if "default" in codes:

@@ -1552,3 +1552,28 @@ def test_a_delete_that_documents_a_form_body_reads_it(tmp_path: Path) -> None:
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         assert answer.status_code == 200, answer.text
+
+
+def test_an_operation_that_documents_only_a_range_answers_in_it(tmp_path: Path) -> None:
+    """Keycloak's document answers `2XX` and nothing else: each such operation was a 500 (the
+    range read as a number). A range answers its first status, or the one `Prefer` asks for
+    in it; a status outside it is not documented."""
+    spec = tmp_path / "ranged.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.3
+info: {title: ranged, version: "1"}
+paths:
+  /count:
+    get:
+      responses:
+        2XX:
+          description: the count
+          content: {application/json: {schema: {type: integer, minimum: 0}}}
+"""
+    )
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        answer = client.get("/count")
+        assert answer.status_code == 200 and answer.json() >= 0, answer.text
+        assert client.get("/count", headers={"Prefer": "code=203"}).status_code == 203
+        assert client.get("/count", headers={"Prefer": "code=404"}).status_code == 200
