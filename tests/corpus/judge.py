@@ -100,7 +100,9 @@ FUZZER_LIMITS = {
 """What Schemathesis reports where it cannot build a request itself (a media type it has no
 serializer for, links the document gets wrong): those go unfuzzed, which says nothing of the
 server."""
-FUZZER_CANNOT_READ = re.compile(r"Malformed media type|Path parameter .* is not defined")
+FUZZER_CANNOT_READ = re.compile(
+    r"Malformed media type|Path parameter .* is not defined|unsupported regular expression"
+)
 """What Schemathesis says of a document part it cannot read to build a request from (a media
 type `codecs=opus`, Medium's `?query={query}` in a path key, which the mock reads as the
 query parameter it is): the operation goes unfuzzed."""
