@@ -697,7 +697,10 @@ class Synth:
                 }.get(arg, list(string.ascii_letters))
         if not choices:
             raise NotImplementedError
-        return self.random.choice(choices)
+        # A class that also holds plain characters (`\p{L}` read as ranges of every script)
+        # draws from those: text a person reads, and that every engine's reading admits.
+        plain = [c for c in choices if c.isascii() and c.isprintable()]
+        return self.random.choice(plain or choices)
 
 
 @functools.cache
