@@ -25,6 +25,7 @@ from faker import Faker
 from specdouble.data import images
 from specdouble.data.values import STANDARD_FORMATS, fitted_instant
 from specdouble.document.openapi import (
+    ANNOTATIONS,
     COMPOSITIONS,
     forbidden,
     is_nullable,
@@ -423,7 +424,10 @@ class Synth:
         if scalar is not None:  # `allOf: [{$ref: Id}, {maxLength: 8}]`: one value of both
             return self.value(scalar, **context)
         merged: Any = None
-        for part in schema["allOf"]:
+        # A part that only annotates (Pandascore's `allOf: [{nullable: true}, {$ref: Id}]`)
+        # makes no value of its own: its untyped string stood for the integer the other means.
+        shaping = [part for part in schema["allOf"] if _shapes(resolve(self.document, part))]
+        for part in shaping or schema["allOf"]:
             value = self.value(part, **context)
             if isinstance(value, dict) and isinstance(merged, dict):
                 merged = {**merged, **value}
@@ -701,6 +705,17 @@ class Synth:
         # draws from those: text a person reads, and that every engine's reading admits.
         plain = [c for c in choices if c.isascii() and c.isprintable()]
         return self.random.choice(plain or choices)
+
+
+UNSHAPING = ANNOTATIONS | {"nullable", "readOnly", "writeOnly", "default"}
+
+
+def _shapes(part: Any) -> bool:
+    """Whether an `allOf` part says anything of what its value is (more than annotations,
+    `nullable`, a default)."""
+    return not isinstance(part, Mapping) or any(
+        word not in UNSHAPING and not str(word).startswith("x-") for word in part
+    )
 
 
 @functools.cache

@@ -14,6 +14,12 @@ from openapi_schema_validator import OAS30Validator
 from specdouble.data.synth import Synth
 
 SCHEMAS: dict[str, dict[str, Any]] = {
+    "a part that only annotates, beside one of kinds (Pandascore's OpponentID)": {
+        "allOf": [
+            {"nullable": True, "description": "may be null"},
+            {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "integer", "minimum": 1}]},
+        ],
+    },
     "a map of at least one entry": {
         "type": "object",
         "minProperties": 1,
