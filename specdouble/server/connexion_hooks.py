@@ -513,9 +513,23 @@ class TextRoutingAPI(RoutingAPI):
 
     @staticmethod
     def _framework_path_and_name(operation: Any, path: str) -> tuple[str, str]:
-        types = operation.get_path_parameter_types()
-        routed = starlettify_path(path, {n: t for n, t in types.items() if t == "path"})
+        routed = starlettify_path(path, routed_types({}, operation.parameters))
         return routed, routed
+
+
+def routed_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, Any]]) -> dict:
+    """The path parameters a route types: only `format: path` ones (the others match any
+    segment), whether the schema is the parameter's own or its media type's (Stream's
+    `content: {application/json: {schema}}` path parameters)."""
+    types: dict[str, Any] = {}
+    for parameter in parameters:
+        if parameter.get("in") != "path":
+            continue
+        media = next(iter((parameter.get("content") or {}).values()), None) or {}
+        schema = openapi.resolve(document, parameter.get("schema") or media.get("schema") or {})
+        if schema.get("type") == "string" and schema.get("format") == "path":
+            types[parameter["name"]] = "path"
+    return types
 
 
 class TextRouting(RoutingMiddleware):

@@ -35,7 +35,13 @@ from specdouble.document import openapi
 from specdouble.rest.actions import Action, Answer
 from specdouble.rest.dialect import Dialect
 from specdouble.rest.validation import validate_request_body
-from specdouble.server.connexion_hooks import RequestParameters, TokenSecurity, header, parse_json
+from specdouble.server.connexion_hooks import (
+    RequestParameters,
+    TokenSecurity,
+    header,
+    parse_json,
+    routed_types,
+)
 from specdouble.server.handlers import JSON, answer_headers, principal_of
 from specdouble.server.middleware import BODYLESS_METHODS, FailureAnswers, drf_allow
 from specdouble.settings import Limits
@@ -218,19 +224,6 @@ def _convertors() -> None:
     starlette.convertors.register_url_convertor("int", IntegerConverter())
 
 
-def _path_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, Any]]) -> dict:
-    """The typed path parameters of a route, as `connexion_hooks.TextRoutingAPI` types them:
-    only `format: path` ones (any other matches any segment)."""
-    types: dict[str, Any] = {}
-    for parameter in parameters:
-        if parameter["in"] != "path":
-            continue
-        schema = openapi.resolve(document, parameter.get("schema") or {})
-        if schema.get("type") == "string" and schema.get("format") == "path":
-            types[parameter["name"]] = "path"
-    return types
-
-
 def router(
     document: Mapping[str, Any],
     operations: Iterable[openapi.Operation],
@@ -252,7 +245,7 @@ def router(
                 continue
             action = actions.get(operation.operation_id)
             target = _target(document, action, security_map, limits, dialect) if action else None
-            template = starlettify_path(path, _path_types(document, operation.parameters))
+            template = starlettify_path(path, routed_types(document, operation.parameters))
             regex, _, convertors = compile_path(template)
             routes.append((method.upper(), Route(template, regex, convertors, target, allow)))
     return Router(openapi.base_path(document), routes)
