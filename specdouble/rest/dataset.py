@@ -7,6 +7,7 @@ import random
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from specdouble.data import fixtures, images
@@ -40,7 +41,7 @@ def build(
     seed: int,
     count: int,
     per_resource: int,
-    unions: Mapping[str, Sequence[str]] | None = None,
+    unions: Mapping[str, Sequence[str]] = MappingProxyType({}),
     generators: Mapping[str, Callable[..., Data]] | None = None,
 ) -> Data:
     """Fixture files first (when a folder is given), then generate what they leave out: with
@@ -51,7 +52,10 @@ def build(
     integer keys are made distinct across the union, before references are linked (a union
     that is its own member, a table with subtables, shares its keys with a wider union)."""
     keys = {r.spec.collection: r.spec.key for r in resources}
-    data: Data = fixtures.load_dataset(fixtures_dir, keys) if fixtures_dir else {}
+    given = fixtures.load_dataset(fixtures_dir, keys) if fixtures_dir else {}
+    data: Data = {
+        name: rows for name, rows in given.items() if serves(name, keys, unions, generators)
+    }
     generated: set[str] = set()
     for resource in resources:
         name = resource.spec.collection
@@ -63,7 +67,7 @@ def build(
         else:
             data[name] = records(document, resource, seed=seed, count=per_resource)
             generated.add(name)
-    for union, members in (unions or {}).items():
+    for union, members in unions.items():
         if union in members:
             continue  # a table with subtables holds its own records; the store adds theirs
         _distinct_integer_keys(data, [m for m in members if m in generated], keys)
@@ -74,6 +78,18 @@ def build(
     link(document, data, generated_resources, referents, seed=seed)
     embed(document, data, generated_resources, referents, seed=seed)
     return data
+
+
+def serves(
+    name: str,
+    keys: Mapping[str, str],
+    unions: Mapping[str, Sequence[str]],
+    generators: Mapping[str, Callable[..., Data]] | None,
+) -> bool:
+    """Whether a fixture file's collection is one the document serves: a resource's, a
+    union's, or any where a profile generates collections of its own (authentik's bindings);
+    not the built-in Event Matcher fixtures under another document."""
+    return name in keys or name in unions or bool(generators)
 
 
 def align_mirrors(data: Data, resources: Sequence[Inferred]) -> None:

@@ -68,7 +68,7 @@ from specdouble.server.observe import Observe
 from specdouble.server.protocol import ContractProtocol
 from specdouble.server.sessions import AuthentikSessions
 from specdouble.server.ui import AuthentikInterface
-from specdouble.settings import DEFAULT_COUNT, Settings
+from specdouble.settings import DEFAULT_COUNT, DEFAULT_FIXTURES, Settings
 from specdouble.state.journal import Journal
 from specdouble.state.log import Log
 from specdouble.state.shared_log import SharedLog
@@ -284,6 +284,13 @@ def build_state(parts: Parts) -> State:
     )
     # A recording (`proxy --record`) saw part of a server that holds a fresh install's
     # objects too: those join its collections, and the recorded objects stay as recorded.
+    unknown = {n for n in given if not dataset.serves(n, keys, unions, profile.generators())}
+    if unknown and settings.fixtures != DEFAULT_FIXTURES:
+        logger.warning(
+            "%s: no collection of this document is named %s: not served",
+            settings.fixtures,
+            ", ".join(f"{name}.json" for name in sorted(unknown)),
+        )
     recorded = fixtures.recorded_collections(settings.fixtures) if given else set()
     recorded &= set(data)
     given -= recorded

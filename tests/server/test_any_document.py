@@ -1577,3 +1577,51 @@ paths:
         assert answer.status_code == 200 and answer.json() >= 0, answer.text
         assert client.get("/count", headers={"Prefer": "code=203"}).status_code == 203
         assert client.get("/count", headers={"Prefer": "code=404"}).status_code == 200
+
+
+def test_fixtures_for_no_collection_of_the_document_are_not_served(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every document got the built-in Event Matcher fixtures' 303 policies and bindings in
+    its store (its health counted them): a fixture file serves only a collection of the
+    document being served, and one of a folder the user gave that names none is said."""
+    spec = tmp_path / "hooks.yaml"
+    spec.write_text(FORM_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        assert set(client.get("/_mock/health").json()["counts"]) == {"hooks"}
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    (folder / "hooks.json").write_text('[{"id": "7", "url": "https://a.example"}]')
+    (folder / "hook.json").write_text('[{"pk": 1}]')
+    with caplog.at_level("WARNING", logger="specdouble"):
+        app = create_app(Settings(spec=spec, fixtures=folder))
+    with app.test_client() as client:
+        assert client.get("/_mock/health").json()["counts"] == {"hooks": 1}
+        assert client.get("/hooks/7").json()["url"] == "https://a.example"
+    assert any("hook.json: not served" in r.getMessage() for r in caplog.records)
+
+
+def test_a_path_parameter_described_by_its_media_type_routes(tmp_path: Path) -> None:
+    """Stream's `/blocklists/{name}` describes `name` with `content: {application/json:
+    {schema}}`, not `schema`: routing read only `schema`, the app failed to start its
+    operations, and every request (the health check too) was a 500."""
+    spec = tmp_path / "lists.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.3
+info: {title: lists, version: "1"}
+paths:
+  /blocklists/{name}:
+    delete:
+      parameters:
+        - name: name
+          in: path
+          required: true
+          content: {application/json: {schema: {type: string}}}
+      responses:
+        "200": {description: gone}
+"""
+    )
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        assert client.get("/_mock/health").status_code == 200
+        assert client.delete("/blocklists/spam").status_code in (200, 404)  # no such list
