@@ -33,7 +33,9 @@ LETTERS = (
     r"\u2c00-\ud7ff\uf900-\ufdff\ufe70-\ufefe\uff21-\uff3a\uff41-\uff5a\uff66-\uffdc"
 )
 DIGITS = r"0-9\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\uff10-\uff19"
-SPACES = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPACES = r" \t\n\x0b\x0c\r\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""Unicode's White_Space (what `\\p{Space}` and Java's `\\p{IsWhite_Space}` name); `\\p{Z}`, its
+separators only, read as it too: a little more, never less."""
 PUNCTUATION = r"!-/:-@\[-`{-~\u00a1-\u00bf\u2010-\u2027\u2030-\u205e\u3000-\u303f"
 PROPERTY_CLASSES: dict[str, tuple[str, str]] = {
     # name: (inside brackets, outside them), in ranges both engines read alike
@@ -544,6 +546,9 @@ def portable_pattern(pattern: str) -> str | None:
 
     >>> tag = portable_pattern(r"^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
     >>> bool(re.match(tag, "Größe 1:a")), bool(re.match(tag, "a;b"))
+    (True, False)
+    >>> spaced = portable_pattern(r"^[\\p{L}\\p{Z}]+$")  # White_Space: a tab, a form feed too
+    >>> bool(re.match(spaced, "a\\tb\\x0cc d")), bool(re.match(spaced, "a\\x00"))
     (True, False)
     >>> upper_then_no_digits = portable_pattern(r"^\\p{Lu}\\P{N}+$")
     >>> bool(re.match(upper_then_no_digits, "Éclair")), bool(re.match(upper_then_no_digits, "A1"))
