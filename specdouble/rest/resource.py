@@ -19,7 +19,12 @@ from specdouble import errors
 from specdouble.data import images
 from specdouble.data.synth import NO_VALUE, Synth, empty_value, with_defaults
 from specdouble.data.values import canonical_instant, fitted_instant
-from specdouble.document.openapi import holds_write_only, resolve, without_write_only
+from specdouble.document.openapi import (
+    holds_write_only,
+    object_shape,
+    resolve,
+    without_write_only,
+)
 from specdouble.rest import indexed, query
 from specdouble.rest.auth import VIEW, Principal
 from specdouble.rest.listing import Listing, Window, sort_terms, window
@@ -868,10 +873,19 @@ class Resource:
         if schema is None:  # documented without a schema: an empty object
             return {}
         made = self._draw(schema)
-        if isinstance(made, dict) and self.spec.listing is None:
-            made.update({name: value for name, value in shown.items() if name in made})
-        elif isinstance(made, dict):
-            _carry(made, shown, self.spec.key)
+        if not isinstance(made, dict):
+            return made
+        properties, _ = object_shape(self._document, schema)
+
+        def fits(name: str, value: Any) -> bool:
+            # Google's operation `status` (PENDING, DONE) is not its backup run's (DELETED).
+            there = properties.get(name)
+            return there is None or schema_validator(self._document, there).is_valid(value)
+
+        if self.spec.listing is None:
+            made.update({n: v for n, v in shown.items() if n in made and fits(n, v)})
+        else:
+            _carry(made, shown, self.spec.key, fits)
         return made
 
     def _spell_as_shown(self, record: Mapping[str, Any]) -> None:
@@ -980,15 +994,26 @@ class Resource:
             rule(record)
 
 
-def _carry(made: dict[str, Any], shown: Mapping[str, Any], key: str, depth: int = 0) -> None:
+def _carry(
+    made: dict[str, Any],
+    shown: Mapping[str, Any],
+    key: str,
+    fits: Callable[[str, Any], bool],
+    depth: int = 0,
+) -> None:
     """Into an answer of another schema (`{status, data: {id}}`), the object's values for the
-    fields it names, where they are of the kind made there (an answer's `status` is not the
-    object's), and the object's key wherever a nested object holds one."""
+    fields it names, where they are of the kind made there and its schema takes them (an
+    answer's `status` is not the object's), and the object's key wherever a nested object
+    holds one."""
     for name, value in made.items():
-        if name in shown and type(shown[name]) is type(value):
+        if (
+            name in shown
+            and type(shown[name]) is type(value)
+            and (depth or fits(name, shown[name]))
+        ):
             made[name] = shown[name]
         elif isinstance(value, dict) and depth < 3 and key in shown:
-            _carry(value, {key: shown[key]}, key, depth + 1)
+            _carry(value, {key: shown[key]}, key, fits, depth + 1)
 
 
 def _hashable(value: Any) -> Any:

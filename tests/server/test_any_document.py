@@ -1625,3 +1625,58 @@ paths:
     with create_app(Settings(spec=spec, seed=3)).test_client() as client:
         assert client.get("/_mock/health").status_code == 200
         assert client.delete("/blocklists/spam").status_code in (200, 404)  # no such list
+
+
+def test_an_answer_of_another_schema_carries_only_values_its_schema_takes(
+    tmp_path: Path,
+) -> None:
+    """Google's Cloud SQL answers a backup run's create and delete with an `Operation`
+    whose `status` is PENDING, RUNNING or DONE: the run's own `DELETED` was carried into it
+    (a field of the same name and kind), and the answer broke its schema. A carried value
+    must be one the answer's field takes; the key still carries."""
+    spec = tmp_path / "runs.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.3
+info: {title: runs, version: "1"}
+components:
+  schemas:
+    Run:
+      type: object
+      properties:
+        id: {type: string}
+        status: {type: string, enum: [ENQUEUED, DELETED]}
+        note: {type: string}
+    Operation:
+      type: object
+      properties:
+        id: {type: string}
+        status: {type: string, enum: [PENDING, DONE]}
+        note: {type: string}
+        operationType: {type: string, enum: [BACKUP]}
+paths:
+  /runs:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Run"}}}
+      responses:
+        "200":
+          description: the operation
+          content: {application/json: {schema: {$ref: "#/components/schemas/Operation"}}}
+  /runs/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the run
+          content: {application/json: {schema: {$ref: "#/components/schemas/Run"}}}
+"""
+    )
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        for seed in range(4):
+            answer = client.post(
+                "/runs", json={"id": f"r{seed}", "status": "DELETED", "note": "kept"}
+            ).json()
+            assert answer["status"] in ("PENDING", "DONE"), answer
+            assert answer["note"] == "kept" and answer["id"] == f"r{seed}", answer
+        assert client.get("/runs/r0").json()["status"] == "DELETED"
