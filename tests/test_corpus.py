@@ -65,3 +65,21 @@ def test_every_failure_has_a_class() -> None:
     table = judge.classes([verdict, refused])
     for kind in ("5xx", "undocumented status", "answer breaks its schema", "refused at start"):
         assert f"| {kind} | 1 |" in table
+
+
+def test_a_parameter_no_value_fits_leaves_its_operation_unfuzzed_and_no_other() -> None:
+    """VisageCloud's `purposes` is `type: array` with a string `enum`: no request is valid,
+    and Schemathesis says it cannot fill it. A parameter some value fits is not excused."""
+    impossible = {"type": "array", "items": {"type": "string"}, "enum": ["FEATURES"]}
+    document = {
+        "paths": {
+            "/purpose": {
+                "put": {"parameters": [{"in": "query", "name": "purposes", "schema": impossible}]},
+                "get": {"parameters": [{"in": "query", "name": "purposes", "schema": {}}]},
+            }
+        }
+    }
+    said = "Schema Error Cannot generate test data for query parameter 'purposes'"
+    assert judge._unfillable(document, "PUT /purpose", said)
+    assert not judge._unfillable(document, "GET /purpose", said)
+    assert not judge._unfillable(document, "PUT /purpose", said.replace("query", "header"))

@@ -458,6 +458,26 @@ def _no_value_fits(document: dict[str, Any], message: str) -> bool:
     return _kinds(document, node) == set() or _twins(document, node)
 
 
+UNFILLABLE = re.compile(r"Cannot generate test data for (\w+) parameter '([^']+)'")
+
+
+def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
+    """Whether the parameter Schemathesis could not fill admits no value at all (VisageCloud's
+    `purposes`: `type: array` with a string `enum`): no request to its operation is valid,
+    so none is fuzzed, which says nothing of the server."""
+    found = UNFILLABLE.search(said)
+    method, _, path = label.partition(" ")
+    item = (document.get("paths") or {}).get(path) or {}
+    operation = item.get(method.lower()) if isinstance(item, dict) else None
+    if found is None or not isinstance(operation, dict):
+        return False
+    for parameter in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
+        parameter = openapi.resolve(document, parameter)
+        if (parameter.get("in"), parameter.get("name")) == (found[1], found[2]):
+            return "schema" in parameter and _kinds(document, parameter["schema"]) == set()
+    return False
+
+
 def _kinds(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
     """The JSON types a schema admits, its `allOf` parts' included."""
     schema = openapi.resolve(document, schema)
@@ -731,7 +751,11 @@ def _fuzz(
                 _record(verdict, event.recorder, document)
             elif isinstance(event, events.NonFatalError):
                 said = f"{event.info.title} {event.info.message}"
-                if event.info.title in FUZZER_LIMITS or FUZZER_CANNOT_READ.search(said):
+                if (
+                    event.info.title in FUZZER_LIMITS
+                    or FUZZER_CANNOT_READ.search(said)
+                    or _unfillable(document, event.label, said)
+                ):
                     verdict.unfuzzed.append(f"{event.label}: {event.info.title}")
                 else:
                     said = (event.info.message or "").strip().splitlines()[:1]
