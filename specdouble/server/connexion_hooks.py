@@ -511,10 +511,32 @@ class TextRoutingAPI(RoutingAPI):
     `/projects/{project-id}/settings/...` fell to `/projects/{provider}/{org}/{name}`;
     `POST /analyses/abc` met a GET route's 405)."""
 
+    def add_paths(self, paths: dict[str, Any] | None = None) -> None:
+        paths = paths or self.specification.get("paths", {})
+        super().add_paths({path: paths[path] for path in routing_order(paths)})
+
     @staticmethod
     def _framework_path_and_name(operation: Any, path: str) -> tuple[str, str]:
         routed = starlettify_path(path, routed_types({}, operation.parameters))
         return routed, routed
+
+
+def routing_order(paths: Iterable[str]) -> list[str]:
+    """The document's paths in the order routes are tried: segment by segment, plain text
+    before a parameter with text beside it (`{id}.mp3`) before a bare parameter, else as
+    the document lists them. Untyped parameters match any segment, so Callfire's
+    `/campaigns/sounds/{id}` took `134.mp3` from `/campaigns/sounds/{id}.mp3`.
+
+    >>> routing_order(["/s/{id}", "/s/{id}.mp3", "/s/new", "/{realm}/x", "/a/{b}"])
+    ['/s/new', '/s/{id}.mp3', '/s/{id}', '/a/{b}', '/{realm}/x']
+    """
+
+    def rank(segment: str) -> int:
+        if "{" not in segment:
+            return 0
+        return 2 if segment.startswith("{") and segment.endswith("}") else 1
+
+    return sorted(paths, key=lambda path: [rank(s) for s in str(path).strip("/").split("/")])
 
 
 def routed_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, Any]]) -> dict:

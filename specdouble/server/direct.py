@@ -41,6 +41,7 @@ from specdouble.server.connexion_hooks import (
     header,
     parse_json,
     routed_types,
+    routing_order,
 )
 from specdouble.server.handlers import JSON, answer_headers, principal_of
 from specdouble.server.middleware import BODYLESS_METHODS, FailureAnswers, drf_allow
@@ -237,7 +238,8 @@ def router(
     _convertors()
     by_place = {(o.path, o.method): o for o in operations}
     routes: list[tuple[str, Route]] = []
-    for path, item in document.get("paths", {}).items():
+    paths = document.get("paths", {})
+    for path, item in ((path, paths[path]) for path in routing_order(paths)):
         allow = drf_allow(m.upper() for m in item if m in METHODS) if dialect.allow_header else None
         for method in item:
             operation = by_place.get((path, method))
