@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -527,14 +528,14 @@ def routing_order(paths: Iterable[str]) -> list[str]:
     the document lists them. Untyped parameters match any segment, so Callfire's
     `/campaigns/sounds/{id}` took `134.mp3` from `/campaigns/sounds/{id}.mp3`.
 
-    >>> routing_order(["/s/{id}", "/s/{id}.mp3", "/s/new", "/{realm}/x", "/a/{b}"])
-    ['/s/new', '/s/{id}.mp3', '/s/{id}', '/a/{b}', '/{realm}/x']
+    >>> routing_order(["/s/{id}", "/s/{id}.{ext}", "/s/new", "/{realm}/x", "/a/{b}"])
+    ['/s/new', '/s/{id}.{ext}', '/s/{id}', '/a/{b}', '/{realm}/x']
     """
 
     def rank(segment: str) -> int:
         if "{" not in segment:
             return 0
-        return 2 if segment.startswith("{") and segment.endswith("}") else 1
+        return 2 if re.fullmatch(r"\{[^{}]*\}", segment) else 1
 
     return sorted(paths, key=lambda path: [rank(s) for s in str(path).strip("/").split("/")])
 

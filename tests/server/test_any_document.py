@@ -1680,3 +1680,47 @@ paths:
             assert answer["status"] in ("PENDING", "DONE"), answer
             assert answer["note"] == "kept" and answer["id"] == f"r{seed}", answer
         assert client.get("/runs/r0").json()["status"] == "DELETED"
+
+
+def test_a_path_with_text_beside_its_parameter_is_tried_before_the_bare_parameter(
+    tmp_path: Path,
+) -> None:
+    """Callfire lists `/sounds/{id}` before `/sounds/{id}.mp3` and `/media/{id}` before
+    `/media/{id}.{extension}`; parameters match any segment, so the bare ones took `134.mp3`
+    and refused it as no integer."""
+    spec = tmp_path / "sounds.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.3
+info: {title: sounds, version: "1"}
+paths:
+  /sounds/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: the sound's record
+          content: {application/json: {schema: {type: object}}}
+        "400": {description: refused}
+  /sounds/{id}.mp3:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: the sound
+          content: {audio/mpeg: {schema: {type: string, format: binary}}}
+  /sounds/{id}.{extension}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+        - {name: extension, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: the sound, converted
+          content: {audio/wav: {schema: {type: string, format: binary}}}
+"""
+    )
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        assert client.get("/sounds/134.mp3").headers["content-type"].startswith("audio/mpeg")
+        assert client.get("/sounds/134.wav").headers["content-type"].startswith("audio/wav")
+        assert client.get("/sounds/134").headers["content-type"].startswith("application/json")
