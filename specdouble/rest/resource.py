@@ -816,8 +816,8 @@ class Resource:
         spec = self.spec
         unasked = self._unasked if unasked is None else unasked
         computed = spec.computed(self.store, record)
-        if not nested:
-            computed = {**self._shown_now(record, unasked), **computed}
+        if not nested:  # what the request did not ask for is null, though computed
+            computed = {**self._shown_now(record, unasked), **computed, **dict.fromkeys(unasked)}
         shown: dict[str, Any] = {}
         for name in spec.fields:
             if name in spec.constants:

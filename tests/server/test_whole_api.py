@@ -724,6 +724,21 @@ def test_shown_objects_come_when_asked_and_a_key_answers_to_its_model_name(
     assert call("GET", f"{item}?include_users=false").json()["users_obj"] is None
     listed = get(whole_api, "/core/groups/", include_children="true", name="platform")["results"]
     assert listed[0]["children_obj"] == shown
+    # Inherited roles: the ancestors' (a grandparent's too), not the group's own.
+    admins = call("POST", "/rbac/roles/", name="platform-admins").json()
+    readers = call("POST", "/rbac/roles/", name="platform-readers").json()
+    call("PATCH", item, roles=[admins["pk"], readers["pk"]])
+    call("PATCH", f"/core/groups/{child['pk']}/", roles=[readers["pk"]])
+    leaf = call("POST", "/core/groups/", name="platform-leaf", parents=[child["pk"]]).json()
+    inherited = "/core/groups/{}/?include_inherited_roles=true"
+    assert call("GET", inherited.format(child["pk"])).json()["inherited_roles_obj"] == [
+        {"pk": admins["pk"], "name": "platform-admins"}
+    ]
+    assert {
+        r["name"] for r in call("GET", inherited.format(leaf["pk"])).json()["inherited_roles_obj"]
+    } == {"platform-admins", "platform-readers"}
+    assert call("GET", inherited.format(parent["pk"])).json()["inherited_roles_obj"] == []
+    assert call("GET", f"/core/groups/{leaf['pk']}/").json()["inherited_roles_obj"] is None
     flow = get(whole_api, "/flows/instances/")["results"][0]
     by_uuid = get(whole_api, "/flows/instances/", flow_uuid=flow["pk"])["results"]
     assert [f["slug"] for f in by_uuid] == [flow["slug"]]

@@ -8,7 +8,9 @@ serializers' methods do, instead of storing them:
 - a provider's `assigned_application_*` and `assigned_backchannel_application_*`: the
   application that uses it (`Provider.application`, `backchannel_application`);
 - a certificate-key pair's download URLs (`CertificateKeyPairSerializer`), a flow's
-  `export_url` (`FlowSerializer`).
+  `export_url` (`FlowSerializer`);
+- a group's `inherited_roles_obj`, where asked: the roles of its ancestors that are not its
+  own (`Group.all_roles`, `GroupSerializer.get_inherited_roles_obj`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from urllib.parse import urlparse, urlunparse
 from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND
 from specdouble.rest import inference
 from specdouble.rest.inference import Inferred
-from specdouble.rest.resource import Computed, Record
+from specdouble.rest.resource import Computed, Record, ResourceSpec
 from specdouble.state.store import Store
 
 Compute = Callable[[Store, Record], dict[str, Any]]
@@ -32,6 +34,7 @@ def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
     by_model = inference.by_model(found)
     applications = by_model.get("Application")
     providers = by_model.get("Provider")
+    roles = by_model.get("Role")
     made = []
     for item in found:
         spec = item.spec
@@ -46,6 +49,9 @@ def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
             extra.append(_downloads)
         if spec.model == "Flow" and "export_url" in spec.fields:
             extra.append(_export_url)
+        hierarchy = {"parents", "roles"} <= set(spec.properties)
+        if "inherited_roles_obj" in spec.fields and hierarchy and roles is not None:
+            extra.append(_inherited_roles(spec.collection, spec.key, roles))
         if extra:
             spec = replace(spec, computed=_joined(spec.computed, extra))
             item = replace(item, spec=spec)
@@ -134,3 +140,31 @@ def _downloads(_store: Store, record: Record) -> dict[str, Any]:
 
 def _export_url(_store: Store, record: Record) -> dict[str, Any]:
     return {"export_url": f"/api/v3/flows/instances/{record.get('slug')}/export/"}
+
+
+def _inherited_roles(groups: str, key: str, roles: ResourceSpec) -> Compute:
+    """The roles of a group's ancestors (its parents', theirs, ...) that it has not itself,
+    each as its own list shows it (pk and name)."""
+    fields = tuple(roles.fields)
+
+    def compute(store: Store, record: Record) -> dict[str, Any]:
+        seen, waiting, held = {str(record.get(key))}, list(record.get("parents") or []), []
+        while waiting:
+            parent = waiting.pop(0)
+            if str(parent) in seen:
+                continue
+            seen.add(str(parent))
+            for ancestor in store.referencing(groups, key, parent)[:1]:
+                held += ancestor.get("roles") or []
+                waiting += ancestor.get("parents") or []
+        own = {str(role) for role in record.get("roles") or []}
+        inherited = [
+            found
+            for role in dict.fromkeys(str(role) for role in held if str(role) not in own)
+            for found in store.referencing(roles.collection, roles.key, role)[:1]
+        ]
+        return {
+            "inherited_roles_obj": [{name: role.get(name) for name in fields} for role in inherited]
+        }
+
+    return compute
