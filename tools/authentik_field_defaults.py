@@ -359,6 +359,146 @@ def _serializer_defaults(
     return found
 
 
+COMPARISONS = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "==",
+    ast.IsNot: "!=",
+}
+
+
+class Unreadable(Exception):
+    """A `validate` written in more than the words `_checks` reads."""
+
+
+def _serializer_checks(
+    tree: ast.Module, choices: dict[str, dict[str, Any]], constants: dict[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """`model -> checks` of a serializer's `validate(self, attrs)` written as conditions on
+    the fields sent and refusals (`if len(attrs.get("user_fields", [])) < 1 and ...: raise
+    ValidationError(...)`), each `{"when": expression, "error": {field: [message]}}` in the
+    JSON expressions `specdouble.rest.checks` evaluates. A `validate` that does anything else
+    (reads the instance, the database, the request) is code, and left out whole."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for node, model in _serializers(tree):
+        for method in node.body:
+            if not (
+                isinstance(method, ast.FunctionDef)
+                and method.name == "validate"
+                and [a.arg for a in method.args.args] == ["self", "attrs"]
+            ):
+                continue
+            try:
+                checks = _checks_of(method, choices, constants)
+            except Unreadable:
+                continue
+            if checks:
+                found.setdefault(model, []).extend(checks)
+    return found
+
+
+def _checks_of(
+    method: ast.FunctionDef, choices: dict[str, dict[str, Any]], constants: dict[str, Any]
+) -> list[dict[str, Any]]:
+    bound: dict[str, Any] = {}
+    checks: list[dict[str, Any]] = []
+    for statement in method.body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # the docstring
+        if isinstance(statement, ast.Return):
+            break
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            bound[statement.targets[0].id] = _expression(statement.value, bound, choices, constants)
+            continue
+        if (
+            isinstance(statement, ast.If)
+            and not statement.orelse
+            and len(statement.body) == 1
+            and isinstance(statement.body[0], ast.Raise)
+        ):
+            when = _expression(statement.test, bound, choices, constants)
+            checks.append({"when": when, "error": _refusal(statement.body[0])})
+            continue
+        raise Unreadable
+    return checks
+
+
+def _refusal(statement: ast.Raise) -> dict[str, list[str]]:
+    call = statement.exc
+    if not (
+        isinstance(call, ast.Call)
+        and ast.unparse(call.func).rsplit(".", 1)[-1] == "ValidationError"
+        and len(call.args) == 1
+    ):
+        raise Unreadable
+    given = call.args[0]
+    if isinstance(given, ast.Dict):
+        error = {}
+        for key, value in zip(given.keys, given.values, strict=True):
+            message = _text(value)
+            if not isinstance(key, ast.Constant) or message is None:
+                raise Unreadable
+            error[str(key.value)] = [message]
+        return error
+    message = _text(given)
+    if message is None:
+        raise Unreadable
+    return {"non_field_errors": [message]}
+
+
+def _expression(
+    node: ast.expr,
+    bound: dict[str, Any],
+    choices: dict[str, dict[str, Any]],
+    constants: dict[str, Any],
+) -> Any:
+    def read(each: ast.expr) -> Any:
+        return _expression(each, bound, choices, constants)
+
+    if isinstance(node, ast.Name) and node.id in bound:
+        return bound[node.id]
+    if isinstance(node, ast.Call) and ast.unparse(node.func) == "attrs.get" and node.args:
+        if not isinstance(node.args[0], ast.Constant) or len(node.args) > 2:
+            raise Unreadable
+        default = read(node.args[1]) if len(node.args) == 2 else {"const": None}
+        return {"get": node.args[0].value, "default": default}
+    if isinstance(node, ast.Call) and ast.unparse(node.func) == "len" and len(node.args) == 1:
+        return {"len": read(node.args[0])}
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARISONS:
+        if (
+            isinstance(node.ops[0], ast.In | ast.NotIn)
+            and ast.unparse(node.comparators[0]) == "attrs"
+            and isinstance(node.left, ast.Constant)
+        ):
+            sent = {"sent": node.left.value}
+            return sent if isinstance(node.ops[0], ast.In) else {"not": sent}
+        operator = COMPARISONS[type(node.ops[0])]
+        return {"compare": [operator, read(node.left), read(node.comparators[0])]}
+    if isinstance(node, ast.BoolOp):
+        return {"and" if isinstance(node.op, ast.And) else "or": [read(v) for v in node.values]}
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return {"not": read(node.operand)}
+    if isinstance(node, ast.List | ast.Tuple) and not node.elts:
+        return {"const": []}
+    value = _default(node, choices, constants)
+    if value is NOTHING or (isinstance(value, dict) and value):
+        raise Unreadable
+    return {"const": value}
+
+
+FilterSets = dict[str, tuple[list[str], str | None, dict[str, Any], dict[str, str]]]
+
+
 FilterSets = dict[str, tuple[list[str], str | None, dict[str, Any], dict[str, str]]]
 
 
@@ -540,6 +680,9 @@ def read(
     flags = {key: value for tree in trees for key, value in _flags(tree).items()}
     if "Tenant" in facts and flags:
         facts["Tenant"]["flags"] = dict(sorted(flags.items()))
+    for tree in trees:
+        for model, checks in _serializer_checks(tree, choices, constants).items():
+            promised.setdefault(model, {}).setdefault("checks", []).extend(checks)
     for tree in trees:
         for model, values in _serializer_defaults(tree, choices, constants).items():
             promised.setdefault(model, {}).setdefault("written", {}).update(values)

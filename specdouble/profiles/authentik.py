@@ -122,6 +122,7 @@ def with_model_facts(
         },
         filter_aliases={**primary_alias(spec), **spec.filter_aliases},
         defaults={**known, **spec.defaults},
+        checks=spec.checks + tuple(promises.get("checks", ())),
         written={
             name: value
             for name, value in promises.get("written", {}).items()

@@ -25,8 +25,9 @@ from specdouble.document.openapi import (
     resolve,
     without_write_only,
 )
-from specdouble.rest import indexed, query
+from specdouble.rest import checks, indexed, query
 from specdouble.rest.auth import VIEW, Principal
+from specdouble.rest.checks import Check
 from specdouble.rest.listing import Listing, Window, sort_terms, window
 from specdouble.rest.mirrors import Mirror, follow
 from specdouble.rest.params import UNREADABLE
@@ -169,6 +170,8 @@ class ResourceSpec:
     """Fields every write sets where it leaves them out, an update too (a DRF serializer's
     `validate` sees only the fields sent: authentik's token `attrs.setdefault("intent", "api")`
     rewrites a PATCH): a value, or `CALLER` for the calling user."""
+    checks: tuple[Check, ...] = ()
+    """A serializer's `validate` as conditions on the fields a write sends (`rest.checks`)."""
     constants: Mapping[str, Any] = field(default_factory=dict)
     computed: Computed = _nothing_computed
     rules: tuple[Rule, ...] = ()
@@ -639,6 +642,7 @@ class Resource:
             fill(self.store, record, now)
         self._fill_nested_defaults(record)
         self._check(record)
+        self._validate(body)
         try:
             self.store.insert(spec.collection, record)
         except KeyInUse as taken:
@@ -678,11 +682,21 @@ class Resource:
             fill(self.store, record, now)
         self._fill_nested_defaults(record)
         self._check(record, original_key=pk, changed=frozenset(body) & set(self.spec.writable))
+        self._validate(body)
         if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
             self.store.delete(self.spec.collection, pk)
         self.store.put(self.spec.collection, record)
         self._follow(current, record)
         return self.answer("update", record)
+
+    def _validate(self, body: Mapping[str, Any]) -> None:
+        """The serializer's own `validate`, after its fields' (uniqueness among them), over
+        the writable fields sent."""
+        if self.spec.checks:
+            sent = {name: body[name] for name in self.spec.writable if name in body}
+            refused = checks.refusal(self.spec.checks, sent)
+            if refused is not None:
+                raise errors.ValidationFailed(refused)
 
     def _written(self, body: Mapping[str, Any], principal: Principal) -> dict[str, Any]:
         """What an update sets beyond the fields sent (`ResourceSpec.written`)."""

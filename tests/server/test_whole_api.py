@@ -532,6 +532,7 @@ def test_a_proxy_provider_is_an_oauth2_provider_too(whole_api: LiveServer) -> No
         authorization_flow=flow,
         invalidation_flow=flow,
         external_host="https://wiki.example.com",
+        internal_host="http://wiki:8080",  # in proxy mode, its serializer's `validate` says
     )
     assert made.status_code == 201, made.text
     pk = made.json()["pk"]
@@ -742,3 +743,38 @@ def test_shown_objects_come_when_asked_and_a_key_answers_to_its_model_name(
     flow = get(whole_api, "/flows/instances/")["results"][0]
     by_uuid = get(whole_api, "/flows/instances/", flow_uuid=flow["pk"])["results"]
     assert [f["slug"] for f in by_uuid] == [flow["slug"]]
+
+
+@pytest.mark.live
+def test_a_serializers_own_validate_sees_only_the_fields_sent(whole_api: LiveServer) -> None:
+    """authentik's IdentificationStageSerializer and ProxyProviderSerializer refuse in their
+    `validate(attrs)`, which DRF hands only the fields a write sends: a PATCH that leaves
+    `user_fields` out is refused though the stage has some, and a proxy in proxy mode needs
+    its internal host. Forward auth needs none."""
+    whole_api.reset()
+
+    def call(method: str, path: str, **body: Any) -> httpx.Response:
+        return httpx.request(method, f"{whole_api.url}{path}", json=body, headers=ADMIN)
+
+    stage = call("POST", "/stages/identification/", name="ident", user_fields=["email"]).json()
+    item = f"/stages/identification/{stage['pk']}/"
+    neither = {
+        "non_field_errors": [
+            "When no user fields are selected, at least one source must be selected"
+        ]
+    }
+    assert (call("PATCH", item).status_code, call("PATCH", item).json()) == (400, neither)
+    assert call("PATCH", item, user_fields=["username"]).json()["user_fields"] == ["username"]
+    assert call("POST", "/stages/identification/", name="bare").json() == neither
+    flow = get(whole_api, "/flows/instances/")["results"][0]["pk"]
+    proxy = {
+        "authorization_flow": flow,
+        "invalidation_flow": flow,
+        "external_host": "https://a.example",
+    }
+    refused = call("POST", "/providers/proxy/", name="p1", **proxy)
+    assert refused.json() == {
+        "internal_host": ["Internal host cannot be empty when forward auth is disabled."]
+    }
+    forward = call("POST", "/providers/proxy/", name="p2", mode="forward_single", **proxy)
+    assert forward.status_code == 201, forward.text
