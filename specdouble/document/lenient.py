@@ -176,6 +176,7 @@ def repair(document: dict[str, Any]) -> list[str]:
         document["paths"] = fixed
     if modern:
         repairs += _own_dialect(document)
+    repairs += _variants_of_their_parent(document)
     repairs += _templated_queries(document)
     repairs += _same_templates(document.get("paths"))
     roots = [
@@ -231,6 +232,66 @@ def repair(document: dict[str, Any]) -> list[str]:
                 del node["default"]
     _boolean_schemas(roots)
     return repairs
+
+
+CHOOSING = ("discriminator", "oneOf", "anyOf")
+
+
+def _variants_of_their_parent(document: dict[str, Any]) -> list[str]:
+    """A variant that includes its parent (`Child: {allOf: [{$ref: Parent}, ...]}`) where the
+    parent chooses among its variants (a `discriminator`, a `oneOf` naming the child): the
+    parent chooses the child, which holds the parent, which chooses again, and a validator
+    recurses without end (Apple's SiriKit invocations). What the child means is its parent's
+    own fields: it includes a copy of the parent without the choice."""
+    schemas = (document.get("components") or {}).get("schemas")
+    if not isinstance(schemas, dict):
+        return []
+    said: list[str] = []
+    prefix = "#/components/schemas/"
+    for name, parent in list(schemas.items()):
+        if not isinstance(parent, dict) or not any(word in parent for word in CHOOSING):
+            continue
+        discriminator = parent.get("discriminator")
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        if isinstance(mapping, dict) and mapping and set(mapping.values()) == {prefix + name}:
+            # Every value names the schema itself (SiriKit's invocations): no choice at all.
+            del parent["discriminator"]
+            said.append(
+                f"{json_pointer(['components', 'schemas', name, 'discriminator'])}: maps every"
+                " value to its own schema, which chooses again: dropped"
+            )
+            continue
+        named = list(mapping.values()) if isinstance(mapping, dict) else []
+        for word in ("oneOf", "anyOf"):
+            named += [b.get("$ref") for b in parent.get(word) or [] if isinstance(b, dict)]
+        base = None
+        for reference in dict.fromkeys(r for r in named if isinstance(r, str)):
+            child = (
+                schemas.get(reference.removeprefix(prefix))
+                if reference.startswith(prefix)
+                else None
+            )
+            parts = child.get("allOf") if isinstance(child, dict) else None
+            for index, part in enumerate(parts if isinstance(parts, list) else []):
+                if part != {"$ref": prefix + name}:
+                    continue
+                if base is None:
+                    base = _unique_schema_name(f"{name}Fields", schemas)
+                    schemas[base] = {k: v for k, v in parent.items() if k not in CHOOSING}
+                parts[index] = {"$ref": prefix + base}
+                where = ["components", "schemas", reference.removeprefix(prefix), "allOf", index]
+                said.append(
+                    f"{json_pointer(where)}: includes {name!r}, which chooses it again: read"
+                    f" as {name!r}'s own fields"
+                )
+    return said
+
+
+def _unique_schema_name(wanted: str, schemas: dict[str, Any]) -> str:
+    name, number = wanted, 2
+    while name in schemas:
+        name, number = f"{wanted}{number}", number + 1
+    return name
 
 
 OAS31_BASE_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"

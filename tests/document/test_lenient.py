@@ -320,3 +320,39 @@ def test_an_extension_among_the_paths_is_no_path() -> None:
     ]
     assert document["paths"] == {"/a": {}}
     openapi.check(document, source="t")
+
+
+def test_a_choice_that_chooses_itself_again_is_read_as_meant() -> None:
+    """SiriKit's invocations map every discriminator value to the schema itself, and a
+    parent that chooses its variants is included by them: a validator recursed without end
+    (each request a 400 "maximum recursion depth"). A self-mapping discriminator chooses
+    nothing and goes; a variant includes its parent's own fields, without the choice."""
+    prefix = "#/components/schemas/"
+    itself = {
+        "discriminator": {"propertyName": "method", "mapping": {"a": prefix + "Call"}},
+        "properties": {"method": {"type": "string"}},
+    }
+    pet = {
+        "discriminator": {"propertyName": "kind", "mapping": {"cat": prefix + "Cat"}},
+        "oneOf": [{"$ref": prefix + "Cat"}],
+        "properties": {"kind": {"type": "string"}, "name": {"type": "string"}},
+    }
+    cat = {"allOf": [{"$ref": prefix + "Pet"}, {"properties": {"purrs": {"type": "boolean"}}}]}
+    document = {
+        "openapi": "3.0.3",
+        "components": {"schemas": {"Call": itself, "Pet": pet, "Cat": cat}},
+    }
+    repairs = lenient.repair(document)
+    assert "discriminator" not in itself
+    assert cat["allOf"][0] == {"$ref": prefix + "PetFields"}
+    assert document["components"]["schemas"]["PetFields"] == {"properties": pet["properties"]}
+    assert "discriminator" in pet and "oneOf" in pet  # the parent still chooses
+    assert [line.split(":")[0] for line in repairs] == [
+        "#/components/schemas/Call/discriminator",
+        "#/components/schemas/Cat/allOf/0",
+    ]
+    from specdouble.rest.validation import schema_validator
+
+    validator = schema_validator(document, {"$ref": prefix + "Pet"})
+    assert validator.is_valid({"kind": "cat", "name": "Tom", "purrs": True})
+    assert schema_validator(document, {"$ref": prefix + "Call"}).is_valid({"method": "a"})
