@@ -656,11 +656,12 @@ ECMA_CLASSES = {
     "s": (ECMA_SPACE, f"[{ECMA_SPACE}]"),
     "D": (None, "[^0-9]"),
     "W": (None, "[^A-Za-z0-9_]"),
-    "S": (None, f"[^{ECMA_SPACE}]"),
+    "S": (r"\S\x1c-\x1f\x85", f"[^{ECMA_SPACE}]"),
 }
 """ECMA-262's `\\d`, `\\w` and `\\s` (ASCII digits and word characters, its own white space), as
 Python's `re` must spell them: its own mean every script's digits and letters, and count
-`\\x1c`-`\\x1f` as space (inside brackets, `None`: Python's, the nearest)."""
+`\\x1c`-`\\x1f` as space (inside brackets, Python's with what ECMA-262 adds to it, so AWS's
+`[\\s\\S]+` takes every string; `None`: Python's, the nearest)."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -670,8 +671,8 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
 
     >>> bool(ecma_regex(r"^\\S{3}$").match("a\\x1eb")), bool(re.match(r"^\\S{3}$", "a\\x1eb"))
     (True, False)
-    >>> bool(ecma_regex(r"^\\d+$").match("٣"))
-    False
+    >>> bool(ecma_regex(r"^\\d+$").match("٣")), bool(ecma_regex(r"^[\\s\\S]+$").match("a\\x1c"))
+    (False, True)
 
     A pattern `re` cannot read as written (a Unicode property class, `\\p{L}`) is read as its
     nearest portable reading (`portable_pattern`); one with none matches every string, as a
