@@ -569,9 +569,15 @@ class Synth:
             fmt = None
         lengths = (schema.get("maxLength"), schema.get("minLength", 0))
         value = self._formatted(fmt, lengths) if fmt else None
+        pattern = schema.get("pattern")
+        for _ in range(FORMAT_ATTEMPTS if value is not None and pattern else 0):
+            if _search(pattern, value):
+                break
+            # Another of the format's values (Canada's `https+` URIs: an `http` one drew
+            # `httpssss` from the pattern, which is no URI).
+            value = self._formatted(fmt, lengths) or value
         if value is None:
             value = self._by_name(name)
-        pattern = schema.get("pattern")
         if pattern and not _search(pattern, value):
             value = _fitted(pattern, value) or self.from_pattern(pattern) or value
         low, high = schema.get("minLength", 0), schema.get("maxLength")
@@ -721,6 +727,10 @@ def _shapes(part: Any) -> bool:
 @functools.cache
 def _rule_for(name: str) -> Callable[[Faker], Any] | None:
     return next((make for pattern, make in NAME_RULES if pattern.search(name)), None)
+
+
+FORMAT_ATTEMPTS = 8
+"""How many values of its format a string with a pattern too is drawn, before the pattern's own."""
 
 
 def _fitted(pattern: str, value: str) -> str | None:

@@ -309,3 +309,15 @@ def test_a_class_of_every_script_draws_plain_characters_where_it_holds_them() ->
         assert re.search(pattern, value) and value.isascii() and len(value) >= 6, (seed, value)
     accented = {"type": "string", "pattern": "^[À-ÿ]{3}$"}
     assert re.fullmatch("[À-ÿ]{3}", Synth({}, 1).value(accented))
+
+
+def test_a_string_of_a_format_and_a_pattern_obeys_both() -> None:
+    """Canada Holidays' `sourceLink`: `format: uri` and `pattern: https+`; an `http` URI
+    failed the pattern and the pattern's own `httpssss` was drawn, which is no URI."""
+    from urllib.parse import urlsplit
+
+    schema = {"type": "string", "format": "uri", "pattern": "https+"}
+    for seed in range(40):
+        value = Synth({}, seed).value(schema, name="sourceLink")
+        parts = urlsplit(value)
+        assert re.search("https+", value) and parts.scheme and parts.netloc, (seed, value)
