@@ -68,11 +68,14 @@ def responding(responder: Responder, operation: Operation) -> Handler:
     async def respond(**_: Any) -> Response:
         prefer = state(request.scope).get(PREFER) or Prefer()
         answer = responder.answer(operation, prefer)
-        if answer.body is None:
+        if answer.media_type is None:  # no content documented
             return Response(status_code=answer.status)
-        media_type = answer.media_type or "application/json"
+        media_type = answer.media_type
+        # Content whose documented value is null (OSF's `examples: {response: {value: null}}`)
+        # is JSON's `null`, in the type documented, and never a body without a Content-Type.
+        empty = answer.body is None and "json" not in media_type.lower()
         return Response(
-            content=encode(answer.body, media_type),
+            content=b"" if empty else encode(answer.body, media_type),
             status_code=answer.status,
             media_type=media_type,
         )

@@ -1724,3 +1724,32 @@ paths:
         assert client.get("/sounds/134.mp3").headers["content-type"].startswith("audio/mpeg")
         assert client.get("/sounds/134.wav").headers["content-type"].startswith("audio/wav")
         assert client.get("/sounds/134").headers["content-type"].startswith("application/json")
+
+
+def test_content_documented_as_null_is_answered_as_json_null(tmp_path: Path) -> None:
+    """OSF documents its created collection as `application/json` whose only example is
+    `null`: the answer had no body and no Content-Type, which the document does not allow."""
+    spec = tmp_path / "osf.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.3
+info: {title: osf, version: "1"}
+paths:
+  /collections/:
+    post:
+      responses:
+        "201":
+          description: Created
+          content: {application/json: {examples: {response: {value: null}}}}
+  /ping:
+    get:
+      responses:
+        "204": {description: nothing}
+"""
+    )
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        made = client.post("/collections/")
+        assert made.status_code == 201
+        assert made.headers["content-type"].startswith("application/json")
+        assert made.content == b"null"
+        assert "content-type" not in client.get("/ping").headers
