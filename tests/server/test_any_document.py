@@ -1753,3 +1753,42 @@ paths:
         assert made.headers["content-type"].startswith("application/json")
         assert made.content == b"null"
         assert "content-type" not in client.get("/ping").headers
+
+
+def test_content_of_any_type_whose_schema_is_text_is_taken_as_it_is(tmp_path: Path) -> None:
+    """Apicurio's artifacts take `*/*` as a string: a form-encoded or multipart body was parsed
+    into fields and refused as no string. A multipart body of parts none of which is named
+    (Schemathesis' empty object) is a form of no fields; one that is no multipart is refused."""
+    spec = tmp_path / "registry.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.3
+info: {title: registry, version: "1"}
+paths:
+  /test:
+    put:
+      requestBody:
+        required: true
+        content: {"*/*": {schema: {type: string, format: binary}}}
+      responses:
+        "204": {description: tested}
+  /search:
+    post:
+      requestBody:
+        content: {multipart/form-data: {schema: {type: object, properties: {q: {type: string}}}}}
+      responses:
+        "200":
+          description: found
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+        "400": {description: refused}
+"""
+    )
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    boundary = "4bea7452f2ee0b84"
+    multipart = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        assert client.put("/test", content=b"a=1&b=2", headers=form).status_code == 204
+        assert client.put("/test", content=b"", headers=form).status_code == 204
+        unnamed = f"--{boundary}\r\n--{boundary}--\r\n".encode()
+        assert client.post("/search", content=unnamed, headers=multipart).status_code == 200
+        assert client.post("/search", content=b"junk", headers=multipart).status_code == 400
