@@ -187,6 +187,13 @@ def repair(document: dict[str, Any]) -> list[str]:
         if path and path[-1] == "schema" and isinstance(node, dict):
             roots.append(node)
         pattern = node.get("pattern")
+        unslashed = _unslashed(pattern) if isinstance(pattern, str) else None
+        if unslashed is not None:
+            repairs.append(
+                f"{json_pointer([*path, 'pattern'])}: {pattern!r} is written as a"
+                f" JavaScript literal (`/.../`), which no string matches: read as {unslashed!r}"
+            )
+            node["pattern"] = pattern = unslashed
         if isinstance(pattern, str) and not portable(pattern):
             read = portable_pattern(pattern)
             where = json_pointer([*path, "pattern"])
@@ -328,6 +335,31 @@ def _unique_enum(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:
     twice = len(node["enum"]) - len(kept)
     node["enum"] = kept
     return [f"{json_pointer([*path, 'enum'])}: {twice} value(s) named twice: named once"]
+
+
+def _unslashed(pattern: str) -> str | None:
+    """A pattern without the slashes that stand before its start anchor or after its end one
+    outside brackets (PeerTube's `/^[a-z0-9._]+$/`, a JavaScript regex literal pasted whole):
+    no string has text before its start or after its end, so they are the literal's
+    delimiters, not characters. None where there are none.
+
+    >>> _unslashed("/^[a-z0-9._]+$/"), _unslashed(".*/^[0-9]{12}$/.*"), _unslashed("[/^$/]")
+    ('^[a-z0-9._]+$', '.*^[0-9]{12}$.*', None)
+    """
+    tokens = list(_tokens(pattern))
+    kept = [
+        token
+        for index, (token, in_class) in enumerate(tokens)
+        if not (
+            token == "/"
+            and not in_class
+            and (
+                (index + 1 < len(tokens) and tokens[index + 1] == ("^", False))
+                or (index > 0 and tokens[index - 1] == ("$", False))
+            )
+        )
+    ]
+    return "".join(kept) if len(kept) < len(tokens) else None
 
 
 def _numeric_exclusives(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:

@@ -63,7 +63,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.generation.modes import GenerationMode
 
-from specdouble.document import openapi, registry
+from specdouble.document import lenient, openapi, registry
 from specdouble.rest.validation import schema_validator
 from specdouble.server.connexion_hooks import IGNORED_HEADERS
 from specdouble.settings import DEFAULT_CACHE
@@ -447,7 +447,8 @@ def _no_value_fits(document: dict[str, Any], message: str) -> bool:
     """Whether the schema the check names (`Schema at /components/...`) admits no value: its
     types and those of its `allOf` parts have nothing in common (Lyft's `ride_profile`:
     `type: object` with `allOf` a string enum), or it is a `oneOf` of branches that differ
-    only in words (ReadMe's `oneOf: [StatusWrapper, StatusWrapper]`)."""
+    only in words (ReadMe's `oneOf: [StatusWrapper, StatusWrapper]`), or its pattern has text
+    before its start or after its end (PeerTube's `/^[a-z0-9._]+$/`)."""
     found = SCHEMA_AT.search(message)
     if found is None:
         return False
@@ -455,7 +456,10 @@ def _no_value_fits(document: dict[str, Any], message: str) -> bool:
         node = openapi.resolve(document, {"$ref": "#" + found[1]})
     except openapi.SpecError:
         return False
-    return _kinds(document, node) == set() or _twins(document, node)
+    pattern = node.get("pattern") if isinstance(node, dict) else None
+    # A JavaScript regex literal pasted whole (`/^[a-z]+$/`): no string matches it.
+    unmatchable = isinstance(pattern, str) and lenient._unslashed(pattern) is not None
+    return _kinds(document, node) == set() or _twins(document, node) or unmatchable
 
 
 UNFILLABLE = re.compile(r"Cannot generate test data for (\w+) parameter '([^']+)'")

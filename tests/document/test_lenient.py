@@ -356,3 +356,16 @@ def test_a_choice_that_chooses_itself_again_is_read_as_meant() -> None:
     validator = schema_validator(document, {"$ref": prefix + "Pet"})
     assert validator.is_valid({"kind": "cat", "name": "Tom", "purrs": True})
     assert schema_validator(document, {"$ref": prefix + "Call"}).is_valid({"method": "a"})
+
+
+def test_a_pattern_written_as_a_javascript_literal_is_read_as_the_expression_inside() -> None:
+    """PeerTube's `/^[a-z0-9._]+$/` and Data Exchange's `.*/^[\\d]{12}$/.*`: no string has
+    text before its start or after its end, so nothing matched, and generated answers broke
+    them. A slash inside brackets is a character and stays."""
+    name = {"type": "string", "pattern": "/^[a-z0-9._]+$/"}
+    path = {"type": "string", "pattern": "^[/^$]+/x$"}
+    document = {"openapi": "3.0.3", "components": {"schemas": {"Name": name, "Path": path}}}
+    assert [line.split(":")[0] for line in lenient.repair(document)] == [
+        "#/components/schemas/Name/pattern"
+    ]
+    assert name["pattern"] == "^[a-z0-9._]+$" and path["pattern"] == "^[/^$]+/x$"
