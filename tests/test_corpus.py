@@ -5,6 +5,7 @@ and prints the table."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -83,3 +84,28 @@ def test_a_parameter_no_value_fits_leaves_its_operation_unfuzzed_and_no_other() 
     assert judge._unfillable(document, "PUT /purpose", said)
     assert not judge._unfillable(document, "GET /purpose", said)
     assert not judge._unfillable(document, "PUT /purpose", said.replace("query", "header"))
+
+
+def test_branches_told_apart_by_their_discriminator_alone_are_twins() -> None:
+    """IX-API's allow and deny rules require the same fields, and the allow rule names two
+    optional capacities the deny rule lets through: every answer of a deny rule is valid
+    for both. Branches whose required fields differ, or that refuse others, are not."""
+    prefix = "#/components/schemas/"
+    common = {"id": {"type": "string"}, "type": {"type": "string", "example": "allow"}}
+    allow = {
+        "type": "object",
+        "required": ["id", "type"],
+        "properties": {**common, "capacity": {"type": "integer"}},
+    }
+    deny = {"type": "object", "required": ["id", "type"], "properties": dict(common)}
+    closed = {**deny, "additionalProperties": False}
+    other = {"type": "object", "required": ["id"], "properties": dict(common)}
+    schemas = {"Allow": allow, "Deny": deny, "Closed": closed, "Other": other}
+    document = {"components": {"schemas": schemas}}
+
+    def one_of(*names: str) -> dict[str, Any]:
+        return {"oneOf": [{"$ref": prefix + name} for name in names]}
+
+    assert judge._twins(document, one_of("Allow", "Deny"))
+    assert not judge._twins(document, one_of("Allow", "Closed"))
+    assert not judge._twins(document, one_of("Allow", "Other"))

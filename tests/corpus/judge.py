@@ -541,12 +541,33 @@ def _twin_branches(case: Any, document: dict[str, Any], status: int) -> bool:
 
 
 def _twins(document: dict[str, Any], schema: Any) -> bool:
-    """Whether a schema is a `oneOf` two of whose branches differ only in words."""
+    """Whether a schema is a `oneOf` two of whose branches differ only in words, or only in
+    optional properties one names and the other lets through (IX-API's allow and deny rules,
+    told apart by their discriminator alone): a value without those is valid for both."""
     schema = openapi.resolve(document, schema)
     if not isinstance(schema, dict):
         return False
-    branches = [_plain(document, b) for b in schema.get("oneOf") or []]
-    return any(branches[i] == branches[j] for i in range(len(branches)) for j in range(i))
+    raw = schema.get("oneOf") or []
+    branches = [_plain(document, b) for b in raw]
+    shapes = [_open_shape(document, b) for b in raw]
+    return any(
+        branches[i] == branches[j] or (shapes[i] is not None and shapes[i] == shapes[j])
+        for i in range(len(branches))
+        for j in range(i)
+    )
+
+
+def _open_shape(document: dict[str, Any], branch: Any) -> Any:
+    """An object branch as what every value of it must hold: its required names and their
+    schemas (words left out), where it lets other properties through; else None."""
+    resolved = openapi.resolve(document, branch)
+    parts = [openapi.resolve(document, p) for p in resolved.get("allOf") or []] + [resolved]
+    if any(p.get("additionalProperties") is False for p in parts if isinstance(p, dict)):
+        return None
+    properties, required = openapi.object_shape(document, branch)
+    if not required:
+        return None
+    return sorted((name, repr(_plain(document, properties.get(name)))) for name in required)
 
 
 def _success_schema(case: Any, document: dict[str, Any]) -> dict[str, Any]:
