@@ -407,7 +407,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         swagger_ui_options=SwaggerUIOptions(
             swagger_ui=True, swagger_ui_path=openapi.swagger_ui_path(document)
         ),
-        middlewares=connexion_hooks.middlewares(),
+        middlewares=connexion_hooks.middlewares(settings.control_prefix.rstrip("/") + "/"),
     )
     app._middleware_app.api_cls = connexion_hooks.HandlerApi  # Connexion offers no public hook
     try:
@@ -482,7 +482,12 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
             expose_headers=["*"],
         ),
         None if dialect.drf else EncodedSlashes,
-        partial(QualifiedPaths, document=document, body_bytes=settings.limits.body_bytes)
+        partial(
+            QualifiedPaths,
+            document=document,
+            body_bytes=settings.limits.body_bytes,
+            private_prefix=prefix,
+        )
         if openapi.qualified_paths(document)
         else None,
         partial(Isolation, stores=store, answers=answers, allowed=state.log is None),
@@ -532,6 +537,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
             ),
             answers=answers,
             reserved=(openapi.swagger_ui_path(document), "/openapi.json", "/openapi.yaml"),
+            private_prefix=settings.control_prefix.rstrip("/") + "/",
         )
         if settings.direct
         else None,

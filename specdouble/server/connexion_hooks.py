@@ -22,7 +22,8 @@ from connexion.datastructures import MediaTypeDict
 from connexion.frameworks.starlette import starlettify_path
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.main import ConnexionMiddleware
-from connexion.middleware.routing import RoutingAPI, RoutingMiddleware
+from connexion.middleware.routing import RoutingAPI, RoutingMiddleware, RoutingOperation
+from connexion.middleware.routing import _scope as routing_scope
 from connexion.security import AbstractSecurityHandler
 from connexion.utils import deep_get
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
@@ -574,7 +575,21 @@ def routed_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, 
 
 
 class TextRouting(RoutingMiddleware):
-    """Connexion's routing, with `TextRoutingAPI`'s routes."""
+    """Connexion's routing, with `TextRoutingAPI`'s routes; a path under the control prefix
+    names no operation of the document (GraphRBAC's `/{tenantID}/{nextLink}` took
+    `/_mock/health`, and the health check answered the document's 401)."""
+
+    def __init__(self, app: Any, *, private_prefix: str = "") -> None:
+        super().__init__(app)
+        self.private_prefix = private_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.private_prefix and scope.get("path", "").startswith(self.private_prefix):
+            # Routed to no operation, as a path no template takes is.
+            routing_scope.set(scope.copy())
+            await RoutingOperation(None, self.app)(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
     def add_api(
         self,
@@ -592,10 +607,12 @@ class TextRouting(RoutingMiddleware):
         self.router.mount(api.base_path, app=api.router)
 
 
-def middlewares() -> list[Any]:
-    """Connexion's middlewares, its routing replaced by `TextRouting`."""
+def middlewares(private_prefix: str) -> list[Any]:
+    """Connexion's middlewares, its routing replaced by `TextRouting` (which leaves the paths
+    under `private_prefix`, the control routes', to the app)."""
+    routing = partial(TextRouting, private_prefix=private_prefix)
     return [
-        TextRouting if layer is RoutingMiddleware else layer
+        routing if layer is RoutingMiddleware else layer
         for layer in ConnexionMiddleware.default_middlewares
     ]
 

@@ -263,12 +263,15 @@ class DirectPath:
         router: Router,
         answers: FailureAnswers,
         reserved: tuple[str, ...] = (),
+        private_prefix: str = "",
     ) -> None:
         self.app = app
         self.router = router
         self.answers = answers
         self.reserved = tuple(router.base_path + path for path in reserved)
         """Paths another middleware answers before routing (the Swagger UI's)."""
+        if private_prefix:
+            self.reserved += (private_prefix,)  # the control routes', wherever the API is
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("root_path"):

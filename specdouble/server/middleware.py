@@ -151,10 +151,17 @@ class QualifiedPaths:
     (the routes, the journal and the answers know it by that name)."""
 
     def __init__(
-        self, app: ASGIApp, *, document: Mapping[str, Any], body_bytes: int = 2_621_440
+        self,
+        app: ASGIApp,
+        *,
+        document: Mapping[str, Any],
+        body_bytes: int = 2_621_440,
+        private_prefix: str = "",
     ) -> None:
         self.app = app
         self.document = document
+        self.private_prefix = private_prefix
+        """The control routes' paths: no key of the document (`/{tenant}/{nextLink}#List`)."""
         self.body_bytes = body_bytes
         """At most this much of a body is read to tell operations apart by it."""
         self.paths = openapi.qualified_paths(document)
@@ -166,7 +173,10 @@ class QualifiedPaths:
         return any(method in methods and pattern.match(path) for pattern, methods in self.plain)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.paths:
+        private = bool(self.private_prefix) and scope.get("path", "").startswith(
+            self.private_prefix
+        )
+        if scope["type"] == "http" and self.paths and not private:
             query = QueryParams(scope.get("query_string", b"").decode("latin-1"))
             headers = Headers(scope=scope)
 

@@ -1792,3 +1792,35 @@ paths:
         unnamed = f"--{boundary}\r\n--{boundary}--\r\n".encode()
         assert client.post("/search", content=unnamed, headers=multipart).status_code == 200
         assert client.post("/search", content=b"junk", headers=multipart).status_code == 400
+
+
+@pytest.mark.parametrize("key", ["/{tenant}/{next}", "/{tenant}/{next}#Users_ListNext"])
+def test_the_control_routes_are_no_path_of_the_document(tmp_path: Path, key: str) -> None:
+    """GraphRBAC's `/{tenantID}/{nextLink}#Applications_ListNext` (and any `/{a}/{b}`) takes
+    every path of two segments: `/_mock/health` answered the document's 401, and the corpus
+    judge waited 90 s for a server that never said it was up."""
+    spec = tmp_path / "two.yaml"
+    spec.write_text(
+        f"""
+openapi: 3.0.3
+info: {{title: two, version: "1"}}
+security: [{{key: []}}]
+components:
+  securitySchemes:
+    key: {{type: apiKey, in: header, name: X-Key}}
+paths:
+  "{key}":
+    get:
+      parameters:
+        - {{name: tenant, in: path, required: true, schema: {{type: string}}}}
+        - {{name: next, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        "200": {{description: a page, content: {{application/json: {{schema: {{type: object}}}}}}}}
+        "401": {{description: no key}}
+"""
+    )
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        assert client.get("/_mock/health").json()["status"] == "ok"
+        assert client.get("/_mock/requests").status_code == 403  # the control token's
+        assert client.get("/a/b").status_code == 401
+        assert client.get("/a/b", headers={"X-Key": "k"}).status_code == 200
