@@ -51,9 +51,25 @@ PROPERTY_CLASSES: dict[str, tuple[str, str]] = {
     ),
     **dict.fromkeys(("M", "Mn", "Mark"), (r"\u0300-\u036f", r"[\u0300-\u036f]")),
     **dict.fromkeys(("C", "Cc", "Control"), (r"\x00-\x1f\x7f", r"[\x00-\x1f\x7f]")),
+    # Java's POSIX classes, which are ASCII's (SageMaker's `\p{ASCII}*`, `[\p{Print}]*`).
+    **{
+        name: (ascii, f"[{ascii}]")
+        for name, ascii in {
+            "ASCII": r"\x00-\x7f",
+            "Print": r"\x20-\x7e",
+            "Graph": r"\x21-\x7e",
+            "Alnum": r"A-Za-z0-9",
+            "Upper": r"A-Z",
+            "Lower": r"a-z",
+            "Cntrl": r"\x00-\x1f\x7f",
+            "XDigit": r"0-9A-Fa-f",
+            "Blank": r" \t",
+        }.items()
+    },
 }
 """Unicode property classes as ranges of the scripts' letters, digits, spaces and marks (a
-little more than each, never less): neither Python's `re` nor ECMA-262 without its `u` flag
+little more than each, never less), and Java's POSIX classes: neither Python's `re` nor
+ECMA-262 without its `u` flag
 reads `\\p{L}`."""
 ESCAPES = {"A": "^", "z": "$", "Z": "$"}
 """The string's very start and end (Python's, PCRE's, Ruby's), as both engines spell them."""

@@ -102,6 +102,7 @@ serializer for, links the document gets wrong): those go unfuzzed, which says no
 server."""
 FUZZER_CANNOT_READ = re.compile(
     r"Malformed media type|Path parameter .* is not defined|unsupported regular expression"
+    r"|Invalid `pattern` definition"
 )
 """What Schemathesis says of a document part it cannot read to build a request from (a media
 type `codecs=opus`, Medium's `?query={query}` in a path key, which the mock reads as the

@@ -369,3 +369,15 @@ def test_a_pattern_written_as_a_javascript_literal_is_read_as_the_expression_ins
         "#/components/schemas/Name/pattern"
     ]
     assert name["pattern"] == "^[a-z0-9._]+$" and path["pattern"] == "^[/^$]+/x$"
+
+
+def test_javas_posix_classes_are_read_as_the_ascii_they_name() -> None:
+    """SageMaker's headers: `\\p{ASCII}*` and `\\A\\S[\\p{Print}]*\\z` (Java's), which no Python
+    or ECMA-262 engine reads: the patterns were dropped, so any header value was taken."""
+    ascii_only = {"type": "string", "pattern": "\\p{ASCII}*"}
+    printable = {"type": "string", "pattern": "\\A\\S[\\p{Print}]*\\z"}
+    schemas = {"Ascii": ascii_only, "Printable": printable}
+    lenient.repair({"openapi": "3.0.3", "components": {"schemas": schemas}})
+    assert re.fullmatch(ascii_only["pattern"], "plain ~text") is not None
+    assert re.fullmatch(ascii_only["pattern"], "naïve") is None
+    assert re.match(printable["pattern"], "Ab c~") and not re.match(printable["pattern"], " Ab")
