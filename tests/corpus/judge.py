@@ -18,7 +18,8 @@ A failure is *explained* when a correct server could not have avoided it:
   the read schema forbids it), or an answer under a discriminator without a mapping whose
   variants allow none of their own schema names in it (no answer can satisfy both), or a list
   that a query emptied where the document says it holds at least one item, content for a
-  204 (HTTP allows none), or operations of one method and URL that nothing in a request tells
+  204 (HTTP allows none), or an answer whose documented content types are none (`xml`), or
+  operations of one method and URL that nothing in a request tells
   apart (Box's `#folders` and `#web_links`, VTEX's `/accounts/{accountId}` beside
   `/accounts/{creditAccountId}`), or a schema no value fits (`type: object` with a string
   `enum`);
@@ -406,6 +407,8 @@ def explain(
         return CONTRADICTION  # HTTP: a 204 has no content; the document gives it some
     if check != "not_a_server_error" and _indistinct(case, document):
         return CONTRADICTION
+    if check == "content_type_conformance" and _no_media_type(case, document, status):
+        return CONTRADICTION  # VTEX's `xml`, OSF's `data`: no answer's type can be one
     if check == "response_schema_conformance" and (
         _contradictory_discriminator(case, document)
         or _twin_branches(case, document, status)
@@ -569,6 +572,15 @@ def _open_shape(document: dict[str, Any], branch: Any) -> Any:
     if not required:
         return None
     return sorted((name, repr(_plain(document, properties.get(name)))) for name in required)
+
+
+def _no_media_type(case: Any, document: dict[str, Any], status: int) -> bool:
+    """Whether every content key the operation documents for this status is no media type
+    (`type/subtype`)."""
+    responses = case.operation.definition.raw.get("responses") or {}
+    answer = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or {}
+    content = openapi.resolve(document, answer).get("content") or {}
+    return bool(content) and all("/" not in str(kind) for kind in content)
 
 
 def _success_schema(case: Any, document: dict[str, Any]) -> dict[str, Any]:
