@@ -109,3 +109,28 @@ def test_branches_told_apart_by_their_discriminator_alone_are_twins() -> None:
     assert judge._twins(document, one_of("Allow", "Deny"))
     assert not judge._twins(document, one_of("Allow", "Closed"))
     assert not judge._twins(document, one_of("Allow", "Other"))
+
+
+def test_a_part_closed_to_others_kinds_contradicts_the_fields_beside_it() -> None:
+    """GraphRBAC's `DirectoryObject` takes only objects beside its own fields; `Application`
+    includes it and adds booleans, and `UserCreateParameters` requires one: no answer of an
+    application and no user create can fit. A part whose others are objects is no such case."""
+    prefix = "#/components/schemas/"
+    base = {"type": "object", "properties": {"id": {"type": "string"}}}
+    closed = {**base, "additionalProperties": {"type": "object"}}
+    user = {
+        "allOf": [{"$ref": prefix + "Closed"}],
+        "required": ["enabled"],
+        "properties": {"enabled": {"type": "boolean"}},
+    }
+    nested = {
+        "allOf": [{"$ref": prefix + "Closed"}],
+        "required": ["meta"],
+        "properties": {"meta": {"type": "object"}},
+    }
+    schemas = {"Base": base, "Closed": closed, "User": user, "Nested": nested}
+    document = {"components": {"schemas": schemas}}
+    assert judge._closed_by_a_part(document, "/components/schemas/Closed/additionalProperties")
+    assert not judge._closed_by_a_part(document, "/components/schemas/Base/additionalProperties")
+    assert judge._required_refused_by_a_part(document, {"$ref": prefix + "User"})
+    assert not judge._required_refused_by_a_part(document, {"$ref": prefix + "Nested"})

@@ -460,6 +460,8 @@ def _no_value_fits(document: dict[str, Any], message: str) -> bool:
         node = openapi.resolve(document, {"$ref": "#" + found[1]})
     except openapi.SpecError:
         return False
+    if found[1].endswith("/additionalProperties") and _closed_by_a_part(document, found[1]):
+        return True
     pattern = node.get("pattern") if isinstance(node, dict) else None
     # A JavaScript regex literal pasted whole (`/^[a-z]+$/`): no string matches it.
     unmatchable = isinstance(pattern, str) and lenient._unslashed(pattern) is not None
@@ -467,6 +469,7 @@ def _no_value_fits(document: dict[str, Any], message: str) -> bool:
 
 
 UNFILLABLE = re.compile(r"Cannot generate test data for (\w+) parameter '([^']+)'")
+UNFILLABLE_BODY = re.compile(r"Cannot generate test data for request body \(([^)]+)\)")
 
 
 def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
@@ -477,12 +480,63 @@ def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
     method, _, path = label.partition(" ")
     item = (document.get("paths") or {}).get(path) or {}
     operation = item.get(method.lower()) if isinstance(item, dict) else None
+    body = UNFILLABLE_BODY.search(said)
+    if body is not None and isinstance(operation, dict):
+        content = openapi.resolve(document, operation.get("requestBody") or {}).get("content")
+        media = (content or {}).get(body[1]) or {}
+        return "schema" in media and _required_refused_by_a_part(document, media["schema"])
     if found is None or not isinstance(operation, dict):
         return False
     for parameter in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
         parameter = openapi.resolve(document, parameter)
         if (parameter.get("in"), parameter.get("name")) == (found[1], found[2]):
             return "schema" in parameter and _kinds(document, parameter["schema"]) == set()
+    return False
+
+
+def _closed_by_a_part(document: dict[str, Any], pointer: str) -> bool:
+    """Whether the schema whose `additionalProperties` the pointer names is an `allOf` part of
+    a schema whose other parts declare properties it does not (GraphRBAC's `DirectoryObject`
+    takes only objects beside its own fields, and `Application` includes it and adds
+    booleans): JSON Schema holds each part to its own words, so those values fit no answer."""
+    owner = pointer.removesuffix("/additionalProperties")
+    try:
+        part = openapi.resolve(document, {"$ref": "#" + owner})
+    except openapi.SpecError:
+        return False
+    own = set((part.get("properties") or {}) if isinstance(part, dict) else ())
+    for schema in ((document.get("components") or {}).get("schemas") or {}).values():
+        parts = schema.get("allOf") if isinstance(schema, dict) else None
+        if not isinstance(parts, list) or {"$ref": "#" + owner} not in parts:
+            continue
+        declared = set(schema.get("properties") or {})
+        for other in parts:
+            resolved = openapi.resolve(document, other)
+            declared |= (
+                set(resolved.get("properties") or {}) if isinstance(resolved, dict) else set()
+            )
+        if declared - own:
+            return True
+    return False
+
+
+def _required_refused_by_a_part(document: dict[str, Any], schema: Any) -> bool:
+    """Whether an `allOf` part's `additionalProperties` refuses the kind of a field the whole
+    requires and another part declares (GraphRBAC's `UserCreateParameters`: `UserBase` takes
+    only objects beside its own fields, and the create requires `accountEnabled`, a boolean)."""
+    schema = openapi.resolve(document, schema)
+    parts = [openapi.resolve(document, part) for part in schema.get("allOf") or []]
+    properties, required = openapi.object_shape(document, schema)
+    for part in parts:
+        extra = part.get("additionalProperties") if isinstance(part, dict) else None
+        kind = openapi.resolve(document, extra).get("type") if isinstance(extra, dict) else None
+        if not isinstance(kind, str):
+            continue
+        own = set(part.get("properties") or {})
+        for name in required - own:
+            declared = openapi.resolve(document, properties.get(name) or {}).get("type")
+            if isinstance(declared, str) and declared != kind:
+                return True
     return False
 
 
