@@ -134,3 +134,12 @@ def test_a_part_closed_to_others_kinds_contradicts_the_fields_beside_it() -> Non
     assert not judge._closed_by_a_part(document, "/components/schemas/Base/additionalProperties")
     assert judge._required_refused_by_a_part(document, {"$ref": prefix + "User"})
     assert not judge._required_refused_by_a_part(document, {"$ref": prefix + "Nested"})
+
+
+def test_a_target_is_measured_as_sent() -> None:
+    """A 414 is explained only past the server's stated limit: the path and query as sent."""
+
+    class Sent:
+        uri = "http://127.0.0.1:1/a/%C3%A9?q=1"
+
+    assert judge._target_bytes(Sent()) == len("/a/%C3%A9") + len("?q=1")

@@ -29,7 +29,9 @@ A failure is *explained* when a correct server could not have avoided it:
 - `a documented server error`: a 5xx an operation documents, and no success (ReadMe's
   `/status/500`);
 - `protocol switch`: a 501 from an operation whose only answer is 101 (it upgrades the
-  connection to another protocol, which no HTTP mock speaks).
+  connection to another protocol, which no HTTP mock speaks);
+- `target too long`: a 414 to a request whose path and query are longer than the server's
+  stated limit (`--limit uri_bytes`, 16 KiB), HTTP's own answer, which no document lists.
 Anything else (every other 5xx among them) is unexplained, and the corpus fails.
 
 `python -m tests.corpus.judge [NAME ...]` judges the listed documents (`make corpus-list`);
@@ -67,7 +69,7 @@ from schemathesis.generation.modes import GenerationMode
 from specdouble.document import lenient, openapi, registry
 from specdouble.rest.validation import schema_validator
 from specdouble.server.connexion_hooks import IGNORED_HEADERS
-from specdouble.settings import DEFAULT_CACHE
+from specdouble.settings import DEFAULT_CACHE, Limits
 from specdouble.testing.pytest_plugin import MockServer, end, free_port
 from tests import prism
 
@@ -91,6 +93,7 @@ UNKNOWN_KEY = "unknown key"
 KEY_TAKEN = "key taken"
 CONTRADICTION = "the document contradicts itself"
 PROTOCOL_SWITCH = "protocol switch"
+TOO_LONG = "target too long"
 NO_SUCCESS = "no success documented"
 DOCUMENTED_FAILURE = "a documented server error"
 FUZZER_LIMITS = {
@@ -365,6 +368,8 @@ def explain(
     documented = _documented(case.operation)
     if status == 501 and _switches_protocol(case):
         return PROTOCOL_SWITCH  # no final answer the document allows: "not implemented"
+    if status == 414 and _target_bytes(request) > Limits().uri_bytes:
+        return TOO_LONG  # HTTP's own answer past a server's stated limit (`--limit uri_bytes`)
     if check == "not_a_server_error":
         # An operation that documents this 5xx and no success (ReadMe's `/status/500`) is
         # answered as documented; any other 5xx is the mock's.
@@ -626,6 +631,12 @@ def _open_shape(document: dict[str, Any], branch: Any) -> Any:
     if not required:
         return None
     return sorted((name, repr(_plain(document, properties.get(name)))) for name in required)
+
+
+def _target_bytes(request: Any) -> int:
+    """The request target's length in bytes: its path and query, as sent."""
+    parts = urllib.parse.urlsplit(str(getattr(request, "uri", "") or ""))
+    return len(parts.path.encode()) + (len(parts.query.encode()) + 1 if parts.query else 0)
 
 
 def _no_media_type(case: Any, document: dict[str, Any], status: int) -> bool:
