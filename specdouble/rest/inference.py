@@ -342,6 +342,8 @@ def _same_schema(document: Mapping[str, Any], first: Any, second: Any) -> bool:
     property names."""
     if first is None or second is None:
         return False
+    if "array" in (_shape(document, first), _shape(document, second)):
+        return False  # a list of them is not one of them (VTEX's complements by type)
     if _schema_name(first) and _schema_name(first) == _schema_name(second):
         return True
     return set(object_shape(document, first)[0]) == set(object_shape(document, second)[0]) != set()
