@@ -210,8 +210,8 @@ class Synth:
     def __init__(self, document: Mapping[str, Any], seed: int) -> None:
         self.document = document
         self.seed = seed
-        self.fake = Faker(["en_US"])
-        self.fake.seed_instance(seed)
+        self._fake: Faker | None = None
+        self._fake_seed = seed
         self.random = random.Random(seed)
         self.version = str((document.get("info") or {}).get("version") or "")
         self._owner = ""
@@ -220,10 +220,22 @@ class Synth:
         self._validators: dict[int, tuple[Any, Any]] = {}
         """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
 
+    @property
+    def fake(self) -> Faker:
+        """The Faker, made when first drawn from (a few milliseconds each: GitHub's document
+        has 93 resources, most of which never draw), seeded as it was last told."""
+        if self._fake is None:
+            self._fake = Faker(["en_US"])
+            self._fake.seed_instance(self._fake_seed)
+        return self._fake
+
     def reseed(self, *parts: Any) -> None:
         """Continue from a seed made of this one and `parts` (cheaper than a new `Synth`)."""
         seed = stable_seed(self.seed, *parts)
-        self.fake.seed_instance(seed)
+        if self._fake is None:
+            self._fake_seed = seed
+        else:
+            self._fake.seed_instance(seed)
         self.random.seed(seed)
 
     def value(

@@ -223,6 +223,7 @@ def create_app(settings: Settings) -> MockServer:
     """The server for `settings`, in steps: the document and its profile, the state, the
     operations' actions and Connexion's app, then the layers around it, in the order a
     request meets them."""
+    connexion_hooks.compile_paths_once()
     document = load(settings)
     profile = profiles.detect(document, leniency=settings.leniency)
     if settings.ui is not None and not profile.browser:

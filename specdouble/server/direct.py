@@ -27,7 +27,6 @@ from connexion.frameworks.starlette import FloatConverter, IntegerConverter, sta
 from connexion.http_facts import METHODS
 from connexion.utils import split_content_type
 from starlette.datastructures import Headers
-from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from specdouble import errors
@@ -38,6 +37,7 @@ from specdouble.rest.validation import validate_request_body
 from specdouble.server.connexion_hooks import (
     RequestParameters,
     TokenSecurity,
+    compiled_path,
     header,
     parse_json,
     routed_types,
@@ -248,7 +248,7 @@ def router(
             action = actions.get(operation.operation_id)
             target = _target(document, action, security_map, limits, dialect) if action else None
             template = starlettify_path(path, routed_types(document, operation.parameters))
-            regex, _, convertors = compile_path(template)
+            regex, _, convertors = compiled_path(template)
             routes.append((method.upper(), Route(template, regex, convertors, target, allow)))
     return Router(openapi.base_path(document), routes)
 
