@@ -143,3 +143,16 @@ def test_a_target_is_measured_as_sent() -> None:
         uri = "http://127.0.0.1:1/a/%C3%A9?q=1"
 
     assert judge._target_bytes(Sent()) == len("/a/%C3%A9") + len("?q=1")
+
+
+def test_a_schema_no_value_fits_is_found_inside_an_answer_written_in_place() -> None:
+    """Interactive Brokers' trades: `Side` is `type: string` with `enum: [1, 2]`, written in
+    the answer itself, so the check names it by a pointer into that schema."""
+    answer = {
+        "type": "array",
+        "items": {"properties": {"Side": {"type": "string", "enum": [1, 2]}}},
+    }
+    said = "1 is not of type 'string'\n\nSchema at /items/properties/Side:\n"
+    assert judge._no_value_fits({}, said, answer)
+    fitting = {"type": "array", "items": {"properties": {"Side": {"type": "integer"}}}}
+    assert not judge._no_value_fits({}, said, fitting)

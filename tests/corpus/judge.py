@@ -419,7 +419,7 @@ def explain(
         or _twin_branches(case, document, status)
         or _endless(document, _answer_schema(case, document, status))
         or (TOO_FEW.search(message) is not None and _filtered_to_nothing(case, response))
-        or _no_value_fits(document, message)
+        or _no_value_fits(document, message, _answer_schema(case, document, status))
     ):
         return CONTRADICTION
     return None
@@ -452,17 +452,23 @@ SCHEMA_AT = re.compile(r"Schema at (/\S+):")
 JSON_KINDS = {"object", "array", "string", "number", "integer", "boolean", "null"}
 
 
-def _no_value_fits(document: dict[str, Any], message: str) -> bool:
+def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -> bool:
     """Whether the schema the check names (`Schema at /components/...`) admits no value: its
     types and those of its `allOf` parts have nothing in common (Lyft's `ride_profile`:
     `type: object` with `allOf` a string enum), or it is a `oneOf` of branches that differ
     only in words (ReadMe's `oneOf: [StatusWrapper, StatusWrapper]`), or its pattern has text
-    before its start or after its end (PeerTube's `/^[a-z0-9._]+$/`)."""
+    before its start or after its end (PeerTube's `/^[a-z0-9._]+$/`). A pointer into no part
+    of the document (`/items/properties/Side`) is read in the `answer` schema it was checked
+    against."""
     found = SCHEMA_AT.search(message)
     if found is None:
         return False
+    inline = not found[1].startswith(("/components/", "/paths/", "/definitions/"))
     try:
-        node = openapi.resolve(document, {"$ref": "#" + found[1]})
+        if inline and isinstance(answer, dict):
+            node = openapi.resolve({**document, **answer}, {"$ref": "#" + found[1]})
+        else:
+            node = openapi.resolve(document, {"$ref": "#" + found[1]})
     except openapi.SpecError:
         return False
     if found[1].endswith("/additionalProperties") and _closed_by_a_part(document, found[1]):
