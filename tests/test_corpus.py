@@ -156,3 +156,20 @@ def test_a_schema_no_value_fits_is_found_inside_an_answer_written_in_place() -> 
     assert judge._no_value_fits({}, said, answer)
     fitting = {"type": "array", "items": {"properties": {"Side": {"type": "integer"}}}}
     assert not judge._no_value_fits({}, said, fitting)
+
+
+def test_an_object_that_requires_a_name_it_forbids_fits_no_value() -> None:
+    """e-conomic's `Employee` requires `canApprove` and `canInvoice`, describes neither and
+    lets no other name through; its list answers every employee that exists."""
+    employee = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "canApprove"],
+        "properties": {"name": {"type": "string"}},
+    }
+    document = {"components": {"schemas": {"Employee": employee}}}
+    ref = {"$ref": "#/components/schemas/Employee"}
+    assert judge._requires_what_it_forbids(document, ref)
+    assert judge._requires_what_it_forbids(document, {"type": "array", "items": ref})
+    open_one = {**employee, "additionalProperties": True}
+    assert not judge._requires_what_it_forbids(document, open_one)

@@ -461,8 +461,8 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
     of the document (`/items/properties/Side`) is read in the `answer` schema it was checked
     against."""
     found = SCHEMA_AT.search(message)
-    if found is None:
-        return False
+    if found is None:  # the answer's own schema (`Schema:`)
+        return isinstance(answer, dict) and _requires_what_it_forbids(document, answer)
     inline = not found[1].startswith(("/components/", "/paths/", "/definitions/"))
     try:
         if inline and isinstance(answer, dict):
@@ -472,6 +472,8 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
     except openapi.SpecError:
         return False
     if found[1].endswith("/additionalProperties") and _closed_by_a_part(document, found[1]):
+        return True
+    if _requires_what_it_forbids(document, node):
         return True
     pattern = node.get("pattern") if isinstance(node, dict) else None
     # A JavaScript regex literal pasted whole (`/^[a-z]+$/`): no string matches it.
@@ -503,6 +505,20 @@ def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
         if (parameter.get("in"), parameter.get("name")) == (found[1], found[2]):
             return "schema" in parameter and _kinds(document, parameter["schema"]) == set()
     return False
+
+
+def _requires_what_it_forbids(document: dict[str, Any], schema: Any) -> bool:
+    """Whether an object schema requires a name it does not describe and lets no other name
+    through (e-conomic's `Employee` requires `canApprove`, with `additionalProperties:
+    false` and no such property)."""
+    schema = openapi.resolve(document, schema)
+    if isinstance(schema, dict) and schema.get("type") == "array" and "items" in schema:
+        return _requires_what_it_forbids(document, schema["items"])  # a list of what exists
+    if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
+        return False
+    if schema.get("patternProperties") or schema.get("allOf"):
+        return False
+    return bool(set(schema.get("required") or ()) - set(schema.get("properties") or {}))
 
 
 def _closed_by_a_part(document: dict[str, Any], pointer: str) -> bool:
