@@ -542,6 +542,8 @@ class Synth:
         low = schema.get("minItems", 0)
         high = max(low, min(schema.get("maxItems", 3), 3 if depth < MAX_DEPTH else low))
         items = schema.get("items", {})
+        if not low and admits_nothing(self.document, items):
+            return []  # Visual Studio's `type: integer` of string choices: no item is valid
         wanted = self.random.randint(low, high)
         values: list[Any] = []
         for _ in range(wanted * 4 if schema.get("uniqueItems") else wanted):
@@ -723,6 +725,40 @@ class Synth:
         # draws from those: text a person reads, and that every engine's reading admits.
         plain = [c for c in choices if c.isascii() and c.isprintable()]
         return self.random.choice(plain or choices)
+
+
+JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
+    """Whether a schema's `enum` names no value of its `type` (`type: integer` with
+    `enum: ["0 (Private)", ...]`): no value is valid for it.
+
+    >>> admits_nothing({}, {"type": "integer", "enum": ["0 (Unknown)"]})
+    True
+    >>> admits_nothing({}, {"type": "number", "enum": [1, "x"]})
+    False
+    """
+    schema = resolve(document, schema)
+    kind, choices = schema.get("type"), schema.get("enum")
+    if not isinstance(kind, str) or kind not in JSON_TYPES or not isinstance(choices, list):
+        return False
+
+    def fits(value: Any) -> bool:
+        if value is None:
+            return schema.get("nullable") is True
+        if isinstance(value, bool):
+            return kind == "boolean"
+        return isinstance(value, JSON_TYPES[kind])
+
+    return bool(choices) and not any(fits(value) for value in choices)
 
 
 UNSHAPING = ANNOTATIONS | {"nullable", "readOnly", "writeOnly", "default"}

@@ -461,17 +461,20 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
     of the document (`/items/properties/Side`) is read in the `answer` schema it was checked
     against."""
     found = SCHEMA_AT.search(message)
-    if found is None:  # the answer's own schema (`Schema:`)
-        return isinstance(answer, dict) and _requires_what_it_forbids(document, answer)
-    inline = not found[1].startswith(("/components/", "/paths/", "/definitions/"))
+    pointer = found[1] if found is not None else ""
+    inline = not pointer.startswith(("/components/", "/paths/", "/definitions/"))
     try:
-        if inline and isinstance(answer, dict):
-            node = openapi.resolve({**document, **answer}, {"$ref": "#" + found[1]})
+        if not pointer:  # the answer's own schema (`Schema:`)
+            node = openapi.resolve(document, answer) if isinstance(answer, dict) else None
+        elif inline and isinstance(answer, dict):
+            node = openapi.resolve({**document, **answer}, {"$ref": "#" + pointer})
         else:
-            node = openapi.resolve(document, {"$ref": "#" + found[1]})
+            node = openapi.resolve(document, {"$ref": "#" + pointer})
     except openapi.SpecError:
         return False
-    if found[1].endswith("/additionalProperties") and _closed_by_a_part(document, found[1]):
+    if not isinstance(node, dict):
+        return False
+    if pointer.endswith("/additionalProperties") and _closed_by_a_part(document, pointer):
         return True
     if _requires_what_it_forbids(document, node):
         return True
