@@ -190,6 +190,11 @@ class Settings:
         return self.leniency in STRICT
 
     @property
+    def control_paths(self) -> str:
+        """What every control route's path starts with (`/_mock/`): no path of the document."""
+        return self.control_prefix.rstrip("/") + "/"
+
+    @property
     def generates(self) -> bool:
         return self.seed is not None or self.count is not None
 

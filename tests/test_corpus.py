@@ -173,3 +173,17 @@ def test_an_object_that_requires_a_name_it_forbids_fits_no_value() -> None:
     assert judge._requires_what_it_forbids(document, {"type": "array", "items": ref})
     open_one = {**employee, "additionalProperties": True}
     assert not judge._requires_what_it_forbids(document, open_one)
+
+
+def test_content_types_that_are_no_media_types_contradict_the_answer() -> None:
+    """VTEX documents `xml`, OSF `data`: no Content-Type can be one of them. One real media
+    type among them is enough to answer in."""
+    from types import SimpleNamespace
+
+    def case(content: dict[str, Any]) -> Any:
+        raw = {"responses": {"200": {"description": "ok", "content": content}}}
+        return SimpleNamespace(operation=SimpleNamespace(definition=SimpleNamespace(raw=raw)))
+
+    assert judge._no_media_type(case({"xml": {}}), {}, 200)
+    assert not judge._no_media_type(case({"xml": {}, "application/json": {}}), {}, 200)
+    assert not judge._no_media_type(case({"xml": {}}), {}, 404)

@@ -727,16 +727,6 @@ class Synth:
         return self.random.choice(plain or choices)
 
 
-JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "array": (list,),
-    "object": (dict,),
-}
-
-
 def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
     """Whether a schema's `enum` names no value of its `type` (`type: integer` with
     `enum: ["0 (Private)", ...]`): no value is valid for it.
@@ -748,7 +738,7 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
     """
     schema = resolve(document, schema)
     kind, choices = schema.get("type"), schema.get("enum")
-    if not isinstance(kind, str) or kind not in JSON_TYPES or not isinstance(choices, list):
+    if not isinstance(kind, str) or kind not in _JSON_TYPES or not isinstance(choices, list):
         return False
 
     def fits(value: Any) -> bool:
@@ -756,7 +746,7 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
             return schema.get("nullable") is True
         if isinstance(value, bool):
             return kind == "boolean"
-        return isinstance(value, JSON_TYPES[kind])
+        return isinstance(value, _JSON_TYPES[kind])
 
     return bool(choices) and not any(fits(value) for value in choices)
 

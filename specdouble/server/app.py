@@ -408,7 +408,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         swagger_ui_options=SwaggerUIOptions(
             swagger_ui=True, swagger_ui_path=openapi.swagger_ui_path(document)
         ),
-        middlewares=connexion_hooks.middlewares(settings.control_prefix.rstrip("/") + "/"),
+        middlewares=connexion_hooks.middlewares(settings.control_paths),
     )
     app._middleware_app.api_cls = connexion_hooks.HandlerApi  # Connexion offers no public hook
     try:
@@ -470,7 +470,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
     (None: a layer this server does not have)."""
     settings, document, profile = parts.settings, parts.document, parts.profile
     dialect, store, answers = profile.dialect, state.store, wiring.answers
-    prefix = settings.control_prefix.rstrip("/") + "/"
+    prefix = settings.control_paths
     server = profile.server(document, store, state.users)
     return [
         WorkerHeader if settings.workers > 1 else None,
@@ -538,7 +538,7 @@ def layers(parts: Parts, state: State, wiring: Wiring) -> list[Layer | None]:
             ),
             answers=answers,
             reserved=(openapi.swagger_ui_path(document), "/openapi.json", "/openapi.yaml"),
-            private_prefix=settings.control_prefix.rstrip("/") + "/",
+            private_prefix=prefix,
         )
         if settings.direct
         else None,
