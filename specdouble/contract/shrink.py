@@ -26,7 +26,8 @@ from schemathesis.core.failures import Failure, FailureGroup
 MAX_REQUESTS = 60
 """Variants a finding's shrinking may send."""
 SHORT = "x"
-"""What a string is shortened to first (then: its first character)."""
+"""What a string is shortened to first, a single other character included (then: its first
+character)."""
 
 
 @dataclass(slots=True)
@@ -181,10 +182,12 @@ def _smaller_values(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _shorter(value: Any) -> Iterator[Any]:
-    if isinstance(value, str) and len(value) > 1:
-        if value != SHORT and len(value) > len(SHORT):
+    if isinstance(value, str) and value and value != SHORT:
+        # One character is as short as SHORT, not as plain: '÷' is made 'x' too.
+        if len(value) >= len(SHORT):
             yield SHORT
-        yield value[:1]
+        if len(value) > 1:
+            yield value[:1]
     elif isinstance(value, list) and value:
         if len(value) > 1:
             yield value[:1]

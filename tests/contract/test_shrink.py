@@ -37,3 +37,10 @@ def test_a_value_for_a_property_its_schema_admits() -> None:
     assert shrink._value(DOCUMENT, {"type": "boolean", "default": False}) is False
     assert shrink._value(DOCUMENT, {"nullable": True}) is None
     assert shrink._value(DOCUMENT, {}) is shrink._NOTHING
+
+
+def test_a_string_is_made_plain_as_well_as_short() -> None:
+    assert list(shrink._shorter("÷")) == ["x"]
+    assert list(shrink._shorter("ab")) == ["x", "a"]
+    assert list(shrink._shorter("x")) == []
+    assert list(shrink._shorter("")) == []
