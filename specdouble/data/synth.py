@@ -501,6 +501,8 @@ class Synth:
             resolved = resolve(self.document, prop_schema)
             if marked(self.document, prop_schema, "writeOnly" if reading else "readOnly"):
                 continue
+            if prop not in required and admits_nothing(self.document, resolved):
+                continue  # no value is valid for it, and none is needed
             if depth >= MAX_DEPTH and (prop not in required or depth >= MAX_REQUIRED_DEPTH):
                 if prop in required and is_nullable(self.document, resolved):
                     result[prop] = None  # deep enough: null ends it (GitHub's `team.parent`)
@@ -519,6 +521,20 @@ class Synth:
                 loose = extra if isinstance(extra, Mapping) and extra else {"type": "string"}
                 result[prop] = self.value(loose, name=prop, reading=reading, depth=depth + 1)
         fewest, most = schema.get("minProperties", 0), schema.get("maxProperties")
+        if len(result) < fewest:  # described ones first, the plainest first (cut or drawn null)
+            left = [
+                (prop, prop_schema)
+                for prop, prop_schema in schema.get("properties", {}).items()
+                if prop not in result
+                and not forbidden(self.document, prop_schema)
+                and not marked(self.document, prop_schema, "writeOnly" if reading else "readOnly")
+                and not admits_nothing(self.document, prop_schema)
+            ]
+            left.sort(key=lambda pair: _is_composite(resolve(self.document, pair[1])))
+            for prop, prop_schema in left[: fewest - len(result)]:
+                result[prop] = self.value(
+                    prop_schema, name=prop, reading=reading, depth=max(depth, MAX_DEPTH) + 1
+                )
         if extra not in (None, False) and (
             (not schema.get("properties") and depth < MAX_DEPTH) or len(result) < fewest
         ):
@@ -590,6 +606,8 @@ class Synth:
             # Another of the format's values (Canada's `https+` URIs: an `http` one drew
             # `httpssss` from the pattern, which is no URI).
             value = self._formatted(fmt, lengths) or value
+        if value is not None and pattern and not _search(pattern, value):
+            value = self._formatted_and_matching(fmt, value, pattern) or value
         if value is None:
             value = self._by_name(name)
         if pattern and not _search(pattern, value):
@@ -612,6 +630,22 @@ class Synth:
                 if drawn is not None and low <= len(drawn) <= (high or len(drawn)):
                     return drawn
         return value
+
+    def _formatted_and_matching(self, fmt: str, value: str, pattern: str) -> str | None:
+        """A value of the format that ends in the pattern's own string, where the pattern
+        may match anywhere but its start (OPTIMADE's URI `.+/v[0-1](\\.[0-9]+)*/?$`:
+        `https://example.com/` joined with `ab/v1/`); None where no join keeps both."""
+        if pattern.startswith(("^", "\\A")):
+            return None
+        checker = _format_checker()
+        for _ in range(PATTERN_ATTEMPTS):
+            drawn = self.from_pattern(pattern)
+            if drawn is None:
+                return None
+            for joined in (value + drawn, value.rstrip("/") + "/" + drawn.lstrip("/")):
+                if _search(pattern, joined) and checker.conforms(joined, fmt):
+                    return joined
+        return None
 
     def _formatted(self, fmt: str, lengths: tuple[int | None, int] = (None, 0)) -> str | None:
         f = self.fake
@@ -729,9 +763,12 @@ class Synth:
 
 def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
     """Whether a schema's `enum` names no value of its `type` (`type: integer` with
-    `enum: ["0 (Private)", ...]`): no value is valid for it.
+    `enum: ["0 (Private)", ...]`), or none its lengths and pattern keep (Adyen's
+    `maxLength: 1` beside `enum: [MALE, FEMALE]`): no value is valid for it.
 
     >>> admits_nothing({}, {"type": "integer", "enum": ["0 (Unknown)"]})
+    True
+    >>> admits_nothing({}, {"type": "string", "maxLength": 1, "enum": ["MALE", "FEMALE"]})
     True
     >>> admits_nothing({}, {"type": "number", "enum": [1, "x"]})
     False
@@ -746,9 +783,18 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
             return schema.get("nullable") is True
         if isinstance(value, bool):
             return kind == "boolean"
-        return isinstance(value, _JSON_TYPES[kind])
+        return isinstance(value, _JSON_TYPES[kind]) and string_fits(value, schema)
 
     return bool(choices) and not any(fits(value) for value in choices)
+
+
+def _is_composite(schema: Any) -> bool:
+    """Whether a value of `schema` holds others (an object or a list), or may."""
+    if not isinstance(schema, Mapping):
+        return True
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return bool({"object", "array", None} & set(kinds)) or "properties" in schema
 
 
 UNSHAPING = ANNOTATIONS | {"nullable", "readOnly", "writeOnly", "default"}

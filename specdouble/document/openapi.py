@@ -549,6 +549,17 @@ NARROWING_WORDS = (*VALUE_CONSTRAINTS, "minItems", "maxItems", "required", "prop
 COMPOSITIONS = ("allOf", "oneOf", "anyOf", "not", "discriminator")
 
 
+TIGHTER = {
+    **dict.fromkeys(("minimum", "minLength", "minItems", "minProperties"), max),
+    **dict.fromkeys(("maximum", "maxLength", "maxItems", "maxProperties"), min),
+}
+"""Of two bounds a value must keep, the one that keeps it: the greater least, the smaller most."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _constrains(schema: Any) -> bool:
     return not isinstance(schema, Mapping) or any(
         word not in ANNOTATIONS and not word.startswith("x-") for word in schema
@@ -569,6 +580,9 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
     {'type': 'string', 'nullable': True, 'maxLength': 9, 'format': 'date'}
     >>> refined({}, {"type": "string", "nullable": True}, {"type": "string", "format": "date"})
     {'type': 'string', 'format': 'date'}
+    >>> refined({}, {"type": "string", "enum": ["success", "error"], "maxLength": 9},
+    ...         {"type": "string", "enum": ["success", "already_confirmed"], "maxLength": 12})
+    {'type': 'string', 'enum': ['success'], 'maxLength': 9}
     """
     first, second = (resolve(document, node) for node in (known, other))
     if not _constrains(second):
@@ -587,6 +601,14 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
         said = [sum(word in node for word in NARROWING_WORDS) for node in (first, second)]
         return known if said[0] > said[1] else other
     merged = {**first, **second}
+    # What a value must hold of both: the choices both name, the tighter of two bounds.
+    if isinstance(first.get("enum"), list) and isinstance(second.get("enum"), list):
+        both = [value for value in second["enum"] if value in first["enum"]]
+        merged["enum"] = both or second["enum"]
+    for word, tighter in TIGHTER.items():
+        bounds = [node[word] for node in (first, second) if _is_number(node.get(word))]
+        if len(bounds) == 2:
+            merged[word] = tighter(bounds)
     if not all("type" not in node or is_nullable(document, node) for node in (first, second)):
         merged.pop("nullable", None)
         if isinstance(merged.get("type"), list):

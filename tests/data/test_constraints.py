@@ -12,6 +12,7 @@ from jsonschema import Draft7Validator
 from openapi_schema_validator import OAS30Validator
 
 from specdouble.data.synth import Synth
+from specdouble.data.values import STANDARD_FORMATS
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "a part that only annotates, beside one of kinds (Pandascore's OpponentID)": {
@@ -89,6 +90,29 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             {"type": "object", "properties": {"cardBin": {"type": "string"}}},
         ],
     },
+    "a versioned URL, by format and an open-ended pattern (OPTIMADE)": {
+        "type": "string",
+        "format": "uri",
+        "pattern": ".+/v[0-1](\\.[0-9]+)*/?$",
+        "minLength": 1,
+    },
+    "an optional choice no value of which fits (Adyen's one-letter gender)": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string"},
+            "gender": {"type": "string", "maxLength": 1, "enum": ["MALE", "FEMALE"]},
+        },
+    },
+    "two parts' choices of one field (MotaWord's status)": {
+        "allOf": [
+            {"type": "object", "properties": {"status": {"enum": ["success", "error"]}}},
+            {
+                "type": "object",
+                "properties": {"status": {"type": "string", "enum": ["success", "confirmed"]}},
+            },
+        ]
+    },
 }
 
 
@@ -103,6 +127,8 @@ def test_generated_values_obey_every_constraint(name: str) -> None:
         assert errors == [], (seed, value)
         if "format" in schema:
             assert formats.conforms(value, schema["format"]), (seed, value)
+            standard = STANDARD_FORMATS.get(schema["format"])
+            assert standard is None or standard(value), (seed, value)
 
 
 def test_an_instant_fits_the_length_its_schema_allows() -> None:
@@ -321,3 +347,23 @@ def test_a_string_of_a_format_and_a_pattern_obeys_both() -> None:
         value = Synth({}, seed).value(schema, name="sourceLink")
         parts = urlsplit(value)
         assert re.search("https+", value) and parts.scheme and parts.netloc, (seed, value)
+
+
+def test_an_object_of_at_least_one_property_has_one_however_deep() -> None:
+    """Oxford Dictionaries' pronunciations: items of optional properties only, closed, with
+    `minProperties: 1`; deep in an answer, where optional properties are cut, each was `{}`."""
+    from specdouble.data.synth import MAX_DEPTH
+
+    item = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
+        "properties": {
+            "dialects": {"type": "array", "items": {"type": "string"}},
+            "audioFile": {"type": "string"},
+        },
+    }
+    validator = OAS30Validator(item)
+    for seed in range(20):
+        value = Synth({}, seed).value(item, depth=MAX_DEPTH + seed % 3)
+        assert validator.is_valid(value) and "audioFile" in value, (seed, value)
