@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from specdouble.document import swagger2
-from specdouble.document.openapi import json_pointer, path_shape
+from specdouble.document.openapi import json_pointer, path_shape, resolve
 
 LETTERS = (
     r"A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u1fff"
@@ -194,6 +194,7 @@ def repair(document: dict[str, Any]) -> list[str]:
         repairs += _own_dialect(document)
     repairs += _variants_of_their_parent(document)
     repairs += _templated_queries(document)
+    repairs += _template_names(document)
     repairs += _same_templates(document.get("paths"))
     roots = [
         *((document.get("components") or {}).get("schemas") or {}).values(),
@@ -498,6 +499,63 @@ def _templated_queries(document: dict[str, Any]) -> list[str]:
         fixed[spelled] = item
     document["paths"] = fixed
     return said
+
+
+def _template_names(document: dict[str, Any]) -> list[str]:
+    """A path template whose name holds a colon (IdealSpot's `{insight_id:}`): the validator and
+    the router read what follows the colon as a format or a converter, so no parameter fills
+    the name. It is read as the name before the colon, and a path parameter declared by the
+    whole name is renamed to it."""
+    paths = document.get("paths")
+    if not isinstance(paths, dict) or not any(":" in str(key) for key in paths):
+        return []
+    said: list[str] = []
+    fixed: dict[str, Any] = {}
+    for key, item in paths.items():
+        declared = _path_parameters(document, item)
+        renamed: dict[str, str] = {}
+        for name in TEMPLATE.findall(str(key)):
+            plain = name.partition(":")[0]
+            if (
+                ":" in name
+                and PLAIN_NAME.fullmatch(plain)
+                and (plain not in declared or name not in declared)
+            ):
+                renamed[name] = plain
+        spelled = str(key)
+        for name, plain in renamed.items():
+            spelled = spelled.replace("{" + name + "}", "{" + plain + "}")
+        if spelled == key or spelled in paths or spelled in fixed:
+            fixed[key] = item
+            continue
+        for name, plain in renamed.items():
+            for parameter in declared.get(name, []):
+                parameter["name"] = plain
+        said.append(
+            f"{json_pointer(['paths', key])}: a parameter's name holds a colon, read as a"
+            f" format: read as {spelled!r}"
+        )
+        fixed[spelled] = item
+    if said:
+        document["paths"] = fixed
+    return said
+
+
+TEMPLATE = re.compile(r"\{([^{}]*)\}")
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def _path_parameters(document: dict[str, Any], item: Any) -> dict[str, list[dict[str, Any]]]:
+    """The path parameters a path item and its operations declare, by name."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    if not isinstance(item, dict):
+        return found
+    for operation in [item, *(v for v in item.values() if isinstance(v, dict))]:
+        for parameter in operation.get("parameters") or []:
+            parameter = resolve(document, parameter)
+            if isinstance(parameter, dict) and parameter.get("in") == "path":
+                found.setdefault(str(parameter.get("name")), []).append(parameter)
+    return found
 
 
 def _same_templates(paths: Any) -> list[str]:

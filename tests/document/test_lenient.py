@@ -381,3 +381,46 @@ def test_javas_posix_classes_are_read_as_the_ascii_they_name() -> None:
     assert re.fullmatch(ascii_only["pattern"], "plain ~text") is not None
     assert re.fullmatch(ascii_only["pattern"], "naïve") is None
     assert re.match(printable["pattern"], "Ab c~") and not re.match(printable["pattern"], " Ab")
+
+
+def test_a_path_parameters_name_with_a_colon_is_read_as_the_name_before_it() -> None:
+    """IdealSpot's `/data/insights/{insight_id:}`, declared as `insight_id:`: the validator
+    and the router read `:` as the start of a format, so the document was refused at start."""
+    parameter = {
+        "name": "insight_id:",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+    answers = {"200": {"description": "the insight"}}
+    plain = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    document = {
+        "openapi": "3.0.0",
+        "info": {"title": "IdealSpot", "version": "1"},
+        "components": {"parameters": {"Id": parameter}},
+        "paths": {
+            "/data/insights/{insight_id:}": {
+                "get": {"parameters": [dict(parameter)], "responses": answers}
+            },
+            "/data/insights/{insight_id:}/query": {
+                "get": {
+                    "parameters": [{"$ref": "#/components/parameters/Id"}],
+                    "responses": answers,
+                }
+            },
+            "/other/{id:}": {"get": {"parameters": [plain], "responses": answers}},
+            "/kept/{id}": {"get": {"parameters": [plain], "responses": answers}},
+        },
+    }
+    repairs = lenient.repair(document)
+    assert list(document["paths"]) == [
+        "/data/insights/{insight_id}",
+        "/data/insights/{insight_id}/query",
+        "/other/{id}",
+        "/kept/{id}",
+    ]
+    assert parameter["name"] == "insight_id" and plain["name"] == "id"
+    assert repairs[0].startswith("#/paths/~1data~1insights~1{insight_id:}: ")
+    from specdouble.document.openapi import check
+
+    check(document, source="idealspot")
