@@ -418,6 +418,9 @@ def form_values(
     {'tags': [], 'n': 5}
     >>> form_values({}, shape, {"meta[a]": ["1"], "items[0][n]": ["2"], "items[1][n]": ["3"]})
     {'meta': {'a': '1'}, 'items': [{'n': '2'}, {'n': '3'}]}
+    >>> links = {"allOf": [{"type": "object", "properties": {"self": {"type": "string"}}}]}
+    >>> form_values({}, {"properties": {"links": links}}, {"links": ['{"self": "/a"}']})
+    {'links': {'self': '/a'}}
     """
     raw: dict[str, Any] = {}
     for name, values in fields.items():
@@ -492,6 +495,12 @@ def _typed(document: Mapping[str, Any], schema: Schema, raw: Any) -> Any:
         values = raw if isinstance(raw, list) else [raw]
         return [_typed(document, items, value) for value in values if value is not None]
     text = raw[-1] if isinstance(raw, list) else raw
+    if isinstance(text, str) and _form_kind(document, schema) in ("object", "array"):
+        # A part of an object or a list is its JSON (OpenAPI's default for multipart).
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
     return _form_value(schema, text) if isinstance(text, str) else text
 
 
@@ -499,12 +508,21 @@ def _listed(raw: Any) -> bool:
     return isinstance(raw, list) and (len(raw) > 1 or not isinstance(raw[0] if raw else "", str))
 
 
-def _form_kind(document: Mapping[str, Any], schema: Schema) -> str | None:
+def _form_kind(document: Mapping[str, Any], schema: Schema, depth: int = 0) -> str | None:
+    """The JSON type a schema's values have: its `type`, else what its keywords or its
+    `allOf` parts say (MotaWord's links: an `allOf` of objects is an object)."""
     resolved = resolve(document, schema)
+    if not isinstance(resolved, Mapping) or depth > 8:
+        return None
     kind = resolved.get("type")
-    if kind is None and "properties" in resolved:
+    if isinstance(kind, str):
+        return kind
+    if "properties" in resolved or "additionalProperties" in resolved:
         return "object"
-    return kind if isinstance(kind, str) else None
+    if "items" in resolved:
+        return "array"
+    parts = (_form_kind(document, part, depth + 1) for part in resolved.get("allOf") or [])
+    return next((part for part in parts if part is not None), None)
 
 
 def _form_value(schema: Mapping[str, Any], text: str) -> Any:
@@ -523,9 +541,4 @@ def _form_value(schema: Mapping[str, Any], text: str) -> Any:
         return int(number) if number.is_integer() and FORM_INTEGER.match(text) else number
     if "boolean" in kinds and text.lower() in ("true", "false"):
         return text.lower() == "true"
-    if kinds == ["object"] or kinds == ["array"]:
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
     return text

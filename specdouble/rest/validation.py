@@ -398,15 +398,45 @@ def validate_request_body(
             if marked(document, shown, "readOnly"):
                 continue  # the server sets it: `required` holds for answers only
             parts.append(missing[1])
-        failures.setdefault(".".join(parts) or BODY, []).append(error.message)
+        said = failures.setdefault(".".join(parts) or BODY, [])
+        if error.message not in said:  # two `allOf` parts refuse alike: said once
+            said.append(error.message)
     if failures:
         raise errors.ValidationFailed(failures)
+    return written(document, schema, body)
+
+
+def written(document: Mapping[str, Any], schema: Schema, value: Any, depth: int = 0) -> Any:
+    """What of a valid body a server writes: the properties the schema names that a client
+    may set, at every depth. What the schema does not name is let through by it, not written
+    (a PATCH of a label cannot set the token's scopes); a `readOnly` one is the server's own
+    (Azure's `properties.freeTrialRemainingTime`: sent `""`, it is not a duration to keep).
+
+    >>> item = {"type": "object", "properties": {"id": {"type": "string", "readOnly": True},
+    ...         "tags": {"type": "array", "items": {"type": "string"}}}}
+    >>> written({}, {"type": "array", "items": item}, [{"id": "x", "tags": ["a"], "y": 1}])
+    [{'tags': ['a']}]
+    """
+    if depth > MAX_WRITTEN_DEPTH:
+        return value
+    schema = resolve(document, schema)
+    if not isinstance(schema, Mapping):
+        return value
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [written(document, schema["items"], item, depth + 1) for item in value]
+    if not isinstance(value, dict):
+        return value
     declared, _ = object_shape(document, schema)
-    if isinstance(body, dict) and declared:
-        # What the schema does not name is let through by it, not written: a server keeps
-        # the fields it knows (a PATCH of a label cannot set the token's scopes).
-        return {name: value for name, value in body.items() if name in declared}
-    return body
+    if not declared:
+        return value
+    return {
+        name: written(document, declared[name], item, depth + 1)
+        for name, item in value.items()
+        if name in declared and not marked(document, declared[name], "readOnly")
+    }
+
+
+MAX_WRITTEN_DEPTH = 16
 
 
 BODY = "body"

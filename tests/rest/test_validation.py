@@ -290,3 +290,42 @@ def test_a_list_of_objects_fails_as_a_nested_serializer_a_list_of_values_flat() 
         "redirect_uris": {"non_field_errors": ['Expected a list of items but got type "str".']},
         "groups": ['Expected a list of items but got type "str".'],
     }
+
+
+def test_a_plain_documents_write_keeps_no_read_only_field_however_deep() -> None:
+    """Azure's pricing: `PUT {"properties": {"pricingTier": "Free",
+    "freeTrialRemainingTime": ""}}`; the read-only duration was kept and read back as `""`,
+    which no duration is. A server sets what is read-only; a client's value is not written."""
+    from specdouble.rest.dialect import Dialect
+
+    inner = {
+        "type": "object",
+        "properties": {
+            "pricingTier": {"type": "string"},
+            "freeTrialRemainingTime": {"type": "string", "readOnly": True},
+        },
+    }
+    schema = {"type": "object", "properties": {"properties": inner, "name": {"type": "string"}}}
+    body = {"properties": {"pricingTier": "Free", "freeTrialRemainingTime": ""}, "x": 1}
+    written = validation.validate_request_body({}, schema, body, dialect=Dialect.of(False))
+    assert written == {"properties": {"pricingTier": "Free"}}
+
+
+def test_a_multipart_part_of_an_object_composed_of_parts_is_read_as_json() -> None:
+    """MotaWord's comment: `links` is an `allOf` of two object parts; its multipart part
+    `{"a": []}` was kept as text, then refused twice, once by each part."""
+    from specdouble.rest.dialect import Dialect
+    from specdouble.rest.params import form_values
+
+    part = {"type": "object", "properties": {"self": {"type": "string"}}}
+    links = {"allOf": [part, {"type": "object", "properties": {"project": {"type": "string"}}}]}
+    schema = {"type": "object", "properties": {"comment": {"type": "string"}, "links": links}}
+    plain = Dialect.of(False)
+    body = form_values({}, schema, {"comment": ["hi"], "links": ['{"self": "/a"}']})
+    assert validation.validate_request_body({}, schema, body, dialect=plain) == {
+        "comment": "hi",
+        "links": {"self": "/a"},
+    }
+    with pytest.raises(errors.ValidationFailed) as refused:
+        validation.validate_request_body({}, schema, {"links": [1]}, dialect=plain)
+    assert refused.value.errors == {"links": ["[1] is not of type 'object'"]}
