@@ -111,6 +111,19 @@ def test_branches_told_apart_by_their_discriminator_alone_are_twins() -> None:
     assert not judge._twins(document, one_of("Allow", "Other"))
 
 
+def test_branches_that_differ_only_in_a_format_the_checks_do_not_assert_are_twins() -> None:
+    """MotaWord's translation results: a map of strings, or of `format: byte` strings. The
+    answer checks do not assert `byte`, so every map is valid for both there; a `uuid`, which
+    they assert, tells two branches apart."""
+
+    def results(fmt: str | None) -> dict[str, Any]:
+        item = {"type": "string", **({"format": fmt} if fmt else {})}
+        return {"type": "object", "properties": {"results": {"additionalProperties": item}}}
+
+    assert judge._twins({}, {"oneOf": [results(None), results("byte")]})
+    assert not judge._twins({}, {"oneOf": [results(None), results("uuid")]})
+
+
 def test_a_part_closed_to_others_kinds_contradicts_the_fields_beside_it() -> None:
     """GraphRBAC's `DirectoryObject` takes only objects beside its own fields; `Application`
     includes it and adds booleans, and `UserCreateParameters` requires one: no answer of an

@@ -63,6 +63,7 @@ import jsonschema
 import schemathesis
 import yaml
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.jsonschema import DRAFT4_SUPPLEMENTAL_FORMATS, STANDARD_FORMATS
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.generation.modes import GenerationMode
 
@@ -429,13 +430,22 @@ WORDS = {"description", "example", "examples", "title", "summary", "xml", "defau
 """Annotations: they say things of a value and constrain none."""
 
 
+CHECKED_FORMATS = STANDARD_FORMATS | set(DRAFT4_SUPPLEMENTAL_FORMATS)
+"""The formats Schemathesis' answer checks assert; any other (`byte`) constrains nothing there."""
+
+
 def _plain(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
-    """A schema with its references followed and its words (descriptions, examples) left out."""
+    """A schema as Schemathesis' checks read it: its references followed, its words
+    (descriptions, examples) and the formats they do not assert left out."""
     node = openapi.resolve(document, node)
     if depth > 12:
         return None
     if isinstance(node, dict):
-        return {k: _plain(document, v, depth + 1) for k, v in node.items() if k not in WORDS}
+        return {
+            k: _plain(document, v, depth + 1)
+            for k, v in node.items()
+            if k not in WORDS and not (k == "format" and v not in CHECKED_FORMATS)
+        }
     if isinstance(node, list):
         return [_plain(document, item, depth + 1) for item in node]
     return node
