@@ -123,6 +123,16 @@ class Target:
         return found[0] if found else None
 
 
+@dataclass(frozen=True, slots=True)
+class Pointing:
+    """A reference field of a collection that names an object, and the value it holds."""
+
+    collection: str
+    field: str
+    target: Target
+    value: Any
+
+
 class References:
     """For each resource, its fields shown as the objects they reference."""
 
@@ -281,6 +291,31 @@ class References:
                     failures.setdefault(name, []).append(message)
                     break
         return failures
+
+    def pointing_at(self, store: Store, record: Mapping[str, Any]) -> list[Pointing]:
+        """The reference fields whose value for `record` names an object now (the record,
+        or another of that key: `forget` tells them apart once it is deleted), asked before
+        it is deleted, with that value (a family's fields name its members' objects)."""
+        pointing = []
+        for (collection, field), target in self.fields.items():
+            value = record.get(target.by)
+            if value is not None and target.find(store, value) is not None:
+                pointing.append(Pointing(collection, field, target, value))
+        return pointing
+
+    def forget(self, store: Store, pointing: Sequence[Pointing]) -> None:
+        """After a delete, each list of references (`pointing_at`) loses the object where
+        nothing else answers to its key: Django deletes a many-to-many's rows with either of
+        its objects (an outpost's `providers` loses a deleted provider)."""
+        for each in pointing:
+            if each.target.find(store, each.value) is not None:
+                continue
+            gone = str(each.value).lower()
+            for other in store.all(each.collection):
+                held = other.get(each.field)
+                if isinstance(held, list) and any(str(key).lower() == gone for key in held):
+                    kept = [key for key in held if str(key).lower() != gone]
+                    store.put(each.collection, {**other, each.field: kept})
 
     def shows(self, collection: str, shown: str) -> str | None:
         """The reference field that `shown` shows, for objects of `collection` (or None)."""

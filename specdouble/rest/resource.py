@@ -577,8 +577,12 @@ class Resource:
         with self.store.writing():
             record = self.get(principal, pk)
             self.spec.cascade(self.store, record)
+            many = self.references is not None and self.spec.listing is None
+            pointing = self.references.pointing_at(self.store, record) if many else []
             self.store.delete(self.spec.collection, pk)
             self._follow(record, None)
+            if self.references is not None and pointing:
+                self.references.forget(self.store, pointing)
 
     def _reseed(self) -> None:
         """Values the server makes depend on the seed and the write's position only, so every
@@ -599,7 +603,7 @@ class Resource:
         self, body: Mapping[str, Any], principal: Principal | None = None
     ) -> dict[str, Any]:
         spec = self.spec
-        self._check_references(body)
+        missing = self._missing_references(body)
         now = _now()
         record: Record = {}
         references = self.references
@@ -641,7 +645,7 @@ class Resource:
         for fill in spec.fills:
             fill(self.store, record, now)
         self._fill_nested_defaults(record)
-        self._check(record)
+        self._check(record, failures=missing)
         self._validate(body)
         try:
             self.store.insert(spec.collection, record)
@@ -665,7 +669,7 @@ class Resource:
 
     def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
         current = self.get(principal, pk)
-        self._check_references(body)
+        missing = self._missing_references(body)
         record = dict(current)
         record.update({name: body[name] for name in self.spec.writable if name in body})
         written = self._written(body, principal)
@@ -681,7 +685,8 @@ class Resource:
         for fill in self.spec.fills:
             fill(self.store, record, now)
         self._fill_nested_defaults(record)
-        self._check(record, original_key=pk, changed=frozenset(body) & set(self.spec.writable))
+        changed = frozenset(body) & set(self.spec.writable)
+        self._check(record, original_key=pk, changed=changed, failures=missing)
         self._validate(body)
         if str(record[self.spec.key]) != pk:  # a writable key (a slug) was changed
             self.store.delete(self.spec.collection, pk)
@@ -726,14 +731,13 @@ class Resource:
             if isinstance(value, (dict, list)) and value and name in self.spec.properties:
                 record[name] = with_defaults(self._document, self.spec.properties[name], value)
 
-    def _check_references(self, body: Mapping[str, Any]) -> None:
-        """A DRF write whose related keys name no object is a 400, as DRF's related fields
-        answer it; what the object then shows of them is always what exists."""
+    def _missing_references(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A DRF write's related keys that name no object, with DRF's related fields' words;
+        refused beside the write's other field errors (`_check`). What the object then
+        shows of them is always what exists."""
         if self.references is None or self.spec.listing is not None:
-            return
-        failures = self.references.missing(self.store, self.spec.collection, body)
-        if failures:
-            raise errors.ValidationFailed(failures)
+            return {}
+        return dict(self.references.missing(self.store, self.spec.collection, body))
 
     def _stamp(self, name: str, now: str) -> Any:
         """When a write happened, as the object's own field of that name holds it: an instant,
@@ -968,15 +972,17 @@ class Resource:
         record: Mapping[str, Any],
         original_key: str | None = None,
         changed: frozenset[str] | None = None,
+        failures: Mapping[str, Any] | None = None,
     ) -> None:
         """Uniqueness against every other object, then the resource's cross-field rules. An
         update checks only what it changes (`changed`), as DRF validates only the fields a
-        request gives and a unique set only when one of its values is given."""
+        request gives and a unique set only when one of its values is given. `failures`:
+        the write's other field errors, said together with these (DRF runs every field)."""
         spec = self.spec
         if spec.listing is not None and self.synth is not None:
             self._spell_as_shown(record)
             self._showable(record)
-        failures: dict[str, list[str]] = {}
+        failures = dict(failures or {})
         for name in spec.unique_fields:
             if record.get(name) is None:  # as in SQL, no two nulls are the same
                 continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -778,3 +780,56 @@ def test_a_serializers_own_validate_sees_only_the_fields_sent(whole_api: LiveSer
     }
     forward = call("POST", "/providers/proxy/", name="p2", mode="forward_single", **proxy)
     assert forward.status_code == 201, forward.text
+
+
+@pytest.mark.live
+def test_an_outpost_and_an_event_show_what_their_models_make(whole_api: LiveServer) -> None:
+    """Measured on a real authentik 2026.8: an outpost's token identifier and refresh
+    interval come from its key and config, a provider lists the outposts that serve it, an
+    event made through the API expires after the tenant's `event_retention` and records the
+    request's brand; a deleted provider leaves the outposts that listed it (a many-to-many's
+    rows go with either object), and a write naming it is refused beside its other field
+    errors."""
+    whole_api.reset()
+    post = partial(httpx.post, headers=ADMIN, timeout=10)
+    flow = every(whole_api, "/flows/instances/")[0]["pk"]
+    provider = post(
+        f"{whole_api.url}/providers/proxy/",
+        json={
+            "name": "wiki",
+            "authorization_flow": flow,
+            "invalidation_flow": flow,
+            "external_host": "https://wiki.example.com",
+            "internal_host": "http://wiki:8080",
+        },
+    ).json()["pk"]
+    body = {"name": "edge", "type": "proxy", "providers": [provider]}
+    made = post(f"{whole_api.url}/outposts/instances/", json={**body, "config": {}})
+    assert made.status_code == 201, made.text
+    outpost = made.json()
+    assert outpost["token_identifier"] == f"ak-outpost-{outpost['pk']}-api"
+    assert outpost["refresh_interval_s"] == 300
+    slow = {**body, "name": "slow", "config": {"refresh_interval": "hours=1;minutes=30"}}
+    assert (
+        post(f"{whole_api.url}/outposts/instances/", json=slow).json()["refresh_interval_s"] == 5400
+    )
+
+    event = post(f"{whole_api.url}/events/events/", json={"action": "custom_", "app": "ci"}).json()
+    created, expires = (
+        datetime.fromisoformat(event[k].replace("Z", "+00:00")) for k in ("created", "expires")
+    )
+    assert expires - created == timedelta(days=365)
+    assert event["brand"]["app"] == "authentik_brands" and event["brand"]["name"] == "Default brand"
+
+    shown = get(whole_api, f"/providers/proxy/{provider}/")["outpost_set"]
+    assert shown == ["Outpost edge", "Outpost slow"]
+    gone = httpx.delete(f"{whole_api.url}/providers/proxy/{provider}/", headers=ADMIN)
+    assert gone.status_code == 204, gone.text
+    assert get(whole_api, f"/outposts/instances/{outpost['pk']}/")["providers"] == []
+    again = post(f"{whole_api.url}/outposts/instances/", json={**body, "config": {}})
+    assert again.status_code == 400
+    assert again.json() == {
+        "providers": [f'Invalid pk "{provider}" - object does not exist.'],
+        "name": ["Outpost with this name already exists."],
+    }
+    whole_api.reset()

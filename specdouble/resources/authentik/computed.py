@@ -10,7 +10,9 @@ serializers' methods do, instead of storing them:
 - a certificate-key pair's download URLs (`CertificateKeyPairSerializer`), a flow's
   `export_url` (`FlowSerializer`);
 - a group's `inherited_roles_obj`, where asked: the roles of its ancestors that are not its
-  own (`Group.all_roles`, `GroupSerializer.get_inherited_roles_obj`).
+  own (`Group.all_roles`, `GroupSerializer.get_inherited_roles_obj`);
+- an outpost's `token_identifier` and `refresh_interval_s` (from its config's
+  `refresh_interval`), and a provider's `outpost_set`: the outposts that serve it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 from specdouble.resources.authentik.flows import DEFAULT_BACKGROUND
+from specdouble.resources.authentik.writes import timedelta_from_string
 from specdouble.rest import inference
 from specdouble.rest.inference import Inferred
 from specdouble.rest.resource import Computed, Record, ResourceSpec
@@ -35,6 +38,7 @@ def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
     applications = by_model.get("Application")
     providers = by_model.get("Provider")
     roles = by_model.get("Role")
+    outposts = by_model.get("Outpost")
     made = []
     for item in found:
         spec = item.spec
@@ -52,6 +56,12 @@ def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
         hierarchy = {"parents", "roles"} <= set(spec.properties)
         if "inherited_roles_obj" in spec.fields and hierarchy and roles is not None:
             extra.append(_inherited_roles(spec.collection, spec.key, roles))
+        if spec.model == "Outpost" and {"token_identifier", "refresh_interval_s"} <= set(
+            spec.fields
+        ):
+            extra.append(_outpost(spec.key))
+        if "outpost_set" in spec.fields and outposts is not None:
+            extra.append(_outpost_set(outposts.collection, spec.key))
         if extra:
             spec = replace(spec, computed=_joined(spec.computed, extra))
             item = replace(item, spec=spec)
@@ -140,6 +150,44 @@ def _downloads(_store: Store, record: Record) -> dict[str, Any]:
 
 def _export_url(_store: Store, record: Record) -> dict[str, Any]:
     return {"export_url": f"/api/v3/flows/instances/{record.get('slug')}/export/"}
+
+
+OUTPOST_REFRESH = "minutes=5"
+"""`OutpostConfig.refresh_interval`'s default."""
+
+
+def _outpost(key: str) -> Compute:
+    """An outpost's API token's identifier (`Outpost.token_identifier`) and how often it
+    refreshes, in seconds, from its config (`OutpostSerializer.get_refresh_interval_s`)."""
+
+    def compute(_store: Store, record: Record) -> dict[str, Any]:
+        config = record.get("config")
+        refresh = config.get("refresh_interval") if isinstance(config, Mapping) else None
+        try:
+            seconds = timedelta_from_string(str(refresh or OUTPOST_REFRESH)).total_seconds()
+        except (OverflowError, ValueError):
+            seconds = timedelta_from_string(OUTPOST_REFRESH).total_seconds()
+        return {
+            "token_identifier": f"ak-outpost-{record.get(key)}-api",
+            "refresh_interval_s": int(seconds),
+        }
+
+    return compute
+
+
+def _outpost_set(outposts: str, key: str) -> Compute:
+    """The outposts that serve a provider, each as `Outpost.__str__` writes it."""
+
+    def compute(store: Store, record: Record) -> dict[str, Any]:
+        mine = str(record.get(key))
+        serving = (
+            outpost
+            for outpost in store.all(outposts)
+            if mine in {str(each) for each in outpost.get("providers") or ()}
+        )
+        return {"outpost_set": [f"Outpost {outpost.get('name')}" for outpost in serving]}
+
+    return compute
 
 
 def _inherited_roles(groups: str, key: str, roles: ResourceSpec) -> Compute:

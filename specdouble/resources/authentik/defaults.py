@@ -18,7 +18,7 @@ from typing import Any
 from specdouble.data import images
 from specdouble.data.synth import APPLICATION_NAMES
 from specdouble.document.augment import unique_name
-from specdouble.resources.authentik import blueprints
+from specdouble.resources.authentik import blueprints, events
 from specdouble.resources.authentik.answers import (
     BRANDS,
     EMBEDDED_OUTPOST,
@@ -377,9 +377,4 @@ def _events(data: Data) -> None:
                 "username": user.get("username", ""),
             }
         if brand:
-            record["brand"] = {
-                "pk": str(brand.get("brand_uuid", "")).replace("-", ""),
-                "app": "authentik_brands",
-                "name": "Default brand",
-                "model_name": "brand",
-            }
+            record["brand"] = events.brand_reference(brand)

@@ -29,6 +29,35 @@ AGGREGATE_AT_MOST = timedelta(days=90)
 BUCKET_HOURS = 6
 
 
+BRANDS = "core_brands"
+FALLBACK_BRAND = {
+    "app": "authentik_brands",
+    "model_name": "brand",
+    "pk": None,
+    "name": "Brand fallback",
+}
+"""What an event says of its brand where no brand exists (authentik's `DEFAULT_BRAND`)."""
+
+
+def brand_reference(brand: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A brand as an event keeps it (`sanitize_dict(model_to_dict(brand))`): its app, model,
+    pk without dashes, and its name as `Brand.__str__` writes it."""
+    if not brand:
+        return dict(FALLBACK_BRAND)
+    name = "Default brand" if brand.get("default") else f"Brand {brand.get('domain', '')}"
+    pk = str(brand.get("brand_uuid", "")).replace("-", "")
+    return {"app": "authentik_brands", "model_name": "brand", "pk": pk, "name": name}
+
+
+def request_brand(store: Store) -> dict[str, Any]:
+    """The brand of a request, as an event records it: the default brand (the mock answers
+    every domain as it), else the first, else authentik's fallback."""
+    brands = store.all(BRANDS) if BRANDS in store.counts() else []
+    return brand_reference(
+        next((b for b in brands if b.get("default")), brands[0] if brands else None)
+    )
+
+
 def record(
     store: Store,
     action: str,
@@ -60,7 +89,7 @@ def record(
             "client_ip": client_ip,
             "created": canonical_instant(moment),
             "expires": canonical_instant(moment + KEPT_FOR),
-            "brand": {"app": "authentik_brands", "name": "Default brand", "model_name": "brand"},
+            "brand": request_brand(store),
         }
         model = (context or {}).get("model")
         if isinstance(model, Mapping):  # what `context_model_*` filter on (an object's changelog)
