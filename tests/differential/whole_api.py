@@ -292,6 +292,36 @@ def resources() -> tuple[Resource, ...]:
             ({"common_name": "signing", "validity_days": 30},),
             create="/crypto/certificatekeypairs/generate/",
         ),
+        Resource(
+            "outposts",
+            "/outposts/instances/",
+            "pk",
+            "name",
+            (
+                {
+                    "name": "wiki-outpost",
+                    "type": "proxy",
+                    "providers": ["@proxy:wiki-proxy"],
+                    "config": {"authentik_host": "https://ak.example.com"},
+                },
+                {
+                    "name": "slow-outpost",
+                    "type": "proxy",
+                    "providers": ["@proxy:wiki-proxy"],
+                    "config": {"refresh_interval": "hours=1;minutes=30"},
+                },
+            ),
+        ),
+        Resource(
+            "events",
+            "/events/events/",
+            "pk",
+            "app",
+            (
+                {"action": "custom_", "app": MARK + "deploy-bot", "context": {"env": "prod"}},
+                {"action": "custom_", "app": MARK + "backup-job", "context": {"ok": True}},
+            ),
+        ),
     )
 
 
