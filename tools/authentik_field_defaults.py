@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import string
 import sys
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,38 @@ def _default(
     return NOTHING
 
 
+GENERATORS = {
+    "generate_id": (string.ascii_letters + string.digits, 40),
+    "generate_key": (string.ascii_letters + string.digits + string.punctuation, 128),
+}
+"""authentik's random strings (`lib/generators.py`): their characters and default length."""
+
+
+def _drawn(
+    function: str, functions: dict[str, ast.FunctionDef], length: int | None = None, depth: int = 0
+) -> dict[str, Any] | None:
+    """The schema of the strings a default callable makes, where it is one of authentik's
+    generators or returns one's call with a literal length (`generate_client_secret`:
+    `return generate_id(128)`); else None."""
+    if function in GENERATORS:
+        characters, default = GENERATORS[function]
+        size = default if length is None else length
+        allowed = "".join(re.escape(c) if c in "\\]^-[" else c for c in characters)
+        return {"type": "string", "pattern": f"^[{allowed}]{{{size}}}$"}
+    node = functions.get(function)
+    if node is None or depth > 3:
+        return None
+    returned = [each.value for each in ast.walk(node) if isinstance(each, ast.Return)]
+    if len(returned) != 1 or not isinstance(returned[0], ast.Call):
+        return None
+    call = returned[0]
+    called = ast.unparse(call.func).rsplit(".", 1)[-1]
+    sizes = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, int)]
+    if call.args and not sizes:
+        return None
+    return _drawn(called, functions, sizes[0] if sizes else None, depth + 1)
+
+
 def _text(expression: ast.expr | None) -> str | None:
     """A string literal, also inside `_("...")`."""
     if isinstance(expression, ast.Call) and expression.args:
@@ -198,6 +231,7 @@ def _models(
         promises: dict[str, Any] = {
             "unique": {},
             "made": [],
+            "made_by": {},
             "together": _together(node),
             "mirrors": {},
             "through": {},
@@ -218,6 +252,8 @@ def _models(
                     fields[target.id] = value
                 elif isinstance(keywords["default"], (ast.Name, ast.Attribute)):
                     promises["made"].append(target.id)
+                    made_by = ast.unparse(keywords["default"]).rsplit(".", 1)[-1]
+                    promises["made_by"][target.id] = made_by
             elif (
                 kind in BLANK_FIELDS
                 and ast.unparse(call.func).startswith("models.")  # Django's, not DRF's
@@ -636,6 +672,7 @@ def read(
         nothing: dict[str, Any] = {
             "unique": {},
             "made": [],
+            "made_by": {},
             "together": [],
             "mirrors": {},
             "through": {},
@@ -648,13 +685,13 @@ def read(
         merged = nothing
         for base in reversed(bases):
             inherited = promises_of(base, seen | {name})
-            for part in ("unique", "mirrors", "through", "keys"):
+            for part in ("unique", "mirrors", "through", "keys", "made_by"):
                 merged[part].update(inherited[part])
             merged["made"] += inherited["made"]
             merged["columns"] += inherited["columns"]
             if "primary" in inherited:  # a child without a key of its own has its parent's
                 merged["primary"] = inherited["primary"]
-        for part in ("unique", "mirrors", "through", "keys"):
+        for part in ("unique", "mirrors", "through", "keys", "made_by"):
             merged[part].update(promises[part])
         if "primary" in promises:
             merged["primary"] = promises["primary"]
@@ -668,9 +705,18 @@ def read(
     for tree in trees:
         for model, names in _declared_unique(tree).items():
             declared.setdefault(model, []).extend(names)
+    functions = {
+        node.name: node for tree in trees for node in tree.body if isinstance(node, ast.FunctionDef)
+    }
     promised: dict[str, dict[str, Any]] = {}
     for name in sorted(classes):
         promises = promises_of(name)
+        made_by = promises.pop("made_by")
+        promises["drawn"] = {
+            field: drawn
+            for field, function in sorted(made_by.items())
+            if (drawn := _drawn(function, functions)) is not None
+        }
         for field_name in declared.get(name, []):
             promises["unique"][field_name] = "This field must be unique."
         kept = {key: value for key, value in promises.items() if value}

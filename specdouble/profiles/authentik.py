@@ -64,7 +64,8 @@ def with_model_facts(
 ) -> ResourceSpec:
     """The spec, with what authentik's sources say of its model's fields: what a create that
     leaves a writable field out stores (a default the document states wins), which fields the
-    server makes, and which must be unique (alone or together) with the message a clash gets.
+    server makes (and how its random strings look), and which must be unique (alone or
+    together) with the message a clash gets.
 
     A default the object's schema cannot show is left out (a null many-to-many); a blank URL
     or email, which authentik stores and its document's formats refuse, only where the
@@ -133,6 +134,12 @@ def with_model_facts(
         unique_messages={**unique, **spec.unique_messages},
         unique_together=spec.unique_together + together,
         server_made=spec.server_made | made,
+        drawn={
+            name: schema
+            for name, schema in promises.get("drawn", {}).items()
+            if name in spec.properties
+        }
+        | dict(spec.drawn),
     )
 
 

@@ -165,6 +165,9 @@ class ResourceSpec:
     server_made: frozenset[str] = frozenset()
     """Writable fields the server fills in where a create leaves them out (a model default
     that is a function: a client id, a key): drawn, never blank."""
+    drawn: Mapping[str, Any] = field(default_factory=dict)
+    """The schemas the server's own values of some fields are drawn from, where the server
+    says more than the document (authentik's client ids: 40 letters and digits)."""
     defaults: Mapping[str, Any] = field(default_factory=dict)
     written: Mapping[str, Any] = field(default_factory=dict)
     """Fields every write sets where it leaves them out, an update too (a DRF serializer's
@@ -772,7 +775,7 @@ class Resource:
 
     def _make(self, name: str) -> Any:
         """A value drawn from a field's schema: only where nothing truer can be said."""
-        return self._draw(self.spec.properties.get(name, {}), name)
+        return self._draw(self.spec.drawn.get(name) or self.spec.properties.get(name, {}), name)
 
     def _left_out(self, name: str) -> Any:
         """What a create stores for a writable field the client left out (and which has no

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -832,4 +833,32 @@ def test_an_outpost_and_an_event_show_what_their_models_make(whole_api: LiveServ
         "providers": [f'Invalid pk "{provider}" - object does not exist.'],
         "name": ["Outpost with this name already exists."],
     }
+    whole_api.reset()
+
+
+@pytest.mark.live
+def test_a_client_id_the_server_makes_looks_like_authentiks(whole_api: LiveServer) -> None:
+    """authentik makes an OAuth2 client id with `generate_id` (40 letters and digits) and its
+    secret with `generate_id(128)`: the mock drew a word, and two providers' words clashed
+    against the unique client id (a create the client could not fix)."""
+    whole_api.reset()
+    flow = every(whole_api, "/flows/instances/")[0]["pk"]
+    made = [
+        httpx.post(
+            f"{whole_api.url}/providers/oauth2/",
+            json={
+                "name": f"app-{n}",
+                "authorization_flow": flow,
+                "invalidation_flow": flow,
+                "redirect_uris": [],
+            },
+            headers=ADMIN,
+        )
+        for n in range(5)
+    ]
+    assert [answer.status_code for answer in made] == [201] * 5
+    ids = [answer.json()["client_id"] for answer in made]
+    assert len(set(ids)) == 5
+    assert all(re.fullmatch(r"[A-Za-z0-9]{40}", each) for each in ids), ids
+    assert all(re.fullmatch(r"[A-Za-z0-9]{128}", a.json()["client_secret"]) for a in made)
     whole_api.reset()
