@@ -200,3 +200,19 @@ def test_content_types_that_are_no_media_types_contradict_the_answer() -> None:
     assert judge._no_media_type(case({"xml": {}}), {}, 200)
     assert not judge._no_media_type(case({"xml": {}, "application/json": {}}), {}, 200)
     assert not judge._no_media_type(case({"xml": {}}), {}, 404)
+
+
+def test_a_form_documented_as_a_list_contradicts_itself() -> None:
+    """Billbee's `PUT .../images`: an urlencoded body of `type: array`. A form is names and
+    their values; a refusal of the fuzzer's guess at a list says nothing of the server."""
+    from types import SimpleNamespace
+
+    def case(media: str, schema: dict[str, Any]) -> Any:
+        body = {"content": {media: {"schema": schema}}}
+        operation = SimpleNamespace(definition=SimpleNamespace(raw={"requestBody": body}))
+        return SimpleNamespace(media_type=media, operation=operation)
+
+    form = "application/x-www-form-urlencoded"
+    assert judge._form_of_no_object(case(form, {"type": "array", "items": {}}), {})
+    assert not judge._form_of_no_object(case(form, {"type": "object"}), {})
+    assert not judge._form_of_no_object(case("application/json", {"type": "array"}), {})

@@ -405,6 +405,8 @@ def explain(
     writes = case.method.upper() in ("POST", "PUT", "PATCH")
     if status in (400, 422) and writes and _unshowable(case, document):
         return CONTRADICTION
+    if status in (400, 422) and _form_of_no_object(case, document):
+        return CONTRADICTION  # Billbee's urlencoded array: a form is names and values
     if status == 501 and _switches_protocol(case):
         return PROTOCOL_SWITCH
     if 200 <= status < 300 and not any(code[:1] in ("2", "D") for code in documented):
@@ -693,6 +695,23 @@ def _success_schema(case: Any, document: dict[str, Any]) -> dict[str, Any]:
 
 def _fields(document: dict[str, Any], schema: Any) -> dict[str, Any]:
     return openapi.object_shape(document, schema)[0]
+
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _form_of_no_object(case: Any, document: dict[str, Any]) -> bool:
+    """Whether the request is a form whose documented schema is no object (Billbee's
+    urlencoded `type: array`): a form is names and their values, which no list or scalar is,
+    so what a form stands for there is the fuzzer's guess and the server's alike."""
+    media = str(getattr(case, "media_type", "") or "").split(";")[0].strip().lower()
+    if media not in FORMS:
+        return False
+    body = openapi.resolve(document, case.operation.definition.raw.get("requestBody") or {})
+    content = (body.get("content") or {}) if isinstance(body, dict) else {}
+    schema = openapi.resolve(document, (content.get(media) or {}).get("schema") or {})
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return isinstance(kind, str) and kind != "object"
 
 
 def _unshowable(case: Any, document: dict[str, Any]) -> bool:
