@@ -216,3 +216,30 @@ def test_a_form_documented_as_a_list_contradicts_itself() -> None:
     assert judge._form_of_no_object(case(form, {"type": "array", "items": {}}), {})
     assert not judge._form_of_no_object(case(form, {"type": "object"}), {})
     assert not judge._form_of_no_object(case("application/json", {"type": "array"}), {})
+
+
+def test_a_framing_header_sent_as_a_parameter_explains_a_refusal() -> None:
+    """Azure Data Lake documents `Transfer-Encoding: chunked` as a header parameter; sent
+    beside a plain body it is no HTTP message, refused by the parser before any operation."""
+    from types import SimpleNamespace
+
+    assert judge._framing_header(SimpleNamespace(headers={"Transfer-Encoding": "chunked"}))
+    assert not judge._framing_header(SimpleNamespace(headers={"X-Trace": "1"}))
+    assert not judge._framing_header(SimpleNamespace(headers=None))
+
+
+def test_a_request_that_breaks_its_paths_qualifier_names_another_operation() -> None:
+    """Azure Data Lake's `/webhdfs/v1/{path}#op=OPEN` fuzzed with `op=AAA`: that request is
+    no OPEN, so answering it as another operation (or none) says nothing of this one."""
+    from types import SimpleNamespace
+
+    def case(query: dict[str, str]) -> Any:
+        operation = SimpleNamespace(path="/webhdfs/v1/{path}#op=OPEN")
+        return SimpleNamespace(operation=operation, query=query)
+
+    assert judge._breaks_qualifier(case({"op": "AAA"}))
+    assert judge._breaks_qualifier(case({}))
+    assert not judge._breaks_qualifier(case({"op": "OPEN", "read": "true"}))
+    assert not judge._breaks_qualifier(
+        SimpleNamespace(operation=SimpleNamespace(path="/a"), query={})
+    )

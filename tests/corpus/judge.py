@@ -92,6 +92,7 @@ NO_CREDENTIAL = "no credential"
 INVALID = "invalid, no error documented"
 UNKNOWN_KEY = "unknown key"
 KEY_TAKEN = "key taken"
+OTHER_OPERATION = "names another operation"
 CONTRADICTION = "the document contradicts itself"
 PROTOCOL_SWITCH = "protocol switch"
 TOO_LONG = "target too long"
@@ -394,6 +395,8 @@ def explain(
         return INVALID  # a body in a media type the operation does not take
     if status == 404 and "{" in case.operation.path and "404" not in documented:
         return UNKNOWN_KEY
+    if 400 <= status < 500 and _breaks_qualifier(case):
+        return OTHER_OPERATION
     if status in (404, 405) and "" in (case.path_parameters or {}).values():
         # An empty path parameter (a link followed to an empty value): the URL then names
         # another path, or none, so no server can route it to this operation.
@@ -405,6 +408,8 @@ def explain(
     writes = case.method.upper() in ("POST", "PUT", "PATCH")
     if status in (400, 422) and writes and _unshowable(case, document):
         return CONTRADICTION
+    if status == 400 and _framing_header(case):
+        return CONTRADICTION  # Azure Data Lake's `Transfer-Encoding: chunked` beside a plain body
     if status in (400, 422) and _form_of_no_object(case, document):
         return CONTRADICTION  # Billbee's urlencoded array: a form is names and values
     if status == 501 and _switches_protocol(case):
@@ -695,6 +700,32 @@ def _success_schema(case: Any, document: dict[str, Any]) -> dict[str, Any]:
 
 def _fields(document: dict[str, Any], schema: Any) -> dict[str, Any]:
     return openapi.object_shape(document, schema)[0]
+
+
+def _breaks_qualifier(case: Any) -> bool:
+    """Whether the request leaves out or changes the query value that qualifies its path
+    (`/webhdfs/v1/{path}#op=OPEN` sent with `op=AAA`): it then names another operation of
+    that path, or none, so no server can answer it as this one."""
+    _, qualified, qualifier = str(case.operation.path).partition("#")
+    if not qualified:
+        return False
+    query = case.query or {}
+    for pair in qualifier.split("&"):
+        name, equals, value = pair.partition("=")
+        if equals and str(query.get(name, "")) != value:
+            return True
+    return False
+
+
+FRAMING = frozenset({"transfer-encoding", "content-length"})
+"""Headers that say how the message is framed (RFC 9112): HTTP's, not the application's."""
+
+
+def _framing_header(case: Any) -> bool:
+    """Whether the document made the fuzzer send a framing header as a parameter: a
+    `Transfer-Encoding: chunked` beside a body that is not in chunks is no HTTP message, and
+    the server's parser refuses it before any operation is known."""
+    return any(str(name).lower() in FRAMING for name in (case.headers or {}))
 
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
