@@ -243,3 +243,12 @@ def test_a_request_that_breaks_its_paths_qualifier_names_another_operation() -> 
     assert not judge._breaks_qualifier(
         SimpleNamespace(operation=SimpleNamespace(path="/a"), query={})
     )
+
+
+def test_the_mocks_session_header_is_its_control_input() -> None:
+    """Brex: the fuzzer sent `X-Mock-Session: ;#CS<...`, which names no session the mock can
+    make; its 400 is the mock's answer to its own control header, not to the document."""
+    from types import SimpleNamespace
+
+    assert judge._control_header(SimpleNamespace(headers={"x-mock-session": "a b"}))
+    assert not judge._control_header(SimpleNamespace(headers={"user_key": "k"}))

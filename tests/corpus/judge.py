@@ -67,6 +67,7 @@ from schemathesis.core.jsonschema import DRAFT4_SUPPLEMENTAL_FORMATS, STANDARD_F
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.generation.modes import GenerationMode
 
+from specdouble.contract.runner import SESSION_HEADER
 from specdouble.document import lenient, openapi, registry
 from specdouble.rest.validation import schema_validator
 from specdouble.server.connexion_hooks import IGNORED_HEADERS
@@ -408,6 +409,8 @@ def explain(
     writes = case.method.upper() in ("POST", "PUT", "PATCH")
     if status in (400, 422) and writes and _unshowable(case, document):
         return CONTRADICTION
+    if status == 400 and _control_header(case):
+        return CONTRADICTION  # Brex: a fuzzed X-Mock-Session names no session the mock can make
     if status == 400 and _framing_header(case):
         return CONTRADICTION  # Azure Data Lake's `Transfer-Encoding: chunked` beside a plain body
     if status in (400, 422) and _form_of_no_object(case, document):
@@ -719,6 +722,13 @@ def _breaks_qualifier(case: Any) -> bool:
 
 FRAMING = frozenset({"transfer-encoding", "content-length"})
 """Headers that say how the message is framed (RFC 9112): HTTP's, not the application's."""
+
+
+def _control_header(case: Any) -> bool:
+    """Whether the request carries the mock's own session header (`X-Mock-Session`): its
+    value is the mock's control input, refused in the mock's words where it names no session,
+    and no part of the document's API."""
+    return any(str(name).lower() == SESSION_HEADER.lower() for name in (case.headers or {}))
 
 
 def _framing_header(case: Any) -> bool:
