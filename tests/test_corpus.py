@@ -243,6 +243,9 @@ def test_a_request_that_breaks_its_paths_qualifier_names_another_operation() -> 
     assert not judge._breaks_qualifier(
         SimpleNamespace(operation=SimpleNamespace(path="/a"), query={})
     )
+    amz = SimpleNamespace(path="/#X-Amz-Target=Svc.List")
+    held = SimpleNamespace(operation=amz, query={}, headers={"x-amz-target": "Svc.List"})
+    assert not judge._breaks_qualifier(held)  # a qualifier held by a header is kept
 
 
 def test_the_mocks_session_header_is_its_control_input() -> None:

@@ -364,6 +364,25 @@ class QualifiedPath:
     header): a request without them is missing a parameter, not one told apart by its body."""
 
 
+def qualifier_wants(key: str) -> tuple[tuple[str, str | None], ...]:
+    """What a path key's query or fragment names: each parameter with its value (None: only
+    present); nothing for a plain key.
+
+    >>> qualifier_wants("/webhdfs/v1/{path}#op=OPEN&read")
+    (('op', 'OPEN'), ('read', None))
+    """
+    split = QUALIFIER.search(key, 1)
+    if split is None:
+        return ()
+    return tuple(
+        (name, value if sep else None)
+        for part in QUALIFIER.split(key[split.end() :])
+        for chunk in part.split("&")
+        if chunk
+        for name, sep, value in [urllib.parse.unquote(chunk).partition("=")]
+    )
+
+
 def qualified_paths(document: Mapping[str, Any]) -> list[QualifiedPath]:
     """The document's path keys that hold a query or a fragment, in the document's order.
 
@@ -378,13 +397,7 @@ def qualified_paths(document: Mapping[str, Any]) -> list[QualifiedPath]:
         if split is None or not isinstance(item, Mapping):
             continue
         base = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(key[: split.start()]))
-        wants = tuple(
-            (name, value if sep else None)
-            for part in QUALIFIER.split(key[split.end() :])
-            for chunk in part.split("&")
-            if chunk
-            for name, sep, value in [urllib.parse.unquote(chunk).partition("=")]
-        )
+        wants = qualifier_wants(key)
         methods = frozenset(m.upper() for m in HTTP_METHODS if m in item)
         pattern = re.compile(f"^{prefix}{base}$")
         names = {

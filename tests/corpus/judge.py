@@ -706,16 +706,15 @@ def _fields(document: dict[str, Any], schema: Any) -> dict[str, Any]:
 
 
 def _breaks_qualifier(case: Any) -> bool:
-    """Whether the request leaves out or changes the query value that qualifies its path
-    (`/webhdfs/v1/{path}#op=OPEN` sent with `op=AAA`): it then names another operation of
-    that path, or none, so no server can answer it as this one."""
-    _, qualified, qualifier = str(case.operation.path).partition("#")
-    if not qualified:
-        return False
-    query = case.query or {}
-    for pair in qualifier.split("&"):
-        name, equals, value = pair.partition("=")
-        if equals and str(query.get(name, "")) != value:
+    """Whether the request leaves out or changes a value that qualifies its path
+    (`/webhdfs/v1/{path}#op=OPEN` sent with `op=AAA`; a qualifier may name a query parameter
+    or a header, AWS's `X-Amz-Target`): it then names another operation of that path, or
+    none, so no server can answer it as this one."""
+    query = {str(k): str(v) for k, v in (case.query or {}).items()}
+    headers = {str(k).lower(): str(v) for k, v in (getattr(case, "headers", None) or {}).items()}
+    for name, value in openapi.qualifier_wants(str(case.operation.path)):
+        sent = query.get(name, headers.get(name.lower()))
+        if value is not None and sent != value:
             return True
     return False
 

@@ -26,7 +26,7 @@ from specdouble.state.store import Record, Store
 
 USERS = "core_users"
 GROUPS = "core_groups"
-BRANDS = "core_brands"
+BRANDS = events.BRANDS
 FLOWS = "flows_instances"
 ROLES = "rbac_roles"
 OUTPOSTS = "outposts_instances"
@@ -192,8 +192,7 @@ class Answers:
 
     def default_brand(self) -> Record | None:
         self.store.sync()
-        brands = self.store.all(BRANDS)
-        return next((b for b in brands if b.get("default")), brands[0] if brands else None)
+        return events.default_brand(self.store)
 
     def flow_slug(self, pk: Any) -> str | None:
         if pk is None:

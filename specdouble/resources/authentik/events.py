@@ -49,13 +49,15 @@ def brand_reference(brand: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"app": "authentik_brands", "model_name": "brand", "pk": pk, "name": name}
 
 
-def request_brand(store: Store) -> dict[str, Any]:
-    """The brand of a request, as an event records it: the default brand (the mock answers
-    every domain as it), else the first, else authentik's fallback."""
+def default_brand(store: Store) -> Record | None:
+    """The brand the mock answers every domain as: the default one, else the first."""
     brands = store.all(BRANDS) if BRANDS in store.counts() else []
-    return brand_reference(
-        next((b for b in brands if b.get("default")), brands[0] if brands else None)
-    )
+    return next((b for b in brands if b.get("default")), brands[0] if brands else None)
+
+
+def request_brand(store: Store) -> dict[str, Any]:
+    """The brand of a request, as an event records it (authentik's fallback where none)."""
+    return brand_reference(default_brand(store))
 
 
 def record(
