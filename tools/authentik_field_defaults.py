@@ -168,18 +168,26 @@ def _text(expression: ast.expr | None) -> str | None:
     return None
 
 
-def _verbose_name(node: ast.ClassDef) -> str:
-    """A model's `Meta.verbose_name`, else Django's own (`PropertyMapping` -> "property
-    mapping")."""
+def _meta_text(node: ast.ClassDef, name: str) -> str | None:
+    """A string a class's `Meta` sets (`verbose_name`), or None."""
     for item in node.body:
         if isinstance(item, ast.ClassDef) and item.name == "Meta":
             for entry in item.body:
                 if (
                     isinstance(entry, ast.Assign)
-                    and [ast.unparse(t) for t in entry.targets] == ["verbose_name"]
+                    and [ast.unparse(t) for t in entry.targets] == [name]
                     and (text := _text(entry.value)) is not None
                 ):
                     return text
+    return None
+
+
+def _verbose_name(node: ast.ClassDef) -> str:
+    """A model's `Meta.verbose_name`, else Django's own (`PropertyMapping` -> "property
+    mapping")."""
+    named = _meta_text(node, "verbose_name")
+    if named is not None:
+        return named
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", node.name).lower().strip()
 
 
@@ -237,6 +245,8 @@ def _models(
             "through": {},
             "keys": {},
             "columns": [],
+            "subclassing": [],
+            "named_back": {},  # a foreign key's `related_name` -> the model it names
         }
         model_name = _verbose_name(node)
         for target, call in _calls(node):
@@ -275,6 +285,10 @@ def _models(
             relation = ("ForeignKey", "InheritanceForeignKey", "OneToOneField", "ManyToManyField")
             if kind in relation and target_model:
                 promises["keys"][target.id] = target_model
+            if kind == "InheritanceForeignKey":
+                promises["subclassing"].append(target.id)
+            if kind in ("ForeignKey", "InheritanceForeignKey") and related and target_model:
+                promises["named_back"][related] = target_model
             primary = keywords.get("primary_key")
             if isinstance(primary, ast.Constant) and primary.value is True:
                 promises["primary"] = target.id
@@ -292,6 +306,8 @@ def _models(
                 )
                 label = label or target.id.replace("_", " ")
                 promises["unique"][target.id] = f"{model_name} with this {label} already exists."
+        if any(isinstance(i, ast.FunctionDef) and i.name == "__str__" for i in node.body):
+            promises["text"] = _as_text(node)  # None: its own, unreadable; never a base's
         bases = [ast.unparse(base).rsplit(".", 1)[-1] for base in node.bases]
         found[node.name] = (bases, fields, promises)
     return found
@@ -635,15 +651,211 @@ def _views(tree: ast.Module) -> dict[str, dict[str, Any]]:
     return found
 
 
+UNPARENTHESIZED_EXCEPT = re.compile(
+    r"^(\s*except\s+)([\w.]+(?:\s*,\s*[\w.]+)+)(\s*(?:as\s+\w+\s*)?:)", re.M
+)
+
+
+def _older_syntax(text: str) -> str:
+    """Python 3.14's `except A, B:` (PEP 758) as the tuple older Pythons read, so a module
+    written for 3.14 is read rather than left out.
+
+    >>> _older_syntax("try:\\n    x()\\nexcept TypeError, ValueError:\\n    pass").split("\\n")[2]
+    'except (TypeError, ValueError):'
+    """
+    return UNPARENTHESIZED_EXCEPT.sub(r"\1(\2)\3", text)
+
+
+def _template(expression: ast.expr) -> str | None:
+    """A string made of the object's fields as a template: `f"Brand {self.domain}"` is
+    "Brand {domain}", `str(self.name)` and `self.username` are "{name}", "{username}"; None
+    for anything else (a call, a slice, an expression)."""
+    if isinstance(expression, ast.Call) and ast.unparse(expression.func) == "str":
+        if len(expression.args) == 1 and not expression.keywords:
+            return _template(expression.args[0])
+        return None
+    if isinstance(expression, ast.Constant) and isinstance(expression.value, str):
+        return expression.value.replace("{", "{{").replace("}", "}}")
+    if isinstance(expression, ast.Attribute) and ast.unparse(expression.value) == "self":
+        return "{" + expression.attr + "}"
+    if isinstance(expression, ast.JoinedStr):
+        parts = []
+        for value in expression.values:
+            if isinstance(value, ast.FormattedValue):
+                if value.conversion != -1 or value.format_spec is not None:
+                    return None
+                inner = _template(value.value)
+                if inner is None or not inner.startswith("{"):
+                    return None
+                parts.append(inner)
+            else:
+                made = _template(value)
+                if made is None:
+                    return None
+                parts.append(made)
+        return "".join(parts)
+    return None
+
+
+def _as_text(node: ast.ClassDef) -> dict[str, Any] | None:
+    """What a model's `__str__` makes, as templates over its fields, where it is written as
+    authentik writes most: early `if self.<flag>: return "..."` cases, then a text built of
+    parts, some added only `if self.<flag>` (a token: its identifier, and its expiry where it
+    expires): `{"cases": [[flag, template]], "parts": [[flag or null, template]]}`; None where
+    it is written otherwise."""
+    method = next(
+        (i for i in node.body if isinstance(i, ast.FunctionDef) and i.name == "__str__"), None
+    )
+    if method is None:
+        return None
+    cases: list[list[Any]] = []
+    parts: list[list[Any]] = []
+    held: str | None = None  # the local name a text is built in
+    for statement in method.body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # a docstring
+        if (
+            isinstance(statement, ast.If)
+            and not statement.orelse
+            and len(statement.body) == 1
+            and isinstance(statement.test, ast.Attribute)
+            and ast.unparse(statement.test.value) == "self"
+        ):
+            flag, inner = statement.test.attr, statement.body[0]
+            if isinstance(inner, ast.Return) and inner.value is not None and not parts:
+                text = _template(inner.value)
+                if text is None:
+                    return None
+                cases.append([flag, text])
+                continue
+            if (
+                isinstance(inner, ast.AugAssign)
+                and isinstance(inner.op, ast.Add)
+                and ast.unparse(inner.target) == held
+                and (text := _template(inner.value)) is not None
+            ):
+                parts.append([flag, text])
+                continue
+            return None
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and held is None
+            and (text := _template(statement.value)) is not None
+        ):
+            held = statement.targets[0].id
+            parts.append([None, text])
+            continue
+        if isinstance(statement, ast.Return) and statement.value is not None:
+            if held is not None and ast.unparse(statement.value) == held:
+                return {"cases": cases, "parts": parts}
+            text = _template(statement.value)
+            if text is None or parts:
+                return None
+            return {"cases": cases, "parts": [[None, text]]}
+        return None
+    return None
+
+
+def _app_label(path: Path) -> str | None:
+    """The label of the Django app a module belongs to: its nearest `apps.py`'s `label`."""
+    for folder in path.parents:
+        apps = folder / "apps.py"
+        if apps.is_file():
+            found = re.search(r'^\s+label = "([^"]+)"', apps.read_text(encoding="utf-8"), re.M)
+            if found:
+                return found.group(1)
+    return None
+
+
+def _blank_for_base(serializer: ast.ClassDef, base: str) -> bool:
+    """Whether a serializer's `get_component` answers "" for an object of the base model
+    itself (`if obj.__class__ == Provider: return ""`)."""
+    for item in serializer.body:
+        if isinstance(item, ast.FunctionDef) and item.name == "get_component":
+            return any(
+                isinstance(node, ast.Compare)
+                and ast.unparse(node.left).endswith("__class__")
+                and [ast.unparse(c) for c in node.comparators] == [base]
+                for node in ast.walk(item)
+            )
+    return False
+
+
+def _shown_as_base(
+    modules: list[tuple[Path, ast.Module]],
+    classes: dict[str, Any],
+    promises_of: Any,
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """`owner model -> shown field -> what it shows of its objects`, for a nested serializer
+    over a relation to the base model of a family (`Outpost.providers_obj`, by
+    `ProviderSerializer(source="providers")`): a plain relation yields the base model's row,
+    not its subclass, so the object shows the base's `component` ("") and names ("when":
+    "always"); an `InheritanceForeignKey` yields the subclass when read, and the base only
+    in the answer to a write that set it (DRF's related field looks the base up: "when":
+    "written")."""
+    serializers: dict[str, tuple[ast.ClassDef, str] | None] = {}
+    for _path, tree in modules:
+        for node, model in _serializers(tree):
+            known = serializers.get(node.name, (node, model))
+            serializers[node.name] = (node, model) if known and known[1] == model else None
+    where: dict[str, tuple[Path, ast.ClassDef]] = {}  # a model's module and class
+    for path, tree in modules:
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name in classes:
+                where.setdefault(node.name, (path, node))
+    parents = {base for bases, _own, _promises in classes.values() for base in bases}
+    named_back: dict[str, dict[str, str]] = {}  # model -> its reverse relations -> their model
+    for name, (_bases, _own, own_promises) in classes.items():
+        for related, model in own_promises["named_back"].items():
+            named_back.setdefault(model, {})[related] = name
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for entry in serializers.values():
+        if entry is None:
+            continue
+        node, owner = entry
+        promises = promises_of(owner)
+        for target, call in _calls(node):
+            nested = serializers.get(ast.unparse(call.func).rsplit(".", 1)[-1])
+            if nested is None:
+                continue
+            nested_node, base = nested
+            keywords = {k.arg: k.value for k in call.keywords}
+            source = _text(keywords.get("source")) or target.id
+            label = _app_label(where[base][0]) if base in where else None
+            related = promises["keys"].get(source) or named_back.get(owner, {}).get(source)
+            if (
+                related != base
+                or base not in parents
+                or label is None
+                or not _blank_for_base(nested_node, base)
+            ):
+                continue
+            base_node = where[base][1]
+            verbose = _verbose_name(base_node)
+            plural = _meta_text(base_node, "verbose_name_plural") or f"{verbose}s"
+            found.setdefault(owner, {})[target.id] = {
+                "component": "",
+                "verbose_name": verbose,
+                "verbose_name_plural": plural,
+                "meta_model_name": f"{label}.{base.lower()}",
+                "when": "written" if source in promises["subclassing"] else "always",
+            }
+    return found
+
+
 def read(
     source: Path,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]], dict[str, dict[str, Any]]]:
     trees = []
+    modules: list[tuple[Path, ast.Module]] = []
     # Models' modules first: a class name a model shares with a view (`RedirectStage` is also
     # a stage view in `flows/stage.py`) means the model.
     for path in sorted(source.rglob("*.py"), key=lambda p: (p.name != "models.py", p)):
         try:
-            trees.append(ast.parse(path.read_text(encoding="utf-8")))
+            trees.append(ast.parse(_older_syntax(path.read_text(encoding="utf-8"))))
+            modules.append((path, trees[-1]))
         except SyntaxError as error:  # syntax newer than this Python: said, and left out
             print(f"skipped {path}: {error.msg} (line {error.lineno})", file=sys.stderr)
     choices: dict[str, dict[str, Any]] = {}
@@ -678,6 +890,7 @@ def read(
             "through": {},
             "keys": {},
             "columns": list(DJANGO_COLUMNS.get(name, ())),
+            "subclassing": [],
         }
         if name not in classes or name in seen:
             return nothing
@@ -687,8 +900,8 @@ def read(
             inherited = promises_of(base, seen | {name})
             for part in ("unique", "mirrors", "through", "keys", "made_by"):
                 merged[part].update(inherited[part])
-            merged["made"] += inherited["made"]
-            merged["columns"] += inherited["columns"]
+            for part in ("made", "columns", "subclassing"):
+                merged[part] += inherited[part]
             if "primary" in inherited:  # a child without a key of its own has its parent's
                 merged["primary"] = inherited["primary"]
         for part in ("unique", "mirrors", "through", "keys", "made_by"):
@@ -697,7 +910,18 @@ def read(
             merged["primary"] = promises["primary"]
         merged["made"] = sorted(set(merged["made"] + promises["made"]))
         merged["columns"] = sorted(set(merged["columns"] + promises["columns"]))
+        merged["subclassing"] = sorted(set(merged["subclassing"] + promises["subclassing"]))
         merged["together"] = promises["together"]  # Meta is not inherited by a concrete model
+        text = (
+            promises["text"]
+            if "text" in promises
+            else next(
+                (t for base in bases if (t := promises_of(base, seen | {name}).get("text"))),
+                None,
+            )
+        )
+        if text is not None:
+            merged["text"] = text
         return merged
 
     facts = {name: fields for name in sorted(classes) if (fields := fields_of(name))}
@@ -712,6 +936,7 @@ def read(
     for name in sorted(classes):
         promises = promises_of(name)
         made_by = promises.pop("made_by")
+        promises.pop("subclassing")
         promises["drawn"] = {
             field: drawn
             for field, function in sorted(made_by.items())
@@ -759,6 +984,8 @@ def read(
         promised.setdefault(model, {}).setdefault("filters", {}).update(filters)
     for model, each in kinds.items():
         promised.setdefault(model, {}).setdefault("filter_kinds", {}).update(each)
+    for model, shown in _shown_as_base(modules, classes, promises_of).items():
+        promised.setdefault(model, {})["shown_as_base"] = shown
     # A model's subclasses are listed by their own viewsets; those without one (none here)
     # would inherit nothing: a view is not a model's.
     return facts, ancestors, promised

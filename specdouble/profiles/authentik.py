@@ -18,6 +18,7 @@ from specdouble.resources.authentik import (
     defaults,
     families,
     settings,
+    signals,
     transactional,
 )
 from specdouble.resources.authentik.answers import Answers
@@ -47,6 +48,7 @@ from specdouble.rest.resource import (
     RelatedFilter,
     Resource,
     ResourceSpec,
+    ShownAsBase,
 )
 from specdouble.rest.validation import can_show
 from specdouble.state.store import Store
@@ -65,7 +67,8 @@ def with_model_facts(
     """The spec, with what authentik's sources say of its model's fields: what a create that
     leaves a writable field out stores (a default the document states wins), which fields the
     server makes (and how its random strings look), and which must be unique (alone or
-    together) with the message a clash gets.
+    together) with the message a clash gets, and which shown objects show the base model
+    of their family (a plain relation to `Provider`).
 
     A default the object's schema cannot show is left out (a null many-to-many); a blank URL
     or email, which authentik stores and its document's formats refuse, only where the
@@ -129,6 +132,16 @@ def with_model_facts(
             for name, value in promises.get("written", {}).items()
             if name in spec.writable
             and (value == CALLER or can_show(document, spec.properties[name], value))
+        },
+        shown_as_base={
+            **{
+                name: ShownAsBase(
+                    {k: v for k, v in shown.items() if k != "when"}, shown["when"] == "always"
+                )
+                for name, shown in promises.get("shown_as_base", {}).items()
+                if name in spec.fields
+            },
+            **spec.shown_as_base,
         },
         unique_fields=tuple(dict.fromkeys((*spec.unique_fields, *unique))),
         unique_messages={**unique, **spec.unique_messages},
@@ -405,6 +418,7 @@ class AuthentikProfile(DrfProfile):
         }
 
     def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
+        signals.followed(resources, actions)  # inside the audit: its events come first
         audit.audited(resources, actions)
 
     def compose(

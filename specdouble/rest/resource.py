@@ -103,6 +103,19 @@ class RelatedFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class ShownAsBase:
+    """How a shown object shows a relation's row where the relation yields the base model of
+    a family rather than the object's own type (Django's plain relation to a multi-table
+    base: an outpost's `providers_obj` are `Provider` rows)."""
+
+    constants: Mapping[str, Any]
+    """The base's `component` (""), `verbose_name`, ... in place of the object's type's."""
+    on_read: bool = True
+    """Whether every answer shows the base; else only the answer to a write that set the
+    reference (a relation that selects the subclass when read, written from a base lookup)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceSpec:
     """What makes one resource itself; the defaults describe a plain DRF model viewset."""
 
@@ -176,6 +189,8 @@ class ResourceSpec:
     checks: tuple[Check, ...] = ()
     """A serializer's `validate` as conditions on the fields a write sends (`rest.checks`)."""
     constants: Mapping[str, Any] = field(default_factory=dict)
+    shown_as_base: Mapping[str, ShownAsBase] = field(default_factory=dict)
+    """Shown fields whose objects show their family's base model (`ShownAsBase`)."""
     computed: Computed = _nothing_computed
     rules: tuple[Rule, ...] = ()
     """Cross-field rules, run on the whole resulting object once every field is valid."""
@@ -210,6 +225,15 @@ class ResourceSpec:
     def model_label(self) -> str:
         """The model name that starts uniqueness messages: "Policy with this name ..."."""
         return errors.capfirst(self.verbose_name)
+
+
+def _as_base(shown: Any, base: ShownAsBase) -> Any:
+    """Shown objects (one, a list, or None) as rows of their family's base model."""
+    if isinstance(shown, list):
+        return [_as_base(each, base) for each in shown]
+    if not isinstance(shown, dict):
+        return shown
+    return {name: base.constants.get(name, value) for name, value in shown.items()}
 
 
 class Resource:
@@ -668,7 +692,7 @@ class Resource:
                 }
             ) from taken
         self._follow(None, record)
-        return self.answer("create", record)
+        return self.answer("create", record, written=frozenset(body))
 
     def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
         current = self.get(principal, pk)
@@ -695,7 +719,7 @@ class Resource:
             self.store.delete(self.spec.collection, pk)
         self.store.put(self.spec.collection, record)
         self._follow(current, record)
-        return self.answer("update", record)
+        return self.answer("update", record, written=frozenset(body))
 
     def _validate(self, body: Mapping[str, Any]) -> None:
         """The serializer's own `validate`, after its fields' (uniqueness among them), over
@@ -826,19 +850,25 @@ class Resource:
     # Shared steps.
 
     def present(
-        self, record: Record, *, nested: bool = False, unasked: frozenset[str] | None = None
+        self,
+        record: Record,
+        *,
+        nested: bool = False,
+        unasked: frozenset[str] | None = None,
+        written: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         """The record as the API shows it: its fields in order, constants and computed ones,
         and the objects its references name as they are now (`provider_obj` shows what the
         provider computes today); `unasked`: the shown objects the request did not ask for
         (null; by default, those an answer holds only when asked). Shown inside another
         object (`nested`), its own shown objects are those kept with it, so two objects that
-        show each other end."""
+        show each other end; `written`: the fields the write being answered sent."""
         spec = self.spec
         unasked = self._unasked if unasked is None else unasked
         computed = spec.computed(self.store, record)
         if not nested:  # what the request did not ask for is null, though computed
-            computed = {**self._shown_now(record, unasked), **computed, **dict.fromkeys(unasked)}
+            now = self._shown_now(record, unasked, written)
+            computed = {**now, **computed, **dict.fromkeys(unasked)}
         shown: dict[str, Any] = {}
         for name in spec.fields:
             if name in spec.constants:
@@ -868,7 +898,9 @@ class Resource:
     def _unasked(self) -> frozenset[str]:
         return unasked(self.spec, {})
 
-    def _shown_now(self, record: Record, unasked: frozenset[str]) -> dict[str, Any]:
+    def _shown_now(
+        self, record: Record, unasked: frozenset[str], written: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
         references, collection = self.references, self.spec.collection
         if references is None:
             return {}
@@ -878,14 +910,18 @@ class Resource:
             if field is None or field not in record or name in unasked:
                 continue
             now = references.shown(self.store, collection, name, record.get(field))
+            base = self.spec.shown_as_base.get(name)
+            if base is not None and (base.on_read or field in written):
+                now = _as_base(now, base)
             if now is not None or name in self.spec.nullable:
                 made[name] = now
         return made
 
-    def answer(self, action: str, record: Record) -> Any:
+    def answer(self, action: str, record: Record, written: frozenset[str] = frozenset()) -> Any:
         """The object as `action` answers it: shown, or reshaped to the action's own schema
-        (fields it shares with the object, and made-up values for the rest)."""
-        shown = self.present(record)
+        (fields it shares with the object, and made-up values for the rest); `written`: the
+        fields the write being answered sent."""
+        shown = self.present(record, written=written)
         if action not in self.spec.response_schemas:
             return shown
         schema = self.spec.response_schemas[action]

@@ -68,3 +68,21 @@ def test_recording_needs_an_event_log_and_names_the_user() -> None:
         "2026-12-01T14:30:00.000000Z",
         "2027-12-01T14:30:00.000000Z",
     )
+
+
+def test_an_event_names_an_object_as_its_model_prints_it() -> None:
+    """authentik's `model_to_dict`: an object's `name` where its model has one, else what its
+    `__str__` makes (read from authentik's sources into the facts), else its key."""
+    from specdouble.resources.authentik.audit import model_dict
+
+    brand = ("authentik_brands", "brand")
+    named = model_dict(brand, "Brand", {"domain": "one.example.com", "default": False}, "b1")
+    assert named["name"] == "Brand one.example.com"
+    assert model_dict(brand, "Brand", {"domain": "x", "default": True}, "b2")["name"] == (
+        "Default brand"
+    )
+    token = {"identifier": "ci-api", "expiring": True, "expires": "2026-12-05T23:16:45.821756Z"}
+    shown = model_dict(("authentik_core", "token"), "Token", token, "t1")
+    assert shown["name"] == "ci-api (expires=2026-12-05 23:16:45.821756+00:00)"
+    assert model_dict(("authentik_core", "user"), "User", {"name": "Ann"}, 3)["name"] == "Ann"
+    assert model_dict(("a", "b"), "NoSuchModel", {}, "k9")["name"] == "k9"

@@ -43,3 +43,79 @@ def test_a_default_callable_is_read_as_the_strings_it_makes() -> None:
     key = tool._drawn("generate_key", functions)
     assert key is not None and re.fullmatch(key["pattern"], "]^-[\\" + "x" * 123)
     assert tool._drawn("get_cookie_secret", functions) is None
+
+
+MODELS = """
+class Provider(models.Model):
+    name = models.TextField()
+    backchannel = models.ForeignKey("Application", null=True, related_name="spares")
+
+class ProxyProvider(Provider):
+    external_host = models.TextField()
+
+class Application(models.Model):
+    provider = models.OneToOneField(Provider, null=True)
+
+class Outpost(models.Model):
+    providers = models.ManyToManyField(Provider)
+
+class Binding(models.Model):
+    provider = InheritanceForeignKey(Provider, on_delete=models.CASCADE)
+"""
+
+SERIALIZERS = """
+class ProviderSerializer(ModelSerializer):
+    def get_component(self, obj: Provider) -> str:
+        if obj.__class__ == Provider:
+            return ""
+        return obj.component
+
+    class Meta:
+        model = Provider
+
+class ApplicationSerializer(ModelSerializer):
+    provider_obj = ProviderSerializer(source="get_provider", read_only=True)
+    spares_obj = ProviderSerializer(source="spares", many=True)
+
+    class Meta:
+        model = Application
+
+class OutpostSerializer(ModelSerializer):
+    providers_obj = ProviderSerializer(source="providers", many=True, read_only=True)
+
+    class Meta:
+        model = Outpost
+
+class BindingSerializer(ModelSerializer):
+    provider_obj = ProviderSerializer(source="provider", read_only=True)
+
+    def check(self, value):
+        try:
+            return value
+        except TypeError, ValueError:
+            return None
+
+    class Meta:
+        model = Binding
+"""
+
+
+def test_a_relation_to_a_familys_base_is_read_as_the_rows_it_yields(tmp_path: Path) -> None:
+    """A nested serializer over a plain relation to a model with subclasses shows base rows
+    (`when: always`); over an `InheritanceForeignKey`, only in a write's answer (`written`);
+    over a method (`get_provider`), its own type. A module in Python 3.14's syntax is read."""
+    core = tmp_path / "authentik" / "core"
+    (core / "api").mkdir(parents=True)
+    (core / "apps.py").write_text('class AuthentikCoreConfig:\n    label = "authentik_core"\n')
+    (core / "models.py").write_text(MODELS)
+    (core / "api" / "serializers.py").write_text(SERIALIZERS)
+    _facts, _ancestors, promised = _tool().read(tmp_path / "authentik")
+    base = {
+        "component": "",
+        "verbose_name": "provider",
+        "verbose_name_plural": "providers",
+        "meta_model_name": "authentik_core.provider",
+    }
+    assert promised["Outpost"]["shown_as_base"] == {"providers_obj": {**base, "when": "always"}}
+    assert promised["Binding"]["shown_as_base"] == {"provider_obj": {**base, "when": "written"}}
+    assert promised["Application"]["shown_as_base"] == {"spares_obj": {**base, "when": "always"}}

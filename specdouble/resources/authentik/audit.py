@@ -9,17 +9,20 @@ Models authentik does not audit (events, notifications, sessions) add nothing.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from specdouble.resources.authentik import events
-from specdouble.resources.authentik.facts import model_names
+from specdouble.resources.authentik.facts import model_fields, model_names
 from specdouble.rest.actions import Action, Answer, Body, Params
 from specdouble.rest.auth import Principal
 from specdouble.rest.resource import Resource, ResourceSpec, operation_names
+from specdouble.state.store import Store
 
 ACTIONS = {
     "create": "model_created",
@@ -27,6 +30,7 @@ ACTIONS = {
     "partial_update": "model_updated",
     "destroy": "model_deleted",
 }
+INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 IGNORED = frozenset({"Event", "Notification", "StaticToken", "AuthenticatedSession"})
 """authentik's `IGNORED_MODELS` (`events/middleware.py`), by model name."""
 
@@ -72,20 +76,29 @@ def _recording(action: Action, resource: Resource, label: tuple[str, str], kind:
             if kind != "model_deleted" and answer.body:
                 made = orjson.loads(answer.body)
                 shown = made if isinstance(made, dict) else shown
-            pk = shown.get("pk", shown.get(spec.key, key))
-            name = next((shown[f] for f in ("name", "username", "slug") if f in shown), str(pk))
-            model = {"app": label[0], "model_name": label[1], "pk": pk, "name": name}
-            events.record(
-                resource.store,
-                kind,
-                principal.user,
-                client_ip=None,
-                context={"model": model},
-                app=events.MIDDLEWARE,
+            record_write(
+                resource.store, kind, principal.user, label, spec.model, shown, key, spec.key
             )
         return answer
 
     return respond
+
+
+def record_write(
+    store: Store,
+    kind: str,
+    username: str,
+    label: tuple[str, str],
+    model_of: str,
+    shown: Mapping[str, Any],
+    key: str = "",
+    key_field: str = "pk",
+) -> None:
+    """The event of one audited write (`kind`) of an object as its answer shows it."""
+    model = model_dict(label, model_of, shown, shown.get("pk", shown.get(key_field, key)))
+    events.record(
+        store, kind, username, client_ip=None, context={"model": model}, app=events.MIDDLEWARE
+    )
 
 
 def filterable(spec: ResourceSpec) -> ResourceSpec:
@@ -98,3 +111,39 @@ def filterable(spec: ResourceSpec) -> ResourceSpec:
         filterable=spec.filterable | events.MODEL_FILTERS,
         filter_aliases={**spec.filter_aliases, **events.MODEL_FILTER_ALIASES},
     )
+
+
+def model_dict(
+    label: tuple[str, str], model: str, shown: Mapping[str, Any], pk: Any
+) -> dict[str, Any]:
+    """An object as an event's context names it (authentik's `model_to_dict`)."""
+    return {"app": label[0], "model_name": label[1], "pk": pk, "name": _named(model, shown, pk)}
+
+
+def _named(model: str, shown: Mapping[str, Any], pk: Any) -> Any:
+    """What an event calls an object (`model_to_dict`): its `name` where its model has one,
+    else what its `__str__` makes of its fields (`Brand {domain}`, a token's identifier and
+    expiry), else its key."""
+    if "name" in shown:
+        return shown["name"]
+    text = model_fields().get(model, {}).get("text")
+    if text is None:
+        return str(pk)
+    for flag, template in text["cases"]:
+        if shown.get(flag):
+            return _filled(template, shown)
+    return "".join(
+        _filled(template, shown) for flag, template in text["parts"] if not flag or shown.get(flag)
+    )
+
+
+def _filled(template: str, shown: Mapping[str, Any]) -> str:
+    """A `__str__` template with the object's values as Python prints them (an instant as
+    `str(datetime)`: `2026-12-05 23:16:45.821756+00:00`)."""
+    values = {}
+    for name in re.findall(r"(?<!\{)\{(\w+)\}", template):
+        value = shown.get(name)
+        if isinstance(value, str) and INSTANT.match(value):
+            value = str(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        values[name] = value
+    return template.format_map(values)

@@ -1,7 +1,8 @@
 """authentik's `crypto/certificatekeypairs/generate/`: a self-signed certificate-key pair, made
-and kept (`CertificateBuilder`): named by its common name, whose subject it carries, valid for
-the days asked, of the key algorithm asked. No key material is made: the fingerprints are
-digests of the object's own identity, in the shape a certificate's have."""
+and kept (`CertificateBuilder`), and audited as a create: named by its common name, whose
+subject it carries, valid for the days asked, of the key algorithm asked. No key material is
+made: the fingerprints are digests of the object's own identity, in the shape a certificate's
+have."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from specdouble.data.values import canonical_instant
+from specdouble.resources.authentik import audit
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import Principal
 from specdouble.rest.inference import Inferred
@@ -30,7 +32,7 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
         return {}
     collection, fields = pairs.collection, pairs.fields
 
-    def generate(_p: Principal, _k: str, _params: Params, body: Body) -> Answer:
+    def generate(principal: Principal, _k: str, _params: Params, body: Body) -> Answer:
         name = str(body["common_name"])
         now = datetime.now(UTC)
         try:
@@ -64,7 +66,11 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
                 "last_updated": canonical_instant(now),
             }
             store.insert(collection, record)
-        return Answer(200, orjson.dumps({name: record.get(name) for name in fields}))
+        shown = {name: record.get(name) for name in fields}
+        label = audit.model_label(MODEL)
+        if label is not None:  # a pair made is audited as any create is
+            audit.record_write(store, "model_created", principal.user, label, MODEL, shown)
+        return Answer(200, orjson.dumps(shown))
 
     return {GENERATE: generate}
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from specdouble.resources.authentik import defaults
+from specdouble.resources.authentik import audit, defaults, events
 from specdouble.resources.authentik.users import is_superuser
 from specdouble.rest import inference
 from specdouble.rest.actions import Answer, Body, Params, Respond
@@ -25,6 +25,8 @@ from specdouble.state.store import Record, Store
 VIEW_KEY = "core_tokens_view_key_retrieve"
 TOKEN, USER, GROUP = "Token", "User", "Group"
 API = "api"
+VIEWS_MODULE = "authentik.core.api.tokens"
+"""The app an event names where a view records it: the view's module (`Event.new`)."""
 
 
 def key_of(record: Mapping[str, Any]) -> str:
@@ -131,6 +133,17 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
         if record is None:
             detail = {"detail": f"No {TOKEN} matches the given query."}
             return Answer(404, orjson.dumps(detail))
+        label = audit.model_label(TOKEN)
+        if label is not None:  # authentik logs every view of a secret
+            secret = audit.model_dict(label, TOKEN, record, record.get("pk"))
+            events.record(
+                store,
+                "secret_view",
+                principal.user,
+                client_ip=None,
+                context={"secret": secret},
+                app=VIEWS_MODULE,
+            )
         return Answer(200, orjson.dumps({"key": key_of(record)}))
 
     return {VIEW_KEY: view_key}
