@@ -255,3 +255,14 @@ def test_the_mocks_session_header_is_its_control_input() -> None:
 
     assert judge._control_header(SimpleNamespace(headers={"x-mock-session": "a b"}))
     assert not judge._control_header(SimpleNamespace(headers={"user_key": "k"}))
+
+
+def test_what_schemathesis_cannot_build_from_the_document_goes_unfuzzed() -> None:
+    """Its refusals to build a request from the document's own parts say nothing of the
+    server (openbankingproject.ch's header examples no HTTP header can carry)."""
+    said = (
+        "Schema Error Failed to generate test cases from examples for this API operation "
+        "because of some header examples are invalid:"
+    )
+    assert judge.FUZZER_CANNOT_READ.search(said)
+    assert not judge.FUZZER_CANNOT_READ.search("Response violates schema")
