@@ -81,6 +81,14 @@ INVALID_EMAIL = "Enter a valid email address."
 INVALID_URL = "Enter a valid URL."
 INVALID_IPV4 = "Enter a valid IPv4 address."
 INVALID_IP = "Enter a valid IPv4 or IPv6 address."
+INVALID_SLUG = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+"""DRF's `SlugField`, which a model's `SlugField` becomes."""
+INVALID_SLUG_TEXT = (
+    "Enter a valid \u201cslug\u201d consisting of letters, numbers, underscores or hyphens."
+)
+"""Django's `validate_slug`, on a text field that is no `SlugField` (its own quotes)."""
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+"""How drf-spectacular writes a slug's pattern (`SlugField`, or `validate_slug`)."""
 
 # Query parameters (django-filter's form fields).
 INVALID_UUID = "Enter a valid UUID."

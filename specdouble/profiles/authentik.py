@@ -50,7 +50,7 @@ from specdouble.rest.resource import (
     ResourceSpec,
     ShownAsBase,
 )
-from specdouble.rest.validation import can_show
+from specdouble.rest.validation import FREE_OBJECT, can_show
 from specdouble.state.store import Store
 
 OWNED_BY = {"Token": "user"}
@@ -333,6 +333,13 @@ def _computed_through(computed: Computed, key: str, fields: Sequence[mirrors.Thr
     return compute
 
 
+JSON_DICT_FIELD = "Value must be a dictionary, and not have any duplicate keys."
+WORDS = {FREE_OBJECT: JSON_DICT_FIELD}
+"""authentik's own words over DRF's: its `ModelSerializer` reads a model's `JSONField` (the
+free-form objects of its bodies: `attributes`, `context`, an outpost's `config`) as its
+`JSONDictField`."""
+
+
 class AuthentikProfile(DrfProfile):
     name = "authentik"
     browser = True
@@ -340,6 +347,7 @@ class AuthentikProfile(DrfProfile):
 
     def __init__(self, *, lenient: bool = False) -> None:
         super().__init__(lenient=lenient)
+        self.dialect = replace(self.dialect, messages=WORDS)
         self._server: Answers | None = None
 
     def resources(
@@ -428,7 +436,9 @@ class AuthentikProfile(DrfProfile):
         resources: list[Resource],
     ) -> dict[str, Respond]:
         return {
-            **transactional.answers(document, found, resources, lenient=self.dialect.lenient),
+            **transactional.answers(
+                document, found, resources, lenient=self.dialect.lenient, words=WORDS
+            ),
             **paths_answers(resources),
         }
 

@@ -23,6 +23,9 @@ from specdouble.document.lenient import ecma_regex
 from specdouble.document.openapi import Schema, is_nullable, marked, object_shape, resolve
 from specdouble.rest.dialect import Dialect
 
+NO_WORDS: Mapping[str, str] = {}
+FREE_OBJECT = "free_object"
+"""The code of a free-form object's refusal of what is no object (DRF's `DictField` words)."""
 _JSON_TYPE_NAMES = {
     dict: "dict",
     list: "list",
@@ -47,7 +50,12 @@ class FieldInvalid(ValueError):
 
 
 def validate_body(
-    document: Mapping[str, Any], schema: Schema, body: Any, *, lenient: bool = False
+    document: Mapping[str, Any],
+    schema: Schema,
+    body: Any,
+    *,
+    lenient: bool = False,
+    words: Mapping[str, str] = NO_WORDS,
 ) -> dict[str, Any]:
     """Validate a request body that must be an object; return it cleaned.
 
@@ -60,13 +68,17 @@ def validate_body(
         message = errors.INVALID_BODY_TEMPLATE.format(type=type_name(body))
         raise errors.ValidationFailed.single(errors.NON_FIELD_ERRORS, message)
     try:
-        return _clean_object(document, schema, body, lenient)
+        return _clean_object(document, schema, body, lenient, words)
     except FieldInvalid as failure:
         raise errors.ValidationFailed(failure.detail) from failure
 
 
 def _clean_object(
-    document: Mapping[str, Any], schema: Schema, value: dict[str, Any], lenient: bool = False
+    document: Mapping[str, Any],
+    schema: Schema,
+    value: dict[str, Any],
+    lenient: bool = False,
+    words: Mapping[str, str] = NO_WORDS,
 ) -> Any:
     """The declared properties, each cleaned; undeclared and read-only ones are dropped (DRF),
     unless the schema declares none (a free-form object, kept whole)."""
@@ -84,7 +96,7 @@ def _clean_object(
                 failures[name] = [errors.REQUIRED]
             continue
         try:
-            cleaned[name] = clean_value(document, field_schema, value[name], lenient)
+            cleaned[name] = clean_value(document, field_schema, value[name], lenient, words)
         except FieldInvalid as failure:
             failures[name] = failure.detail
     if failures:
@@ -97,10 +109,15 @@ def _fail(message: str) -> FieldInvalid:
 
 
 def clean_value(
-    document: Mapping[str, Any], schema: Schema, value: Any, lenient: bool = False
+    document: Mapping[str, Any],
+    schema: Schema,
+    value: Any,
+    lenient: bool = False,
+    words: Mapping[str, str] = NO_WORDS,
 ) -> Any:
     """Check one value against its schema; return it cleaned or raise with the field's errors.
-    `lenient`: first read it as DRF's fields do (`drf_reading`)."""
+    `lenient`: first read it as DRF's fields do (`drf_reading`); `words`: the server's own
+    messages by code, over DRF's (`Dialect.messages`)."""
     schema = resolve(document, schema)
     if lenient:
         value = drf_reading(document, schema, value)
@@ -120,12 +137,12 @@ def clean_value(
     if branches:
         chosen = _discriminated(document, schema, value)
         if chosen is not None:
-            return clean_value(document, chosen, value, lenient)
+            return clean_value(document, chosen, value, lenient, words)
         first_failure: FieldInvalid | None = None
         best: tuple[int, Any] | None = None
         for branch in branches:
             try:
-                cleaned = clean_value(document, branch, value, lenient)
+                cleaned = clean_value(document, branch, value, lenient, words)
             except FieldInvalid as failure:
                 first_failure = first_failure or failure
                 continue
@@ -141,7 +158,7 @@ def clean_value(
         assert first_failure is not None
         raise first_failure
     for part in schema.get("allOf", []):
-        value = clean_value(document, part, value, lenient)
+        value = clean_value(document, part, value, lenient, words)
     if "enum" in schema:
         if value not in schema["enum"] or isinstance(value, bool) != any(
             isinstance(option, bool) for option in schema["enum"]
@@ -161,11 +178,16 @@ def clean_value(
     if kind in {"integer", "number"}:
         return _clean_number(schema, value, integer=kind == "integer")
     if kind == "array":
-        return _clean_list(document, schema, value, lenient)
+        return _clean_list(document, schema, value, lenient, words)
     if kind == "object" or "properties" in schema:
         if not isinstance(value, dict):
-            raise _fail(errors.NOT_A_DICT_TEMPLATE.format(type=type_name(value)))
-        return _clean_object(document, schema, value, lenient)
+            if object_shape(document, schema)[0]:  # a nested serializer's own failure
+                message = errors.INVALID_BODY_TEMPLATE.format(type=type_name(value))
+                raise FieldInvalid({errors.NON_FIELD_ERRORS: [message]})
+            # A free-form object: DRF's `DictField`, or the field the server uses instead
+            default = errors.NOT_A_DICT_TEMPLATE.format(type=type_name(value))
+            raise _fail(words.get(FREE_OBJECT, default))
+        return _clean_object(document, schema, value, lenient, words)
     return value
 
 
@@ -200,7 +222,11 @@ def _discriminated(document: Mapping[str, Any], schema: Schema, value: Any) -> S
 
 
 def _clean_list(
-    document: Mapping[str, Any], schema: Schema, value: Any, lenient: bool = False
+    document: Mapping[str, Any],
+    schema: Schema,
+    value: Any,
+    lenient: bool = False,
+    words: Mapping[str, str] = NO_WORDS,
 ) -> list[Any]:
     # A list of objects is a nested serializer's (`many=True`, DRF's ListSerializer), whose
     # own failures are its `non_field_errors`; a list of values is a ListField's, said flat.
@@ -219,7 +245,7 @@ def _clean_list(
     cleaned, failures, failed = [], [], False
     for item in value:
         try:
-            cleaned.append(clean_value(document, schema.get("items", {}), item, lenient))
+            cleaned.append(clean_value(document, schema.get("items", {}), item, lenient, words))
             failures.append({})
         except FieldInvalid as failure:
             failures.append(failure.detail)
@@ -293,8 +319,22 @@ def _clean_string(schema: Schema, value: Any, *, blank_formats: bool = False) ->
     """`blank_formats`: a blank answer to a field that may be blank (no `minLength`: DRF's
     `allow_blank`, which drf-spectacular writes as `minLength: 1` when false) is not checked
     against its format, as DRF does not (a blank `meta_launch_url`)."""
+    # What is no string is refused in the field's own `invalid` words: a UUID's, a date's;
+    # a slug's, a URL's or an email's where the field is DRF's `SlugField`, `URLField` or
+    # `EmailField`, which a model's field of that kind becomes, always with a length. Without
+    # one, the field is a text field checked by a validator (authentik's `TextField`s under
+    # Django's `validate_slug` or a URL validator): "Not a valid string.", and the
+    # validator's own words for a string that does not fit.
+    typed = "maxLength" in schema
+    slug = (
+        (errors.INVALID_SLUG if typed else errors.INVALID_SLUG_TEXT)
+        if schema.get("pattern") == errors.SLUG_PATTERN
+        else None
+    )
     if not isinstance(value, str):
-        raise _fail(errors.NOT_A_STRING)
+        kind = schema.get("format", "")
+        own = FORMAT_MESSAGES.get(kind) if typed or kind not in TEXT_FORMATS else None
+        raise _fail(own or (slug if typed else None) or errors.NOT_A_STRING)
     trimmed = value.strip()
     if not trimmed and schema.get("minLength", 0) >= 1:
         raise _fail(errors.BLANK)
@@ -307,7 +347,7 @@ def _clean_string(schema: Schema, value: Any, *, blank_formats: bool = False) ->
     if schema.get("minLength", 0) > 1 and len(trimmed) < schema["minLength"]:
         raise _fail(errors.MIN_LENGTH_TEMPLATE.format(limit=schema["minLength"]))
     if "pattern" in schema and not re.search(schema["pattern"], trimmed):
-        raise _fail(errors.PATTERN_MISMATCH)
+        raise _fail(slug or errors.PATTERN_MISMATCH)
     check_format = FORMAT_CHECKS.get(schema.get("format", ""))
     if check_format is not None and not check_format(trimmed):
         raise _fail(FORMAT_MESSAGES[schema["format"]])
@@ -339,6 +379,9 @@ FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
     "ipv6": _parses(ipaddress.IPv6Address),
 }
 """The formats DRF's fields check; others (`byte`, `password`, ...) are plain strings."""
+TEXT_FORMATS = frozenset({"email", "uri"})
+"""Formats of text a plain `CharField` may hold under a validator (the others are fields of
+their own kind: `UUIDField`, `DateTimeField`, `IPAddressField`)."""
 FORMAT_MESSAGES = {
     "uuid": errors.INVALID_BODY_UUID,
     "date-time": errors.INVALID_BODY_DATETIME,
@@ -376,7 +419,9 @@ def validate_request_body(
     cleaning), with every failure keyed by where it is; a body not `sent` is then fine
     unless it is `required`."""
     if dialect.drf:
-        return validate_body(document, schema, body, lenient=dialect.lenient)
+        return validate_body(
+            document, schema, body, lenient=dialect.lenient, words=dialect.messages
+        )
     if not sent:
         if required:
             message = dialect.message("no_body", errors.NO_DATA)

@@ -329,3 +329,64 @@ def test_a_multipart_part_of_an_object_composed_of_parts_is_read_as_json() -> No
     with pytest.raises(errors.ValidationFailed) as refused:
         validation.validate_request_body({}, schema, {"links": [1]}, dialect=plain)
     assert refused.value.errors == {"links": ["[1] is not of type 'object'"]}
+
+
+def test_an_object_that_is_none_is_refused_as_its_field_kind_refuses_it() -> None:
+    """A nested serializer (an object of properties) says its own `non_field_errors`; a
+    free-form object says DRF's `DictField` words, or the server's own field's where its
+    dialect has them (authentik's `JSONDictField`), as measured on a real authentik."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "attributes": {"type": "object", "additionalProperties": {}},
+            "uris": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"url": {"type": "string"}}},
+            },
+        },
+    }
+    body = {"attributes": [], "uris": [[], {"url": "x"}, "x"]}
+    with pytest.raises(errors.ValidationFailed) as drf:
+        validate_body({}, schema, body)
+    assert drf.value.errors == {
+        "attributes": ['Expected a dictionary of items but got type "list".'],
+        "uris": [
+            {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]},
+            {},
+            {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]},
+        ],
+    }
+    words = {validation.FREE_OBJECT: "Value must be a dictionary, and not have any duplicate keys."}
+    with pytest.raises(errors.ValidationFailed) as authentik:
+        validate_body({}, schema, {"attributes": "x"}, words=words)
+    assert authentik.value.errors == {"attributes": [words[validation.FREE_OBJECT]]}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [  # measured on a real authentik 2026.8
+        ({"maxLength": 255}, [], 'Enter a valid "slug" consisting of letters, numbers, '),
+        ({"maxLength": 255}, "a b", 'Enter a valid "slug" consisting of letters, numbers, '),
+        ({}, ["x"], "Not a valid string."),
+        ({}, "a b", "Enter a valid \u201cslug\u201d consisting of letters, numbers, "),
+        (
+            {"format": "email", "pattern": None, "maxLength": 254},
+            [],
+            "Enter a valid email address.",
+        ),
+        ({"format": "uri", "pattern": None}, [], "Not a valid string."),
+        ({"format": "uri", "pattern": None}, "x", "Enter a valid URL."),
+        ({"format": "uuid", "pattern": None}, [], "Must be a valid UUID."),
+    ],
+)
+def test_a_text_field_says_what_its_drf_field_says(
+    field: dict[str, Any], value: Any, message: str
+) -> None:
+    """A slug with a length is a `SlugField` (its own `invalid`, also for what is no string);
+    without, a text field under Django's `validate_slug`; each subclass of `CharField` words
+    a value that is no string its own way."""
+    schema = {"type": "string", "pattern": errors.SLUG_PATTERN, **field}
+    schema = {k: v for k, v in schema.items() if v is not None}
+    with pytest.raises(errors.ValidationFailed) as refused:
+        validate_body({}, {"type": "object", "properties": {"slug": schema}}, {"slug": value})
+    assert refused.value.errors["slug"][0].startswith(message)

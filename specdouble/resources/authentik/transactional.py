@@ -32,8 +32,10 @@ def answers(
     resources: Sequence[Resource],
     *,
     lenient: bool,
+    words: Mapping[str, str],
 ) -> dict[str, Respond]:
-    """The transactional create, where the document has applications."""
+    """The transactional create, where the document has applications; `words`: the server's
+    own messages (`Dialect.messages`)."""
     by_collection = {resource.spec.collection: resource for resource in resources}
     paths = {item.spec.collection: item.collection_path for item in found}
     chosen = {
@@ -59,7 +61,8 @@ def answers(
 
     def part(name: str, resource: Resource, body: Any, principal: Principal) -> dict[str, Any]:
         try:
-            cleaned = validate_body(document, create_schema(resource), body, lenient=lenient)
+            schema = create_schema(resource)
+            cleaned = validate_body(document, schema, body, lenient=lenient, words=words)
             return resource.create(cleaned, principal)
         except errors.ValidationFailed as failure:
             raise errors.ValidationFailed({name: failure.errors}) from failure
