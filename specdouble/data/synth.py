@@ -28,6 +28,7 @@ from specdouble.document.openapi import (
     ANNOTATIONS,
     COMPOSITIONS,
     forbidden,
+    held_by_extra,
     is_nullable,
     marked,
     object_shape,
@@ -471,6 +472,7 @@ class Synth:
         None where a part is not a plain object (a variant choice, another type)."""
         properties: dict[str, Any] = {}
         required: set[str] = set()
+        parts: list[Mapping[str, Any]] = []
 
         def add(part: Any, depth: int) -> bool:
             part = resolve(self.document, part) if isinstance(part, Mapping) else {}
@@ -486,10 +488,13 @@ class Synth:
                     prop_schema if known is None else refined(self.document, known, prop_schema)
                 )
             required.update(part.get("required", []))
+            parts.append(part)
             return True
 
         if not add({k: v for k, v in schema.items()}, 0) or not properties:
             return None
+        for part in parts:
+            held_by_extra(self.document, properties, part, (part.get("properties") or {}).keys())
         return {"type": "object", "properties": properties, "required": sorted(required)}
 
     def _object(self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int) -> Any:

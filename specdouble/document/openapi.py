@@ -596,6 +596,8 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
     >>> refined({}, {"type": "string", "enum": ["success", "error"], "maxLength": 9},
     ...         {"type": "string", "enum": ["success", "already_confirmed"], "maxLength": 12})
     {'type': 'string', 'enum': ['success'], 'maxLength': 9}
+    >>> refined({}, {"enum": ["system"]}, {"type": "string", "enum": ["custom"]})
+    {'not': {}}
     """
     first, second = (resolve(document, node) for node in (known, other))
     if not _constrains(second):
@@ -617,7 +619,9 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
     # What a value must hold of both: the choices both name, the tighter of two bounds.
     if isinstance(first.get("enum"), list) and isinstance(second.get("enum"), list):
         both = [value for value in second["enum"] if value in first["enum"]]
-        merged["enum"] = both or second["enum"]
+        if not both:
+            return {"not": {}}  # no choice both name: no value holds of both
+        merged["enum"] = both
     for word, tighter in TIGHTER.items():
         bounds = [node[word] for node in (first, second) if _is_number(node.get(word))]
         if len(bounds) == 2:
@@ -648,15 +652,31 @@ def _object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str
     schema = resolve(document, schema)
     properties: dict[str, Any] = dict(schema.get("properties", {}))
     required: set[str] = set(schema.get("required", []))
-    for part in schema.get("allOf", []):
-        part_properties, part_required = _object_shape(document, part)
+    shapes = [_object_shape(document, part) for part in schema.get("allOf", [])]
+    for part_properties, part_required in shapes:
         for name, part_schema in part_properties.items():
             known = properties.get(name)
             properties[name] = (
                 part_schema if known is None else refined(document, known, part_schema)
             )
         required |= part_required
+    for part, (part_properties, _required) in zip(schema.get("allOf", []), shapes, strict=True):
+        held_by_extra(document, properties, part, part_properties.keys())
     return properties, required
+
+
+def held_by_extra(
+    document: Mapping[str, Any], properties: dict[str, Any], part: Any, declared: Any
+) -> None:
+    """An `allOf` part's `additionalProperties` holds of every property it does not declare
+    itself, those the other parts declare too (Zuora's system fields, which its custom
+    fields' shape must also fit): each such property's schema refined by it (in place)."""
+    part = resolve(document, part)
+    extra = part.get("additionalProperties") if isinstance(part, Mapping) else None
+    if not isinstance(extra, Mapping) or part.get("patternProperties"):
+        return
+    for name in properties.keys() - set(declared):
+        properties[name] = refined(document, properties[name], extra)
 
 
 def is_nullable(document: Mapping[str, Any], schema: Schema, *, surely: bool = False) -> bool:

@@ -39,6 +39,29 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "uniqueItems": True,
         "items": {"type": "integer", "minimum": 0, "maximum": 5},
     },
+    "a part's additional properties over another part's (Zuora's system fields)": {
+        "allOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "Id": {
+                        "type": "object",
+                        "properties": {
+                            "origin": {"type": "string", "enum": ["system"]},
+                            "label": {"type": "string"},
+                        },
+                    }
+                },
+            },
+            {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"origin": {"type": "string", "enum": ["custom"]}},
+                },
+            },
+        ],
+    },
     "an integer multiple": {"type": "integer", "multipleOf": 7, "minimum": 10, "maximum": 100},
     "a decimal multiple": {"type": "number", "multipleOf": 0.25, "maximum": 3},
     "a password of a pattern (AWS's Arn)": {
