@@ -110,11 +110,17 @@ _HOSTNAME = re.compile(
     r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
 )
+_DURATION = re.compile(
+    r"^P(?:(?:\d+D|\d+M(?:\d+D)?|\d+Y(?:\d+M(?:\d+D)?)?)(?:T(?:\d+H(?:\d+M(?:\d+S)?)?"
+    r"|\d+M(?:\d+S)?|\d+S))?|T(?:\d+H(?:\d+M(?:\d+S)?)?|\d+M(?:\d+S)?|\d+S)|\d+W)$"
+)
+"""RFC 3339's duration (its appendix A): whole numbers only, each unit after the larger."""
 STANDARD_FORMATS: dict[str, Callable[[Any], bool]] = {
+    "duration": lambda value: not isinstance(value, str) or bool(_DURATION.match(value)),
     "uri": lambda value: not isinstance(value, str) or bool(_ABSOLUTE_URI.match(value)),
     "hostname": lambda value: not isinstance(value, str) or bool(_HOSTNAME.match(value)),
     "time": lambda value: not isinstance(value, str) or bool(_TIME.match(value)),
 }
 """Formats as JSON Schema defines them, where the checker has none (an absolute URI, RFC 3986:
-a scheme, a colon, no spaces; a host name, RFC 1123) or refuses what the standard means (a
+a scheme, a colon, no spaces; a host name, RFC 1123; a duration, RFC 3339) or refuses what the standard means (a
 time of day with its offset, RFC 3339's full-time; one without is taken too)."""

@@ -62,6 +62,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             },
         ],
     },
+    "a duration (RFC 3339)": {"type": "string", "format": "duration"},
     "an integer multiple": {"type": "integer", "multipleOf": 7, "minimum": 10, "maximum": 100},
     "a decimal multiple": {"type": "number", "multipleOf": 0.25, "maximum": 3},
     "a password of a pattern (AWS's Arn)": {
