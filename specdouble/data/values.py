@@ -122,5 +122,6 @@ STANDARD_FORMATS: dict[str, Callable[[Any], bool]] = {
     "time": lambda value: not isinstance(value, str) or bool(_TIME.match(value)),
 }
 """Formats as JSON Schema defines them, where the checker has none (an absolute URI, RFC 3986:
-a scheme, a colon, no spaces; a host name, RFC 1123; a duration, RFC 3339) or refuses what the standard means (a
-time of day with its offset, RFC 3339's full-time; one without is taken too)."""
+a scheme, a colon, no spaces; a host name, RFC 1123; a duration, RFC 3339) or refuses what
+the standard means (a time of day with its offset, RFC 3339's full-time; one without is
+taken too)."""
