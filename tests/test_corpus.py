@@ -223,9 +223,10 @@ def test_a_framing_header_sent_as_a_parameter_explains_a_refusal() -> None:
     beside a plain body it is no HTTP message, refused by the parser before any operation."""
     from types import SimpleNamespace
 
-    assert judge._framing_header(SimpleNamespace(headers={"Transfer-Encoding": "chunked"}))
-    assert not judge._framing_header(SimpleNamespace(headers={"X-Trace": "1"}))
-    assert not judge._framing_header(SimpleNamespace(headers=None))
+    assert judge._unsendable_header(SimpleNamespace(headers={"Transfer-Encoding": "chunked"}))
+    assert judge._unsendable_header(SimpleNamespace(headers={"ADVICEment API Key": "k"}))
+    assert not judge._unsendable_header(SimpleNamespace(headers={"X-Trace": "1"}))
+    assert not judge._unsendable_header(SimpleNamespace(headers=None))
 
 
 def test_a_request_that_breaks_its_paths_qualifier_names_another_operation() -> None:

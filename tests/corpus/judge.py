@@ -412,8 +412,8 @@ def explain(
         return CONTRADICTION
     if status == 400 and _control_header(case):
         return CONTRADICTION  # Brex: a fuzzed X-Mock-Session names no session the mock can make
-    if status == 400 and _framing_header(case):
-        return CONTRADICTION  # Azure Data Lake's `Transfer-Encoding: chunked` beside a plain body
+    if status == 400 and _unsendable_header(case):
+        return CONTRADICTION  # Azure Data Lake's `Transfer-Encoding: chunked`, a name of spaces
     if status in (400, 422) and _form_of_no_object(case, document):
         return CONTRADICTION  # Billbee's urlencoded array: a form is names and values
     if status == 501 and _switches_protocol(case):
@@ -731,11 +731,18 @@ def _control_header(case: Any) -> bool:
     return any(str(name).lower() == SESSION_HEADER.lower() for name in (case.headers or {}))
 
 
-def _framing_header(case: Any) -> bool:
-    """Whether the document made the fuzzer send a framing header as a parameter: a
-    `Transfer-Encoding: chunked` beside a body that is not in chunks is no HTTP message, and
-    the server's parser refuses it before any operation is known."""
-    return any(str(name).lower() in FRAMING for name in (case.headers or {}))
+TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+"""An HTTP field name (RFC 9110's `token`)."""
+
+
+def _unsendable_header(case: Any) -> bool:
+    """Whether the document made the fuzzer send a header HTTP cannot carry as a parameter:
+    a framing header (a `Transfer-Encoding: chunked` beside a body that is not in chunks), or
+    a name that is no field name (dynamicdocs' API key header `ADVICEment API Key`, with
+    spaces). Either is no HTTP message, which the server's parser refuses before any
+    operation is known."""
+    names = [str(name) for name in (case.headers or {})]
+    return any(name.lower() in FRAMING or not TOKEN.match(name) for name in names)
 
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
