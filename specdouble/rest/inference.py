@@ -729,6 +729,7 @@ def _plain_resource(
         default_ordering=(key,),
         unique_fields=(key,) if key_source == "body" else (),
         defaults={n: s["default"] for n, s in resolved.items() if "default" in s},
+        shown_required=frozenset(object_shape(document, item_schema)[1]),
         operations=operations_by_id,
         listing=plan,
         listed_fields=listed,

@@ -189,6 +189,12 @@ class ResourceSpec:
     checks: tuple[Check, ...] = ()
     """A serializer's `validate` as conditions on the fields a write sends (`rest.checks`)."""
     constants: Mapping[str, Any] = field(default_factory=dict)
+    shown_required: frozenset[str] | None = None
+    """A plain document's object: the names its schema requires. A writable field a create
+    leaves out, with no default, is then null where it may be, else left out of the object,
+    unless it must be shown (a write never invents data: InfluxDB's DBRP given an `org` and
+    an invented `orgID` matched both of its `oneOf` branches). None: every field is shown,
+    as DRF's serializers show them."""
     shown_as_base: Mapping[str, ShownAsBase] = field(default_factory=dict)
     """Shown fields whose objects show their family's base model (`ShownAsBase`)."""
     computed: Computed = _nothing_computed
@@ -647,7 +653,7 @@ class Resource:
                 record[name] = self._make(name)
             elif name in owned and references is not None:
                 record[name] = references.caller(self.store, caller)
-            else:
+            elif not self._left_absent(name):
                 record[name] = self._left_out(name)
         for name in spec.reshaped & record.keys():
             record[name] = self._make(name)
@@ -801,6 +807,18 @@ class Resource:
         """A value drawn from a field's schema: only where nothing truer can be said."""
         return self._draw(self.spec.drawn.get(name) or self.spec.properties.get(name, {}), name)
 
+    def _left_absent(self, name: str) -> bool:
+        """Whether a field a create leaves out stays out (`ResourceSpec.shown_required`)."""
+        spec = self.spec
+        required = spec.shown_required
+        return (
+            required is not None
+            and name not in required
+            and name not in spec.nullable  # null says "none" without inventing any
+            and name != spec.key  # the server makes a key the client does not give
+            and name in spec.properties
+        )
+
     def _left_out(self, name: str) -> Any:
         """What a create stores for a writable field the client left out (and which has no
         default): null where the field allows it, else the empty value its schema admits
@@ -870,15 +888,17 @@ class Resource:
             now = self._shown_now(record, unasked, written)
             computed = {**now, **computed, **dict.fromkeys(unasked)}
         shown: dict[str, Any] = {}
+        absent = spec.shown_required is not None  # a plain object shows what it holds
         for name in spec.fields:
             if name in spec.constants:
                 shown[name] = spec.constants[name]
             elif name in computed:
                 shown[name] = computed[name]
-            else:
+            elif name in record or name in spec.defaults or not absent:
                 shown[name] = record.get(name, spec.defaults.get(name))
         for name in self._hiding:  # what the object holds that no answer may show
-            shown[name] = without_write_only(self._document, spec.properties[name], shown[name])
+            if name in shown:
+                shown[name] = without_write_only(self._document, spec.properties[name], shown[name])
         return shown
 
     @functools.cached_property

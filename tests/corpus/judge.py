@@ -577,17 +577,21 @@ def _required_refused_by_a_part(document: dict[str, Any], schema: Any) -> bool:
     only objects beside its own fields, and the create requires `accountEnabled`, a boolean)."""
     schema = openapi.resolve(document, schema)
     parts = [openapi.resolve(document, part) for part in schema.get("allOf") or []]
-    properties, required = openapi.object_shape(document, schema)
+    _properties, required = openapi.object_shape(document, schema)
     for part in parts:
         extra = part.get("additionalProperties") if isinstance(part, dict) else None
         kind = openapi.resolve(document, extra).get("type") if isinstance(extra, dict) else None
         if not isinstance(kind, str):
             continue
         own = set(part.get("properties") or {})
+        # What the whole and the other parts declare, before this part's extra holds of it.
+        declaring = [schema, *(other for other in parts if other is not part)]
         for name in required - own:
-            declared = openapi.resolve(document, properties.get(name) or {}).get("type")
-            if isinstance(declared, str) and declared != kind:
-                return True
+            for where in declaring:
+                written = (where.get("properties") or {}).get(name)
+                declared = openapi.resolve(document, written or {}).get("type")
+                if isinstance(declared, str) and declared != kind:
+                    return True
     return False
 
 

@@ -445,3 +445,68 @@ def test_objects_a_document_never_lists_whole_read_back_through_its_finders(
         client.delete(f"/pet/{pet['id']}")
         assert client.get(f"/pet/{pet['id']}").status_code == 404
         assert client.get("/pet/findByTags", params={"tags": "good"}).json() == []
+
+
+MAPPINGS = """
+openapi: 3.0.3
+info: {title: Mappings, version: "1"}
+paths:
+  /dbrps:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/DBRP"}
+      responses:
+        "201":
+          description: made
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/DBRP"}
+  /dbrps/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: the mapping
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/DBRP"}
+components:
+  schemas:
+    DBRP:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+        org: {type: string}
+        orgID: {type: string}
+        database: {type: string}
+        note: {type: string, nullable: true}
+      oneOf:
+        - required: [orgID, database]
+        - required: [org, database]
+"""
+
+
+def test_a_create_never_invents_what_the_client_left_out(tmp_path: Path) -> None:
+    """A field the client left out is null where it may be, else left out: InfluxDB's DBRP
+    names its organisation by `org` or by `orgID`, one of them (`oneOf` of required names);
+    an invented `orgID` beside the `org` sent fit both, and so neither."""
+    import yaml
+    from jsonschema import Draft4Validator
+
+    (tmp_path / "dbrps.yaml").write_text(MAPPINGS)
+    with create_app(Settings(spec=tmp_path / "dbrps.yaml", seed=1)).test_client(
+        headers=AUTH
+    ) as client:
+        made = client.post("/dbrps", json={"org": "acme", "database": "telemetry"})
+        assert made.status_code == 201, made.text
+        mapping = made.json()
+        assert set(mapping) == {"id", "org", "database", "note"} and mapping["note"] is None
+        schema = yaml.safe_load(MAPPINGS)["components"]["schemas"]["DBRP"]
+        schema = {k: v for k, v in schema.items() if k != "properties"} | {
+            "properties": {k: {"type": "string"} for k in ("id", "org", "orgID", "database")}
+        }
+        assert Draft4Validator(schema).is_valid(mapping)
+        assert client.get(f"/dbrps/{mapping['id']}").json() == mapping
