@@ -27,9 +27,11 @@ from specdouble.data.values import STANDARD_FORMATS, fitted_instant
 from specdouble.document.openapi import (
     ANNOTATIONS,
     COMPOSITIONS,
+    exclusive_requirements,
     forbidden,
     held_by_extra,
     is_nullable,
+    left_for,
     marked,
     object_shape,
     refined,
@@ -289,6 +291,17 @@ class Synth:
             return self._discriminated(
                 schema, discriminator, name=name, reading=reading, depth=depth
             )
+        sets = exclusive_requirements(self.document, schema)
+        if sets and schema.get("properties"):  # one set of names, and never another whole
+            chosen = self.random.randrange(len(sets))
+            required = set(schema.get("required") or ()) | sets[chosen]
+            left = left_for(sets, chosen, set(schema.get("required") or ()))
+            narrowed = {k: v for k, v in schema.items() if k != "oneOf"}
+            narrowed["properties"] = {
+                k: v for k, v in schema["properties"].items() if k not in left
+            }
+            narrowed["required"] = sorted(required)
+            return self._object(narrowed, name=name, reading=reading, depth=depth)
         for keyword in ("oneOf", "anyOf"):
             if keyword in schema:
                 branches = [
@@ -377,9 +390,21 @@ class Synth:
         only they describe, of a type they refuse: loose object branches (no `required`, any
         other property allowed) all accept `{"url": ...}`, so only this sets it apart."""
         own = resolve(self.document, branch)
-        if not isinstance(value, dict) or own.get("additionalProperties") is False:
+        if not isinstance(value, dict):
             return None
-        mine = set(object_shape(self.document, own)[0])
+        shape = object_shape(self.document, own)[0]
+        # A choice of this branch the others refuse (InfluxDB's variable `type: query`, where
+        # a value cut short held none): it alone sets the value apart.
+        for name, schema in shape.items():
+            choices = resolve(self.document, schema).get("enum") or []
+            for choice in choices:
+                marked_value = {**value, name: choice}
+                alone = sum(self._valid(other, marked_value) for other in branches) == 1
+                if alone and self._valid(branch, marked_value):
+                    return marked_value
+        if own.get("additionalProperties") is False:
+            return None
+        mine = set(shape)
         changed = dict(value)
         for other in branches:
             if other is branch or not self._valid(other, changed):

@@ -10,7 +10,7 @@ import logging
 import re
 import sys
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -631,6 +631,46 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
         if isinstance(merged.get("type"), list):
             merged["type"] = [kind for kind in merged["type"] if kind != "null"]
     return merged
+
+
+REQUIRED_ONLY = frozenset({"required", "description", "title"})
+
+
+def exclusive_requirements(document: Mapping[str, Any], schema: Schema) -> list[frozenset[str]]:
+    """The sets of names an object's `oneOf` asks for where its branches only require names
+    (InfluxDB's DBRP: an organisation by `orgID`, or by `org`): a valid object holds all of
+    one set and not all of any other. Empty where the `oneOf` says more than that.
+
+    >>> by = {"oneOf": [{"required": ["a", "b"]}, {"required": ["c"]}]}
+    >>> [sorted(names) for names in exclusive_requirements({}, by)]
+    [['a', 'b'], ['c']]
+    >>> exclusive_requirements({}, {"oneOf": [{"required": ["a"]}, {"type": "string"}]})
+    []
+    """
+    schema = resolve(document, schema)
+    branches = [resolve(document, b) for b in schema.get("oneOf") or []]
+    if len(branches) < 2 or not all(
+        isinstance(b, Mapping) and b.get("required") and set(b) <= REQUIRED_ONLY for b in branches
+    ):
+        return []
+    return [frozenset(b["required"]) for b in branches]
+
+
+def left_for(
+    sets: Sequence[frozenset[str]], chosen: int, required: set[str] | frozenset[str]
+) -> set[str]:
+    """The names an object that holds set `chosen` of `exclusive_requirements` leaves out, so
+    that no other set is held whole: of each other set, a name neither the chosen set nor
+    the object's own requirements ask for."""
+    keep = sets[chosen] | set(required)
+    left: set[str] = set()
+    for number, other in enumerate(sets):
+        if number == chosen or other & left:  # not held whole already
+            continue
+        free = sorted(other - keep)
+        if free:
+            left.add(free[0])
+    return left
 
 
 def object_shape(document: Mapping[str, Any], schema: Schema) -> tuple[dict[str, Any], set[str]]:

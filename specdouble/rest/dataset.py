@@ -17,6 +17,7 @@ from specdouble.document.openapi import (
     VALUE_CONSTRAINTS,
     forbidden,
     is_nullable,
+    left_for,
     object_shape,
     resolve,
 )
@@ -156,7 +157,16 @@ def records(
     )
     for number in range(1, count + 1):
         record = synth.value(schema, owner=spec.model)
+        if spec.exclusive:  # one of the `oneOf`'s sets of names, never another whole
+            chosen = synth.random.randrange(len(spec.exclusive))
+            left = left_for(spec.exclusive, chosen, spec.shown_required or frozenset())
+            for name in left:
+                record.pop(name, None)
+        else:
+            left = set()
         for name in present:
+            if name in left:
+                continue
             record.setdefault(
                 name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
             )

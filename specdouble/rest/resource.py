@@ -195,6 +195,9 @@ class ResourceSpec:
     unless it must be shown (a write never invents data: InfluxDB's DBRP given an `org` and
     an invented `orgID` matched both of its `oneOf` branches). None: every field is shown,
     as DRF's serializers show them."""
+    exclusive: tuple[frozenset[str], ...] = ()
+    """Sets of names the object's `oneOf` asks for, one of them whole and no other
+    (`openapi.exclusive_requirements`): what its generated objects hold."""
     shown_as_base: Mapping[str, ShownAsBase] = field(default_factory=dict)
     """Shown fields whose objects show their family's base model (`ShownAsBase`)."""
     computed: Computed = _nothing_computed

@@ -63,6 +63,31 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         ],
     },
     "a duration (RFC 3339)": {"type": "string", "format": "duration"},
+    "an organisation by id or by name, not both (InfluxDB's DBRP)": {
+        "type": "object",
+        "properties": {
+            "org": {"type": "string"},
+            "orgID": {"type": "string"},
+            "database": {"type": "string"},
+        },
+        "oneOf": [{"required": ["orgID", "database"]}, {"required": ["org", "database"]}],
+    },
+    "variants told apart by their type alone, cut short (InfluxDB's variables)": {
+        "type": "array",
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "oneOf": [
+                        {"properties": {"type": {"enum": ["query"]}, "values": {"type": "object"}}},
+                        {"properties": {"type": {"enum": ["map"]}, "values": {"type": "object"}}},
+                    ],
+                },
+            },
+        },
+    },
     "an integer multiple": {"type": "integer", "multipleOf": 7, "minimum": 10, "maximum": 100},
     "a decimal multiple": {"type": "number", "multipleOf": 0.25, "maximum": 3},
     "a password of a pattern (AWS's Arn)": {
