@@ -80,10 +80,22 @@ KEYWORD_KINDS: dict[str, type | tuple[type, ...]] = {
     "type": (str, list),
     "enum": list,
     "properties": dict,
+    "pattern": str,
+    "format": str,
+    "minLength": int,
+    "maxLength": int,
+    "minItems": int,
+    "maxItems": int,
+    "minProperties": int,
+    "maxProperties": int,
+    "minimum": (int, float),
+    "maximum": (int, float),
+    "multipleOf": (int, float),
+    "uniqueItems": bool,
 }
 """What a schema's keywords hold (`required` is a list in a schema, a flag in a parameter:
-left alone); one of another kind (codat's `type: {description, enum}`, a
-property written where a keyword belongs) means nothing, and is dropped."""
+left alone); one of another kind (codat's `type: {description, enum}`, a property written
+where a keyword belongs, api.video's `pattern: 0`) means nothing, and is dropped."""
 NAME_MAPS = frozenset(
     {
         "properties",

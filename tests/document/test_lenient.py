@@ -424,3 +424,34 @@ def test_a_path_parameters_name_with_a_colon_is_read_as_the_name_before_it() -> 
     from specdouble.document.openapi import check
 
     check(document, source="idealspot")
+
+
+def test_any_keyword_of_a_fixed_kind_is_dropped_when_of_another() -> None:
+    """api.video's `pattern: 0` (its description holds the patterns), a length written as
+    text: keywords whose kind JSON Schema fixes mean nothing of another kind; an example that
+    holds such names is data, left alone."""
+    document = {
+        "components": {
+            "schemas": {
+                "Pick": {
+                    "type": "object",
+                    "example": {"timecode": 0, "pattern": 0},
+                    "properties": {
+                        "timecode": {"type": "string", "pattern": 0},
+                        "name": {"type": "string", "maxLength": "70"},
+                    },
+                }
+            }
+        },
+        "paths": {},
+    }
+    repairs = lenient.repair(document)
+    pick = document["components"]["schemas"]["Pick"]
+    assert pick["properties"] == {"timecode": {"type": "string"}, "name": {"type": "string"}}
+    assert pick["example"] == {"timecode": 0, "pattern": 0}
+    assert repairs == [
+        "#/components/schemas/Pick/properties/timecode/pattern: a schema's 'pattern' cannot be"
+        " int: dropped",
+        "#/components/schemas/Pick/properties/name/maxLength: a schema's 'maxLength' cannot be"
+        " str: dropped",
+    ]
