@@ -703,6 +703,10 @@ def _tokens(pattern: str) -> Iterator[tuple[str, bool]]:
             yield char + literal, True
             position += 1 + len(literal)
             continue
+        if in_class and (posix := POSIX_CLASS.match(pattern, position)):
+            yield posix.group(0), True  # `[:alnum:]`, whole
+            position = posix.end()
+            continue
         if char == "]" and in_class:
             in_class = False
             yield char, False
@@ -738,6 +742,8 @@ def portable_pattern(pattern: str) -> str | None:
     True
     >>> portable_pattern(r"\\A\\d+\\z"), portable_pattern("[a-z]{1-70}")
     ('^\\\\d+$', '[a-z]{1,70}')
+    >>> portable_pattern(r"^(\\[[[:alnum:]\\/\\_]+\\])?$")
+    '^(\\\\[[a-zA-Z0-9\\\\/\\\\_]+\\\\])?$'
     """
     read: list[str] = []
     for token, in_class in _tokens(pattern):
@@ -751,6 +757,10 @@ def portable_pattern(pattern: str) -> str | None:
             read.append(f"[^{inside}]" if negated else inside if in_class else outside)
         elif token.startswith("\\"):
             read.append(ESCAPES.get(token[1:], token))
+        elif in_class and (posix := POSIX_CLASS.fullmatch(token)):
+            if posix.group(1) not in POSIX_CLASSES:
+                return None
+            read.append(POSIX_CLASSES[posix.group(1)])
         elif in_class:
             read.append(token)
         elif NAMED_GROUP.fullmatch(token):
@@ -765,6 +775,24 @@ def portable_pattern(pattern: str) -> str | None:
     return result if portable(result) else None
 
 
+POSIX_CLASS = re.compile(r"\[:(\w+):\]")
+POSIX_CLASSES = {
+    "alnum": "a-zA-Z0-9",
+    "alpha": "a-zA-Z",
+    "digit": "0-9",
+    "lower": "a-z",
+    "upper": "A-Z",
+    "xdigit": "0-9A-Fa-f",
+    "word": "A-Za-z0-9_",
+    "space": " \\t\\n\\r\\f\\v",
+    "blank": " \\t",
+    "punct": "!-\\/:-@\\[-`{-~",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "print": " -~",
+    "graph": "!-~",
+}
+"""POSIX's bracket classes (`[[:alnum:]_]`, AWS's time zone names), which neither Python nor
+ECMA-262 reads, as the ASCII ranges they name."""
 ECMA_SPACE = (
     "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
 )
