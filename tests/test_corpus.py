@@ -267,3 +267,17 @@ def test_what_schemathesis_cannot_build_from_the_document_goes_unfuzzed() -> Non
     )
     assert judge.FUZZER_CANNOT_READ.search(said)
     assert not judge.FUZZER_CANNOT_READ.search("Response violates schema")
+
+
+def test_an_answer_of_a_type_that_is_no_media_type_is_the_documents_doing() -> None:
+    """VTEX documents an answer's content as `Promotion`: served as documented, no checker
+    can read it, and the failure is the document's."""
+    from types import SimpleNamespace
+
+    raw = {"responses": {"200": {"content": {"Promotion": {"schema": {}}}}}}
+    case = SimpleNamespace(operation=SimpleNamespace(definition=SimpleNamespace(raw=raw)))
+    assert judge._no_media_type(case, {}, 200)
+    unread = "Failed to deserialize response content:\n\n  Malformed media type: `Promotion`"
+    assert judge._about_the_media_type("response_schema_conformance", unread)
+    assert judge._about_the_media_type("content_type_conformance", "")
+    assert not judge._about_the_media_type("response_schema_conformance", "violates schema")
