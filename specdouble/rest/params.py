@@ -22,6 +22,7 @@ from specdouble.data.values import (
     parse_uuid,
 )
 from specdouble.document.augment import REFUSAL
+from specdouble.document.lenient import ecma_regex
 from specdouble.document.openapi import Schema, object_shape, resolve
 from specdouble.rest.dialect import Dialect
 from specdouble.settings import Limits
@@ -168,7 +169,12 @@ def parse_value(
         return canonical_instant(parse_any_instant(raw) if lenient else parse_instant(raw))
     if "\x00" in raw and prohibit_nul:
         raise InvalidValue(errors.NULL_CHARACTERS, "null_characters", value=raw)
-    if raw and "pattern" in schema and not re.search(schema["pattern"], raw):
+    # JSON Schema's patterns are ECMA-262's (its `\s` is no NEL, `\x85`), as a body's are.
+    if (
+        raw
+        and isinstance(schema.get("pattern"), str)
+        and not ecma_regex(schema["pattern"]).search(raw)
+    ):
         raise InvalidValue(errors.PATTERN_MISMATCH, "pattern", value=raw, pattern=schema["pattern"])
     if raw and len(raw) > schema.get("maxLength", len(raw)):
         raise InvalidValue(

@@ -39,6 +39,8 @@ DOCUMENT = {"components": {"schemas": {"Actions": ACTIONS}}}
         ({"$ref": "#/components/schemas/Actions"}, "login", "login"),
         (TEXT, "Some Name", "Some Name"),
         (TEXT, "", None),
+        # ECMA-262's `\s` is no NEL, so `[^#/\s]` admits one, as a body's pattern does.
+        ({"type": "string", "pattern": r"[^#/\s]+"}, "\x85\x85", "\x85\x85"),
     ],
 )
 def test_values_that_parse(schema: dict[str, Any], raw: str, expected: Any) -> None:
