@@ -281,3 +281,32 @@ def test_an_answer_of_a_type_that_is_no_media_type_is_the_documents_doing() -> N
     assert judge._about_the_media_type("response_schema_conformance", unread)
     assert judge._about_the_media_type("content_type_conformance", "")
     assert not judge._about_the_media_type("response_schema_conformance", "violates schema")
+
+
+def test_a_body_no_operation_admits_tells_no_operation_of_its_url_apart() -> None:
+    """Box's `PUT .../schema#add` beside `#update` and the plain `{scope}/{template_key}/schema`:
+    only a body tells them apart, so the fuzzer's invalid body for `#add` may be any of them."""
+    from types import SimpleNamespace
+
+    add = {
+        "content": {
+            "application/json-patch+json": {
+                "schema": {"type": "array", "items": {"type": "object", "required": ["op"]}}
+            }
+        }
+    }
+    document = {
+        "paths": {
+            "/t/enterprise/key/schema#add": {"put": {"requestBody": add}},
+            "/t/{scope}/{template_key}/schema": {"put": {}},
+            "/t/alone#add": {"put": {"requestBody": add}},
+        }
+    }
+
+    def case(path: str, body: Any) -> Any:
+        operation = SimpleNamespace(path=path, definition=SimpleNamespace(raw={"requestBody": add}))
+        return SimpleNamespace(operation=operation, method="PUT", body=body)
+
+    assert judge._indistinct(case("/t/enterprise/key/schema#add", [{"data": 1}]), document)
+    assert not judge._indistinct(case("/t/enterprise/key/schema#add", [{"op": "a"}]), document)
+    assert not judge._indistinct(case("/t/alone#add", [{"data": 1}]), document)

@@ -439,12 +439,13 @@ def unnamed_choices(
     paths: list[QualifiedPath], method: str, url_path: str, given: Callable[[str], str | None]
 ) -> list[QualifiedPath]:
     """The qualified paths a request may mean where it sends none of the values they name
-    (Box's `schema#add` and `schema#update`, told apart only by their bodies)."""
+    (Box's `schema#add` and `schema#update`, told apart only by their bodies; or its
+    `schema#classifications` beside the plain `schema`, meant where the body fits it)."""
     candidates = [
         q for q in paths if method in q.methods and q.base.match(url_path) and not q.declared
     ]
     named = any(all(given(name) is not None for name, _ in q.wants) for q in candidates)
-    return [] if named or len(candidates) < 2 else candidates
+    return [] if named else candidates
 
 
 def operation_finder(

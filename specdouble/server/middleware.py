@@ -187,7 +187,9 @@ class QualifiedPaths:
                 self.paths, scope["method"], scope["path"], given, self._exact
             )
             choices = openapi.unnamed_choices(self.paths, scope["method"], scope["path"], given)
-            if choices:  # told apart by their bodies only: the first whose schema it fits
+            if len(choices) > 1 or (choices and chosen is None):
+                # Told apart by their bodies only (from each other, or from the plain path):
+                # the first whose schema the body fits, else the plain path's operation.
                 messages, body = await _buffered(receive, self.body_bytes)
                 chosen = next((q for q in choices if self._fits(q, scope, body)), chosen)
                 receive = _replay(messages, receive)

@@ -63,6 +63,7 @@ import jsonschema
 import schemathesis
 import yaml
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core import NotSet
 from schemathesis.core.jsonschema import DRAFT4_SUPPLEMENTAL_FORMATS, STANDARD_FORMATS
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.generation.modes import GenerationMode
@@ -824,12 +825,38 @@ def _indistinct(case: Any, document: dict[str, Any]) -> bool:
     ):
         return True
     base, hashed, word = key.partition("#")
-    if not hashed or "=" in word or case.operation.definition.raw.get("requestBody"):
+    if not hashed or "=" in word or _fits_own_body(case, document):
         return False  # named values, or a body (which tells them apart) to go by
     return any(
-        other != key and other.partition("#")[0] == base and method in (item or {})
+        other != key
+        and method in (item or {})
+        and (other.partition("#")[0] == base or ("#" not in other and _same_place(other, base)))
         for other, item in (document.get("paths") or {}).items()
     )
+
+
+def _same_place(template: str, path: str) -> bool:
+    """Whether a plain path key's template takes a literal key's path (Box's
+    `/metadata_templates/{scope}/{template_key}/schema` takes
+    `/metadata_templates/enterprise/securityClassification-6VMVochwUWo/schema`)."""
+    pattern = "".join(
+        "[^/]+" if openapi.TEMPLATE_PARAMETER.fullmatch(part) else re.escape(part)
+        for part in re.split(r"(\{[^}]*\})", template)
+    )
+    return re.fullmatch(pattern, path) is not None
+
+
+def _fits_own_body(case: Any, document: dict[str, Any]) -> bool:
+    """Whether the request sends a body its operation's JSON schema admits: what tells apart
+    operations of one method and URL that name no values (Box's `schema#add`, `#update`,
+    `#delete`). A body none of them admits (the fuzzer's invalid one) tells nothing apart."""
+    body = openapi.resolve(document, case.operation.definition.raw.get("requestBody") or {})
+    content = (body.get("content") or {}) if isinstance(body, dict) else {}
+    schema = next((c.get("schema") for kind, c in content.items() if "json" in kind), None)
+    if not isinstance(schema, dict) or case.body is None or isinstance(case.body, NotSet):
+        return False
+    schema = {**openapi.resolve(document, schema), "components": document.get("components")}
+    return jsonschema.Draft4Validator(schema, format_checker=FORMATS).is_valid(case.body)
 
 
 def _foreign_media(case: Any, request: Any) -> bool:

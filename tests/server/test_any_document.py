@@ -544,6 +544,46 @@ def test_operations_told_apart_only_by_their_bodies(tmp_path: Path) -> None:
         assert client.put("/schema", json={"op": "other"}).status_code == 400
 
 
+PLAIN_BESIDE_DOCUMENT = """
+openapi: 3.0.3
+info: {title: box, version: "1"}
+paths:
+  /templates:
+    post:
+      requestBody:
+        content: {application/json: {schema: {type: object, required: [displayName]}}}
+      responses: {"201": {description: made, content: {text/plain: {schema: {enum: [any]}}}}}
+  /templates#classifications:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [displayName, templateKey]
+              properties:
+                templateKey: {type: string, enum: [securityClassification]}
+                displayName: {type: string, enum: [Classification]}
+      responses:
+        "200": {description: made, content: {text/plain: {schema: {enum: [classification]}}}}
+"""
+
+
+def test_a_qualified_operation_beside_a_plain_one_is_meant_where_its_body_fits(
+    tmp_path: Path,
+) -> None:
+    """Box's `POST schema#classifications` beside `POST schema`: a body only the qualified
+    operation's schema admits is that operation's; any other is the plain path's."""
+    spec = tmp_path / "box.yaml"
+    spec.write_text(PLAIN_BESIDE_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        body = {"displayName": "Classification", "templateKey": "securityClassification"}
+        classified = client.post("/templates", json=body)
+        assert (classified.status_code, classified.text) == (200, "classification")
+        plain = client.post("/templates", json={"displayName": "Anything"})
+        assert (plain.status_code, plain.text) == (201, "any")
+
+
 CONTROLLED_DOCUMENT = """
 openapi: 3.0.3
 info: {title: controlled, version: "1"}
