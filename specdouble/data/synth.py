@@ -726,14 +726,24 @@ class Synth:
     def from_pattern(self, pattern: str, *, shortest: bool = False, stretch: int = 0) -> str | None:
         """A string matching a simple regular expression, or None where it is too hard;
         `shortest`: each repeat as few times as it may be; `stretch`: an open repeat (`*`,
-        `+`) up to this many more times than usual."""
-        try:
-            value = "".join(self._emit(sre_parse.parse(pattern), 0, shortest, stretch))
-        except (NotImplementedError, re.error, RecursionError, TypeError, ValueError):
-            return None
-        return value if re.search(pattern, value) else None
+        `+`) up to this many more times than usual. A lookahead is first passed over, then,
+        where that misses, written out where it stands, for what follows to match it again
+        (AWS's ARNs: `^arn:(?=[^:]+:fsx:[^:]+:\\d{12}:)((|[a-z0-9].*):){4}.*$`)."""
+        parsed = sre_parse.parse(pattern)
+        for ahead in (False, True):
+            try:
+                value = "".join(self._emit(parsed, 0, shortest, stretch, ahead))
+            except (NotImplementedError, re.error, RecursionError, TypeError, ValueError):
+                return None
+            if re.search(pattern, value):
+                return value
+            if not _has_lookahead(parsed):
+                return None
+        return None
 
-    def _emit(self, parsed: Any, depth: int, shortest: bool = False, stretch: int = 0) -> list[str]:
+    def _emit(
+        self, parsed: Any, depth: int, shortest: bool = False, stretch: int = 0, ahead: bool = False
+    ) -> list[str]:
         if depth > 20:
             raise NotImplementedError
         out: list[str] = []
@@ -754,11 +764,14 @@ class Synth:
                     high = min(high, low + 3 + stretch)
                 times = low if shortest else self.random.randint(low, max(low, high))
                 for _ in range(times):
-                    out += self._emit(item, depth + 1, shortest, stretch)
+                    out += self._emit(item, depth + 1, shortest, stretch, ahead)
             elif op == sre_constants.SUBPATTERN:
-                out += self._emit(arg[-1], depth + 1, shortest, stretch)
+                out += self._emit(arg[-1], depth + 1, shortest, stretch, ahead)
             elif op == sre_constants.BRANCH:
-                out += self._emit(self.random.choice(arg[1]), depth + 1, shortest, stretch)
+                branch = self.random.choice(arg[1])
+                out += self._emit(branch, depth + 1, shortest, stretch, ahead)
+            elif op == sre_constants.ASSERT and ahead and arg[0] == 1:
+                out += self._emit(arg[1], depth + 1, shortest, stretch, ahead)
             elif op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
                 continue
             else:
@@ -789,6 +802,25 @@ class Synth:
         # draws from those: text a person reads, and that every engine's reading admits.
         plain = [c for c in choices if c.isascii() and c.isprintable()]
         return self.random.choice(plain or choices)
+
+
+def _has_lookahead(parsed: Any) -> bool:
+    """Whether a parsed pattern holds a positive lookahead at any depth."""
+    for op, arg in parsed:
+        if op == sre_constants.ASSERT and arg[0] == 1:
+            return True
+        nested = (
+            [arg[2]]
+            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+            else [arg[-1]]
+            if op in (sre_constants.SUBPATTERN, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+            else arg[1]
+            if op == sre_constants.BRANCH
+            else []
+        )
+        if any(_has_lookahead(each) for each in nested):
+            return True
+    return False
 
 
 def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:

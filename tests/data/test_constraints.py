@@ -97,6 +97,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "minLength": 1,
         "maxLength": 1024,
     },
+    "a lookahead that what follows must match again (AWS FSx's ResourceARN)": {
+        "type": "string",
+        "pattern": "^arn:(?=[^:]+:fsx:[^:]+:\\d{12}:)((|(?=[a-z0-9-.]{1,63})(?!\\d{1,3}"
+        "(\\.\\d{1,3}){3})(?![^:]*-{2})(?![^:]*-\\.)(?![^:]*\\.-)[a-z0-9].*(?<!-)):){4}"
+        "(?!/).{0,1024}$",
+        "minLength": 8,
+        "maxLength": 512,
+    },
     "a commit sha (GitHub)": {
         "type": "string",
         "pattern": "^[0-9a-fA-F]+$",
