@@ -186,6 +186,12 @@ def test_an_object_that_requires_a_name_it_forbids_fits_no_value() -> None:
     assert judge._requires_what_it_forbids(document, {"type": "array", "items": ref})
     open_one = {**employee, "additionalProperties": True}
     assert not judge._requires_what_it_forbids(document, open_one)
+    clause = {"type": "object", "required": ["field"], "properties": {"field": {}}}
+    closed = {"type": "object", "additionalProperties": False, "anyOf": [clause, clause]}
+    assert judge._requires_what_it_forbids(document, closed)  # Jira's JqlQueryClause
+    assert not judge._requires_what_it_forbids(document, {**closed, "properties": {"field": {}}})
+    secret = {"type": "object", "required": ["name"], "properties": {"name": {"writeOnly": True}}}
+    assert judge._requires_what_it_forbids(document, secret)  # asked of requests only
 
 
 def test_content_types_that_are_no_media_types_contradict_the_answer() -> None:

@@ -834,8 +834,18 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
     True
     >>> admits_nothing({}, {"type": "number", "enum": [1, "x"]})
     False
+
+    So does an object that lets no name through but those it declares and requires another,
+    itself or in each of its `anyOf` branches (Jira's `JqlQueryClause`, closed, with no
+    properties of its own, any of four clauses that each require theirs):
+
+    >>> clause = {"type": "object", "required": ["field"], "properties": {"field": {}}}
+    >>> admits_nothing({}, {"additionalProperties": False, "anyOf": [clause]})
+    True
     """
     schema = resolve(document, schema)
+    if _closed_requiring_another(document, schema):
+        return True
     kind, choices = schema.get("type"), schema.get("enum")
     if not isinstance(kind, str) or kind not in _JSON_TYPES or not isinstance(choices, list):
         return False
@@ -848,6 +858,29 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
         return isinstance(value, _JSON_TYPES[kind]) and string_fits(value, schema)
 
     return bool(choices) and not any(fits(value) for value in choices)
+
+
+def _closed_requiring_another(document: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
+    """Whether a non-null object schema closed to undeclared names (`additionalProperties:
+    false`, beside no `patternProperties` or `allOf` parts) requires an undeclared name,
+    itself or in every branch of its `anyOf` / `oneOf`."""
+    if (
+        schema.get("additionalProperties") is not False
+        or schema.get("patternProperties")
+        or schema.get("allOf")
+        or schema.get("nullable") is True
+    ):
+        return False
+    declared = set(schema.get("properties") or ())
+
+    def undeclared(part: Any) -> bool:
+        required = resolve(document, part).get("required") if isinstance(part, Mapping) else None
+        return isinstance(required, list) and bool(set(required) - declared)
+
+    branches = schema.get("anyOf") or schema.get("oneOf")
+    return undeclared(schema) or (
+        isinstance(branches, list) and bool(branches) and all(undeclared(b) for b in branches)
+    )
 
 
 def _is_composite(schema: Any) -> bool:

@@ -602,11 +602,11 @@ def _plain_resource(
             if not forbidden(document, schema) and not marked(document, schema, "writeOnly")
         )
         if summary is not item_schema
-        else ()
+        else None  # the list shows each object whole
     )
     if not properties:
         return None
-    shown: Mapping[str, Any] = object_shape(document, summary)[0] if listed else {}
+    shown: Mapping[str, Any] = object_shape(document, summary)[0] if listed is not None else {}
     if listed:  # a field both show is made for the stricter of its two schemas
         properties = {
             name: _for_both(document, shown[name], schema) if name in shown else schema
@@ -735,7 +735,7 @@ def _plain_resource(
         operations=operations_by_id,
         listing=plan,
         listed_fields=listed,
-        listed_schemas={name: shown[name] for name in listed if name in properties},
+        listed_schemas={name: shown[name] for name in listed or () if name in properties},
         key_path_schema=path_schema,
         response_schemas=_plain_answers(
             document,

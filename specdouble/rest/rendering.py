@@ -60,7 +60,7 @@ class Renderer:
         listing = self.resource.spec.listing
         assert listing is not None
         fields = self.resource.spec.listed_fields
-        if fields:  # a summary of each object, as the list documents it
+        if fields is not None:  # a summary of each object, as the list documents it
             present = self.resource.present
             summaries = [
                 {n: v for n, v in present(r, unasked=unasked).items() if n in fields}

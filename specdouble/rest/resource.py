@@ -215,8 +215,9 @@ class ResourceSpec:
     """authentik's `pagination_max_page_size`: a larger `page_size` gets this many."""
     response_schemas: Mapping[str, Any] = field(default_factory=dict)
     """Actions that answer with another schema than the object (None: with no body)."""
-    listed_fields: tuple[str, ...] = ()
-    """The fields a list shows of each object, where it shows a summary (none: all)."""
+    listed_fields: tuple[str, ...] | None = None
+    """The fields a list shows of each object, where it shows a summary (None: all of them;
+    none where the summary may show none, Jira's of `writeOnly` fields alone)."""
     listed_schemas: Mapping[str, Any] = field(default_factory=dict)
     """The summary's schema of each field it shows: a value must be showable in both."""
     key_path_schema: Mapping[str, Any] | None = None

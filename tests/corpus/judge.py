@@ -535,15 +535,33 @@ def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
 def _requires_what_it_forbids(document: dict[str, Any], schema: Any) -> bool:
     """Whether an object schema requires a name it does not describe and lets no other name
     through (e-conomic's `Employee` requires `canApprove`, with `additionalProperties:
-    false` and no such property)."""
+    false` and no such property), itself or in every branch of its `anyOf` (Jira's
+    `JqlQueryClause`); or, in an answer, requires a `writeOnly` property, which OpenAPI
+    requires of requests only and a checker reads as forbidden (Jira's field
+    configurations, whose list shows `FieldConfigurationDetails` of two writeOnly fields)."""
     schema = openapi.resolve(document, schema)
     if isinstance(schema, dict) and schema.get("type") == "array" and "items" in schema:
         return _requires_what_it_forbids(document, schema["items"])  # a list of what exists
-    if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
+    if not isinstance(schema, dict):
+        return False
+    properties = schema.get("properties") or {}
+    required = set(schema.get("required") or ())
+    if any(
+        openapi.marked(document, properties[name], "writeOnly")
+        for name in required & set(properties)
+    ):
+        return True
+    if schema.get("additionalProperties") is not False:
         return False
     if schema.get("patternProperties") or schema.get("allOf"):
         return False
-    return bool(set(schema.get("required") or ()) - set(schema.get("properties") or {}))
+
+    def undeclared(part: Any) -> bool:
+        part = openapi.resolve(document, part)
+        return isinstance(part, dict) and bool(set(part.get("required") or ()) - set(properties))
+
+    branches = schema.get("anyOf") or schema.get("oneOf") or []
+    return undeclared(schema) or (bool(branches) and all(undeclared(b) for b in branches))
 
 
 def _closed_by_a_part(document: dict[str, Any], pointer: str) -> bool:

@@ -105,6 +105,20 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "minLength": 8,
         "maxLength": 512,
     },
+    "an optional object closed to what each of its branches requires (Jira's JqlQuery)": {
+        "type": "object",
+        "properties": {
+            "orderBy": {"type": "string"},
+            "where": {
+                "type": "object",
+                "additionalProperties": False,
+                "anyOf": [
+                    {"type": "object", "required": ["clauses"], "properties": {"clauses": {}}},
+                    {"type": "object", "required": ["field"], "properties": {"field": {}}},
+                ],
+            },
+        },
+    },
     "a commit sha (GitHub)": {
         "type": "string",
         "pattern": "^[0-9a-fA-F]+$",

@@ -223,6 +223,23 @@ def test_a_list_of_summaries_and_an_item_in_full_are_one_resource(tmp_path: Path
         assert client.get(f"/notes/{note['id']}").status_code == 404
 
 
+WRITE_ONLY_SUMMARIES = SUMMARIES.replace(
+    "title: {type: string}", "title: {type: string, writeOnly: true}"
+).replace("id: {type: string, readOnly: true}", "id: {type: string, writeOnly: true}")
+
+
+def test_a_list_whose_summary_may_show_nothing_shows_nothing(tmp_path: Path) -> None:
+    """Jira's field configurations: the list documents a summary of `writeOnly` fields alone,
+    so each object listed shows none of its fields, not the whole object."""
+    (tmp_path / "notes.yaml").write_text(WRITE_ONLY_SUMMARIES)
+    settings = Settings(spec=tmp_path / "notes.yaml", seed=5)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        made = client.post("/notes", json={"title": "Mine", "body": "text"})
+        assert made.status_code == 200, made.text
+        listed = client.get("/notes").json()
+        assert listed and all(each == {} for each in listed), listed
+
+
 MADE_KEYS = """
 openapi: 3.0.3
 info: {title: Links, version: "1"}
