@@ -532,7 +532,7 @@ def both_hold(document: Mapping[str, Any], one: Any, other: Any) -> dict[str, An
     True
     """
     first, second = resolve(document, one), resolve(document, other)
-    if is_object_schema(first) and is_object_schema(second):
+    if _describes_object(document, first) and _describes_object(document, second):
         return {"allOf": [one, other]}
     if not (isinstance(first, Mapping) and isinstance(second, Mapping)):
         return None
@@ -544,6 +544,24 @@ def both_hold(document: Mapping[str, Any], one: Any, other: Any) -> dict[str, An
             made = {k: v for k, v in {**first, **second}.items() if k != "nullable"}
             return {**made, "items": items}
     return None
+
+
+def _describes_object(document: Mapping[str, Any], schema: Any, depth: int = 0) -> bool:
+    """Whether a (resolved) schema describes an object, itself or as an `allOf` of parts one
+    of which does (BeezUP's `orderLinks`: `allOf: [orderHeaderLinks, {properties: ...}]`).
+
+    >>> _describes_object({}, {"allOf": [{"type": "object"}, {"required": ["a"]}]})
+    True
+    """
+    if is_object_schema(schema):
+        return True
+    parts = schema.get("allOf") if isinstance(schema, Mapping) else None
+    return (
+        isinstance(parts, list)
+        and "type" not in schema
+        and depth < 8
+        and any(_describes_object(document, resolve(document, p), depth + 1) for p in parts)
+    )
 
 
 def _object_or_branch(document: Mapping[str, Any], plain: Any, branched: Any) -> bool:

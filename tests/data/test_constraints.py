@@ -119,6 +119,36 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             },
         },
     },
+    "a property one allOf part describes as an allOf of more (BeezUP's order links)": {
+        "allOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "links": {
+                        "type": "object",
+                        "required": ["self"],
+                        "properties": {"self": {"type": "string"}},
+                    }
+                },
+            },
+            {
+                "type": "object",
+                "required": ["links"],
+                "properties": {
+                    "links": {
+                        "allOf": [
+                            {"type": "object", "properties": {"self": {"type": "string"}}},
+                            {
+                                "type": "object",
+                                "required": ["self", "history"],
+                                "properties": {"history": {"type": "string"}},
+                            },
+                        ]
+                    }
+                },
+            },
+        ]
+    },
     "a commit sha (GitHub)": {
         "type": "string",
         "pattern": "^[0-9a-fA-F]+$",
