@@ -24,6 +24,7 @@ from faker import Faker
 
 from specdouble.data import images
 from specdouble.data.values import STANDARD_FORMATS, fitted_instant
+from specdouble.document.lenient import defused
 from specdouble.document.openapi import (
     ANNOTATIONS,
     COMPOSITIONS,
@@ -735,7 +736,7 @@ class Synth:
                 value = "".join(self._emit(parsed, 0, shortest, stretch, ahead))
             except (NotImplementedError, re.error, RecursionError, TypeError, ValueError):
                 return None
-            if re.search(pattern, value):
+            if _search(pattern, value):
                 return value
             if not _has_lookahead(parsed):
                 return None
@@ -934,10 +935,18 @@ def _fitted(pattern: str, value: str) -> str | None:
 
 
 def _search(pattern: str, value: str) -> bool:
+    compiled = _compiled(pattern)
+    return compiled is None or compiled.search(value) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    """A pattern as `re` reads it, without its catastrophic backtracks (`defused`); None
+    where `re` cannot read it."""
     try:
-        return re.search(pattern, value) is not None
+        return re.compile(defused(pattern))
     except re.error:
-        return True
+        return None
 
 
 def _bounds(schema: Mapping[str, Any], low: float, high: float) -> tuple[float, float]:

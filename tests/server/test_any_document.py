@@ -1864,3 +1864,53 @@ paths:
         assert client.get("/_mock/requests").status_code == 403  # the control token's
         assert client.get("/a/b").status_code == 401
         assert client.get("/a/b", headers={"X-Key": "k"}).status_code == 200
+
+
+BACKTRACKING_DOCUMENT = r"""
+openapi: 3.0.3
+info: {title: beezup, version: "1"}
+paths:
+  /picture:
+    get:
+      parameters:
+        - {name: url, in: query, schema: {$ref: "#/components/schemas/Url"}}
+      responses:
+        "200":
+          description: the picture
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [url]
+                properties: {url: {$ref: "#/components/schemas/Url"}}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: {url: {$ref: "#/components/schemas/Url"}}
+      responses: {"204": {description: taken}}
+components:
+  schemas:
+    Url:
+      type: string
+      pattern: '^(https?:\/\/)?([\da-z\.-]+)\.([a-z\.]{2,6})([\/\w \.-]*)*\/?$'
+      example: https://www.gravatar.com/avatar/205e460b479e2e5b48aec07710c08d50?d=mm
+"""
+
+
+def test_a_pattern_that_backtracks_without_end_is_answered_at_once(tmp_path: Path) -> None:
+    """BeezUP's URL pattern repeats a repeated class, `([\\/\\w \\.-]*)*`: Python's engine takes
+    exponential time to refuse a string with a `?`, which held the whole server. Its example,
+    a query parameter and a body that break it are each refused in no time."""
+    spec = tmp_path / "beezup.yaml"
+    spec.write_text(BACKTRACKING_DOCUMENT)
+    refused = "https://www.gravatar.com/avatar/205e460b479e2e5b48aec07710c08d50?d=mm"
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        shown = client.get("/picture")
+        assert shown.status_code == 200, shown.text
+        assert "?" not in shown.json()["url"]  # the example breaks its own pattern
+        assert client.get("/picture", params={"url": refused}).status_code == 400
+        assert client.post("/picture", json={"url": refused}).status_code == 400
+        assert client.post("/picture", json={"url": "http://www.mydomain.com/a"}).status_code == 204
