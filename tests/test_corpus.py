@@ -222,6 +222,11 @@ def test_a_form_documented_as_a_list_contradicts_itself() -> None:
     assert judge._form_of_no_object(case(form, {"type": "array", "items": {}}), {})
     assert not judge._form_of_no_object(case(form, {"type": "object"}), {})
     assert not judge._form_of_no_object(case("application/json", {"type": "array"}), {})
+    items = {"type": "array", "items": {"type": "object", "properties": {"Tax": {}}}}
+    listed = {"type": "object", "properties": {"Items": items}}
+    assert judge._form_of_no_object(case(form, listed), {})  # envoice's Items
+    flat = {"type": "object", "properties": {"Ids": {"type": "array", "items": {}}}}
+    assert not judge._form_of_no_object(case(form, flat), {})
 
 
 def test_a_framing_header_sent_as_a_parameter_explains_a_refusal() -> None:
@@ -273,6 +278,8 @@ def test_what_schemathesis_cannot_build_from_the_document_goes_unfuzzed() -> Non
     )
     assert judge.FUZZER_CANNOT_READ.search(said)
     assert not judge.FUZZER_CANNOT_READ.search("Response violates schema")
+    # sinao's `file` query parameter of format binary: bytes its own validator cannot read
+    assert judge.FUZZER_CANNOT_READ.search("Runtime Error Unsupported type: 'Binary'")
 
 
 def test_an_answer_of_a_type_that_is_no_media_type_is_the_documents_doing() -> None:

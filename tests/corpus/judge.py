@@ -111,11 +111,13 @@ server."""
 FUZZER_CANNOT_READ = re.compile(
     r"Malformed media type|Path parameter .* is not defined|unsupported regular expression"
     r"|Invalid `pattern` definition|some header examples are invalid"
+    r"|Unsupported type: 'Binary'"
 )
 """What Schemathesis says of a document part it cannot read to build a request from (a media
 type `codecs=opus`, Medium's `?query={query}` in a path key, which the mock reads as the
-query parameter it is, header examples no HTTP header can carry): the operation goes
-unfuzzed."""
+query parameter it is, header examples no HTTP header can carry, a query parameter of
+`format: binary` whose value it makes as bytes its own validator cannot read): the operation
+goes unfuzzed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -781,8 +783,9 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def _form_of_no_object(case: Any, document: dict[str, Any]) -> bool:
     """Whether the request is a form whose documented schema is no object (Billbee's
-    urlencoded `type: array`): a form is names and their values, which no list or scalar is,
-    so what a form stands for there is the fuzzer's guess and the server's alike."""
+    urlencoded `type: array`) or holds a list of objects (envoice's `Items`): a form is names
+    and their values, which no list or scalar is, so what a form stands for there is the
+    fuzzer's guess and the server's alike."""
     media = str(getattr(case, "media_type", "") or "").split(";")[0].strip().lower()
     if media not in FORMS:
         return False
@@ -790,7 +793,17 @@ def _form_of_no_object(case: Any, document: dict[str, Any]) -> bool:
     content = (body.get("content") or {}) if isinstance(body, dict) else {}
     schema = openapi.resolve(document, (content.get(media) or {}).get("schema") or {})
     kind = schema.get("type") if isinstance(schema, dict) else None
-    return isinstance(kind, str) and kind != "object"
+    if isinstance(kind, str) and kind != "object":
+        return True
+    # A list of objects has no form spelling either (envoice's `Items`: the fuzzer sent
+    # each object's names as the list's values).
+    properties = (schema.get("properties") or {}) if isinstance(schema, dict) else {}
+    for each in properties.values():
+        field = openapi.resolve(document, each)
+        items = openapi.resolve(document, field.get("items") or {}) if field else {}
+        if field.get("type") == "array" and openapi.is_object_schema(items):
+            return True
+    return False
 
 
 def _unshowable(case: Any, document: dict[str, Any]) -> bool:
