@@ -427,6 +427,9 @@ def form_values(
     >>> links = {"allOf": [{"type": "object", "properties": {"self": {"type": "string"}}}]}
     >>> form_values({}, {"properties": {"links": links}}, {"links": ['{"self": "/a"}']})
     {'links': {'self': '/a'}}
+    >>> form_values({}, {"properties": {"channel": {"allOf": [{"type": "integer"}]}}},
+    ...             {"channel": ["42"]})
+    {'channel': 42}
     """
     raw: dict[str, Any] = {}
     for name, values in fields.items():
@@ -507,6 +510,9 @@ def _typed(document: Mapping[str, Any], schema: Schema, raw: Any) -> Any:
             return json.loads(text)
         except ValueError:
             return text
+    kind = _form_kind(document, schema) if not schema.get("type") else None
+    if kind is not None:  # typed by its `allOf` parts (PeerTube's `videoChannelId`: an id)
+        schema = {**schema, "type": kind}
     return _form_value(schema, text) if isinstance(text, str) else text
 
 
