@@ -323,3 +323,21 @@ def test_a_body_no_operation_admits_tells_no_operation_of_its_url_apart() -> Non
     assert judge._indistinct(case("/t/enterprise/key/schema#add", [{"data": 1}]), document)
     assert not judge._indistinct(case("/t/enterprise/key/schema#add", [{"op": "a"}]), document)
     assert not judge._indistinct(case("/t/alone#add", [{"data": 1}]), document)
+
+
+def test_a_composition_failed_only_on_a_pattern_no_string_matches_is_the_documents() -> None:
+    """PeerTube's user is `oneOf: [User, UserWithStats]`, whose names hold the JavaScript
+    literal `/^[a-z0-9._]+$/`: the check names the `oneOf`, and no answer could pass it."""
+    from types import SimpleNamespace
+
+    user = {"type": "object", "properties": {"name": {"type": "string", "pattern": "/^[a-z]+$/"}}}
+    stats = {"allOf": [user, {"properties": {"count": {"type": "integer"}}}]}
+    schema = {"oneOf": [user, stats]}
+
+    def answer(value: Any) -> Any:
+        return SimpleNamespace(json=lambda: value)
+
+    assert judge._branches_fail_on_unmatchable({}, schema, answer({"name": "ab", "count": "0"}))
+    # a name of the wrong kind fails the first branch beyond its pattern: the mock's doing
+    assert not judge._branches_fail_on_unmatchable({}, schema, answer({"name": 5, "count": "0"}))
+    assert not judge._branches_fail_on_unmatchable({}, {"type": "object"}, answer({}))

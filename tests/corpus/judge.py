@@ -435,9 +435,39 @@ def explain(
         or _endless(document, _answer_schema(case, document, status))
         or (TOO_FEW.search(message) is not None and _filtered_to_nothing(case, response))
         or _no_value_fits(document, message, _answer_schema(case, document, status))
+        or _branches_fail_on_unmatchable(document, _answer_schema(case, document, status), response)
     ):
         return CONTRADICTION
     return None
+
+
+def _branches_fail_on_unmatchable(document: dict[str, Any], schema: Any, response: Any) -> bool:
+    """Whether the answer fails a branch of its schema's `oneOf` / `anyOf` only where that
+    branch asks a pattern no string matches (PeerTube's `User` holds names of
+    `/^[a-z0-9._]+$/`, a JavaScript regex literal pasted whole), and no branch passes: the
+    check names the composition, not the pattern, and no answer of that branch could pass."""
+    resolved = openapi.resolve(document, schema) if isinstance(schema, dict) else None
+    branches = (resolved.get("oneOf") or resolved.get("anyOf")) if resolved else None
+    if not isinstance(branches, list) or not branches:
+        return False
+    try:
+        value = response.json()
+    except ValueError:
+        return False
+    components = document.get("components")
+    failures = [
+        list(jsonschema.Draft4Validator({**branch, "components": components}).iter_errors(value))
+        for branch in branches
+        if isinstance(branch, dict)
+    ]
+    return all(failures) and any(
+        all(
+            error.validator == "pattern"
+            and lenient._unslashed(str(error.validator_value)) is not None
+            for error in errors
+        )
+        for errors in failures
+    )
 
 
 WORDS = {"description", "example", "examples", "title", "summary", "xml", "default", "deprecated"}
