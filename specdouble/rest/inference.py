@@ -730,7 +730,9 @@ def _plain_resource(
         default_ordering=(key,),
         unique_fields=(key,) if key_source == "body" else (),
         defaults={n: s["default"] for n, s in resolved.items() if "default" in s},
-        shown_required=frozenset(object_shape(document, item_schema)[1]),
+        # What the item or the list's summary requires (GitHub's base-gist: `public`).
+        shown_required=frozenset(object_shape(document, item_schema)[1])
+        | (frozenset(object_shape(document, summary)[1]) & set(listed or ())),
         exclusive=tuple(exclusive_requirements(document, item_schema)),
         operations=operations_by_id,
         listing=plan,

@@ -240,6 +240,61 @@ def test_a_list_whose_summary_may_show_nothing_shows_nothing(tmp_path: Path) -> 
         assert listed and all(each == {} for each in listed), listed
 
 
+BRIEF_REQUIRES = """
+openapi: 3.0.3
+info: {title: Gists, version: "1"}
+paths:
+  /gists:
+    get:
+      responses:
+        "200":
+          description: the gists, each in brief
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Brief"}}
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Full"}}}
+      responses:
+        "201":
+          description: the gist
+          content: {application/json: {schema: {$ref: "#/components/schemas/Full"}}}
+  /gists/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the gist
+          content: {application/json: {schema: {$ref: "#/components/schemas/Full"}}}
+components:
+  schemas:
+    Brief:
+      type: object
+      required: [id, public]
+      properties: {id: {type: string, readOnly: true}, public: {type: boolean}}
+    Full:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+        public: {type: boolean}
+        body: {type: string}
+"""
+
+
+def test_what_the_lists_summary_requires_is_shown_though_the_create_left_it_out(
+    tmp_path: Path,
+) -> None:
+    """GitHub's gists: the list's `base-gist` requires `public`, the create and the item do
+    not. A gist made without it is listed with it, as the list promises."""
+    (tmp_path / "gists.yaml").write_text(BRIEF_REQUIRES)
+    settings = Settings(spec=tmp_path / "gists.yaml", seed=5)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        made = client.post("/gists", json={"body": "text"})
+        assert made.status_code == 201, made.text
+        listed = [g for g in client.get("/gists").json() if g["id"] == made.json()["id"]]
+        assert len(listed) == 1 and isinstance(listed[0].get("public"), bool), listed
+
+
 MADE_KEYS = """
 openapi: 3.0.3
 info: {title: Links, version: "1"}
