@@ -59,21 +59,42 @@ def documented_error(
     media_type = concrete(media_type)  # `*/*` is answered as JSON
     if isinstance(body, str):
         return media_type, reason
-    if isinstance(body, dict):
-        properties = resolved.get("properties") or {}
-        for name in list(body) or list(properties):
-            field = resolve(document, properties.get(name) or {})
-            kind = field.get("type")
-            if "enum" in field or "const" in field:
-                continue
-            if MESSAGE_FIELDS.match(name) and isinstance(body.get(name), str):
-                body[name] = reason
-            elif CODE_FIELDS.match(name):
-                if kind == "integer" or isinstance(body.get(name), int):
-                    body[name] = status
-                elif isinstance(body.get(name), str):
-                    body[name] = str(status)
+    _say(document, resolved, body, status, reason)
     return media_type, body
+
+
+def _say(
+    document: Mapping[str, Any], schema: Any, body: Any, status: int, reason: str, depth: int = 0
+) -> None:
+    """The reason into a body's message-like fields and the status into its code-like ones,
+    at any depth: a list of errors (Asana's `errors: [{message, help}]`) holds one, the
+    refusal's."""
+    schema = resolve(document, schema) if isinstance(schema, Mapping) else {}
+    if depth > 4:
+        return
+    if isinstance(body, list):
+        fewest = schema.get("minItems")
+        del body[max(1, fewest if isinstance(fewest, int) else 0) :]
+        if body:
+            _say(document, schema.get("items") or {}, body[0], status, reason, depth + 1)
+        return
+    if not isinstance(body, dict):
+        return
+    properties = schema.get("properties") or {}
+    for name in list(body) or list(properties):
+        field = resolve(document, properties.get(name) or {})
+        kind = field.get("type")
+        if "enum" in field or "const" in field:
+            continue
+        if MESSAGE_FIELDS.match(name) and isinstance(body.get(name), str):
+            body[name] = reason
+        elif CODE_FIELDS.match(name):
+            if kind == "integer" or isinstance(body.get(name), int):
+                body[name] = status
+            elif isinstance(body.get(name), str):
+                body[name] = str(status)
+        elif isinstance(body.get(name), dict | list):
+            _say(document, field, body[name], status, reason, depth + 1)
 
 
 # A refusal's status and the ones that mean the same to a client, in the order to try them.

@@ -291,6 +291,27 @@ paths:
     get:
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+  /listed:
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, maximum: 10}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "400":
+          description: Asana's errors, a list of them
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [errors]
+                properties:
+                  errors:
+                    type: array
+                    minItems: 1
+                    items:
+                      type: object
+                      required: [message]
+                      properties: {message: {type: string}, help: {type: string}}
 """
 
 
@@ -303,6 +324,8 @@ def test_refusals_take_the_error_shape_the_operation_documents(tmp_path: Path) -
         body = bad.json()
         assert body["code"] == 400 and body["kind"] in ("client", "server")
         assert body["message"] == "limit: 99 is greater than the maximum of 10"
+        listed = client.get("/listed", params={"limit": 99}, headers={"X-Key": "k"}).json()
+        assert [e["message"] for e in listed["errors"]] == [body["message"]]  # at any depth
         missing = client.get("/items")  # not authentik's document: 401, in `default`'s shape
         assert missing.status_code == 401
         assert missing.json() == {"error": "Authentication credentials were not provided."}
