@@ -120,10 +120,16 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
         """A write's answer: the object, unless the operation documents no content."""
         return Answer(code, None if code == NO_CONTENT else encode(record))
 
-    def create(principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
-        # A body that may be absent or null (a create of nothing but defaults) is no fields.
+    def sent(body: Body) -> Mapping[str, Any]:
+        """A write's fields: a body that may be absent or null (a create of nothing but
+        defaults) is none; one in the item's envelope (Asana's `{data: {...}}`) is its inside."""
         fields = body if isinstance(body, Mapping) else {}
-        return written(status["create"], resource.create(fields, principal))
+        slot = resource.spec.envelope
+        inside = fields.get(slot) if slot is not None and len(fields) == 1 else None
+        return inside if isinstance(inside, Mapping) else fields
+
+    def create(principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
+        return written(status["create"], resource.create(sent(body), principal))
 
     def retrieve(principal: Principal, key: str, params: Params, _body: Body) -> Answer:
         record = resource.get(principal, key)
@@ -131,12 +137,10 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
         return Answer(status["retrieve"], render.answer("retrieve", record, asked))
 
     def update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
-        fields = body if isinstance(body, Mapping) else {}
-        return written(status["update"], resource.update(principal, key, fields))
+        return written(status["update"], resource.update(principal, key, sent(body)))
 
     def partial_update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
-        fields = body if isinstance(body, Mapping) else {}
-        return written(status["partial_update"], resource.update(principal, key, fields))
+        return written(status["partial_update"], resource.update(principal, key, sent(body)))
 
     def destroy(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
         schemas = resource.spec.response_schemas

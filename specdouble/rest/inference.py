@@ -363,6 +363,49 @@ def _same_as_any(document: Mapping[str, Any], schema: Any, shapes: Sequence[Any]
     return any(_same_schema(document, schema, shape) for shape in shapes)
 
 
+ENVELOPES = ("data", "result", "item", "resource", "record", "entity", "payload")
+"""The names under which an answer or a body holds the one object it is about."""
+
+
+def envelope_slot(document: Mapping[str, Any], schema: Any) -> str | None:
+    """The property of an envelope that holds the object itself (Asana's `{data: {...}}`,
+    Superset's `{id, result: {...}}`): its one object-valued property, of an envelope's name,
+    beside at most two plain values. None for anything else."""
+    if schema is None or _shape(document, schema) != "object":
+        return None
+    properties, _ = object_shape(document, schema)
+    shapes = {name: _shape(document, part) for name, part in properties.items()}
+    inside = [name for name, shape in shapes.items() if shape in ("object", "array")]
+    if len(inside) != 1 or inside[0] not in ENVELOPES or shapes[inside[0]] != "object":
+        return None
+    return inside[0] if len(properties) <= 3 else None
+
+
+def _inside(document: Mapping[str, Any], schema: Any, slot: str | None) -> Any:
+    """The object an envelope holds at `slot`, or `schema` itself where it is no such one."""
+    if slot is None or schema is None or envelope_slot(document, schema) != slot:
+        return schema
+    return object_shape(document, schema)[0][slot]
+
+
+def _enveloped(
+    document: Mapping[str, Any], create: Operation | None, retrieve: Operation | None
+) -> str | None:
+    """The slot where the item's answers hold the object (`result`, `data`), where the
+    create's answer and the retrieve's are envelopes of one slot and the create's body sends
+    the object's own fields, bare (Superset) or in an envelope of the same slot (Asana)."""
+    if create is None:
+        return None
+    answers = [_success_schema(document, op) for op in (create, retrieve) if op is not None]
+    slots = {envelope_slot(document, answer) for answer in answers}
+    if len(slots) != 1 or None in slots:
+        return None
+    slot = next(iter(slots))
+    body = _inside(document, body_fields_schema(document, create), slot)
+    made, _ = object_shape(document, _inside(document, answers[0], slot))
+    return slot if _fields_of(document, body, made) else None
+
+
 REFUSALS = frozenset({"400", "422", "4XX", "DEFAULT"})
 """Answers in which an operation can refuse what it was sent."""
 CONSTRAINTS = VALUE_CONSTRAINTS
@@ -472,23 +515,28 @@ def infer_plain(document: Mapping[str, Any], taken: Iterable[str] = ()) -> list[
         item_methods = by_path.get(item_path, {}) if item_path else {}
         create = methods.get("post")
         retrieve = item_methods.get("get")
+        slot = _enveloped(document, create, retrieve)  # answers that wrap the object
+
+        def answer_of(operation: Operation | None, slot: str | None = slot) -> Any:
+            return _inside(document, _success_schema(document, operation), slot)
+
         # The list may show a summary of the object its item path and create answer in full
         # (`Item` in the list, `FullItem` = `Item` and more from `GET /items/{id}`).
         full = item_schema
-        for answer in (_success_schema(document, retrieve), _success_schema(document, create)):
+        for answer in (answer_of(retrieve), answer_of(create)):
             if answer is not None and _extends(document, full, answer):
                 full = answer
 
         shapes = (item_schema, full)
         if (
             create is not None
-            and not _same_as_any(document, json_body_schema(document, create), shapes)
-            and not _same_as_any(document, _success_schema(document, create), shapes)
+            and not _same_as_any(
+                document, _inside(document, json_body_schema(document, create), slot), shapes
+            )
+            and not _same_as_any(document, answer_of(create), shapes)
         ):
             create = None
-        if retrieve is not None and not _same_as_any(
-            document, _success_schema(document, retrieve), shapes
-        ):
+        if retrieve is not None and not _same_as_any(document, answer_of(retrieve), shapes):
             retrieve = None
         if create is None and retrieve is None:
             continue
@@ -501,6 +549,7 @@ def infer_plain(document: Mapping[str, Any], taken: Iterable[str] = ()) -> list[
             item_methods,
             (full, *shape[1:]),
             item_schema,
+            envelope=slot,
         )
         if made is not None:
             found.append(made)
@@ -541,12 +590,19 @@ def _unlisted(
         retrieve = item_methods.get("get")
         if retrieve is None or retrieve.operation_id in used:
             continue
-        item_schema = _success_schema(document, retrieve)
+        slot = _enveloped(document, create, retrieve)
+        item_schema = _inside(document, _success_schema(document, retrieve), slot)
         if item_schema is None or _shape(document, item_schema) != "object":
             continue
-        if not _same_as_any(
-            document, json_body_schema(document, create), (item_schema,)
-        ) and not _same_as_any(document, _success_schema(document, create), (item_schema,)):
+        body = _inside(document, json_body_schema(document, create), slot)
+        if (
+            not _same_as_any(document, body, (item_schema,))
+            and not _same_as_any(
+                document, _inside(document, _success_schema(document, create), slot), (item_schema,)
+            )
+            # an envelope's create sends the object's own fields (Superset's annotation)
+            and not (slot and _fields_of(document, body, object_shape(document, item_schema)[0]))
+        ):
             continue
         base = path.rstrip("/") + "/"
         finders = [
@@ -570,6 +626,7 @@ def _unlisted(
             (item_schema, None, {}),
             item_schema,
             finders=finders[1:],
+            envelope=slot,
         )
         if made is not None:
             found.append(made)
@@ -587,9 +644,11 @@ def _plain_resource(
     shape: tuple[Any, str | None, Mapping[str, Any]],
     summary: Any = None,
     finders: Sequence[Operation] = (),
+    envelope: str | None = None,
 ) -> Inferred | None:
     """One resource of a plain document; `listing` (None: it is never listed whole) and each
-    of `finders` answer a list of its objects, filtered by their query parameters."""
+    of `finders` answer a list of its objects, filtered by their query parameters;
+    `envelope`: the slot where its item answers (and bodies sent so) hold the object."""
     item_schema, wrapper, wrapper_schema = shape
     properties, _ = object_shape(document, item_schema)
     # A property its schema forbids (`not: {}`, 3.1's `false`) is never held nor shown.
@@ -625,7 +684,9 @@ def _plain_resource(
     key = key or next((name for name in KEY_GUESSES if name in properties), None)
     if key is None:
         return None
-    request_schema = (body_fields_schema(document, create) or {}) if create else {}
+    request_schema = (
+        (_inside(document, body_fields_schema(document, create), envelope) or {}) if create else {}
+    )
     request_properties, _ = object_shape(document, request_schema)
     writable = [
         name
@@ -663,14 +724,15 @@ def _plain_resource(
         if operation is None:
             continue
         if method == "get":
-            answer = _success_schema(document, operation)
+            answer = _inside(document, _success_schema(document, operation), envelope)
             fits = any(
                 _same_schema(document, shown, item_schema)
                 or (summary is not None and _same_schema(document, shown, summary))
                 for shown in (answer, *_variants(document, answer))
             )
         elif method in ("put", "patch"):  # a body of the object's fields (not a JSON Patch)
-            fits = _fields_of(document, body_fields_schema(document, operation), properties)
+            body = _inside(document, body_fields_schema(document, operation), envelope)
+            fits = _fields_of(document, body, properties)
         else:
             fits = True
         if fits:
@@ -739,6 +801,7 @@ def _plain_resource(
         listed_fields=listed,
         listed_schemas={name: shown[name] for name in listed or () if name in properties},
         key_path_schema=path_schema,
+        envelope=envelope,
         response_schemas=_plain_answers(
             document,
             operations_by_id,

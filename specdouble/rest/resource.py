@@ -220,6 +220,9 @@ class ResourceSpec:
     none where the summary may show none, Jira's of `writeOnly` fields alone)."""
     listed_schemas: Mapping[str, Any] = field(default_factory=dict)
     """The summary's schema of each field it shows: a value must be showable in both."""
+    envelope: str | None = None
+    """Where the item's answers hold the object (Superset's `{id, result}`, Asana's `{data}`),
+    and a body sent in such an envelope too; None: answers are the object."""
     key_path_schema: Mapping[str, Any] | None = None
     """The item path's parameter schema: a key it refuses names an object no read can reach."""
     operations: Mapping[str, str] = field(default_factory=dict)
@@ -953,10 +956,34 @@ class Resource:
             return None
         if schema is None:  # documented without a schema: an empty object
             return {}
+        slot = self.spec.envelope
+        outer, _ = object_shape(self._document, schema)
+        if slot is None or slot not in outer:
+            return self._reshaped(schema, shown)
+        # An envelope (`{id, result: {...}}`): the object in its slot, its key beside it.
         made = self._draw(schema)
         if not isinstance(made, dict):
             return made
-        properties, _ = object_shape(self._document, schema)
+        inner, _ = object_shape(self._document, outer[slot])
+        whole = set(inner) == set(self.spec.fields)
+        made[slot] = shown if whole else self._reshaped(outer[slot], shown, held_only=True)
+        for name in (self.spec.key, "id"):  # the object's own value of that name, else its key
+            value = shown.get(name, shown.get(self.spec.key))
+            if name in outer and name != slot and value is not None:
+                value = _as_kind(self._document, outer[name], value)
+                if schema_validator(self._document, outer[name]).is_valid(value):
+                    made[name] = value
+                break
+        return made
+
+    def _reshaped(self, schema: Any, shown: Mapping[str, Any], *, held_only: bool = False) -> Any:
+        """The object as an answer of another schema shows it: the fields the two share, and
+        made-up values for the rest (`held_only`: only those the schema requires, where the
+        answer is the object itself, in an envelope)."""
+        made = self._draw(schema)
+        if not isinstance(made, dict):
+            return made
+        properties, required = object_shape(self._document, schema)
 
         def fits(name: str, value: Any) -> bool:
             # Google's operation `status` (PENDING, DONE) is not its backup run's (DELETED).
@@ -967,6 +994,13 @@ class Resource:
             made.update({n: v for n, v in shown.items() if n in made and fits(n, v)})
         else:
             _carry(made, shown, self.spec.key, fits)
+        if held_only:  # every value it holds that the answer may show, null too
+            made.update({n: v for n, v in shown.items() if n in made and fits(n, v)})
+            for name in [n for n in made if n not in shown and n not in required]:
+                del made[name]
+        for name in [n for n, v in shown.items() if v is None and n in made]:
+            if not fits(name, None) and name not in required:
+                del made[name]  # holds nothing the answer can show: left out, not made up
         return made
 
     def _spell_as_shown(self, record: Mapping[str, Any]) -> None:
@@ -1075,6 +1109,17 @@ class Resource:
                 raise errors.ValidationFailed({"non_field_errors": [message]})
         for rule in spec.rules:
             rule(record)
+
+
+def _as_kind(document: Mapping[str, Any], schema: Any, value: Any) -> Any:
+    """A key as a field of another kind shows it: a number's digits as text, or digits as the
+    number (Superset's envelope `id` is a number on create and text on read)."""
+    kind = resolve(document, schema).get("type") if isinstance(schema, Mapping) else None
+    if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if kind in ("integer", "number") and isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
 
 
 def _carry(

@@ -295,6 +295,117 @@ def test_what_the_lists_summary_requires_is_shown_though_the_create_left_it_out(
         assert len(listed) == 1 and isinstance(listed[0].get("public"), bool), listed
 
 
+ENVELOPED = """
+openapi: 3.0.3
+info: {title: Envelopes, version: "1"}
+paths:
+  /projects:
+    get:
+      responses:
+        "200":
+          description: the projects, in brief
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/Compact"}}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {data: {$ref: "#/components/schemas/Request"}}}
+      responses:
+        "201":
+          description: the project, in Asana's envelope
+          content:
+            application/json:
+              schema: {type: object, properties: {data: {$ref: "#/components/schemas/Project"}}}
+  /projects/{gid}:
+    parameters: [{name: gid, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the project
+          content:
+            application/json:
+              schema: {type: object, properties: {data: {$ref: "#/components/schemas/Project"}}}
+  /notes/:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/NotePost"}}}
+      responses:
+        "201":
+          description: Superset's envelope, around the fields it took
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: number}
+                  result: {$ref: "#/components/schemas/NotePost"}
+  /notes/{note_id}:
+    parameters: [{name: note_id, in: path, required: true, schema: {type: integer}}]
+    get:
+      responses:
+        "200":
+          description: the note, in its envelope
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: string}
+                  result: {$ref: "#/components/schemas/Note"}
+components:
+  schemas:
+    Compact:
+      type: object
+      properties: {gid: {type: string, readOnly: true}, name: {type: string}}
+    Request:
+      type: object
+      properties: {name: {type: string}, notes: {type: string}}
+    Project:
+      type: object
+      properties:
+        gid: {type: string, readOnly: true}
+        name: {type: string}
+        notes: {type: string}
+    NotePost:
+      type: object
+      properties: {text: {type: string}, detail: {type: string}}
+    Note:
+      type: object
+      properties:
+        id: {type: integer, readOnly: true}
+        text: {type: string}
+        detail: {type: string, nullable: true}
+"""
+
+
+def test_objects_answered_in_an_envelope_are_the_objects_sent(tmp_path: Path) -> None:
+    """Asana answers `{data: {...}}` and takes its creates so; Superset answers `{id, result:
+    {...}}` and takes the bare object: what is created is what the envelope holds and what
+    reads back, never made-up values."""
+    (tmp_path / "envelopes.yaml").write_text(ENVELOPED)
+    settings = Settings(spec=tmp_path / "envelopes.yaml", seed=5)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        made = client.post("/projects", json={"data": {"name": "Stuff", "notes": "n"}})
+        assert made.status_code == 201, made.text
+        project = made.json()["data"]
+        assert (project["name"], project["notes"]) == ("Stuff", "n")
+        assert client.get(f"/projects/{project['gid']}").json() == {"data": project}
+        listed = client.get("/projects").json()["data"]
+        assert {"gid": project["gid"], "name": "Stuff"} in listed
+        note = client.post("/notes/", json={"text": "mine"})
+        assert note.status_code == 201, note.text
+        body = note.json()
+        assert isinstance(body["id"], int) and body["result"]["text"] == "mine"
+        assert "detail" not in body["result"]  # held as null, which the answer cannot show
+        read = client.get(f"/notes/{body['id']}").json()
+        assert read["id"] == str(body["id"]) and read["result"]["text"] == "mine"
+
+
 MADE_KEYS = """
 openapi: 3.0.3
 info: {title: Links, version: "1"}
