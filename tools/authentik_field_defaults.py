@@ -577,6 +577,10 @@ def _filtersets(tree: ast.Module) -> FilterSets:
             field = _text(keywords.get("field_name"))
             if kind.endswith("Filter"):
                 kinds[target.id] = kind
+            either = _any_of(node, _text(keywords.get("method"))) if "method" in keywords else None
+            if either and kind.endswith("Filter"):
+                filters[target.id] = {"any": either, "many": False}
+                continue
             if "method" in keywords or not kind.endswith("Filter") or field is None:
                 continue
             filters[target.id] = {
@@ -588,6 +592,44 @@ def _filtersets(tree: ast.Module) -> FilterSets:
             }
         found[node.name] = (bases, _serializer_model(node), filters, kinds)
     return found
+
+
+def _any_of(node: ast.ClassDef, name: str | None) -> list[str] | None:
+    """The lookups a FilterSet's filter method keeps any of, where it is written as one
+    `return queryset.filter(Q(a=value) | Q(b=value) ...)` (the events' `username`:
+    `["user__username", "context__username"]`); None for any other method (what it does is
+    code)."""
+    method = next(
+        (item for item in node.body if isinstance(item, ast.FunctionDef) and item.name == name),
+        None,
+    )
+    if method is None or len(method.body) != 1 or not isinstance(method.body[0], ast.Return):
+        return None
+    call = method.body[0].value
+    if not (
+        isinstance(call, ast.Call)
+        and ast.unparse(call.func) == "queryset.filter"
+        and len(call.args) == 1
+        and not call.keywords
+    ):
+        return None
+    lookups: list[str] = []
+
+    def gather(expression: ast.expr) -> bool:
+        if isinstance(expression, ast.BinOp) and isinstance(expression.op, ast.BitOr):
+            return gather(expression.left) and gather(expression.right)
+        if (
+            isinstance(expression, ast.Call)
+            and ast.unparse(expression.func) == "Q"
+            and not expression.args
+            and len(expression.keywords) == 1
+            and ast.unparse(expression.keywords[0].value) == "value"
+        ):
+            lookups.append(str(expression.keywords[0].arg))
+            return True
+        return False
+
+    return lookups if gather(call.args[0]) and len(lookups) > 1 else None
 
 
 def _declared_filters(

@@ -109,7 +109,8 @@ def with_model_facts(
             each["field"], each["lookup"], each["to"], each["many"], each.get("held", False)
         )
         for name, each in promises.get("filters", {}).items()
-        if (name not in spec.properties or each["many"])
+        if "any" not in each
+        and (name not in spec.properties or each["many"])
         and (each["field"].split("__")[0] in spec.properties or each.get("held", False))
     }
     return replace(
@@ -120,6 +121,11 @@ def with_model_facts(
         listed_for_all=spec.listed_for_all or spec.model in LISTED_FOR_ALL,
         relations={**relations, **spec.relations},
         filter_paths={**paths, **spec.filter_paths},
+        either_filters={
+            name: tuple(each["any"])
+            for name, each in promises.get("filters", {}).items()
+            if "any" in each and all(p.split("__")[0] in spec.properties for p in each["any"])
+        },
         related_filters={
             **related_filters(document, spec, promises),
             **spec.related_filters,
@@ -187,6 +193,8 @@ def related_filters(
     kinds = promises.get("filter_kinds", {})
     found: dict[str, RelatedFilter] = {}
     for name, each in promises.get("filters", {}).items():
+        if "any" in each:
+            continue  # a method's lookups (`either_filters`)
         many = MODEL_CHOICE_FILTERS.get(kinds.get(name, ""))
         if many is not None and each["to"] is None and "__" not in each["field"]:
             found[name] = RelatedFilter(keys.get(each["field"]), each["field"], many)

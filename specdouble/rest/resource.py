@@ -156,6 +156,9 @@ class ResourceSpec:
     unique_together: tuple[tuple[str, ...], ...] = ()
     """Fields whose values together name at most one object (DRF's UniqueTogetherValidator)."""
     filter_paths: Mapping[str, FilterPath] = field(default_factory=dict)
+    either_filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """A query parameter that keeps the objects any of its lookups match (authentik's events
+    by `username`: `Q(user__username=value) | Q(context__username=value)`)."""
     """Parameters that filter by a path of their own (`groups_by_name`), from a profile's
     facts."""
     related_filters: Mapping[str, RelatedFilter] = field(default_factory=dict)
@@ -365,6 +368,25 @@ class Resource:
         keys = self.store.view(target.collection, ("joined", condition, _hashable(value)), passing)
         return f"{head}__{'overlaps' if self._is_list_field(head) else 'in'}", keys
 
+    def _either(self, lookups: tuple[str, ...], value: Any) -> list[Any]:
+        """The keys of the objects any of `lookups` matches for `value`, remembered until the
+        collection changes."""
+
+        def matching() -> list[Any]:
+            records = self.store.all(self.spec.collection)
+            return sorted(
+                {
+                    record[self.spec.key]
+                    for lookup in lookups
+                    for record in query.filter_by(records, {lookup: value})
+                },
+                key=str,
+            )
+
+        return self.store.view(
+            self.spec.collection, ("either", lookups, _hashable(value)), matching
+        )
+
     def _is_json_field(self, name: str) -> bool:
         """A free-form object (`attributes`): filtered by the keys and values a JSON object
         asks for, as authentik's `filter_attributes`."""
@@ -493,6 +515,10 @@ class Resource:
         for name, value in params.items():
             if value is UNREADABLE:
                 continue  # django-filter's BooleanWidget: a value it cannot read filters nothing
+            either = spec.either_filters.get(name)
+            if name not in control and either is not None and value not in (None, ""):
+                filters[f"{spec.key}__in"] = self._either(either, value)
+                continue
             related = spec.related_filters.get(name)
             if name not in control and related is not None:
                 condition = self._related_condition(name, related, value)

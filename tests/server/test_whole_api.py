@@ -930,3 +930,24 @@ def test_a_client_id_the_server_makes_looks_like_authentiks(whole_api: LiveServe
     assert all(re.fullmatch(r"[A-Za-z0-9]{40}", each) for each in ids), ids
     assert all(re.fullmatch(r"[A-Za-z0-9]{128}", a.json()["client_secret"]) for a in made)
     whole_api.reset()
+
+
+def test_a_filter_method_of_either_lookup_keeps_what_either_matches(whole_api: LiveServer) -> None:
+    """authentik's events by `username`: `Q(user__username=value) |
+    Q(context__username=value)`, read from its FilterSet by the facts tool. An event of a
+    user and one that only names the user in its context are both found, and no other."""
+    whole_api.reset()
+    post = partial(httpx.post, headers=ADMIN, timeout=10)
+    by_user = post(
+        f"{whole_api.url}/events/events/",
+        json={"action": "custom_", "app": "ci", "user": {"pk": 3, "username": "alice"}},
+    )
+    named = post(
+        f"{whole_api.url}/events/events/",
+        json={"action": "custom_", "app": "ci", "context": {"username": "alice"}},
+    )
+    other = post(f"{whole_api.url}/events/events/", json={"action": "custom_", "app": "ci"})
+    assert by_user.status_code == named.status_code == other.status_code == 201
+    found = {e["pk"] for e in every(whole_api, "/events/events/", username="alice")}
+    assert found == {by_user.json()["pk"], named.json()["pk"]}
+    assert every(whole_api, "/events/events/", username="no-such-user") == []
