@@ -36,7 +36,8 @@ it relates to and the name the relation has there: `User.groups` is `Group.users
 the relation's name at the other end: `Flow.stages` is `Stage.flow_set`, by `FlowStageBinding`)
 `keys` (a foreign key or many-to-many field -> the model it names), `columns` (every field
 the model has, its bases' too: what DRF's OrderingFilter orders by where a view names no
-`ordering_fields`), and `view`: what its
+`ordering_fields`), `fixed` (a field a serializer's `validate_<field>` keeps from changing once
+set -> its message), and `view`: what its
 viewset declares of lists
 (`search_fields`, `ordering`, `ordering_fields`, `filterset_fields`), and `filters`: its
 FilterSet's declared filters (a parameter -> the field path, lookup and related field it
@@ -453,6 +454,67 @@ def _serializer_checks(
             if checks:
                 found.setdefault(model, []).extend(checks)
     return found
+
+
+def _fixed_fields(tree: ast.Module) -> dict[str, dict[str, str]]:
+    """`model -> field -> message` of a serializer's `validate_<field>` that refuses changing
+    a value the object already holds, written as `if self.instance and
+    self.instance.<field>_id: if <value>.pk != self.instance.<field>_id: raise
+    ValidationError("...")` (a token's `User cannot be changed`), the `_id` and `.pk` being
+    optional. Any other `validate_<field>` is code, left out."""
+    found: dict[str, dict[str, str]] = {}
+    for node, model in _serializers(tree):
+        for method in node.body:
+            if not (
+                isinstance(method, ast.FunctionDef)
+                and method.name.startswith("validate_")
+                and len(method.args.args) == 2
+            ):
+                continue
+            field, value = method.name.removeprefix("validate_"), method.args.args[1].arg
+            body = [
+                s
+                for s in method.body
+                if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            ]
+            message = _fixed_message(body, field, value)
+            if message is not None:
+                found.setdefault(model, {})[field] = message
+    return found
+
+
+def _fixed_message(body: list[ast.stmt], field: str, value: str) -> str | None:
+    """The message of `_fixed_fields`' one shape, or None."""
+    if len(body) != 2 or not isinstance(body[1], ast.Return):
+        return None
+    if ast.unparse(body[1].value or ast.Constant(None)) != value:
+        return None
+    held = {f"self.instance.{field}", f"self.instance.{field}_id"}
+    outer = body[0]
+    if not (
+        isinstance(outer, ast.If)
+        and not outer.orelse
+        and ast.unparse(outer.test) in {f"self.instance and {h}" for h in held}
+        and len(outer.body) == 1
+        and isinstance(inner := outer.body[0], ast.If)
+        and not inner.orelse
+        and len(inner.body) == 1
+        and isinstance(refusal := inner.body[0], ast.Raise)
+    ):
+        return None
+    sent = {value, f"{value}.pk"}
+    if ast.unparse(inner.test) not in {f"{v} != {h}" for v in sent for h in held}:
+        return None
+    call = refusal.exc
+    if not (
+        isinstance(call, ast.Call)
+        and ast.unparse(call.func).endswith("ValidationError")
+        and len(call.args) == 1
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    ):
+        return None
+    return call.args[0].value
 
 
 def _checks_of(
@@ -996,6 +1058,9 @@ def read(
     for tree in trees:
         for model, checks in _serializer_checks(tree, choices, constants).items():
             promised.setdefault(model, {}).setdefault("checks", []).extend(checks)
+    for tree in trees:
+        for model, fixed in _fixed_fields(tree).items():
+            promised.setdefault(model, {}).setdefault("fixed", {}).update(fixed)
     for tree in trees:
         for model, values in _serializer_defaults(tree, choices, constants).items():
             promised.setdefault(model, {}).setdefault("written", {}).update(values)

@@ -133,6 +133,12 @@ def with_model_facts(
         filter_aliases={**primary_alias(spec), **spec.filter_aliases},
         defaults={**known, **spec.defaults},
         checks=spec.checks + tuple(promises.get("checks", ())),
+        fixed={
+            name: message
+            for name, message in promises.get("fixed", {}).items()
+            if name in spec.writable
+        }
+        | dict(spec.fixed),
         written={
             name: value
             for name, value in promises.get("written", {}).items()

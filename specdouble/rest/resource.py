@@ -156,6 +156,9 @@ class ResourceSpec:
     unique_together: tuple[tuple[str, ...], ...] = ()
     """Fields whose values together name at most one object (DRF's UniqueTogetherValidator)."""
     filter_paths: Mapping[str, FilterPath] = field(default_factory=dict)
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    """Fields an update may not change once they hold a value -> the refusal's message (a
+    token's `validate_user`: "User cannot be changed")."""
     either_filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """A query parameter that keeps the objects any of its lookups match (authentik's events
     by `username`: `Q(user__username=value) | Q(context__username=value)`)."""
@@ -736,6 +739,11 @@ class Resource:
     def _update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:
         current = self.get(principal, pk)
         missing = self._missing_references(body)
+        for name, message in self.spec.fixed.items():  # a field validator, beside the others
+            held = current.get(name)
+            changed = name in body and held not in (None, "") and str(body[name]) != str(held)
+            if changed and name not in missing:  # a key naming nothing fails before
+                missing[name] = [message]
         record = dict(current)
         record.update({name: body[name] for name in self.spec.writable if name in body})
         written = self._written(body, principal)

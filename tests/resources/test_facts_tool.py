@@ -145,3 +145,30 @@ def test_a_filter_method_of_either_lookup_is_read_as_its_lookups() -> None:
     filters = filtersets["EventsFilter"][2]
     assert filters["username"] == {"any": ["user__username", "context__username"], "many": False}
     assert "model_pk" not in filters
+
+
+SERIALIZER = """
+class TokenSerializer(ModelSerializer):
+    def validate_user(self, user: User):
+        \"\"\"Ensure user of token cannot be changed\"\"\"
+        if self.instance and self.instance.user_id:
+            if user.pk != self.instance.user_id:
+                raise ValidationError("User cannot be changed")
+        return user
+
+    def validate_name(self, name):
+        if name.startswith("x"):
+            raise ValidationError("No x")
+        return name
+
+    class Meta:
+        model = Token
+"""
+
+
+def test_a_field_validator_that_keeps_a_value_from_changing_is_read_as_fixed() -> None:
+    """A token's `validate_user` refuses another user once one is set; a validator that
+    checks the value sent, not the instance's, is code, left out."""
+    assert _tool()._fixed_fields(ast.parse(SERIALIZER)) == {
+        "Token": {"user": "User cannot be changed"}
+    }

@@ -465,6 +465,10 @@ def test_a_token_edit_gets_what_its_serializer_sets_on_every_write(whole_api: Li
     assert (read["user"], read["intent"], read["description"]) == (me, "api", "laptop")
     kept = call("PATCH", "/core/tokens/pat-app/", intent="app_password", user=me).json()
     assert (kept["user"], kept["intent"]) == (me, "app_password")  # what is sent is kept
+    # `validate_user`: a token's user, once set, is not changed by a write that names another.
+    moved = call("PATCH", "/core/tokens/pat-app/", user=user)
+    assert (moved.status_code, moved.json()) == (400, {"user": ["User cannot be changed"]})
+    assert call("GET", "/core/tokens/pat-app/").json()["user"] == me
 
 
 @pytest.mark.live
