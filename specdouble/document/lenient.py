@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from specdouble.document import swagger2
-from specdouble.document.openapi import json_pointer, path_shape, resolve
+from specdouble.document.openapi import HTTP_METHODS, json_pointer, path_shape, resolve
 
 LETTERS = (
     r"A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u1fff"
@@ -475,7 +475,8 @@ def _templated_queries(document: dict[str, Any]) -> list[str]:
     """A path key whose query part holds a template (Medium's `/search/articles?query={query}`)
     for a parameter its operations declare in the query: that part says nothing the parameter
     does not, and a validator reads the template as a path parameter nobody declares. It is
-    left out of the key (kept as a bare name where the key without it is taken)."""
+    left out of the key (kept as a bare name where the key without it is taken). A parameter
+    declared in the path but templated there (icons8's) is the query parameter it is sent as."""
     paths = document.get("paths")
     if not isinstance(paths, dict) or not any("?" in str(key) for key in paths):
         return []
@@ -486,17 +487,43 @@ def _templated_queries(document: dict[str, Any]) -> list[str]:
         if not question or not isinstance(item, dict):
             fixed[key] = item
             continue
-        declared = {
-            str(parameter.get("name"))
+        parameters = [
+            parameter
             for operation in [item, *(v for v in item.values() if isinstance(v, dict))]
             for parameter in operation.get("parameters") or []
-            if isinstance(parameter, dict) and parameter.get("in") == "query"
-        }
+            if isinstance(parameter, dict)
+        ]
+        declared = {str(p.get("name")) for p in parameters if p.get("in") == "query"}
+        in_path = {str(p.get("name")) for p in parameters if p.get("in") == "path"}
         parts = query.split("&")
         dropped = set()
         for number, part in enumerate(parts):
             found = QUERY_TEMPLATE.match(part)
-            if found and found[1] == found[2] and found[1] in declared:
+            if not found or found[1] != found[2]:
+                continue
+            if found[1] in in_path and found[1] not in declared:
+                # Declared in the path, templated in the query (icons8's `?term={term}`): the
+                # value comes in the query, so it is a query parameter.
+                for parameter in parameters:
+                    if parameter.get("name") == found[1] and parameter.get("in") == "path":
+                        parameter["in"] = "query"
+                said.append(
+                    f"{json_pointer(['paths', key])}: {found[1]!r} is declared in the path and"
+                    " templated in the query: read as a query parameter"
+                )
+                declared.add(found[1])
+            elif found[1] not in declared and found[1] not in in_path:
+                # Declared nowhere (icons8's `latest?term={term}`): a query parameter of text.
+                for operation in (v for m, v in item.items() if m in HTTP_METHODS):
+                    if isinstance(operation, dict):
+                        undeclared = {"name": found[1], "in": "query", "schema": {"type": "string"}}
+                        operation.setdefault("parameters", []).append(undeclared)
+                said.append(
+                    f"{json_pointer(['paths', key])}: {found[1]!r} is templated in the query and"
+                    " declared nowhere: read as an optional query parameter of text"
+                )
+                declared.add(found[1])
+            if found[1] in declared:
                 dropped.add(number)
         kept = [part for number, part in enumerate(parts) if number not in dropped]
         spelled = base + ("?" + "&".join(kept) if kept else "")

@@ -286,12 +286,18 @@ def test_a_query_template_in_a_path_key_is_its_query_parameter() -> None:
             "/search?query={query}": {"get": {"parameters": [query]}},
             "/tags?query={query}": {"get": {"parameters": [query]}},
             "/tags": {"get": {}},
-            "/x?id={id}": {"get": {}},  # a template no query parameter declares: kept
+            # icons8: declared in the path, or nowhere; sent in the query either way
+            "/latest?term={term}&amount={amount}": {
+                "get": {"parameters": [{"name": "amount", "in": "path", "required": True}]}
+            },
         },
     }
     repairs = lenient.repair(document)
-    assert list(document["paths"]) == ["/search", "/tags?query", "/tags", "/x?id={id}"]
+    assert list(document["paths"]) == ["/search", "/tags?query", "/tags", "/latest"]
     assert repairs[0].startswith("#/paths/~1search?query={query}: the query's template")
+    latest = document["paths"]["/latest"]["get"]["parameters"]
+    assert {(p["name"], p["in"]) for p in latest} == {("amount", "query"), ("term", "query")}
+    assert not [p for p in latest if p["name"] == "term" and p.get("required")]
 
 
 def test_an_enum_naming_a_value_twice_names_it_once() -> None:
