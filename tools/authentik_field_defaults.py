@@ -2,7 +2,10 @@
 ships (`specdouble/resources/authentik/field_defaults.json`): model class name -> field -> the
 value a new object starts with where a create leaves the field out.
 
-    python3.13 tools/authentik_field_defaults.py ../shared/reference/authentik-src
+    python3.13 tools/authentik_field_defaults.py ../shared/reference/authentik-src [MIGRATIONS]
+
+(MIGRATIONS: a tree of the same version with its migrations, `$REAL_AK_HOME/src` of
+`../shared/real-authentik`, for `installed`: what a new install's rows hold.)
 
 (authentik 2026.8 is written for Python 3.13 and later: run it with the newest Python at hand;
 files whose syntax that Python cannot read are named and left out.)
@@ -1098,11 +1101,69 @@ def read(
     return facts, ancestors, promised
 
 
+def _setting(node: ast.expr) -> Any:
+    """A migration's value: a literal, or `CONFIG.get*("key", literal)`'s literal (what an
+    install without that setting gets). `Unreadable` for anything else."""
+    if isinstance(node, ast.Call) and ast.unparse(node.func).startswith("CONFIG.get"):
+        given = node.args[1:] or [k.value for k in node.keywords if k.arg == "default"]
+        if len(given) != 1:
+            raise Unreadable
+        node = given[0]
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        raise Unreadable from None
+
+
+def installed_rows(migrations: Path) -> dict[str, dict[str, Any]]:
+    """`model -> field -> value` of the rows an app's migrations make at install (the default
+    tenant: `Tenant.objects.create(...)` in a `RunPython`), with the defaults of the fields
+    later migrations add (`AddField(default=CONFIG.get("default_token_duration",
+    "minutes=30"))`): what a new install holds, where it differs from the model's default
+    today (`days=1`)."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(migrations.glob("*/migrations/0*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            name = ast.unparse(call.func)
+            keywords = {k.arg: k.value for k in call.keywords if k.arg}
+            if name.endswith(".create") and ".objects" in name:
+                model = name.split(".objects")[0].split(".")[0]
+                row: dict[str, Any] = {}
+                for field, value in keywords.items():
+                    try:
+                        row[str(field)] = _setting(value)
+                    except Unreadable:
+                        continue
+                found[model] = row
+            elif name == "migrations.AddField":
+                model = _text(keywords.get("model_name")) or ""
+                owner = next((m for m in found if m.lower() == model), None)
+                field = keywords.get("field")
+                default = (
+                    next((k.value for k in field.keywords if k.arg == "default"), None)
+                    if isinstance(field, ast.Call)
+                    else None
+                )
+                if owner is None or default is None:
+                    continue
+                try:
+                    found[owner][str(_text(keywords.get("name")))] = _setting(default)
+                except Unreadable:
+                    continue
+    return found
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
+    if len(argv) not in (1, 2):
         print(__doc__.splitlines()[3].strip(), file=sys.stderr)
         return 2
     facts, ancestors, promised = read(Path(argv[0]) / "authentik")
+    if len(argv) == 2:  # a tree with authentik's migrations (the real server's sources)
+        for model, row in installed_rows(Path(argv[1]) / "authentik").items():
+            differs = {k: v for k, v in row.items() if facts.get(model, {}).get(k, v) != v}
+            if differs:
+                promised.setdefault(model, {})["installed"] = differs
     OUT.write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     FIELDS.write_text(json.dumps(promised, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     ANCESTORS.write_text(json.dumps(ancestors, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -172,3 +172,29 @@ def test_a_field_validator_that_keeps_a_value_from_changing_is_read_as_fixed() -
     assert _tool()._fixed_fields(ast.parse(SERIALIZER)) == {
         "Token": {"user": "User cannot be changed"}
     }
+
+
+def test_a_new_installs_row_holds_what_its_migrations_gave_it(tmp_path: Path) -> None:
+    """The default tenant is made by a migration; a field a later migration adds takes that
+    migration's default (`minutes=30`), whatever the model's default is today."""
+    migrations = tmp_path / "authentik" / "tenants" / "migrations"
+    migrations.mkdir(parents=True)
+    (migrations / "0001_initial.py").write_text(
+        "def create_default_tenant(apps, schema_editor):\n"
+        '    Tenant = apps.get_model("authentik_tenants", "Tenant")\n'
+        '    Tenant.objects.using(db_alias).create(name="Default", avatars=CONFIG.get("avatars",'
+        ' "gravatar,initials"))\n'
+    )
+    (migrations / "0002_more.py").write_text(
+        "operations = [migrations.AddField(model_name='tenant', name='default_token_duration',"
+        " field=models.TextField(default=CONFIG.get('default_token_duration', 'minutes=30'))),"
+        " migrations.AddField(model_name='tenant', name='flags',"
+        " field=models.JSONField(default=dict))]\n"
+    )
+    assert _tool().installed_rows(tmp_path / "authentik") == {
+        "Tenant": {
+            "name": "Default",
+            "avatars": "gravatar,initials",
+            "default_token_duration": "minutes=30",
+        }
+    }

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -300,6 +300,17 @@ def test_the_settings_are_a_default_installs_and_keep_a_change(whole_api: LiveSe
     assert shown["avatars"] == "gravatar,initials" and shown["footer_links"] == []
     assert shown["flags"]["core_default_app_access"] is True
     assert (shown["default_token_length"], shown["pagination_default_page_size"]) == (60, 20)
+    # A new install's tenant row keeps what the migration that added the field gave it.
+    assert shown["default_token_duration"] == "minutes=30"
+    # ... which a token made without an expiry reads (measured: 30 minutes on a real install).
+    before = datetime.now(UTC)
+    token = httpx.post(
+        f"{whole_api.url}/core/tokens/", json={"identifier": "soon-gone"}, headers=ADMIN
+    ).json()
+    expires = datetime.fromisoformat(token["expires"].replace("Z", "+00:00"))
+    assert timedelta(minutes=29) < expires - before < timedelta(minutes=31)
+    whole_api.reset()
+    shown = httpx.get(url, headers=ADMIN).json()
     links = [{"name": "Docs", "href": "https://docs.example"}]
     changed = httpx.patch(url, json={"footer_links": links}, headers=ADMIN)
     assert changed.status_code == 200 and changed.json()["footer_links"] == links

@@ -1,9 +1,11 @@
 """authentik's system settings (`admin/settings/`): a default install's, kept in the state as
 one record, read and changed by the settings form as authentik's own are.
 
-The values are the tenant model's defaults (`facts.field_defaults`, its flags' own defaults
-among them); a field the answer's schema cannot show as the model starts it takes the empty
-value the schema admits, so the answer always keeps to the document.
+The values are what a new install's tenant row holds: the model's defaults
+(`facts.field_defaults`, its flags' own defaults among them), but the values its migrations
+gave the row (`default_token_duration` is `minutes=30`). A field the answer's schema cannot
+show as the model starts it takes the empty value the schema admits, so the answer always
+keeps to the document.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import orjson
 
 from specdouble.data.synth import NO_VALUE, empty_value
 from specdouble.document import openapi
-from specdouble.resources.authentik.facts import field_defaults
+from specdouble.resources.authentik.facts import field_defaults, model_fields
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import Principal
 from specdouble.rest.validation import can_show
@@ -42,7 +44,12 @@ def default_settings(document: Mapping[str, Any]) -> dict[str, Any] | None:
     if schema is None:
         return None
     properties, _ = openapi.object_shape(document, openapi.resolve(document, schema))
-    model = field_defaults().get(MODEL, {})
+    # What a new install's tenant row holds: the model's defaults, but the values of the
+    # migrations that made the row and added its later fields (`minutes=30`, not `days=1`).
+    model = {
+        **field_defaults().get(MODEL, {}),
+        **model_fields().get(MODEL, {}).get("installed", {}),
+    }
     record: dict[str, Any] = {"pk": KEY}
     for name, property_schema in properties.items():
         value = _within(document, property_schema, model.get(name, NO_VALUE))
