@@ -18,6 +18,10 @@ MESSAGE_FIELDS = re.compile(
     r"^(message|msg|detail|details|error|error_?message|description|reason|title)$", re.I
 )
 CODE_FIELDS = re.compile(r"^(code|status|status_?code|http_?status|error_?code)$", re.I)
+HOLDERS = re.compile(r"^(errors?|faults?|problems?|issues?|details?)$", re.I)
+"""Where an error shape holds the error itself (Stripe's `error: {message}`, Asana's
+`errors: [{message}]`): the only nested parts the reason goes into (a Stripe error's
+`payment_intent` is an object of its own, whose `status` and `description` are its own)."""
 
 
 def documented_response(definition: Mapping[str, Any], status: int) -> Any:
@@ -67,8 +71,8 @@ def _say(
     document: Mapping[str, Any], schema: Any, body: Any, status: int, reason: str, depth: int = 0
 ) -> None:
     """The reason into a body's message-like fields and the status into its code-like ones,
-    at any depth: a list of errors (Asana's `errors: [{message, help}]`) holds one, the
-    refusal's."""
+    and into the error it holds (`HOLDERS`): a list of errors (Asana's `errors: [{message,
+    help}]`) holds one, the refusal's."""
     schema = resolve(document, schema) if isinstance(schema, Mapping) else {}
     if depth > 4:
         return
@@ -93,7 +97,7 @@ def _say(
                 body[name] = status
             elif isinstance(body.get(name), str):
                 body[name] = str(status)
-        elif isinstance(body.get(name), dict | list):
+        elif isinstance(body.get(name), dict | list) and HOLDERS.match(name) and depth < 2:
             _say(document, field, body[name], status, reason, depth + 1)
 
 
