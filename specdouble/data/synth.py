@@ -16,7 +16,8 @@ import re
 import string
 import uuid
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,6 +47,10 @@ with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name 
 
 MAX_DEPTH = 4
 MAX_REQUIRED_DEPTH = 16
+VALUE_BUDGET = 500
+"""Values one generated value holds before the rest of it is made of what its schemas require
+alone (no optional property, the fewest items): Microsoft Graph's entities, 4 levels of objects
+of dozens of properties and lists of them, made a start-up of minutes."""
 """Below this, an object leaves out even required properties: one that requires itself has no
 finite value, and a value must end."""
 ONE_OF_ATTEMPTS = 6
@@ -222,6 +227,9 @@ class Synth:
         self._discriminating: set[int] = set()
         self._examples: dict[int, tuple[Mapping[str, Any], bool]] = {}
         self._validators: dict[int, tuple[Any, Any]] = {}
+        self._spent = 0
+        """Values made so far for the value being made (`VALUE_BUDGET`)."""
+        self._nesting = 0
         """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
 
     @property
@@ -232,6 +240,19 @@ class Synth:
             self._fake = Faker(["en_US"])
             self._fake.seed_instance(self._fake_seed)
         return self._fake
+
+    @contextmanager
+    def one_value(self) -> Iterator[None]:
+        """Values made inside count as parts of one (`VALUE_BUDGET`): a record made as a whole
+        and then field by field."""
+        outermost = self._nesting == 0
+        if outermost:
+            self._spent = 0
+        self._nesting += 1
+        try:
+            yield
+        finally:
+            self._nesting -= 1
 
     def reseed(self, *parts: Any) -> None:
         """Continue from a seed made of this one and `parts` (cheaper than a new `Synth`)."""
@@ -257,15 +278,18 @@ class Synth:
         reference = schema.get("$ref") if isinstance(schema, Mapping) else None
         if isinstance(reference, str) and reference.startswith("#/components/schemas/"):
             owner = reference.rsplit("/", 1)[-1]
-        if owner is None:
-            return self._value(schema, name=name, reading=reading, depth=depth)
-        outer, self._owner = self._owner, owner
+        if self._nesting == 0:
+            self._spent = 0  # a new value: a new budget
+        self._nesting += 1
+        outer, self._owner = self._owner, owner if owner is not None else self._owner
         try:
             return self._value(schema, name=name, reading=reading, depth=depth)
         finally:
             self._owner = outer
+            self._nesting -= 1
 
     def _value(self, schema: Any, *, name: str, reading: bool, depth: int) -> Any:
+        self._spent += 1
         schema = resolve(self.document, schema) if isinstance(schema, Mapping) else {}
         if "const" in schema:
             return schema["const"]
@@ -534,7 +558,10 @@ class Synth:
                 continue
             if prop not in required and admits_nothing(self.document, resolved):
                 continue  # no value is valid for it, and none is needed
-            if depth >= MAX_DEPTH and (prop not in required or depth >= MAX_REQUIRED_DEPTH):
+            spent = self._spent > VALUE_BUDGET
+            if (depth >= MAX_DEPTH or spent) and (
+                prop not in required or depth >= MAX_REQUIRED_DEPTH
+            ):
                 if prop in required and is_nullable(self.document, resolved):
                     result[prop] = None  # deep enough: null ends it (GitHub's `team.parent`)
                 continue  # a required cycle (`TreeNode.parent`) has no finite value: cut
@@ -587,7 +614,8 @@ class Synth:
         self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int
     ) -> list[Any]:
         low = schema.get("minItems", 0)
-        high = max(low, min(schema.get("maxItems", 3), 3 if depth < MAX_DEPTH else low))
+        fewest = depth >= MAX_DEPTH or self._spent > VALUE_BUDGET
+        high = max(low, min(schema.get("maxItems", 3), low if fewest else 3))
         items = schema.get("items", {})
         if not low and admits_nothing(self.document, items):
             return []  # Visual Studio's `type: integer` of string choices: no item is valid

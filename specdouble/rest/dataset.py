@@ -156,20 +156,21 @@ def records(
         for kind in (kinds if isinstance(kinds, list) else [kinds])
     )
     for number in range(1, count + 1):
-        record = synth.value(schema, owner=spec.model)
-        if spec.exclusive:  # one of the `oneOf`'s sets of names, never another whole
-            chosen = synth.random.randrange(len(spec.exclusive))
-            left = left_for(spec.exclusive, chosen, spec.shown_required or frozenset())
-            for name in left:
-                record.pop(name, None)
-        else:
-            left = set()
-        for name in present:
-            if name in left:
-                continue
-            record.setdefault(
-                name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
-            )
+        with synth.one_value():  # the record, and each field it lacks, are one value
+            record = synth.value(schema, owner=spec.model)
+            if spec.exclusive:  # one of the `oneOf`'s sets of names, never another whole
+                chosen = synth.random.randrange(len(spec.exclusive))
+                left = left_for(spec.exclusive, chosen, spec.shown_required or frozenset())
+                for name in left:
+                    record.pop(name, None)
+            else:
+                left = set()
+            for name in present:
+                if name in left:
+                    continue
+                record.setdefault(
+                    name, synth.value(spec.properties.get(name, {}), name=name, owner=spec.model)
+                )
         record.update(spec.constants)  # a type's `component`, `verbose_name`, ...
         _distinct_name(synth, record, spec, names)
         agree(record, spec.properties, slugs)
