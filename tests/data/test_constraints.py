@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft7Validator
 from openapi_schema_validator import OAS30Validator
 
+from specdouble.data import synth
 from specdouble.data.synth import Synth
 from specdouble.data.values import STANDARD_FORMATS
 
@@ -468,3 +469,24 @@ def test_an_object_of_at_least_one_property_has_one_however_deep() -> None:
     for seed in range(20):
         value = Synth({}, seed).value(item, depth=MAX_DEPTH + seed % 3)
         assert validator.is_valid(value) and "audioFile" in value, (seed, value)
+
+
+def test_a_value_of_a_vast_schema_is_bounded_and_keeps_what_is_required() -> None:
+    """Microsoft Graph's entities: objects of dozens of properties, lists of them, four levels
+    deep. A generated one stops at `VALUE_BUDGET` values, then holds only what is required,
+    so it stays valid and small."""
+    leaf = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    level = leaf
+    for _ in range(4):
+        wide = {f"p{n}": {"type": "array", "items": level} for n in range(20)}
+        level = {"type": "object", "required": ["id"], "properties": {"id": {}, **wide}}
+    value = Synth({}, 1).value(level)
+    assert OAS30Validator(level).is_valid(value)
+
+    def count(node: Any) -> int:
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+        )
+        return 1 + sum(count(child) for child in children)
+
+    assert count(value) < 2 * synth.VALUE_BUDGET
