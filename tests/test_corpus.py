@@ -341,3 +341,21 @@ def test_a_composition_failed_only_on_a_pattern_no_string_matches_is_the_documen
     # a name of the wrong kind fails the first branch beyond its pattern: the mock's doing
     assert not judge._branches_fail_on_unmatchable({}, schema, answer({"name": 5, "count": "0"}))
     assert not judge._branches_fail_on_unmatchable({}, {"type": "object"}, answer({}))
+
+
+def test_a_write_the_object_in_an_envelope_cannot_show_contradicts_the_read() -> None:
+    """ReadMe's `POST /changelogs` takes `content: {}` and answers `{data: {content: {body}}}`
+    with `body` required: the object in the envelope cannot hold what the write sent."""
+    from types import SimpleNamespace
+
+    content = {"type": "object", "required": ["body"], "properties": {"body": {}}}
+    shown = {"type": "object", "properties": {"content": content}}
+    answer = {"type": "object", "properties": {"data": shown}}
+    responses = {"201": {"content": {"application/json": {"schema": answer}}}}
+    operation = SimpleNamespace(definition=SimpleNamespace(raw={"responses": responses}))
+
+    def case(body: Any) -> Any:
+        return SimpleNamespace(operation=operation, body=body)
+
+    assert judge._unshowable(case({"content": {}}), {})
+    assert not judge._unshowable(case({"content": {"body": "text"}}), {})

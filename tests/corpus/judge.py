@@ -837,10 +837,15 @@ def _form_of_no_object(case: Any, document: dict[str, Any]) -> bool:
 
 
 def _unshowable(case: Any, document: dict[str, Any]) -> bool:
-    """Whether the write gives a field a value the object it answers with may not hold: the
-    document takes on write what it forbids on read, and the refusal keeps the read promise."""
+    """Whether the write gives a field a value the object it answers with may not hold (the
+    object in the answer's envelope, ReadMe's `{data: {...}}`): the document takes on write
+    what it forbids on read, and the refusal keeps the read promise."""
     body = case.body if isinstance(case.body, dict) else {}
     shown = _fields(document, _success_schema(case, document))
+    if body and not set(body) & set(shown):  # an envelope (`{data: {...}}`): the object in it
+        inside = [_fields(document, part) for part in shown.values()]
+        holding = [fields for fields in inside if set(body) & set(fields)]
+        shown = holding[0] if len(holding) == 1 else shown
     for name, value in body.items():
         if name in shown:
             schema = {
