@@ -245,9 +245,8 @@ class Synth:
     def one_value(self) -> Iterator[None]:
         """Values made inside count as parts of one (`VALUE_BUDGET`): a record made as a whole
         and then field by field."""
-        outermost = self._nesting == 0
-        if outermost:
-            self._spent = 0
+        if self._nesting == 0:
+            self._spent = 0  # a new value: a new budget
         self._nesting += 1
         try:
             yield
@@ -278,15 +277,12 @@ class Synth:
         reference = schema.get("$ref") if isinstance(schema, Mapping) else None
         if isinstance(reference, str) and reference.startswith("#/components/schemas/"):
             owner = reference.rsplit("/", 1)[-1]
-        if self._nesting == 0:
-            self._spent = 0  # a new value: a new budget
-        self._nesting += 1
         outer, self._owner = self._owner, owner if owner is not None else self._owner
         try:
-            return self._value(schema, name=name, reading=reading, depth=depth)
+            with self.one_value():
+                return self._value(schema, name=name, reading=reading, depth=depth)
         finally:
             self._owner = outer
-            self._nesting -= 1
 
     def _value(self, schema: Any, *, name: str, reading: bool, depth: int) -> Any:
         self._spent += 1
