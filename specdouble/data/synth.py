@@ -47,12 +47,12 @@ with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name 
 
 MAX_DEPTH = 4
 MAX_REQUIRED_DEPTH = 16
+"""Below this, an object leaves out even required properties: one that requires itself has no
+finite value, and a value must end."""
 VALUE_BUDGET = 500
 """Values one generated value holds before the rest of it is made of what its schemas require
 alone (no optional property, the fewest items): Microsoft Graph's entities, 4 levels of objects
 of dozens of properties and lists of them, made a start-up of minutes."""
-"""Below this, an object leaves out even required properties: one that requires itself has no
-finite value, and a value must end."""
 ONE_OF_ATTEMPTS = 6
 PATTERN_ATTEMPTS = 8
 STRETCHES = (4, 8, 16, 32, 64)
@@ -225,12 +225,13 @@ class Synth:
         self.version = str((document.get("info") or {}).get("version") or "")
         self._owner = ""
         self._discriminating: set[int] = set()
+        """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
         self._examples: dict[int, tuple[Mapping[str, Any], bool]] = {}
         self._validators: dict[int, tuple[Any, Any]] = {}
         self._spent = 0
         """Values made so far for the value being made (`VALUE_BUDGET`)."""
         self._nesting = 0
-        """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
+        """How many values are being made inside one another (`one_value`)."""
 
     @property
     def fake(self) -> Faker:
@@ -754,7 +755,10 @@ class Synth:
         `+`) up to this many more times than usual. A lookahead is first passed over, then,
         where that misses, written out where it stands, for what follows to match it again
         (AWS's ARNs: `^arn:(?=[^:]+:fsx:[^:]+:\\d{12}:)((|[a-z0-9].*):){4}.*$`)."""
-        parsed = sre_parse.parse(pattern)
+        try:
+            parsed = sre_parse.parse(pattern)
+        except (re.error, RecursionError, ValueError):
+            return None
         for ahead in (False, True):
             try:
                 value = "".join(self._emit(parsed, 0, shortest, stretch, ahead))

@@ -504,14 +504,14 @@ def _typed(document: Mapping[str, Any], schema: Schema, raw: Any) -> Any:
         values = raw if isinstance(raw, list) else [raw]
         return [_typed(document, items, value) for value in values if value is not None]
     text = raw[-1] if isinstance(raw, list) else raw
-    if isinstance(text, str) and _form_kind(document, schema) in ("object", "array"):
+    kind = _form_kind(document, schema)
+    if isinstance(text, str) and kind in ("object", "array"):
         # A part of an object or a list is its JSON (OpenAPI's default for multipart).
         try:
             return json.loads(text)
         except ValueError:
             return text
-    kind = _form_kind(document, schema) if not schema.get("type") else None
-    if kind is not None:  # typed by its `allOf` parts (PeerTube's `videoChannelId`: an id)
+    if kind is not None and not schema.get("type"):  # typed by its `allOf` parts (PeerTube)
         schema = {**schema, "type": kind}
     return _form_value(schema, text) if isinstance(text, str) else text
 

@@ -991,8 +991,10 @@ class Resource:
         if schema is None:  # documented without a schema: an empty object
             return {}
         slot = self.spec.envelope
+        if slot is None:
+            return self._reshaped(schema, shown)
         outer, _ = object_shape(self._document, schema)
-        if slot is None or slot not in outer:
+        if slot not in outer:
             return self._reshaped(schema, shown)
         # An envelope (`{id, result: {...}}`): the object in its slot, its key beside it.
         made = self._draw(schema)
@@ -1024,12 +1026,11 @@ class Resource:
             there = properties.get(name)
             return there is None or schema_validator(self._document, there).is_valid(value)
 
-        if self.spec.listing is None:
+        if self.spec.listing is None or held_only:  # held_only: null too
             made.update({n: v for n, v in shown.items() if n in made and fits(n, v)})
         else:
             _carry(made, shown, self.spec.key, fits)
-        if held_only:  # every value it holds that the answer may show, null too
-            made.update({n: v for n, v in shown.items() if n in made and fits(n, v)})
+        if held_only:
             for name in [n for n in made if n not in shown and n not in required]:
                 del made[name]
         for name in [n for n, v in shown.items() if v is None and n in made]:

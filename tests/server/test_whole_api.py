@@ -947,6 +947,7 @@ def test_a_client_id_the_server_makes_looks_like_authentiks(whole_api: LiveServe
     whole_api.reset()
 
 
+@pytest.mark.live
 def test_a_filter_method_of_either_lookup_keeps_what_either_matches(whole_api: LiveServer) -> None:
     """authentik's events by `username`: `Q(user__username=value) |
     Q(context__username=value)`, read from its FilterSet by the facts tool. An event of a
