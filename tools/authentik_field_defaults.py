@@ -459,6 +459,49 @@ def _serializer_checks(
     return found
 
 
+EMPTIED = re.compile(r"^len\(\w+\.\w+\) == 0$")
+"""A guard on a field being empty (`len(instance.password) == 0`): true when the object is made,
+and not after the save it guards has filled the field."""
+
+
+def _saved_again(tree: ast.Module) -> dict[str, dict[str, int]]:
+    """`model -> write -> n`: how many more times a serializer's `create` or `update` saves the
+    object after DRF's own save (`instance.set_oauth_defaults(); instance.save()`), directly or
+    through a helper of its own (`self._ensure_password_not_empty(instance)`). What runs only
+    for blueprints is left out, a save guarded by a field being empty counts on create only,
+    and one under any other condition is not counted."""
+    found: dict[str, dict[str, int]] = {}
+    for node, model in _serializers(tree):
+        methods = {f.name: f for f in node.body if isinstance(f, ast.FunctionDef)}
+        for write in ("create", "update"):
+            method = methods.get(write)
+            count = _saves(method.body, methods, write, 1) if method else 0
+            if count:
+                kept = found.setdefault(model, {})
+                kept[write] = max(kept.get(write, 0), count)
+    return found
+
+
+def _saves(
+    statements: list[ast.stmt], methods: dict[str, ast.FunctionDef], write: str, depth: int
+) -> int:
+    count = 0
+    for statement in statements:
+        if isinstance(statement, ast.If):
+            test = ast.unparse(statement.test)
+            if "blueprint" not in test and EMPTIED.match(test) and write == "create":
+                count += _saves(statement.body, methods, write, depth)
+            continue
+        if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+            continue
+        called = ast.unparse(statement.value.func)
+        if called.endswith(".save") and not called.startswith("super()"):
+            count += 1
+        elif called.startswith("self.") and depth and called[5:] in methods:
+            count += _saves(methods[called[5:]].body, methods, write, depth - 1)
+    return count
+
+
 def _fixed_fields(tree: ast.Module) -> dict[str, dict[str, str]]:
     """`model -> field -> message` of a serializer's `validate_<field>` that refuses changing
     a value the object already holds, written as `if self.instance and
@@ -1061,6 +1104,9 @@ def read(
     for tree in trees:
         for model, checks in _serializer_checks(tree, choices, constants).items():
             promised.setdefault(model, {}).setdefault("checks", []).extend(checks)
+    for tree in trees:
+        for model, saves in _saved_again(tree).items():
+            promised.setdefault(model, {}).setdefault("saved_again", {}).update(saves)
     for tree in trees:
         for model, fixed in _fixed_fields(tree).items():
             promised.setdefault(model, {}).setdefault("fixed", {}).update(fixed)

@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -33,7 +34,7 @@ from specdouble.resources.authentik import sessions as csrf
 from specdouble.resources.authentik.events import BrowserLog
 from specdouble.resources.authentik.flows import FLOW_NOT_FOUND, Executor, Step, UnknownFlow
 from specdouble.resources.authentik.sessions import CSRF_COOKIE, SESSION_COOKIE, Sessions
-from specdouble.rest import auth
+from specdouble.rest import auth, current_request
 from specdouble.rest.auth import User
 from specdouble.server.connexion_hooks import SESSION_PRINCIPAL, header, parse_json, state
 from specdouble.server.middleware import FailureAnswers
@@ -70,6 +71,17 @@ def client_ip(scope: Scope) -> str | None:
         return forwarded.split(",")[0].strip()
     client = scope.get("client")
     return client[0] if client else None
+
+
+def seen_request(scope: Scope) -> current_request.SeenRequest:
+    """The request as an event records it."""
+    return current_request.SeenRequest(
+        method=scope["method"],
+        path=scope["path"],
+        query=scope.get("query_string", b"").decode("latin-1"),
+        user_agent=header(scope, b"user-agent") or "",
+        client_ip=client_ip(scope),
+    )
 
 
 def own_origin(scope: Scope) -> str:
@@ -111,6 +123,10 @@ class AuthentikSessions:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        with current_request.answering(partial(seen_request, scope)):
+            await self._http(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         cookies = cookie_parser(header(scope, b"cookie") or "")
         session = self.sessions.get(cookies.get(SESSION_COOKIE))
         path, method = scope["path"], scope["method"]

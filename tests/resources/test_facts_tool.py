@@ -198,3 +198,56 @@ def test_a_new_installs_row_holds_what_its_migrations_gave_it(tmp_path: Path) ->
             "default_token_duration": "minutes=30",
         }
     }
+
+
+SAVES = """
+class ProxySerializer(ModelSerializer):
+    def create(self, validated_data):
+        instance = super().create(validated_data)
+        instance.set_oauth_defaults()
+        instance.save()
+        return instance
+
+    def update(self, instance, validated_data):
+        instance = super().update(instance, validated_data)
+        instance.save()
+        return instance
+
+    class Meta:
+        model = ProxyProvider
+
+
+class UserSerializer(ModelSerializer):
+    def create(self, validated_data):
+        is_blueprint = "blueprint" in self.context
+        instance = super().create(validated_data)
+        if is_blueprint:
+            instance.save()
+        self._ensure_password_not_empty(instance)
+        return instance
+
+    def update(self, instance, validated_data):
+        instance = super().update(instance, validated_data)
+        self._ensure_password_not_empty(instance)
+        if instance.is_active:
+            instance.save()
+        return instance
+
+    def _ensure_password_not_empty(self, instance):
+        if len(instance.password) == 0:
+            instance.set_unusable_password()
+            instance.save()
+
+    class Meta:
+        model = User
+"""
+
+
+def test_a_save_a_serializer_makes_again_is_read_as_when_it_happens() -> None:
+    """A save after DRF's own is an audited update: counted where it always happens, on create
+    only where it fills an empty field, never where only blueprints or other conditions get
+    there."""
+    assert _tool()._saved_again(ast.parse(SAVES)) == {
+        "ProxyProvider": {"create": 1, "update": 1},
+        "User": {"create": 1},
+    }

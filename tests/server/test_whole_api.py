@@ -334,16 +334,81 @@ def test_every_write_is_in_the_event_log_as_authentik_audits_it(whole_api: LiveS
         "context_model_name": "user",
     }
     changelog = get(whole_api, "/events/events/", ordering="created", **model)["results"]
+    # authentik's UserSerializer.create saves a new user again (an unusable password).
     assert [(e["action"], e["context"]["model"]["name"]) for e in changelog] == [
         ("model_created", "Bob"),
+        ("model_updated", "Bob"),
         ("model_updated", "Bobby"),
         ("model_deleted", "Bobby"),
     ]
     assert {e["user"]["username"] for e in changelog} == {"akadmin"}
     assert changelog[0]["context"]["model"]["model_name"] == "user"
     assert {e["app"] for e in changelog} == {"authentik.events.middleware"}
+    # Each event keeps the request that made it, secret-looking query values hidden.
+    assert [e["context"]["http_request"]["method"] for e in changelog] == [
+        "POST",
+        "POST",
+        "PATCH",
+        "DELETE",
+    ]
+    assert changelog[2]["context"]["http_request"]["path"] == f"/api/v3/core/users/{made['pk']}/"
+    assert {e["client_ip"] for e in changelog} == {"127.0.0.1"}
     other = {**model, "context_model_name": "group"}
     assert get(whole_api, "/events/events/", **other)["pagination"]["count"] == 0
+
+
+@pytest.mark.live
+def test_what_authentiks_signals_audit_beside_a_write(whole_api: LiveServer) -> None:
+    """A user's or group's relations audited as they change, a multi-table delete audited
+    per table, a save a serializer makes again, a model's UUID key kept without dashes."""
+    whole_api.reset()
+    groups = get(whole_api, "/core/groups/", page_size=2)["results"]
+    made = httpx.post(
+        f"{whole_api.url}/core/users/?token=abc",
+        json={"username": "carol", "name": "Carol", "groups": [groups[0]["pk"]]},
+        headers=ADMIN,
+    ).json()
+    item = f"{whole_api.url}/core/users/{made['pk']}/"
+    httpx.patch(item, json={"groups": [groups[0]["pk"]]}, headers=ADMIN)  # no change: no event
+    httpx.patch(item, json={"groups": [groups[1]["pk"]]}, headers=ADMIN)  # one out, one in
+    about = {"context_model_pk": made["pk"], "context_model_name": "user", "ordering": "created"}
+    changelog = get(whole_api, "/events/events/", **about)["results"]
+    assert [(e["action"], e["context"]["http_request"]["method"]) for e in changelog] == [
+        ("model_created", "POST"),
+        ("model_updated", "POST"),  # the groups it was made with
+        ("model_updated", "POST"),  # saved again
+        ("model_updated", "PATCH"),
+        ("model_updated", "PATCH"),
+        ("model_updated", "PATCH"),  # a member removed
+        ("model_updated", "PATCH"),  # a member added
+    ]
+    assert changelog[0]["context"]["http_request"]["args"] == {"token": "********************"}
+    flow = get(whole_api, "/flows/instances/", page_size=1)["results"][0]["pk"]
+    proxy = httpx.post(
+        f"{whole_api.url}/providers/proxy/",
+        json={
+            "name": "audited-proxy",
+            "authorization_flow": flow,
+            "invalidation_flow": flow,
+            "external_host": "https://proxy.example",
+            "mode": "forward_single",
+        },
+        headers=ADMIN,
+    ).json()
+    httpx.delete(f"{whole_api.url}/providers/proxy/{proxy['pk']}/", headers=ADMIN)
+    audited = get(whole_api, "/events/events/", context_model_pk=proxy["pk"], ordering="created")
+    assert [(e["action"], e["context"]["model"]["model_name"]) for e in audited["results"]] == [
+        ("model_created", "proxyprovider"),
+        ("model_updated", "proxyprovider"),  # set_oauth_defaults, saved again
+        ("model_deleted", "proxyprovider"),
+        ("model_deleted", "oauth2provider"),  # its OAuth2 provider's row, not its base row
+    ]
+    brand = get(whole_api, "/core/brands/", page_size=1)["results"][0]
+    httpx.patch(f"{whole_api.url}/core/brands/{brand['brand_uuid']}/", json={}, headers=ADMIN)
+    hex_key = brand["brand_uuid"].replace("-", "")
+    for asked in (brand["brand_uuid"], hex_key):
+        found = get(whole_api, "/events/events/", context_model_pk=asked)["results"]
+        assert [e["context"]["model"]["pk"] for e in found] == [hex_key]
 
 
 @pytest.mark.live
@@ -865,7 +930,7 @@ def test_an_outpost_and_an_event_show_what_their_models_make(whole_api: LiveServ
     audited = [
         (e["action"], e["context"]["model"]["name"])
         for e in every(whole_api, "/events/events/", context_model_app="authentik_core")
-        if e["context"]["model"]["pk"] in (account["pk"], token["pk"])
+        if e["context"]["model"]["pk"] in (account["pk"], token["pk"].replace("-", ""))
     ]
     assert sorted(audited) == [
         ("model_created", ""),  # made by its username, then named

@@ -13,12 +13,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import orjson
 
 from specdouble.resources.authentik import events
-from specdouble.resources.authentik.facts import model_fields, model_names
+from specdouble.resources.authentik.facts import ancestors, model_fields, model_names
 from specdouble.rest.actions import Action, Answer, Body, Params
 from specdouble.rest.auth import Principal
 from specdouble.rest.resource import Resource, ResourceSpec, operation_names
@@ -33,6 +34,13 @@ ACTIONS = {
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 IGNORED = frozenset({"Event", "Notification", "StaticToken", "AuthenticatedSession"})
 """authentik's `IGNORED_MODELS` (`events/middleware.py`), by model name."""
+BASES = frozenset(
+    {"Provider", "Source", "PropertyMapping", "Stage", "Policy", "PolicyBindingModel", "Connector"}
+)
+"""The base models authentik's audit leaves out (`excluded_models()`): deleting a proxy
+provider audits its own row and its OAuth2 provider's, not its `Provider` row."""
+MANY_AUDITED = frozenset({"User", "Group"})
+"""Models whose many-to-many changes are audited (`should_log_m2m`)."""
 
 
 def model_label(model: str) -> tuple[str, str] | None:
@@ -76,19 +84,79 @@ def _recording(action: Action, resource: Resource, label: tuple[str, str], kind:
             if kind != "model_deleted" and answer.body:
                 made = orjson.loads(answer.body)
                 shown = made if isinstance(made, dict) else shown
-            record_write(
-                resource.store, kind, principal.user, label, spec.model, shown, key, spec.key
-            )
+            record = partial(record_write, resource.store, principal.user, model_of=spec.model)
+            key_field = spec.key
+            record(kind, label, shown=shown, key=key, key_field=key_field)
+            if kind == "model_deleted":
+                for parent in _audited_parents(spec.model):
+                    record(kind, parent, shown=shown, key=key, key_field=key_field)
+                return answer
+            sent = body if isinstance(body, Mapping) else {}
+            for _change in _many_changes(spec.model, sent, before or {}, shown):
+                record("model_updated", label, shown=shown, key=key, key_field=key_field)
+            write = "create" if kind == "model_created" else "update"
+            saved = model_fields().get(spec.model, {}).get("saved_again", {}).get(write, 0)
+            for _save in range(saved):
+                record("model_updated", label, shown=shown, key=key, key_field=key_field)
         return answer
 
     return respond
 
 
+def _audited_parents(model: str) -> list[tuple[str, str]]:
+    """The tables above a model's own (Django's multi-table inheritance) whose rows a delete
+    audits too: concrete models, not authentik's base classes."""
+    return [
+        label
+        for parent in ancestors().get(model, [])
+        if parent not in BASES and (label := model_label(parent)) is not None
+    ]
+
+
+def _many_changes(
+    model: str, sent: Mapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """The many-to-many changes a write made that authentik audits (`m2m_changed`'s
+    `pre_remove` and `pre_add`, each once per relation that loses or gains members; a user's
+    or group's only): what `field.set(value)` does for each relation the write sent."""
+    if model not in MANY_AUDITED:
+        return []
+    changes = []
+    for name in _many_fields(model):
+        if name not in sent:
+            continue
+        old, new = _keys(before.get(name)), _keys(after.get(name))
+        if old - new:
+            changes.append((name, "pre_remove"))
+        if new - old:
+            changes.append((name, "pre_add"))
+    return changes
+
+
+def _keys(value: Any) -> set[str]:
+    return {str(v) for v in value} if isinstance(value, list) else set()
+
+
+@functools.cache
+def _many_fields(model: str) -> tuple[str, ...]:
+    """A model's many-to-many relations, its own and those other models hold of it (a group's
+    `users` is the other end of a user's `groups`)."""
+    found: list[str] = []
+    for name, facts in model_fields().items():
+        for field_name, (target, back) in facts.get("mirrors", {}).items():
+            if name == model:
+                found.append(field_name)
+            if target == model:
+                found.append(back)
+    return tuple(dict.fromkeys(found))
+
+
 def record_write(
     store: Store,
-    kind: str,
     username: str,
+    kind: str,
     label: tuple[str, str],
+    *,
     model_of: str,
     shown: Mapping[str, Any],
     key: str = "",
@@ -110,6 +178,7 @@ def filterable(spec: ResourceSpec) -> ResourceSpec:
         spec,
         filterable=spec.filterable | events.MODEL_FILTERS,
         filter_aliases={**spec.filter_aliases, **events.MODEL_FILTER_ALIASES},
+        either_filters={**spec.either_filters, **events.MODEL_KEY_FILTER},
     )
 
 
@@ -117,7 +186,12 @@ def model_dict(
     label: tuple[str, str], model: str, shown: Mapping[str, Any], pk: Any
 ) -> dict[str, Any]:
     """An object as an event's context names it (authentik's `model_to_dict`)."""
-    return {"app": label[0], "model_name": label[1], "pk": pk, "name": _named(model, shown, pk)}
+    return {
+        "app": label[0],
+        "model_name": label[1],
+        "pk": events.key_of(pk),
+        "name": _named(model, shown, pk),
+    }
 
 
 def _named(model: str, shown: Mapping[str, Any], pk: Any) -> Any:

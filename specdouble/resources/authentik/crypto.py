@@ -69,7 +69,9 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
         shown = {name: record.get(name) for name in fields}
         label = audit.model_label(MODEL)
         if label is not None:  # a pair made is audited as any create is
-            audit.record_write(store, "model_created", principal.user, label, MODEL, shown)
+            audit.record_write(
+                store, principal.user, "model_created", label, model_of=MODEL, shown=shown
+            )
         return Answer(200, orjson.dumps(shown))
 
     return {GENERATE: generate}

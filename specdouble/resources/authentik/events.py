@@ -4,12 +4,14 @@ over the events the state holds (`events/events/volume/`, `events/events/top_per
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from specdouble.data.values import canonical_instant
+from specdouble.rest import current_request
 from specdouble.state.store import Record, Store
 
 EVENTS = "events_events"
@@ -21,6 +23,9 @@ MODEL_FILTERS = frozenset({"context_model_pk", "context_model_app", "context_mod
 """Fields an event keeps beside its context, unshown, for the `context_model_*` filters."""
 MODEL_FILTER_ALIASES = {"context_model_name": "context_model_model_name"}
 """authentik's filter `context_model_name` compares the model's `model_name`."""
+MODEL_KEY_FILTER = {"context_model_pk": ("context_model_pk", "context_model_pk_dashed")}
+"""An event keeps a model's UUID key without dashes; its filter takes it either way
+(`filter_context_model_pk` removes the dashes a client sends)."""
 """The app of the events authentik's audit middleware records for every model write."""
 KEPT_FOR = timedelta(days=365)
 """authentik's default `event_retention` (`days=365`)."""
@@ -75,6 +80,11 @@ def record(
     if EVENTS not in store.counts():
         return None
     moment = now or datetime.now(UTC)
+    context = dict(context or {})
+    seen = current_request.current()
+    if seen is not None:  # what `Event.from_http` adds of the request that made it
+        context.setdefault("http_request", seen.http_request())
+        client_ip = client_ip or seen.client_ip
     found = store.referencing(USERS, "username", username)
     user = (
         {"pk": found[0].get("pk"), "email": found[0].get("email", ""), "username": username}
@@ -87,17 +97,33 @@ def record(
             "user": user,
             "action": action,
             "app": app or SIGNALS,
-            "context": dict(context or {}),
+            "context": context,
             "client_ip": client_ip,
             "created": canonical_instant(moment),
             "expires": canonical_instant(moment + KEPT_FOR),
             "brand": request_brand(store),
         }
-        model = (context or {}).get("model")
+        model = context.get("model")
         if isinstance(model, Mapping):  # what `context_model_*` filter on (an object's changelog)
             event.update({f"context_model_{k}": str(v) for k, v in model.items() if k != "name"})
+            if _is_uuid_hex(model.get("pk")):
+                event["context_model_pk_dashed"] = str(uuid.UUID(str(model["pk"])))
         store.insert(EVENTS, event)
     return event
+
+
+def key_of(pk: Any) -> Any:
+    """A model's key as an event keeps it (`sanitize_item`): a UUID as its 32 hex digits."""
+    if isinstance(pk, str) and len(pk) == 36:
+        try:
+            return uuid.UUID(pk).hex
+        except ValueError:
+            return pk
+    return pk
+
+
+def _is_uuid_hex(pk: Any) -> bool:
+    return isinstance(pk, str) and len(pk) == 32 and all(c in "0123456789abcdef" for c in pk)
 
 
 PASSWORD_STAGE = {

@@ -159,4 +159,6 @@ def _following(action: Action, outposts: Resource, accounts: _Accounts, kind: st
 def _audited(principal: Principal, resource: Resource, kind: str, shown: Mapping[str, Any]) -> None:
     label = audit.model_label(resource.spec.model)
     if label is not None:
-        audit.record_write(resource.store, kind, principal.user, label, resource.spec.model, shown)
+        audit.record_write(
+            resource.store, principal.user, kind, label, model_of=resource.spec.model, shown=shown
+        )
