@@ -169,6 +169,18 @@ def test_a_schema_no_value_fits_is_found_inside_an_answer_written_in_place() -> 
     assert judge._no_value_fits({}, said, answer)
     fitting = {"type": "array", "items": {"properties": {"Side": {"type": "integer"}}}}
     assert not judge._no_value_fits({}, said, fitting)
+    # PeerTube's `OAuthClient`, answered by reference: the pointer is into what it names.
+    document = {
+        "components": {
+            "schemas": {
+                "OAuthClient": {
+                    "properties": {"client_id": {"type": "string", "pattern": "/^[a-z0-9]$/"}}
+                }
+            }
+        }
+    }
+    said = 'does not match "/^[a-z0-9]$/"\n\nSchema at /properties/client_id:\n'
+    assert judge._no_value_fits(document, said, {"$ref": "#/components/schemas/OAuthClient"})
 
 
 def test_an_object_that_requires_a_name_it_forbids_fits_no_value() -> None:

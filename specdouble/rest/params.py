@@ -412,7 +412,8 @@ def form_values(
     name with brackets is a place inside an object or list (`metadata[order_id]=6735`,
     `expand[0]=sources`); each value is typed as its schema says (`5` an integer, `true` a
     boolean, `{...}` an object where a field is one), a list from every value of its name,
-    anything else from the last. What does not read as its type is kept as text, for
+    anything else from the last; a name the schema holds as it is (formapi's
+    `template[name]`) is that property. What does not read as its type is kept as text, for
     validation to refuse in the document's words. A form can say "a list of no items" or
     "an object of no fields" only by leaving the name out: a required one left out is [] or
     {}.
@@ -424,6 +425,8 @@ def form_values(
     {'tags': [], 'n': 5}
     >>> form_values({}, shape, {"meta[a]": ["1"], "items[0][n]": ["2"], "items[1][n]": ["3"]})
     {'meta': {'a': '1'}, 'items': [{'n': '2'}, {'n': '3'}]}
+    >>> form_values({}, {"properties": {"t[name]": {"type": "string"}}}, {"t[name]": ["x"]})
+    {'t[name]': 'x'}
     >>> links = {"allOf": [{"type": "object", "properties": {"self": {"type": "string"}}}]}
     >>> form_values({}, {"properties": {"links": links}}, {"links": ['{"self": "/a"}']})
     {'links': {'self': '/a'}}
@@ -431,17 +434,17 @@ def form_values(
     ...             {"channel": ["42"]})
     {'channel': 42}
     """
+    properties, required = object_shape(document, schema)
     raw: dict[str, Any] = {}
     for name, values in fields.items():
         if not values:
             continue
-        placed = FORM_PATH.match(name)
+        placed = None if name in properties else FORM_PATH.match(name)
         steps = re.findall(r"\[([^\[\]]*)\]", placed.group(2)) if placed else []
         if placed is None or any(step.isdigit() and int(step) > MAX_FORM_INDEX for step in steps):
             raw[name] = list(values)
         else:
             _place(raw, [placed.group(1), *steps], list(values))
-    properties, required = object_shape(document, schema)
     empty = {"array": list, "object": dict}
     body: dict[str, Any] = {
         name: empty[kind]()

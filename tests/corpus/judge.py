@@ -513,7 +513,7 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
     only in words (ReadMe's `oneOf: [StatusWrapper, StatusWrapper]`), or its pattern has text
     before its start or after its end (PeerTube's `/^[a-z0-9._]+$/`). A pointer into no part
     of the document (`/items/properties/Side`) is read in the `answer` schema it was checked
-    against."""
+    against, itself followed where it is a reference."""
     found = SCHEMA_AT.search(message)
     pointer = found[1] if found is not None else ""
     inline = not pointer.startswith(("/components/", "/paths/", "/definitions/"))
@@ -521,7 +521,10 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
         if not pointer:  # the answer's own schema (`Schema:`)
             node = openapi.resolve(document, answer) if isinstance(answer, dict) else None
         elif inline and isinstance(answer, dict):
-            node = openapi.resolve({**document, **answer}, {"$ref": "#" + pointer})
+            # The answer's schema itself, where the check names a pointer into it (PeerTube's
+            # `OAuthClient` by reference: `/properties/client_id`).
+            own = openapi.resolve(document, answer)
+            node = openapi.resolve({**document, **own}, {"$ref": "#" + pointer})
         else:
             node = openapi.resolve(document, {"$ref": "#" + pointer})
     except openapi.SpecError:
