@@ -225,10 +225,10 @@ def test_a_form_documented_as_a_list_contradicts_itself() -> None:
     their values; a refusal of the fuzzer's guess at a list says nothing of the server."""
     from types import SimpleNamespace
 
-    def case(media: str, schema: dict[str, Any]) -> Any:
+    def case(media: str, schema: dict[str, Any], sent: Any = None) -> Any:
         body = {"content": {media: {"schema": schema}}}
         operation = SimpleNamespace(definition=SimpleNamespace(raw={"requestBody": body}))
-        return SimpleNamespace(media_type=media, operation=operation)
+        return SimpleNamespace(media_type=media, operation=operation, body=sent)
 
     form = "application/x-www-form-urlencoded"
     assert judge._form_of_no_object(case(form, {"type": "array", "items": {}}), {})
@@ -239,6 +239,12 @@ def test_a_form_documented_as_a_list_contradicts_itself() -> None:
     assert judge._form_of_no_object(case(form, listed), {})  # envoice's Items
     flat = {"type": "object", "properties": {"Ids": {"type": "array", "items": {}}}}
     assert not judge._form_of_no_object(case(form, flat), {})
+    # Twilio's untyped `Data`, drawn as an object: sent as the object's own names.
+    untyped = {"type": "object", "properties": {"Data": {}}, "required": ["Data"]}
+    assert judge._form_of_no_object(case(form, untyped, {"Data": {"x": [1]}}), {})
+    assert judge._form_of_no_object(case(form, untyped, {"Data": None}), {})  # sent as nothing
+    assert judge._form_of_no_object(case(form, untyped, {"Data": []}), {})
+    assert not judge._form_of_no_object(case(form, untyped, {"Data": "text"}), {})
 
 
 def test_a_framing_header_sent_as_a_parameter_explains_a_refusal() -> None:

@@ -410,8 +410,15 @@ class Synth:
     def _set_apart(self, value: Any, branch: Any, branches: list[Any]) -> Any:
         """`value` (made for `branch`) given, where other branches accept it too, a property
         only they describe, of a type they refuse: loose object branches (no `required`, any
-        other property allowed) all accept `{"url": ...}`, so only this sets it apart."""
+        other property allowed) all accept `{"url": ...}`, so only this sets it apart; an
+        empty list, one item of the branch's own."""
         own = resolve(self.document, branch)
+        if isinstance(value, list) and not value and isinstance(own.get("items"), dict):
+            # An empty list fits every list branch (GeoJSON's coordinates: numbers, or lists
+            # of them), as a value past its budget is: one item of this branch's kind.
+            listed = [self.value(own["items"])]
+            alone = sum(self._valid(other, listed) for other in branches) == 1
+            return listed if alone and self._valid(branch, listed) else None
         if not isinstance(value, dict):
             return None
         shape = object_shape(self.document, own)[0]

@@ -816,12 +816,18 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def _form_of_no_object(case: Any, document: dict[str, Any]) -> bool:
     """Whether the request is a form whose documented schema is no object (Billbee's
-    urlencoded `type: array`) or holds a list of objects (envoice's `Items`): a form is names
-    and their values, which no list or scalar is, so what a form stands for there is the
-    fuzzer's guess and the server's alike."""
+    urlencoded `type: array`) or holds a list of objects (envoice's `Items`), or whose case
+    holds an object in a field: a form is names and their values, which no list or scalar is,
+    so what a form stands for there is the fuzzer's guess and the server's alike."""
     media = str(getattr(case, "media_type", "") or "").split(";")[0].strip().lower()
     if media not in FORMS:
         return False
+    # An object the fuzzer put in a field (Twilio's untyped `Data`) goes out as its own names,
+    # the field's name lost, and a null or an empty list goes out as nothing: what was sent
+    # is not the case it drew.
+    sent = case.body if isinstance(case.body, dict) else {}
+    if any(_unsendable_in_form(value) for value in sent.values()):
+        return True
     body = openapi.resolve(document, case.operation.definition.raw.get("requestBody") or {})
     content = (body.get("content") or {}) if isinstance(body, dict) else {}
     schema = openapi.resolve(document, (content.get(media) or {}).get("schema") or {})
@@ -837,6 +843,14 @@ def _form_of_no_object(case: Any, document: dict[str, Any]) -> bool:
         if field.get("type") == "array" and openapi.is_object_schema(items):
             return True
     return False
+
+
+def _unsendable_in_form(value: Any) -> bool:
+    return (
+        value is None
+        or isinstance(value, dict)
+        or (isinstance(value, list) and (not value or any(isinstance(i, dict) for i in value)))
+    )
 
 
 def _unshowable(case: Any, document: dict[str, Any]) -> bool:

@@ -490,3 +490,25 @@ def test_a_value_of_a_vast_schema_is_bounded_and_keeps_what_is_required() -> Non
         return 1 + sum(count(child) for child in children)
 
     assert count(value) < 2 * synth.VALUE_BUDGET
+
+
+def test_a_list_in_a_oneof_past_the_budget_still_matches_one_branch() -> None:
+    """fulfillment.com's GeoJSON coordinates: `oneOf` a list of numbers or a list of lists.
+    Past the value budget a list is made empty, which fits both: one item sets it apart."""
+    numbers = {"type": "array", "items": {"type": "number"}}
+    coordinates = {"oneOf": [numbers, {"type": "array", "items": numbers}]}
+    feature = {
+        "type": "object",
+        "required": ["geometry"],
+        "properties": {
+            "padding": {"type": "array", "items": {"type": "string"}, "minItems": 600},
+            "geometry": {
+                "type": "object",
+                "required": ["coordinates"],
+                "properties": {"coordinates": coordinates},
+            },
+        },
+    }
+    for seed in range(5):
+        value = Synth({}, seed).value(feature)
+        assert OAS30Validator(feature).is_valid(value), (seed, value["geometry"])
