@@ -84,6 +84,14 @@ def test_a_parameter_no_value_fits_leaves_its_operation_unfuzzed_and_no_other() 
     assert judge._unfillable(document, "PUT /purpose", said)
     assert not judge._unfillable(document, "GET /purpose", said)
     assert not judge._unfillable(document, "PUT /purpose", said.replace("query", "header"))
+    # dracoon's OAuth client: a body that requires such a field (`grantTypes`).
+    body = {"type": "object", "required": ["grant"], "properties": {"grant": impossible}}
+    content = {"content": {"application/json": {"schema": body}}}
+    document["paths"]["/clients"] = {"post": {"requestBody": content}}
+    said = "Schema Error: Cannot generate test data for request body (application/json)"
+    assert judge._unfillable(document, "POST /clients", said)
+    body["required"] = []
+    assert not judge._unfillable(document, "POST /clients", said)
 
 
 def test_branches_told_apart_by_their_discriminator_alone_are_twins() -> None:

@@ -557,7 +557,10 @@ def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
     if body is not None and isinstance(operation, dict):
         content = openapi.resolve(document, operation.get("requestBody") or {}).get("content")
         media = (content or {}).get(body[1]) or {}
-        return "schema" in media and _required_refused_by_a_part(document, media["schema"])
+        return "schema" in media and (
+            _required_refused_by_a_part(document, media["schema"])
+            or _requires_what_nothing_fits(document, media["schema"])
+        )
     if found is None or not isinstance(operation, dict):
         return False
     for parameter in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
@@ -623,6 +626,15 @@ def _closed_by_a_part(document: dict[str, Any], pointer: str) -> bool:
         if declared - own:
             return True
     return False
+
+
+def _requires_what_nothing_fits(document: dict[str, Any], schema: Any) -> bool:
+    """Whether the body requires a field no value fits (dracoon's `grantTypes`: `type: array`
+    with an enum of strings)."""
+    properties, required = openapi.object_shape(document, openapi.resolve(document, schema))
+    return any(
+        name in properties and _kinds(document, properties[name]) == set() for name in required
+    )
 
 
 def _required_refused_by_a_part(document: dict[str, Any], schema: Any) -> bool:
