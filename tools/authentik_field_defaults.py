@@ -785,6 +785,14 @@ def _views(tree: ast.Module) -> dict[str, dict[str, Any]]:
         values: dict[str, Any] = {}
         model = None
         for item in node.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "get_ql_fields":
+                listed = next(
+                    (n.value for n in ast.walk(item) if isinstance(n, ast.Return) and n.value),
+                    None,
+                )
+                if isinstance(listed, ast.List):
+                    values["ql"] = [f for e in listed.elts if (f := _ql_field(e)) is not None]
+                continue
             if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
                 continue
             name = ast.unparse(item.targets[0])
@@ -799,6 +807,49 @@ def _views(tree: ast.Module) -> dict[str, dict[str, Any]]:
         if model and values and model not in found:
             found[model] = values
     return found
+
+
+QL_KINDS = {
+    "StrField": "str",
+    "ChoiceSearchField": "str",
+    "BoolField": "bool",
+    "IntField": "int",
+    "FloatField": "float",
+    "DateField": "date",
+    "DateTimeField": "datetime",
+    "QLDateTimeFIeld": "datetime",  # authentik's own spelling
+    "JSONSearchField": "relation",
+}
+
+
+def _ql_field(call: ast.expr, key: str | None = None) -> dict[str, Any] | None:
+    """One field of a viewset's `get_ql_fields` (DjangoQL): its name, type, whether it may be
+    null, offers its choices or the values it holds, and the keys a JSON field is known to
+    hold (`fixed_structure`); None for a kind this reading does not know."""
+    if not isinstance(call, ast.Call):
+        return None
+    kind = QL_KINDS.get(ast.unparse(call.func).rsplit(".", 1)[-1])
+    if kind is None:
+        return None
+    given = [a.value for a in call.args if isinstance(a, ast.Constant)]
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    name = keywords.get("name")
+    own = name.value if isinstance(name, ast.Constant) else given[0] if given else None
+    entry: dict[str, Any] = {"name": key or own, "kind": kind}
+    if own and key and own != key:
+        entry["own_name"] = own
+    for flag in ("nullable", "suggest_options"):
+        value = keywords.get(flag)
+        if isinstance(value, ast.Constant) and value.value:
+            entry[flag] = True
+    if ast.unparse(call.func).endswith("ChoiceSearchField"):
+        entry["choices"] = True
+    structure = keywords.get("fixed_structure")
+    if isinstance(structure, ast.Call):
+        entry["fixed"] = [
+            f for k in structure.keywords if k.arg and (f := _ql_field(k.value, k.arg)) is not None
+        ]
+    return entry if entry["name"] else None
 
 
 UNPARENTHESIZED_EXCEPT = re.compile(

@@ -36,7 +36,7 @@ from specdouble.resources.authentik.users import paths_answers, superuser_status
 from specdouble.resources.authentik.writes import with_fills
 from specdouble.resources.event_matcher import rules as event_matcher
 from specdouble.resources.event_matcher.data import generate as generate_policies
-from specdouble.rest import inference, mirrors
+from specdouble.rest import inference, mirrors, ql
 from specdouble.rest.actions import Action, Respond
 from specdouble.rest.auth import Token, User
 from specdouble.rest.references import SHOWN_SUFFIX, held_key
@@ -94,6 +94,7 @@ def with_model_facts(
     )
     made = frozenset(promises.get("made", ())) & set(spec.writable) - set(spec.defaults)
     spec = with_view_lists(document, spec, promises.get("view", {}), promises.get("columns"))
+    spec = with_query_fields(document, spec, promises.get("view", {}).get("ql") or [])
     relations = {
         name: model
         for name, model in promises.get("keys", {}).items()
@@ -305,6 +306,49 @@ def with_view_lists(
         own = {*columns, "pk", spec.key}
         changes["ordering_fields"] = tuple(f for f in spec.ordering_fields if f in own)
     return replace(spec, **changes) if changes else spec
+
+
+def with_query_fields(
+    document: Mapping[str, Any], spec: ResourceSpec, fields: Sequence[Mapping[str, Any]]
+) -> ResourceSpec:
+    """The spec, queried in DjangoQL by the fields its viewset's `get_ql_fields` names that
+    the answer shows: a choice field offers its schema's enum, a JSON field lists its
+    known keys under `<app>.<model>_<name>`, as authentik's autocomplete does."""
+    label = audit.model_label(spec.model)
+    if not fields or label is None:
+        return spec
+    prefix = f"{label[0]}.{label[1]}"
+
+    def read(entry: Mapping[str, Any], schema: Any) -> ql.QLField:
+        own = resolve(document, schema or {})
+        choices = None
+        if entry.get("choices"):
+            enum = own.get("enum") or next(
+                (resolve(document, p).get("enum") for p in own.get("allOf") or []), None
+            )
+            choices = tuple(str(v) for v in enum or () if v not in (None, ""))
+        inner = (own.get("properties") or {}) if isinstance(own, dict) else {}
+        return ql.QLField(
+            name=entry["name"],
+            kind=entry["kind"],
+            nullable=bool(entry.get("nullable")),
+            choices=choices,
+            suggested=bool(entry.get("suggest_options")),
+            fixed=tuple(read(f, inner.get(f["name"])) for f in entry.get("fixed", ())),
+            relation=f"{prefix}_{entry.get('own_name', entry['name'])}"
+            if entry["kind"] == "relation"
+            else "",
+        )
+
+    primary = model_fields().get(spec.model, {}).get("primary")
+    found = tuple(
+        read(f, spec.properties[f["name"]])
+        if f["name"] in spec.properties
+        else replace(read(f, spec.properties[spec.key]), held_as=spec.key)
+        for f in fields
+        if f["name"] in spec.properties or (f["name"] == primary and spec.key in spec.properties)
+    )
+    return replace(spec, query_fields=found, query_model=prefix) if found else spec
 
 
 def _with_through_fields(

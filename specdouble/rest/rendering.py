@@ -26,7 +26,7 @@ many kept empties the cache first."""
 
 PAGE = (
     b'{"pagination": {"next": %d, "previous": %d, "count": %d, "current": %d, "total_pages": %d,'
-    b' "start_index": %d, "end_index": %d}, "results": [%s], "autocomplete": {}}\n'
+    b' "start_index": %d, "end_index": %d}, "results": [%s], "autocomplete": %s}\n'
 )
 """`Page.envelope()` and the results as `json.dumps` spells them (the envelope holds integers)."""
 
@@ -51,7 +51,17 @@ class Renderer:
         shown = self._shown(unasked)
         results = b", ".join([shown(record) for record in page.results])
         numbers = (page.next, page.previous, page.count, page.current, page.total_pages)
-        return PAGE % (*numbers, page.start_index, page.end_index, results)
+        return PAGE % (*numbers, page.start_index, page.end_index, results, self._autocomplete())
+
+    def _autocomplete(self) -> bytes:
+        resource = self.resource
+        if not resource.spec.query_fields:
+            return b"{}"
+        return resource.store.view(
+            resource.spec.collection,
+            ("autocomplete-json",),
+            lambda: json.dumps(resource.autocomplete()).encode(),
+        )
 
     def listed(
         self, records: list[Record], shown: Window, unasked: frozenset[str] | None = None

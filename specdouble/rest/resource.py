@@ -25,7 +25,7 @@ from specdouble.document.openapi import (
     resolve,
     without_write_only,
 )
-from specdouble.rest import checks, indexed, query
+from specdouble.rest import checks, indexed, ql, query
 from specdouble.rest.auth import VIEW, Principal
 from specdouble.rest.checks import Check
 from specdouble.rest.listing import Listing, Window, sort_terms, window
@@ -170,6 +170,11 @@ class ResourceSpec:
     """Shown objects an answer holds only when asked: shown field -> the query parameter that
     asks (`children_obj` -> `include_children`) and whether an answer holds it unasked; null
     otherwise."""
+    query_fields: tuple[ql.QLField, ...] = ()
+    """The fields `?search=` may query in DjangoQL (authentik's `get_ql_fields`); none: a
+    search is plain words."""
+    query_model: str = ""
+    """The model a query's autocomplete names (`authentik_core.user`)."""
     owner: str = ""
     """A field naming the user an object belongs to: a caller who may not view the model
     sees its own objects (authentik's tokens), and no 403."""
@@ -292,8 +297,37 @@ class Resource:
         return {
             "pagination": page.envelope(),
             "results": [self.present(record) for record in page.results],
-            "autocomplete": {},
+            "autocomplete": self.autocomplete(),
         }
+
+    def autocomplete(self) -> dict[str, Any]:
+        """What the list tells a query box of its fields (`{}` where a search is words)."""
+        spec = self.spec
+        if not spec.query_fields:
+            return {}
+        described = ql.Autocomplete(spec.query_model, spec.query_fields)
+        return self.store.view(
+            spec.collection,
+            ("autocomplete",),
+            lambda: described.answer(self.store.all(spec.collection)),
+        )
+
+    def _queried(self, asked: Any) -> list[Any] | None:
+        """The keys of the objects a DjangoQL search matches; None where the search is no
+        query of the list's fields (then it is searched as words, as authentik falls back)."""
+        spec = self.spec
+        if not spec.query_fields or not isinstance(asked, str) or not asked.strip():
+            return None
+        try:
+            matches = ql.compile_query(asked, spec.query_fields)
+        except ql.QLError:
+            return None
+
+        def matching() -> list[Any]:
+            records = self.store.all(spec.collection)
+            return sorted((r[spec.key] for r in records if matches(r)), key=str)
+
+        return self.store.view(spec.collection, ("query", asked), matching)
 
     def page(self, principal: Principal, params: Mapping[str, Any]) -> query.Page:
         """The page `list` answers, its results still records (`present` shows each)."""
@@ -520,7 +554,7 @@ class Resource:
                 continue  # django-filter's BooleanWidget: a value it cannot read filters nothing
             either = spec.either_filters.get(name)
             if name not in control and either is not None and value not in (None, ""):
-                filters[f"{spec.key}__in"] = self._either(either, value)
+                _only(filters, f"{spec.key}__in", self._either(either, value))
                 continue
             related = spec.related_filters.get(name)
             if name not in control and related is not None:
@@ -562,6 +596,10 @@ class Resource:
                 params.get(ORDERING), spec.ordering_fields, limit=self.limits.ordering_fields
             )
             asked = params.get(SEARCH)
+            queried = self._queried(asked)
+            if queried is not None:  # a DjangoQL query, not words
+                _only(filters, f"{spec.key}__in", queried)
+                asked = None
         else:
             terms = sort_terms(listing, params, spec.ordering_fields)
             terms = terms[: self.limits.ordering_fields]
@@ -1239,3 +1277,11 @@ def operation_names(spec: ResourceSpec) -> dict[str, str]:
         f"{prefix}_destroy": "destroy",
         f"{prefix}_used_by_list": "used_by",
     }
+
+
+def _only(filters: dict[str, Any], name: str, keys: list[Any]) -> None:
+    """Keep only `keys` under `name`, and only those an earlier filter of the same name kept
+    (two either-filters, or one and a query, each narrow the list)."""
+    kept = filters.get(name)
+    allowed = set(keys)
+    filters[name] = keys if kept is None else [k for k in kept if k in allowed]

@@ -535,6 +535,9 @@ def cases(document: Mapping[str, Any], seed: int) -> list[Case]:
         for text in chosen.sample(texts, min(3, len(texts))):
             word = chosen.choice(text.removeprefix(MARK).split())[:6]
             reads.append(Case("GET", collection, (("search", word),)))
+        # A draw of its own, so that the other cases stay those recorded before queries were.
+        for query in _queries(mine, random.Random(f"{seed}:{resource.kind}:query")):
+            reads.append(Case("GET", collection, (("search", query),)))
         for symbol in symbols:
             reads.append(Case("GET", f"{collection}@{symbol}/"))
         missing = {"pk": "00000000-0000-4000-8000-000000000000"}.get(resource.key, "no-such-object")
@@ -721,6 +724,43 @@ def normalise(server: Server, made: Plan, case: Case, response: httpx.Response) 
             body = {"results": own}
     answer["body"] = body
     return answer
+
+
+def _queries(mine: list[dict[str, Any]], chosen: random.Random) -> list[str]:
+    """DjangoQL searches over the run's objects' text fields (a list that takes queries
+    answers them; any other searches the words): one exact, one by prefix and inequality, one
+    by containing or a JSON field's key, and one a query of no field's type (a number for
+    text), which falls back to words."""
+    fields = sorted(
+        {
+            name
+            for body in mine
+            for name, value in body.items()
+            if isinstance(value, str) and value.startswith(MARK)
+        }
+    )
+    if not fields:
+        return []
+    name = chosen.choice(fields)
+    values = [str(body[name]) for body in mine if isinstance(body.get(name), str)]
+    value = chosen.choice(values).replace('"', '\\"')
+    word = chosen.choice(value.removeprefix(MARK).split() or [value])[:4]
+    queries = [
+        f'{name} = "{value}"',
+        f'{name} startswith "{MARK}" and {name} != "{value}"',
+        f'({name} ~ "{word}" or {name} endswith "zz") and not_a_field = "x"',
+        f"{name} = 5",
+    ]
+    held = [
+        (key, inner)
+        for body in mine
+        for key, inner in (body.get("attributes") or {}).items()
+        if isinstance(inner, str)
+    ]
+    if held:
+        key, inner = chosen.choice(held)
+        queries[2] = f'attributes.{key} = "{inner}" or {name} ~ "{word}"'
+    return queries
 
 
 def _is_own(item: Any) -> bool:

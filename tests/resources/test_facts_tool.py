@@ -251,3 +251,48 @@ def test_a_save_a_serializer_makes_again_is_read_as_when_it_happens() -> None:
         "ProxyProvider": {"create": 1, "update": 1},
         "User": {"create": 1},
     }
+
+
+QL_VIEW = """
+class EventViewSet(ModelViewSet):
+    queryset = Event.objects.all()
+    search_fields = ["action"]
+
+    def get_ql_fields(self):
+        return [
+            ChoiceSearchField(Event, "action"),
+            StrField(Event, "app", suggest_options=True),
+            BoolField(Event, "seen", nullable=True),
+            JSONSearchField(
+                Event,
+                "context",
+                fixed_structure=OrderedDict(
+                    http_request=JSONSearchField(
+                        Event, "context_http_request", fixed_structure=OrderedDict(path=StrField())
+                    ),
+                ),
+            ),
+            SomethingElse(Event, "x"),
+        ]
+"""
+
+
+def test_a_viewsets_query_fields_are_read_with_their_kinds_and_keys() -> None:
+    view = _tool()._views(ast.parse(QL_VIEW))["Event"]
+    assert view["ql"] == [
+        {"name": "action", "kind": "str", "choices": True},
+        {"name": "app", "kind": "str", "suggest_options": True},
+        {"name": "seen", "kind": "bool", "nullable": True},
+        {
+            "name": "context",
+            "kind": "relation",
+            "fixed": [
+                {
+                    "name": "http_request",
+                    "kind": "relation",
+                    "own_name": "context_http_request",
+                    "fixed": [{"name": "path", "kind": "str"}],
+                }
+            ],
+        },
+    ]
