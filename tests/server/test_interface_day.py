@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -390,3 +390,56 @@ def test_the_application_wizard_makes_an_application_with_its_provider(page: Pag
     page.reload()
     open_list(page, "/core/applications")
     assert search(page, f"{STAMP} app 2") == []
+
+
+def rows(page: Page) -> list[str]:
+    """The list's rows as text, once it has loaded (empty: it shows no objects)."""
+    page.wait_for_timeout(600)
+    page.wait_for_function("() => !document.body.innerText.includes('Loading')", timeout=15_000)
+    shown = page.locator("table tbody tr:visible").all_inner_texts()
+    return [text for text in shown if "No objects found" not in text and text.strip()]
+
+
+@pytest.mark.parametrize(
+    ("route", "query", "found", "refused"),
+    [
+        (
+            "/identity/users",
+            'username = "akadmin"',
+            "akadmin",
+            'username = "akadmin" and is_active = False',
+        ),
+        (
+            "/events/log",
+            'action = "login" and user.username = "akadmin"',
+            "Login",
+            'action = "login" and user.username = "nobody"',
+        ),
+    ],
+    ids=["users", "events"],
+)
+def test_the_query_box_finds_what_a_query_names(
+    page: Page, route: str, query: str, found: str, refused: str
+) -> None:
+    """The query box of the users and the event log sends DjangoQL; the list shows what the
+    query names (the page's own login is in the event log), and nothing for a query that
+    names nothing."""
+    open_list(page, route)
+    shown = ask(page, query)
+    assert shown and all(found in text for text in shown), shown
+    assert ask(page, refused) == []
+
+
+def ask(page: Page, query: str) -> list[str]:
+    """Type a query into the list's box and send it; the rows its answer shows."""
+    box = search_box(page)
+    box.fill(query)
+    page.keyboard.press("Escape")  # the editor's suggestions closed: Enter sends the query
+    with page.expect_response(
+        lambda r: (
+            r.request.method == "GET" and parse_qs(urlparse(r.url).query).get("search") == [query]
+        ),
+        timeout=20_000,
+    ):
+        box.press("Enter")
+    return rows(page)
