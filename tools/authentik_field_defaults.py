@@ -24,13 +24,17 @@ import json
 import re
 import string
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 FACTS = Path(__file__).resolve().parent.parent / "specdouble" / "resources" / "authentik"
 OUT = FACTS / "field_defaults.json"
 ANCESTORS = FACTS / "ancestors.json"
 FIELDS = FACTS / "model_fields.json"
+SCHEDULES = FACTS / "schedules.json"
 """Each model class -> what its fields promise beyond a default: `unique` (field -> DRF's
 message when a write clashes), `together` (fields that make a unique set), `made` (fields a
 callable fills in: the server makes the value), `mirrors` (a many-to-many field -> the model
@@ -1251,6 +1255,142 @@ def installed_rows(migrations: Path) -> dict[str, dict[str, Any]]:
     return found
 
 
+GLOBAL_SPECS = ("global_schedule_specs", "tenant_schedule_specs")
+"""An app's schedules (`AppConfig`): one install is one tenant, so both hold."""
+RANDOM_NUMBER = "{{below {below}}}"
+"""Where a crontab takes `fqdn_rand(task, stop)`: a number below `stop` (60: a minute) drawn
+per install and task."""
+
+
+def schedules(source: Path) -> dict[str, Any]:
+    """authentik's schedules, as its worker keeps them: every actor (`@actor(description=...)`
+    -> its description, by `module.function`), each app's own schedules (`ScheduleSpec(actor,
+    crontab, paused)` of its `global_schedule_specs` / `tenant_schedule_specs`), and those each
+    scheduled model keeps per object (`schedule_specs`: the actor, the field its `uid` is,
+    the crontab with `{below N}` where authentik draws a number below N). A spec in other
+    words than these is left out."""
+    config = yaml.safe_load((source / "lib" / "default.yml").read_text(encoding="utf-8")) or {}
+    actors: dict[str, str] = {}
+    by_function: dict[str, str] = {}
+    parsed: list[tuple[str, ast.Module]] = []
+    for path in sorted(source.rglob("*.py")):
+        try:
+            tree = ast.parse(_older_syntax(path.read_text(encoding="utf-8")))
+        except SyntaxError:
+            continue
+        module = ".".join(path.relative_to(source.parent).with_suffix("").parts)
+        parsed.append((module, tree))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "actor":
+                    given = {k.arg: k.value for k in decorator.keywords}
+                    text = given.get("description")
+                    if isinstance(text, ast.Call) and text.args:
+                        text = text.args[0]
+                    name = f"{module}.{node.name}"
+                    actors[name] = text.value if isinstance(text, ast.Constant) else ""
+                    by_function.setdefault(node.name, name)
+    own: list[dict[str, Any]] = []
+    models: dict[str, list[dict[str, Any]]] = {}
+    for _module, tree in parsed:
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for item in node.body:
+                if not isinstance(item, ast.FunctionDef):
+                    continue
+                specs = [
+                    spec
+                    for call in ast.walk(item)
+                    if isinstance(call, ast.Call)
+                    and ast.unparse(call.func) == "ScheduleSpec"
+                    and (spec := _schedule_spec(call, by_function, config)) is not None
+                ]
+                if item.name in GLOBAL_SPECS:
+                    own.extend(specs)
+                elif item.name == "schedule_specs" and specs:
+                    models[node.name] = specs
+    return {
+        "label": _app_label(source / "tasks" / "schedules" / "models.py"),
+        "actors": dict(sorted(actors.items())),
+        "own": sorted(own, key=lambda s: s["actor"]),
+        "models": dict(sorted(models.items())),
+    }
+
+
+def _schedule_spec(
+    call: ast.Call, by_function: dict[str, str], config: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    given = {k.arg: k.value for k in call.keywords if k.arg}
+    actor = given.get("actor")
+    name = by_function.get(ast.unparse(actor)) if actor is not None else None
+    crontab = given.get("crontab")
+    if name is None or crontab is None:
+        return None
+    if isinstance(crontab, ast.Constant) and isinstance(crontab.value, str):
+        text = crontab.value
+    elif isinstance(crontab, ast.JoinedStr):
+        parts = []
+        for value in crontab.values:
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+            elif (
+                isinstance(value, ast.FormattedValue)
+                and isinstance(value.value, ast.Call)
+                and ast.unparse(value.value.func) == "fqdn_rand"
+            ):
+                drawn = value.value
+                stop = drawn.args[1] if len(drawn.args) > 1 else None
+                stop = next((k.value for k in drawn.keywords if k.arg == "stop"), stop)
+                below = stop.value if isinstance(stop, ast.Constant) else 60
+                parts.append(RANDOM_NUMBER.format(below=below))
+            else:
+                return None
+        text = "".join(parts)
+    else:
+        return None
+    spec: dict[str, Any] = {"actor": name, "crontab": text}
+    sent = given.get("send_on_save")
+    if isinstance(sent, ast.Constant) and sent.value:
+        spec["send_on_save"] = True
+    uid = given.get("uid")
+    if uid is not None:
+        field = ast.unparse(uid)
+        if not field.startswith("self."):
+            return None
+        spec["uid"] = field.removeprefix("self.")
+    paused = given.get("paused")
+    if paused is not None:
+        value = _configured(paused, config)
+        if value is NOTHING:
+            return None
+        spec["paused"] = bool(value)
+    return spec
+
+
+def _configured(node: ast.expr, config: Mapping[str, Any]) -> Any:
+    """A constant, or `[not] CONFIG.get_bool("a.b")` as a new install's configuration
+    (`lib/default.yml`) answers it; NOTHING for anything else."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        inner = _configured(node.operand, config)
+        return NOTHING if inner is NOTHING else not inner
+    if (
+        isinstance(node, ast.Call)
+        and ast.unparse(node.func) == "CONFIG.get_bool"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ):
+        value: Any = config
+        for step in str(node.args[0].value).split("."):
+            value = value.get(step, NOTHING) if isinstance(value, Mapping) else NOTHING
+        return bool(value) if value is not NOTHING else NOTHING
+    return NOTHING
+
+
 def main(argv: list[str]) -> int:
     if len(argv) not in (1, 2):
         print(__doc__.splitlines()[3].strip(), file=sys.stderr)
@@ -1264,6 +1404,9 @@ def main(argv: list[str]) -> int:
     OUT.write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     FIELDS.write_text(json.dumps(promised, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     ANCESTORS.write_text(json.dumps(ancestors, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    SCHEDULES.write_text(
+        json.dumps(schedules(Path(argv[0]) / "authentik"), indent=1) + "\n", encoding="utf-8"
+    )
     print(f"wrote {OUT}: {len(facts)} classes; {ANCESTORS}: {len(ancestors)} classes")
     return 0
 

@@ -17,6 +17,7 @@ from specdouble.resources.authentik import (
     crypto,
     defaults,
     families,
+    schedules,
     settings,
     signals,
     transactional,
@@ -450,6 +451,7 @@ class AuthentikProfile(DrfProfile):
     ) -> None:
         defaults.apply(data, keys, users, models)
         families.inherit_rows(document, data, list(models.values()))
+        schedules.start_rows(data, models)
         made = settings.default_settings(document)
         if made is not None:
             data[settings.SETTINGS] = [made]
@@ -485,6 +487,7 @@ class AuthentikProfile(DrfProfile):
 
     def audit(self, resources: list[Resource], actions: dict[str, Action]) -> None:
         signals.followed(resources, actions)  # inside the audit: its events come first
+        schedules.followed(resources, actions)
         audit.audited(resources, actions)
 
     def compose(

@@ -296,3 +296,53 @@ def test_a_viewsets_query_fields_are_read_with_their_kinds_and_keys() -> None:
             ],
         },
     ]
+
+
+def test_authentiks_schedules_are_read_from_its_apps_models_and_actors(tmp_path: Path) -> None:
+    source = tmp_path / "authentik"
+    (source / "lib").mkdir(parents=True)
+    (source / "lib" / "default.yml").write_text("outposts:\n  discover: true\n")
+    (source / "outposts").mkdir()
+    (source / "outposts" / "tasks.py").write_text(
+        '@actor(description=_("Deploy an outpost."))\ndef outpost_controller(pk): ...\n'
+        '@actor(description=_("Find connections."))\ndef discovery(): ...\n'
+    )
+    (source / "outposts" / "apps.py").write_text(
+        "class Config(AppConfig):\n"
+        '    label = "authentik_outposts"\n'
+        "    def global_schedule_specs(self):\n"
+        "        return [ScheduleSpec(actor=discovery, crontab=f\"{fqdn_rand('d')} */8 * * *\","
+        ' paused=not CONFIG.get_bool("outposts.discover"))]\n'
+    )
+    (source / "outposts" / "models.py").write_text(
+        "class Outpost(Model):\n"
+        "    @property\n"
+        "    def schedule_specs(self):\n"
+        "        return [\n"
+        "            ScheduleSpec(actor=outpost_controller, uid=self.name, args=(self.pk,),"
+        " crontab=f\"{fqdn_rand('c')} {fqdn_rand('c', 24)} * * *\", send_on_save=True),\n"
+        "            ScheduleSpec(actor=outpost_controller, crontab=self.cron),\n"
+        "        ]\n"
+    )
+    read = _tool().schedules(source)
+    assert read["actors"] == {
+        "authentik.outposts.tasks.discovery": "Find connections.",
+        "authentik.outposts.tasks.outpost_controller": "Deploy an outpost.",
+    }
+    assert read["own"] == [
+        {
+            "actor": "authentik.outposts.tasks.discovery",
+            "crontab": "{below 60} */8 * * *",
+            "paused": False,
+        }
+    ]
+    assert read["models"] == {  # a crontab in other words than these is left out
+        "Outpost": [
+            {
+                "actor": "authentik.outposts.tasks.outpost_controller",
+                "crontab": "{below 60} {below 24} * * *",
+                "send_on_save": True,
+                "uid": "name",
+            }
+        ]
+    }

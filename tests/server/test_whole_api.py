@@ -1070,3 +1070,36 @@ def test_the_lists_authentik_queries_take_djangoql_and_say_how(whole_api: LiveSe
     one_app = apps[0]
     listed = get(whole_api, "/events/events/", search=f'app = "{one_app}"', page_size=100)
     assert listed["results"] and {e["app"] for e in listed["results"]} == {one_app}
+
+
+@pytest.mark.live
+def test_the_schedules_are_authentiks_and_follow_their_objects(whole_api: LiveServer) -> None:
+    """System Tasks' schedules are the apps' own and one per spec of each scheduled object
+    (an outpost's controller), described by their actors; a new outpost gets its schedule,
+    renamed it follows, deleted it goes, audited."""
+    whole_api.reset()
+    schedules = every(whole_api, "/tasks/schedules/")
+    assert all(s["description"] for s in schedules)
+    assert all(re.fullmatch(r"[\d*/,-]+( [\d*/,-]+){4}", s["crontab"]) for s in schedules)
+    own = [s for s in schedules if s["rel_obj_id"] is None]
+    assert own and {s["identifier"] for s in own} == {"None"}
+    assert all(s["uid"] == s["actor_name"] for s in own)
+    outposts = {o["pk"]: o for o in every(whole_api, "/outposts/instances/")}
+    controllers = [s for s in schedules if s["rel_obj_model"] == "outpost"]
+    assert {s["rel_obj_id"] for s in controllers} == set(outposts)
+    for each in controllers:
+        name = outposts[each["rel_obj_id"]]["name"]
+        assert each["uid"] == f"authentik.outposts.tasks.outpost_controller:{name}"
+    base = f"{whole_api.url}/outposts/instances/"
+    made = httpx.post(
+        base, json={"name": "timed", "type": "proxy", "providers": [], "config": {}}, headers=ADMIN
+    ).json()
+    (mine,) = get(whole_api, "/tasks/schedules/", rel_obj_id=made["pk"])["results"]
+    assert (mine["uid"].rsplit(":", 1)[1], mine["last_task_status"]) == ("timed", "queued")
+    httpx.patch(f"{base}{made['pk']}/", json={"name": "timed-2"}, headers=ADMIN)
+    (renamed,) = get(whole_api, "/tasks/schedules/", rel_obj_id=made["pk"])["results"]
+    assert renamed["uid"].endswith(":timed-2") and renamed["crontab"] == mine["crontab"]
+    httpx.delete(f"{base}{made['pk']}/", headers=ADMIN)
+    assert get(whole_api, "/tasks/schedules/", rel_obj_id=made["pk"])["results"] == []
+    (gone,) = get(whole_api, "/events/events/", context_model_name="schedule")["results"]
+    assert gone["context"]["model"]["name"] == f"Schedule {renamed['actor_name']}:{renamed['uid']}"

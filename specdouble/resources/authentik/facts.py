@@ -11,7 +11,9 @@
   written by `tools/authentik_field_defaults.py`, as is
 - `model_fields.json`: each model class -> its `unique` fields (with the message a clash
   answers), the fields it holds unique `together`, and the fields the server `made` (a
-  default that is a function).
+  default that is a function);
+- `schedules.json`: the worker's actors and their descriptions, each app's schedules, and
+  those each scheduled model keeps per object.
 """
 
 from __future__ import annotations
@@ -56,3 +58,8 @@ def ancestors() -> dict[str, list[str]]:
 @functools.cache
 def model_fields() -> dict[str, dict[str, Any]]:
     return _load("model_fields.json")
+
+
+@functools.cache
+def schedule_facts() -> dict[str, Any]:
+    return _load("schedules.json")

@@ -1,0 +1,201 @@
+"""authentik's schedules (System Tasks, `tasks/schedules/`), as its worker keeps them: each
+app's own (cleaning expired objects, discovering blueprints, ...) and one per object of each
+scheduled model per spec (an outpost's controller, an LDAP source's sync and connectivity
+check), read from authentik's sources into `schedules.json` by the facts tool.
+
+A write of a scheduled object keeps its schedules as `ScheduleSpec.update_or_create` does
+(its `uid` follows the object's name; a new one gets its crontab, queued if the spec sends on
+save); deleting the object deletes its schedules, each audited. Nothing here runs: the mock
+has no worker, like the real server without one, whose schedules also never run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from specdouble.data.values import canonical_instant
+from specdouble.resources.authentik import audit
+from specdouble.resources.authentik.facts import ancestors, schedule_facts
+from specdouble.rest.actions import Action, Answer, Body, Params
+from specdouble.rest.auth import Principal
+from specdouble.rest.resource import Resource, ResourceSpec, operation_names
+from specdouble.state.store import Record
+
+SCHEDULE = "Schedule"
+DRAWN = re.compile(r"\{below (\d+)\}")
+QUEUED = "queued"
+"""What a schedule's last task says after a save sent it to a worker that never takes it."""
+
+
+def specs_of(model: str) -> list[dict[str, Any]]:
+    """The schedules each object of `model` has: its own class's, or those a class it
+    inherits declares (a Docker connection's are `OutpostServiceConnection`'s)."""
+    declared = schedule_facts()["models"]
+    for name in [model, *ancestors().get(model, [])]:
+        if name in declared:
+            return declared[name]
+    return []
+
+
+def crontab(template: str, task: str) -> str:
+    """A spec's crontab, each number authentik draws per install (`fqdn_rand`) drawn from the
+    task instead: the same for the same schedule, every start."""
+    position = iter(range(10))
+
+    def drawn(match: re.Match[str]) -> str:
+        material = f"{task}:{next(position)}".encode()
+        return str(int(hashlib.sha256(material).hexdigest(), 16) % int(match.group(1)))
+
+    return DRAWN.sub(drawn, template)
+
+
+def row(
+    spec: Mapping[str, Any],
+    key: str,
+    *,
+    owner: tuple[str, str] | None = None,
+    held: Mapping[str, Any] | None = None,
+    pk: Any = None,
+) -> dict[str, Any]:
+    """A schedule as `tasks/schedules/` shows it (no `id`: the store gives it one)."""
+    actor = spec["actor"]
+    uid = actor
+    if held is not None and spec.get("uid"):
+        uid = f"{actor}:{held.get(spec['uid'], '')}"
+    identifier = "None" if pk is None else str(pk)
+    return {
+        "id": key,
+        "identifier": identifier,
+        "uid": uid,
+        "actor_name": actor,
+        "rel_obj_app_label": owner[0] if owner else None,
+        "rel_obj_model": owner[1] if owner else None,
+        "rel_obj_id": None if pk is None else str(pk),
+        "crontab": crontab(spec["crontab"], f"{actor}:{identifier}"),
+        "paused": bool(spec.get("paused", False)),
+        "description": schedule_facts()["actors"].get(actor) or None,
+        "last_task_status": QUEUED if pk is not None and spec.get("send_on_save") else None,
+    }
+
+
+def start_rows(data: dict[str, list[Record]], models: Mapping[str, ResourceSpec]) -> None:
+    """The install's schedules, in place of generated ones: the apps' own, then each
+    scheduled object's (where the document has `tasks/schedules/`)."""
+    schedules = models.get(SCHEDULE)
+    if schedules is None or schedules.collection not in data:
+        return
+    drawn = data[schedules.collection]
+    times = [r.get("next_run") for r in drawn if isinstance(r.get("next_run"), str)]
+    made = [row(spec, "") for spec in schedule_facts()["own"]]
+    for model, spec in sorted(models.items()):
+        each = specs_of(model)
+        label = audit.model_label(model)
+        if not each or label is None or spec.collection == schedules.collection:
+            continue
+        for record in data.get(spec.collection, []):
+            pk = record.get(spec.key)
+            made += [row(s, "", owner=label, held=record, pk=pk) for s in each]
+    for position, schedule in enumerate(made):
+        schedule["id"] = _key(schedule)
+        schedule["next_run"] = times[position % len(times)] if times else None
+    data[schedules.collection] = made
+
+
+def _key(schedule: Mapping[str, Any]) -> str:
+    """A schedule's key, from what names it (`actor_name`, `identifier`)."""
+    digest = hashlib.sha256(f"{schedule['actor_name']}:{schedule['identifier']}".encode())
+    raw = bytearray(digest.digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    hexed = raw.hex()
+    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+
+
+def followed(resources: list[Resource], actions: dict[str, Action]) -> None:
+    """Wrap each scheduled model's writes so that they keep its objects' schedules (in
+    place); nothing where the document has no schedules."""
+    schedules = next((r for r in resources if r.spec.model == SCHEDULE), None)
+    if schedules is None:
+        return
+    for resource in resources:
+        each = specs_of(resource.spec.model)
+        label = audit.model_label(resource.spec.model)
+        if not each or label is None or resource is schedules:
+            continue
+        for operation_id, name in operation_names(resource.spec).items():
+            action = actions.get(operation_id)
+            if action is not None and name in ("create", "update", "partial_update", "destroy"):
+                respond = _following(action, resource, schedules, each, label, name)
+                actions[operation_id] = replace(action, respond=respond)
+
+
+def _following(
+    action: Action,
+    resource: Resource,
+    schedules: Resource,
+    specs: Sequence[dict[str, Any]],
+    label: tuple[str, str],
+    kind: str,
+) -> Any:
+    original = action.respond
+    spec = resource.spec
+
+    def respond(principal: Principal, key: str, params: Params, body: Body) -> Answer:
+        answer = original(principal, key, params, body)
+        if not 200 <= answer.status < 300:
+            return answer
+        store, collection = schedules.store, schedules.spec.collection
+        if kind == "destroy":
+            for found in list(_owned(schedules, label, key)):
+                with store.writing():
+                    store.delete(collection, str(found[schedules.spec.key]))
+                _audited(principal, schedules, found)
+            return answer
+        held = orjson.loads(answer.body) if answer.body else {}
+        pk = held.get(spec.key, key) if isinstance(held, dict) else key
+        kept = {s["identifier"] + s["actor_name"]: s for s in _owned(schedules, label, str(pk))}
+        for each in specs:
+            made = row(each, "", owner=label, held=held, pk=pk)
+            old = kept.get(made["identifier"] + made["actor_name"])
+            with store.writing():
+                if old is not None:  # updated: not its crontab (`update_values` leave it)
+                    store.put(collection, {**old, "uid": made["uid"], "paused": made["paused"]})
+                else:
+                    made["id"] = _key(made)
+                    made["next_run"] = canonical_instant(datetime.now(UTC))
+                    store.insert(collection, made)
+        return answer
+
+    return respond
+
+
+def _owned(schedules: Resource, label: tuple[str, str], key: str) -> Iterator[Record]:
+    schedules.store.sync()
+    for found in schedules.store.referencing(schedules.spec.collection, "rel_obj_id", str(key)):
+        if (found.get("rel_obj_app_label"), found.get("rel_obj_model")) == label:
+            yield found
+
+
+def _audited(principal: Principal, schedules: Resource, schedule: Mapping[str, Any]) -> None:
+    """A deleted schedule's event (`Schedule.__str__`: `Schedule <actor>:<uid>`)."""
+    app = schedule_facts().get("label")
+    if not app:
+        return
+    label = (app, SCHEDULE.lower())
+    shown = {**schedule, "name": f"Schedule {schedule['actor_name']}:{schedule['uid']}"}
+    audit.record_write(
+        schedules.store,
+        principal.user,
+        "model_deleted",
+        label,
+        model_of=SCHEDULE,
+        shown=shown,
+        key_field=schedules.spec.key,
+    )
