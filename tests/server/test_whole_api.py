@@ -1072,11 +1072,15 @@ def test_the_lists_authentik_queries_take_djangoql_and_say_how(whole_api: LiveSe
     assert listed["results"] and {e["app"] for e in listed["results"]} == {one_app}
 
 
+LEVELS = ["info", "warning", "error"]
+
+
 @pytest.mark.live
 def test_the_schedules_are_authentiks_and_follow_their_objects(whole_api: LiveServer) -> None:
     """System Tasks' schedules are the apps' own and one per spec of each scheduled object
     (an outpost's controller), described by their actors; a new outpost gets its schedule,
-    renamed it follows, deleted it goes, audited."""
+    renamed it follows, deleted it goes, audited. Its tasks are the schedules' runs, and the
+    status counts them."""
     whole_api.reset()
     schedules = every(whole_api, "/tasks/schedules/")
     assert all(s["description"] for s in schedules)
@@ -1103,3 +1107,15 @@ def test_the_schedules_are_authentiks_and_follow_their_objects(whole_api: LiveSe
     assert get(whole_api, "/tasks/schedules/", rel_obj_id=made["pk"])["results"] == []
     (gone,) = get(whole_api, "/events/events/", context_model_name="schedule")["results"]
     assert gone["context"]["model"]["name"] == f"Schedule {renamed['actor_name']}:{renamed['uid']}"
+    # The tasks are what the schedules sent, and the status counts them as they are.
+    tasks = every(whole_api, "/tasks/tasks/")
+    uids = {s["uid"] for s in schedules}
+    assert tasks and all(t["uid"] in uids and t["queue_name"] == "default" for t in tasks)
+    for task in tasks:
+        levels = {log["log_level"] for log in task["logs"]}
+        expected = task["state"] if task["state"] != "done" else max(levels, key=LEVELS.index)
+        assert task["aggregated_status"] == expected
+    counted = get(whole_api, "/tasks/tasks/status/")
+    assert sum(counted.values()) == len(tasks)
+    for status, count in counted.items():
+        assert count == sum(t["aggregated_status"] == status for t in tasks), status

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from specdouble.data import images
-from specdouble.resources.authentik import events
+from specdouble.resources.authentik import events, schedules
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import VIEW, Principal, User
 from specdouble.state.store import Record, Store
@@ -97,6 +97,7 @@ class Answers:
             "core_brands_current_retrieve": lambda _p, _q: self.current_brand(),
             "admin_system_retrieve": lambda _p, _q: self.system(),
             "tasks_workers_list": lambda _p, _q: self.workers(),
+            "tasks_tasks_status_retrieve": lambda _p, _q: schedules.status(self.tasks()),
             "events_events_volume_list": lambda principal, query: events.volume(
                 self.visible_events(principal), query, datetime.now(UTC)
             ),
@@ -105,6 +106,11 @@ class Answers:
             ),
         }
         return {operation_id: _responding(make) for operation_id, make in answers.items()}
+
+    def tasks(self) -> list[Record]:
+        self.store.sync()
+        found = self.store.all(schedules.TASKS) if schedules.TASKS in self.store.counts() else []
+        return list(found)
 
     def visible_events(self, principal: Principal) -> list[Record]:
         """The events the caller may see (none without the view permission)."""

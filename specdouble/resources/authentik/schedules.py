@@ -1,12 +1,14 @@
-"""authentik's schedules (System Tasks, `tasks/schedules/`), as its worker keeps them: each
+"""authentik's schedules and tasks (System Tasks), as its worker keeps them: each
 app's own (cleaning expired objects, discovering blueprints, ...) and one per object of each
 scheduled model per spec (an outpost's controller, an LDAP source's sync and connectivity
 check), read from authentik's sources into `schedules.json` by the facts tool.
 
 A write of a scheduled object keeps its schedules as `ScheduleSpec.update_or_create` does
 (its `uid` follows the object's name; a new one gets its crontab, queued if the spec sends on
-save); deleting the object deletes its schedules, each audited. Nothing here runs: the mock
-has no worker, like the real server without one, whose schedules also never run.
+save); deleting the object deletes its schedules, each audited. The tasks are what the
+schedules sent, with the logs authentik's middleware writes, and `tasks/tasks/status/` counts
+them by the status authentik aggregates from a task's state and logs. Nothing here runs: the
+mock has no worker, like the real server without one, whose schedules also never run.
 """
 
 from __future__ import annotations
@@ -199,3 +201,94 @@ def _audited(principal: Principal, schedules: Resource, schedule: Mapping[str, A
         shown=shown,
         key_field=schedules.spec.key,
     )
+
+
+# The tasks the schedules sent.
+
+TASK = "Task"
+TASKS = "tasks_tasks"
+MIDDLEWARE = "authentik.tasks.middleware.TaskLogMiddleware"
+STATUSES = (
+    "queued",
+    "consumed",
+    "preprocess",
+    "running",
+    "postprocess",
+    "rejected",
+    "done",
+    "info",
+    "warning",
+    "error",
+)
+"""`TaskStatus`, in the order `tasks/tasks/status/` lists them."""
+WAITING_EVERY = 7
+"""One task in this many is still queued (a worker-less install queues, and never runs)."""
+LEVELS = {"error": 3, "warning": 2, "info": 1}
+
+
+def aggregated(state: str, logs: Sequence[Mapping[str, Any]]) -> str:
+    """A task's status as authentik's trigger computes it: its state until it is done, then
+    the worst level its logs reached (`info` where it logged only that)."""
+    if state != "done":
+        return state
+    worst = max((LEVELS.get(str(log.get("log_level")), 0) for log in logs), default=0)
+    return {3: "error", 2: "warning", 1: "info"}.get(worst, "done")
+
+
+def start_tasks(data: dict[str, list[Record]], models: Mapping[str, ResourceSpec]) -> None:
+    """The generated tasks, made what the schedules sent (in place): each is one schedule's
+    run, by its actor, about its object, in the default queue, with the logs authentik's
+    middleware writes; most finished, some still queued."""
+    tasks, schedules = models.get(TASK), models.get(SCHEDULE)
+    if tasks is None or schedules is None or not data.get(schedules.collection):
+        return
+    sent = data[schedules.collection]
+    for task in data.get(tasks.collection, []):
+        key = str(task.get("message_id", ""))
+        drawn = int(hashlib.sha256(key.encode()).hexdigest(), 16)
+        schedule = sent[drawn % len(sent)]
+        state = "queued" if drawn % WAITING_EVERY == 0 else "done"
+        logs = _logs(state, str(task.get("mtime") or ""))
+        task.update(
+            {
+                "queue_name": "default",
+                "actor_name": schedule["actor_name"],
+                "uid": schedule["uid"],
+                "rel_obj_app_label": schedule["rel_obj_app_label"],
+                "rel_obj_model": schedule["rel_obj_model"],
+                "rel_obj_id": schedule["rel_obj_id"],
+                "description": schedule["description"],
+                "state": state,
+                "retries": 0,
+                "eta": None,
+                "logs": logs,
+                "previous_logs": [],
+                "aggregated_status": aggregated(state, logs),
+            }
+        )
+
+
+def _logs(state: str, at: str) -> list[dict[str, Any]]:
+    events = ["Task has been queued"]
+    if state == "done":
+        events += ["Task is being processed", "Task finished processing without errors"]
+    return [
+        {
+            "timestamp": at,
+            "log_level": "info",
+            "logger": MIDDLEWARE,
+            "event": event,
+            "attributes": {"delay": None} if position == 0 else {},
+        }
+        for position, event in enumerate(events)
+    ]
+
+
+def status(tasks: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """`tasks/tasks/status/`: how many tasks have each status."""
+    counts = {name: 0 for name in STATUSES}
+    for task in tasks:
+        found = str(task.get("aggregated_status"))
+        if found in counts:
+            counts[found] += 1
+    return counts
