@@ -68,6 +68,11 @@ WRONG_VALUE: dict[str, Any] = {
 }
 """A value of another type than each JSON type, to set a oneOf branch apart from another."""
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
+TECHNICAL_NAME = re.compile(
+    r"(^|_)(scope|schema|queue|actor|field|attribute|claim|key|table|column|bucket|namespace"
+    r"|branch|tag|event|metric|variable|param|parameter|property|header|cookie|module|class"
+    r"|function|method|index|database|container|node|cluster|region|zone)_?name$"
+)
 NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (re.compile(r"(^|_)e?mail($|_)"), lambda f: f.email()),
     (re.compile(r"username|^user_?name$"), lambda f: f.user_name()),
@@ -77,7 +82,10 @@ NAME_RULES: tuple[tuple[re.Pattern[str], Callable[[Faker], Any]], ...] = (
     (re.compile(r"(^|_)(avatar|picture|photo)($|_)"), lambda f: images.avatar(f.name())),
     (re.compile(r"(^|_)(icon|logo|favicon|image|thumbnail)($|_)"), lambda f: images.icon(f.word())),
     (re.compile(r"(^|_)(url|uri|href|link|endpoint|launch_url|redirect)"), lambda f: fast_url(f)),
-    (re.compile(r"domain|host"), lambda f: fast_domain(f)),
+    (re.compile(r"domain|host|(^|_)server_?name$"), lambda f: fast_domain(f)),
+    (re.compile(r"(^|_)file_?name$"), lambda f: f.file_name()),
+    # A name a program reads rather than a person (a scope's, a queue's, a column's): a word.
+    (TECHNICAL_NAME, lambda f: "_".join(f.words(2))),
     (re.compile(r"(^|_)ip($|_)|address"), lambda f: f.ipv4_public()),
     (re.compile(r"title|subject"), lambda f: f.sentence(nb_words=4).rstrip(".")),
     (re.compile(r"description|message|text|comment|summary"), lambda f: f.sentence()),

@@ -4,6 +4,7 @@ document's own version, slugs made from names."""
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import pytest
@@ -133,3 +134,21 @@ def test_the_empty_value_a_schema_admits(schema: dict[str, Any], expected: Any) 
         assert value is NO_VALUE
     else:
         assert value is not NO_VALUE and value == expected and type(value) is type(expected)
+
+
+def test_a_name_a_program_reads_is_no_catch_phrase() -> None:
+    """A server's name is a host name, a file's a file name, a scope's or a queue's a word
+    a program reads; an object's own `name` stays a name a person gives."""
+    shape = {
+        "type": "object",
+        "properties": {
+            name: {"type": "string"}
+            for name in ("tls_server_name", "file_name", "scope_name", "queue_name", "name")
+        },
+    }
+    for seed in range(10):
+        made = Synth(DOCUMENT, seed).value(shape)
+        assert re.fullmatch(r"[a-z0-9.-]+\.[a-z]+", made["tls_server_name"]), made
+        assert re.fullmatch(r"\w+\.\w+", made["file_name"]), made
+        assert all(re.fullmatch(r"[a-z_]+", made[n]) for n in ("scope_name", "queue_name")), made
+        assert " " in made["name"]
