@@ -1119,3 +1119,30 @@ def test_the_schedules_are_authentiks_and_follow_their_objects(whole_api: LiveSe
     assert sum(counted.values()) == len(tasks)
     for status, count in counted.items():
         assert count == sum(t["aggregated_status"] == status for t in tasks), status
+
+
+@pytest.mark.live
+def test_a_backchannel_providers_application_is_the_one_that_holds_it(
+    whole_api: LiveServer,
+) -> None:
+    """A SCIM provider shows only the application it is a backchannel of: none until one
+    names it, then that one."""
+    whole_api.reset()
+    scim = every(whole_api, "/providers/scim/")
+    assert scim and all(p["assigned_backchannel_application_name"] is None for p in scim)
+    app = get(whole_api, "/core/applications/", page_size=1)["results"][0]
+    changed = httpx.patch(
+        f"{whole_api.url}/core/applications/{app['slug']}/",
+        json={"backchannel_providers": [scim[0]["pk"]]},
+        headers=ADMIN,
+    )
+    assert changed.status_code == 200, changed.text
+    shown = get(whole_api, f"/providers/scim/{scim[0]['pk']}/")
+    assert (
+        shown["assigned_backchannel_application_name"],
+        shown["assigned_backchannel_application_slug"],
+    ) == (
+        app["name"],
+        app["slug"],
+    )
+    assert "assigned_application_name" not in shown

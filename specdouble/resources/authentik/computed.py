@@ -47,8 +47,9 @@ def with_computed_fields(found: Sequence[Inferred]) -> list[Inferred]:
             extra.append(_background_url)
         if spec.model == "Application" and "launch_url" in spec.fields and providers:
             extra.append(_launch_url(providers.collection))
-        if "assigned_application_slug" in spec.fields and applications:
-            extra.append(_assigned(applications.collection, spec.key))
+        assigned = {f for f in spec.fields if f.startswith("assigned_") and "application" in f}
+        if assigned and applications:
+            extra.append(_assigned(applications.collection, spec.key, frozenset(assigned)))
         if "certificate_download_url" in spec.fields:
             extra.append(_downloads)
         if spec.model == "Flow" and "export_url" in spec.fields:
@@ -109,7 +110,10 @@ def provider_launch_url(provider: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _assigned(applications: str, key: str) -> Compute:
+def _assigned(applications: str, key: str, shown: frozenset[str]) -> Compute:
+    """The application a provider serves and the one it is a backchannel of, each by slug and
+    name, where the provider's answer shows them (a SCIM provider shows only the second)."""
+
     def compute(store: Store, record: Record) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for field, prefix in (("provider", ""), ("backchannel_providers", "backchannel_")):
@@ -122,7 +126,7 @@ def _assigned(applications: str, key: str) -> Compute:
             app = using[0] if using else {}
             values[f"assigned_{prefix}application_slug"] = app.get("slug")
             values[f"assigned_{prefix}application_name"] = app.get("name")
-        return values
+        return {name: value for name, value in values.items() if name in shown}
 
     return compute
 
