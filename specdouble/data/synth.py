@@ -175,6 +175,7 @@ OWNER_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], Callable[[Faker], Any
     ),
     (PERSON_OWNER, re.compile(r"^path$"), lambda f: f.random_element(USER_PATHS)),
     (APPLICATION_OWNER, re.compile(r"^meta_description$"), lambda f: f.catch_phrase()),
+    (re.compile(r"Certificate(KeyPair)?$"), re.compile(r"^name$"), lambda f: fast_domain(f)),
 )
 """Rules for a field of a particular kind of object: a user's `name` is a person's name."""
 

@@ -452,6 +452,7 @@ class AuthentikProfile(DrfProfile):
         defaults.apply(data, keys, users, models)
         families.inherit_rows(document, data, list(models.values()))
         schedules.start_rows(data, models)
+        crypto.start_rows(data, models)
         schedules.start_tasks(data, models)
         made = settings.default_settings(document)
         if made is not None:

@@ -1146,3 +1146,16 @@ def test_a_backchannel_providers_application_is_the_one_that_holds_it(
         app["slug"],
     )
     assert "assigned_application_name" not in shown
+
+
+@pytest.mark.live
+def test_a_certificates_fields_say_what_its_certificate_says(whole_api: LiveServer) -> None:
+    """A start-up pair's subject names it and its fingerprints have a certificate's shape,
+    as a pair generated through the API has."""
+    whole_api.reset()
+    pairs = every(whole_api, "/crypto/certificatekeypairs/")
+    assert pairs
+    for pair in pairs:
+        assert pair["cert_subject"].endswith(f"CN={pair['name']}"), pair
+        assert re.fullmatch(r"([0-9a-f]{2}:){31}[0-9a-f]{2}", pair["fingerprint_sha256"]), pair
+        assert re.fullmatch(r"([0-9a-f]{2}:){19}[0-9a-f]{2}", pair["fingerprint_sha1"]), pair

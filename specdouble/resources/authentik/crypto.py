@@ -7,7 +7,7 @@ have."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -17,13 +17,26 @@ from specdouble.resources.authentik import audit
 from specdouble.rest.actions import Answer, Body, Params, Respond
 from specdouble.rest.auth import Principal
 from specdouble.rest.inference import Inferred
-from specdouble.state.store import Store
+from specdouble.rest.resource import ResourceSpec
+from specdouble.state.store import Record, Store
 
 GENERATE = "crypto_certificatekeypairs_generate_create"
 MODEL = "CertificateKeyPair"
 KEY_TYPES = {"rsa": "rsa", "ecdsa": "ec", "ed25519": "ed25519", "ed448": "ed448"}
 """The algorithm asked (`AlgEnum`) -> the key type the pair shows (`KeyTypeEnum`)."""
 UNIQUE = "This field must be unique."
+
+
+def start_rows(data: dict[str, list[Record]], models: Mapping[str, ResourceSpec]) -> None:
+    """The start-up pairs, each what its certificate says (in place): the subject names it,
+    the fingerprints are digests of its identity in a certificate's shape."""
+    pairs = models.get(MODEL)
+    for record in data.get(pairs.collection, []) if pairs is not None else []:
+        name = str(record.get("name", ""))
+        identity = f"{record.get(pairs.key)}/{name}".encode()
+        record["cert_subject"] = f"OU=Self-signed,O=authentik,CN={name}"
+        record["fingerprint_sha256"] = _colons(hashlib.sha256(identity).digest())
+        record["fingerprint_sha1"] = _colons(hashlib.sha1(identity, usedforsecurity=False).digest())
 
 
 def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
