@@ -385,3 +385,16 @@ def test_a_write_the_object_in_an_envelope_cannot_show_contradicts_the_read() ->
 
     assert judge._unshowable(case({"content": {}}), {})
     assert not judge._unshowable(case({"content": {"body": "text"}}), {})
+
+
+def test_a_header_parameter_no_http_field_can_name_leaves_its_operation_unfuzzed() -> None:
+    """Notion's `GET /v1/pages/{id}` declares a header named "": Schemathesis will not build
+    its requests, which says nothing of the server."""
+    empty = {"in": "header", "name": "", "schema": {"type": "string"}}
+    fine = {"in": "header", "name": "Notion-Version", "schema": {"type": "string"}}
+    document = {
+        "paths": {"/p/{id}": {"get": {"parameters": [fine, empty]}, "put": {"parameters": [fine]}}}
+    }
+    assert judge._header_no_message_carries(document, "GET /p/{id}")
+    assert not judge._header_no_message_carries(document, "PUT /p/{id}")
+    assert not judge._header_no_message_carries(document, "GET /nowhere")

@@ -823,6 +823,23 @@ def _unsendable_header(case: Any) -> bool:
     return any(name.lower() in FRAMING or not TOKEN.match(name) for name in names)
 
 
+def _header_no_message_carries(document: dict[str, Any], label: str) -> bool:
+    """Whether the operation declares a header parameter whose name no HTTP field name can
+    be (Notion's `name: ""`): Schemathesis refuses to build its requests at all."""
+    method, _, path = label.partition(" ")
+    item = (document.get("paths") or {}).get(path) or {}
+    operation = item.get(method.lower()) if isinstance(item, dict) else None
+    if not isinstance(operation, dict):
+        return False
+    declared = [*(item.get("parameters") or []), *(operation.get("parameters") or [])]
+    return any(
+        isinstance(p := openapi.resolve(document, each), dict)
+        and p.get("in") == "header"
+        and not TOKEN.match(str(p.get("name", "")))
+        for each in declared
+    )
+
+
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -1094,6 +1111,7 @@ def _fuzz(
                     event.info.title in FUZZER_LIMITS
                     or FUZZER_CANNOT_READ.search(said)
                     or _unfillable(document, event.label, said)
+                    or _header_no_message_carries(document, event.label)
                 ):
                     verdict.unfuzzed.append(f"{event.label}: {event.info.title}")
                 else:
