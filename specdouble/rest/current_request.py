@@ -6,11 +6,10 @@ middleware keeps the request in one); what records an event reads it, and nothin
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -28,7 +27,19 @@ class SeenRequest:
     query: str = ""
     user_agent: str = ""
     client_ip: str | None = None
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    request_id: str = ""
+    """authentik's is a random UUID; here the first event of the request names it (`named`),
+    so the same writes give the same answers."""
+
+    def named(self, request_id: str) -> SeenRequest:
+        """The request with its id, where it has none yet (kept for the rest of it)."""
+        if self.request_id:
+            return self
+        named = replace(self, request_id=request_id)
+        once = _CURRENT.get()
+        if once is not None and once.made is self:
+            once.made = named
+        return named
 
     def http_request(self) -> dict[str, Any]:
         """The request as an event's context keeps it (`Event.from_http`): the query's last

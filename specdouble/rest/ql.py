@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from specdouble.rest.query import fold
+
 MAX_QUERY_CHARS = 2000
 """A longer search is no query (read as a plain search, which has limits of its own)."""
 MAX_DEPTH = 32
 """Parentheses nested deeper than this make no query."""
 SUGGESTED_AT_MOST = 50
-"""Values a field that suggests its own lists (`app` of events) offers (DjangoQL's
-`suggestions_limit`)."""
+"""Values a field that suggests its own (the events' `app`) offers: a bound of the mock's, where
+DjangoQL lists every distinct value."""
 
 
 class QLError(ValueError):
@@ -98,9 +100,11 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
 def _unquoted(text: str) -> str:
     def escape(match: re.Match[str]) -> str:
         code = match.group(1)
-        if code.startswith("u"):
+        if len(code) == 5:
             return chr(int(code[1:], 16))
-        return ESCAPES.get(code, code)
+        if code not in ESCAPES:  # `\u12`, `\q`: no string DjangoQL's lexer reads
+            raise QLError(f"Invalid escape: \\{code}")
+        return ESCAPES[code]
 
     return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", escape, text)
 
@@ -138,16 +142,12 @@ class _Reader:
         return self.tokens[self.at - 1][1]
 
     def expression(self) -> Node:
-        return self.joined("or", self.term)
-
-    def term(self) -> Node:
-        return self.joined("and", self.factor)  # `and` binds before `or`
-
-    def joined(self, word: str, operand: Callable[[], Node]) -> Node:
-        node = operand()
-        while self.peek() == word:
-            self.take(word)
-            node = Logical(word, node, operand())
+        """DjangoQL's grammar gives `and` and `or` no precedence, and its parser shifts: the
+        right side is the rest (`a and b or c` is `a and (b or c)`)."""
+        node = self.factor()
+        if self.peek() in ("and", "or"):
+            word = self.take("and", "or")
+            return Logical(word, node, self.expression())
         return node
 
     def factor(self) -> Node:
@@ -242,7 +242,7 @@ def _check(field_: QLField, kind: str, operator: str, value: Any) -> None:
     if value is None:
         if operator not in EQUALITY:
             raise QLError("None compares only with = and !=")
-        if not field_.nullable and field_.kind != "relation":
+        if not field_.nullable:  # a JSON field is a non-nullable text field to DjangoQL
             raise QLError(f"Field {field_.name} is not nullable")
         return
     if operator in TEXT_ONLY and kind != "str":
@@ -269,18 +269,18 @@ def _test(kind: str, operator: str, value: Any) -> Callable[[Any], bool]:
     """Whether a held value meets `operator value` (the operator without its negation)."""
     if operator in ("in",):
         wanted = set(value)
-        return lambda held: held in wanted
+        return lambda held: not isinstance(held, list | dict) and held in wanted
     if value is None:
         return lambda held: held is None
     if operator == "~":
-        needle = str(value).casefold()
-        return lambda held: held is not None and needle in _text(held).casefold()
+        needle = fold(value)
+        return lambda held: held is not None and needle in fold(_text(held))
     if operator == "startswith":
-        needle = str(value).casefold()
-        return lambda held: held is not None and _text(held).casefold().startswith(needle)
+        needle = fold(value)
+        return lambda held: held is not None and fold(_text(held)).startswith(needle)
     if operator == "endswith":
-        needle = str(value).casefold()
-        return lambda held: held is not None and _text(held).casefold().endswith(needle)
+        needle = fold(value)
+        return lambda held: held is not None and fold(_text(held)).endswith(needle)
     if kind in ("date", "datetime"):
         return _instant_test(kind, operator, value)
     compare = {

@@ -320,7 +320,7 @@ class Resource:
             return None
         try:
             matches = ql.compile_query(asked, spec.query_fields)
-        except ql.QLError:
+        except ValueError:  # QLError, and whatever else a search no query reads raises
             return None
 
         def matching() -> list[Any]:

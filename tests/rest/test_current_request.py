@@ -27,7 +27,8 @@ def test_an_event_keeps_the_request_with_its_secrets_hidden() -> None:
         "POST",
         "curl/8",
     )
-    assert len(kept["request_id"]) == 32
+    assert seen.named("r1").http_request()["request_id"] == "r1"
+    assert seen.named("r1").named("r2").request_id == "r1"  # the first event names it
 
 
 def test_the_request_is_described_once_and_only_inside_its_answer() -> None:

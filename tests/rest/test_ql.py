@@ -60,6 +60,7 @@ def found(query: str) -> list[str]:
         ('username = "Alice"', ["Alice"]),
         ('username = "alice"', []),  # exact is exact
         ('username ~ "AL"', ["Alice"]),  # contains, either case
+        ('username ~ "ALICE" or username ~ "ss"', ["Alice"]),  # PostgreSQL's folding: no ß
         ('username !~ "o"', ["Alice"]),
         ('username startswith "B"', ["bob"]),
         ('username not endswith "ol"', ["Alice", "bob"]),
@@ -69,8 +70,11 @@ def found(query: str) -> list[str]:
         ("is_active = None", ["carol"]),
         ("is_active != None", ["Alice", "bob"]),
         ("age >= 30 and age < 41", ["Alice"]),
-        ('age > 40 or type = "internal" and age < 26', ["bob", "carol"]),  # and binds first
-        ('(age > 40 or type = "internal") and age < 26', ["carol"]),
+        # No precedence: the right side is the rest, as DjangoQL's parser reads it.
+        ('age > 40 or type = "internal" and age < 26', ["bob", "carol"]),
+        ('age < 26 and age > 40 or type = "internal"', ["carol"]),  # a and (b or c)
+        ('(age < 26 and age > 40) or type = "internal"', ["Alice", "carol"]),
+        ('attributes.level in ("3")', []),  # an object held: never in a list of values
         ('attributes.dept = "eng"', ["Alice"]),
         ('attributes.level.n = "3"', ["Alice"]),
         ('attributes.dept ~ "P"', ["bob"]),
@@ -98,6 +102,9 @@ def test_a_query_means_what_djangoql_means(query: str, expected: list[str]) -> N
         'created > "not a date"',
         "(" * 40 + 'username = "a"' + ")" * 40,
         'username = "' + "x" * 3000 + '"',
+        'username = "\\u12"',  # an escape DjangoQL does not read
+        'username = "\\q"',
+        "attributes.dept = None",  # a JSON field is not nullable
     ],
 )
 def test_what_is_no_query_is_refused_for_the_plain_search(query: str) -> None:

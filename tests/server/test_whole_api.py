@@ -1088,6 +1088,11 @@ def test_the_schedules_are_authentiks_and_follow_their_objects(whole_api: LiveSe
     own = [s for s in schedules if s["rel_obj_id"] is None]
     assert own and {s["identifier"] for s in own} == {"None"}
     assert all(s["uid"] == s["actor_name"] for s in own)
+    # A schedule names its object by its primary key, not the slug its path takes.
+    ldap = {source["pk"]: source for source in every(whole_api, "/sources/ldap/")}
+    synced = [s for s in schedules if s["rel_obj_model"] == "ldapsource"]
+    assert synced and all(s["rel_obj_id"] == s["identifier"] in ldap for s in synced)
+    assert all(s["uid"].endswith(":" + ldap[s["rel_obj_id"]]["slug"]) for s in synced)
     outposts = {o["pk"]: o for o in every(whole_api, "/outposts/instances/")}
     controllers = [s for s in schedules if s["rel_obj_model"] == "outpost"]
     assert {s["rel_obj_id"] for s in controllers} == set(outposts)

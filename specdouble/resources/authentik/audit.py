@@ -35,7 +35,18 @@ INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 IGNORED = frozenset({"Event", "Notification", "StaticToken", "AuthenticatedSession"})
 """authentik's `IGNORED_MODELS` (`events/middleware.py`), by model name."""
 BASES = frozenset(
-    {"Provider", "Source", "PropertyMapping", "Stage", "Policy", "PolicyBindingModel", "Connector"}
+    {
+        "Provider",
+        "Source",
+        "PropertyMapping",
+        "UserSourceConnection",
+        "GroupSourceConnection",
+        "Stage",
+        "OutpostServiceConnection",
+        "Policy",
+        "PolicyBindingModel",
+        "Connector",
+    }
 )
 """The base models authentik's audit leaves out (`excluded_models()`): deleting a proxy
 provider audits its own row and its OAuth2 provider's, not its `Provider` row."""

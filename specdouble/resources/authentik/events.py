@@ -82,9 +82,6 @@ def record(
     moment = now or datetime.now(UTC)
     context = dict(context or {})
     seen = current_request.current()
-    if seen is not None:  # what `Event.from_http` adds of the request that made it
-        context.setdefault("http_request", seen.http_request())
-        client_ip = client_ip or seen.client_ip
     found = store.referencing(USERS, "username", username)
     user = (
         {"pk": found[0].get("pk"), "email": found[0].get("email", ""), "username": username}
@@ -92,8 +89,13 @@ def record(
         else {"pk": None, "email": username, "username": username}
     )
     with store.writing():
+        pk = store.new_id(EVENTS)
+        if seen is not None:  # what `Event.from_http` adds of the request that made it
+            seen = seen.named(uuid.UUID(pk).hex)
+            context.setdefault("http_request", seen.http_request())
+            client_ip = client_ip or seen.client_ip
         event = {
-            "pk": store.new_id(EVENTS),
+            "pk": pk,
             "user": user,
             "action": action,
             "app": app or SIGNALS,

@@ -102,7 +102,7 @@ def start_rows(data: dict[str, list[Record]], models: Mapping[str, ResourceSpec]
         if not each or label is None or spec.collection == schedules.collection:
             continue
         for record in data.get(spec.collection, []):
-            pk = record.get(spec.key)
+            pk = _primary(record, spec)
             made += [row(s, "", owner=label, held=record, pk=pk) for s in each]
     for position, schedule in enumerate(made):
         schedule["id"] = _key(schedule)
@@ -150,18 +150,19 @@ def _following(
     spec = resource.spec
 
     def respond(principal: Principal, key: str, params: Params, body: Body) -> Answer:
+        before = resource.store.get(spec.collection, key) if key else None
         answer = original(principal, key, params, body)
         if not 200 <= answer.status < 300:
             return answer
         store, collection = schedules.store, schedules.spec.collection
         if kind == "destroy":
-            for found in list(_owned(schedules, label, key)):
+            for found in list(_owned(schedules, label, _primary(before or {}, spec) or key)):
                 with store.writing():
                     store.delete(collection, str(found[schedules.spec.key]))
                 _audited(principal, schedules, found)
             return answer
         held = orjson.loads(answer.body) if answer.body else {}
-        pk = held.get(spec.key, key) if isinstance(held, dict) else key
+        pk = (_primary(held, spec) or key) if isinstance(held, dict) else key
         kept = {s["identifier"] + s["actor_name"]: s for s in _owned(schedules, label, str(pk))}
         for each in specs:
             made = row(each, "", owner=label, held=held, pk=pk)
@@ -176,6 +177,12 @@ def _following(
         return answer
 
     return respond
+
+
+def _primary(record: Mapping[str, Any], spec: ResourceSpec) -> Any:
+    """The object's primary key, which a schedule names (`str(instance.pk)`): a source's
+    `pk`, not the slug its item path takes."""
+    return record.get("pk", record.get(spec.key))
 
 
 def _owned(schedules: Resource, label: tuple[str, str], key: str) -> Iterator[Record]:
