@@ -559,6 +559,9 @@ class Resource:
             related = spec.related_filters.get(name)
             if name not in control and related is not None:
                 condition = self._related_condition(name, related, value)
+                if condition is not None and condition[0] == f"{spec.key}__in":
+                    _only(filters, condition[0], condition[1])
+                    continue
                 if condition is not None:
                     filters[condition[0]] = condition[1]
                     continue

@@ -163,3 +163,16 @@ def test_search_terms_split_as_drf_does() -> None:
         "x",
     ]
     assert query.search_terms(r'"say \"hi\""') == ['say "hi"']
+
+
+def test_filters_that_each_name_the_objects_they_keep_narrow_each_other() -> None:
+    """Two filters that keep objects by key (an either-filter, a related filter, a query)
+    keep what both keep, whichever comes first."""
+    from specdouble.rest.resource import _only
+
+    filters: dict[str, object] = {}
+    _only(filters, "pk__in", ["a", "b", "c"])
+    _only(filters, "pk__in", ["c", "b", "z"])
+    assert filters == {"pk__in": ["b", "c"]}
+    _only(filters, "pk__in", [])
+    assert filters == {"pk__in": []}
