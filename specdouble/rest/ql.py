@@ -74,10 +74,9 @@ ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r":
 
 def _tokens(text: str) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
+    text = text.rstrip()
     at = 0
     while at < len(text):
-        if text[at:].strip() == "":
-            break
         match = TOKEN.match(text, at)
         if match is None:
             raise QLError(f"Unexpected character at {at}")

@@ -32,11 +32,18 @@ def start_rows(data: dict[str, list[Record]], models: Mapping[str, ResourceSpec]
     the fingerprints are digests of its identity in a certificate's shape."""
     pairs = models.get(MODEL)
     for record in data.get(pairs.collection, []) if pairs is not None else []:
-        name = str(record.get("name", ""))
-        identity = f"{record.get(pairs.key)}/{name}".encode()
-        record["cert_subject"] = f"OU=Self-signed,O=authentik,CN={name}"
-        record["fingerprint_sha256"] = _colons(hashlib.sha256(identity).digest())
-        record["fingerprint_sha1"] = _colons(hashlib.sha1(identity, usedforsecurity=False).digest())
+        record.update(_certified(record.get(pairs.key), str(record.get("name", ""))))
+
+
+def _certified(pk: object, name: str) -> dict[str, str]:
+    """What a self-signed certificate of `name` says: its subject, and fingerprints that are
+    digests of the pair's identity in a certificate's shape."""
+    identity = f"{pk}/{name}".encode()
+    return {
+        "cert_subject": f"OU=Self-signed,O=authentik,CN={name}",
+        "fingerprint_sha256": _colons(hashlib.sha256(identity).digest()),
+        "fingerprint_sha1": _colons(hashlib.sha1(identity, usedforsecurity=False).digest()),
+    }
 
 
 def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
@@ -58,14 +65,11 @@ def answers(found: Sequence[Inferred], store: Store) -> dict[str, Respond]:
             if store.referencing(collection, "name", name):
                 return Answer(400, orjson.dumps({"common_name": [UNIQUE]}))
             pk = store.new_id(collection)
-            identity = f"{pk}/{name}".encode()
             record = {
                 "pk": pk,
                 "name": name,
-                "fingerprint_sha256": _colons(hashlib.sha256(identity).digest()),
-                "fingerprint_sha1": _colons(hashlib.sha1(identity, usedforsecurity=False).digest()),
+                **_certified(pk, name),
                 "cert_expiry": canonical_instant(expiry),
-                "cert_subject": f"OU=Self-signed,O=authentik,CN={name}",
                 "private_key_available": True,
                 "key_type": KEY_TYPES.get(str(body.get("alg") or "rsa"), "rsa"),
                 "certificate_download_url": (

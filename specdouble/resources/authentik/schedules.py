@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -113,11 +114,7 @@ def start_rows(data: dict[str, list[Record]], models: Mapping[str, ResourceSpec]
 def _key(schedule: Mapping[str, Any]) -> str:
     """A schedule's key, from what names it (`actor_name`, `identifier`)."""
     digest = hashlib.sha256(f"{schedule['actor_name']}:{schedule['identifier']}".encode())
-    raw = bytearray(digest.digest()[:16])
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    hexed = raw.hex()
-    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+    return str(uuid.UUID(bytes=digest.digest()[:16], version=4))
 
 
 def followed(resources: list[Resource], actions: dict[str, Action]) -> None:
