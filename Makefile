@@ -14,6 +14,9 @@ $(SERVE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
+	@# Bytecode written once, as pip writes it for an installed package (an editable install
+	@# otherwise compiles every module at every start where PYTHONDONTWRITEBYTECODE is set).
+	$(BIN)/python -m compileall -q specdouble
 	touch $(SERVE_STAMP)
 
 $(STAMP): $(SERVE_STAMP)

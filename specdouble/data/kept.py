@@ -11,6 +11,7 @@ data with or without the cache, in every replica.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 import marshal
 import sys
@@ -18,8 +19,6 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import faker
 
 from specdouble.document.files import write_atomically
 
@@ -37,7 +36,7 @@ Data = dict[str, list[dict[str, Any]]]
 @cache
 def code_fingerprint() -> bytes:
     """What the generating code is: every file of the package that can change what it makes."""
-    digest = hashlib.sha256(f"{sys.version} {faker.VERSION}".encode())
+    digest = hashlib.sha256(f"{sys.version} {importlib.metadata.version('faker')}".encode())
     for path in sorted(PACKAGE.rglob("*")):
         if path.suffix in CODE_SUFFIXES and path.is_file():
             digest.update(str(path.relative_to(PACKAGE)).encode())

@@ -19,9 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from specdouble.data import images
 from specdouble.data.values import STANDARD_FORMATS, fitted_instant
@@ -39,6 +37,9 @@ from specdouble.document.openapi import (
     refined,
     resolve,
 )
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 with warnings.catch_warnings():  # the regex parser moved in 3.11; its old name still works
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -201,6 +202,8 @@ def _format_checker() -> Any:
 def _domains() -> tuple[str, ...]:
     """Faker's domain names, made once from a fixed seed: Faker makes each from a company's
     name, which took most of a large document's start-up."""
+    from faker import Faker
+
     fake = Faker()
     fake.seed_instance(DOMAIN_POOL_SIZE)
     return tuple(dict.fromkeys(fake.domain_name() for _ in range(DOMAIN_POOL_SIZE)))
@@ -247,6 +250,8 @@ class Synth:
         """The Faker, made when first drawn from (a few milliseconds each: GitHub's document
         has 93 resources, most of which never draw), seeded as it was last told."""
         if self._fake is None:
+            from faker import Faker  # here: Faker's import alone is a twentieth of a start
+
             self._fake = Faker(["en_US"])
             self._fake.seed_instance(self._fake_seed)
         return self._fake

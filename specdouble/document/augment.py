@@ -229,9 +229,10 @@ def inline_awkward_refs(document: dict[str, Any]) -> int:
 
     def walk(node: Any, depth: int) -> Any:
         nonlocal count
-        if isinstance(node, list):
-            return [walk(item, depth) for item in node]
-        if not isinstance(node, dict):
+        if isinstance(node, list):  # only containers are visited: most nodes are not
+            for number, item in enumerate(node):
+                if isinstance(item, (dict, list)):
+                    node[number] = walk(item, depth)
             return node
         reference = node.get("$ref")
         if isinstance(reference, str) and reference.startswith("#/") and depth < 32:
@@ -245,11 +246,13 @@ def inline_awkward_refs(document: dict[str, Any]) -> int:
                 return walk(copy.deepcopy(target), depth + 1)
             return node
         for key, value in node.items():
-            node[key] = walk(value, depth)
+            if isinstance(value, (dict, list)):
+                node[key] = walk(value, depth)
         return node
 
     for key, value in list(document.items()):
-        document[key] = walk(value, 0)
+        if isinstance(value, (dict, list)):
+            document[key] = walk(value, 0)
     return count
 
 

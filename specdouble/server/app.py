@@ -9,10 +9,11 @@ answered in one place, `ErrorAnswers`, with the body the contract defines.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import logging
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
@@ -87,6 +88,8 @@ def _trust_checked_documents() -> None:
     # Connexion's resolver takes any `$ref` key for a reference, and fetches what it cannot
     # find: ours leaves a property named `$ref` alone and fetches nothing.
     connexion_spec.resolve_refs = connexion_hooks.resolve_refs
+    # Its walk that makes every key a string, where they are (a JSON document): orjson's copy.
+    connexion_spec.Specification.from_dict = classmethod(connexion_hooks.specification_from_dict)  # type: ignore[method-assign,assignment]
     # Each Specification deep-copies the document it is given (GitHub's: a second and a half
     # of a warm start); a document is JSON data, which orjson copies ten times faster.
     connexion_spec.copy = _JsonCopy  # type: ignore[attr-defined]
@@ -223,6 +226,27 @@ def create_app(settings: Settings) -> MockServer:
     """The server for `settings`, in steps: the document and its profile, the state, the
     operations' actions and Connexion's app, then the layers around it, in the order a
     request meets them."""
+    with _collector_paused():
+        return _create_app(settings)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the server is built: it would walk the growing heap
+    again and again as a large document is copied and resolved (a third of GitHub's warm
+    start), and building makes few cycles, left to the next collection (`serve` makes it at
+    once, before freezing what was built)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _create_app(settings: Settings) -> MockServer:
     connexion_hooks.compile_paths_once()
     document = load(settings)
     profile = profiles.detect(document, leniency=settings.leniency)
@@ -343,7 +367,7 @@ class Wiring:
     operations: list[openapi.Operation]
     actions: dict[str, actions.Action]
     security: dict[str, Any]
-    method_table: list[tuple[re.Pattern[str], tuple[str, ...]]]
+    method_table: list[tuple[openapi.PathPattern, tuple[str, ...]]]
     operation_of: Callable[[str, str], str | None]
     answers: ErrorAnswers
     journal: Journal
@@ -598,7 +622,7 @@ class ErrorAnswers:
 
     def __init__(
         self,
-        methods: list[tuple[re.Pattern[str], tuple[str, ...]]],
+        methods: list[tuple[openapi.PathPattern, tuple[str, ...]]],
         *,
         problems: bool,
         document: Mapping[str, Any] | None = None,

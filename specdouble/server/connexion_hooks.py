@@ -26,6 +26,7 @@ from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.routing import RoutingAPI, RoutingMiddleware, RoutingOperation
 from connexion.middleware.routing import _scope as routing_scope
 from connexion.security import AbstractSecurityHandler
+from connexion.spec import OpenAPISpecification, Swagger2Specification
 from connexion.utils import deep_get
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
 from connexion.validators.form_data import FormDataValidator
@@ -671,6 +672,26 @@ def json_copy(value: Any) -> Any:
         return copy.deepcopy(value)
 
 
+def specification_from_dict(cls: Any, spec: Any, *, base_uri: str = "") -> Any:
+    """Connexion's `Specification.from_dict`, without its walk that makes every key a string
+    where orjson finds they are (a JSON document, a cached one): the walk copies every node,
+    a tenth of a second of a large document's start."""
+    try:
+        orjson.dumps(spec)  # every key a string: the walk would copy it unchanged
+        spec = dict(spec)  # (the Specification copies it; its defaults go in at the top)
+    except TypeError:  # a key that is not a string (YAML's `200:`): Connexion's own rule
+
+        def enforce_string_keys(node: Any) -> Any:
+            if isinstance(node, dict):
+                return {str(k): enforce_string_keys(v) for k, v in node.items()}
+            return node
+
+        spec = enforce_string_keys(spec)
+    if cls._get_spec_version(spec) < (3, 0, 0):
+        return Swagger2Specification(spec, base_uri=base_uri)
+    return OpenAPISpecification(spec, base_uri=base_uri)
+
+
 def resolve_refs(spec: Any, store: Any = None, base_uri: str = "") -> Any:
     """Connexion's `json_schema.resolve_refs` for a bundled document: a copy with every local
     `$ref` put in place, where a `$ref` that is not a string is a property's name (Kubernetes'
@@ -679,25 +700,29 @@ def resolve_refs(spec: Any, store: Any = None, base_uri: str = "") -> Any:
     spec = json_copy(spec)
 
     def resolve(node: Any) -> Any:
-        if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-            reference = node["$ref"]
-            if not reference.startswith("#/"):
-                return node
-            try:
-                retrieved = deep_get(spec, reference[2:].split("/"))
-            except (KeyError, IndexError, ValueError, TypeError):
-                return node  # leads nowhere: left for the validators to refuse
-            node.update(retrieved)
-            if isinstance(retrieved, Mapping) and isinstance(retrieved.get("$ref"), str):
-                node = resolve(node)
-            node.pop("$ref", None)
-            return node
+        # Only containers are visited (most of a document's 200,000 nodes are scalars), and a
+        # document copied by `json_copy` holds plain dicts and lists.
         if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str):
+                if not reference.startswith("#/"):
+                    return node
+                try:
+                    retrieved = deep_get(spec, reference[2:].split("/"))
+                except (KeyError, IndexError, ValueError, TypeError):
+                    return node  # leads nowhere: left for the validators to refuse
+                node.update(retrieved)
+                if isinstance(retrieved, Mapping) and isinstance(retrieved.get("$ref"), str):
+                    node = resolve(node)
+                node.pop("$ref", None)
+                return node
             for key, value in node.items():
-                node[key] = resolve(value)
+                if isinstance(value, (dict, list)):
+                    node[key] = resolve(value)
         elif isinstance(node, list):
             for number, item in enumerate(node):
-                node[number] = resolve(item)
+                if isinstance(item, (dict, list)):
+                    node[number] = resolve(item)
         return node
 
     return resolve(spec)

@@ -124,11 +124,14 @@ class Router:
         # The routes that can match a path with a given first segment, still in order.
         self.tables: dict[str, tuple[dict[str, list[Route]], list[Route]]] = {}
         for method, listed in by_method.items():
-            wild = [route for route in listed if route.first_segment is None]
-            literal = {r.first_segment for r in listed if r.first_segment is not None}
-            buckets = {
-                first: [r for r in listed if r.first_segment in (first, None)] for first in literal
-            }
+            firsts = [route.first_segment for route in listed]
+            buckets: dict[str, list[Route]] = {first: [] for first in firsts if first is not None}
+            wild: list[Route] = []
+            for route, first in zip(listed, firsts, strict=True):
+                for bucket in buckets.values() if first is None else (buckets[first],):
+                    bucket.append(route)
+                if first is None:
+                    wild.append(route)
             self.tables[method] = (buckets, wild)
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, Any]] | None:

@@ -89,7 +89,7 @@ class Store:
         self._generation += 1
         self._writes = 0
         self._collections: dict[str, dict[str, Record]] = {
-            name: {str(record[self.key(name)]): copy.deepcopy(dict(record)) for record in records}
+            name: {str(record[self.key(name)]): own_copy(record) for record in records}
             for name, records in self._dataset.items()
             if name not in self._unions or name in self._unions[name]
         }
@@ -452,3 +452,13 @@ def _add(index: dict[Any, list[Record]], value: Any, record: Record) -> None:
 def _digits(value: object) -> bool:
     """A key held as a number's digits (`"42"`): counted with the numbers."""
     return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19
+
+
+def own_copy(record: Mapping[str, Any]) -> Record:
+    """A deep copy of a record, through `marshal` where it holds only what marshal writes (the
+    generated data does: five times faster than `copy.deepcopy`, seconds at a large start)."""
+    try:
+        copied = marshal.loads(marshal.dumps(record))
+    except ValueError:  # a value marshal cannot write (a date, an object)
+        return copy.deepcopy(dict(record))
+    return copied if type(copied) is dict else dict(copied)

@@ -204,3 +204,20 @@ def test_a_union_that_is_its_own_member_is_a_table_with_subtables() -> None:
     store.import_state(kept)
     assert sorted(r["pk"] for r in store.all("oauth")) == [6]
     assert sorted(r["pk"] for r in store.all("all")) == [3, 6]
+
+
+def test_a_store_holds_its_own_copies_of_any_record() -> None:
+    """Records of plain data are copied quickly, others (a date) the slow way: either way the
+    store's records share nothing with the data it was built from."""
+    from datetime import date
+
+    nested = {
+        "things": [{"pk": "a", "tags": ["x"], "meta": {"n": 1}}, {"pk": "b", "on": date.today()}]
+    }
+    store = Store(nested)
+    store.get("things", "a")["tags"].append("y")
+    store.get("things", "a")["meta"]["n"] = 2
+    assert nested["things"][0] == {"pk": "a", "tags": ["x"], "meta": {"n": 1}}
+    assert store.get("things", "b")["on"] == nested["things"][1]["on"]
+    store.reset()
+    assert store.get("things", "a") == {"pk": "a", "tags": ["x"], "meta": {"n": 1}}

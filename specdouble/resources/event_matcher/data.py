@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faker import Faker
+if TYPE_CHECKING:
+    from faker import Faker
 
 from specdouble.data.values import canonical_instant
 from specdouble.resources.event_matcher.rules import BINDINGS, COLLECTION
@@ -104,6 +105,8 @@ def vocabulary(document: Mapping[str, Any]) -> Vocabulary:
 
 def generate(document: Mapping[str, Any], *, seed: int, count: int) -> dict[str, list[Any]]:
     """`count` policies and their bindings; the same arguments give the same data."""
+    from faker import Faker  # here: a start-up from kept data never generates
+
     fake = Faker(["en_US"])
     fake.seed_instance(seed)
     words = vocabulary(document)
