@@ -25,6 +25,24 @@ try:  # LibYAML's parser, where PyYAML was built with it, is about ten times fas
     YAML_LOADER: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     YAML_LOADER = yaml.SafeLoader
+STRING = "tag:yaml.org,2002:str"
+READ_AS_VALUES = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
+)
+
+
+class DocumentLoader(YAML_LOADER):  # type: ignore[misc,valid-type]
+    """YAML as an OpenAPI document means it: every key a string, as written. A plain YAML
+    reader makes `200:` a number and `on:` a boolean, which JSON Schema validators and
+    routers cannot take (a response keyed `200` ended the start in a traceback)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag in READ_AS_VALUES:
+                key.tag = STRING
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
 MAX_REPORTED_REPAIRS = 20
 """Repairs reported one by one at start; past that, how many more."""
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -65,7 +83,7 @@ def parse(raw: bytes, *, source: Path) -> dict[str, Any]:
         if source.suffix == ".json":
             document = json.loads(raw)
         else:
-            document = yaml.load(raw, Loader=YAML_LOADER)
+            document = yaml.load(raw, Loader=DocumentLoader)
     except json.JSONDecodeError as error:
         raise SpecError(f"{source}: not JSON: {error}") from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:

@@ -168,3 +168,13 @@ def test_a_body_type_named_with_parameters_is_taken_bare_too():
     document = {"paths": {"/s": {"post": {"requestBody": {"content": content}}}}}
     assert augment.widen_body_media_types(document) == 1
     assert sorted(content) == ["application/json", "application/json;charset=UTF-8"]
+
+
+def test_yaml_keys_are_read_as_the_strings_written(tmp_path: Path) -> None:
+    """A response code, `on`, a date or `~` as a key is that text, merge keys still merge, and
+    values keep YAML's types."""
+    path = tmp_path / "keys.yaml"
+    path.write_text("a:\n  200: x\n  on: 1\n  ~: z\n  2020-01-01: d\n  b: {<<: {c: 1}, 404: q}\n")
+    assert openapi.load(path) == {
+        "a": {"200": "x", "on": 1, "~": "z", "2020-01-01": "d", "b": {"c": 1, "404": "q"}}
+    }

@@ -1937,3 +1937,30 @@ def test_a_pattern_that_backtracks_without_end_is_answered_at_once(tmp_path: Pat
         assert client.get("/picture", params={"url": refused}).status_code == 400
         assert client.post("/picture", json={"url": refused}).status_code == 400
         assert client.post("/picture", json={"url": "http://www.mydomain.com/a"}).status_code == 204
+
+
+def test_a_yaml_document_whose_keys_are_numbers_is_served(tmp_path: Path) -> None:
+    """YAML reads `200:` as a number: the document is served as if it were written `'200':`,
+    and the document itself is left as it was read."""
+    spec = tmp_path / "numbered.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: Numbered, version: '1'}\n"
+        "paths:\n"
+        "  /pets:\n"
+        "    get:\n"
+        "      operationId: listPets\n"
+        "      responses:\n"
+        "        200:\n"
+        "          description: The pets.\n"
+        "          content:\n"
+        "            application/json:\n"
+        "              schema:\n"
+        "                type: array\n"
+        "                items: {type: object, properties: {name: {type: string}}}\n"
+        "        404: {description: None.}\n"
+    )
+    with create_app(Settings(spec=spec, seed=1, cache=None)).test_client() as client:
+        answer = client.get("/pets")
+    assert answer.status_code == 200
+    assert all(set(pet) <= {"name"} for pet in answer.json())
