@@ -243,7 +243,7 @@ def inline_awkward_refs(document: dict[str, Any]) -> int:
             awkward = not isinstance(target, dict) or "~" in reference or "%" in reference
             if awkward:
                 count += 1
-                return walk(copy.deepcopy(target), depth + 1)
+                return walk(openapi.copied(target), depth + 1)
             return node
         for key, value in node.items():
             if isinstance(value, (dict, list)):

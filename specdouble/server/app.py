@@ -352,8 +352,11 @@ def data_inputs(
     """What the start-up data is made from, for `kept` (None: not to be kept)."""
     try:
         inputs = [orjson.dumps(document), orjson.dumps(settings.leniency)]
-    except TypeError:  # a value JSON cannot hold (a YAML date): made each time
-        return None
+    except TypeError:  # an integer past 64 bits (DigitalOcean's examples): Python's JSON
+        try:
+            inputs = [json.dumps(document).encode(), json.dumps(settings.leniency).encode()]
+        except (TypeError, ValueError):  # a value JSON cannot hold (a YAML date): made each time
+            return None
     inputs.append(f"{settings.id_seed} {count} {settings.per_resource}".encode())
     for path in sorted(fixtures_dir.glob("*.json")) if fixtures_dir else []:
         inputs += [path.name.encode(), path.read_bytes()]

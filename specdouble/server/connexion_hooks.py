@@ -8,7 +8,6 @@ handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import re
@@ -664,12 +663,8 @@ class HandlerApi(AsyncApi):
 
 
 def json_copy(value: Any) -> Any:
-    """`copy.deepcopy` for JSON data (what a checked document is: ten times faster through
-    orjson), else the real one."""
-    try:
-        return orjson.loads(orjson.dumps(value))
-    except TypeError:  # keys that are not strings, values JSON cannot hold
-        return copy.deepcopy(value)
+    """`copy.deepcopy` for a document's data (`openapi.copied`: ten times faster)."""
+    return openapi.copied(value)
 
 
 def specification_from_dict(cls: Any, spec: Any, *, base_uri: str = "") -> Any:

@@ -1964,3 +1964,42 @@ def test_a_yaml_document_whose_keys_are_numbers_is_served(tmp_path: Path) -> Non
         answer = client.get("/pets")
     assert answer.status_code == 200
     assert all(set(pet) <= {"name"} for pet in answer.json())
+
+
+def test_a_document_holding_an_integer_past_64_bits_keeps_its_data(tmp_path: Path) -> None:
+    """orjson writes no integer past 64 bits: such an example (DigitalOcean's) once made the
+    start copy the document the slow way and generate its data again at every start."""
+    spec = tmp_path / "big.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "Big", "version": "1"},
+                "paths": {
+                    "/sizes": {
+                        "get": {
+                            "operationId": "listSizes",
+                            "responses": {
+                                "200": {
+                                    "description": "Sizes.",
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {
+                                                "type": "array",
+                                                "items": {"type": "integer"},
+                                            },
+                                            "example": [2**70],
+                                        }
+                                    },
+                                }
+                            },
+                        }
+                    }
+                },
+            }
+        )
+    )
+    cache = tmp_path / "cache"
+    with create_app(Settings(spec=spec, seed=1, cache=cache)).test_client() as client:
+        assert client.get("/sizes").json() == [2**70]
+    assert list((cache / "data").glob("*.marshal"))
