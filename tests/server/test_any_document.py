@@ -2003,3 +2003,32 @@ def test_a_document_holding_an_integer_past_64_bits_keeps_its_data(tmp_path: Pat
     with create_app(Settings(spec=spec, seed=1, cache=cache)).test_client() as client:
         assert client.get("/sizes").json() == [2**70]
     assert list((cache / "data").glob("*.marshal"))
+
+
+def test_building_a_server_leaves_the_cycle_collector_as_it_found_it() -> None:
+    """The collector is paused while a server is built (it would walk the growing document
+    again and again), and is on again afterwards, or still off where the caller turned it off."""
+    import gc
+
+    settings = Settings(seed=1)  # the built-in document and data
+    collections: list[str] = []
+
+    def counted(phase: str, _info: dict[str, int]) -> None:
+        collections.append(phase)
+
+    assert gc.isenabled()
+    gc.callbacks.append(counted)
+    try:
+        create_app(settings)
+    finally:
+        gc.callbacks.remove(counted)
+    # Tens of thousands of objects made, and at most the one collection they call for once the
+    # collector is on again (without the pause: 55).
+    assert collections.count("start") <= 1
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        create_app(settings)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
