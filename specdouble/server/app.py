@@ -355,7 +355,7 @@ def data_inputs(
     except TypeError:  # an integer past 64 bits (DigitalOcean's examples): Python's JSON
         try:
             inputs = [json.dumps(document).encode(), json.dumps(settings.leniency).encode()]
-        except (TypeError, ValueError):  # a value JSON cannot hold (a YAML date): made each time
+        except (TypeError, ValueError):  # a value no JSON can hold: made each time
             return None
     inputs.append(f"{settings.id_seed} {count} {settings.per_resource}".encode())
     for path in sorted(fixtures_dir.glob("*.json")) if fixtures_dir else []:

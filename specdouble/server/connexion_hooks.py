@@ -663,8 +663,12 @@ class HandlerApi(AsyncApi):
 
 
 def json_copy(value: Any) -> Any:
-    """`copy.deepcopy` for a document's data (`openapi.copied`: ten times faster)."""
-    return openapi.copied(value)
+    """`copy.deepcopy` for JSON data (what a checked document is: ten times faster through
+    orjson), else `openapi.copied` (an integer past 64 bits, a YAML date)."""
+    try:
+        return orjson.loads(orjson.dumps(value))
+    except TypeError:
+        return openapi.copied(value)
 
 
 def specification_from_dict(cls: Any, spec: Any, *, base_uri: str = "") -> Any:

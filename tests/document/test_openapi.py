@@ -171,10 +171,22 @@ def test_a_body_type_named_with_parameters_is_taken_bare_too():
 
 
 def test_yaml_keys_are_read_as_the_strings_written(tmp_path: Path) -> None:
-    """A response code, `on`, a date or `~` as a key is that text, merge keys still merge, and
-    values keep YAML's types."""
+    """A response code, `on`, a date or `~` as a key is that text, also where a merge key
+    (`<<`) brings it or an alias names it, and values keep YAML's types."""
     path = tmp_path / "keys.yaml"
-    path.write_text("a:\n  200: x\n  on: 1\n  ~: z\n  2020-01-01: d\n  b: {<<: {c: 1}, 404: q}\n")
+    path.write_text(
+        "a: {200: x, on: 1, ~: z, 2020-01-01: d}\n"
+        "b: {<<: [{200: y}, {201: z}], 1: q}\n"
+        "c: &shared {404: gone}\n"
+        "d: {<<: *shared}\n"
+        "e: {&code 500 : boom}\n"
+        "f: {v: *code}\n"
+    )
     assert openapi.load(path) == {
-        "a": {"200": "x", "on": 1, "~": "z", "2020-01-01": "d", "b": {"c": 1, "404": "q"}}
+        "a": {"200": "x", "on": 1, "~": "z", "2020-01-01": "d"},
+        "b": {"200": "y", "201": "z", "1": "q"},
+        "c": {"404": "gone"},
+        "d": {"404": "gone"},
+        "e": {"500": "boom"},
+        "f": {"v": 500},
     }
