@@ -286,6 +286,19 @@ def test_a_request_that_breaks_its_paths_qualifier_names_another_operation() -> 
     assert not judge._breaks_qualifier(held)  # a qualifier held by a header is kept
 
 
+def test_a_url_whose_empty_segment_the_client_merged_names_another_operation() -> None:
+    """TomTom's `/map/{v}/wms//` beside `/map/{v}/wms/`: the fuzzer's client sends the first
+    as the second, which the mock answers as that operation (sent as written, it is routed to
+    the first)."""
+    from types import SimpleNamespace
+
+    doubled = SimpleNamespace(operation=SimpleNamespace(path="/map/{v}/wms//"))
+    assert judge._collapsed(doubled, SimpleNamespace(uri="http://h/map/1/wms/?a=1"))
+    assert not judge._collapsed(doubled, SimpleNamespace(uri="http://h/map/1/wms//?a=1"))
+    single = SimpleNamespace(operation=SimpleNamespace(path="/map/{v}/wms/"))
+    assert not judge._collapsed(single, SimpleNamespace(uri="http://h/map/1/wms/"))
+
+
 def test_the_mocks_session_header_is_its_control_input() -> None:
     """Brex: the fuzzer sent `X-Mock-Session: ;#CS<...`, which names no session the mock can
     make; its 400 is the mock's answer to its own control header, not to the document."""

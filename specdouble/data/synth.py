@@ -225,6 +225,39 @@ def stable_seed(*parts: Any) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+def discriminator_mapping(schema: Mapping[str, Any]) -> dict[str, str]:
+    """What each value of a schema's discriminator names: its `mapping`, else, as OpenAPI
+    reads a discriminator without one, each `oneOf`/`anyOf` branch given by reference under
+    the name of the schema it refers to.
+
+    >>> discriminator_mapping({"discriminator": {"propertyName": "type"},
+    ...     "anyOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]})
+    {'Cat': '#/components/schemas/Cat', 'Dog': '#/components/schemas/Dog'}
+    """
+    discriminator = schema.get("discriminator")
+    if not isinstance(discriminator, Mapping) or not isinstance(
+        discriminator.get("propertyName"), str
+    ):
+        return {}
+    mapping = discriminator.get("mapping")
+    if isinstance(mapping, Mapping) and mapping:  # a target may be a schema's bare name
+        return {
+            str(key): target if "/" in target else f"#/components/schemas/{target}"
+            for key, target in mapping.items()
+            if isinstance(target, str)
+        }
+    branches = [*(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
+    references = [b.get("$ref") for b in branches if isinstance(b, Mapping)]
+    if not references or not all(
+        isinstance(r, str) and r.startswith("#/components/schemas/") for r in references
+    ):
+        return {}
+    return {
+        reference.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~"): reference
+        for reference in references
+    }
+
+
 class Synth:
     """Generates values for the schemas of one document."""
 
@@ -319,13 +352,14 @@ class Synth:
         if "allOf" in schema:
             return self._all_of(schema, name=name, reading=reading, depth=depth)
         discriminator = schema.get("discriminator")
+        mapping = discriminator_mapping(schema)
         if (
-            isinstance(discriminator, Mapping)
-            and discriminator.get("mapping")
+            mapping
+            and isinstance(discriminator, Mapping)
             and id(schema) not in self._discriminating  # a variant that includes its parent
         ):
             return self._discriminated(
-                schema, discriminator, name=name, reading=reading, depth=depth
+                schema, discriminator, mapping, name=name, reading=reading, depth=depth
             )
         sets = exclusive_requirements(self.document, schema)
         if sets and schema.get("properties"):  # one set of names, and never another whole
@@ -387,11 +421,15 @@ class Synth:
         return first
 
     def _discriminated(
-        self, schema: Mapping[str, Any], discriminator: Mapping[str, Any], **context: Any
+        self,
+        schema: Mapping[str, Any],
+        discriminator: Mapping[str, Any],
+        mapping: Mapping[str, str],
+        **context: Any,
     ) -> Any:
         """A variant named by the discriminator; where the variants are loose enough that a
         value fits several (which `oneOf` forbids), another variant is tried."""
-        choices = sorted(discriminator["mapping"].items())
+        choices = sorted(mapping.items())
         self.random.shuffle(choices)
         branches = schema.get("oneOf", [])
         chosen: Any = None
@@ -399,6 +437,8 @@ class Synth:
         try:
             for key, target in choices[:ONE_OF_ATTEMPTS]:
                 chosen = self.value({"$ref": target}, **context)
+                if not isinstance(chosen, dict) and not self._typed({"$ref": target}):
+                    chosen = {}  # a variant of any value: the discriminator makes it an object
                 if isinstance(chosen, dict):
                     chosen[discriminator["propertyName"]] = key
                 if len(branches) < 2 or sum(self._valid(b, chosen) for b in branches) == 1:
@@ -467,6 +507,11 @@ class Synth:
             changed[wrong[0]] = wrong[1]
         valid = sum(self._valid(other, changed) for other in branches) == 1
         return changed if valid and self._valid(branch, changed) else None
+
+    def _typed(self, schema: Mapping[str, Any]) -> bool:
+        """Whether a schema says what kind of value it holds (a type, or parts that might)."""
+        resolved = resolve(self.document, schema)
+        return any(k in resolved for k in ("type", "properties", "allOf", "oneOf", "anyOf", "enum"))
 
     def _example_fits(self, schema: Mapping[str, Any]) -> bool:
         """Whether a schema's example is valid for it: documents carry examples of an array

@@ -400,7 +400,7 @@ def explain(
         return INVALID  # a body in a media type the operation does not take
     if status == 404 and "{" in case.operation.path and "404" not in documented:
         return UNKNOWN_KEY
-    if 400 <= status < 500 and _breaks_qualifier(case):
+    if 400 <= status < 500 and (_breaks_qualifier(case) or _collapsed(case, request)):
         return OTHER_OPERATION
     if status in (404, 405) and "" in (case.path_parameters or {}).values():
         # An empty path parameter (a link followed to an empty value): the URL then names
@@ -796,6 +796,13 @@ def _breaks_qualifier(case: Any) -> bool:
         if value is not None and sent != value:
             return True
     return False
+
+
+def _collapsed(case: Any, request: Any) -> bool:
+    """Whether the operation's path holds an empty segment (TomTom's `/map/{v}/wms//` beside
+    `/map/{v}/wms/`) that the fuzzer's client merged away: the URL sent names the other path."""
+    sent = urllib.parse.urlsplit(str(getattr(request, "uri", "") or "")).path
+    return "//" in str(case.operation.path) and "//" not in sent
 
 
 FRAMING = frozenset({"transfer-encoding", "content-length"})

@@ -512,3 +512,31 @@ def test_a_list_in_a_oneof_past_the_budget_still_matches_one_branch() -> None:
     for seed in range(5):
         value = Synth({}, seed).value(feature)
         assert OAS30Validator(feature).is_valid(value), (seed, value["geometry"])
+
+
+def test_a_discriminator_without_a_mapping_names_each_variant_by_its_schema() -> None:
+    """OpenAPI reads a discriminator without `mapping` as each branch's schema name (CDC's
+    PRIME data hub): the property holds that name, and a variant of any value is an object."""
+    document = {
+        "components": {
+            "schemas": {
+                "Custom": {
+                    "type": "object",
+                    "properties": {"type": {"type": "string"}, "schemaName": {"type": "string"}},
+                    "required": ["type", "schemaName"],
+                },
+                "Redox": {},
+                "Config": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/Custom"},
+                        {"$ref": "#/components/schemas/Redox"},
+                    ],
+                    "discriminator": {"propertyName": "type"},
+                },
+            }
+        }
+    }
+    made = Synth(document, seed=3)
+    values = [made.value({"$ref": "#/components/schemas/Config"}) for _ in range(30)]
+    assert {value["type"] for value in values} == {"Custom", "Redox"}
+    assert all("schemaName" in value for value in values if value["type"] == "Custom")
