@@ -27,6 +27,7 @@ from specdouble.document.lenient import defused
 from specdouble.document.openapi import (
     ANNOTATIONS,
     COMPOSITIONS,
+    discriminator_mapping,
     exclusive_requirements,
     forbidden,
     held_by_extra,
@@ -223,39 +224,6 @@ def stable_seed(*parts: Any) -> int:
     """A seed from several values, the same in every process (unlike `hash()`)."""
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
     return int.from_bytes(digest[:8], "big")
-
-
-def discriminator_mapping(schema: Mapping[str, Any]) -> dict[str, str]:
-    """What each value of a schema's discriminator names: its `mapping`, else, as OpenAPI
-    reads a discriminator without one, each `oneOf`/`anyOf` branch given by reference under
-    the name of the schema it refers to.
-
-    >>> discriminator_mapping({"discriminator": {"propertyName": "type"},
-    ...     "anyOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]})
-    {'Cat': '#/components/schemas/Cat', 'Dog': '#/components/schemas/Dog'}
-    """
-    discriminator = schema.get("discriminator")
-    if not isinstance(discriminator, Mapping) or not isinstance(
-        discriminator.get("propertyName"), str
-    ):
-        return {}
-    mapping = discriminator.get("mapping")
-    if isinstance(mapping, Mapping) and mapping:  # a target may be a schema's bare name
-        return {
-            str(key): target if "/" in target else f"#/components/schemas/{target}"
-            for key, target in mapping.items()
-            if isinstance(target, str)
-        }
-    branches = [*(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
-    references = [b.get("$ref") for b in branches if isinstance(b, Mapping)]
-    if not references or not all(
-        isinstance(r, str) and r.startswith("#/components/schemas/") for r in references
-    ):
-        return {}
-    return {
-        reference.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~"): reference
-        for reference in references
-    }
 
 
 class Synth:

@@ -366,6 +366,39 @@ def base_path(document: Mapping[str, Any]) -> str:
     return path if re.fullmatch(r"(/[A-Za-z0-9._~!$&'()*+;=:@%-]+)*", path) else ""
 
 
+def discriminator_mapping(schema: Mapping[str, Any]) -> dict[str, str]:
+    """What each value of a schema's discriminator names: its `mapping`, else, as OpenAPI
+    reads a discriminator without one, each `oneOf`/`anyOf` branch given by reference under
+    the name of the schema it refers to.
+
+    >>> discriminator_mapping({"discriminator": {"propertyName": "type"},
+    ...     "anyOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]})
+    {'Cat': '#/components/schemas/Cat', 'Dog': '#/components/schemas/Dog'}
+    """
+    discriminator = schema.get("discriminator")
+    if not isinstance(discriminator, Mapping) or not isinstance(
+        discriminator.get("propertyName"), str
+    ):
+        return {}
+    mapping = discriminator.get("mapping")
+    if isinstance(mapping, Mapping) and mapping:  # a target may be a schema's bare name
+        return {
+            str(key): target if "/" in target else f"#/components/schemas/{target}"
+            for key, target in mapping.items()
+            if isinstance(target, str)
+        }
+    branches = [*(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
+    references = [b.get("$ref") for b in branches if isinstance(b, Mapping)]
+    if not references or not all(
+        isinstance(r, str) and r.startswith("#/components/schemas/") for r in references
+    ):
+        return {}
+    return {
+        reference.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~"): reference
+        for reference in references
+    }
+
+
 def method_table(document: Mapping[str, Any]) -> list[tuple[PathPattern, tuple[str, ...]]]:
     """For each path of the document, a pattern of its full URL path and its allowed methods.
 
@@ -377,7 +410,7 @@ def method_table(document: Mapping[str, Any]) -> list[tuple[PathPattern, tuple[s
         methods = [m.upper() for m in HTTP_METHODS if m in item]
         if "GET" in methods and "HEAD" not in methods:
             methods.append("HEAD")
-        table.append((path_pattern(prefix, path, False), tuple(methods)))
+        table.append((PathPattern(prefix, path, empty=False), tuple(methods)))
     return table
 
 
@@ -389,7 +422,13 @@ class PathPattern:
     """The full URL paths of one of a document's paths, matched segment by segment: a
     parameter takes any one segment, other text is compared as it is, and only a segment that
     mixes both (`{name}.json`) is a regular expression. A table of Microsoft Graph's 7,400 paths
-    compiled as expressions took seconds, at start or at the first 404."""
+    compiled as expressions took seconds, at start or at the first 404.
+
+    >>> [PathPattern("/v1", "/f/{id}.{ext}", False).match(p) for p in ("/v1/f/a.b", "/v1/f/.b")]
+    [True, False]
+    >>> [PathPattern("", "/u/{id}", empty).match("/u/") for empty in (False, True)]
+    [False, True]
+    """
 
     __slots__ = ("empty", "parts", "prefix")
 
@@ -425,28 +464,7 @@ def _path_part(part: str, empty: bool) -> tuple[int, Any]:
     if PATH_PARAMETER.search(part) is None:
         return LITERAL, part
     segment = "[^/]*" if empty else "[^/]+"
-    return MIXED, re.compile(PATH_PARAMETER.sub(lambda _: segment, _escaped_outside(part)))
-
-
-def _escaped_outside(part: str) -> str:
-    """`part` escaped for a regular expression, its parameters left as they are."""
-    pieces, last = [], 0
-    for found in PATH_PARAMETER.finditer(part):
-        pieces += [re.escape(part[last : found.start()]), found.group()]
-        last = found.end()
-    return "".join([*pieces, re.escape(part[last:])])
-
-
-@functools.cache
-def path_pattern(prefix: str, path: str, empty: bool) -> PathPattern:
-    """The pattern of `path` under `prefix`; one for each, shared by every table.
-
-    >>> [path_pattern("/v1", "/f/{id}.{ext}", False).match(p) for p in ("/v1/f/a.b", "/v1/f/.b")]
-    [True, False]
-    >>> [path_pattern("", "/u/{id}", e).match("/u/") for e in (False, True)]
-    [False, True]
-    """
-    return PathPattern(prefix, path, empty)
+    return MIXED, re.compile(re.sub(r"\\\{[^}]+\\\}", lambda _: segment, re.escape(part)))
 
 
 QUALIFIER = re.compile(r"[?#]")
@@ -572,26 +590,21 @@ def operation_finder(
     `empty_segments`, a path parameter may be empty (`/users/` names `/users/{id}`): which
     operation a request that no route takes was meant for, to answer in its terms."""
     prefix = base_path(document)
-    paths = list(document.get("paths", {}).items())
-
-    @functools.cache
-    def table() -> list[tuple[PathPattern, dict[str, str]]]:
-        # Made at the first question (a 404's or a journal's), not at start.
-        return [
-            (
-                path_pattern(prefix, path, empty_segments),
-                {
-                    m.upper(): op["operationId"]
-                    for m, op in item.items()
-                    if m in HTTP_METHODS and isinstance(op, Mapping) and "operationId" in op
-                },
-            )
-            for path, item in paths
-        ]
+    table = [
+        (
+            PathPattern(prefix, path, empty=empty_segments),
+            {
+                m.upper(): op["operationId"]
+                for m, op in item.items()
+                if m in HTTP_METHODS and isinstance(op, Mapping) and "operationId" in op
+            },
+        )
+        for path, item in document.get("paths", {}).items()
+    ]
 
     def find(method: str, url_path: str) -> str | None:
         wanted = method.upper()
-        for pattern, ids in table():  # as a router: the first path that has the method
+        for pattern, ids in table:  # as a router: the first path that has the method
             if pattern.match(url_path):
                 found = ids.get(wanted) or (ids.get("GET") if wanted == "HEAD" else None)
                 if found is not None:

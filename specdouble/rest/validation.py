@@ -20,7 +20,14 @@ from specdouble import errors
 from specdouble.data.values import STANDARD_FORMATS, InvalidValue, parse_instant, parse_uuid
 from specdouble.document.augment import RELATED_KEY
 from specdouble.document.lenient import ecma_regex
-from specdouble.document.openapi import Schema, is_nullable, marked, object_shape, resolve
+from specdouble.document.openapi import (
+    Schema,
+    discriminator_mapping,
+    is_nullable,
+    marked,
+    object_shape,
+    resolve,
+)
 from specdouble.rest.dialect import Dialect
 
 NO_WORDS: Mapping[str, str] = {}
@@ -217,7 +224,7 @@ def _discriminated(document: Mapping[str, Any], schema: Schema, value: Any) -> S
     name = discriminator.get("propertyName")
     if not name or not isinstance(value, dict) or not isinstance(value.get(name), str):
         return None
-    target = (discriminator.get("mapping") or {}).get(value[name])
+    target = discriminator_mapping(schema).get(value[name])
     return resolve(document, {"$ref": target}) if target else None
 
 

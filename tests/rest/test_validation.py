@@ -182,6 +182,9 @@ def test_one_of_keeps_the_branch_that_keeps_what_was_sent() -> None:
         "discriminator": {"propertyName": "kind", "mapping": {"ldap": "#/components/schemas/Ldap"}},
     }
     assert validation.clean_value(document, named, {**sent, "kind": "ldap"}) == {"name": "p"}
+    # Without a mapping a discriminator's value is a schema's name, as OpenAPI reads it.
+    implicit = {**either, "discriminator": {"propertyName": "kind"}}
+    assert validation.clean_value(document, implicit, {**sent, "kind": "Ldap"}) == {"name": "p"}
 
 
 @pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
