@@ -3,7 +3,8 @@
 Types and formats, enums, `nullable` and 3.1 type lists, `allOf`/`oneOf`/`anyOf`,
 `readOnly`/`writeOnly`, bounds, lengths, simple patterns, `additionalProperties`, and
 recursion cut at a depth. Property names pick realistic values through Faker (`email`,
-`username`, `slug`, `url`, ...). Each `Synth` has its own seeded Faker and `random.Random`.
+`username`, `slug`, `url`, ...). Each `Synth` has its own `random.Random` and draws from its
+thread's Faker as from a Faker of its own (`Synth.fake`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 import random
 import re
 import string
+import threading
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -51,6 +53,11 @@ MAX_DEPTH = 4
 MAX_REQUIRED_DEPTH = 16
 """Below this, an object leaves out even required properties: one that requires itself has no
 finite value, and a value must end."""
+MEMO_ENTRIES = 20_000
+"""Schemas a generator keeps what it read of (`Synth._fields`, its `allOf` merges) at most."""
+Field = tuple[str, Any, bool, bool, bool]
+"""A property an object may hold: its name and schema, whether it is required, whether it may
+be null, and whether null is valid under every reading (`is_nullable(surely=True)`)."""
 VALUE_BUDGET = 500
 """Values one generated value holds before the rest of it is made of what its schemas require
 alone (no optional property, the fewest items): Microsoft Graph's entities, 4 levels of objects
@@ -226,14 +233,35 @@ def stable_seed(*parts: Any) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+class _ThreadFaker(threading.local):
+    """A thread's Faker (made when first drawn from) and the generator whose draws it is
+    making."""
+
+    made: Faker | None = None
+    holder: Synth | None = None
+
+    @property
+    def fake(self) -> Faker:
+        if self.made is None:
+            from faker import Faker  # here: Faker's import alone is a twentieth of a start
+
+            self.made = Faker(["en_US"])
+        return self.made
+
+
+_THREAD_FAKER = _ThreadFaker()
+
+
 class Synth:
     """Generates values for the schemas of one document."""
 
     def __init__(self, document: Mapping[str, Any], seed: int) -> None:
         self.document = document
         self.seed = seed
-        self._fake: Faker | None = None
         self._fake_seed = seed
+        self._fake_state: Any = None
+        """Where this generator's Faker draws had got to when another generator took the
+        thread's Faker (None: not drawn from since seeded)."""
         self.random = random.Random(seed)
         self.version = str((document.get("info") or {}).get("version") or "")
         self._owner = ""
@@ -241,6 +269,8 @@ class Synth:
         """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
         self._examples: dict[int, tuple[Mapping[str, Any], bool]] = {}
         self._validators: dict[int, tuple[Any, Any]] = {}
+        self._kept_fields: dict[tuple[int, bool], tuple[Mapping[str, Any], list[Field]]] = {}
+        self._combined: dict[int, tuple[Mapping[str, Any], dict[str, Any] | None]] = {}
         self._spent = 0
         """Values made so far for the value being made (`VALUE_BUDGET`)."""
         self._nesting = 0
@@ -248,14 +278,21 @@ class Synth:
 
     @property
     def fake(self) -> Faker:
-        """The Faker, made when first drawn from (a few milliseconds each: GitHub's document
-        has 93 resources, most of which never draw), seeded as it was last told."""
-        if self._fake is None:
-            from faker import Faker  # here: Faker's import alone is a twentieth of a start
-
-            self._fake = Faker(["en_US"])
-            self._fake.seed_instance(self._fake_seed)
-        return self._fake
+        """The thread's Faker, drawing as this generator's own would: seeded as it was last
+        told, or where its draws had got to when another generator took it. Made once per
+        thread rather than once per generator: one takes milliseconds, and a document of
+        1,300 resources (or an answer per request) would make one each."""
+        shared = _THREAD_FAKER
+        holder = shared.holder
+        if holder is not self:
+            if holder is not None:
+                holder._fake_state = shared.fake.random.getstate()
+            if self._fake_state is None:
+                shared.fake.seed_instance(self._fake_seed)
+            else:
+                shared.fake.random.setstate(self._fake_state)
+            shared.holder = self
+        return shared.fake
 
     @contextmanager
     def one_value(self) -> Iterator[None]:
@@ -272,10 +309,10 @@ class Synth:
     def reseed(self, *parts: Any) -> None:
         """Continue from a seed made of this one and `parts` (cheaper than a new `Synth`)."""
         seed = stable_seed(self.seed, *parts)
-        if self._fake is None:
-            self._fake_seed = seed
-        else:
-            self._fake.seed_instance(seed)
+        self._fake_seed, self._fake_state = seed, None
+        shared = _THREAD_FAKER
+        if shared.holder is self:
+            shared.holder = None  # seeded anew when next drawn from
         self.random.seed(seed)
 
     def value(
@@ -294,10 +331,13 @@ class Synth:
         if isinstance(reference, str) and reference.startswith("#/components/schemas/"):
             owner = reference.rsplit("/", 1)[-1]
         outer, self._owner = self._owner, owner if owner is not None else self._owner
+        if self._nesting == 0:  # `one_value`, written out: it is entered for every value
+            self._spent = 0
+        self._nesting += 1
         try:
-            with self.one_value():
-                return self._value(schema, name=name, reading=reading, depth=depth)
+            return self._value(schema, name=name, reading=reading, depth=depth)
         finally:
+            self._nesting -= 1
             self._owner = outer
 
     def _value(self, schema: Any, *, name: str, reading: bool, depth: int) -> Any:
@@ -511,7 +551,11 @@ class Synth:
         return bool(kept[1].is_valid(value))
 
     def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
-        combined = self._combined_object(schema)
+        known = self._combined.get(id(schema))
+        if known is None or known[0] is not schema:  # merged once per schema
+            known = (schema, self._combined_object(schema))
+            self._remember(self._combined, id(schema), known)
+        combined = known[1]
         if combined is not None:  # one object of every part's fields, each made once
             return self._object(combined, **context)
         scalar = self._combined_scalar(schema)
@@ -581,26 +625,13 @@ class Synth:
     def _object(self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int) -> Any:
         required = set(schema.get("required", []))
         result: dict[str, Any] = {}
-        for prop, prop_schema in schema.get("properties", {}).items():
-            if forbidden(self.document, prop_schema):  # `not: {}`: never present
-                continue
-            resolved = resolve(self.document, prop_schema)
-            if marked(self.document, prop_schema, "writeOnly" if reading else "readOnly"):
-                continue
-            if prop not in required and admits_nothing(self.document, resolved):
-                continue  # no value is valid for it, and none is needed
+        for prop, prop_schema, needed, nullable, surely_nullable in self._fields(schema, reading):
             spent = self._spent > VALUE_BUDGET
-            if (depth >= MAX_DEPTH or spent) and (
-                prop not in required or depth >= MAX_REQUIRED_DEPTH
-            ):
-                if prop in required and is_nullable(self.document, resolved):
+            if (depth >= MAX_DEPTH or spent) and (not needed or depth >= MAX_REQUIRED_DEPTH):
+                if needed and nullable:
                     result[prop] = None  # deep enough: null ends it (GitHub's `team.parent`)
                 continue  # a required cycle (`TreeNode.parent`) has no finite value: cut
-            if (
-                is_nullable(self.document, resolved, surely=True)
-                and prop not in required
-                and self.random.random() < 0.15
-            ):
+            if surely_nullable and not needed and self.random.random() < 0.15:
                 result[prop] = None
                 continue
             result[prop] = self.value(prop_schema, name=prop, reading=reading, depth=depth + 1)
@@ -640,6 +671,44 @@ class Synth:
             kept = sorted(result, key=lambda key: key not in required)[:most]
             result = {key: value for key, value in result.items() if key in kept}
         return result
+
+    def _fields(self, schema: Mapping[str, Any], reading: bool) -> list[Field]:
+        """The properties an object of `schema` may hold in a response (`reading`) or a
+        request, with what decides each one's value; read once per schema, since an entity's
+        schema is met for every record and every copy nested in one."""
+        known = self._kept_fields.get((id(schema), reading))
+        if known is not None and known[0] is schema:
+            return known[1]
+        required = set(schema.get("required", []))
+        fields: list[Field] = []
+        for prop, prop_schema in schema.get("properties", {}).items():
+            if forbidden(self.document, prop_schema):  # `not: {}`: never present
+                continue
+            resolved = resolve(self.document, prop_schema)
+            if marked(self.document, prop_schema, "writeOnly" if reading else "readOnly"):
+                continue
+            needed = prop in required
+            if not needed and admits_nothing(self.document, resolved):
+                continue  # no value is valid for it, and none is needed
+            fields.append(
+                (
+                    prop,
+                    prop_schema,
+                    needed,
+                    needed and is_nullable(self.document, resolved),
+                    is_nullable(self.document, resolved, surely=True),
+                )
+            )
+        self._remember(self._kept_fields, (id(schema), reading), (schema, fields))
+        return fields
+
+    @staticmethod
+    def _remember(memo: dict[Any, Any], key: Any, entry: Any) -> None:
+        """Keep what was read of a schema; schemas made while generating (a narrowed copy)
+        are new objects each time, so a memo that outgrows `MEMO_ENTRIES` starts afresh."""
+        if len(memo) >= MEMO_ENTRIES:
+            memo.clear()
+        memo[key] = entry
 
     def _array(
         self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int

@@ -540,3 +540,47 @@ def test_a_discriminator_without_a_mapping_names_each_variant_by_its_schema() ->
     values = [made.value({"$ref": "#/components/schemas/Config"}) for _ in range(30)]
     assert {value["type"] for value in values} == {"Custom", "Redox"}
     assert all("schemaName" in value for value in values if value["type"] == "Custom")
+
+
+def test_generators_sharing_a_thread_s_faker_draw_as_if_each_had_its_own() -> None:
+    """Generators take turns with their thread's Faker (one is costly to make): each one's
+    values are the same whether others drew in between, on this thread or another, and a
+    reseeded generator starts its Faker draws afresh."""
+    import threading
+
+    person = {
+        "type": "object",
+        "properties": {
+            "email": {"type": "string"},
+            "username": {"type": "string"},
+            "title": {"type": "string"},
+        },
+    }
+
+    def alone(seed: int, times: int = 4) -> list[Any]:
+        made = Synth({}, seed)
+        return [made.value(person) for _ in range(times)]
+
+    expected = {seed: alone(seed) for seed in (1, 2, 3)}
+    takers = {seed: Synth({}, seed) for seed in (1, 2, 3)}
+    taken: dict[int, list[Any]] = {seed: [] for seed in takers}
+    for _ in range(4):  # in turns: each draw takes the Faker from the one before
+        for seed, taker in takers.items():
+            taken[seed].append(taker.value(person))
+    assert taken == expected
+
+    elsewhere: list[list[Any]] = []
+    first = Synth({}, 1)
+    head = [first.value(person) for _ in range(2)]
+    thread = threading.Thread(target=lambda: elsewhere.append(alone(2)))
+    thread.start()
+    thread.join()
+    assert head + [first.value(person) for _ in range(2)] == expected[1]
+    assert elsewhere == [expected[2]]
+
+    again = Synth({}, 5)
+    again.value(person)
+    again.reseed("x")
+    fresh = Synth({}, 5)
+    fresh.reseed("x")
+    assert again.value(person) == fresh.value(person)
