@@ -834,23 +834,7 @@ class Synth:
         return make() if make else None
 
     def _by_name(self, name: str) -> str:
-        lowered = name.lower()
-        if self.version and VERSION_NAME.search(lowered):
-            return self.version
-        for owner, field, rule in OWNER_RULES:
-            if field.search(lowered) and owner.search(self._owner):
-                return str(rule(self.fake))
-        if lowered == "name" and self._owner.endswith("Source"):
-            kind = next((k for k in SOURCE_NAMES if k and self._owner.startswith(k)), "")
-            return str(self.fake.random_element(SOURCE_NAMES[kind]))
-        if lowered == "name" and CONFIGURED_OWNER.search(self._owner):
-            team = self.fake.random_element(GROUP_NAMES).lower().replace(" ", "-")
-            kind = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", self._owner).lower()
-            return f"{team}-{kind}"
-        make = _rule_for(lowered)
-        if make is not None:
-            return str(make(self.fake))
-        return self.fake.word() if name else self.fake.pystr(min_chars=4, max_chars=10)
+        return _namer(name.lower(), self._owner, bool(self.version))(self)
 
     def from_pattern(self, pattern: str, *, shortest: bool = False, stretch: int = 0) -> str | None:
         """A string matching a simple regular expression, or None where it is too hard;
@@ -1033,6 +1017,34 @@ def _shapes(part: Any) -> bool:
     return not isinstance(part, Mapping) or any(
         word not in UNSHAPING and not str(word).startswith("x-") for word in part
     )
+
+
+@functools.lru_cache(maxsize=65_536)
+def _namer(lowered: str, owner: str, versioned: bool) -> Callable[[Synth], str]:
+    """How a string is made for a property of this name in an object of this schema (its
+    owner), decided once: for every value the rules' patterns were searched again."""
+    if versioned and VERSION_NAME.search(lowered):
+        return lambda synth: synth.version
+    for owners, field, rule in OWNER_RULES:
+        if field.search(lowered) and owners.search(owner):
+            return lambda synth: str(rule(synth.fake))
+    if lowered == "name" and owner.endswith("Source"):
+        kind = next((k for k in SOURCE_NAMES if k and owner.startswith(k)), "")
+        return lambda synth: str(synth.fake.random_element(SOURCE_NAMES[kind]))
+    if lowered == "name" and CONFIGURED_OWNER.search(owner):
+        configured = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", owner).lower()
+
+        def named(synth: Synth) -> str:
+            team = synth.fake.random_element(GROUP_NAMES).lower().replace(" ", "-")
+            return f"{team}-{configured}"
+
+        return named
+    make = _rule_for(lowered)
+    if make is not None:
+        return lambda synth: str(make(synth.fake))
+    if lowered:
+        return lambda synth: synth.fake.word()
+    return lambda synth: synth.fake.pystr(min_chars=4, max_chars=10)
 
 
 @functools.cache
