@@ -190,3 +190,49 @@ def test_yaml_keys_are_read_as_the_strings_written(tmp_path: Path) -> None:
         "e": {"500": "boom"},
         "f": {"v": 500},
     }
+
+
+SCHEMAS_TO_META_CHECK = [
+    {"type": "string", "pattern": "^[a-z]+$"},
+    {"type": "string", "pattern": "(unclosed"},  # not a regular expression Python reads
+    {"type": "string", "pattern": "(?P<word>x)"},  # Python's own syntax: Python reads it
+    {"type": "string", "pattern": "(?<word>x)"},  # JavaScript's own: Python does not
+    {"type": "object", "properties": {"a": {"type": "array", "items": {"pattern": "\\p{L}"}}}},
+    {"type": "strin"},
+    {"type": "object", "required": []},  # draft 4: at least one name
+    {"type": "object", "properties": {"a": {"type": "array", "items": {"pattern": "["}}}},
+    {"type": "object", "properties": {"pattern": {"type": "string"}}},  # a property's name
+    {"allOf": [{"type": "object"}, {"not": {"type": "integer", "minimum": "1"}}]},
+    {"type": "object", "additionalProperties": {"type": "string", "maxLength": -1}},
+    {"type": "integer", "maximum": 2**70},  # past 64 bits
+    {"type": "string", "enum": []},
+]
+
+
+@pytest.mark.parametrize("schema", SCHEMAS_TO_META_CHECK)
+def test_a_schema_is_refused_exactly_where_the_meta_schema_refuses_it(
+    schema: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schemas are checked against the meta-schema in Rust first (`meta_check_in_rust_first`):
+    a document is refused exactly where, and with the words, openapi-spec-validator's own
+    check refuses it."""
+    from openapi_spec_validator.validation.keywords import OpenAPIV30SchemaValidator
+
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/things": {"get": {"responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": {"Thing": schema}},
+    }
+
+    def verdict() -> str | None:
+        try:
+            openapi.check(copy.deepcopy(document), source="d.yaml")
+        except openapi.SpecError as error:
+            return str(error)
+        return None
+
+    quick = verdict()
+    exact = OpenAPIV30SchemaValidator._exact_schema_checker  # type: ignore[attr-defined]
+    monkeypatch.setattr(OpenAPIV30SchemaValidator, "_get_schema_checker", exact)
+    assert quick == verdict()
