@@ -18,6 +18,7 @@ import string
 import threading
 import uuid
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ from specdouble.document.lenient import defused
 from specdouble.document.openapi import (
     ANNOTATIONS,
     COMPOSITIONS,
+    copied,
     discriminator_mapping,
     exclusive_requirements,
     forbidden,
@@ -56,8 +58,9 @@ finite value, and a value must end."""
 MEMO_ENTRIES = 20_000
 """Schemas a generator keeps what it read of (`Synth._fields`, its `allOf` merges) at most."""
 Field = tuple[str, Any, bool, bool, bool]
-"""A property an object may hold: its name and schema, whether it is required, whether it may
-be null, and whether null is valid under every reading (`is_nullable(surely=True)`)."""
+"""A property an object may hold: its name and schema, whether it is required, whether it is
+required and may be null (cut deep, it is null), and whether null is valid under every reading
+(`is_nullable(surely=True)`)."""
 VALUE_BUDGET = 500
 """Values one generated value holds before the rest of it is made of what its schemas require
 alone (no optional property, the fewest items): Microsoft Graph's entities, 4 levels of objects
@@ -233,12 +236,13 @@ def stable_seed(*parts: Any) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-class _ThreadFaker(threading.local):
-    """A thread's Faker (made when first drawn from) and the generator whose draws it is
-    making."""
+class _Turns:
+    """One thread's Faker (made when first drawn from) and the generator whose draws it is
+    making (held weakly: a generator nothing else holds has no draws left to keep)."""
 
-    made: Faker | None = None
-    holder: Synth | None = None
+    def __init__(self) -> None:
+        self.made: Faker | None = None
+        self.holder: weakref.ref[Synth] | None = None
 
     @property
     def fake(self) -> Faker:
@@ -248,8 +252,22 @@ class _ThreadFaker(threading.local):
             self.made = Faker(["en_US"])
         return self.made
 
+    def holds(self, synth: Synth) -> bool:
+        return self.holder is not None and self.holder() is synth
 
-_THREAD_FAKER = _ThreadFaker()
+
+class _ThreadTurns(threading.local):
+    turns: _Turns | None = None
+
+
+_THREAD_TURNS = _ThreadTurns()
+
+
+def _thread_turns() -> _Turns:
+    turns = _THREAD_TURNS.turns
+    if turns is None:
+        turns = _THREAD_TURNS.turns = _Turns()
+    return turns
 
 
 class Synth:
@@ -260,8 +278,10 @@ class Synth:
         self.seed = seed
         self._fake_seed = seed
         self._fake_state: Any = None
-        """Where this generator's Faker draws had got to when another generator took the
-        thread's Faker (None: not drawn from since seeded)."""
+        """Where this generator's Faker draws had got to when it last gave a Faker up (None:
+        none since seeded)."""
+        self._turns: _Turns | None = None
+        """The thread's Faker this generator last drew from."""
         self.random = random.Random(seed)
         self.version = str((document.get("info") or {}).get("version") or "")
         self._owner = ""
@@ -279,20 +299,25 @@ class Synth:
     @property
     def fake(self) -> Faker:
         """The thread's Faker, drawing as this generator's own would: seeded as it was last
-        told, or where its draws had got to when another generator took it. Made once per
-        thread rather than once per generator: one takes milliseconds, and a document of
-        1,300 resources (or an answer per request) would make one each."""
-        shared = _THREAD_FAKER
-        holder = shared.holder
-        if holder is not self:
-            if holder is not None:
-                holder._fake_state = shared.fake.random.getstate()
+        told, or from where its draws had got to when it gave a Faker up (to another
+        generator, or to draw on another thread). Made once per thread rather than once per
+        generator: one takes milliseconds, and a document of 1,300 resources (or an answer
+        per request) would make one each."""
+        turns = _thread_turns()
+        if not turns.holds(self):
+            last = self._turns
+            if last is not None and last is not turns and last.holds(self):
+                self._fake_state = last.fake.random.getstate()  # drawn on another thread
+                last.holder = None
+            previous = turns.holder() if turns.holder is not None else None
+            if previous is not None:
+                previous._fake_state = turns.fake.random.getstate()
             if self._fake_state is None:
-                shared.fake.seed_instance(self._fake_seed)
+                turns.fake.seed_instance(self._fake_seed)
             else:
-                shared.fake.random.setstate(self._fake_state)
-            shared.holder = self
-        return shared.fake
+                turns.fake.random.setstate(self._fake_state)
+            turns.holder, self._turns = weakref.ref(self), turns
+        return turns.fake
 
     @contextmanager
     def one_value(self) -> Iterator[None]:
@@ -310,9 +335,8 @@ class Synth:
         """Continue from a seed made of this one and `parts` (cheaper than a new `Synth`)."""
         seed = stable_seed(self.seed, *parts)
         self._fake_seed, self._fake_state = seed, None
-        shared = _THREAD_FAKER
-        if shared.holder is self:
-            shared.holder = None  # seeded anew when next drawn from
+        if self._turns is not None and self._turns.holds(self):
+            self._turns.holder = None  # seeded anew when next drawn from
         self.random.seed(seed)
 
     def value(
@@ -343,20 +367,22 @@ class Synth:
     def _value(self, schema: Any, *, name: str, reading: bool, depth: int) -> Any:
         self._spent += 1
         schema = resolve(self.document, schema) if isinstance(schema, Mapping) else {}
+        # The document's own values are copied: a value is the caller's to change (a variant
+        # named by its discriminator, a record's fields), and the document is every caller's.
         if "const" in schema:
-            return schema["const"]
+            return _own(schema["const"])
         if "enum" in schema:
             options = [option for option in schema["enum"] if option is not None] or [None]
             # An enum can hold values its own pattern or lengths refuse: those are not valid.
             options = [option for option in options if string_fits(option, schema)] or options
-            return self.random.choice(options)
+            return _own(self.random.choice(options))
         if (
             "example" in schema
             and depth > 0
             and self.random.random() < 0.3
             and self._example_fits(schema)
         ):
-            return schema["example"]
+            return _own(schema["example"])
         if "allOf" in schema:
             return self._all_of(schema, name=name, reading=reading, depth=depth)
         discriminator = schema.get("discriminator")
@@ -920,6 +946,11 @@ class Synth:
         return self.random.choice(plain or choices)
 
 
+def _own(value: Any) -> Any:
+    """A value of the document's, as one to change: a list or object copied."""
+    return copied(value) if isinstance(value, dict | list) else value
+
+
 def _has_lookahead(parsed: Any) -> bool:
     """Whether a parsed pattern holds a positive lookahead at any depth."""
     for op, arg in parsed:
@@ -1208,12 +1239,12 @@ def empty_value(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Any
     if not isinstance(schema, Mapping) or depth > MAX_DEPTH:
         return NO_VALUE
     if "default" in schema:
-        return schema["default"]
+        return _own(schema["default"])
     if "const" in schema:
-        return schema["const"]
+        return _own(schema["const"])
     choices = [value for value in schema.get("enum", []) if value is not None]
     if "enum" in schema:
-        return choices[0] if choices else NO_VALUE
+        return _own(choices[0]) if choices else NO_VALUE
     parts = schema.get("allOf", [])
     branches = schema.get("oneOf", []) or schema.get("anyOf", [])
     kind = schema.get("type")

@@ -156,11 +156,13 @@ def quicken_validator() -> None:
 
 def meta_check_in_rust_first() -> None:
     """openapi-spec-validator checks each schema of a 3.0 document against JSON Schema's
-    draft 4 meta-schema with Python's jsonschema (half of its time on GitHub's document; it
-    checks the whole document with jsonschema-rs already). The same meta-schema is checked
-    with jsonschema-rs first, the one format it names (`pattern`: a regular expression
-    Python compiles) with `re`; only a schema either refuses meets the original check,
-    which says why in its own words."""
+    draft 4 meta-schema with Python's jsonschema (half of its time on GitHub's document; the
+    whole document it checks with jsonschema-rs by default). Where it would use jsonschema-rs,
+    the same meta-schema's structure is checked with it first, and the one format the
+    meta-schema names (`pattern`: a regular expression) with the validator's own format
+    checker; a schema either refuses, or that Rust might read otherwise than Python (a
+    cycle, very deep nesting, enum numbers past 2**53), meets the original check, which
+    says why in its own words."""
     from openapi_spec_validator.validation import keywords
 
     validator = keywords.OpenAPIV30SchemaValidator
@@ -170,16 +172,17 @@ def meta_check_in_rust_first() -> None:
 
     def checker(self: Any, schema: Any, schema_value: Any) -> Callable[[Any], None]:
         exact = original(self, schema, schema_value)
-        structure = _draft4_structure()
-        if structure is None:
+        quick = _draft4_quick_check()
+        if quick is None:
             return exact
+        structure, conforms = quick
 
         def check(value: Any) -> None:
             try:
                 valid = bool(structure.is_valid(value))
             except (ValueError, TypeError, OverflowError):  # a value Rust cannot take
                 valid = False
-            if not valid or not _patterns_compile(value):
+            if not valid or not _plainly_formatted(value, conforms):
                 exact(value)
 
         return check
@@ -190,46 +193,83 @@ def meta_check_in_rust_first() -> None:
 
 
 @functools.cache
-def _draft4_structure() -> Any:
-    """jsonschema-rs's validator of the meta-schema 3.0 schemas are checked against, formats
-    aside; None without jsonschema-rs."""
+def _draft4_quick_check() -> tuple[Any, Callable[[Any, str], bool]] | None:
+    """jsonschema-rs's validator of the meta-schema 3.0 schemas are checked against (formats
+    aside) and the format checker the original check uses; None where openapi-spec-validator
+    is set to use Python's jsonschema only, or jsonschema-rs is missing."""
     try:
         import jsonschema_rs
         from openapi_schema_validator import OAS30Validator
+        from openapi_spec_validator.schemas.backend import get_schema_validator_backend
     except ImportError:
         return None
-    return jsonschema_rs.validator_for(OAS30Validator.META_SCHEMA, validate_formats=False)
+    if get_schema_validator_backend() == "jsonschema":
+        return None
+    structure = jsonschema_rs.validator_for(OAS30Validator.META_SCHEMA, validate_formats=False)
+    return structure, OAS30Validator.FORMAT_CHECKER.conforms
 
 
 DRAFT4_SCHEMA_WORDS = ("not", "items", "additionalItems", "additionalProperties")
 DRAFT4_SCHEMA_MAPS = ("properties", "patternProperties", "definitions", "dependencies")
 DRAFT4_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "items")
+QUICK_CHECK_DEPTH = 32
+"""Subschemas nested deeper than this go to the original check (Python's recursion limit
+ends it somewhere past 100, where Rust's does not)."""
+EXACT_FLOATS = 2**53
 
 
-def _patterns_compile(schema: Any) -> bool:
-    """Whether every `pattern` where draft 4's meta-schema reads one (in the schema and its
-    subschemas, as its keywords name them) compiles with Python's `re`, the meta-schema's
-    `format: regex` as openapi-spec-validator checks it."""
-    stack, seen = [schema], set()
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, dict) or id(node) in seen:
-            continue
-        seen.add(id(node))
+def _plainly_formatted(schema: Any, conforms: Callable[[Any, str], bool]) -> bool:
+    """Whether a schema's every `pattern`, where draft 4's meta-schema reads one (the schema
+    and its subschemas, as its keywords name them), is a regular expression to `conforms`,
+    and nothing in it may be read otherwise by the two validators: a schema that holds
+    itself, subschemas nested past `QUICK_CHECK_DEPTH`, or an `enum` number past 2**53 (an
+    integer and a float Python finds equal, Rust may not)."""
+    heights: dict[int, int] = {}
+
+    def height(node: Any, ancestors: frozenset[int]) -> int | None:
+        if not isinstance(node, dict):
+            return 0
+        if id(node) in ancestors or len(ancestors) > QUICK_CHECK_DEPTH:
+            return None
+        if id(node) in heights:  # met before, elsewhere: as deep from here?
+            known = heights[id(node)]
+            return known if len(ancestors) + known <= QUICK_CHECK_DEPTH else None
         pattern = node.get("pattern")
-        if isinstance(pattern, str):
-            try:
-                re.compile(pattern)
-            except (re.error, OverflowError, RecursionError, ValueError):
-                return False
-        stack.extend(node[word] for word in DRAFT4_SCHEMA_WORDS if word in node)
+        if isinstance(pattern, str) and not conforms(pattern, "regex"):
+            return None
+        if "enum" in node and _inexact_numbers(node["enum"]):
+            return None
+        parts = [node[word] for word in DRAFT4_SCHEMA_WORDS if word in node]
         for word in DRAFT4_SCHEMA_MAPS:
             if isinstance(node.get(word), dict):
-                stack.extend(node[word].values())
+                parts.extend(node[word].values())
         for word in DRAFT4_SCHEMA_LISTS:
             if isinstance(node.get(word), list):
-                stack.extend(node[word])
-    return True
+                parts.extend(node[word])
+        inner = ancestors | {id(node)}
+        tallest = 0
+        for part in parts:
+            found = height(part, inner)
+            if found is None:
+                return None
+            tallest = max(tallest, found)
+        heights[id(node)] = tallest + 1
+        return tallest + 1
+
+    found = height(schema, frozenset())
+    return found is not None
+
+
+def _inexact_numbers(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return not -EXACT_FLOATS < value < EXACT_FLOATS
+    if isinstance(value, dict):
+        return any(_inexact_numbers(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_inexact_numbers(item) for item in value)
+    return False
 
 
 def remember_visits_by_set() -> None:

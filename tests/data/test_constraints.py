@@ -4,6 +4,7 @@ JSON Schema defines them (what contract testers' tools check: `time` has its off
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -578,9 +579,61 @@ def test_generators_sharing_a_thread_s_faker_draw_as_if_each_had_its_own() -> No
     assert head + [first.value(person) for _ in range(2)] == expected[1]
     assert elsewhere == [expected[2]]
 
+    travelling = Synth({}, 3)  # one generator, drawing on one thread and then another
+    drawn = [travelling.value(person)]
+    thread = threading.Thread(target=lambda: drawn.append(travelling.value(person)))
+    thread.start()
+    thread.join()
+    drawn += [travelling.value(person) for _ in range(2)]
+    assert drawn == expected[3]
+
     again = Synth({}, 5)
     again.value(person)
-    again.reseed("x")
+    thread = threading.Thread(target=lambda: again.reseed("x"))
+    thread.start()
+    thread.join()
     fresh = Synth({}, 5)
     fresh.reseed("x")
     assert again.value(person) == fresh.value(person)
+
+
+def test_generating_never_changes_the_document() -> None:
+    """A value taken from the document (an example, a const, an enum's object) is a copy:
+    naming the variant a discriminator chose wrote into the document's own example."""
+    document = {
+        "components": {
+            "schemas": {
+                "Pet": {
+                    "type": "object",
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {"cat": "#/components/schemas/Cat"},
+                    },
+                    "oneOf": [{"$ref": "#/components/schemas/Cat"}],
+                },
+                "Cat": {
+                    "type": "object",
+                    "properties": {"kind": {"type": "string"}, "name": {"type": "string"}},
+                    "example": {"kind": "dog", "name": "Tom"},
+                },
+                "Owner": {
+                    "type": "object",
+                    "properties": {
+                        "pet": {"$ref": "#/components/schemas/Pet"},
+                        "tags": {"type": "array", "items": {"enum": [{"a": 1}]}},
+                        "fixed": {"const": {"b": [2]}},
+                    },
+                },
+            }
+        }
+    }
+    before = copy.deepcopy(document)
+    made = Synth(document, 0)
+    values = [made.value({"$ref": "#/components/schemas/Owner"}) for _ in range(30)]
+    for value in values:  # a caller changing what it was given
+        value.get("pet", {})["name"] = "changed"
+        value.get("fixed", {}).clear()
+        for tag in value.get("tags", []):
+            tag["a"] = 9
+    assert document == before
+    assert any(value.get("pet", {}).get("kind") == "cat" for value in values)
