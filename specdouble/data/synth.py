@@ -29,7 +29,7 @@ from specdouble.data.values import STANDARD_FORMATS, fitted_instant
 from specdouble.document.lenient import defused
 from specdouble.document.openapi import (
     ANNOTATIONS,
-    COMPOSITIONS,
+    combined_scalar,
     copied,
     discriminator_mapping,
     exclusive_requirements,
@@ -291,6 +291,7 @@ class Synth:
         self._validators: dict[int, tuple[Any, Any]] = {}
         self._kept_fields: dict[tuple[int, bool], tuple[Mapping[str, Any], list[Field]]] = {}
         self._combined: dict[int, tuple[Mapping[str, Any], dict[str, Any] | None]] = {}
+        self._nothing: dict[int, tuple[Any, bool]] = {}
         self._spent = 0
         """Values made so far for the value being made (`VALUE_BUDGET`)."""
         self._nesting = 0
@@ -584,7 +585,7 @@ class Synth:
         combined = known[1]
         if combined is not None:  # one object of every part's fields, each made once
             return self._object(combined, **context)
-        scalar = self._combined_scalar(schema)
+        scalar = combined_scalar(self.document, schema)
         if scalar is not None:  # `allOf: [{$ref: Id}, {maxLength: 8}]`: one value of both
             return self.value(scalar, **context)
         merged: Any = None
@@ -601,21 +602,6 @@ class Synth:
         if rest.get("properties") and isinstance(merged, dict):
             merged.update(self.value(rest, **context))
         return merged
-
-    def _combined_scalar(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
-        """An `allOf` of scalar schemas as one schema (`refined`); None where a part is an
-        object or array, or composes others."""
-        parts = [resolve(self.document, part) for part in schema["allOf"]]
-        rest = {k: v for k, v in schema.items() if k != "allOf"}
-        for part in [*parts, rest]:
-            if not isinstance(part, Mapping) or part.get("type") in ("object", "array"):
-                return None
-            if any(word in part for word in (*COMPOSITIONS, "properties", "items")):
-                return None
-        made: Any = rest
-        for part in parts:
-            made = refined(self.document, made, part)
-        return dict(made) if isinstance(made, Mapping) and made.get("type") else None
 
     def _combined_object(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         """An `allOf` of object schemas as one object schema: every part's properties (where
@@ -728,6 +714,14 @@ class Synth:
         self._remember(self._kept_fields, (id(schema), reading), (schema, fields))
         return fields
 
+    def _admits_nothing(self, schema: Any) -> bool:
+        """`admits_nothing`, read once per schema (it merges an object's `allOf` parts)."""
+        known = self._nothing.get(id(schema))
+        if known is None or known[0] is not schema:
+            known = (schema, admits_nothing(self.document, schema))
+            self._remember(self._nothing, id(schema), known)
+        return known[1]
+
     @staticmethod
     def _remember(memo: dict[Any, Any], key: Any, entry: Any) -> None:
         """Keep what was read of a schema; schemas made while generating (a narrowed copy)
@@ -743,7 +737,7 @@ class Synth:
         fewest = depth >= MAX_DEPTH or self._spent > VALUE_BUDGET
         high = max(low, min(schema.get("maxItems", 3), low if fewest else 3))
         items = schema.get("items", {})
-        if not low and admits_nothing(self.document, items):
+        if not low and self._admits_nothing(items):
             return []  # Visual Studio's `type: integer` of string choices: no item is valid
         wanted = self.random.randint(low, high)
         values: list[Any] = []
@@ -989,9 +983,17 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
     >>> clause = {"type": "object", "required": ["field"], "properties": {"field": {}}}
     >>> admits_nothing({}, {"additionalProperties": False, "anyOf": [clause]})
     True
+
+    So does an object that requires a property no value is valid for, as its `allOf` parts
+    describe it together (SendGrid's event: `bounce_type` of `soft`/`hard` in one, of
+    `bounced`/`blocked` in the other):
+
+    >>> soft = {"properties": {"kind": {"enum": ["soft"]}}, "required": ["kind"]}
+    >>> admits_nothing({}, {"allOf": [soft, {"properties": {"kind": {"enum": ["hard"]}}}]})
+    True
     """
     schema = resolve(document, schema)
-    if _closed_requiring_another(document, schema):
+    if _closed_requiring_another(document, schema) or _requires_the_forbidden(document, schema):
         return True
     kind, choices = schema.get("type"), schema.get("enum")
     if not isinstance(kind, str) or kind not in _JSON_TYPES or not isinstance(choices, list):
@@ -1005,6 +1007,17 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
         return isinstance(value, _JSON_TYPES[kind]) and string_fits(value, schema)
 
     return bool(choices) and not any(fits(value) for value in choices)
+
+
+def _requires_the_forbidden(document: Mapping[str, Any], schema: Any) -> bool:
+    """Whether an object schema requires a property that, its `allOf` parts together, no value
+    is valid for (`refined`: `not: {}`)."""
+    if not isinstance(schema, Mapping) or (not schema.get("allOf") and not schema.get("required")):
+        return False
+    if schema.get("type") not in (None, "object"):
+        return False
+    properties, required = object_shape(document, schema)
+    return any(name in properties and forbidden(document, properties[name]) for name in required)
 
 
 def _closed_requiring_another(document: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:

@@ -876,6 +876,10 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
     {'type': 'string', 'enum': ['success'], 'maxLength': 9}
     >>> refined({}, {"enum": ["system"]}, {"type": "string", "enum": ["custom"]})
     {'not': {}}
+    >>> refined({}, {"type": "integer"}, {"type": "string", "description": "iso 8601"})
+    {'not': {}}
+    >>> refined({}, {"type": "integer"}, {"type": ["number", "null"]})["type"]
+    ['integer']
     """
     first, second = (resolve(document, node) for node in (known, other))
     if not _constrains(second):
@@ -900,6 +904,19 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
         if not both:
             return {"not": {}}  # no choice both name: no value holds of both
         merged["enum"] = both
+    kinds = [_kinds(node) for node in (first, second)]
+    if kinds[0] and kinds[1] and not _kinds_meet(kinds[0], kinds[1]):
+        # No type both allow (SendGrid's `last_event_time`: an integer, and a string): null
+        # where both take it, else no value holds of both.
+        nullable = all(is_nullable(document, node) for node in (first, second))
+        return {"enum": [None], "nullable": True} if nullable else {"not": {}}
+    if kinds[0] and kinds[1] and kinds[0] != kinds[1]:  # the types both allow, as one
+        common = sorted(_common_kinds(kinds[0], kinds[1]))
+        listed = merged.get("type")
+        if isinstance(listed, list):
+            merged["type"] = common + (["null"] if "null" in listed else [])
+        else:
+            merged["type"] = common[0] if len(common) == 1 else common
     for word, tighter in TIGHTER.items():
         bounds = [node[word] for node in (first, second) if _is_number(node.get(word))]
         if len(bounds) == 2:
@@ -911,7 +928,49 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
     return merged
 
 
+def _kinds(schema: Mapping[str, Any]) -> set[str]:
+    """The non-null types a schema names (none: any)."""
+    kind = schema.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else set()
+    return kinds - {"null"}
+
+
+def _kinds_meet(one: set[str], other: set[str]) -> bool:
+    """Whether a value can be of both sets of types (an integer is a number too)."""
+    return bool(_common_kinds(one, other))
+
+
+def _common_kinds(one: set[str], other: set[str]) -> set[str]:
+    widened = [kinds | {"integer"} if "number" in kinds else kinds for kinds in (one, other)]
+    common = widened[0] & widened[1]
+    return common - {"integer"} if "number" in common else common
+
+
 REQUIRED_ONLY = frozenset({"required", "description", "title"})
+
+
+def combined_scalar(document: Mapping[str, Any], schema: Any) -> dict[str, Any] | None:
+    """An `allOf` of scalar schemas as one schema (`refined`): AWS's key `allOf: [{$ref:
+    Pattern}, {description}]` is a string of that pattern. None where a part is an object or
+    an array, or composes others, or where the schema has no `allOf`.
+
+    >>> combined_scalar({}, {"allOf": [{"type": "string", "pattern": "^a"}, {"maxLength": 4}]})
+    {'type': 'string', 'pattern': '^a', 'maxLength': 4}
+    """
+    schema = resolve(document, schema)
+    if not isinstance(schema, Mapping) or not isinstance(schema.get("allOf"), list):
+        return None
+    parts = [resolve(document, part) for part in schema["allOf"]]
+    rest = {k: v for k, v in schema.items() if k != "allOf"}
+    for part in [*parts, rest]:
+        if not isinstance(part, Mapping) or part.get("type") in ("object", "array"):
+            return None
+        if any(word in part for word in (*COMPOSITIONS, "properties", "items")):
+            return None
+    made: Any = rest
+    for part in parts:
+        made = refined(document, made, part)
+    return dict(made) if isinstance(made, Mapping) and made.get("type") else None
 
 
 def exclusive_requirements(document: Mapping[str, Any], schema: Schema) -> list[frozenset[str]]:

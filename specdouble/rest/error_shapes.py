@@ -11,13 +11,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from specdouble.data.synth import Synth
-from specdouble.document.openapi import resolve
+from specdouble.document.openapi import combined_scalar, object_shape, resolve
 from specdouble.rest.responder import concrete
+from specdouble.rest.validation import schema_validator
 
 MESSAGE_FIELDS = re.compile(
     r"^(message|msg|detail|details|error|error_?message|description|reason|title)$", re.I
 )
 CODE_FIELDS = re.compile(r"^(code|status|status_?code|http_?status|error_?code)$", re.I)
+NOTHING = object()
 HOLDERS = re.compile(r"^(errors?|faults?|problems?|issues?|details?)$", re.I)
 """Where an error shape holds the error itself (Stripe's `error: {message}`, Asana's
 `errors: [{message}]`): the only nested parts the reason goes into (a Stripe error's
@@ -84,19 +86,23 @@ def _say(
         return
     if not isinstance(body, dict):
         return
-    properties = schema.get("properties") or {}
+    properties = object_shape(document, schema)[0]  # an `allOf`'s parts' too
     for name in list(body) or list(properties):
-        field = resolve(document, properties.get(name) or {})
-        kind = field.get("type")
-        if "enum" in field or "const" in field:
-            continue
+        field = properties.get(name) or {}
+        plain = combined_scalar(document, field) or resolve(document, field)
+        said: Any = NOTHING
         if MESSAGE_FIELDS.match(name) and isinstance(body.get(name), str):
-            body[name] = reason
+            said = reason
         elif CODE_FIELDS.match(name):
-            if kind == "integer" or isinstance(body.get(name), int):
-                body[name] = status
+            if plain.get("type") == "integer" or isinstance(body.get(name), int):
+                said = status
             elif isinstance(body.get(name), str):
-                body[name] = str(status)
+                said = str(status)
+        if said is not NOTHING:
+            # Only where the field's schema takes it: a code of the document's own names
+            # (Azure's `ErrorCode`, an enum) keeps the one generated.
+            if schema_validator(document, field).is_valid(said):
+                body[name] = said
         elif isinstance(body.get(name), dict | list) and HOLDERS.match(name) and depth < 2:
             _say(document, field, body[name], status, reason, depth + 1)
 

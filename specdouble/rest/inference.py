@@ -21,6 +21,7 @@ from specdouble.document.openapi import (
     Operation,
     body_fields_schema,
     both_hold,
+    combined_scalar,
     exclusive_requirements,
     forbidden,
     is_nullable,
@@ -742,10 +743,12 @@ def _plain_resource(
         for name, schema in (request_properties or properties).items()
         if not marked(document, schema, "readOnly") and name in properties
     ]
-    key_kind = _kind(resolved[key])
+    # A key's schema with its `allOf` parts as one (AWS's `allOf: [{$ref: Pattern}, {xml}]`).
+    key_schema = combined_scalar(document, resolved[key]) or resolved[key]
+    key_kind = _kind(key_schema)
     if key_kind in ("object", "array"):
         return None  # an object or a list names no object in a path
-    constrained = any(k in resolved[key] for k in ("pattern", "enum", "maxLength", "minLength"))
+    constrained = any(k in key_schema for k in ("pattern", "enum", "maxLength", "minLength"))
     path_schema = _path_parameter_schema(document, item_methods, lookup)
     # A text key the item path reads as a number (GitLab's hook `id`) is a number's digits.
     numbered = _kind(resolve(document, path_schema or {})) in ("integer", "number")

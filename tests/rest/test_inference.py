@@ -21,3 +21,56 @@ def test_a_list_of_objects_is_not_one_of_them() -> None:
     listed = {"$ref": prefix + "Complements"}
     assert not inference._same_schema(document, listed, listed)
     assert inference._same_schema(document, {"$ref": prefix + "Complement"}, item)
+
+
+def test_a_key_s_constraints_are_read_through_its_all_of() -> None:
+    """AWS's keys are `allOf: [{$ref: __stringMax64Pattern...}, {xml, description}]`: read as a
+    bare `allOf`, the key looked unconstrained and creates numbered it with UUIDs its pattern
+    refuses. Through its parts, it is a string drawn from its schema."""
+    pattern = {"type": "string", "pattern": "^[a-zA-Z0-9_]+$", "maxLength": 64}
+    check = {
+        "type": "object",
+        "properties": {
+            "CheckName": {"allOf": [{"$ref": "#/components/schemas/Name"}, {"description": "d"}]},
+            "Set": {"type": "string"},
+        },
+    }
+    created = {"200": {"content": {"application/json": {"schema": check}}}}
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/checks": {
+                "post": {
+                    "operationId": "createCheck",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"checkName": {"type": "string"}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": created,
+                }
+            },
+            "/checks/{CheckName}": {
+                "get": {
+                    "operationId": "getCheck",
+                    "parameters": [
+                        {
+                            "name": "CheckName",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": created,
+                }
+            },
+        },
+        "components": {"schemas": {"Name": pattern}},
+    }
+    (found,) = inference.infer_plain(document)
+    assert (found.spec.key, found.spec.key_source) == ("CheckName", "made")
