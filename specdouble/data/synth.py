@@ -478,6 +478,12 @@ class Synth:
                     chosen[discriminator["propertyName"]] = key
                 if len(branches) < 2 or sum(self._valid(b, chosen) for b in branches) == 1:
                     return chosen
+                # Loose variants (ExaVault's webhook attributes, any other property allowed)
+                # all take it: set apart as `_one_of` does, where the variant is a branch.
+                branch = next((b for b in branches if b.get("$ref") == target), None)
+                set_apart = self._set_apart(chosen, branch, branches) if branch else None
+                if set_apart is not None:
+                    return set_apart
             return chosen
         finally:
             self._discriminating.discard(id(schema))
@@ -496,7 +502,7 @@ class Synth:
                 return set_apart
         return value
 
-    def _set_apart(self, value: Any, branch: Any, branches: list[Any]) -> Any:
+    def _set_apart(self, value: Any, branch: Any, branches: list[Any], depth: int = 0) -> Any:
         """`value` (made for `branch`) given, where other branches accept it too, a property
         only they describe, of a type they refuse: loose object branches (no `required`, any
         other property allowed) all accept `{"url": ...}`, so only this sets it apart; an
@@ -537,9 +543,28 @@ class Synth:
                 ),
                 None,
             )
-            if wrong is None:
+            if wrong is not None:
+                changed[wrong[0]] = wrong[1]
+                continue
+            # Alike at the top (ExaVault's webhook attributes, v1 and v2): set apart inside an
+            # object both describe, where theirs names what ours does not (`details.attempt`).
+            inner = next(
+                (
+                    (name, apart)
+                    for name in mine & set(theirs)
+                    if isinstance(changed.get(name), dict) and depth < 2
+                    for apart in [
+                        self._set_apart(
+                            changed[name], shape[name], [shape[name], theirs[name]], depth + 1
+                        )
+                    ]
+                    if apart is not None
+                ),
+                None,
+            )
+            if inner is None:
                 return None
-            changed[wrong[0]] = wrong[1]
+            changed[inner[0]] = inner[1]
         valid = sum(self._valid(other, changed) for other in branches) == 1
         return changed if valid and self._valid(branch, changed) else None
 

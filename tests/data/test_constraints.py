@@ -637,3 +637,37 @@ def test_generating_never_changes_the_document() -> None:
             tag["a"] = 9
     assert document == before
     assert any(value.get("pet", {}).get("kind") == "cat" for value in values)
+
+
+def test_variants_alike_but_inside_are_set_apart_inside() -> None:
+    """ExaVault's webhook attributes: v1 and v2 name the same properties, loose (any other
+    allowed), and differ only in what their `details` hold; `oneOf` wants a value only one
+    takes, which sets it apart inside `details` (a v1-only field of another type)."""
+    shared = {"webhookFormat": {"type": "string"}, "status": {"type": "integer"}}
+
+    def variant(details: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {**shared, "details": {"type": "object", "properties": details}},
+        }
+
+    document = {
+        "components": {
+            "schemas": {
+                "V1": variant({"attempt": {"type": "integer"}, "event": {"type": "string"}}),
+                "V2": variant({"eventData": {"type": "object"}, "event": {"type": "string"}}),
+                "Entry": {
+                    "discriminator": {"propertyName": "webhookFormat"},
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/V2"},
+                        {"$ref": "#/components/schemas/V1"},
+                    ],
+                },
+            }
+        }
+    }
+    # JSON Schema's `oneOf`, as a response checker reads it (the discriminator aside).
+    validator = Draft7Validator({**document, "$ref": "#/components/schemas/Entry"})
+    for seed in range(20):
+        value = Synth(document, seed).value({"$ref": "#/components/schemas/Entry"})
+        assert validator.is_valid(value), value
