@@ -989,7 +989,7 @@ def _has_lookahead(parsed: Any) -> bool:
     return False
 
 
-def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
+def admits_nothing(document: Mapping[str, Any], schema: Any, depth: int = 0) -> bool:
     """Whether a schema's `enum` names no value of its `type` (`type: integer` with
     `enum: ["0 (Private)", ...]`), or none its lengths and pattern keep (Adyen's
     `maxLength: 1` beside `enum: [MALE, FEMALE]`): no value is valid for it.
@@ -1016,9 +1016,18 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
     >>> soft = {"properties": {"kind": {"enum": ["soft"]}}, "required": ["kind"]}
     >>> admits_nothing({}, {"allOf": [soft, {"properties": {"kind": {"enum": ["hard"]}}}]})
     True
+
+    Or one that requires a property admitting nothing itself (BBC's `image_link`, whose
+    required `image` is closed to every name its branches require):
+
+    >>> closed = {"type": "object", "additionalProperties": False, "anyOf": [soft]}
+    >>> admits_nothing({}, {"properties": {"image": closed}, "required": ["image"]})
+    True
     """
     schema = resolve(document, schema)
-    if _closed_requiring_another(document, schema) or _requires_the_forbidden(document, schema):
+    if _closed_requiring_another(document, schema):
+        return True
+    if depth < MAX_NOTHING_DEPTH and _requires_the_forbidden(document, schema, depth):
         return True
     kind, choices = schema.get("type"), schema.get("enum")
     if not isinstance(kind, str) or kind not in _JSON_TYPES or not isinstance(choices, list):
@@ -1034,15 +1043,26 @@ def admits_nothing(document: Mapping[str, Any], schema: Any) -> bool:
     return bool(choices) and not any(fits(value) for value in choices)
 
 
-def _requires_the_forbidden(document: Mapping[str, Any], schema: Any) -> bool:
-    """Whether an object schema requires a property that, its `allOf` parts together, no value
-    is valid for (`refined`: `not: {}`)."""
+MAX_NOTHING_DEPTH = 3
+"""How deep `admits_nothing` follows required properties (a schema may require itself)."""
+
+
+def _requires_the_forbidden(document: Mapping[str, Any], schema: Any, depth: int = 0) -> bool:
+    """Whether an object schema requires a property that no value is valid for: forbidden by
+    its `allOf` parts together (`refined`: `not: {}`), or admitting nothing itself."""
     if not isinstance(schema, Mapping) or (not schema.get("allOf") and not schema.get("required")):
         return False
     if schema.get("type") not in (None, "object"):
         return False
     properties, required = object_shape(document, schema)
-    return any(name in properties and forbidden(document, properties[name]) for name in required)
+    return any(
+        name in properties
+        and (
+            forbidden(document, properties[name])
+            or admits_nothing(document, properties[name], depth + 1)
+        )
+        for name in required
+    )
 
 
 def _closed_requiring_another(document: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:

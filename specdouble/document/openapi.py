@@ -1047,10 +1047,25 @@ def held_by_extra(
 ) -> None:
     """An `allOf` part's `additionalProperties` holds of every property it does not declare
     itself, those the other parts declare too (Zuora's system fields, which its custom
-    fields' shape must also fit): each such property's schema refined by it (in place)."""
+    fields' shape must also fit): each such property's schema refined by it (in place). A
+    part closed to others (`false`) lets none of them be present: no value holds of both
+    (BBC's `reference`, closed attributes beside `href_deprecated`).
+
+    >>> properties = {"href": {"type": "string"}, "href_deprecated": {"type": "boolean"}}
+    >>> closed = {"additionalProperties": False, "properties": {"href": {}}}
+    >>> held_by_extra({}, properties, closed, ["href"])
+    >>> properties["href_deprecated"]
+    {'not': {}}
+    """
     part = resolve(document, part)
     extra = part.get("additionalProperties") if isinstance(part, Mapping) else None
-    if not isinstance(extra, Mapping) or part.get("patternProperties"):
+    if part is None or not isinstance(part, Mapping) or part.get("patternProperties"):
+        return
+    if extra is False:  # only its own `properties` escape it, whatever its own parts say
+        for name in properties.keys() - set(part.get("properties") or ()):
+            properties[name] = {"not": {}}
+        return
+    if not isinstance(extra, Mapping):
         return
     for name in properties.keys() - set(declared):
         properties[name] = refined(document, properties[name], extra)
