@@ -481,7 +481,8 @@ class Synth:
                 # Loose variants (ExaVault's webhook attributes, any other property allowed)
                 # all take it: set apart as `_one_of` does, where the variant is a branch.
                 branch = next((b for b in branches if b.get("$ref") == target), None)
-                set_apart = self._set_apart(chosen, branch, branches) if branch else None
+                kept = discriminator["propertyName"]
+                set_apart = self._set_apart(chosen, branch, branches, kept=kept) if branch else None
                 if set_apart is not None:
                     return set_apart
             return chosen
@@ -502,11 +503,20 @@ class Synth:
                 return set_apart
         return value
 
-    def _set_apart(self, value: Any, branch: Any, branches: list[Any], depth: int = 0) -> Any:
+    def _set_apart(
+        self,
+        value: Any,
+        branch: Any,
+        branches: list[Any],
+        depth: int = 0,
+        *,
+        kept: str | None = None,
+    ) -> Any:
         """`value` (made for `branch`) given, where other branches accept it too, a property
         only they describe, of a type they refuse: loose object branches (no `required`, any
         other property allowed) all accept `{"url": ...}`, so only this sets it apart; an
-        empty list, one item of the branch's own."""
+        empty list, one item of the branch's own. `kept`: a property never changed (the
+        discriminator's, which names the variant)."""
         own = resolve(self.document, branch)
         if isinstance(value, list) and not value and isinstance(own.get("items"), dict):
             # An empty list fits every list branch (GeoJSON's coordinates: numbers, or lists
@@ -520,6 +530,8 @@ class Synth:
         # A choice of this branch the others refuse (InfluxDB's variable `type: query`, where
         # a value cut short held none): it alone sets the value apart.
         for name, schema in shape.items():
+            if name == kept:
+                continue
             choices = resolve(self.document, schema).get("enum") or []
             for choice in choices:
                 marked_value = {**value, name: choice}
@@ -551,8 +563,8 @@ class Synth:
             inner = next(
                 (
                     (name, apart)
-                    for name in mine & set(theirs)
-                    if isinstance(changed.get(name), dict) and depth < 2
+                    for name in shape  # in the document's order: the same for any hash seed
+                    if name in theirs and isinstance(changed.get(name), dict) and depth < 2
                     for apart in [
                         self._set_apart(
                             changed[name], shape[name], [shape[name], theirs[name]], depth + 1
@@ -1023,6 +1035,9 @@ def admits_nothing(document: Mapping[str, Any], schema: Any, depth: int = 0) -> 
     >>> closed = {"type": "object", "additionalProperties": False, "anyOf": [soft]}
     >>> admits_nothing({}, {"properties": {"image": closed}, "required": ["image"]})
     True
+    >>> admits_nothing({}, {"type": "object", "nullable": True, "required": ["image"],
+    ...                     "properties": {"image": closed}})  # null, at least
+    False
     """
     schema = resolve(document, schema)
     if _closed_requiring_another(document, schema):
@@ -1052,8 +1067,8 @@ def _requires_the_forbidden(document: Mapping[str, Any], schema: Any, depth: int
     its `allOf` parts together (`refined`: `not: {}`), or admitting nothing itself."""
     if not isinstance(schema, Mapping) or (not schema.get("allOf") and not schema.get("required")):
         return False
-    if schema.get("type") not in (None, "object"):
-        return False
+    if schema.get("type") not in (None, "object") or is_nullable(document, schema, surely=True):
+        return False  # null is a value of a nullable object
     properties, required = object_shape(document, schema)
     return any(
         name in properties

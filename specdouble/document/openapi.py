@@ -878,10 +878,14 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
     {'not': {}}
     >>> refined({}, {"type": "integer"}, {"type": "string", "description": "iso 8601"})
     {'not': {}}
+    >>> refined({}, {"not": {}, "readOnly": True}, {"type": "string", "maxLength": 3})
+    {'not': {}, 'readOnly': True}
     >>> refined({}, {"type": "integer"}, {"type": ["number", "null"]})["type"]
     ['integer']
     """
     first, second = (resolve(document, node) for node in (known, other))
+    if forbidden(document, first) or forbidden(document, second):
+        return _no_value(document, known, other)  # nothing refines what admits nothing
     if not _constrains(second):
         return known
     if not _constrains(first):
@@ -902,14 +906,16 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
     if isinstance(first.get("enum"), list) and isinstance(second.get("enum"), list):
         both = [value for value in second["enum"] if value in first["enum"]]
         if not both:
-            return {"not": {}}  # no choice both name: no value holds of both
+            return _no_value(document, known, other)  # no choice both name: none holds of both
         merged["enum"] = both
     kinds = [_kinds(node) for node in (first, second)]
     if kinds[0] and kinds[1] and not _kinds_meet(kinds[0], kinds[1]):
         # No type both allow (SendGrid's `last_event_time`: an integer, and a string): null
         # where both take it, else no value holds of both.
         nullable = all(is_nullable(document, node) for node in (first, second))
-        return {"enum": [None], "nullable": True} if nullable else {"not": {}}
+        if nullable:
+            return {"enum": [None], "nullable": True, **_marks(document, known, other)}
+        return _no_value(document, known, other)
     if kinds[0] and kinds[1] and kinds[0] != kinds[1]:  # the types both allow, as one
         common = sorted(_common_kinds(kinds[0], kinds[1]))
         listed = merged.get("type")
@@ -926,6 +932,22 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
         if isinstance(merged.get("type"), list):
             merged["type"] = [kind for kind in merged["type"] if kind != "null"]
     return merged
+
+
+READ_WRITE_MARKS = ("readOnly", "writeOnly")
+
+
+def _marks(document: Mapping[str, Any], *schemas: Any) -> dict[str, bool]:
+    """The `readOnly`/`writeOnly` marks any of `schemas` carries: a field no value holds is
+    still one a request leaves out (DRF's validation skips a read-only one)."""
+    return {
+        word: True for word in READ_WRITE_MARKS if any(marked(document, s, word) for s in schemas)
+    }
+
+
+def _no_value(document: Mapping[str, Any], *schemas: Any) -> dict[str, Any]:
+    """A schema no value is valid for, with the marks of the schemas it stands for."""
+    return {"not": {}, **_marks(document, *schemas)}
 
 
 def _kinds(schema: Mapping[str, Any]) -> set[str]:
@@ -1063,7 +1085,7 @@ def held_by_extra(
         return
     if extra is False:  # only its own `properties` escape it, whatever its own parts say
         for name in properties.keys() - set(part.get("properties") or ()):
-            properties[name] = {"not": {}}
+            properties[name] = _no_value(document, properties[name])
         return
     if not isinstance(extra, Mapping):
         return

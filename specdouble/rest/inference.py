@@ -518,6 +518,8 @@ def _fields_of(document: Mapping[str, Any], body: Any, properties: Mapping[str, 
     if body is None or _shape(document, body) not in ("object", "any"):
         return False
     given, _ = object_shape(document, body)
+    # A field no value holds (a closed `allOf` part forbids it) is no field the item shows.
+    given = {name: schema for name, schema in given.items() if not forbidden(document, schema)}
     return bool(given) and set(given) <= set(properties)
 
 

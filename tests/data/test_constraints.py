@@ -671,3 +671,105 @@ def test_variants_alike_but_inside_are_set_apart_inside() -> None:
     for seed in range(20):
         value = Synth(document, seed).value({"$ref": "#/components/schemas/Entry"})
         assert validator.is_valid(value), value
+
+
+VARIANT_TAGS = {
+    "components": {
+        "schemas": {
+            name: {
+                "type": "object",
+                "required": ["kind", "details", "meta", "d2"],
+                "properties": {
+                    "kind": {"type": "string"},
+                    **{
+                        part: {
+                            "type": "object",
+                            "properties": {f"{name}_{part}": {"type": "integer"}},
+                        }
+                        for part in ("details", "meta", "d2")
+                    },
+                },
+            }
+            for name in ("V1", "V2")
+        }
+        | {
+            "U": {
+                "oneOf": [{"$ref": "#/components/schemas/V1"}, {"$ref": "#/components/schemas/V2"}],
+                "discriminator": {
+                    "propertyName": "kind",
+                    "mapping": {"v1": "#/components/schemas/V1", "v2": "#/components/schemas/V2"},
+                },
+            },
+        }
+    }
+}
+
+
+def test_setting_variants_apart_is_the_same_for_any_hash_seed() -> None:
+    """Which shared object sets a value apart was the first of a set of names: another
+    process (another PYTHONHASHSEED) chose another. Same seed, same data, in any process; and
+    the discriminator keeps the name of the variant it chose."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "import json, sys\n"
+        "from specdouble.data.synth import Synth\n"
+        "document = json.loads(sys.stdin.read())\n"
+        "values = [Synth(document, seed).value({'$ref': '#/components/schemas/U'})"
+        " for seed in range(8)]\n"
+        "print(json.dumps(values, sort_keys=True))\n"
+    )
+    made = {
+        json.dumps(
+            json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", program],
+                    input=json.dumps(VARIANT_TAGS),
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+                ).stdout
+            )
+        )
+        for hash_seed in (1, 2, 3, 4)
+    }
+    assert len(made) == 1
+
+
+def test_a_variant_set_apart_keeps_the_name_its_discriminator_gave() -> None:
+    """Setting a value apart may change an enum's choice, never the discriminator's: a
+    `kind` of `fish`, valid for the schema, names no variant a client can place."""
+    prefix = "#/components/schemas/"
+    document = {
+        "components": {
+            "schemas": {
+                "Kind": {"type": "string", "enum": ["cat", "dog", "fish"]},
+                "Cat": {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {"kind": {"$ref": prefix + "Kind"}, "name": {"type": "string"}},
+                },
+                "Dog": {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["cat", "dog"]},
+                        "name": {"type": "string"},
+                    },
+                },
+                "Pet": {
+                    "oneOf": [{"$ref": prefix + "Cat"}, {"$ref": prefix + "Dog"}],
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {"cat": prefix + "Cat", "dog": prefix + "Dog"},
+                    },
+                },
+            }
+        }
+    }
+    kinds = {Synth(document, seed).value({"$ref": prefix + "Pet"})["kind"] for seed in range(8)}
+    assert kinds <= {"cat", "dog"}

@@ -3,6 +3,8 @@ written here."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from specdouble.rest import inference
 
 
@@ -74,3 +76,63 @@ def test_a_key_s_constraints_are_read_through_its_all_of() -> None:
     }
     (found,) = inference.infer_plain(document)
     assert (found.spec.key, found.spec.key_source) == ("CheckName", "made")
+
+
+def test_a_body_of_the_item_s_own_schema_updates_it_though_a_part_is_closed() -> None:
+    """`Thing` is `allOf: [Attrs (closed: id, name), {colour}]`: `colour` holds no value, so
+    the item shows `id` and `name`; a PATCH whose body is `Thing` itself is still its
+    partial update (the body's forbidden `colour` is no field it sets)."""
+    prefix = "#/components/schemas/"
+
+    def answer(schema: str) -> dict[str, Any]:
+        body = {"application/json": {"schema": {"$ref": prefix + schema}}}
+        return {"200": {"description": "ok", "content": body}}
+
+    item = {"$ref": prefix + "Thing"}
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"type": "array", "items": item}}
+                            },
+                        }
+                    },
+                }
+            },
+            "/things/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "get": {"operationId": "getThing", "responses": answer("Thing")},
+                "patch": {
+                    "operationId": "patchThing",
+                    "requestBody": {"content": {"application/json": {"schema": item}}},
+                    "responses": answer("Thing"),
+                },
+            },
+        },
+        "components": {
+            "schemas": {
+                "Attrs": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+                },
+                "Thing": {
+                    "allOf": [
+                        {"$ref": prefix + "Attrs"},
+                        {"type": "object", "properties": {"colour": {"type": "string"}}},
+                    ]
+                },
+            }
+        },
+    }
+    (found,) = inference.infer_plain(document)
+    assert found.spec.key == "id"
+    assert found.spec.operations.get("patchThing") == "partial_update"

@@ -393,3 +393,29 @@ def test_a_text_field_says_what_its_drf_field_says(
     with pytest.raises(errors.ValidationFailed) as refused:
         validate_body({}, {"type": "object", "properties": {"slug": schema}}, {"slug": value})
     assert refused.value.errors["slug"][0].startswith(message)
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        # A closed part forbids `id` (the read-only key the server makes) to the body.
+        [{"properties": {"name": {"type": "string"}}, "additionalProperties": False}],
+        # Two parts no `id` satisfies (an integer, and a string).
+        [
+            {"properties": {"id": {"type": "integer", "readOnly": True}}},
+            {"properties": {"id": {"type": "string", "readOnly": True}}},
+        ],
+    ],
+)
+def test_a_read_only_field_no_value_holds_is_still_left_to_the_server(
+    parts: list[dict[str, Any]],
+) -> None:
+    """A required read-only field is the server's to fill, even where the `allOf` parts
+    together admit no value for it: merged into `not: {}` it lost its mark, and DRF's
+    validation asked the client for it."""
+    schema = {
+        "required": ["id"],
+        "properties": {"id": {"type": "integer", "readOnly": True}, "name": {"type": "string"}},
+        "allOf": parts,
+    }
+    assert validate_body({}, schema, {"name": "x"}) == {"name": "x"}
