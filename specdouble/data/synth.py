@@ -292,6 +292,7 @@ class Synth:
         self._kept_fields: dict[tuple[int, bool], tuple[Mapping[str, Any], list[Field]]] = {}
         self._combined: dict[int, tuple[Mapping[str, Any], dict[str, Any] | None]] = {}
         self._nothing: dict[int, tuple[Any, bool]] = {}
+        self._nothing_but_null: dict[int, tuple[Any, bool]] = {}
         self._spent = 0
         """Values made so far for the value being made (`VALUE_BUDGET`)."""
         self._nesting = 0
@@ -377,6 +378,10 @@ class Synth:
             # An enum can hold values its own pattern or lengths refuse: those are not valid.
             options = [option for option in options if string_fits(option, schema)] or options
             return _own(self.random.choice(options))
+        if (schema.get("nullable") is True or isinstance(schema.get("type"), list)) and (
+            self._only_null(schema)
+        ):
+            return None  # an object that can hold nothing else (its parts disagree) is null
         if (
             "example" in schema
             and depth > 0
@@ -750,6 +755,26 @@ class Synth:
             )
         self._remember(self._kept_fields, (id(schema), reading), (schema, fields))
         return fields
+
+    def _only_null(self, schema: Mapping[str, Any]) -> bool:
+        """Whether null is the one value a nullable schema admits: what it says beside
+        `nullable` (or beside `null` in its types) admits nothing. Read once per schema."""
+        known = self._nothing_but_null.get(id(schema))
+        if known is None or known[0] is not schema:
+            kind = schema.get("type")
+            if isinstance(kind, list):
+                others = [k for k in kind if k != "null"]
+                rest = {**schema, "type": others[0] if len(others) == 1 else others}
+            else:
+                rest = {k: v for k, v in schema.items() if k != "nullable"}
+            only = (
+                is_nullable(self.document, schema, surely=True)
+                and bool(rest.get("type"))
+                and admits_nothing(self.document, rest)
+            )
+            known = (schema, only)
+            self._remember(self._nothing_but_null, id(schema), known)
+        return known[1]
 
     def _admits_nothing(self, schema: Any) -> bool:
         """`admits_nothing`, read once per schema (it merges an object's `allOf` parts)."""

@@ -773,3 +773,13 @@ def test_a_variant_set_apart_keeps_the_name_its_discriminator_gave() -> None:
     }
     kinds = {Synth(document, seed).value({"$ref": prefix + "Pet"})["kind"] for seed in range(8)}
     assert kinds <= {"cat", "dog"}
+
+
+@pytest.mark.parametrize("nullable", [{"nullable": True}, {"type": ["object", "null"]}])
+def test_a_nullable_object_its_parts_leave_no_value_for_is_null(nullable: dict[str, Any]) -> None:
+    """Its `allOf` parts name disjoint choices for a required field: no object is valid, null
+    is (3.0's `nullable`, 3.1's `null` type)."""
+    kinds = [{"properties": {"k": {"type": "string", "enum": [kind]}}} for kind in ("a", "b")]
+    schema = {"type": "object", "required": ["k"], "allOf": kinds, **nullable}
+    holder = {"type": "object", "required": ["child"], "properties": {"child": schema}}
+    assert {Synth({}, seed).value(holder)["child"] is None for seed in range(5)} == {True}
