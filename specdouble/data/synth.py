@@ -287,12 +287,8 @@ class Synth:
         self._owner = ""
         self._discriminating: set[int] = set()
         """The schemas whose variant is being made (a variant's `allOf` names its parent)."""
-        self._examples: dict[int, tuple[Mapping[str, Any], bool]] = {}
-        self._validators: dict[int, tuple[Any, Any]] = {}
-        self._kept_fields: dict[tuple[int, bool], tuple[Mapping[str, Any], list[Field]]] = {}
-        self._combined: dict[int, tuple[Mapping[str, Any], dict[str, Any] | None]] = {}
-        self._nothing: dict[int, tuple[Any, bool]] = {}
-        self._nothing_but_null: dict[int, tuple[Any, bool]] = {}
+        self._read: dict[tuple[str, int, Any], tuple[Any, Any]] = {}
+        """What was read of a schema once (`_once`), by what was read and the schema's id."""
         self._spent = 0
         """Values made so far for the value being made (`VALUE_BUDGET`)."""
         self._nesting = 0
@@ -565,25 +561,27 @@ class Synth:
                 continue
             # Alike at the top (ExaVault's webhook attributes, v1 and v2): set apart inside an
             # object both describe, where theirs names what ours does not (`details.attempt`).
-            inner = next(
-                (
-                    (name, apart)
-                    for name in shape  # in the document's order: the same for any hash seed
-                    if name in theirs and isinstance(changed.get(name), dict) and depth < 2
-                    for apart in [
-                        self._set_apart(
-                            changed[name], shape[name], [shape[name], theirs[name]], depth + 1
-                        )
-                    ]
-                    if apart is not None
-                ),
-                None,
-            )
+            inner = self._set_apart_inside(changed, shape, theirs, depth)
             if inner is None:
                 return None
-            changed[inner[0]] = inner[1]
+            changed = inner
         valid = sum(self._valid(other, changed) for other in branches) == 1
         return changed if valid and self._valid(branch, changed) else None
+
+    def _set_apart_inside(
+        self, value: dict[str, Any], shape: Mapping[str, Any], theirs: Mapping[str, Any], depth: int
+    ) -> dict[str, Any] | None:
+        """`value` with one object both shapes describe set apart from theirs (the first, in
+        the document's order: the same for any hash seed); None where none can be."""
+        if depth >= 2:
+            return None
+        for name in shape:
+            if name in theirs and isinstance(value.get(name), dict):
+                both = [shape[name], theirs[name]]
+                apart = self._set_apart(value[name], shape[name], both, depth + 1)
+                if apart is not None:
+                    return {**value, name: apart}
+        return None
 
     def _typed(self, schema: Mapping[str, Any]) -> bool:
         """Whether a schema says what kind of value it holds (a type, or parts that might)."""
@@ -593,18 +591,17 @@ class Synth:
     def _example_fits(self, schema: Mapping[str, Any]) -> bool:
         """Whether a schema's example is valid for it: documents carry examples of an array
         written as one item, of an object without its required fields, ... (checked once)."""
-        known = self._examples.get(id(schema))
-        if known is None or known[0] is not schema:
-            example = schema["example"]
-            fits = _of_its_type(example, schema)
-            if fits and (isinstance(example, dict | list) or "format" in schema):
-                try:
-                    fits = self._valid(schema, example)
-                except Exception:  # a schema the validator cannot read: trust the example
-                    fits = True
-            fits = fits and string_fits(example, schema)
-            known = self._examples[id(schema)] = (schema, fits)
-        return known[1]
+        return self._once("example", schema, lambda: self._example_valid(schema))
+
+    def _example_valid(self, schema: Mapping[str, Any]) -> bool:
+        example = schema["example"]
+        fits = _of_its_type(example, schema)
+        if fits and (isinstance(example, dict | list) or "format" in schema):
+            try:
+                fits = self._valid(schema, example)
+            except Exception:  # a schema the validator cannot read: trust the example
+                fits = True
+        return fits and string_fits(example, schema)
 
     def _valid(self, schema: Any, value: Any) -> bool:
         """Whether `value` is valid for `schema`, formats included (`"" is not a "uri"`)."""
@@ -612,19 +609,15 @@ class Synth:
         from openapi_schema_validator import OAS30Validator
 
         resolved = resolve(self.document, schema)
-        kept = self._validators.get(id(resolved))
-        if kept is None or kept[0] is not resolved:  # made once per schema (oneOf retries)
-            root = {**self.document, **resolved}
-            kept = (resolved, OAS30Validator(root, format_checker=_format_checker()))
-            self._validators[id(resolved)] = kept
-        return bool(kept[1].is_valid(value))
+        validator = self._once(  # made once per schema (oneOf retries)
+            "validator",
+            resolved,
+            lambda: OAS30Validator({**self.document, **resolved}, format_checker=_format_checker()),
+        )
+        return bool(validator.is_valid(value))
 
     def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
-        known = self._combined.get(id(schema))
-        if known is None or known[0] is not schema:  # merged once per schema
-            known = (schema, self._combined_object(schema))
-            self._remember(self._combined, id(schema), known)
-        combined = known[1]
+        combined = self._once("allOf", schema, lambda: self._combined_object(schema))
         if combined is not None:  # one object of every part's fields, each made once
             return self._object(combined, **context)
         scalar = combined_scalar(self.document, schema)
@@ -730,9 +723,9 @@ class Synth:
         """The properties an object of `schema` may hold in a response (`reading`) or a
         request, with what decides each one's value; read once per schema, since an entity's
         schema is met for every record and every copy nested in one."""
-        known = self._kept_fields.get((id(schema), reading))
-        if known is not None and known[0] is schema:
-            return known[1]
+        return self._once("fields", schema, lambda: self._fields_of(schema, reading), reading)
+
+    def _fields_of(self, schema: Mapping[str, Any], reading: bool) -> list[Field]:
         required = set(schema.get("required", []))
         fields: list[Field] = []
         for prop, prop_schema in schema.get("properties", {}).items():
@@ -753,44 +746,42 @@ class Synth:
                     is_nullable(self.document, resolved, surely=True),
                 )
             )
-        self._remember(self._kept_fields, (id(schema), reading), (schema, fields))
         return fields
 
     def _only_null(self, schema: Mapping[str, Any]) -> bool:
         """Whether null is the one value a nullable schema admits: what it says beside
         `nullable` (or beside `null` in its types) admits nothing. Read once per schema."""
-        known = self._nothing_but_null.get(id(schema))
-        if known is None or known[0] is not schema:
+
+        def only() -> bool:
             kind = schema.get("type")
             if isinstance(kind, list):
                 others = [k for k in kind if k != "null"]
                 rest = {**schema, "type": others[0] if len(others) == 1 else others}
             else:
                 rest = {k: v for k, v in schema.items() if k != "nullable"}
-            only = (
+            return (
                 is_nullable(self.document, schema, surely=True)
                 and bool(rest.get("type"))
                 and admits_nothing(self.document, rest)
             )
-            known = (schema, only)
-            self._remember(self._nothing_but_null, id(schema), known)
-        return known[1]
+
+        return self._once("only null", schema, only)
 
     def _admits_nothing(self, schema: Any) -> bool:
         """`admits_nothing`, read once per schema (it merges an object's `allOf` parts)."""
-        known = self._nothing.get(id(schema))
-        if known is None or known[0] is not schema:
-            known = (schema, admits_nothing(self.document, schema))
-            self._remember(self._nothing, id(schema), known)
-        return known[1]
+        return self._once("nothing", schema, lambda: admits_nothing(self.document, schema))
 
-    @staticmethod
-    def _remember(memo: dict[Any, Any], key: Any, entry: Any) -> None:
-        """Keep what was read of a schema; schemas made while generating (a narrowed copy)
-        are new objects each time, so a memo that outgrows `MEMO_ENTRIES` starts afresh."""
-        if len(memo) >= MEMO_ENTRIES:
-            memo.clear()
-        memo[key] = entry
+    def _once(self, what: str, schema: Any, read: Callable[[], Any], extra: Any = None) -> Any:
+        """`read()` of `schema`, made once per schema object (held with it, so its id is never
+        another's); schemas made while generating (a narrowed copy) are new objects each time,
+        so the memo starts afresh once it holds `MEMO_ENTRIES`."""
+        key = (what, id(schema), extra)
+        known = self._read.get(key)
+        if known is None or known[0] is not schema:
+            if len(self._read) >= MEMO_ENTRIES:
+                self._read.clear()
+            known = self._read[key] = (schema, read())
+        return known[1]
 
     def _array(
         self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int

@@ -909,20 +909,21 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
             return _no_value(document, known, other)  # no choice both name: none holds of both
         merged["enum"] = both
     kinds = [_kinds(node) for node in (first, second)]
-    if kinds[0] and kinds[1] and not _kinds_meet(kinds[0], kinds[1]):
+    common = _common_kinds(*kinds) if kinds[0] and kinds[1] else None
+    if common is not None and not common:
         # No type both allow (SendGrid's `last_event_time`: an integer, and a string): null
         # where both take it, else no value holds of both.
         nullable = all(is_nullable(document, node) for node in (first, second))
         if nullable:
             return {"enum": [None], "nullable": True, **_marks(document, known, other)}
         return _no_value(document, known, other)
-    if kinds[0] and kinds[1] and kinds[0] != kinds[1]:  # the types both allow, as one
-        common = sorted(_common_kinds(kinds[0], kinds[1]))
+    if common and kinds[0] != kinds[1]:  # the types both allow, as one
+        both = sorted(common)
         listed = merged.get("type")
         if isinstance(listed, list):
-            merged["type"] = common + (["null"] if "null" in listed else [])
+            merged["type"] = both + (["null"] if "null" in listed else [])
         else:
-            merged["type"] = common[0] if len(common) == 1 else common
+            merged["type"] = both[0] if len(both) == 1 else both
     for word, tighter in TIGHTER.items():
         bounds = [node[word] for node in (first, second) if _is_number(node.get(word))]
         if len(bounds) == 2:
@@ -957,12 +958,8 @@ def _kinds(schema: Mapping[str, Any]) -> set[str]:
     return kinds - {"null"}
 
 
-def _kinds_meet(one: set[str], other: set[str]) -> bool:
-    """Whether a value can be of both sets of types (an integer is a number too)."""
-    return bool(_common_kinds(one, other))
-
-
 def _common_kinds(one: set[str], other: set[str]) -> set[str]:
+    """The types a value of both can have (an integer is a number too; none: no value)."""
     widened = [kinds | {"integer"} if "number" in kinds else kinds for kinds in (one, other)]
     common = widened[0] & widened[1]
     return common - {"integer"} if "number" in common else common

@@ -19,7 +19,6 @@ MESSAGE_FIELDS = re.compile(
     r"^(message|msg|detail|details|error|error_?message|description|reason|title)$", re.I
 )
 CODE_FIELDS = re.compile(r"^(code|status|status_?code|http_?status|error_?code)$", re.I)
-NOTHING = object()
 HOLDERS = re.compile(r"^(errors?|faults?|problems?|issues?|details?)$", re.I)
 """Where an error shape holds the error itself (Stripe's `error: {message}`, Asana's
 `errors: [{message}]`): the only nested parts the reason goes into (a Stripe error's
@@ -90,7 +89,7 @@ def _say(
     for name in list(body) or list(properties):
         field = properties.get(name) or {}
         plain = combined_scalar(document, field) or resolve(document, field)
-        said: Any = NOTHING
+        said: Any = None  # a reason or a status: never None
         if MESSAGE_FIELDS.match(name) and isinstance(body.get(name), str):
             said = reason
         elif CODE_FIELDS.match(name):
@@ -98,7 +97,7 @@ def _say(
                 said = status
             elif isinstance(body.get(name), str):
                 said = str(status)
-        if said is not NOTHING:
+        if said is not None:
             # Only where the field's schema takes it: a code of the document's own names
             # (Azure's `ErrorCode`, an enum) keeps the one generated.
             if schema_validator(document, field).is_valid(said):
