@@ -255,3 +255,66 @@ def test_a_schema_is_refused_exactly_where_the_meta_schema_refuses_it(
     monkeypatch.setattr(OpenAPIV30SchemaValidator, "_get_schema_checker", spied)
     assert quick == verdict()
     assert any(value is schema for value in meta_checked)  # not refused before it
+
+
+def _operation(operation_id: Any, *parameters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "parameters": list(parameters),
+        "responses": {"200": {"description": "ok"}},
+    }
+
+
+PATH_KEY = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+BROKEN_DOCUMENTS = {
+    "two operations, one id": {
+        "/a": {"get": _operation("same")},
+        "/b": {"get": _operation("same")},
+    },
+    "a reference to nothing": {
+        "/a": {"get": _operation("a", {"$ref": "#/components/parameters/missing"})},
+    },
+    "a reference past a list's end": {
+        "/a/{id}": {"get": _operation("a", PATH_KEY)},
+        "/b/{id}": {"get": _operation("b", {"$ref": "#/paths/~1a~1{id}/get/parameters/3"})},
+    },
+    "a path parameter nobody declares": {"/a/{id}": {"get": _operation("a")}},
+    "well formed": {
+        "/a/{id}": {"get": _operation("a", PATH_KEY)},
+        "/b/{id}": {"get": _operation("b", {"$ref": "#/paths/~1a~1{id}/get/parameters/0"})},
+    },
+}
+
+
+@pytest.mark.parametrize("name", BROKEN_DOCUMENTS)
+def test_the_quickened_validator_reaches_the_same_verdicts(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Operation ids remembered in a set, and dicts and lists stepped into without asking
+    pathable's Protocol, refuse exactly what openapi-spec-validator's own code refuses."""
+    from openapi_spec_validator.validation.keywords import OperationValidator
+    from pathable.accessors import SubscriptableAccessor
+
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}}
+    document["paths"] = BROKEN_DOCUMENTS[name]
+
+    def verdict() -> str | None:
+        try:
+            openapi.check(document, source="d.yaml")
+        except openapi.SpecError as error:
+            return str(error)
+        return None
+
+    quick = verdict()
+    assert (quick is None) == (name == "well formed")
+    monkeypatch.setattr(OperationValidator, "__init__", OperationValidator._list_init)
+    monkeypatch.setattr(SubscriptableAccessor, "_get_subnode", SubscriptableAccessor._asking_step)
+    assert verdict() == quick
+
+
+def test_a_visited_list_answers_for_values_no_set_holds() -> None:
+    visited = openapi._Visited()
+    visited.append("a")
+    assert "a" in visited and "b" not in visited and ["a"] not in visited
+    visited.append({"x": 1})
+    assert {"x": 1} in visited and "a" in visited and {"x": 2} not in visited
