@@ -37,6 +37,9 @@ class Profile:
     """authentik's browser side: session cookies, the flow executor, its web interface."""
     replacing: frozenset[str] = frozenset()
     """Operations a resource serves whose answer the profile's table gives instead."""
+    data_waits = True
+    """Whether a generated collection nothing at the start reads may be made when first read
+    (`dataset.waits`); not where `start_objects` reads and writes the start-up data."""
 
     def __init__(self, dialect: Dialect = PLAIN) -> None:
         self.dialect = dialect

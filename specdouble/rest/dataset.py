@@ -3,9 +3,10 @@ rest, and references between resources pointing at objects that exist."""
 
 from __future__ import annotations
 
+import functools
 import random
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -26,6 +27,7 @@ from specdouble.rest.inference import Inferred
 from specdouble.rest.references import SHOWN_SUFFIX, Referents, held_key, key_kind
 from specdouble.rest.resource import ResourceSpec
 from specdouble.rest.validation import as_path_value, schema_validator
+from specdouble.state.store import Later
 
 Data = dict[str, list[dict[str, Any]]]
 TIMESTAMPS = ("created", "last_updated")
@@ -44,10 +46,12 @@ def build(
     per_resource: int,
     unions: Mapping[str, Sequence[str]] = MappingProxyType({}),
     generators: Mapping[str, Callable[..., Data]] | None = None,
+    waiting: Collection[str] = (),
 ) -> Data:
     """Fixture files first (when a folder is given), then generate what they leave out: with
     the collection's own generator where the profile has one (`count` records), else from its
-    schema (`per_resource`).
+    schema (`per_resource`); the collections named in `waiting` (`waits`) are left out, for
+    `later`.
 
     A union (a family of resources, `/policies/all/`) holds its members' records, whose
     integer keys are made distinct across the union, before references are linked (a union
@@ -60,7 +64,7 @@ def build(
     generated: set[str] = set()
     for resource in resources:
         name = resource.spec.collection
-        if name in data:
+        if name in data or name in waiting:
             continue
         generate = (generators or {}).get(name)
         if generate is not None:
@@ -79,6 +83,61 @@ def build(
     link(document, data, generated_resources, referents, seed=seed)
     embed(document, data, generated_resources, referents, seed=seed)
     return data
+
+
+def waits(
+    document: Mapping[str, Any],
+    resources: Sequence[Inferred],
+    *,
+    unions: Mapping[str, Sequence[str]],
+    generators: Mapping[str, Callable[..., Data]] | None,
+    given: Collection[str],
+) -> set[str]:
+    """The collections whose generated records the start itself never reads, so they may be
+    made when first asked for (`later`): no fixture file or profile generator gives them, no
+    union holds them, and no reference, shown object or mirrored relation ties them to another
+    collection (`link`, `embed` and `align_mirrors` read both ends at the start). What they
+    hold is what `build` would have made."""
+    referents = Referents(document, resources)
+    tied = {
+        name
+        for owner, _field, target in (
+            *_links(document, resources, referents),
+            *_embeds(document, resources, referents),
+        )
+        for name in (owner.spec.collection, target.spec.collection)
+    }
+    for resource in resources:
+        for mirror in resource.spec.mirrors:
+            tied.update((resource.spec.collection, mirror.other))
+    for union, members in unions.items():
+        tied.update((union, *members))
+    return {
+        resource.spec.collection
+        for resource in resources
+        if resource.spec.collection not in tied
+        and resource.spec.collection not in given
+        and resource.spec.collection not in (generators or {})
+    }
+
+
+def later(
+    document: Mapping[str, Any],
+    resources: Sequence[Inferred],
+    waiting: Collection[str],
+    *,
+    seed: int,
+    count: int,
+) -> dict[str, Later]:
+    """The `waiting` collections, each made when first read, as `build` would make it."""
+    return {
+        resource.spec.collection: Later(
+            record_count(document, resource, count),
+            functools.partial(records, document, resource, seed=seed, count=count),
+        )
+        for resource in resources
+        if resource.spec.collection in waiting
+    }
 
 
 def serves(
@@ -140,16 +199,8 @@ def records(
     # What each record takes, read once: the fields a record may hold (`not: {}`: never),
     # and the schema a key is drawn from where a record's own came out null (never null).
     present = [n for n in spec.fields if not forbidden(document, spec.properties.get(n, {}))]
-    key_schema = resolve(document, spec.properties.get(spec.key) or {})
-    path_schema = resolve(document, spec.key_path_schema or {})
-    reachable = schema_validator(document, path_schema) if path_schema else None
-    if reachable is not None:  # a key drawn where the item path names it too
-        key_schema = {**key_schema, **_constraints(path_schema)}
-    # A key of few possible values (HubSpot's function `functionType`, an enum of four) names
-    # at most that many objects: never one it does not allow.
-    choices = [value for value in key_schema.get("enum") or [] if value is not None]
-    if "enum" in key_schema and spec.key_source not in ("integer", "uuid"):
-        count = min(count, len(set(map(str, choices))))
+    key_schema, path_schema, reachable = _key_schemas(document, spec)
+    count = record_count(document, resource, count)
     kinds = key_schema.get("type")
     typed = any(
         kind in ("string", "integer", "number")
@@ -194,6 +245,31 @@ def records(
             record.setdefault(name, synth.value({"type": "string", "format": "date-time"}))
         made.append(record)
     return made
+
+
+def record_count(document: Mapping[str, Any], resource: Inferred, count: int) -> int:
+    """How many objects `records` makes: `count`, or fewer where the key has few possible
+    values (HubSpot's function `functionType`, an enum of four): never one it does not
+    allow."""
+    spec = resource.spec
+    key_schema = _key_schemas(document, spec)[0]
+    if "enum" in key_schema and spec.key_source not in ("integer", "uuid"):
+        choices = [value for value in key_schema.get("enum") or [] if value is not None]
+        return min(count, len(set(map(str, choices))))
+    return count
+
+
+def _key_schemas(
+    document: Mapping[str, Any], spec: ResourceSpec
+) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """The schema a key is drawn from (with the item path's constraints, where it names the
+    object too), the item path's schema, and its validator (None: no item path)."""
+    key_schema = resolve(document, spec.properties.get(spec.key) or {})
+    path_schema = resolve(document, spec.key_path_schema or {})
+    reachable = schema_validator(document, path_schema) if path_schema else None
+    if reachable is not None:
+        key_schema = {**key_schema, **_constraints(path_schema)}
+    return key_schema, path_schema, reachable
 
 
 MAX_KEY_DRAWS = 16
@@ -327,6 +403,20 @@ def link(
     make what they show (`provider_obj`) of it; the resource a field means is `Referents`'s
     choice, as for writes. Only UUID and integer keys are linked (a string may be anything)."""
     rng = random.Random(stable_seed(seed, "references"))
+    for owner, field, target in _links(document, owners, referents):
+        if target.spec.collection in data:
+            _link_field(document, data, owner, field, target, rng)
+
+
+Tie = tuple[Inferred, str, Inferred]
+"""An owner's field that names or shows an object of the target."""
+
+
+def _links(
+    document: Mapping[str, Any], owners: Sequence[Inferred], referents: Referents
+) -> Iterator[Tie]:
+    """The reference fields `link` points at existing objects (UUID and integer keys), by
+    owner's collection."""
     for owner in sorted(owners, key=lambda r: r.spec.collection):
         for field in owner.spec.properties:
             if field == owner.spec.key or field == "pk":
@@ -334,8 +424,8 @@ def link(
             if key_kind(document, owner.spec.properties[field]) not in ("uuid", "integer"):
                 continue
             target = referents.meant(owner.spec.properties, field, owner.spec.relations)
-            if target is not None and target.spec.collection in data:
-                _link_field(document, data, owner, field, target, rng)
+            if target is not None:
+                yield owner, field, target
 
 
 def _link_field(
@@ -386,24 +476,34 @@ def embed(
     its resource has, as the interface links it to that object's page: made from an existing
     record, the generated values kept only for fields the record lacks."""
     rng = random.Random(stable_seed(seed, "embedded"))
+    for owner, field, target in _embeds(document, owners, referents):
+        if not data.get(target.spec.collection):
+            continue
+        choices = data[target.spec.collection]
+        resolved = resolve(document, owner.spec.properties[field])
+        item = resolved.get("items") if resolved.get("type") == "array" else resolved
+        fits = _fits_each(document, object_shape(document, item or {})[0])
+        for record in data[owner.spec.collection]:
+            value = record.get(field)
+            if isinstance(value, list):
+                record[field] = [_like(one, rng.choice(choices), fits) for one in value]
+            elif isinstance(value, dict):
+                record[field] = _like(value, rng.choice(choices), fits)
+
+
+def _embeds(
+    document: Mapping[str, Any], owners: Sequence[Inferred], referents: Referents
+) -> Iterator[Tie]:
+    """The fields whose objects `embed` makes of another resource's, by owner's collection
+    (not a `*_obj` beside its reference, which `link` shows)."""
     for owner in sorted(owners, key=lambda r: r.spec.collection):
         properties = owner.spec.properties
         for field, schema in properties.items():
             if field.removesuffix(SHOWN_SUFFIX) in properties and field.endswith(SHOWN_SUFFIX):
                 continue
             target = referents.shown(schema)
-            if target is None or target is owner or not data.get(target.spec.collection):
-                continue
-            choices = data[target.spec.collection]
-            resolved = resolve(document, schema)
-            item = resolved.get("items") if resolved.get("type") == "array" else resolved
-            fits = _fits_each(document, object_shape(document, item or {})[0])
-            for record in data[owner.spec.collection]:
-                value = record.get(field)
-                if isinstance(value, list):
-                    record[field] = [_like(one, rng.choice(choices), fits) for one in value]
-                elif isinstance(value, dict):
-                    record[field] = _like(value, rng.choice(choices), fits)
+            if target is not None and target is not owner:
+                yield owner, field, target
 
 
 def _fits_each(

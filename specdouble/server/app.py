@@ -13,7 +13,7 @@ import contextlib
 import gc
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
@@ -280,7 +280,19 @@ def build_state(parts: Parts) -> State:
     found, unions = profile.resources(document)
     fixtures_dir = None if settings.generates else settings.fixtures
     count = DEFAULT_COUNT if settings.count is None else settings.count
-    data = kept(
+    # A collection a fixture file gives is served as given: a fresh install's objects only
+    # join the collections the mock generated.
+    given = (
+        {p.stem for p in settings.fixtures.glob("*.json") if p.name != fixtures.RECORDING}
+        if not settings.generates
+        else set()
+    )
+    waiting = (
+        dataset.waits(document, found, unions=unions, generators=profile.generators(), given=given)
+        if profile.data_waits
+        else set()
+    )
+    data: dict[str, Sequence[dict[str, Any]]] = kept(
         settings.cache,
         lambda: data_inputs(document, settings, fixtures_dir, count),
         lambda: dataset.build(
@@ -292,21 +304,17 @@ def build_state(parts: Parts) -> State:
             per_resource=settings.per_resource,
             unions=unions,
             generators=profile.generators(),
+            waiting=waiting,
         ),
     )
+    later = dataset.later(document, found, waiting, seed=seed, count=settings.per_resource)
+    data.update((name, records) for name, records in later.items() if name not in data)
     log: Log | None = None
     if settings.shared:
         log = SharedLog(settings.shared)
     elif settings.state:
         log = WriteLog(settings.state)
     keys = {item.spec.collection: item.spec.key for item in found}
-    # A collection a fixture file gives is served as given: a fresh install's objects only
-    # join the collections the mock generated.
-    given = (
-        {p.stem for p in settings.fixtures.glob("*.json") if p.name != fixtures.RECORDING}
-        if not settings.generates
-        else set()
-    )
     # A recording (`proxy --record`) saw part of a server that holds a fresh install's
     # objects too: those join its collections, and the recorded objects stay as recorded.
     unknown = {n for n in given if not dataset.serves(n, keys, unions, profile.generators())}

@@ -9,17 +9,57 @@ from __future__ import annotations
 import copy
 import hashlib
 import marshal
+import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, overload
 
 from specdouble.state.columns import Columns
 from specdouble.state.log import Event, Log
 
 Record = dict[str, Any]
 Dataset = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+class Later(Sequence[Record]):
+    """A collection's records made when first read (`make()`), and how many they are known
+    before: a large document's start generates none of what no request reads.
+
+    `make` must give `size` records with distinct keys, the same ones whenever it is called,
+    as the dataset's own (never written). Reading from several threads makes them once."""
+
+    def __init__(self, size: int, make: Callable[[], list[Record]]) -> None:
+        self._size = size
+        self._make: Callable[[], list[Record]] | None = make
+        self._records: list[Record] = []
+        self._lock = threading.Lock()
+
+    @property
+    def made(self) -> bool:
+        return self._make is None
+
+    def records(self) -> list[Record]:
+        with self._lock:
+            if self._make is not None:
+                self._records = self._make()
+                self._size = len(self._records)
+                self._make = None
+        return self._records
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        return self.records()[index]
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records())
 
 
 class KeyInUse(ValueError):
@@ -89,10 +129,13 @@ class Store:
         self._generation += 1
         self._writes = 0
         self._collections: dict[str, dict[str, Record]] = {
-            name: {str(record[self.key(name)]): own_copy(record) for record in records}
+            name: self._copied(name, records)
             for name, records in self._dataset.items()
-            if name not in self._unions or name in self._unions[name]
+            if (name not in self._unions or name in self._unions[name])
+            and not isinstance(records, Later)
         }
+        """The collections read or written since the reset; one the dataset holds for `Later`
+        is copied in when first used (`_held`)."""
         self._gather_unions()
         self._counters: dict[str, int] = {}
         self._touched: dict[str, set[str]] = {}
@@ -109,21 +152,44 @@ class Store:
         anything derived from the whole state can tell it is out of date."""
         return self._generation
 
+    def _copied(self, name: str, records: Sequence[Mapping[str, Any]]) -> dict[str, Record]:
+        return {str(record[self.key(name)]): own_copy(record) for record in records}
+
+    def _held(self, collection: str) -> dict[str, Record]:
+        """A collection's records by key (empty where it has none), its start-up records
+        copied in where this is its first use since the reset."""
+        records = self._collections.get(collection)
+        if records is None:
+            later = self._dataset.get(collection)
+            if not isinstance(later, Later):
+                return {}
+            records = self._collections[collection] = self._copied(collection, later)
+        return records
+
     def counts(self) -> dict[str, int]:
-        return {name: len(records) for name, records in self._collections.items()}
+        """How many records each collection holds, none made for a count."""
+        counts = {name: len(records) for name, records in self._collections.items()}
+        for name, records in self._dataset.items():
+            if isinstance(records, Later) and name not in counts:
+                counts[name] = len(records)
+        return counts
 
     def all(self, collection: str) -> list[Record]:
-        return list(self._collections.get(collection, {}).values())
+        return list(self._held(collection).values())
 
     def size(self, collection: str) -> int:
-        return len(self._collections.get(collection, ()))
+        if collection not in self._collections:
+            later = self._dataset.get(collection)
+            if isinstance(later, Later):
+                return len(later)
+        return len(self._held(collection))
 
     def columns(self, collection: str) -> Columns:
         """`collection`'s records by slot, with ranked fields and searchable texts: built on
         first use, kept up to date by every write after it (and built anew once deleted
         records outnumber the live ones)."""
         columns = self._columns.get(collection)
-        records = self._collections.get(collection, {})
+        records = self._held(collection)
         if columns is None:
             columns = self._columns[collection] = Columns(records)
         elif columns.worn():
@@ -131,7 +197,7 @@ class Store:
         return columns
 
     def get(self, collection: str, pk: str) -> Record | None:
-        return self._collections.get(collection, {}).get(pk)
+        return self._held(collection).get(pk)
 
     def new_id(self, collection: str) -> str:
         """A new uuid4-shaped id for `collection`, made from the seed and the write's position
@@ -144,7 +210,7 @@ class Store:
             self._draws += 1
             material = f"{self._seed}:{self.position()}:{self._draws}".encode()
             candidate = str(uuid.UUID(bytes=hashlib.sha256(material).digest()[:16], version=4))
-            if candidate not in self._collections.get(collection, ()):
+            if candidate not in self._held(collection):
                 return candidate
 
     def position(self) -> int:
@@ -200,8 +266,7 @@ class Store:
             yield
         finally:
             self._columns = {
-                name: columns.rebuilt(self._collections.get(name, {}))
-                for name, columns in kept.items()
+                name: columns.rebuilt(self._held(name)) for name, columns in kept.items()
             }
 
     @contextmanager
@@ -315,7 +380,7 @@ class Store:
     def insert(self, collection: str, record: Record) -> Record:
         """Store a new record; a key in use is refused (`KeyInUse`), never overwritten."""
         key = str(record[self.key(collection)])
-        if key in self._collections.get(collection, ()):
+        if key in self._held(collection):
             raise KeyInUse(collection, key)
         self._put_local(collection, record)
         self._record("put", collection, key, record)
@@ -334,7 +399,8 @@ class Store:
         return removed
 
     def _put_local(self, collection: str, record: Record) -> None:
-        records = self._collections.setdefault(collection, {})
+        records = self._held(collection)
+        self._collections[collection] = records
         key = str(record[self.key(collection)])
         previous = records.get(key)
         if previous is not None:
@@ -349,7 +415,7 @@ class Store:
             self._follow(union, key, {**record, MEMBER: collection})
 
     def _delete_local(self, collection: str, pk: str) -> Record | None:
-        removed = self._collections.get(collection, {}).pop(pk, None)
+        removed = self._held(collection).pop(pk, None)
         if removed is not None:
             self._unindex(collection, removed)
             if (columns := self._columns.get(collection)) is not None:
@@ -390,7 +456,7 @@ class Store:
         index = self._indexes.get((collection, field))
         if index is None:
             index = {}
-            for record in self._collections.get(collection, {}).values():
+            for record in self._held(collection).values():
                 _add(index, record.get(field), record)
             self._indexes[(collection, field)] = index
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from specdouble.state import write_log
-from specdouble.state.store import MEMBER, KeyInUse, Store
+from specdouble.state.store import MEMBER, KeyInUse, Later, Store
 from specdouble.state.write_log import WriteLog
 
 DATASET = {
@@ -221,3 +221,78 @@ def test_a_store_holds_its_own_copies_of_any_record() -> None:
     assert store.get("things", "b")["on"] == nested["things"][1]["on"]
     store.reset()
     assert store.get("things", "a") == {"pk": "a", "tags": ["x"], "meta": {"n": 1}}
+
+
+class Counted:
+    """A collection's records made by a function that counts its calls."""
+
+    def __init__(self, records: list[dict[str, str]]) -> None:
+        self.records, self.calls = records, 0
+
+    def __call__(self) -> list[dict[str, str]]:
+        self.calls += 1
+        return [dict(record) for record in self.records]
+
+
+def test_a_later_collection_is_made_on_first_use_and_counted_before() -> None:
+    """A collection the dataset makes when first read (`Later`): counted without being made,
+    made once for every store built from the dataset, and like any other collection after."""
+    make = Counted([{"pk": "x", "name": "X"}, {"pk": "y", "name": "Y"}])
+    dataset = {**DATASET, "later": Later(2, make)}
+    store, other = Store(dataset, seed=1), Store(dataset, seed=1)
+    assert store.counts() == {"things": 2, "links": 2, "later": 2}
+    assert store.size("later") == 2
+    assert make.calls == 0
+    assert store.get("later", "x") == {"pk": "x", "name": "X"}
+    assert make.calls == 1
+    store.get("later", "x")["name"] = "changed in this store"
+    assert other.get("later", "x") == {"pk": "x", "name": "X"}  # its own copy
+    assert make.calls == 1
+
+
+@pytest.mark.parametrize("first", ["put", "insert", "delete", "new_id", "columns", "referencing"])
+def test_a_write_or_read_of_a_later_collection_keeps_its_records(first: str) -> None:
+    """Whatever touches a `Later` collection first, it holds its records and the change."""
+    dataset = {"later": Later(2, Counted([{"pk": "x", "n": "1"}, {"pk": "y", "n": "2"}]))}
+    store = Store(dataset, seed=1)
+    if first == "put":
+        store.put("later", {"pk": "z", "n": "3"})
+        assert sorted(r["pk"] for r in store.all("later")) == ["x", "y", "z"]
+    elif first == "insert":
+        with pytest.raises(KeyInUse):
+            store.insert("later", {"pk": "x", "n": "again"})
+        assert store.counts() == {"later": 2}
+    elif first == "delete":
+        assert store.delete("later", "x") == {"pk": "x", "n": "1"}
+        assert [r["pk"] for r in store.all("later")] == ["y"]
+    elif first == "new_id":
+        assert store.new_id("later") not in ("x", "y")
+        assert store.size("later") == 2
+    elif first == "columns":
+        assert store.columns("later").live == 2
+    else:
+        assert store.referencing("later", "n", "2") == [{"pk": "y", "n": "2"}]
+    store.reset()
+    assert [r["pk"] for r in store.all("later")] == ["x", "y"]
+
+
+def test_a_later_collection_follows_the_write_log(tmp_path: Path) -> None:
+    """A worker that never read the collection applies another's writes to it, and a snapshot
+    restores it as it was."""
+    log_file = tmp_path / "writes.sqlite3"
+    WriteLog.create(log_file)
+
+    def dataset() -> dict[str, Later]:
+        return {"later": Later(1, Counted([{"pk": "x", "n": "1"}]))}
+
+    first = Store(dataset(), seed=2, log=WriteLog(log_file))
+    second = Store(dataset(), seed=2, log=WriteLog(log_file))
+    with first.writing():
+        first.put("later", {"pk": "z", "n": "2"})
+    second.sync()
+    assert sorted(r["pk"] for r in second.all("later")) == ["x", "z"]
+    single = Store(dataset(), seed=2)
+    state = single.export_state()
+    single.delete("later", "x")
+    single.import_state(state)
+    assert [r["pk"] for r in single.all("later")] == ["x"]

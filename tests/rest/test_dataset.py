@@ -1,0 +1,127 @@
+"""The start-up data: which collections wait until first read, and what they then hold."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from specdouble import profiles
+from specdouble.rest import dataset
+from specdouble.server import app
+from specdouble.settings import Settings
+from specdouble.state.store import Later
+
+
+def resource(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A collection and item path of `name`, answering `schema`."""
+    answer = {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+    many = {"type": "array", "items": schema}
+    listed = {"200": {"description": "ok", "content": {"application/json": {"schema": many}}}}
+    key = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        f"/{name}": {
+            "get": {"operationId": f"list_{name}", "responses": listed},
+            "post": {
+                "operationId": f"create_{name}",
+                "requestBody": {"content": {"application/json": {"schema": schema}}},
+                "responses": answer,
+            },
+        },
+        f"/{name}/{{id}}": {
+            "get": {"operationId": f"get_{name}", "parameters": [key], "responses": answer}
+        },
+    }
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def named(**extra: Any) -> dict[str, Any]:
+    properties = {"id": {"type": "integer"}, "name": {"type": "string"}, **extra}
+    return {"type": "object", "properties": properties}
+
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Relations", "version": "1"},
+    "paths": {
+        **resource("owners", ref("Owner")),
+        **resource("pets", ref("Pet")),  # names an owner: both are made at the start
+        **resource("shelves", ref("Shelf")),  # shows an owner
+        **resource("tags", ref("Tag")),
+        **resource("notes", ref("Note")),
+    },
+    "components": {
+        "schemas": {
+            "Owner": named(),
+            "Pet": named(owner={"type": "integer"}),
+            "Shelf": named(keeper=ref("Owner")),
+            "Tag": named(colour={"type": "string", "enum": ["red", "blue"]}),
+            "Note": named(text={"type": "string", "maxLength": 40}),
+        }
+    },
+}
+
+
+def written(tmp_path: Path) -> Path:
+    path = tmp_path / "relations.yaml"
+    path.write_text(yaml.safe_dump(DOCUMENT))
+    return path
+
+
+def inferred(tmp_path: Path) -> tuple[dict[str, Any], list[Any], dict[str, str]]:
+    document = app.load(Settings(spec=written(tmp_path), cache=None))
+    found, _ = profiles.detect(document).resources(document)
+    return document, found, {r.noun: r.spec.collection for r in found}
+
+
+def test_only_collections_nothing_ties_wait(tmp_path: Path) -> None:
+    """A reference (`owner`) or a shown object (`keeper`) ties two collections: both are made
+    at the start, as are those a fixture file or a profile's generator gives."""
+    document, found, by_noun = inferred(tmp_path)
+    waiting = dataset.waits(document, found, unions={}, generators={}, given=set())
+    assert waiting == {by_noun["tag"], by_noun["note"]}
+    given = dataset.waits(document, found, unions={}, generators={}, given={by_noun["tag"]})
+    assert given == {by_noun["note"]}
+    union = dataset.waits(
+        document, found, unions={"all": (by_noun["note"],)}, generators={}, given=()
+    )
+    assert union == {by_noun["tag"]}
+
+
+def test_a_waiting_collection_holds_what_the_start_would_have_made(tmp_path: Path) -> None:
+    """Whatever order the collections are first read in, each holds what a start that made
+    everything at once holds, and is counted before it is made."""
+    document, found, _ = inferred(tmp_path)
+    arguments: dict[str, Any] = {"fixtures_dir": None, "seed": 11, "count": 150, "per_resource": 6}
+    whole = dataset.build(document, found, **arguments)
+    waiting = dataset.waits(document, found, unions={}, generators={}, given=())
+    data: dict[str, Any] = dataset.build(document, found, **arguments, waiting=waiting)
+    assert set(data) == set(whole) - waiting
+    data.update(dataset.later(document, found, waiting, seed=11, count=6))
+    names = sorted(data)
+    random.Random(5).shuffle(names)
+    for name in names:
+        later = data[name]
+        if isinstance(later, Later):
+            assert (len(later), later.made) == (len(whole[name]), False)
+        assert json.dumps(list(later), sort_keys=True) == json.dumps(whole[name], sort_keys=True)
+
+
+def test_a_served_waiting_collection_is_what_the_fixtures_command_writes(tmp_path: Path) -> None:
+    """Counted at once by the health route; its list, once read, is `mock-server fixtures`'s
+    data for the same seed."""
+    path = written(tmp_path)
+    made = app.generated_data(yaml.safe_load(path.read_text()), seed=3, count=150, per_resource=5)
+    _, _, by_noun = inferred(tmp_path)
+    tags = by_noun["tag"]
+    with app.create_app(Settings(spec=path, seed=3, cache=None)).test_client() as client:
+        assert client.get("/_mock/health").json()["counts"][tags] == 5
+        listed = client.get("/tags").json()
+    shown = [{name: record[name] for name in ("id", "name", "colour")} for record in made[tags]]
+    assert listed == sorted(shown, key=lambda record: record["id"])
