@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from specdouble import errors
 from specdouble.document.openapi import Operation, resolve, success_codes
 from specdouble.rest.auth import Principal
 from specdouble.rest.rendering import Renderer, encode
@@ -122,14 +123,32 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
 
     def sent(body: Body) -> Mapping[str, Any]:
         """A write's fields: a body that may be absent or null (a create of nothing but
-        defaults) is none; one in the item's envelope (Asana's `{data: {...}}`) is its inside."""
+        defaults) is none; one in the item's envelope (Asana's `{data: {...}}`) is its inside;
+        a field named as the object names it only in case is the object's (`aliases`)."""
         fields = body if isinstance(body, Mapping) else {}
         slot = resource.spec.envelope
         inside = fields.get(slot) if slot is not None and len(fields) == 1 else None
-        return inside if isinstance(inside, Mapping) else fields
+        fields = inside if isinstance(inside, Mapping) else fields
+        aliases = resource.spec.aliases
+        if aliases and not aliases.keys().isdisjoint(fields):
+            return {aliases.get(name, name): value for name, value in fields.items()}
+        return fields
+
+    def as_sent(write: Callable[[], Mapping[str, Any]]) -> Mapping[str, Any]:
+        """A write's refusal names each field as the body did (`aliases`)."""
+        try:
+            return write()
+        except errors.ValidationFailed as refusal:
+            if not resource.spec.aliases:
+                raise
+            sent_as = {name: alias for alias, name in resource.spec.aliases.items()}
+            if sent_as.keys().isdisjoint(refusal.errors):
+                raise
+            named = {sent_as.get(name, name): detail for name, detail in refusal.errors.items()}
+            raise errors.ValidationFailed(named) from refusal
 
     def create(principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
-        return written(status["create"], resource.create(sent(body), principal))
+        return written(status["create"], as_sent(lambda: resource.create(sent(body), principal)))
 
     def retrieve(principal: Principal, key: str, params: Params, _body: Body) -> Answer:
         record = resource.get(principal, key)
@@ -137,10 +156,12 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
         return Answer(status["retrieve"], render.answer("retrieve", record, asked))
 
     def update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
-        return written(status["update"], resource.update(principal, key, sent(body)))
+        changed = as_sent(lambda: resource.update(principal, key, sent(body)))
+        return written(status["update"], changed)
 
     def partial_update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
-        return written(status["partial_update"], resource.update(principal, key, sent(body)))
+        changed = as_sent(lambda: resource.update(principal, key, sent(body)))
+        return written(status["partial_update"], changed)
 
     def destroy(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:
         schemas = resource.spec.response_schemas

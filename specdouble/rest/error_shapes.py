@@ -123,18 +123,48 @@ KINDRED_STATUSES = {
 refusal, the 400 it documents (any server has limits; the document may not name them)."""
 
 
+REFUSALS_SAID = {
+    400: re.compile(r"invalid|validation|bad.?request|malformed|unprocessable", re.I),
+    401: re.compile(r"unauthori[sz]ed|unauthenticated|not.?authenticated|credential", re.I),
+    403: re.compile(r"forbidden|access.?denied|not.?allowed|permission", re.I),
+    404: re.compile(r"not.?found|no.?such|does.?not.?exist", re.I),
+    409: re.compile(r"conflict|already.?exists|duplicate", re.I),
+    429: re.compile(r"throttl|too.?many|rate.?limit", re.I),
+}
+"""How an operation's own description of a client error says what it refuses (AWS's
+`481: ValidationException`, the old Petstore's `405: Invalid input`)."""
+REFUSALS_SAID[422] = REFUSALS_SAID[400]
+
+
 def documented_status(definition: Mapping[str, Any], status: int) -> int:
     """The status to refuse with: `status` where the operation documents it (exactly, by range
     or by `default`), else a kindred status it documents exactly (422 for 400 and back, 403 for
-    401), else `status` itself.
+    401), else a client error whose description says the same refusal, else `status` itself.
 
     >>> documented_status({"responses": {"200": {}, "422": {}}}, 400)
     422
     >>> documented_status({"responses": {"200": {}, "4XX": {}}}, 400)
     400
+    >>> documented_status({"responses": {"200": {}, "405": {"description": "Invalid input"}}}, 400)
+    405
     """
     if documented_response(definition, status) is not None:
         return status
-    responses = {str(code) for code in (definition.get("responses") or {})}
-    kindred = (other for other in KINDRED_STATUSES.get(status, ()) if str(other) in responses)
-    return next(kindred, status)
+    responses = definition.get("responses") or {}
+    meant = (status, *KINDRED_STATUSES.get(status, ()))
+    kindred = (other for other in meant[1:] if str(other) in responses)
+    found = next(kindred, None)
+    if found is not None:
+        return found
+    for each in meant:
+        said = REFUSALS_SAID.get(each)
+        for code, answer in responses.items() if said is not None else ():
+            # A shared answer's name says it too (`#/components/responses/BadRequest`).
+            text = (
+                answer.get("description", answer.get("$ref"))
+                if isinstance(answer, Mapping)
+                else None
+            )
+            if str(code).isdigit() and 400 <= int(code) < 500 and said.search(str(text or "")):
+                return int(code)
+    return status

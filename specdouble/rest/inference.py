@@ -740,10 +740,11 @@ def _plain_resource(
         (_inside(document, body_fields_schema(document, create), envelope) or {}) if create else {}
     )
     request_properties, _ = object_shape(document, request_schema)
+    aliases = _aliases(document, request_properties, properties)
     writable = [
-        name
+        aliases.get(name, name)
         for name, schema in (request_properties or properties).items()
-        if not marked(document, schema, "readOnly") and name in properties
+        if not marked(document, schema, "readOnly") and aliases.get(name, name) in properties
     ]
     # A key's schema with its `allOf` parts as one (AWS's `allOf: [{$ref: Pattern}, {xml}]`).
     key_schema = combined_scalar(document, resolved[key]) or resolved[key]
@@ -856,6 +857,7 @@ def _plain_resource(
         listed_schemas={name: shown[name] for name in listed or () if name in properties},
         key_path_schema=path_schema,
         envelope=envelope,
+        aliases=aliases,
         response_schemas=_plain_answers(
             document,
             operations_by_id,
@@ -871,6 +873,46 @@ def _plain_resource(
         noun=noun,
         key_type=key_kind,
     )
+
+
+def _aliases(
+    document: Mapping[str, Any], sent: Mapping[str, Any], properties: Mapping[str, Any]
+) -> dict[str, str]:
+    """A create's field the object has under another case only (AWS's `readinessCheckName`
+    and `ReadinessCheckName`), of the same kind of value: the object's name for it."""
+    folded: dict[str, list[str]] = {}
+    for name in properties:
+        folded.setdefault(name.casefold(), []).append(name)
+    aliases = {}
+    for name, schema in sent.items():
+        same = folded.get(name.casefold(), [])
+        if name in properties or len(same) != 1 or same[0] in sent:
+            continue
+        if _alike(document, schema, properties[same[0]]):
+            aliases[name] = same[0]
+    return aliases
+
+
+def _alike(document: Mapping[str, Any], one: Any, other: Any, depth: int = 0) -> bool:
+    """Whether a value of one schema is of the other's kind, with the same field names all
+    the way down (AWS's `corsConfiguration` and `CorsConfiguration` both hold `AllowOrigins`)."""
+    kind = _shape(document, one)
+    if kind != _shape(document, other):
+        return False
+    if depth > MAX_ALIKE_DEPTH:
+        return True
+    if kind == "object":
+        fields, others = object_shape(document, one)[0], object_shape(document, other)[0]
+        return fields.keys() == others.keys() and all(
+            _alike(document, fields[name], others[name], depth + 1) for name in fields
+        )
+    if kind == "array":
+        items = resolve(document, one).get("items") or {}
+        return _alike(document, items, resolve(document, other).get("items") or {}, depth + 1)
+    return True
+
+
+MAX_ALIKE_DEPTH = 4
 
 
 def _path_parameter_schema(

@@ -234,6 +234,9 @@ class ResourceSpec:
     envelope: str | None = None
     """Where the item's answers hold the object (Superset's `{id, result}`, Asana's `{data}`),
     and a body sent in such an envelope too; None: answers are the object."""
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """A body's field the object names otherwise only in case (AWS's create sends
+    `readinessCheckName`, the object shows `ReadinessCheckName`) -> the object's name."""
     key_path_schema: Mapping[str, Any] | None = None
     """The item path's parameter schema: a key it refuses names an object no read can reach."""
     operations: Mapping[str, str] = field(default_factory=dict)

@@ -49,7 +49,7 @@ def test_a_key_s_constraints_are_read_through_its_all_of() -> None:
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "properties": {"checkName": {"type": "string"}},
+                                    "properties": {"setName": {"type": "string"}},
                                 }
                             }
                         }
@@ -76,6 +76,17 @@ def test_a_key_s_constraints_are_read_through_its_all_of() -> None:
     }
     (found,) = inference.infer_plain(document)
     assert (found.spec.key, found.spec.key_source) == ("CheckName", "made")
+    # A create that sends the key, named in another case (`checkName`), gives it.
+    body = document["paths"]["/checks"]["post"]["requestBody"]["content"]["application/json"]
+    body["schema"]["properties"] = {"checkName": {"type": "string"}, "set": {"type": "string"}}
+    (found,) = inference.infer_plain(document)
+    assert (found.spec.key, found.spec.key_source, found.spec.key_fallback) == (
+        "CheckName",
+        "body",
+        "",
+    )
+    assert found.spec.aliases == {"checkName": "CheckName", "set": "Set"}
+    assert set(found.spec.writable) == {"CheckName", "Set"}
 
 
 def test_a_body_of_the_item_s_own_schema_updates_it_though_a_part_is_closed() -> None:

@@ -703,3 +703,26 @@ def test_a_create_never_invents_what_the_client_left_out(tmp_path: Path) -> None
         assert client.get(f"/dbrps/{mapping['id']}").json() == mapping
         listed = client.get("/dbrps").json()  # the start-up objects name one of the two
         assert len(listed) > 1 and all(Draft4Validator(schema).is_valid(m) for m in listed)
+
+
+def test_a_body_named_in_another_case_is_the_object_it_creates() -> None:
+    """AWS's creates send `checkName` and answer `CheckName`: what was sent is what reads back,
+    under the key it gave; a refusal names the field as sent, with the status the operation
+    says it refuses with (`481: ValidationException`, `482: ResourceNotFoundException`)."""
+    settings = Settings(spec=DOCUMENTS / "checks-aws.yaml", seed=3)
+    with create_app(settings).test_client(headers=AUTH) as client:
+        sent = {"checkName": "nightly", "cellName": "eu-1", "tags": {"team": "sre"}}
+        made = client.post("/checks", json=sent)
+        assert made.status_code == 200
+        check = made.json()
+        assert {k: check[k] for k in ("CheckName", "CellName", "Tags")} == {
+            "CheckName": "nightly",
+            "CellName": "eu-1",
+            "Tags": {"team": "sre"},
+        }
+        assert client.get("/checks/nightly").json() == check
+        refused = client.post("/checks", json={"checkName": "not a name!"})
+        assert refused.status_code == 481
+        assert "checkName" in refused.json()["Message"]
+        assert client.post("/checks", json=sent).status_code == 483  # a conflict, said so
+        assert client.get("/checks/no_such_check").status_code == 482
