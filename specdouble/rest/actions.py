@@ -123,32 +123,32 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
 
     def sent(body: Body) -> Mapping[str, Any]:
         """A write's fields: a body that may be absent or null (a create of nothing but
-        defaults) is none; one in the item's envelope (Asana's `{data: {...}}`) is its inside;
-        a field named as the object names it only in case is the object's (`aliases`)."""
+        defaults) is none; one in the item's envelope (Asana's `{data: {...}}`) is its inside."""
         fields = body if isinstance(body, Mapping) else {}
         slot = resource.spec.envelope
         inside = fields.get(slot) if slot is not None and len(fields) == 1 else None
-        fields = inside if isinstance(inside, Mapping) else fields
-        aliases = resource.spec.aliases
-        if aliases and not aliases.keys().isdisjoint(fields):
-            return {aliases.get(name, name): value for name, value in fields.items()}
-        return fields
+        return inside if isinstance(inside, Mapping) else fields
 
-    def as_sent(write: Callable[[], Mapping[str, Any]]) -> Mapping[str, Any]:
-        """A write's refusal names each field as the body did (`aliases`)."""
+    def as_sent(
+        body: Body, write: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    ) -> Mapping[str, Any]:
+        """`write` of the body's fields, each named in another case only (`aliases`) as the
+        object names it; a refusal names those as the body did."""
+        fields = sent(body)
+        renamed = {resource.spec.aliases[n]: n for n in fields if n in resource.spec.aliases}
+        if not renamed:
+            return write(fields)
         try:
-            return write()
+            return write({resource.spec.aliases.get(n, n): value for n, value in fields.items()})
         except errors.ValidationFailed as refusal:
-            if not resource.spec.aliases:
+            if renamed.keys().isdisjoint(refusal.errors):
                 raise
-            sent_as = {name: alias for alias, name in resource.spec.aliases.items()}
-            if sent_as.keys().isdisjoint(refusal.errors):
-                raise
-            named = {sent_as.get(name, name): detail for name, detail in refusal.errors.items()}
+            named = {renamed.get(name, name): detail for name, detail in refusal.errors.items()}
             raise errors.ValidationFailed(named) from refusal
 
     def create(principal: Principal, _key: str, _params: Params, body: Body) -> Answer:
-        return written(status["create"], as_sent(lambda: resource.create(sent(body), principal)))
+        made = as_sent(body, lambda fields: resource.create(fields, principal))
+        return written(status["create"], made)
 
     def retrieve(principal: Principal, key: str, params: Params, _body: Body) -> Answer:
         record = resource.get(principal, key)
@@ -156,11 +156,11 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
         return Answer(status["retrieve"], render.answer("retrieve", record, asked))
 
     def update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
-        changed = as_sent(lambda: resource.update(principal, key, sent(body)))
+        changed = as_sent(body, lambda fields: resource.update(principal, key, fields))
         return written(status["update"], changed)
 
     def partial_update(principal: Principal, key: str, _params: Params, body: Body) -> Answer:
-        changed = as_sent(lambda: resource.update(principal, key, sent(body)))
+        changed = as_sent(body, lambda fields: resource.update(principal, key, fields))
         return written(status["partial_update"], changed)
 
     def destroy(principal: Principal, key: str, _params: Params, _body: Body) -> Answer:

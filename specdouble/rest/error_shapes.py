@@ -106,6 +106,16 @@ def _say(
             _say(document, field, body[name], status, reason, depth + 1)
 
 
+def _said(answer: Any) -> str:
+    """What a documented answer calls itself: its description, else the name of the shared
+    answer it refers to (`#/components/responses/BadRequest`)."""
+    if not isinstance(answer, Mapping):
+        return ""
+    if isinstance(answer.get("description"), str):
+        return answer["description"].strip().rstrip(".")
+    return str(answer.get("$ref") or "").rsplit("/", 1)[-1]
+
+
 # A refusal's status and the ones that mean the same to a client, in the order to try them.
 # A missing credential may be a 403 where that is all the operation documents; a credential
 # without the permission stays a 403 (a 401 would tell the client to log in again).
@@ -123,34 +133,47 @@ KINDRED_STATUSES = {
 refusal, the 400 it documents (any server has limits; the document may not name them)."""
 
 
+_INVALID = re.compile(
+    r"\w*(validation|invalid|badrequest)\w*(exception|error|fault)?"
+    r"|invalid (input|request|data|parameters?|arguments?|body)"
+    r"|bad request|unprocessable( entity)?",
+    re.I,
+)
 REFUSALS_SAID = {
-    400: re.compile(r"invalid|validation|bad.?request|malformed|unprocessable", re.I),
-    401: re.compile(r"unauthori[sz]ed|unauthenticated|not.?authenticated|credential", re.I),
-    403: re.compile(r"forbidden|access.?denied|not.?allowed|permission", re.I),
-    404: re.compile(r"not.?found|no.?such|does.?not.?exist", re.I),
-    409: re.compile(r"conflict|already.?exists|duplicate", re.I),
-    429: re.compile(r"throttl|too.?many|rate.?limit", re.I),
+    400: _INVALID,
+    422: _INVALID,
+    401: re.compile(r"\w*(unauthori[sz]ed|unauthenticated)\w*(exception|error)?", re.I),
+    403: re.compile(r"\w*(forbidden|accessdenied)\w*(exception|error)?|access denied", re.I),
+    404: re.compile(r"\w*notfound\w*(exception|error)?|(\w+ )?not found|no such \w+", re.I),
+    409: re.compile(
+        r"\w*(conflict|alreadyexists)\w*(exception|error)?|(\w+ )?already exists", re.I
+    ),
+    429: re.compile(r"\w*(throttl|toomanyrequests|limitexceeded)\w*(exception|error)?", re.I),
 }
-"""How an operation's own description of a client error says what it refuses (AWS's
-`481: ValidationException`, the old Petstore's `405: Invalid input`)."""
-REFUSALS_SAID[422] = REFUSALS_SAID[400]
+"""How an operation's own description of a client error names the refusal, the whole of it
+(AWS's `481: ValidationException`, the old Petstore's `405: Invalid input`)."""
+CLAIMED_STATUSES = frozenset({400, 401, 403, 404, 409, 413, 414, 415, 422, 429, 431})
+"""Statuses that mean a refusal of their own: never taken for another kind."""
 
 
 def documented_status(definition: Mapping[str, Any], status: int) -> int:
     """The status to refuse with: `status` where the operation documents it (exactly, by range
     or by `default`), else a kindred status it documents exactly (422 for 400 and back, 403 for
-    401), else a client error whose description says the same refusal, else `status` itself.
+    401), else a client error of no standard meaning of its own whose description names the
+    same refusal, else `status` itself.
 
     >>> documented_status({"responses": {"200": {}, "422": {}}}, 400)
     422
     >>> documented_status({"responses": {"200": {}, "4XX": {}}}, 400)
     400
-    >>> documented_status({"responses": {"200": {}, "405": {"description": "Invalid input"}}}, 400)
+    >>> documented_status({"responses": {"405": {"description": "Invalid input"}}}, 400)
     405
+    >>> documented_status({"responses": {"481": {"description": "ValidationException"}}}, 400)
+    481
     """
     if documented_response(definition, status) is not None:
         return status
-    responses = definition.get("responses") or {}
+    responses = {str(code): answer for code, answer in (definition.get("responses") or {}).items()}
     meant = (status, *KINDRED_STATUSES.get(status, ()))
     kindred = (other for other in meant[1:] if str(other) in responses)
     found = next(kindred, None)
@@ -159,12 +182,8 @@ def documented_status(definition: Mapping[str, Any], status: int) -> int:
     for each in meant:
         said = REFUSALS_SAID.get(each)
         for code, answer in responses.items() if said is not None else ():
-            # A shared answer's name says it too (`#/components/responses/BadRequest`).
-            text = (
-                answer.get("description", answer.get("$ref"))
-                if isinstance(answer, Mapping)
-                else None
-            )
-            if str(code).isdigit() and 400 <= int(code) < 500 and said.search(str(text or "")):
+            if not code.isdigit() or not 400 <= int(code) < 500 or int(code) in CLAIMED_STATUSES:
+                continue
+            if said.fullmatch(_said(answer)):
                 return int(code)
     return status

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -883,11 +884,12 @@ def _aliases(
     folded: dict[str, list[str]] = {}
     for name in properties:
         folded.setdefault(name.casefold(), []).append(name)
+    sent_folded = Counter(name.casefold() for name in sent)
     aliases = {}
     for name, schema in sent.items():
         same = folded.get(name.casefold(), [])
-        if name in properties or len(same) != 1 or same[0] in sent:
-            continue
+        if name in properties or len(same) != 1 or sent_folded[name.casefold()] > 1:
+            continue  # an exact name, or two that fold alike (`checkName`, `checkname`)
         if _alike(document, schema, properties[same[0]]):
             aliases[name] = same[0]
     return aliases
@@ -909,6 +911,12 @@ def _alike(document: Mapping[str, Any], one: Any, other: Any, depth: int = 0) ->
     if kind == "array":
         items = resolve(document, one).get("items") or {}
         return _alike(document, items, resolve(document, other).get("items") or {}, depth + 1)
+    # Choices the object has not (`on` sent, `ON` shown) can never be held.
+    held = combined_scalar(document, other) or resolve(document, other)
+    given = combined_scalar(document, one) or resolve(document, one)
+    if isinstance(held, Mapping) and isinstance(held.get("enum"), list):
+        choices = given.get("enum") if isinstance(given, Mapping) else None
+        return isinstance(choices, list) and all(choice in held["enum"] for choice in choices)
     return True
 
 

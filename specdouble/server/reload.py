@@ -63,9 +63,10 @@ def carry(
     with the same key, and it is not in `gone`: resources the new document no longer serves);
     (kept, dropped)."""
     before, after = old.export_state(), new.export_state()
+    held = new.counts()  # a collection made when first read is in no export before it is
     kept, dropped = [], []
     for name, records in before["collections"].items():
-        if name not in after["collections"] or name in gone or old.key(name) != new.key(name):
+        if name not in held or name in gone or old.key(name) != new.key(name):
             if records:
                 dropped.append(name)
             continue

@@ -168,10 +168,14 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """How many records each collection holds, none made for a count."""
-        counts = {name: len(records) for name, records in self._collections.items()}
-        for name, records in self._dataset.items():
-            if isinstance(records, Later) and name not in counts:
+        counts = {}
+        for name, records in self._dataset.items():  # in the dataset's order, whatever was used
+            if name in self._collections:
+                counts[name] = len(self._collections[name])
+            elif isinstance(records, Later):
                 counts[name] = len(records)
+        for name, held in self._collections.items():
+            counts.setdefault(name, len(held))
         return counts
 
     def all(self, collection: str) -> list[Record]:

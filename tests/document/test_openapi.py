@@ -307,6 +307,12 @@ def test_the_quickened_validator_reaches_the_same_verdicts(
 
     quick = verdict()
     assert (quick is None) == (name == "well formed")
+    # The quickened code is what ran (a renamed attribute would leave the original in place).
+    assert type(OperationValidator(registry={}).operation_ids_registry) is openapi._Visited
+    assert (
+        SubscriptableAccessor._get_subnode.__func__
+        is not SubscriptableAccessor._asking_step.__func__
+    )
     monkeypatch.setattr(OperationValidator, "__init__", OperationValidator._list_init)
     monkeypatch.setattr(SubscriptableAccessor, "_get_subnode", SubscriptableAccessor._asking_step)
     assert verdict() == quick

@@ -74,8 +74,8 @@ def written(tmp_path: Path) -> Path:
     return path
 
 
-def inferred(tmp_path: Path) -> tuple[dict[str, Any], list[Any], dict[str, str]]:
-    document = app.load(Settings(spec=written(tmp_path), cache=None))
+def inferred(path: Path) -> tuple[dict[str, Any], list[Any], dict[str, str]]:
+    document = app.load(Settings(spec=path, cache=None))
     found, _ = profiles.detect(document).resources(document)
     return document, found, {r.noun: r.spec.collection for r in found}
 
@@ -83,7 +83,7 @@ def inferred(tmp_path: Path) -> tuple[dict[str, Any], list[Any], dict[str, str]]
 def test_only_collections_nothing_ties_wait(tmp_path: Path) -> None:
     """A reference (`owner`) or a shown object (`keeper`) ties two collections: both are made
     at the start, as are those a fixture file or a profile's generator gives."""
-    document, found, by_noun = inferred(tmp_path)
+    document, found, by_noun = inferred(written(tmp_path))
     waiting = dataset.waits(document, found, unions={}, generators={}, given=set())
     assert waiting == {by_noun["tag"], by_noun["note"]}
     given = dataset.waits(document, found, unions={}, generators={}, given={by_noun["tag"]})
@@ -97,7 +97,7 @@ def test_only_collections_nothing_ties_wait(tmp_path: Path) -> None:
 def test_a_waiting_collection_holds_what_the_start_would_have_made(tmp_path: Path) -> None:
     """Whatever order the collections are first read in, each holds what a start that made
     everything at once holds, and is counted before it is made."""
-    document, found, _ = inferred(tmp_path)
+    document, found, _ = inferred(written(tmp_path))
     arguments: dict[str, Any] = {"fixtures_dir": None, "seed": 11, "count": 150, "per_resource": 6}
     whole = dataset.build(document, found, **arguments)
     waiting = dataset.waits(document, found, unions={}, generators={}, given=())
@@ -114,11 +114,11 @@ def test_a_waiting_collection_holds_what_the_start_would_have_made(tmp_path: Pat
 
 
 def test_a_served_waiting_collection_is_what_the_fixtures_command_writes(tmp_path: Path) -> None:
-    """Counted at once by the health route; its list, once read, is `mock-server fixtures`'s
-    data for the same seed."""
+    """Counted at once by the health route; its list, once read (after the server has added
+    what it adds to the document), is `mock-server fixtures`'s data for the same seed."""
     path = written(tmp_path)
     made = app.generated_data(yaml.safe_load(path.read_text()), seed=3, count=150, per_resource=5)
-    _, _, by_noun = inferred(tmp_path)
+    _, _, by_noun = inferred(path)
     tags = by_noun["tag"]
     with app.create_app(Settings(spec=path, seed=3, cache=None)).test_client() as client:
         assert client.get("/_mock/health").json()["counts"][tags] == 5

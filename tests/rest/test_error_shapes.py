@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from openapi_schema_validator import OAS30Validator
 
-from specdouble.rest.error_shapes import documented_error
+from specdouble.rest.error_shapes import documented_error, documented_status
 
 AZURE_LIKE: dict[str, Any] = {
     "components": {
@@ -67,3 +68,44 @@ def test_a_plain_code_field_holds_the_status() -> None:
         "application/json",
         {"code": 404, "message": "Not found."},
     )
+
+
+def documents(*answers: tuple[Any, str]) -> dict[str, Any]:
+    """An operation documenting a success and these (status, description) answers."""
+    return {
+        "responses": {"200": {"description": "ok"}, **{c: {"description": d} for c, d in answers}}
+    }
+
+
+@pytest.mark.parametrize(
+    ("refusal", "answers", "status"),
+    [
+        (400, [("481", "ValidationException"), ("483", "ConflictException")], 481),
+        (409, [("481", "ValidationException"), ("483", "ConflictException")], 483),
+        (404, [("482", "ResourceNotFoundException")], 482),
+        (429, [("480", "ThrottlingException")], 480),
+        (400, [(405, "Invalid input")], 405),  # an integer code, as a dict document has it
+        (400, [("418", "BadRequest")], 418),
+        (400, [(422, "Unprocessable")], 422),  # kindred, whatever it says
+        # What a description mentions on the way is not what it refuses:
+        (400, [("401", "Invalid API key")], 400),
+        (404, [("401", "Authorization header not found")], 404),
+        (403, [("405", "Method not allowed")], 403),
+        (400, [("404", "Session invalidated")], 400),
+        (401, [("400", "The credentials payload is malformed")], 401),
+        (409, [("401", "Invalid token")], 409),
+        (404, [("400", "Required field not found")], 404),
+        (400, [("499", "Invalid input or output of the batch job")], 400),
+    ],
+)
+def test_a_refusal_takes_a_status_whose_description_names_that_refusal(
+    refusal: int, answers: list[tuple[Any, str]], status: int
+) -> None:
+    """A status of no standard meaning of its own (AWS's 48x, the old Petstore's 405), whose
+    whole description names the refusal; never a standard status meaning another one."""
+    assert documented_status(documents(*answers), refusal) == status
+
+
+def test_a_shared_answer_is_named_by_its_reference() -> None:
+    shared = {"responses": {"200": {}, "460": {"$ref": "#/components/responses/BadRequest"}}}
+    assert documented_status(shared, 400) == 460

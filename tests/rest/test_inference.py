@@ -147,3 +147,52 @@ def test_a_body_of_the_item_s_own_schema_updates_it_though_a_part_is_closed() ->
     (found,) = inference.infer_plain(document)
     assert found.spec.key == "id"
     assert found.spec.operations.get("patchThing") == "partial_update"
+
+
+def _aws_like(sent: dict[str, Any], shown: dict[str, Any]) -> Any:
+    """The one resource of a create sending `sent` and answering an object of `shown`."""
+    answer = {"type": "object", "properties": {"Id": {"type": "string"}, **shown}}
+    created = {"200": {"content": {"application/json": {"schema": answer}}}}
+    key = {"name": "Id", "in": "path", "required": True, "schema": {"type": "string"}}
+    body = {"type": "object", "properties": sent}
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "create",
+                    "requestBody": {"content": {"application/json": {"schema": body}}},
+                    "responses": created,
+                }
+            },
+            "/things/{Id}": {
+                "get": {"operationId": "get", "parameters": [key], "responses": created}
+            },
+        },
+    }
+    (found,) = inference.infer_plain(document)
+    return found.spec
+
+
+def test_a_field_named_in_another_case_is_the_object_s_only_where_it_can_hold_it() -> None:
+    """`state: on|off` sent for `State: ON|OFF` can never be held; two fields folding to one
+    name (`checkName`, `checkname`) say nothing of which is meant; an object's shape must be
+    the same all the way down."""
+    text = {"type": "string"}
+    assert _aws_like({"name": text}, {"Name": text}).aliases == {"name": "Name"}
+    choices = {"type": "string", "enum": ["on", "off"]}
+    shouted = {"type": "string", "enum": ["ON", "OFF"]}
+    assert _aws_like({"state": choices}, {"State": shouted}).aliases == {}
+    assert _aws_like({"state": {"type": "string", "enum": ["ON"]}}, {"State": shouted}).aliases == {
+        "state": "State"
+    }
+    assert _aws_like({"state": text}, {"State": shouted}).aliases == {}  # any text: not held
+    both = _aws_like({"checkName": text, "checkname": text}, {"CheckName": text})
+    assert (both.aliases, both.writable) == ({}, ())
+    exact = _aws_like({"CheckName": text, "checkName": text}, {"CheckName": text})
+    assert (exact.aliases, exact.writable) == ({}, ("CheckName",))
+    inner = {"type": "object", "properties": {"AllowOrigins": text}}
+    other = {"type": "object", "properties": {"allowOrigins": text}}
+    assert _aws_like({"cors": inner}, {"Cors": inner}).aliases == {"cors": "Cors"}
+    assert _aws_like({"cors": other}, {"Cors": inner}).aliases == {}
+    assert _aws_like({"count": {"type": "integer"}}, {"Count": text}).aliases == {}

@@ -725,4 +725,10 @@ def test_a_body_named_in_another_case_is_the_object_it_creates() -> None:
         assert refused.status_code == 481
         assert "checkName" in refused.json()["Message"]
         assert client.post("/checks", json=sent).status_code == 483  # a conflict, said so
+        long = client.post("/checks", json={"checkName": "other", "cellName": "far too long"})
+        assert (long.status_code, "cellName" in long.json()["Message"]) == (481, True)
+        # The update's body names the field as the object does: so does its refusal.
+        long = client.put("/checks/nightly", json={"CellName": "far too long"})
+        assert long.status_code == 481
+        assert "CellName" in long.json()["Message"] and "cellName" not in long.json()["Message"]
         assert client.get("/checks/no_such_check").status_code == 482

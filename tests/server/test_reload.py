@@ -90,3 +90,17 @@ def test_reload_needs_one_process() -> None:
 
     with pytest.raises(ValueError, match="--reload needs one process"):
         Settings(reload=True, workers=2).check()
+
+
+def test_writes_to_a_collection_made_when_first_read_are_carried() -> None:
+    """The new server has not made its `Later` collections yet: they fit all the same."""
+    from specdouble.server.reload import carry
+    from specdouble.state.store import Later, Store
+
+    def dataset() -> dict[str, Later]:
+        return {"tags": Later(2, lambda: [{"pk": "a"}, {"pk": "b"}])}
+
+    old, new = Store(dataset()), Store(dataset())
+    old.put("tags", {"pk": "c"})
+    assert carry(old, new, set()) == (["tags"], [])
+    assert [record["pk"] for record in new.all("tags")] == ["a", "b", "c"]
