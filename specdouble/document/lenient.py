@@ -246,6 +246,7 @@ def repair(document: dict[str, Any]) -> list[str]:
                     del node[word]
         if schema_node and isinstance(node.get("enum"), list):
             repairs += _unique_enum(node, path)
+            repairs += _enum_of_its_type(node, path, modern=modern)
         dialect_named = node.get("$schema")
         if schema_node and isinstance(dialect_named, str) and not _known_dialect(dialect_named):
             repairs.append(
@@ -364,6 +365,20 @@ def _unique_enum(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:
     twice = len(node["enum"]) - len(kept)
     node["enum"] = kept
     return [f"{json_pointer([*path, 'enum'])}: {twice} value(s) named twice: named once"]
+
+
+def _enum_of_its_type(node: dict[str, Any], path: tuple[Any, ...], *, modern: bool) -> list[str]:
+    """A choice not of the schema's own type (Zoom's `type: string, enum: [Group, 61]`) is
+    no value of it: dropped, where others remain (none left: the validator's to judge)."""
+    kept = [value for value in node["enum"] if _fits(value, node, modern=modern)]
+    if not kept or len(kept) == len(node["enum"]):
+        return []
+    dropped = [value for value in node["enum"] if not _fits(value, node, modern=modern)]
+    node["enum"] = kept
+    return [
+        f"{json_pointer([*path, 'enum'])}: {', '.join(map(repr, dropped))} not of its"
+        f" schema's type {node.get('type')!r}: dropped"
+    ]
 
 
 def _unslashed(pattern: str) -> str | None:

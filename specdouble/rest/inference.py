@@ -507,6 +507,16 @@ def _for_both(document: Mapping[str, Any], listed: Any, full: Any) -> Any:
     return full
 
 
+def _shown_otherwise(document: Mapping[str, Any], listed: Any, full: Any) -> bool:
+    """Whether a list's summary shows a field as another kind of value than the object holds
+    (Zoom's site `site_code`: text in the list, a number in full), so that no value but
+    null (where both take it) is both: a list leaves it out where its summary may."""
+    kinds = {_shape(document, listed), _shape(document, full)}
+    if len(kinds) < 2 or "any" in kinds or kinds == {"integer", "number"}:
+        return False
+    return not (is_nullable(document, listed) and is_nullable(document, full))
+
+
 def _extends(document: Mapping[str, Any], summary: Any, full: Any) -> bool:
     """Whether `full` describes the object `summary` shows part of: all its properties and
     more."""
@@ -706,12 +716,19 @@ def _plain_resource(
     properties, _ = object_shape(document, item_schema)
     # A property its schema forbids (`not: {}`, 3.1's `false`) is never held nor shown.
     properties = {n: s for n, s in properties.items() if not forbidden(document, s)}
+    summary_properties, summary_required = object_shape(document, summary)
     listed = (
         tuple(
             name
-            for name, schema in object_shape(document, summary)[0].items()
+            for name, schema in summary_properties.items()
             # a field the list may never show
-            if not forbidden(document, schema) and not marked(document, schema, "writeOnly")
+            if not forbidden(document, schema)
+            and not marked(document, schema, "writeOnly")
+            and (
+                name in summary_required
+                or name not in properties
+                or not _shown_otherwise(document, schema, properties[name])
+            )
         )
         if summary is not item_schema
         else None  # the list shows each object whole

@@ -313,6 +313,25 @@ def test_an_enum_naming_a_value_twice_names_it_once() -> None:
     assert codes["enum"] == ["AB", "AC", "AD"] and mixed["enum"] == [1, True]
 
 
+def test_a_choice_not_of_its_schema_s_type_is_dropped() -> None:
+    """Zoom's chat session `type: string, enum: [Group, 61]`: 61 is no value of the schema,
+    and a server answering it breaks its own document. A schema none of whose choices fits
+    its type is left for the validator to judge."""
+    session = {"type": "string", "enum": ["Group", 61]}
+    nullable = {"type": "integer", "nullable": True, "enum": [1, None, "2"]}
+    plain = {"type": "string", "enum": ["a", None]}  # 3.0: null only where nullable
+    none_fit = {"type": "string", "enum": [1, 2]}
+    untyped = {"enum": ["a", 1]}
+    schemas = {"S": session, "N": nullable, "P": plain, "X": none_fit, "U": untyped}
+    assert lenient.repair({"openapi": "3.0.3", "components": {"schemas": schemas}}) == [
+        "#/components/schemas/S/enum: 61 not of its schema's type 'string': dropped",
+        "#/components/schemas/N/enum: '2' not of its schema's type 'integer': dropped",
+        "#/components/schemas/P/enum: None not of its schema's type 'string': dropped",
+    ]
+    assert (session["enum"], nullable["enum"], plain["enum"]) == (["Group"], [1, None], ["a"])
+    assert (none_fit["enum"], untyped["enum"]) == ([1, 2], ["a", 1])
+
+
 def test_an_extension_among_the_paths_is_no_path() -> None:
     """Apicurio's `x-codegen-contextRoot: "/apis/registry/v2"` beside its paths: it was read
     as the path `/x-codegen-contextRoot`, and the validator's library fails on it as it is."""

@@ -196,3 +196,47 @@ def test_a_field_named_in_another_case_is_the_object_s_only_where_it_can_hold_it
     assert _aws_like({"cors": inner}, {"Cors": inner}).aliases == {"cors": "Cors"}
     assert _aws_like({"cors": other}, {"Cors": inner}).aliases == {}
     assert _aws_like({"count": {"type": "integer"}}, {"Count": text}).aliases == {}
+
+
+def test_a_list_leaves_out_a_field_its_summary_shows_as_another_kind() -> None:
+    """Zoom's sites: the list shows `site_code` as text, the site in full as a number. No value
+    is both, so the list leaves it out, where its summary does not require it."""
+    full = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "site_code": {"type": "integer"},
+            "kind": {"type": "integer"},
+            "level": {"type": "number"},
+            "note": {"type": "string", "nullable": True},
+            "address": {"type": "string"},  # what the summary does not show
+        },
+    }
+    summary = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "id": {"type": "string"},
+            "site_code": {"type": "string"},  # another kind: left out
+            "kind": {"type": "string"},  # required: shown all the same
+            "level": {"type": "integer"},  # a number of either: shown
+            "note": {"type": "object", "nullable": True},  # null is both: shown
+        },
+    }
+    listed = {"type": "object", "properties": {"sites": {"type": "array", "items": summary}}}
+    key = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+    def answer(schema: Any) -> dict[str, Any]:
+        return {"200": {"content": {"application/json": {"schema": schema}}}}
+
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/sites": {"get": {"operationId": "list", "responses": answer(listed)}},
+            "/sites/{id}": {
+                "get": {"operationId": "get", "parameters": [key], "responses": answer(full)}
+            },
+        },
+    }
+    (found,) = inference.infer_plain(document)
+    assert found.spec.listed_fields == ("id", "kind", "level", "note")
