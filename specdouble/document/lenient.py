@@ -370,11 +370,11 @@ def _unique_enum(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:
 def _enum_of_its_type(node: dict[str, Any], path: tuple[Any, ...], *, modern: bool) -> list[str]:
     """A choice not of the schema's own type (Zoom's `type: string, enum: [Group, 61]`) is
     no value of it: dropped, where others remain (none left: the validator's to judge)."""
-    kept = [value for value in node["enum"] if _fits(value, node, modern=modern)]
-    if not kept or len(kept) == len(node["enum"]):
+    fits = [_fits(value, node, modern=modern) for value in node["enum"]]
+    if all(fits) or not any(fits):
         return []
-    dropped = [value for value in node["enum"] if not _fits(value, node, modern=modern)]
-    node["enum"] = kept
+    dropped = [value for value, fit in zip(node["enum"], fits, strict=True) if not fit]
+    node["enum"] = [value for value, fit in zip(node["enum"], fits, strict=True) if fit]
     return [
         f"{json_pointer([*path, 'enum'])}: {', '.join(map(repr, dropped))} not of its"
         f" schema's type {node.get('type')!r}: dropped"

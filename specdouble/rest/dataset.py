@@ -200,7 +200,7 @@ def records(
     # and the schema a key is drawn from where a record's own came out null (never null).
     present = [n for n in spec.fields if not forbidden(document, spec.properties.get(n, {}))]
     key_schema, path_schema, reachable = _key_schemas(document, spec)
-    count = record_count(document, resource, count)
+    count = _fewer(spec, key_schema, count)
     kinds = key_schema.get("type")
     typed = any(
         kind in ("string", "integer", "number")
@@ -251,8 +251,10 @@ def record_count(document: Mapping[str, Any], resource: Inferred, count: int) ->
     """How many objects `records` makes: `count`, or fewer where the key has few possible
     values (HubSpot's function `functionType`, an enum of four): never one it does not
     allow."""
-    spec = resource.spec
-    key_schema = _key_schemas(document, spec)[0]
+    return _fewer(resource.spec, _key_schemas(document, resource.spec)[0], count)
+
+
+def _fewer(spec: ResourceSpec, key_schema: Mapping[str, Any], count: int) -> int:
     if "enum" in key_schema and spec.key_source not in ("integer", "uuid"):
         choices = [value for value in key_schema.get("enum") or [] if value is not None]
         return min(count, len(set(map(str, choices))))

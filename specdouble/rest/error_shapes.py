@@ -175,15 +175,20 @@ def documented_status(definition: Mapping[str, Any], status: int) -> int:
         return status
     responses = {str(code): answer for code, answer in (definition.get("responses") or {}).items()}
     meant = (status, *KINDRED_STATUSES.get(status, ()))
-    kindred = (other for other in meant[1:] if str(other) in responses)
-    found = next(kindred, None)
-    if found is not None:
-        return found
+    kindred = next((other for other in meant[1:] if str(other) in responses), None)
+    if kindred is not None:
+        return kindred
+    # Client errors of no standard meaning of their own (AWS's 48x, the old Petstore's 405).
+    unclaimed = {
+        int(code): _said(answer)
+        for code, answer in responses.items()
+        if code.isdigit() and 400 <= int(code) < 500 and int(code) not in CLAIMED_STATUSES
+    }
     for each in meant:
         said = REFUSALS_SAID.get(each)
-        for code, answer in responses.items() if said is not None else ():
-            if not code.isdigit() or not 400 <= int(code) < 500 or int(code) in CLAIMED_STATUSES:
-                continue
-            if said.fullmatch(_said(answer)):
-                return int(code)
+        found = next(
+            (code for code, text in unclaimed.items() if said and said.fullmatch(text)), None
+        )
+        if found is not None:
+            return found
     return status

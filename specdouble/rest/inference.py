@@ -735,7 +735,7 @@ def _plain_resource(
     )
     if not properties:
         return None
-    shown: Mapping[str, Any] = object_shape(document, summary)[0] if listed is not None else {}
+    shown: Mapping[str, Any] = summary_properties if listed is not None else {}
     if listed:  # a field both show is made for the stricter of its two schemas
         properties = {
             name: _for_both(document, shown[name], schema) if name in shown else schema
@@ -867,7 +867,7 @@ def _plain_resource(
         defaults={n: s["default"] for n, s in resolved.items() if "default" in s},
         # What the item or the list's summary requires (GitHub's base-gist: `public`).
         shown_required=frozenset(object_shape(document, item_schema)[1])
-        | (frozenset(object_shape(document, summary)[1]) & set(listed or ())),
+        | (frozenset(summary_required) & set(listed or ())),
         exclusive=tuple(exclusive_requirements(document, item_schema)),
         operations=operations_by_id,
         listing=plan,

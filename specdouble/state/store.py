@@ -168,12 +168,11 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """How many records each collection holds, none made for a count."""
-        counts = {}
-        for name, records in self._dataset.items():  # in the dataset's order, whatever was used
-            if name in self._collections:
-                counts[name] = len(self._collections[name])
-            elif isinstance(records, Later):
-                counts[name] = len(records)
+        counts = {  # in the dataset's order, whatever was used first
+            name: self.size(name)
+            for name, records in self._dataset.items()
+            if name in self._collections or isinstance(records, Later)
+        }
         for name, held in self._collections.items():
             counts.setdefault(name, len(held))
         return counts
@@ -182,11 +181,12 @@ class Store:
         return list(self._held(collection).values())
 
     def size(self, collection: str) -> int:
-        if collection not in self._collections:
+        """How many records a collection holds (a `Later` one's known without making it)."""
+        held = self._collections.get(collection)
+        if held is None:
             later = self._dataset.get(collection)
-            if isinstance(later, Later):
-                return len(later)
-        return len(self._held(collection))
+            return len(later) if isinstance(later, Later) else 0
+        return len(held)
 
     def columns(self, collection: str) -> Columns:
         """`collection`'s records by slot, with ranked fields and searchable texts: built on

@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from specdouble import profiles
@@ -113,15 +114,29 @@ def test_a_waiting_collection_holds_what_the_start_would_have_made(tmp_path: Pat
         assert json.dumps(list(later), sort_keys=True) == json.dumps(whole[name], sort_keys=True)
 
 
-def test_a_served_waiting_collection_is_what_the_fixtures_command_writes(tmp_path: Path) -> None:
-    """Counted at once by the health route; its list, once read (after the server has added
-    what it adds to the document), is `mock-server fixtures`'s data for the same seed."""
+def test_a_served_waiting_collection_is_what_the_fixtures_command_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not generated at the start, yet counted by the health route; generated when its list
+    is first read (after the server has added what it adds to the document), as
+    `mock-server fixtures`'s data for the same seed."""
     path = written(tmp_path)
     made = app.generated_data(yaml.safe_load(path.read_text()), seed=3, count=150, per_resource=5)
     _, _, by_noun = inferred(path)
-    tags = by_noun["tag"]
+    tags, owners = by_noun["tag"], by_noun["owner"]
+    generated: list[str] = []
+    records = dataset.records
+
+    def spied(document: Any, resource: Any, **arguments: Any) -> Any:
+        generated.append(resource.spec.collection)
+        return records(document, resource, **arguments)
+
+    monkeypatch.setattr(dataset, "records", spied)
     with app.create_app(Settings(spec=path, seed=3, cache=None)).test_client() as client:
         assert client.get("/_mock/health").json()["counts"][tags] == 5
+        assert owners in generated and tags not in generated  # tied: made at the start
         listed = client.get("/tags").json()
+        client.get("/tags")
+    assert generated.count(tags) == 1
     shown = [{name: record[name] for name in ("id", "name", "colour")} for record in made[tags]]
     assert listed == sorted(shown, key=lambda record: record["id"])
