@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -251,13 +252,16 @@ def test_the_direct_path_can_be_turned_off() -> None:
     assert settings_from(parser().parse_args(["serve"])).direct is True
 
 
-def run_cli(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *arguments: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "specdouble", *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
 
 
@@ -309,6 +313,38 @@ def test_serve_says_a_yaml_file_is_not_an_openapi_document(tmp_path: Path) -> No
         f"mock-server: cannot start: {other}: not an OpenAPI document"
         " (it has no 'openapi' or 'swagger' field)"
     )
+
+
+def test_serve_refuses_a_large_bad_document_checked_aside_with_one_line(tmp_path: Path) -> None:
+    """A document past `ASIDE_BYTES` is checked in a second process while the server is
+    built: its refusal is still the one line, and nothing is cached."""
+    from specdouble.document import openapi
+
+    answer = {"200": {"description": "ok " * 200}}
+    paths = {f"/p{n}": {"get": {"operationId": f"o{n}", "responses": answer}} for n in range(1600)}
+    paths["/p1599"]["get"]["operationId"] = "o0"
+    big = tmp_path / "big.json"
+    big.write_text(
+        json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+    )
+    assert big.stat().st_size >= openapi.ASIDE_BYTES
+    cache = tmp_path / "cache"
+    completed = run_cli(
+        "serve",
+        "--spec",
+        str(big),
+        "--port",
+        "1",
+        timeout=120,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+    )
+    assert completed.returncode == 2
+    (line,) = completed.stderr.splitlines()
+    assert line == (
+        f"mock-server: cannot start: {big}: #/:"
+        " Operation ID 'o0' for 'get' in '/p1599' is not unique"
+    )
+    assert not list(cache.rglob("*.json"))
 
 
 def test_fixtures_into_a_folder_that_cannot_be_written_is_one_line() -> None:

@@ -9,8 +9,11 @@ import hashlib
 import json
 import logging
 import marshal
+import os
 import re
+import signal
 import sys
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -162,6 +165,7 @@ def quicken_validator() -> None:
     remember_visits_by_set()
     meta_check_in_rust_first()
     step_into_plain_containers_at_once()
+    resolve_paths_from_their_parent()
 
 
 def meta_check_in_rust_first() -> None:
@@ -341,6 +345,45 @@ def step_into_plain_containers_at_once() -> None:
     SubscriptableAccessor._asking_step = classmethod(original)  # type: ignore[attr-defined]
 
 
+def resolve_paths_from_their_parent() -> None:
+    """jsonschema-path resolves each node the validator reads by its path from the root,
+    starting at the longest prefix it has resolved; but it keeps a path it was asked for in
+    a cache of 128, not among the prefixes, so a node's children walked again from further
+    up (a million lookups for Microsoft Graph, a seventh of its check). A path is kept
+    among the prefixes too, and a path whose parent is kept takes the one step the library
+    would take from it; any other path (the first, one whose resources have grown since)
+    goes the library's way, and is kept."""
+    from jsonschema_path.accessors import SchemaAccessor
+    from jsonschema_path.nodes import SchemaNode
+
+    if getattr(SchemaAccessor, "_from_parent", False):
+        return
+    original = SchemaAccessor.get_resolved
+
+    def get_resolved(self: Any, parts: Sequence[Any]) -> Any:
+        paths = self._path_resolver
+        kept = paths.prefix_cache._cache
+        registry = paths.resolver._registry
+        key = tuple(parts)
+        found = kept.get(key)
+        if found is not None and found.resolver._registry is registry:
+            return found
+        parent = kept.get(key[:-1]) if key else None
+        if parent is not None and parent.resolver._registry is registry:
+            found = SchemaNode._resolve_node(
+                SchemaNode._get_subnode(parent.contents, key[-1]), parent.resolver
+            )
+            paths._sync_registry(found.resolver._registry)  # as the library's `resolve` does
+        else:
+            found = original(self, parts)
+        kept[key] = found
+        return found
+
+    SchemaAccessor.get_resolved = get_resolved  # type: ignore[method-assign]
+    SchemaAccessor._from_parent = True  # type: ignore[attr-defined]
+    SchemaAccessor._from_the_root = original  # type: ignore[attr-defined]
+
+
 def json_pointer(parts: Iterable[Any]) -> str:
     """Where in the document, as a JSON pointer.
 
@@ -358,8 +401,17 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     edited file is parsed and checked again, and a known one loads in milliseconds. A document
     whose `$ref`s lead to other files is bundled into one (`bundle.py`) and not cached.
     """
-    from specdouble.document import lenient  # it reads JSON pointers from this module
+    document, verdict = load_checking(path, cache=cache)
+    verdict.wait()
+    return document
 
+
+def load_checking(path: Path, *, cache: Path | None = None) -> tuple[dict[str, Any], Verdict]:
+    """`load_checked`, where a large document's check (seconds: Microsoft Graph's takes 8)
+    may go on in a second process while the caller builds on the document; the caller waits
+    for the verdict (`Verdict.wait`, which raises a refusal's `SpecError`) before it serves,
+    and before it reports an error of its own. The other process writes the cache entry,
+    of the document as the check saw it."""
     raw = read(path)
     key = hashlib.sha256(_cache_format() + raw).hexdigest()
     cached = cache / f"{key}.json" if cache else None
@@ -370,7 +422,39 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
             pass  # a damaged cache entry: parse again
         else:
             _report(path, document.pop(REPAIRS, []))
-            return document
+            return document, Verdict()
+    document, split, repairs = _repaired(raw, path)
+    entry = None if split else cached
+
+    def settle(checked: dict[str, Any]) -> dict[str, Any]:
+        check(checked, source=str(path))
+        converted = swagger2.convert(checked) if swagger2.is_swagger2(checked) else checked
+        if entry is not None:
+            # No cache (a read-only home, values JSON cannot hold): still served.
+            with contextlib.suppress(OSError, TypeError, ValueError):
+                write_atomically(entry, json.dumps({**converted, REPAIRS: repairs}).encode())
+        return converted
+
+    if len(raw) >= ASIDE_BYTES and _may_fork():
+        # Checked again, where the other process ends without a verdict, as read anew: by
+        # then this one has built on its document.
+        verdict = Verdict.aside(
+            lambda: settle(document),
+            redo=lambda: check(_repaired(raw, path)[0], source=str(path)),
+        )
+        if swagger2.is_swagger2(document):
+            document = swagger2.convert(document)
+    else:
+        document, verdict = settle(document), Verdict()
+    _report(path, repairs)
+    return document, verdict
+
+
+def _repaired(raw: bytes, path: Path) -> tuple[dict[str, Any], bool, list[str]]:
+    """The document parsed, made one where its references lead to other files, and
+    repaired: (it, whether it was over several files, the repairs)."""
+    from specdouble.document import lenient  # it reads JSON pointers from this module
+
     document = parse(raw, source=path)
     split = bundle.has_external_refs(document)
     if split:  # over several files: made one first (and not cached: the others can change)
@@ -378,16 +462,92 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
             document = bundle.bundle(document, path, load)
         except bundle.BundleError as error:
             raise SpecError(str(error)) from error
-    repairs = lenient.repair(document)
-    check(document, source=str(path))
-    if swagger2.is_swagger2(document):
-        document = swagger2.convert(document)
-    if cached is not None and not split:
-        # No cache (a read-only home, values JSON cannot hold): still served.
-        with contextlib.suppress(OSError, TypeError, ValueError):
-            write_atomically(cached, json.dumps({**document, REPAIRS: repairs}).encode())
-    _report(path, repairs)
-    return document
+    return document, split, lenient.repair(document)
+
+
+ASIDE_BYTES = 1 << 20
+"""A document this large (GitHub's is 5.7 MB) is checked in a second process: its check takes
+seconds, a smaller one's less than the process would cost."""
+
+
+def _may_fork() -> bool:
+    """Whether this process can be forked safely: it can fork, and runs no other thread (a
+    lock another thread holds would stay held in the child)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Verdict:
+    """A document's check: passed already, or under way in a forked process (`aside`)."""
+
+    PASSED = b"passed"
+
+    def __init__(
+        self,
+        pid: int | None = None,
+        pipe: int | None = None,
+        redo: Callable[[], None] | None = None,
+    ) -> None:
+        self._pid, self._pipe, self._redo = pid, pipe, redo
+
+    @classmethod
+    def aside(cls, settle: Callable[[], object], *, redo: Callable[[], None]) -> Verdict:
+        """`settle` run in a forked copy of this process, which says whether it passed."""
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the copy: it answers through the pipe, and ends without cleaning up
+            said = cls.PASSED
+            try:
+                os.close(reading)
+                try:
+                    settle()
+                except SpecError as error:
+                    said = str(error).encode()
+                with os.fdopen(writing, "wb") as pipe:
+                    pipe.write(said)
+            finally:
+                os._exit(0)
+        os.close(writing)
+        return cls(pid, reading, redo)
+
+    def wait(self) -> None:
+        """Return once the document passed; raise its `SpecError` where it did not."""
+        if self._pid is None or self._pipe is None:
+            return
+        pid, pipe, self._pid, self._pipe = self._pid, self._pipe, None, None
+        try:
+            with os.fdopen(pipe, "rb") as reader:
+                said = reader.read()
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)  # interrupted: the copy's verdict is not wanted
+            raise
+        finally:
+            os.waitpid(pid, 0)
+        if not said and self._redo is not None:  # the copy ended without a verdict (killed)
+            self._redo()
+        elif said != self.PASSED:
+            raise SpecError(said.decode(errors="replace"))
+
+    def abandon(self) -> None:
+        """The check stopped, its verdict no longer wanted (the start is interrupted)."""
+        if self._pid is not None and self._pipe is not None:
+            os.kill(self._pid, signal.SIGKILL)
+            os.close(self._pipe)
+            os.waitpid(self._pid, 0)
+            self._pid = self._pipe = None
+
+    @contextlib.contextmanager
+    def awaited_on_error(self) -> Iterator[None]:
+        """An error in the block waits for the verdict first: a refused document's reason
+        comes before any error its refusal explains. An interruption (Ctrl-C) does not
+        wait."""
+        try:
+            yield
+        except Exception:
+            self.wait()
+            raise
+        except BaseException:
+            self.abandon()
+            raise
 
 
 REPAIRS = "x-mock-server-repairs"

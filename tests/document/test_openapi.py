@@ -290,8 +290,10 @@ BROKEN_DOCUMENTS = {
 def test_the_quickened_validator_reaches_the_same_verdicts(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Operation ids remembered in a set, and dicts and lists stepped into without asking
-    pathable's Protocol, refuse exactly what openapi-spec-validator's own code refuses."""
+    """Operation ids remembered in a set, dicts and lists stepped into without asking
+    pathable's Protocol, and paths resolved from their parent refuse exactly what
+    openapi-spec-validator's own code refuses."""
+    from jsonschema_path.accessors import SchemaAccessor
     from openapi_spec_validator.validation.keywords import OperationValidator
     from pathable.accessors import SubscriptableAccessor
 
@@ -313,7 +315,9 @@ def test_the_quickened_validator_reaches_the_same_verdicts(
         SubscriptableAccessor._get_subnode.__func__
         is not SubscriptableAccessor._asking_step.__func__
     )
+    assert SchemaAccessor.get_resolved is not SchemaAccessor._from_the_root
     monkeypatch.setattr(OperationValidator, "__init__", OperationValidator._list_init)
+    monkeypatch.setattr(SchemaAccessor, "get_resolved", SchemaAccessor._from_the_root)
     monkeypatch.setattr(SubscriptableAccessor, "_get_subnode", SubscriptableAccessor._asking_step)
     assert verdict() == quick
 
@@ -324,3 +328,89 @@ def test_a_visited_list_answers_for_values_no_set_holds() -> None:
     assert "a" in visited and "b" not in visited and ["a"] not in visited
     visited.append({"x": 1})
     assert {"x": 1} in visited and "a" in visited and {"x": 2} not in visited
+
+
+ASIDE_SCRIPT = """
+import json, os, signal, sys
+from pathlib import Path
+from specdouble.document import openapi
+
+openapi.ASIDE_BYTES = 0  # every document checked aside
+checked_by = []
+check = openapi.check
+
+
+def spied(document, *, source):
+    if sys.argv[3] == "killed" and os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)  # the second process dies without a verdict
+    with open(sys.argv[2] + ".who", "a") as who:
+        who.write(f"{os.getpid()}\\n")
+    check(document, source=source)
+
+
+parent = os.getpid()
+openapi.check = spied
+cache = Path(sys.argv[2])
+document, verdict = openapi.load_checking(Path(sys.argv[1]), cache=cache)
+paths = sorted(document["paths"])
+document["paths"]["/built"] = {"get": {}}  # built on meanwhile: no answers, which is invalid
+try:
+    with verdict.awaited_on_error():
+        if sys.argv[3] == "error":
+            raise ValueError("built wrong")
+    verdict.wait()
+    said = None
+except openapi.SpecError as error:
+    said = str(error)
+except ValueError as error:
+    said = f"ValueError: {error}"
+who = [int(pid) for pid in Path(sys.argv[2] + ".who").read_text().split()]
+print(json.dumps({
+    "said": said,
+    "paths": paths,
+    "checked_here": [pid == parent for pid in who],
+    "cached": len(list(cache.glob("*.json"))),
+}))
+"""
+
+
+@pytest.mark.parametrize("how", ["ends", "killed", "error"])
+@pytest.mark.parametrize("valid", [True, False])
+def test_a_large_document_is_checked_in_a_second_process(
+    tmp_path: Path, how: str, valid: bool
+) -> None:
+    """The check goes on in a forked process while the caller builds on the document; its
+    verdict (a refusal with its pointer) and its cache entry come from there, and where that
+    process dies without one, the document is read and checked again here (not as the
+    caller changed it meanwhile)."""
+    import json
+    import subprocess
+    import sys
+
+    paths = {
+        "/a": {"get": _operation("a")},
+        "/b": {"get": _operation("a" if not valid else "b")},
+    }
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", ASIDE_SCRIPT, str(spec), str(tmp_path / "cache"), how],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(completed.stdout)
+    assert seen["paths"] == ["/a", "/b"]
+    if valid:  # an error while building on it is the error, where the document passes
+        assert seen["said"] == ("ValueError: built wrong" if how == "error" else None)
+    else:  # and the refusal, where it does not
+        assert seen["said"] == f"{spec}: #/: Operation ID 'a' for 'get' in '/b' is not unique"
+    if how != "killed":
+        assert seen["checked_here"] == [False]
+        assert seen["cached"] == (1 if valid else 0)  # written by the other process
+    else:  # checked again here, and not cached: the next start checks it again
+        assert seen["checked_here"] == [True]
+        assert seen["cached"] == 0
