@@ -177,21 +177,30 @@ def prepare(document: dict[str, Any]) -> None:
 
 def load(settings: Settings) -> dict[str, Any]:
     """The document, checked and prepared; refused where the mock could not serve it whole."""
-    document = openapi.load_checked(settings.spec, cache=settings.cache)
-    prepare(document)
-    for name in augment.drop_undefined_security(document):
-        logger.warning(
-            "security scheme %r is used but never defined: its operations are open", name
-        )
-    _trust_checked_documents()
-    prefix = settings.control_prefix.rstrip("/")
-    shadowed = control.clashes(prefix, openapi.base_path(document), document.get("paths") or {})
-    if shadowed:
-        raise openapi.SpecError(
-            f"{settings.spec}: {len(shadowed)} path(s) lie under the control routes'"
-            f" {prefix}/ ({shadowed[0]}, ...): serve with --control-prefix /_other"
-        )
+    document, verdict = loading(settings)
+    verdict.wait()
     return document
+
+
+def loading(settings: Settings) -> tuple[dict[str, Any], openapi.Verdict]:
+    """`load`, with its document's check perhaps still under way (`openapi.load_checking`)."""
+    document, verdict = openapi.load_checking(settings.spec, cache=settings.cache)
+    with verdict.awaited_on_error():
+        prepare(document)
+        for name in augment.drop_undefined_security(document):
+            logger.warning(
+                "security scheme %r is used but never defined: its operations are open", name
+            )
+        _trust_checked_documents()
+        prefix = settings.control_prefix.rstrip("/")
+        paths = document.get("paths") or {}
+        shadowed = control.clashes(prefix, openapi.base_path(document), paths)
+        if shadowed:
+            raise openapi.SpecError(
+                f"{settings.spec}: {len(shadowed)} path(s) lie under the control routes'"
+                f" {prefix}/ ({shadowed[0]}, ...): serve with --control-prefix /_other"
+            )
+    return document, verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,21 +257,23 @@ def _collector_paused() -> Iterator[None]:
 
 def _create_app(settings: Settings) -> MockServer:
     connexion_hooks.compile_paths_once()
-    document = load(settings)
-    profile = profiles.detect(document, leniency=settings.leniency)
-    if settings.ui is not None and not profile.browser:
-        raise openapi.SpecError(
-            f"{settings.spec}: --ui serves authentik's web interface, and this document is"
-            f" not authentik's ({profile.name})"
-        )
-    tokens, users = auth.load_identity(settings.tokens_file)
-    parts = Parts(settings, document, profile, tokens, users)
-    state = build_state(parts)
-    app, wiring = build_app(parts, state)
-    served: ASGIApp = app
-    for layer in reversed(layers(parts, state, wiring)):
-        if layer is not None:
-            served = layer(served)
+    document, verdict = loading(settings)
+    with verdict.awaited_on_error():
+        profile = profiles.detect(document, leniency=settings.leniency)
+        if settings.ui is not None and not profile.browser:
+            raise openapi.SpecError(
+                f"{settings.spec}: --ui serves authentik's web interface, and this document is"
+                f" not authentik's ({profile.name})"
+            )
+        tokens, users = auth.load_identity(settings.tokens_file)
+        parts = Parts(settings, document, profile, tokens, users)
+        state = build_state(parts)
+        app, wiring = build_app(parts, state)
+        served: ASGIApp = app
+        for layer in reversed(layers(parts, state, wiring)):
+            if layer is not None:
+                served = layer(served)
+    verdict.wait()  # served only once checked
     return MockServer(
         served,
         store=state.store,
@@ -497,6 +508,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     )
     for path, name, endpoint, methods in control_routes:
         app.add_url_rule(path, name, endpoint, methods=methods)
+    connexion_hooks.build_at_once(app)
     return app, wiring
 
 

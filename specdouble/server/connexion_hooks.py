@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 import orjson
-from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncOperation
 from connexion.datastructures import MediaTypeDict
 from connexion.frameworks.starlette import starlettify_path
 from connexion.lifecycle import ConnexionRequest
@@ -609,16 +609,81 @@ class TextRouting(RoutingMiddleware):
 
 
 def compile_paths_once() -> None:
-    """Starlette's `compile_path`, each template compiled once: a document's every route is
-    made three times (the direct path's, Connexion's routing, its app's), and a document of
-    800 operations outgrows the `re` module's own cache of 512 (GitHub's start-up compiled
-    2,500 expressions)."""
+    """Starlette's `compile_path`, each template read once, its expression compiled at its
+    first match (`LazyPattern`): a document's every route is made three times (the direct
+    path's, Connexion's routing, its app's), a document of 800 operations outgrows the `re`
+    module's own cache of 512, and compiling Microsoft Graph's 7,400 templates took a
+    second of each start."""
     import starlette.routing
 
     if not hasattr(starlette.routing.compile_path, "cache_info"):
-        starlette.routing.compile_path = functools.lru_cache(maxsize=16_384)(
-            starlette.routing.compile_path
-        )
+        original = starlette.routing.compile_path
+        routes = functools.lru_cache(maxsize=16_384)(partial(lazily_compiled_path, original))
+        routes.original = original  # type: ignore[attr-defined]
+        starlette.routing.compile_path = routes
+
+
+def lazily_compiled_path(
+    compile_path: Callable[[str], tuple[Any, str, dict[str, Any]]], template: str
+) -> tuple[Any, str, dict[str, Any]]:
+    """`compile_path(template)`, the expression a `LazyPattern`; a host's, or a template
+    Starlette refuses, as Starlette reads it."""
+    from starlette.convertors import CONVERTOR_TYPES
+    from starlette.routing import PARAM_REGEX
+
+    found = list(PARAM_REGEX.finditer(template))
+    names = [parameter.group(1) for parameter in found]
+    kinds = [(parameter.group(2) or ":str")[1:] for parameter in found]
+    if (
+        not template.startswith("/")
+        or len(set(names)) < len(names)
+        or any(kind not in CONVERTOR_TYPES for kind in kinds)
+    ):
+        return compile_path(template)
+    path_format = PARAM_REGEX.sub(lambda parameter: f"{{{parameter.group(1)}}}", template)
+    convertors = {name: CONVERTOR_TYPES[kind] for name, kind in zip(names, kinds, strict=True)}
+    prefix = template[: found[0].start()] if found else template
+    return LazyPattern(partial(compile_path, template), prefix), path_format, convertors
+
+
+class LazyPattern:
+    """A route's expression, compiled at its first use; until then a path that does not
+    begin with the template's text before its first parameter (the expression's literal
+    start, after its `^`) matches nothing, without compiling."""
+
+    __slots__ = ("_compile", "_compiled", "_prefix")
+
+    def __init__(self, compile_path: Callable[[], tuple[Any, ...]], prefix: str) -> None:
+        self._compile = compile_path
+        self._prefix = prefix
+        self._compiled: re.Pattern[str] | None = None
+
+    def _regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = self._compile()[0]
+        return self._compiled
+
+    def match(self, string: str, *where: int) -> re.Match[str] | None:
+        if not where and not string.startswith(self._prefix):
+            return None
+        return self._regex().match(string, *where)
+
+    def fullmatch(self, string: str, *where: int) -> re.Match[str] | None:
+        if not where and not string.startswith(self._prefix):
+            return None
+        return self._regex().fullmatch(string, *where)
+
+    def __getattr__(self, name: str) -> Any:  # `pattern`, `groupindex`, `search`, ...
+        return getattr(self._regex(), name)
+
+
+def build_at_once(app: AsyncApp) -> None:
+    """Connexion's middleware stack (each layer's routes and validators for every operation)
+    built now, not at the server's first event: before it says it is ready, and while a
+    large document's check may still go on (Microsoft Graph's stack takes a second)."""
+    middleware = app.middleware
+    if middleware.middleware_stack is None:
+        middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
 
 
 def compiled_path(template: str) -> tuple[Any, str, dict[str, Any]]:

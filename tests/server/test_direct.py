@@ -305,3 +305,72 @@ def test_an_answer_has_the_headers_starlette_gives_a_json_response(
 ) -> None:
     starlette_made = Response(content=body, status_code=status, media_type="application/json")
     assert answer_headers(Answer(status, body)) == starlette_made.raw_headers
+
+
+ROUTE_TEMPLATES = [
+    "/users",
+    "/users/{user_id}",
+    "/users/{user_id}/messages/{message_id:int}",
+    "/files/{name}.{extension}",
+    "/files/{rest:path}",
+    "/reports/get(period='{period}')",
+    "/odd/{not-a-parameter}/{id}",
+    "/n/{value:float}/{slug:uuid}",
+]
+ROUTE_PATHS = [
+    "/users",
+    "/users/",
+    "/users/7",
+    "/users/7/messages/12",
+    "/users/7/messages/x",
+    "/files/a.mp3",
+    "/files/a/b/c",
+    "/reports/get(period='D7')",
+    "/odd/{not-a-parameter}/3",
+    "/n/1.5/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+    "/users\n",
+    "/other",
+]
+
+
+@pytest.mark.parametrize("template", ROUTE_TEMPLATES)
+def test_a_route_template_is_read_as_starlette_reads_it_and_compiled_when_first_matched(
+    template: str,
+) -> None:
+    from starlette.routing import compile_path
+
+    from specdouble.server import connexion_hooks
+
+    original = getattr(compile_path, "original", compile_path)
+    compiled: list[str] = []
+
+    def counted(path: str) -> Any:
+        compiled.append(path)
+        return original(path)
+
+    lazy, path_format, convertors = connexion_hooks.lazily_compiled_path(counted, template)
+    regex, exact_format, exact_convertors = original(template)
+    assert (path_format, convertors) == (exact_format, exact_convertors)
+    prefix = template.split("{", 1)[0]
+    for path in ROUTE_PATHS:
+        for way in ("match", "fullmatch"):
+            found, exact = getattr(lazy, way)(path), getattr(regex, way)(path)
+            assert (found and found.groupdict()) == (exact and exact.groupdict()), (way, path)
+        if not compiled:  # nothing compiled until a path that begins as the template does
+            assert not path.startswith(prefix), path
+    assert compiled == [template]  # once
+    assert lazy.pattern == regex.pattern and lazy.groupindex == regex.groupindex
+
+
+def test_templates_starlette_refuses_or_reads_as_hosts_are_its_own() -> None:
+    from starlette.routing import compile_path
+
+    from specdouble.server import connexion_hooks
+
+    original = getattr(compile_path, "original", compile_path)
+    with pytest.raises(ValueError, match="Duplicated param name id"):
+        connexion_hooks.lazily_compiled_path(original, "/a/{id}/b/{id}")
+    with pytest.raises(AssertionError, match="Unknown path convertor 'nope'"):
+        connexion_hooks.lazily_compiled_path(original, "/a/{id:nope}")
+    host = connexion_hooks.lazily_compiled_path(original, "{sub}.example.org")
+    assert isinstance(host[0], re.Pattern) and host[0].match("API.example.org")

@@ -471,3 +471,25 @@ def test_workers_end_with_their_parent_and_leave_no_log() -> None:
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+@pytest.mark.parametrize("spec", ["authentik", "tasks-plain.yaml", "library-3.1.yaml"])
+def test_building_the_server_leaves_no_garbage_for_serve_to_freeze(spec: str) -> None:
+    """`serve` freezes what `create_app` built without collecting first: it must hold no
+    cycle that nothing reaches (frozen, it would never be freed) but the few that importing
+    modules leaves (attrs' class builders: a few hundred objects, whatever the document)."""
+    import gc
+
+    from specdouble.server.app import create_app
+    from specdouble.settings import Settings
+
+    documents = Path(__file__).parent.parent / "documents"
+    settings = Settings() if spec == "authentik" else Settings(spec=documents / spec, seed=3)
+    gc.collect()
+    gc.disable()  # as `serve` runs: nothing collected behind the count
+    try:
+        app = create_app(settings)
+        assert gc.collect() < 1_000
+    finally:
+        gc.enable()
+    assert app.base_path is not None
