@@ -6,8 +6,10 @@ so a document is served unless it cannot mean anything.
   the validator's) do not both read: Unicode property classes (`\\p{L}`, `\\p{N}`, ...) are
   read as the nearest classes (a letter as a word character inside brackets: they may accept
   a little more), the string's start and end (`\\A`, `\\z`) as `^` and `$`, named groups as
-  plain ones, `{1-70}` as `{1,70}`; a pattern still not read alike is dropped (any string
-  passes where it stood).
+  plain ones, `{1-70}` as `{1,70}`; one where these make no pattern both read (Java's class
+  intersection, `[\\p{Print}&&[^|:/]]`) as ECMA-262 without its `u` flag reads it, keeping
+  of a property's characters those it holds; a pattern still not read alike is dropped (any
+  string passes where it stood).
 - A schema keyword of the wrong kind (a `type` that is an object: a property written where
   the keyword belongs) is dropped.
 - A path parameter not marked `required` is required (a path cannot lack it); a path key
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -668,9 +671,13 @@ def _walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], d
 
 
 def _compiles(pattern: str) -> bool:
+    """Whether Python's `re` reads `pattern`, and without a warning that a later Python
+    will read it otherwise (`[a&&b]`, `[[a]`: a class's set operations to come)."""
     try:
-        re.compile(pattern)
-    except (re.error, OverflowError, RecursionError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)
+            re.compile(pattern)
+    except (re.error, OverflowError, RecursionError, FutureWarning):
         return False
     return True
 
@@ -780,8 +787,8 @@ def portable_pattern(pattern: str) -> str | None:
     (True, False)
     >>> portable_pattern(r"(?<year>\\d{4})-(?P<month>\\d\\d)")
     '(?:\\\\d{4})-(?:\\\\d\\\\d)'
-    >>> portable_pattern(r"[\\P{L}]") is None
-    True
+    >>> portable_pattern(r"[\\P{L}]")  # `P{L}` literally, as ECMA-262 reads it: no letter
+    '[{}]'
     >>> portable_pattern(r"\\A\\d+\\z"), portable_pattern("[a-z]{1-70}")
     ('^\\\\d+$', '[a-z]{1,70}')
     >>> portable_pattern(r"^(\\[[[:alnum:]\\/\\_]+\\])?$")
@@ -795,13 +802,13 @@ def portable_pattern(pattern: str) -> str | None:
             negated = (property_class.group(1) == "P") != token[2:].startswith("{^")
             inside, outside = PROPERTY_CLASSES.get(name.lstrip("^"), (None, None))
             if inside is None or (negated and in_class):
-                return None
+                return _literally(pattern)
             read.append(f"[^{inside}]" if negated else inside if in_class else outside)
         elif token.startswith("\\"):
             read.append(ESCAPES.get(token[1:], token))
         elif in_class and (posix := POSIX_CLASS.fullmatch(token)):
             if posix.group(1) not in POSIX_CLASSES:
-                return None
+                return _literally(pattern)
             read.append(POSIX_CLASSES[posix.group(1)])
         elif in_class:
             read.append(token)
@@ -811,6 +818,43 @@ def portable_pattern(pattern: str) -> str | None:
             read.append(f"{{{spans.group(1)},{spans.group(2)}}}")
         elif token in "{}":
             read.append("\\" + token)  # a literal brace, which ECMA-262 wants escaped
+        else:
+            read.append(token)
+    result = "".join(read)
+    return result if portable(result) else _literally(pattern)
+
+
+def _literally(pattern: str) -> str | None:
+    """`pattern` as ECMA-262 without its `u` flag reads it where the nearest reading is not
+    one both engines read: inside brackets, `\\p{Print}` is the characters `p{Print}`, a
+    `[` or `&&` is itself; of a property's characters, only those the property holds are
+    kept, so that what it matches, every reader matches. A property outside brackets (read
+    there as text, not one character), or one this module does not know, has no such
+    reading: None.
+
+    AWS's Java class intersection `[\\p{Print}&&[^|:/]]+` read as ECMA-262 and Schemathesis
+    read it, a class and then `]`; `\\P{L}` as `P{L}`'s characters no letter: `{` and `}`:
+
+    >>> print(_literally(r"[\\p{Print}&&[^|:/]]+"), _literally(r"[\\P{L}&&[^a]]"))
+    [p{Print}\\&\\&\\[^|:/]\\]+ [{}\\&\\&\\[^a]\\]
+    >>> _literally(r"\\p{L}+") is None  # outside brackets: four characters, or one
+    True
+    """
+    read: list[str] = []
+    was_in_class = False
+    for token, in_class in _tokens(pattern):
+        opens, closes = in_class and not was_in_class, was_in_class and not in_class
+        was_in_class = in_class
+        property_class = PROPERTY_ESCAPE.fullmatch(token)
+        if property_class:
+            inside = PROPERTY_CLASSES.get(property_class.group(2).split("=")[-1], (None,))[0]
+            if not in_class or inside is None:
+                return None
+            holds = re.compile(f"[{inside}]")
+            negated = property_class.group(1) == "P"
+            read.append("".join(c for c in token[1:] if bool(holds.match(c)) != negated))
+        elif (in_class and not opens and token in "[&") or (token == "]" and not closes):
+            read.append("\\" + token)
         else:
             read.append(token)
     result = "".join(read)

@@ -12,7 +12,7 @@ def test_patterns_of_other_engines_are_read_as_pythons_nearest() -> None:
         "components": {
             "schemas": {
                 "Tag": {"type": "string", "pattern": r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$"},
-                "Odd": {"type": "string", "pattern": r"[\P{L}]"},
+                "Odd": {"type": "string", "pattern": r"\p{Klingon}+"},
                 "Fine": {"type": "string", "pattern": r"^\d+$"},
                 # An example is data: a `pattern` inside it is not a schema's.
                 "Data": {"type": "object", "example": {"pattern": r"\p{L}"}},
@@ -23,7 +23,7 @@ def test_patterns_of_other_engines_are_read_as_pythons_nearest() -> None:
     schemas = document["components"]["schemas"]
     tag = re.compile(schemas["Tag"]["pattern"])
     assert tag.match("Größe 1:a") and not tag.match("a;b")
-    assert "pattern" not in schemas["Odd"]
+    assert "pattern" not in schemas["Odd"]  # no class of that name, in no engine
     assert schemas["Fine"]["pattern"] == r"^\d+$"
     assert schemas["Data"]["example"] == {"pattern": r"\p{L}"}
     assert [line.split(":")[0] for line in repairs] == [
@@ -112,6 +112,29 @@ def test_a_pattern_is_made_one_both_engines_read_alike() -> None:
     assert re.fullmatch(schemas["Date"]["pattern"], "2026-12")
     assert "pattern" not in schemas["Flagged"]
     assert all(lenient.portable(s["pattern"]) for s in schemas.values() if "pattern" in s)
+
+
+def test_a_java_class_intersection_is_read_as_ecma_262_reads_it() -> None:
+    """AWS Auto Scaling Plans' `[\\p{Print}&&[^|:/]]+` (Java: printable, but `|`, `:`, `/`)
+    is no pattern both engines read. ECMA-262 without its `u` flag, and Schemathesis, read a
+    class of its characters and then `]`: it is read so, keeping of `\\p{Print}`'s characters
+    those the property holds, so that what the mock sends every reader accepts."""
+    schemas = {
+        "Plan": {"type": "string", "pattern": r"[\p{Print}&&[^|:/]]+"},
+        "NoLetter": {"type": "string", "pattern": r"^[\P{L}]$"},
+    }
+    repairs = lenient.repair({"components": {"schemas": schemas}})
+    plan, no_letter = schemas["Plan"]["pattern"], schemas["NoLetter"]["pattern"]
+    assert plan == r"[p{Print}\&\&\[^|:/]\]+" and lenient.portable(plan)
+    assert re.search(plan, "p]") and re.search(plan, "x&]]") and not re.search(plan, "plan")
+    # Schemathesis' reading: `\p{Print}` a range; its `[` and `&&` literal, as here.
+    schemathesis_reading = r"[ !-~\u00A1-\u00AC\u00AE-\u00FF\&\&\[^|:/]\]+"
+    assert re.search(schemathesis_reading, "p]") and re.search(schemathesis_reading, "x&]]")
+    assert no_letter == "^[{}]$"  # of `P{L}`, the characters that are no letter
+    assert repairs == [
+        f"#/components/schemas/Plan/pattern: '[\\\\p{{Print}}&&[^|:/]]+' read as {plan!r}",
+        f"#/components/schemas/NoLetter/pattern: '^[\\\\P{{L}}]$' read as {no_letter!r}",
+    ]
 
 
 def test_defaults_their_schema_refuses_and_operations_without_answers() -> None:
