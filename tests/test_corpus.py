@@ -411,3 +411,44 @@ def test_a_header_parameter_no_http_field_can_name_leaves_its_operation_unfuzzed
     assert judge._header_no_message_carries(document, "GET /p/{id}")
     assert not judge._header_no_message_carries(document, "PUT /p/{id}")
     assert not judge._header_no_message_carries(document, "GET /nowhere")
+
+
+def test_a_json_body_that_breaks_its_schema_explains_a_refusal_and_a_nullable_null_does_not() -> (
+    None
+):
+    """Seldon's own examples send `binData: ""` where its pattern asks for a character or
+    more: a 400 for that body is the request's doing. A `null` its 3.0 schema allows
+    (`nullable`) is valid: a 400 for it would be the mock's."""
+    from types import SimpleNamespace
+
+    body = {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "binData": {"$ref": "#/components/schemas/Data"},
+                        "note": {"type": "string", "nullable": True},
+                    },
+                }
+            }
+        }
+    }
+    schemas = {"Data": {"type": "string", "pattern": "^.{1,2097152}"}}
+    document = {
+        "openapi": "3.0.0",
+        "paths": {"/feedback": {"post": {"requestBody": body}}},
+        "components": {"schemas": schemas},
+    }
+
+    def case(sent: Any) -> Any:
+        operation = SimpleNamespace(
+            path="/feedback", definition=SimpleNamespace(raw={"requestBody": body})
+        )
+        return SimpleNamespace(
+            operation=operation, method="POST", body=sent, headers={}, path_parameters={}, query={}
+        )
+
+    assert judge._violates(case({"binData": ""}), document)
+    assert not judge._violates(case({"binData": "x", "note": None}), document)
+    assert not judge._violates(case(None), document)  # no body: nothing to break

@@ -62,6 +62,7 @@ from typing import IO, Any
 import jsonschema
 import schemathesis
 import yaml
+from openapi_schema_validator import OAS30Validator, OAS31Validator
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NotSet
 from schemathesis.core.jsonschema import DRAFT4_SUPPLEMENTAL_FORMATS, STANDARD_FORMATS
@@ -327,7 +328,10 @@ def _holds(
 def _violates(case: Any, document: dict[str, Any], request: Any = None) -> bool:
     """Whether a path, query or header value sent breaks its parameter's schema (a stateful
     step can carry a value another operation answered into one whose schema it does not fit),
-    or a required one is missing."""
+    or a required one is missing; or a JSON body breaks its schema (Seldon's own examples:
+    `binData: ""` where its pattern asks for one character or more)."""
+    if _json_body_fits(case, document) is False:
+        return True
     headers = {str(k).lower(): v for k, v in (case.headers or {}).items()}
     sent = {"path": case.path_parameters or {}, "query": case.query or {}, "header": headers}
     shared = (document.get("paths", {}).get(case.operation.path) or {}).get("parameters") or []
@@ -969,13 +973,22 @@ def _fits_own_body(case: Any, document: dict[str, Any]) -> bool:
     """Whether the request sends a body its operation's JSON schema admits: what tells apart
     operations of one method and URL that name no values (Box's `schema#add`, `#update`,
     `#delete`). A body none of them admits (the fuzzer's invalid one) tells nothing apart."""
+    return bool(_json_body_fits(case, document))
+
+
+def _json_body_fits(case: Any, document: dict[str, Any]) -> bool | None:
+    """Whether the JSON body sent fits its operation's JSON schema, read by
+    openapi-schema-validator in the document's version (`nullable` in 3.0; not the mock's
+    reading); None where no JSON body or schema is there."""
     body = openapi.resolve(document, case.operation.definition.raw.get("requestBody") or {})
     content = (body.get("content") or {}) if isinstance(body, dict) else {}
     schema = next((c.get("schema") for kind, c in content.items() if "json" in kind), None)
     if not isinstance(schema, dict) or case.body is None or isinstance(case.body, NotSet):
-        return False
+        return None
     schema = {**openapi.resolve(document, schema), "components": document.get("components")}
-    return jsonschema.Draft4Validator(schema, format_checker=FORMATS).is_valid(case.body)
+    modern = str(document.get("openapi", "")).startswith("3.1")
+    validator = OAS31Validator if modern else OAS30Validator
+    return validator(schema, format_checker=FORMATS).is_valid(case.body)
 
 
 def _foreign_media(case: Any, request: Any) -> bool:
