@@ -317,12 +317,15 @@ def test_serve_says_a_yaml_file_is_not_an_openapi_document(tmp_path: Path) -> No
 
 def test_serve_refuses_a_large_bad_document_checked_aside_with_one_line(tmp_path: Path) -> None:
     """A document past `ASIDE_BYTES` is checked in a second process while the server is
-    built: its refusal is still the one line, and nothing is cached."""
+    built: its refusal is still the one line (its repairs are said once it passes), and
+    nothing is cached."""
     from specdouble.document import openapi
 
     answer = {"200": {"description": "ok " * 200}}
     paths = {f"/p{n}": {"get": {"operationId": f"o{n}", "responses": answer}} for n in range(1600)}
     paths["/p1599"]["get"]["operationId"] = "o0"
+    lettered = {"type": "string", "pattern": r"^\p{L}+$"}  # repaired, and not said: refused
+    paths["/p0"]["get"]["parameters"] = [{"name": "q", "in": "query", "schema": lettered}]
     big = tmp_path / "big.json"
     big.write_text(
         json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})

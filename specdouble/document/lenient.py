@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import re
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -671,13 +670,9 @@ def _walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], d
 
 
 def _compiles(pattern: str) -> bool:
-    """Whether Python's `re` reads `pattern`, and without a warning that a later Python
-    will read it otherwise (`[a&&b]`, `[[a]`: a class's set operations to come)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", FutureWarning)
-            re.compile(pattern)
-    except (re.error, OverflowError, RecursionError, FutureWarning):
+        re.compile(pattern)
+    except (re.error, OverflowError, RecursionError):
         return False
     return True
 
@@ -787,8 +782,8 @@ def portable_pattern(pattern: str) -> str | None:
     (True, False)
     >>> portable_pattern(r"(?<year>\\d{4})-(?P<month>\\d\\d)")
     '(?:\\\\d{4})-(?:\\\\d\\\\d)'
-    >>> portable_pattern(r"[\\P{L}]")  # `P{L}` literally, as ECMA-262 reads it: no letter
-    '[{}]'
+    >>> portable_pattern(r"[\\P{L}]") is None
+    True
     >>> portable_pattern(r"\\A\\d+\\z"), portable_pattern("[a-z]{1-70}")
     ('^\\\\d+$', '[a-z]{1,70}')
     >>> portable_pattern(r"^(\\[[[:alnum:]\\/\\_]+\\])?$")
@@ -825,40 +820,42 @@ def portable_pattern(pattern: str) -> str | None:
 
 
 def _literally(pattern: str) -> str | None:
-    """`pattern` as ECMA-262 without its `u` flag reads it where the nearest reading is not
-    one both engines read: inside brackets, `\\p{Print}` is the characters `p{Print}`, a
-    `[` or `&&` is itself; of a property's characters, only those the property holds are
-    kept, so that what it matches, every reader matches. A property outside brackets (read
-    there as text, not one character), or one this module does not know, has no such
-    reading: None.
-
-    AWS's Java class intersection `[\\p{Print}&&[^|:/]]+` read as ECMA-262 and Schemathesis
-    read it, a class and then `]`; `\\P{L}` as `P{L}`'s characters no letter: `{` and `}`:
+    """A Java class intersection (`[\\p{Print}&&[^|:/]]`), which neither engine reads as
+    Java does, as ECMA-262 without its `u` flag reads it (and Schemathesis): a class of its
+    characters, `\\p{Print}` being `p{Print}`, a `[` or `&&` itself, then a literal `]`. Of a
+    property's characters only those it holds are kept, so that what the mock accepts and
+    sends, every reader accepts. None for any other pattern, a negated class (keeping fewer
+    characters would accept more), or a property outside brackets or of a name this module
+    does not know.
 
     >>> print(_literally(r"[\\p{Print}&&[^|:/]]+"), _literally(r"[\\P{L}&&[^a]]"))
     [p{Print}\\&\\&\\[^|:/]\\]+ [{}\\&\\&\\[^a]\\]
-    >>> _literally(r"\\p{L}+") is None  # outside brackets: four characters, or one
-    True
+    >>> _literally(r"[\\p{N}||\\p{P}]+"), _literally(r"[^\\p{Lu}&&[^A]]")  # no `&&`; negated
+    (None, None)
     """
     read: list[str] = []
-    was_in_class = False
+    was_in_class = intersects = False
     for token, in_class in _tokens(pattern):
         opens, closes = in_class and not was_in_class, was_in_class and not in_class
         was_in_class = in_class
+        if opens and token.startswith("[^"):
+            return None
         property_class = PROPERTY_ESCAPE.fullmatch(token)
         if property_class:
-            inside = PROPERTY_CLASSES.get(property_class.group(2).split("=")[-1], (None,))[0]
+            name = property_class.group(2).split("=")[-1]
+            inside = PROPERTY_CLASSES.get(name.lstrip("^"), (None,))[0]
             if not in_class or inside is None:
                 return None
             holds = re.compile(f"[{inside}]")
-            negated = property_class.group(1) == "P"
+            negated = (property_class.group(1) == "P") != token[2:].startswith("{^")
             read.append("".join(c for c in token[1:] if bool(holds.match(c)) != negated))
-        elif (in_class and not opens and token in "[&") or (token == "]" and not closes):
+        elif (in_class and not opens and token in ("[", "&")) or (token == "]" and not closes):
+            intersects = intersects or (token == "&" and read[-1:] == ["\\&"])
             read.append("\\" + token)
         else:
             read.append(token)
     result = "".join(read)
-    return result if portable(result) else None
+    return result if intersects and portable(result) else None
 
 
 POSIX_CLASS = re.compile(r"\[:(\w+):\]")

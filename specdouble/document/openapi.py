@@ -354,10 +354,18 @@ def resolve_paths_from_their_parent() -> None:
     would take from it; any other path (the first, one whose resources have grown since)
     goes the library's way, and is kept."""
     from jsonschema_path.accessors import SchemaAccessor
+    from jsonschema_path.caches import PrefixResolvedCache
     from jsonschema_path.nodes import SchemaNode
+    from jsonschema_path.resolvers import CachedPathResolver
 
     if getattr(SchemaAccessor, "_from_parent", False):
         return
+    if not (
+        hasattr(PrefixResolvedCache(), "_cache")
+        and hasattr(CachedPathResolver, "_sync_registry")
+        and hasattr(SchemaNode, "_resolve_node")
+    ):
+        return  # another jsonschema-path than the one read here: left as it is
     original = SchemaAccessor.get_resolved
 
     def get_resolved(self: Any, parts: Sequence[Any]) -> Any:
@@ -401,17 +409,18 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     edited file is parsed and checked again, and a known one loads in milliseconds. A document
     whose `$ref`s lead to other files is bundled into one (`bundle.py`) and not cached.
     """
-    document, verdict = load_checking(path, cache=cache)
-    verdict.wait()
+    document, _ = load_checking(path, cache=cache, aside=False)
     return document
 
 
-def load_checking(path: Path, *, cache: Path | None = None) -> tuple[dict[str, Any], Verdict]:
-    """`load_checked`, where a large document's check (seconds: Microsoft Graph's takes 8)
+def load_checking(
+    path: Path, *, cache: Path | None = None, aside: bool = True
+) -> tuple[dict[str, Any], Verdict]:
+    """`load_checked`, where a large document's check (seconds: Microsoft Graph's takes 5)
     may go on in a second process while the caller builds on the document; the caller waits
     for the verdict (`Verdict.wait`, which raises a refusal's `SpecError`) before it serves,
     and before it reports an error of its own. The other process writes the cache entry,
-    of the document as the check saw it."""
+    of the document as the check saw it; the repairs are reported once it passed."""
     raw = read(path)
     key = hashlib.sha256(_cache_format() + raw).hexdigest()
     cached = cache / f"{key}.json" if cache else None
@@ -435,18 +444,20 @@ def load_checking(path: Path, *, cache: Path | None = None) -> tuple[dict[str, A
                 write_atomically(entry, json.dumps({**converted, REPAIRS: repairs}).encode())
         return converted
 
-    if len(raw) >= ASIDE_BYTES and _may_fork():
-        # Checked again, where the other process ends without a verdict, as read anew: by
-        # then this one has built on its document.
-        verdict = Verdict.aside(
-            lambda: settle(document),
-            redo=lambda: check(_repaired(raw, path)[0], source=str(path)),
-        )
-        if swagger2.is_swagger2(document):
+    if not (aside and len(raw) >= ASIDE_BYTES and _may_fork()):
+        document = settle(document)
+        _report(path, repairs)
+        return document, Verdict()
+    # Checked again, where the other process ends without a verdict, as read anew: by then
+    # this one has built on its document.
+    verdict = Verdict.aside(
+        lambda: settle(document),
+        redo=lambda: check(_repaired(raw, path)[0], source=str(path)),
+        passed=lambda: _report(path, repairs),
+    )
+    if swagger2.is_swagger2(document):
+        with verdict.awaited_on_error():  # a converter's error on an invalid one: its refusal
             document = swagger2.convert(document)
-    else:
-        document, verdict = settle(document), Verdict()
-    _report(path, repairs)
     return document, verdict
 
 
@@ -486,12 +497,16 @@ class Verdict:
         pid: int | None = None,
         pipe: int | None = None,
         redo: Callable[[], None] | None = None,
+        passed: Callable[[], None] | None = None,
     ) -> None:
-        self._pid, self._pipe, self._redo = pid, pipe, redo
+        self._pid, self._pipe, self._redo, self._passed = pid, pipe, redo, passed
 
     @classmethod
-    def aside(cls, settle: Callable[[], object], *, redo: Callable[[], None]) -> Verdict:
-        """`settle` run in a forked copy of this process, which says whether it passed."""
+    def aside(
+        cls, settle: Callable[[], object], *, redo: Callable[[], None], passed: Callable[[], None]
+    ) -> Verdict:
+        """`settle` run in a forked copy of this process, which says whether it passed;
+        `redo` where the copy ends without saying, `passed` once it passed."""
         reading, writing = os.pipe()
         pid = os.fork()
         if pid == 0:  # the copy: it answers through the pipe, and ends without cleaning up
@@ -507,7 +522,7 @@ class Verdict:
             finally:
                 os._exit(0)
         os.close(writing)
-        return cls(pid, reading, redo)
+        return cls(pid, reading, redo, passed)
 
     def wait(self) -> None:
         """Return once the document passed; raise its `SpecError` where it did not."""
@@ -526,6 +541,8 @@ class Verdict:
             self._redo()
         elif said != self.PASSED:
             raise SpecError(said.decode(errors="replace"))
+        if self._passed is not None:
+            self._passed()
 
     def abandon(self) -> None:
         """The check stopped, its verdict no longer wanted (the start is interrupted)."""

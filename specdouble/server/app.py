@@ -177,14 +177,13 @@ def prepare(document: dict[str, Any]) -> None:
 
 def load(settings: Settings) -> dict[str, Any]:
     """The document, checked and prepared; refused where the mock could not serve it whole."""
-    document, verdict = loading(settings)
-    verdict.wait()
+    document, _ = loading(settings, aside=False)
     return document
 
 
-def loading(settings: Settings) -> tuple[dict[str, Any], openapi.Verdict]:
+def loading(settings: Settings, *, aside: bool = True) -> tuple[dict[str, Any], openapi.Verdict]:
     """`load`, with its document's check perhaps still under way (`openapi.load_checking`)."""
-    document, verdict = openapi.load_checking(settings.spec, cache=settings.cache)
+    document, verdict = openapi.load_checking(settings.spec, cache=settings.cache, aside=aside)
     with verdict.awaited_on_error():
         prepare(document)
         for name in augment.drop_undefined_security(document):

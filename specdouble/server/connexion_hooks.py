@@ -626,8 +626,9 @@ def compile_paths_once() -> None:
 def lazily_compiled_path(
     compile_path: Callable[[str], tuple[Any, str, dict[str, Any]]], template: str
 ) -> tuple[Any, str, dict[str, Any]]:
-    """`compile_path(template)`, the expression a `LazyPattern`; a host's, or a template
-    Starlette refuses, as Starlette reads it."""
+    """`compile_path(template)`, its expression (written as Starlette writes it, with the
+    convertors registered now) a `LazyPattern`; a host's, or a template Starlette refuses,
+    as Starlette reads it."""
     from starlette.convertors import CONVERTOR_TYPES
     from starlette.routing import PARAM_REGEX
 
@@ -640,10 +641,17 @@ def lazily_compiled_path(
         or any(kind not in CONVERTOR_TYPES for kind in kinds)
     ):
         return compile_path(template)
-    path_format = PARAM_REGEX.sub(lambda parameter: f"{{{parameter.group(1)}}}", template)
     convertors = {name: CONVERTOR_TYPES[kind] for name, kind in zip(names, kinds, strict=True)}
+    source, path_format, done = "^", "", 0
+    for parameter, name in zip(found, names, strict=True):
+        text = template[done : parameter.start()]
+        source += f"{re.escape(text)}(?P<{name}>{convertors[name].regex})"
+        path_format += f"{text}{{{name}}}"
+        done = parameter.end()
+    source += re.escape(template[done:]) + "$"
+    path_format += template[done:]
     prefix = template[: found[0].start()] if found else template
-    return LazyPattern(partial(compile_path, template), prefix), path_format, convertors
+    return LazyPattern(source, prefix), path_format, convertors
 
 
 class LazyPattern:
@@ -651,16 +659,16 @@ class LazyPattern:
     begin with the template's text before its first parameter (the expression's literal
     start, after its `^`) matches nothing, without compiling."""
 
-    __slots__ = ("_compile", "_compiled", "_prefix")
+    __slots__ = ("_compiled", "_prefix", "_source")
 
-    def __init__(self, compile_path: Callable[[], tuple[Any, ...]], prefix: str) -> None:
-        self._compile = compile_path
+    def __init__(self, source: str, prefix: str) -> None:
+        self._source = source
         self._prefix = prefix
         self._compiled: re.Pattern[str] | None = None
 
     def _regex(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = self._compile()[0]
+            self._compiled = re.compile(self._source)
         return self._compiled
 
     def match(self, string: str, *where: int) -> re.Match[str] | None:
@@ -674,6 +682,8 @@ class LazyPattern:
         return self._regex().fullmatch(string, *where)
 
     def __getattr__(self, name: str) -> Any:  # `pattern`, `groupindex`, `search`, ...
+        if name.startswith("_"):  # a slot not set yet (a copy being made): not the pattern's
+            raise AttributeError(name)
         return getattr(self._regex(), name)
 
 

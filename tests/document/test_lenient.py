@@ -118,10 +118,14 @@ def test_a_java_class_intersection_is_read_as_ecma_262_reads_it() -> None:
     """AWS Auto Scaling Plans' `[\\p{Print}&&[^|:/]]+` (Java: printable, but `|`, `:`, `/`)
     is no pattern both engines read. ECMA-262 without its `u` flag, and Schemathesis, read a
     class of its characters and then `]`: it is read so, keeping of `\\p{Print}`'s characters
-    those the property holds, so that what the mock sends every reader accepts."""
+    those the property holds, so that what the mock sends every reader accepts. Patterns
+    read before as the nearest classes (AWS Omics' `||`) or dropped (`[\\P{L}]`) stay so."""
     schemas = {
         "Plan": {"type": "string", "pattern": r"[\p{Print}&&[^|:/]]+"},
-        "NoLetter": {"type": "string", "pattern": r"^[\P{L}]$"},
+        "NoLetter": {"type": "string", "pattern": r"^[\P{L}&&[^a]]$"},
+        "Negated": {"type": "string", "pattern": r"^[^\p{Lu}&&[^A]]$"},
+        "Omics": {"type": "string", "pattern": r"[\p{N}||\p{P}]+"},
+        "Dropped": {"type": "string", "pattern": r"[\P{L}]"},
     }
     repairs = lenient.repair({"components": {"schemas": schemas}})
     plan, no_letter = schemas["Plan"]["pattern"], schemas["NoLetter"]["pattern"]
@@ -130,11 +134,14 @@ def test_a_java_class_intersection_is_read_as_ecma_262_reads_it() -> None:
     # Schemathesis' reading: `\p{Print}` a range; its `[` and `&&` literal, as here.
     schemathesis_reading = r"[ !-~\u00A1-\u00AC\u00AE-\u00FF\&\&\[^|:/]\]+"
     assert re.search(schemathesis_reading, "p]") and re.search(schemathesis_reading, "x&]]")
-    assert no_letter == "^[{}]$"  # of `P{L}`, the characters that are no letter
-    assert repairs == [
-        f"#/components/schemas/Plan/pattern: '[\\\\p{{Print}}&&[^|:/]]+' read as {plan!r}",
-        f"#/components/schemas/NoLetter/pattern: '^[\\\\P{{L}}]$' read as {no_letter!r}",
+    assert no_letter == r"^[{}\&\&\[^a]\]$"  # of `P{L}`, the characters that are no letter
+    assert "pattern" not in schemas["Negated"]  # fewer characters refused: more accepted
+    assert re.fullmatch(schemas["Omics"]["pattern"], "0-99")
+    assert "pattern" not in schemas["Dropped"]
+    assert [line.split(": ")[0] for line in repairs] == [
+        f"#/components/schemas/{name}/pattern" for name in schemas
     ]
+    assert repairs[0].endswith(f" read as {plan!r}")
 
 
 def test_defaults_their_schema_refuses_and_operations_without_answers() -> None:

@@ -414,3 +414,49 @@ def test_a_large_document_is_checked_in_a_second_process(
     else:  # checked again here, and not cached: the next start checks it again
         assert seen["checked_here"] == [True]
         assert seen["cached"] == 0
+
+
+SWAGGER_ASIDE = """
+import json, sys
+from pathlib import Path
+from specdouble.document import openapi
+
+openapi.ASIDE_BYTES = 0
+try:
+    document, verdict = openapi.load_checking(Path(sys.argv[1]))
+    verdict.wait()
+    print(json.dumps({"openapi": document.get("openapi")}))
+except openapi.SpecError as error:
+    print(json.dumps({"said": str(error)}))
+"""
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_a_large_swagger_2_document_checked_aside_is_converted_or_refused(
+    tmp_path: Path, valid: bool
+) -> None:
+    """Converted while its check goes on; where the converter cannot read an invalid one
+    (a form parameter without a name), the answer is the check's refusal, not its error."""
+    import json
+    import subprocess
+    import sys
+
+    form = {"in": "formData", "type": "string", **({"name": "note"} if valid else {})}
+    operation = {"consumes": ["application/x-www-form-urlencoded"], "parameters": [form]}
+    operation["responses"] = {"200": {"description": "ok"}}
+    document = {"swagger": "2.0", "info": {"title": "t", "version": "1"}}
+    document["paths"] = {"/notes": {"post": operation}}
+    spec = tmp_path / "api.json"
+    spec.write_text(json.dumps(document))
+    completed = subprocess.run(
+        [sys.executable, "-c", SWAGGER_ASIDE, str(spec)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(completed.stdout)
+    if valid:
+        assert seen == {"openapi": "3.0.3"}
+    else:
+        assert seen["said"].startswith(f"{spec}: #/paths/~1notes/post/parameters/0")

@@ -4,6 +4,7 @@ same order to a server with it and to one without, get the same status, headers 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -335,31 +336,65 @@ ROUTE_PATHS = [
 
 @pytest.mark.parametrize("template", ROUTE_TEMPLATES)
 def test_a_route_template_is_read_as_starlette_reads_it_and_compiled_when_first_matched(
-    template: str,
+    template: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from starlette.routing import compile_path
+    from starlette.routing import PARAM_REGEX, compile_path
 
     from specdouble.server import connexion_hooks
 
     original = getattr(compile_path, "original", compile_path)
-    compiled: list[str] = []
-
-    def counted(path: str) -> Any:
-        compiled.append(path)
-        return original(path)
-
-    lazy, path_format, convertors = connexion_hooks.lazily_compiled_path(counted, template)
     regex, exact_format, exact_convertors = original(template)
+    compiled: list[str] = []
+    really = re.compile
+
+    def counted(source: str, flags: int = 0) -> re.Pattern[str]:
+        compiled.append(source)
+        return really(source, flags)
+
+    monkeypatch.setattr(re, "compile", counted)
+    lazy, path_format, convertors = connexion_hooks.lazily_compiled_path(original, template)
     assert (path_format, convertors) == (exact_format, exact_convertors)
-    prefix = template.split("{", 1)[0]
+    first = PARAM_REGEX.search(template)
+    prefix = template[: first.start()] if first else template
     for path in ROUTE_PATHS:
         for way in ("match", "fullmatch"):
             found, exact = getattr(lazy, way)(path), getattr(regex, way)(path)
             assert (found and found.groupdict()) == (exact and exact.groupdict()), (way, path)
         if not compiled:  # nothing compiled until a path that begins as the template does
             assert not path.startswith(prefix), path
-    assert compiled == [template]  # once
+    assert compiled == [regex.pattern]  # once, Starlette's expression
     assert lazy.pattern == regex.pattern and lazy.groupindex == regex.groupindex
+
+
+def test_a_route_matches_with_the_convertors_of_when_it_was_read() -> None:
+    """A convertor registered between reading a template and its first match (Connexion's
+    routing registers its own) changes neither the expression nor the convertor."""
+    from starlette.convertors import CONVERTOR_TYPES, Convertor, register_url_convertor
+    from starlette.routing import compile_path
+
+    from specdouble.server import connexion_hooks
+
+    original = getattr(compile_path, "original", compile_path)
+    lazy, _, convertors = connexion_hooks.lazily_compiled_path(original, "/n/{value:float}")
+    before = CONVERTOR_TYPES["float"]
+
+    class Anything(Convertor[str]):
+        regex = ".*"
+
+        def convert(self, value: str) -> str:
+            return value
+
+        def to_string(self, value: str) -> str:
+            return value
+
+    register_url_convertor("float", Anything())
+    try:
+        assert lazy.match("/n/1.5") is not None  # compiled now, with the convertor of then
+        assert lazy.pattern == f"^/n/(?P<value>{before.regex})$" != "^/n/(?P<value>.*)$"
+        assert convertors["value"] is before
+    finally:
+        register_url_convertor("float", before)
+    assert copy.copy(lazy).match("/n/2.5")  # a copy reads its slots, not the expression
 
 
 def test_templates_starlette_refuses_or_reads_as_hosts_are_its_own() -> None:
