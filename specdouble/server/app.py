@@ -171,6 +171,7 @@ def prepare(document: dict[str, Any]) -> None:
     augment.name_operations(document)  # Connexion routes by operationId
     augment.inline_awkward_refs(document)  # Connexion's resolver follows only plain ones
     augment.distinct_path_parameters(document)  # Starlette's routes need distinct names
+    augment.drop_bodies_of_no_media_type(document)  # Connexion cannot read one
     augment.widen_body_media_types(document)  # a body in every media type it is named in
     augment.one_bearer_per_requirement(document)  # Connexion refuses two OAuth2 schemes at once
 

@@ -2033,3 +2033,32 @@ def test_building_a_server_leaves_the_cycle_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_body_of_no_media_type_is_no_body(tmp_path: Path) -> None:
+    """Just Eat's `requestBody: {content: {}, required: false}` on a POST and a DELETE: the
+    operations answer as documented, with or without a body sent, never a 500."""
+    spec = tmp_path / "channels.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.1
+info: {title: channels, version: "1"}
+paths:
+  /channels/{channel}:
+    parameters:
+      - {name: channel, in: path, required: true, schema: {type: string}}
+    post:
+      requestBody: {content: {}, required: false}
+      responses: {"204": {description: subscribed}}
+    delete:
+      requestBody: {$ref: "#/components/requestBodies/Nothing"}
+      responses: {"204": {description: unsubscribed}}
+components:
+  requestBodies:
+    Nothing: {content: {}, required: false}
+"""
+    )
+    with create_app(Settings(spec=spec, seed=1)).test_client() as client:
+        assert client.post("/channels/email").status_code == 204
+        assert client.post("/channels/email", json={"any": "thing"}).status_code == 204
+        assert client.delete("/channels/email").status_code == 204
