@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from specdouble.document import openapi
@@ -317,6 +317,17 @@ def drop_bodies_of_no_media_type(document: dict[str, Any]) -> int:
     (1, False)
     """
     dropped = 0
+    for _, operation, body in _bodies(document):
+        if body.get("content") == {}:
+            del operation["requestBody"]
+            dropped += 1
+    return dropped
+
+
+def _bodies(
+    document: dict[str, Any],
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """(path item, operation, its request body resolved) of each operation with a body."""
     for item in (document.get("paths") or {}).values():
         if not isinstance(item, dict):
             continue
@@ -325,10 +336,8 @@ def drop_bodies_of_no_media_type(document: dict[str, Any]) -> int:
             if not isinstance(operation, dict) or "requestBody" not in operation:
                 continue
             body = resolve(document, operation["requestBody"])
-            if isinstance(body, dict) and body.get("content") == {}:
-                del operation["requestBody"]
-                dropped += 1
-    return dropped
+            if isinstance(body, dict):
+                yield item, operation, body
 
 
 def widen_body_media_types(document: dict[str, Any]) -> int:
@@ -346,43 +355,36 @@ def widen_body_media_types(document: dict[str, Any]) -> int:
     ['*/*', 'application/octet-stream', 'application/x-tar']
     """
     widened = 0
-    for item in (document.get("paths") or {}).values():
-        if not isinstance(item, dict):
+    for item, operation, body in _bodies(document):
+        content = body.get("content")
+        if not isinstance(content, dict) or not content:
             continue
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict) or "requestBody" not in operation:
-                continue
-            body = resolve(document, operation["requestBody"])
-            content = body.get("content") if isinstance(body, dict) else None
-            if not isinstance(content, dict) or not content:
-                continue
-            first = next(iter(content.values()))
-            named = []
-            for parameter in [
-                *(item.get("parameters") or []),
-                *(operation.get("parameters") or []),
-            ]:
-                parameter = resolve(document, parameter)
-                if (
-                    parameter.get("in") == "header"
-                    and parameter.get("name", "").lower() == "content-type"
-                ):
-                    schema = resolve(document, parameter.get("schema") or {})
-                    named += [str(v) for v in schema.get("enum") or [] if isinstance(v, str)]
-            if "application/octet-stream" in content:
-                named.append("*/*")
-            # A type named with parameters (`application/json;charset=UTF-8`) takes the
-            # bare type too: a router compares types, not their parameters.
-            named += [kind.split(";")[0].strip() for kind in content if ";" in kind]
-            added = [kind for kind in named if kind not in content]
-            if added:
-                if "$ref" in operation["requestBody"]:
-                    operation["requestBody"] = body = copy.deepcopy(body)
-                    content = body["content"]
-                for kind in added:
-                    content[kind] = copy.deepcopy(first)
-                widened += 1
+        first = next(iter(content.values()))
+        named = []
+        for parameter in [
+            *(item.get("parameters") or []),
+            *(operation.get("parameters") or []),
+        ]:
+            parameter = resolve(document, parameter)
+            if (
+                parameter.get("in") == "header"
+                and parameter.get("name", "").lower() == "content-type"
+            ):
+                schema = resolve(document, parameter.get("schema") or {})
+                named += [str(v) for v in schema.get("enum") or [] if isinstance(v, str)]
+        if "application/octet-stream" in content:
+            named.append("*/*")
+        # A type named with parameters (`application/json;charset=UTF-8`) takes the
+        # bare type too: a router compares types, not their parameters.
+        named += [kind.split(";")[0].strip() for kind in content if ";" in kind]
+        added = [kind for kind in named if kind not in content]
+        if added:
+            if "$ref" in operation["requestBody"]:
+                operation["requestBody"] = body = copy.deepcopy(body)
+                content = body["content"]
+            for kind in added:
+                content[kind] = copy.deepcopy(first)
+            widened += 1
     return widened
 
 
