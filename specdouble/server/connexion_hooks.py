@@ -11,16 +11,21 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
 from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncOperation
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import ResolverError
 from connexion.frameworks.starlette import starlettify_path
+from connexion.http_facts import METHODS
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.routing import RoutingAPI, RoutingMiddleware, RoutingOperation
 from connexion.middleware.routing import _scope as routing_scope
@@ -536,10 +541,18 @@ class TextRoutingAPI(RoutingAPI):
         paths = paths or self.specification.get("paths", {})
         super().add_paths({path: paths[path] for path in routing_order(paths)})
 
-    @staticmethod
-    def _framework_path_and_name(operation: Any, path: str) -> tuple[str, str]:
-        routed = starlettify_path(path, routed_types({}, operation.parameters))
-        return routed, routed
+    def add_operation(self, path: str, method: str) -> None:
+        """The route of `method path`, read from the document: an operation object (which
+        would also resolve its handler, once in each of Connexion's six layers) is only made
+        when a request needs it (`OperationsOnDemand`)."""
+        specification = self.specification
+        operation = specification.get_operation(path, method)
+        parameters = [*operation.get("parameters", []), *specification.get_path_params(path)]
+        routed = starlettify_path(path, routed_types({}, parameters))
+        operation_id = operation_key(self, path, method)
+        self._add_operation_internal(
+            method, routed, RoutingOperation(operation_id, self.next_app), name=routed
+        )
 
 
 def routing_order(paths: Iterable[str]) -> list[str]:
@@ -705,12 +718,133 @@ def compiled_path(template: str) -> tuple[Any, str, dict[str, Any]]:
 
 def middlewares(private_prefix: str) -> list[Any]:
     """Connexion's middlewares, its routing replaced by `TextRouting` (which leaves the paths
-    under `private_prefix`, the control routes', to the app)."""
+    under `private_prefix`, the control routes', to the app), and each layer that looks
+    operations up by operationId making them on demand (`on_demand`)."""
     routing = partial(TextRouting, private_prefix=private_prefix)
     return [
-        routing if layer is RoutingMiddleware else layer
+        routing
+        if layer is RoutingMiddleware
+        else on_demand(layer)
+        if isinstance(layer, type) and issubclass(layer, RoutedMiddleware)
+        else layer
         for layer in ConnexionMiddleware.default_middlewares
     ]
+
+
+def operation_key(api: Any, path: str, method: str) -> str | None:
+    """The operationId under which Connexion's layers keep `method path` (its resolver's
+    `resolve_operation_id`), read from the document without making the operation."""
+    operation = api.specification.get_operation(path, method)
+    controller = (
+        "x-swagger-router-controller"
+        if isinstance(api.specification, Swagger2Specification)
+        else "x-openapi-router-controller"
+    )
+    named = SimpleNamespace(
+        method=method,
+        path=path,
+        operation_id=operation.get("operationId"),
+        router_controller=operation.get(controller),
+    )
+    return api.resolver.resolve_operation_id(named)
+
+
+class OperationsOnDemand(Mapping[str | None, Any]):
+    """A layer's operations by operationId, each made at its first lookup: Connexion makes
+    every operation in each of its layers at start (68,000 objects for Microsoft Graph's
+    11,400 operations, a second of its start), where a run of the mock meets a few."""
+
+    def __init__(
+        self,
+        make: Callable[[str, str], Any],
+        places: dict[str | None, tuple[str, str]],
+        fallback: Callable[[], Any] | None = None,
+    ) -> None:
+        self._make, self._places, self._fallback = make, places, fallback
+        self._made: dict[str | None, Any] = {}
+
+    def __getitem__(self, operation_id: str | None) -> Any:
+        try:
+            return self._made[operation_id]
+        except KeyError:
+            pass
+        place = self._places.get(operation_id)
+        if place is None:
+            if self._fallback is None:
+                raise KeyError(operation_id)
+            return self._fallback()
+        try:
+            made = self._make(*place)
+        except ResolverError:  # as Connexion's `RoutedAPI.add_paths`: a layer without it
+            raise KeyError(operation_id) from None
+        self._made[operation_id] = made
+        return made
+
+    def __iter__(self) -> Iterator[str | None]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+class OnDemandAPI(RoutedAPI[Any]):
+    """A routed layer's API whose operations are made on demand (`OperationsOnDemand`)."""
+
+    def add_paths(self) -> None:
+        places = operation_places(self)
+        fallback = (
+            self.operations.default_factory if isinstance(self.operations, defaultdict) else None
+        )
+        self.operations = OperationsOnDemand(self._made, places, fallback)
+
+    def _made(self, path: str, method: str) -> Any:
+        operation = self.specification.operation_cls.from_spec(
+            self.specification,
+            path=path,
+            method=method,
+            resolver=self.resolver,
+            uri_parser_class=self.uri_parser_class,
+        )
+        return self.make_operation(operation)
+
+
+_places: list[tuple[Any, Any, dict[str | None, tuple[str, str]]]] = []
+"""The last specification's operation places, by resolver (`operation_places`)."""
+
+
+def operation_places(api: Any) -> dict[str | None, tuple[str, str]]:
+    """Each operation's (path, method) by the operationId `api`'s layers keep it under: read
+    once for all five layers of one specification."""
+    for specification, resolver, places in _places:
+        if specification is api.specification and resolver is api.resolver:
+            return places
+    places = {}
+    for path, methods in api.specification.get("paths", {}).items():
+        for method in methods:
+            if method in METHODS:
+                places[operation_key(api, path, method)] = (path, method)
+    _places[:] = [(api.specification, api.resolver, places)]
+    return places
+
+
+@functools.cache
+def on_demand(layer: type[RoutedMiddleware]) -> type[RoutedMiddleware]:
+    """`layer` with its API's operations made on demand (`OnDemandAPI`)."""
+    api = type(layer.api_cls.__name__, (OnDemandAPI, layer.api_cls), {})
+    return type(layer.__name__, (layer,), {"api_cls": api})
+
+
+def every_operation(app: AsyncApp) -> int:
+    """Make every operation of every layer now (what Connexion does at start), the number
+    made: for tests, which hold the document's every operation to being made without error."""
+    made = 0
+    for layer in app.middleware.middleware_stack or []:
+        for apis in getattr(layer, "apis", {}).values():
+            for api in apis if isinstance(apis, list) else [apis]:
+                for operation_id in getattr(api, "operations", {}):
+                    api.operations[operation_id]
+                    made += 1
+    return made
 
 
 class HandlerOperation(AsyncOperation):
@@ -727,7 +861,7 @@ class HandlerOperation(AsyncOperation):
         await response(scope, receive, send)
 
 
-class HandlerApi(AsyncApi):
+class HandlerApi(OnDemandAPI, AsyncApi):
     def make_operation(self, operation: Any) -> AsyncOperation:
         return HandlerOperation(
             operation.function,

@@ -409,3 +409,64 @@ def test_templates_starlette_refuses_or_reads_as_hosts_are_its_own() -> None:
         connexion_hooks.lazily_compiled_path(original, "/a/{id:nope}")
     host = connexion_hooks.lazily_compiled_path(original, "{sub}.example.org")
     assert isinstance(host[0], re.Pattern) and host[0].match("API.example.org")
+
+
+def _connexion_app(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, MockServer]:
+    """The server for `settings`, and the Connexion app inside it."""
+    from specdouble.server import connexion_hooks
+
+    built: list[Any] = []
+    really = connexion_hooks.build_at_once
+
+    def kept(app: Any) -> None:
+        built.append(app)
+        really(app)
+
+    monkeypatch.setattr(connexion_hooks, "build_at_once", kept)
+    server = create_app(settings)
+    return built[0], server
+
+
+ROUTED_LAYERS = 5
+"""Connexion's layers that look an operation up by its id: security, request and response
+validation, context, and the app."""
+
+
+@pytest.mark.parametrize(
+    "spec", [None, *sorted(p.name for p in DOCUMENTS.glob("*.yaml")), "authentik"]
+)
+def test_every_operation_of_every_layer_is_made_without_error(
+    spec: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connexion's layers make an operation when a request first needs it, not at start: each
+    one can still be made, as Connexion would have made it at start."""
+    from specdouble.server import connexion_hooks
+
+    if spec == "authentik":
+        authentik_package.install()
+        settings = Settings(spec=authentik_package.SCHEMA)
+    else:
+        settings = Settings(spec=DOCUMENTS / spec) if spec else Settings()
+    app, _ = _connexion_app(settings, monkeypatch)
+    document = openapi.load_checked(settings.spec)
+    operations = sum(1 for _ in openapi.operations(document))
+    assert connexion_hooks.every_operation(app) == ROUTED_LAYERS * operations > 0
+
+
+def test_a_layer_makes_only_the_operations_requests_need(monkeypatch: pytest.MonkeyPatch) -> None:
+    from specdouble.server import connexion_hooks
+
+    made: list[tuple[str, str]] = []
+    really = connexion_hooks.OnDemandAPI._made
+
+    def counted(api: Any, path: str, method: str) -> Any:
+        made.append((method, path))
+        return really(api, path, method)
+
+    monkeypatch.setattr(connexion_hooks.OnDemandAPI, "_made", counted)
+    _, server = _connexion_app(Settings(direct=False), monkeypatch)
+    assert made == []
+    with server.test_client() as client:
+        assert client.get(API, headers=ADMIN).status_code == 200
+        assert client.get(API, headers=ADMIN).status_code == 200
+    assert made == [("get", "/policies/event_matcher/")] * ROUTED_LAYERS
