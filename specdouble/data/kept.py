@@ -14,6 +14,7 @@ import hashlib
 import importlib.metadata
 import logging
 import marshal
+import pickle
 import sys
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -69,14 +70,58 @@ def kept(
         pass  # not kept yet, or damaged: made again
     data = make()
     try:
-        write_atomically(path, marshal.dumps(data))
-        _forget_oldest(path.parent)
-    except (OSError, ValueError) as error:  # a read-only cache, a value marshal cannot hold
+        packed = marshal.dumps(data)
+    except ValueError as error:  # a value marshal cannot hold
         logger.debug("generated data not kept: %s", error)
+    else:
+        _write(path, packed, MAX_ENTRIES)
     return data
 
 
-def _forget_oldest(folder: Path) -> None:
-    entries = sorted(folder.glob("*.marshal"), key=lambda entry: entry.stat().st_mtime)
-    for entry in entries[:-MAX_ENTRIES]:
+def kept_object(cache_folder: Path, folder: str, inputs: Iterable[bytes]) -> Any | None:
+    """What `keep_object` kept in `folder` for the same inputs (and code), or None.
+
+    Entries are pickles: they are read only from the user's own cache folder, which is as
+    trusted as the installed code (Python's own `__pycache__` is read the same way)."""
+    path = cache_folder / folder / f"{entry_name(inputs)}.pickle"
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return pickle.loads(raw)
+    except Exception as error:  # damaged, or naming what is no longer there: made again
+        logger.debug("%s not read: %r", path, error)
+        return None
+
+
+def packed_object(value: Any) -> bytes | None:
+    """`value` as `keep_object` keeps it, or None where pickle cannot hold it (a function
+    made at run time, a structure nested past the recursion limit)."""
+    try:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
+        logger.debug("not kept: %r", error)
+        return None
+
+
+def keep_object(
+    cache_folder: Path, folder: str, inputs: Iterable[bytes], packed: bytes, most: int
+) -> None:
+    """Keep `packed` (`packed_object`) in `folder` for `inputs`, with at most `most`
+    entries there."""
+    _write(cache_folder / folder / f"{entry_name(inputs)}.pickle", packed, most)
+
+
+def _write(path: Path, packed: bytes, most: int) -> None:
+    try:
+        write_atomically(path, packed)
+        _forget_oldest(path.parent, path.suffix, most)
+    except OSError as error:  # a read-only cache: made again next time
+        logger.debug("%s not kept: %s", path, error)
+
+
+def _forget_oldest(folder: Path, suffix: str, most: int) -> None:
+    entries = sorted(folder.glob(f"*{suffix}"), key=lambda entry: entry.stat().st_mtime)
+    for entry in entries[:-most]:
         entry.unlink(missing_ok=True)

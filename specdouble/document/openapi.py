@@ -422,16 +422,16 @@ def load_checking(
     and before it reports an error of its own. The other process writes the cache entry,
     of the document as the check saw it; the repairs are reported once it passed."""
     raw = read(path)
-    key = hashlib.sha256(_cache_format() + raw).hexdigest()
-    cached = cache / f"{key}.json" if cache else None
+    cached = cache_entry(raw, cache)
     if cached is not None and cached.is_file():
         try:
             document = json.loads(cached.read_bytes())
         except ValueError:
             pass  # a damaged cache entry: parse again
         else:
-            _report(path, document.pop(REPAIRS, []))
-            return document, Verdict()
+            repairs = document.pop(REPAIRS, [])
+            report_repairs(path, repairs)
+            return document, Verdict(repairs=repairs)
     document, split, repairs = _repaired(raw, path)
     entry = None if split else cached
 
@@ -446,19 +446,28 @@ def load_checking(
 
     if not (aside and len(raw) >= ASIDE_BYTES and _may_fork()):
         document = settle(document)
-        _report(path, repairs)
-        return document, Verdict()
+        report_repairs(path, repairs)
+        return document, Verdict(repairs=repairs)
     # Checked again, where the other process ends without a verdict, as read anew: by then
     # this one has built on its document.
     verdict = Verdict.aside(
         lambda: settle(document),
         redo=lambda: check(_repaired(raw, path)[0], source=str(path)),
-        passed=lambda: _report(path, repairs),
+        passed=lambda: report_repairs(path, repairs),
+        repairs=repairs,
     )
     if swagger2.is_swagger2(document):
         with verdict.awaited_on_error():  # a converter's error on an invalid one: its refusal
             document = swagger2.convert(document)
     return document, verdict
+
+
+def cache_entry(raw: bytes, cache: Path | None) -> Path | None:
+    """Where the cache keeps a document of these bytes once it passed its check (it may not
+    be there yet; None: no cache)."""
+    if cache is None:
+        return None
+    return cache / f"{hashlib.sha256(_cache_format() + raw).hexdigest()}.json"
 
 
 def _repaired(raw: bytes, path: Path) -> tuple[dict[str, Any], bool, list[str]]:
@@ -498,12 +507,22 @@ class Verdict:
         pipe: int | None = None,
         redo: Callable[[], None] | None = None,
         passed: Callable[[], None] | None = None,
+        repairs: Sequence[str] = (),
     ) -> None:
-        self._pid, self._pipe, self._redo, self._passed = pid, pipe, redo, passed
+        self._pid, self._pipe, self._redo = pid, pipe, redo
+        self._passed: list[Callable[[], None]] = [passed] if passed else []
+        self._abandoned = False
+        self.repairs = tuple(repairs)
+        """The repairs made to the document (`lenient`), reported once it passed."""
 
     @classmethod
     def aside(
-        cls, settle: Callable[[], object], *, redo: Callable[[], None], passed: Callable[[], None]
+        cls,
+        settle: Callable[[], object],
+        *,
+        redo: Callable[[], None],
+        passed: Callable[[], None],
+        repairs: Sequence[str] = (),
     ) -> Verdict:
         """`settle` run in a forked copy of this process, which says whether it passed;
         `redo` where the copy ends without saying, `passed` once it passed."""
@@ -522,7 +541,7 @@ class Verdict:
             finally:
                 os._exit(0)
         os.close(writing)
-        return cls(pid, reading, redo, passed)
+        return cls(pid, reading, redo, passed, repairs)
 
     def wait(self) -> None:
         """Return once the document passed; raise its `SpecError` where it did not."""
@@ -541,8 +560,15 @@ class Verdict:
             self._redo()
         elif said != self.PASSED:
             raise SpecError(said.decode(errors="replace"))
-        if self._passed is not None:
-            self._passed()
+        for passed in self._passed:
+            passed()
+
+    def once_passed(self, then: Callable[[], None]) -> None:
+        """`then()` once the document passed: now if it has, else when `wait` learns it."""
+        if self._pid is not None:
+            self._passed.append(then)
+        elif not self._abandoned:
+            then()
 
     def abandon(self) -> None:
         """The check stopped, its verdict no longer wanted (the start is interrupted)."""
@@ -551,6 +577,8 @@ class Verdict:
             os.close(self._pipe)
             os.waitpid(self._pid, 0)
             self._pid = self._pipe = None
+            self._passed = []
+            self._abandoned = True
 
     @contextlib.contextmanager
     def awaited_on_error(self) -> Iterator[None]:
@@ -571,7 +599,7 @@ REPAIRS = "x-mock-server-repairs"
 """Where a cached document keeps the repairs made to it (reported again at each start)."""
 
 
-def _report(path: Path, repairs: list[str]) -> None:
+def report_repairs(path: Path, repairs: Sequence[str]) -> None:
     log = logging.getLogger("specdouble")
     for line in repairs[:MAX_REPORTED_REPAIRS]:
         log.warning("%s: %s", path, line)

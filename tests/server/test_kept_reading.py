@@ -1,0 +1,207 @@
+"""A document's reading (prepared, its resources found) is kept once it passed its check: a
+second start of the same file reads it back, warns as the first did, and serves the same."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from specdouble.document import openapi
+from specdouble.rest import inference
+from specdouble.server import app
+from specdouble.server.app import READINGS, create_app
+from specdouble.settings import Settings
+
+DOCUMENTS = Path(__file__).parent.parent / "documents"
+PET = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+}
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {"title": "Pets", "version": "1"},
+    "security": [{"nowhere": []}],  # a scheme never defined: warned, and open
+    "paths": {
+        "/pets": {
+            "get": {
+                "operationId": "listPets",
+                "parameters": [
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "default": "inf"},  # repaired
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "pets",
+                        "content": {
+                            "application/json": {"schema": {"type": "array", "items": PET}}
+                        },
+                    }
+                },
+            },
+            "post": {
+                "operationId": "createPet",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": PET}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "made",
+                        "content": {"application/json": {"schema": PET}},
+                    }
+                },
+            },
+        },
+        "/pets/{id}": {
+            "get": {
+                "operationId": "getPet",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a pet",
+                        "content": {"application/json": {"schema": PET}},
+                    },
+                    "404": {"description": "none"},
+                },
+            }
+        },
+    },
+}
+
+
+def _served(settings: Settings) -> list[Any]:
+    """What a client meets: the list, a create, and reading the created pet back."""
+    with create_app(settings).test_client() as client:
+        listed = client.get("/pets")
+        made = client.post("/pets", json={"id": 4242, "name": "Rex"})
+        back = client.get("/pets/4242")
+        return [listed.status_code, listed.json(), made.status_code, back.json()]
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    caplog.clear()
+    return lines
+
+
+def test_a_second_start_reads_its_reading_back_and_serves_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(DOCUMENT))
+    settings = Settings(spec=spec, seed=3, cache=tmp_path / "cache")
+    caplog.set_level(logging.WARNING, logger="specdouble")
+    first = _served(settings)
+    warned = _warnings(caplog)
+    assert any("default: 'inf'" in line for line in warned)
+    assert any("'nowhere' is used but never defined" in line for line in warned)
+    assert len(list((tmp_path / "cache" / READINGS).glob("*.pickle"))) == 1
+
+    def never(*_: Any, **__: Any) -> Any:
+        raise AssertionError("a kept reading is neither parsed again nor inferred again")
+
+    with monkeypatch.context() as patched:
+        for module, name in [
+            (openapi, "load_checking"),
+            (inference, "infer"),
+            (inference, "infer_plain"),
+        ]:
+            patched.setattr(module, name, never)
+        again = _served(settings)
+    assert again == first
+    assert first[1] and first[2:] == [201, {"id": 4242, "name": "Rex"}]
+    assert _warnings(caplog) == warned  # the same warnings, in the same order
+
+    # Another leniency reads the document anew, and keeps a second reading.
+    assert _served(settings.replace(leniency="document")) == first
+    assert len(list((tmp_path / "cache" / READINGS).glob("*.pickle"))) == 2
+
+
+def test_a_damaged_reading_is_read_anew(tmp_path: Path) -> None:
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(DOCUMENT))
+    settings = Settings(spec=spec, seed=3, cache=tmp_path / "cache")
+    first = _served(settings)
+    (entry,) = (tmp_path / "cache" / READINGS).glob("*.pickle")
+    entry.write_bytes(b"\x80\x05not a pickle")
+    assert _served(settings) == first
+    assert entry.read_bytes().startswith(b"\x80")  # kept again, whole
+    assert len(entry.read_bytes()) > 100
+
+
+def test_a_document_over_several_files_or_without_a_cache_keeps_no_reading(
+    tmp_path: Path,
+) -> None:
+    """Its other files can change under the same first file's bytes (`bundle.py`)."""
+    cache = tmp_path / "cache"
+    create_app(Settings(spec=DOCUMENTS / "split" / "openapi.yaml", cache=cache))
+    assert not list(cache.rglob("*.pickle"))
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(DOCUMENT))
+    create_app(Settings(spec=spec, cache=None))
+    assert not list(tmp_path.rglob("*.pickle"))
+
+
+ASIDE = """
+import json, sys
+from pathlib import Path
+from specdouble.document import openapi
+from specdouble.server.app import create_app
+from specdouble.settings import Settings
+
+openapi.ASIDE_BYTES = 0  # checked in a forked process, however small
+try:
+    create_app(Settings(spec=Path(sys.argv[1]), cache=Path(sys.argv[2])))
+    said = None
+except openapi.SpecError as error:
+    said = str(error)
+print(json.dumps({"said": said}))
+"""
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_a_reading_is_kept_only_once_its_check_passed(tmp_path: Path, valid: bool) -> None:
+    """Checked in a forked process while the server is built on it: the reading, made before
+    the verdict, is kept only after it, and only for a document that passed."""
+    document = json.loads(json.dumps(DOCUMENT))
+    if not valid:  # two operations of one id
+        document["paths"]["/pets/{id}"]["get"]["operationId"] = "listPets"
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(document))
+    cache = tmp_path / "cache"
+    completed = subprocess.run(
+        [sys.executable, "-c", ASIDE, str(spec), str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    said = json.loads(completed.stdout.splitlines()[-1])["said"]
+    kept = list((cache / READINGS).glob("*.pickle"))
+    if valid:
+        assert said is None and len(kept) == 1
+    else:
+        assert "is not unique" in said and kept == []
+
+
+def test_the_reading_is_what_a_fresh_start_reads(tmp_path: Path) -> None:
+    """The kept reading equals the one made without a cache: the same document, resources and
+    unions (authentik's families among them)."""
+    settings = Settings(cache=tmp_path / "cache")  # the built-in document
+    made, _ = app.reading(settings)
+    again, _ = app.reading(settings)
+    fresh, _ = app.reading(settings.replace(cache=None))
+    assert again is not made
+    assert again == made == fresh
