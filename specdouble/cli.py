@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import hashlib
 import json
 import os
@@ -445,7 +444,8 @@ def serve(settings: Settings) -> int:
             WriteLog.open(settings.state, origin=state_origin(settings))
         if settings.shared:
             SharedLog(settings.shared, origin=state_origin(settings))  # made, or checked
-        app = create_app(settings)  # also checks, before any worker starts, that all is well
+        # Also checks, before any worker starts, that all is well; lives as long as the server.
+        app = create_app(settings, lasting=True)
     except (openapi.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
         print(f"mock-server: cannot start: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -482,12 +482,6 @@ def serve(settings: Settings) -> int:
         os.environ[PARENT_ENV] = str(os.getpid())
         uvicorn.run("specdouble.server.asgi:app", factory=True, workers=workers, **options)
         return EXIT_OK
-    # Everything built so far (document, data, routes) lives as long as the server: keep the
-    # collector from walking it again on every collection, which shows as latency spikes.
-    # Building leaves no cyclic garbage to collect first but what importing leaves (a few
-    # hundred objects; a test holds it to that), and a collection would walk it all once
-    # more (0.7 s of Microsoft Graph's start).
-    gc.freeze()
     if settings.reload:
         from specdouble.server.reload import Reloading
 

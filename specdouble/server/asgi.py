@@ -31,7 +31,7 @@ def app() -> MockServer:
     temporary = os.environ.get(TEMPORARY_STATE_ENV)
     parent = int(os.environ.get(PARENT_ENV) or os.getppid())
     watch_parent(parent, Path(temporary) if temporary else None)
-    return create_app(settings)
+    return create_app(settings, lasting=True)
 
 
 def watch_parent(parent: int, leftovers: Path | None) -> threading.Thread:

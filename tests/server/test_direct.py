@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from starlette.responses import Response
 
 from specdouble.data.synth import Synth
@@ -470,3 +471,119 @@ def test_a_layer_makes_only_the_operations_requests_need(monkeypatch: pytest.Mon
         assert client.get(API, headers=ADMIN).status_code == 200
         assert client.get(API, headers=ADMIN).status_code == 200
     assert made == [("get", "/policies/event_matcher/")] * ROUTED_LAYERS
+
+
+def _refs_left(node: Any, seen: set[int] | None = None) -> list[str]:
+    """The `$ref`s left anywhere under `node` (walked once per container: cycles are fine)."""
+    seen = set() if seen is None else seen
+    if not isinstance(node, (dict, list)) or id(node) in seen:
+        return []
+    seen.add(id(node))
+    values = node.values() if isinstance(node, dict) else node
+    left = [node["$ref"]] if isinstance(node, dict) and isinstance(node.get("$ref"), str) else []
+    return left + [ref for value in values for ref in _refs_left(value, seen)]
+
+
+def test_an_operation_is_resolved_when_first_read_with_all_it_reaches() -> None:
+    """Connexion's copy of the document resolves an operation (and a path's parameters) when
+    it is read, through chains of references and schemas that name themselves; the rest
+    stays as written until something reads it."""
+    from specdouble.server import connexion_hooks
+
+    node = {"$ref": "#/components/schemas/Node"}
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/a/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {"responses": {"200": {"$ref": "#/components/responses/Node"}}},
+            },
+            "/b": {"$ref": "#/paths/~1a~1{id}"},  # leads nowhere as written: left as it is
+        },
+        "components": {
+            "parameters": {"Id": {"name": "id", "in": "path", "schema": {"$ref": "#/x/Id"}}},
+            "responses": {
+                "Node": {"description": "d", "content": {"application/json": {"schema": node}}}
+            },
+            "schemas": {
+                "Node": {
+                    "type": "object",
+                    "properties": {"next": node, "label": {"$ref": "#/components/schemas/L"}},
+                },
+                "L": {"$ref": "#/components/schemas/L2"},
+                "L2": {"type": "string"},
+            },
+        },
+        "x": {"Id": {"type": "integer"}},
+    }
+    resolved = connexion_hooks.resolve_refs(document)
+    assert document["components"]["schemas"]["L"] == {"$ref": "#/components/schemas/L2"}
+    schemas = resolved["components"]["schemas"]
+    assert schemas["L"] == {"$ref": "#/components/schemas/L2"}  # not read yet
+    operation = resolved["paths"]["/a/{id}"]["get"]
+    assert _refs_left(operation) == []
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["label"] == {"type": "string"}
+    assert schema["properties"]["next"]["properties"] is schema["properties"]  # a cycle
+    (parameter,) = resolved["paths"]["/a/{id}"].get("parameters")
+    assert parameter == {"name": "id", "in": "path", "schema": {"type": "integer"}}
+    # What it reached is resolved in place, where it is: the next read finds it done.
+    assert schemas["Node"]["properties"] is schema["properties"]
+    assert "$ref" in resolved["paths"]["/b"]
+
+
+def test_the_served_document_keeps_its_references() -> None:
+    """`/openapi.json` is the document as written, each `$ref` leading somewhere in it, not
+    a copy with every reference put in place (which a schema that names itself makes
+    endless)."""
+    with create_app(Settings()).test_client() as client:
+        assert client.get(API, headers=ADMIN).status_code == 200  # its operation resolved
+        served = client.get("/api/v3/openapi.json").json()
+    left = _refs_left(served)
+    assert left and all(openapi.resolve(served, {"$ref": ref}) for ref in left)
+    assert API.removeprefix("/api/v3") in served["paths"]
+
+
+def test_a_document_whose_schema_names_itself_is_served(tmp_path: Path) -> None:
+    """It was a 500: the copy with every reference put in place held a cycle, which no JSON
+    can write."""
+    node = {"$ref": "#/components/schemas/Node"}
+    spec = tmp_path / "nodes.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "Nodes", "version": "1"},
+                "paths": {
+                    "/nodes": {
+                        "get": {
+                            "responses": {
+                                "200": {
+                                    "description": "d",
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {"type": "array", "items": node}
+                                        }
+                                    },
+                                }
+                            }
+                        }
+                    }
+                },
+                "components": {
+                    "schemas": {
+                        "Node": {
+                            "type": "object",
+                            "properties": {"name": {"type": "string"}, "next": node},
+                        }
+                    }
+                },
+            }
+        )
+    )
+    with create_app(Settings(spec=spec, seed=1, direct=False)).test_client() as client:
+        assert client.get("/nodes").status_code == 200
+        as_json, as_yaml = client.get("/openapi.json"), client.get("/openapi.yaml")
+        assert as_json.status_code == as_yaml.status_code == 200
+    assert yaml.safe_load(as_yaml.text) == as_json.json()
+    assert as_json.json()["paths"]["/nodes"]["get"]["responses"]["200"]

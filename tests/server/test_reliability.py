@@ -475,7 +475,8 @@ def test_workers_end_with_their_parent_and_leave_no_log() -> None:
 
 @pytest.mark.parametrize("spec", ["authentik", "tasks-plain.yaml", "library-3.1.yaml"])
 def test_building_the_server_leaves_no_garbage_for_serve_to_freeze(spec: str) -> None:
-    """`serve` freezes what `create_app` built without collecting first: it must hold no
+    """A lasting server (`serve`'s, a worker's) freezes what it built without collecting
+    first (`create_app(lasting=True)`): it must hold no
     cycle that nothing reaches (frozen, it would never be freed) but the few that importing
     modules leaves (attrs' class builders: a few hundred objects, whatever the document)."""
     import gc
@@ -493,3 +494,24 @@ def test_building_the_server_leaves_no_garbage_for_serve_to_freeze(spec: str) ->
     finally:
         gc.enable()
     del app
+
+
+def test_a_lasting_server_is_frozen_before_the_collector_runs_again() -> None:
+    """Its every object out of the collector's sight, so that no collection walks them; one
+    that does not last (a test's) is left to the collector."""
+    import gc
+
+    from specdouble.server.app import create_app
+    from specdouble.settings import Settings
+
+    frozen = gc.get_freeze_count()
+    create_app(Settings())
+    assert gc.get_freeze_count() == frozen and gc.isenabled()
+    try:
+        app = create_app(Settings(), lasting=True)
+        assert gc.get_freeze_count() > frozen + 100_000 and gc.isenabled()
+        with app.test_client() as client:  # and it serves
+            admin = {"Authorization": "Bearer ak-mock-admin"}
+            assert client.get("/api/v3/policies/event_matcher/", headers=admin).status_code == 200
+    finally:
+        gc.unfreeze()
