@@ -834,7 +834,10 @@ class PathPattern:
         return True
 
 
+@functools.lru_cache(maxsize=8192)
 def _path_part(part: str, empty: bool) -> tuple[int, Any]:
+    """A path segment's kind and what matches it (kept: a document's paths repeat their
+    segments, and three tables read every path)."""
     if PATH_PARAMETER.fullmatch(part):
         return PARAMETER_ONLY, None
     if PATH_PARAMETER.search(part) is None:

@@ -973,8 +973,10 @@ class RefWalk:
             retrieved = deep_get(self.document, reference[2:].split("/"))
         except (KeyError, IndexError, ValueError, TypeError):
             return node
+        if not isinstance(retrieved, Mapping):  # a list, a value: no object to stand for
+            return node
         node.update(retrieved)
-        if isinstance(retrieved, Mapping) and isinstance(retrieved.get("$ref"), str):
+        if isinstance(retrieved.get("$ref"), str):
             node = self.own(node)
         node.pop("$ref", None)
         return node

@@ -499,6 +499,7 @@ def test_an_operation_is_resolved_when_first_read_with_all_it_reaches() -> None:
                 "get": {"responses": {"200": {"$ref": "#/components/responses/Node"}}},
             },
             "/b": {"$ref": "#/paths/~1a~1{id}"},  # leads nowhere as written: left as it is
+            "/c": {"get": {"responses": {"200": {"$ref": "#/x/List"}}}},  # to no object
         },
         "components": {
             "parameters": {"Id": {"name": "id", "in": "path", "schema": {"$ref": "#/x/Id"}}},
@@ -514,7 +515,7 @@ def test_an_operation_is_resolved_when_first_read_with_all_it_reaches() -> None:
                 "L2": {"type": "string"},
             },
         },
-        "x": {"Id": {"type": "integer"}},
+        "x": {"Id": {"type": "integer"}, "List": [1, 2]},
     }
     resolved = connexion_hooks.resolve_refs(document)
     assert document["components"]["schemas"]["L"] == {"$ref": "#/components/schemas/L2"}
@@ -530,6 +531,7 @@ def test_an_operation_is_resolved_when_first_read_with_all_it_reaches() -> None:
     # What it reached is resolved in place, where it is: the next read finds it done.
     assert schemas["Node"]["properties"] is schema["properties"]
     assert "$ref" in resolved["paths"]["/b"]
+    assert resolved["paths"]["/c"]["get"]["responses"]["200"] == {"$ref": "#/x/List"}
 
 
 def test_the_served_document_keeps_its_references() -> None:
