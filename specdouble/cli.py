@@ -445,7 +445,7 @@ def serve(settings: Settings) -> int:
         if settings.shared:
             SharedLog(settings.shared, origin=state_origin(settings))  # made, or checked
         # Also checks, before any worker starts, that all is well; lives as long as the server.
-        app = create_app(settings, lasting=True)
+        app = create_app(settings, lasting=not settings.reload)  # a reload replaces it
     except (openapi.SpecError, fixtures.FixtureError, OSError, ValueError) as error:
         print(f"mock-server: cannot start: {error}", file=sys.stderr)
         return EXIT_USAGE

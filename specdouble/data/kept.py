@@ -10,10 +10,12 @@ data with or without the cache, in every replica.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import logging
 import marshal
+import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable
@@ -81,10 +83,14 @@ def kept(
 def kept_object(cache_folder: Path, folder: str, inputs: Iterable[bytes]) -> Any | None:
     """What `keep_object` kept in `folder` for the same inputs (and code), or None.
 
-    Entries are pickles: they are read only from the user's own cache folder, which is as
-    trusted as the installed code (Python's own `__pycache__` is read the same way)."""
+    Entries are pickles, which run what they name: one is read only where this user alone
+    could have written it (`_written_alone`), as a cache folder shared with others (a CI
+    cache, a container's volume) may not be."""
     path = cache_folder / folder / f"{entry_name(inputs)}.pickle"
     try:
+        if not _written_alone(path):
+            logger.warning("%s: not read: others may write it or its folder", path)
+            return None
         raw = path.read_bytes()
     except OSError:
         return None
@@ -100,7 +106,7 @@ def packed_object(value: Any) -> bytes | None:
     made at run time, a structure nested past the recursion limit)."""
     try:
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
+    except Exception as error:  # whatever an object's pickling raises: only not kept
         logger.debug("not kept: %r", error)
         return None
 
@@ -109,8 +115,28 @@ def keep_object(
     cache_folder: Path, folder: str, inputs: Iterable[bytes], packed: bytes, most: int
 ) -> None:
     """Keep `packed` (`packed_object`) in `folder` for `inputs`, with at most `most`
-    entries there."""
-    _write(cache_folder / folder / f"{entry_name(inputs)}.pickle", packed, most)
+    entries there, in a folder and file only this user may write."""
+    path = cache_folder / folder / f"{entry_name(inputs)}.pickle"
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+    except OSError as error:
+        logger.debug("%s not kept: %s", path, error)
+        return
+    _write(path, packed, most)
+    with contextlib.suppress(OSError):
+        path.chmod(0o600)
+
+
+def _written_alone(path: Path) -> bool:
+    """Whether `path` and its folder are this user's and nobody else may write them."""
+    if not hasattr(os, "getuid"):  # no owners to compare (Windows): the user's profile
+        return True
+    for each in (path, path.parent):
+        status = each.stat()
+        if status.st_uid != os.getuid() or status.st_mode & 0o022:
+            return False
+    return True
 
 
 def _write(path: Path, packed: bytes, most: int) -> None:

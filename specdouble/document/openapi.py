@@ -431,7 +431,7 @@ def load_checking(
         else:
             repairs = document.pop(REPAIRS, [])
             report_repairs(path, repairs)
-            return document, Verdict(repairs=repairs)
+            return document, Verdict(repairs=repairs, entry=cached)
     document, split, repairs = _repaired(raw, path)
     entry = None if split else cached
 
@@ -447,7 +447,7 @@ def load_checking(
     if not (aside and len(raw) >= ASIDE_BYTES and _may_fork()):
         document = settle(document)
         report_repairs(path, repairs)
-        return document, Verdict(repairs=repairs)
+        return document, Verdict(repairs=repairs, entry=entry)
     # Checked again, where the other process ends without a verdict, as read anew: by then
     # this one has built on its document.
     verdict = Verdict.aside(
@@ -455,6 +455,7 @@ def load_checking(
         redo=lambda: check(_repaired(raw, path)[0], source=str(path)),
         passed=lambda: report_repairs(path, repairs),
         repairs=repairs,
+        entry=entry,
     )
     if swagger2.is_swagger2(document):
         with verdict.awaited_on_error():  # a converter's error on an invalid one: its refusal
@@ -508,12 +509,17 @@ class Verdict:
         redo: Callable[[], None] | None = None,
         passed: Callable[[], None] | None = None,
         repairs: Sequence[str] = (),
+        entry: Path | None = None,
     ) -> None:
         self._pid, self._pipe, self._redo = pid, pipe, redo
         self._passed: list[Callable[[], None]] = [passed] if passed else []
         self._abandoned = False
         self.repairs = tuple(repairs)
         """The repairs made to the document (`lenient`), reported once it passed."""
+        self.entry = entry
+        """The cache entry of the bytes that were read, once the document passed (None: not
+        kept: no cache, or a document over several files); it may still be missing where
+        the entry could not be written."""
 
     @classmethod
     def aside(
@@ -523,6 +529,7 @@ class Verdict:
         redo: Callable[[], None],
         passed: Callable[[], None],
         repairs: Sequence[str] = (),
+        entry: Path | None = None,
     ) -> Verdict:
         """`settle` run in a forked copy of this process, which says whether it passed;
         `redo` where the copy ends without saying, `passed` once it passed."""
@@ -541,7 +548,7 @@ class Verdict:
             finally:
                 os._exit(0)
         os.close(writing)
-        return cls(pid, reading, redo, passed, repairs)
+        return cls(pid, reading, redo, passed, repairs, entry)
 
     def wait(self) -> None:
         """Return once the document passed; raise its `SpecError` where it did not."""

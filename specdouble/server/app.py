@@ -257,13 +257,15 @@ def reading(settings: Settings, *, aside: bool = True) -> tuple[Reading, openapi
     with verdict.awaited_on_error():
         found, unions = profiles.detect(document, leniency=settings.leniency).resources(document)
         read = Reading(document, found, unions, verdict.repairs, tuple(undefined))
-        # Packed now: what is built next changes the document in place.
-        packed = kept.packed_object(read) if settings.cache is not None and entry else None
+        # Kept where the check keeps the same bytes (one file, not changed since read above);
+        # packed now: what is built next changes the document in place.
+        keeps = settings.cache is not None and entry is not None and verdict.entry == entry
+        packed = kept.packed_object(read) if keeps else None
     if settings.cache is not None and entry is not None and packed is not None:
         cache = settings.cache
 
         def keep() -> None:
-            if entry.is_file():  # checked, and one file (not bundled from several)
+            if entry.is_file():  # the check's entry was written: the reading may be read back
                 kept.keep_object(cache, READINGS, inputs, packed, MAX_READINGS)
 
         verdict.once_passed(keep)
@@ -322,10 +324,12 @@ def _collector_paused(*, freeze: bool) -> Iterator[None]:
     gc.disable()
     try:
         yield
-    finally:
-        if freeze:
-            gc.freeze()
+    except BaseException:  # a failed build: nothing of it to keep
         gc.enable()
+        raise
+    if freeze:
+        gc.freeze()
+    gc.enable()
 
 
 def _create_app(settings: Settings) -> MockServer:

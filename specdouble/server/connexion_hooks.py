@@ -8,9 +8,11 @@ handlers (`PARAMS`, `BODY`), so nothing is parsed twice.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -729,7 +731,9 @@ def compiled_path(template: str) -> tuple[Any, str, dict[str, Any]]:
 def middlewares(private_prefix: str) -> list[Any]:
     """Connexion's middlewares, its routing replaced by `TextRouting` (which leaves the paths
     under `private_prefix`, the control routes', to the app), and each layer that looks
-    operations up by operationId making them on demand (`on_demand`)."""
+    operations up by operationId making them on demand (`on_demand`). Those are subclasses:
+    `add_middleware`'s positions before security, validation or context do not find them
+    (this server adds its own before the Swagger UI only)."""
     routing = partial(TextRouting, private_prefix=private_prefix)
     return [
         routing
@@ -787,6 +791,8 @@ class OperationsOnDemand(Mapping[str | None, Any]):
             made = self._make(*place)
         except ResolverError:  # as Connexion's `RoutedAPI.add_paths`: a layer without it
             raise KeyError(operation_id) from None
+        except KeyError as error:  # not "no such operation", which Connexion reads a KeyError as
+            raise RuntimeError(f"operation {operation_id!r} cannot be made: {error!r}") from error
         self._made[operation_id] = made
         return made
 
@@ -818,22 +824,28 @@ class OnDemandAPI(RoutedAPI[Any]):
         return self.make_operation(operation)
 
 
-_places: list[tuple[Any, Any, dict[str | None, tuple[str, str]]]] = []
-"""The last specification's operation places, by resolver (`operation_places`)."""
+_places: list[tuple[weakref.ref[Any], weakref.ref[Any], dict[str | None, tuple[str, str]]]] = []
+"""The last specification's operation places, by resolver (`operation_places`), held by
+weak references: an app that is gone keeps nothing alive."""
 
 
 def operation_places(api: Any) -> dict[str | None, tuple[str, str]]:
     """Each operation's (path, method) by the operationId `api`'s layers keep it under: read
-    once for all five layers of one specification."""
+    once for all five layers of one specification. Each operationId's handler is resolved
+    now, as Connexion's making every operation at start did: one the resolver cannot find
+    refuses the start, not each request."""
     for specification, resolver, places in _places:
-        if specification is api.specification and resolver is api.resolver:
+        if specification() is api.specification and resolver() is api.resolver:
             return places
     places = {}
     for path, methods in api.specification.get("paths", {}).items():
         for method in methods:
             if method in METHODS:
                 places[operation_key(api, path, method)] = (path, method)
-    _places[:] = [(api.specification, api.resolver, places)]
+    for operation_id in places:
+        with contextlib.suppress(ResolverError):  # a layer without it, as in Connexion's
+            api.resolver.resolve_function_from_operation_id(operation_id)
+    _places[:] = [(weakref.ref(api.specification), weakref.ref(api.resolver), places)]
     return places
 
 

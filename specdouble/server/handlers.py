@@ -97,7 +97,7 @@ def resolver(
         # names its controller (Airflow's `airflow.api_connexion.endpoints....get_config`).
         for name in ROUTER_CONTROLLERS:
             controller = operation.definition.get(name)
-            if isinstance(controller, str) and controller:
+            if controller is not None:  # whatever it is (`""`, a number): as Connexion joins it
                 by_id.setdefault(f"{controller}.{operation.operation_id}", operation)
 
     def resolve(operation_id: str) -> Handler:

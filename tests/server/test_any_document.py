@@ -649,14 +649,16 @@ components:
 """
 
 
+@pytest.mark.parametrize("controller", ["zoo.endpoints.pets", '""', "5"])
 def test_operations_that_name_their_controller_are_served_under_a_templated_base(
-    tmp_path: Path,
+    tmp_path: Path, controller: str
 ) -> None:
     """Airflow's operations name their Python controller (Connexion then asks for
-    `<controller>.<operationId>`); Red Hat's server URL is `https://host/{basePath}` with a
-    basePath that starts with a slash."""
+    `<controller>.<operationId>`, whatever the controller is: an empty one, a number, once
+    refused the start with a KeyError); Red Hat's server URL is `https://host/{basePath}`
+    with a basePath that starts with a slash."""
     spec = tmp_path / "controlled.yaml"
-    spec.write_text(CONTROLLED_DOCUMENT)
+    spec.write_text(CONTROLLED_DOCUMENT.replace("zoo.endpoints.pets", controller))
     with create_app(Settings(spec=spec, seed=1)).test_client() as zoo:
         listed = zoo.get("/api/v1/pets")
         made = zoo.post("/api/v1/pets", json={"name": "Rex"})

@@ -589,3 +589,25 @@ def test_a_document_whose_schema_names_itself_is_served(tmp_path: Path) -> None:
         assert as_json.status_code == as_yaml.status_code == 200
     assert yaml.safe_load(as_yaml.text) == as_json.json()
     assert as_json.json()["paths"]["/nodes"]["get"]["responses"]["200"]
+
+
+def test_an_operation_that_cannot_be_made_is_an_error_not_a_missing_operation() -> None:
+    """Connexion reads a KeyError from the lookup as "no such operation" (and answers its
+    own); a KeyError while making one is the server's error, said as such."""
+    from connexion.exceptions import ResolverError
+
+    from specdouble.server.connexion_hooks import OperationsOnDemand
+
+    def make(path: str, method: str) -> Any:
+        if path == "/unresolved":
+            raise ResolverError("no handler")
+        raise KeyError("oauth")
+
+    operations = OperationsOnDemand(make, {"a": ("/unresolved", "get"), "b": ("/b", "get")})
+    with pytest.raises(KeyError):
+        operations["a"]  # a layer without it, as Connexion's own making leaves it
+    with pytest.raises(KeyError):
+        operations["elsewhere"]
+    with pytest.raises(RuntimeError, match="operation 'b' cannot be made: KeyError"):
+        operations["b"]
+    assert list(operations) == ["a", "b"] and len(operations) == 2

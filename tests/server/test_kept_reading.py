@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from specdouble.data import kept
 from specdouble.document import openapi
 from specdouble.rest import inference
 from specdouble.server import app
@@ -141,22 +142,56 @@ def test_a_damaged_reading_is_read_anew(tmp_path: Path) -> None:
     assert len(entry.read_bytes()) > 100
 
 
-def test_a_document_over_several_files_or_without_a_cache_keeps_no_reading(
-    tmp_path: Path,
+def test_a_document_over_several_files_or_without_a_cache_is_not_even_packed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its other files can change under the same first file's bytes (`bundle.py`)."""
+    """Its other files can change under the same first file's bytes (`bundle.py`): it is
+    read anew each time, and its reading is never packed to be thrown away."""
+
+    def never(value: Any) -> bytes:
+        raise AssertionError("packed, though it can never be kept")
+
+    monkeypatch.setattr(kept, "packed_object", never)
     cache = tmp_path / "cache"
-    create_app(Settings(spec=DOCUMENTS / "split" / "openapi.yaml", cache=cache))
-    assert not list(cache.rglob("*.pickle"))
+    for _ in range(2):
+        create_app(Settings(spec=DOCUMENTS / "split" / "openapi.yaml", cache=cache))
     spec = tmp_path / "pets.json"
     spec.write_text(json.dumps(DOCUMENT))
     create_app(Settings(spec=spec, cache=None))
     assert not list(tmp_path.rglob("*.pickle"))
 
 
+def test_a_reading_others_may_write_is_not_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A pickle runs what it names: one in a folder another user may write (a shared CI
+    cache) is not read back, and said so."""
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(DOCUMENT))
+    settings = Settings(spec=spec, seed=3, cache=tmp_path / "cache")
+    first = _served(settings)
+    folder = tmp_path / "cache" / READINGS
+    (entry,) = folder.glob("*.pickle")
+    assert entry.stat().st_mode & 0o777 == 0o600 and folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o777)
+    read: list[int] = []
+    really = inference.infer_plain
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        read.append(1)
+        return really(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(inference, "infer_plain", counted)
+        assert _served(settings) == first
+    assert read == [1]  # read anew
+    assert any("others may write it" in r.getMessage() for r in caplog.records)
+
+
 ASIDE = """
 import json, sys
 from pathlib import Path
+from specdouble.data import kept
 from specdouble.document import openapi
 from specdouble.server.app import create_app
 from specdouble.settings import Settings
@@ -201,7 +236,14 @@ def test_the_reading_is_what_a_fresh_start_reads(tmp_path: Path) -> None:
     unions (authentik's families among them)."""
     settings = Settings(cache=tmp_path / "cache")  # the built-in document
     made, _ = app.reading(settings)
-    again, _ = app.reading(settings)
+    assert len(list((tmp_path / "cache" / READINGS).glob("*.pickle"))) == 1
+
+    def never(*_: Any, **__: Any) -> Any:
+        raise AssertionError("read back, not inferred")
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(inference, "infer", never)
+        again, _ = app.reading(settings)
     fresh, _ = app.reading(settings.replace(cache=None))
     assert again is not made
     assert again == made == fresh
