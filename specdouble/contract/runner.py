@@ -44,6 +44,30 @@ LENIENT_MOCK = (
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
+
+def _survive_unparsable_urls() -> None:
+    """Schemathesis reads every URL-like string of an answer to learn the links it may
+    follow, and stops the whole run where Python's `urlsplit` refuses one (Shipengine's
+    example `https://[YOUR ENDPOINT ID].x.requestbin.com`: brackets name an IPv6 host). Such
+    a string leads nowhere: it is passed over."""
+    from schemathesis.engine import observations
+
+    same_origin_path = observations._same_origin_path
+    if getattr(same_origin_path, "survives", False):
+        return
+
+    def surviving(value: str, origin: tuple[str, str]) -> str | None:
+        try:
+            return same_origin_path(value, origin)
+        except ValueError:
+            return None
+
+    surviving.survives = True  # type: ignore[attr-defined]
+    observations._same_origin_path = surviving
+
+
+_survive_unparsable_urls()
+
 # The built-in checks that cannot hold for authentik, with the reason (see schemathesis.toml).
 DISABLED_CHECKS = {
     "missing_required_header": "authentik answers a missing Authorization with 403, never 401",

@@ -261,3 +261,17 @@ def test_a_run_deletes_what_it_made_and_no_writes_makes_nothing() -> None:
     methods = {operation.split()[0] for operation in safe.counts}
     assert methods <= {"GET", "HEAD", "OPTIONS"}, methods
     assert safe.holds, report.summary(safe)
+
+
+def test_an_answer_holding_a_url_python_cannot_split_does_not_stop_the_run() -> None:
+    """Schemathesis learns links from every URL-like string of an answer; Shipengine's example
+    `https://[YOUR ENDPOINT ID].x.requestbin.com` made `urlsplit` raise, which ended the run.
+    It leads nowhere; the others still lead where they did."""
+    from schemathesis.engine import observations
+
+    origin = ("http", "127.0.0.1:8000")  # (`runner`, imported above, makes it survive them)
+    same_origin_path = observations._same_origin_path
+    assert same_origin_path("https://[YOUR ENDPOINT ID].x.requestbin.com", origin) is None
+    assert same_origin_path("http://127.0.0.1:8000/v1/pets/7?x=1", origin) == "/v1/pets/7"
+    assert same_origin_path("/v1/pets/8", origin) == "/v1/pets/8"
+    assert same_origin_path("https://elsewhere.org/v1", origin) is None

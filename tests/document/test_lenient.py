@@ -510,3 +510,42 @@ def test_any_keyword_of_a_fixed_kind_is_dropped_when_of_another() -> None:
         "#/components/schemas/Pick/properties/name/maxLength: a schema's 'maxLength' cannot be"
         " str: dropped",
     ]
+
+
+def test_a_required_name_no_schema_of_an_all_of_defines_is_any_value() -> None:
+    """Shipengine's `get_rate_by_id_response_body`: JSON Schema reads a required name no
+    schema defines as present with any value, which openapi-spec-validator refuses without
+    saying where. A name its `allOf` defines deeper, or its own `oneOf` does, is left alone,
+    and the document passes the check either way."""
+    schemas = {
+        "Rate": {"type": "object", "properties": {"rate_id": {"type": "string"}}},
+        "Deep": {"allOf": [{"$ref": "#/components/schemas/Rate"}]},
+        "Body": {
+            "type": "object",
+            "allOf": [{"$ref": "#/components/schemas/Deep"}],
+            "required": ["rate_id", "rates", "errors"],
+        },
+        "Either": {
+            "type": "object",
+            "allOf": [{"$ref": "#/components/schemas/Rate"}],
+            "oneOf": [
+                {"type": "object", "properties": {"shipment_id": {"type": "string"}}},
+                {"type": "object", "properties": {"shipment": {"type": "object"}}},
+            ],
+            "required": ["shipment_id", "shipment"],
+        },
+    }
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    repairs = lenient.repair(document)
+    assert repairs == [
+        "#/components/schemas/Body/required: requires 'rates', 'errors', which none of its"
+        " schemas defines: defined as any value"
+    ]
+    assert schemas["Body"]["properties"] == {"rates": {}, "errors": {}}
+    assert "properties" not in schemas["Either"]
+    openapi.check(document, source="t")  # passes, the `oneOf` one too
