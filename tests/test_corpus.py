@@ -214,6 +214,46 @@ def test_an_object_that_requires_a_name_it_forbids_fits_no_value() -> None:
     assert judge._requires_what_it_forbids(document, secret)  # asked of requests only
 
 
+def test_a_closed_wrapper_around_an_all_of_is_held_to_its_own_words() -> None:
+    """Shipengine wraps each body in `additionalProperties: false` around an `allOf`: JSON
+    Schema holds the wrapper to its own properties, so a name a part requires fits no
+    value, and a `oneOf` of wrappers that admit `{}` alone has no value in exactly one."""
+    optional_link = {"type": "object", "properties": {"href": {"type": "string"}}}
+    schemas = {
+        "optional_link": optional_link,
+        "paged": {"type": "object", "required": ["page"], "properties": {"page": {}}},
+        "link": {
+            "type": "object",
+            "additionalProperties": False,
+            "allOf": [{"$ref": "#/components/schemas/optional_link"}],
+            "required": ["href"],
+        },
+        "labels": {
+            "type": "object",
+            "additionalProperties": False,
+            "allOf": [{"$ref": "#/components/schemas/paged"}],
+            "properties": {"labels": {}},
+        },
+        "settings": {
+            "type": "object",
+            "additionalProperties": False,
+            "allOf": [{"$ref": "#/components/schemas/optional_link"}],
+        },
+    }
+    document = {"components": {"schemas": schemas}}
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    assert judge._requires_what_it_forbids(document, ref("link"))
+    assert judge._requires_what_it_forbids(document, ref("labels"))  # `page`, from a part
+    assert not judge._requires_what_it_forbids(document, ref("settings"))  # `{}` fits
+    assert not judge._requires_what_it_forbids(document, {**schemas["labels"], "allOf": []})
+    fedex = {**schemas["settings"], "allOf": [{"type": "object", "properties": {"key": {}}}]}
+    assert judge._twins(document, {"oneOf": [ref("settings"), fedex]})
+    assert not judge._twins(document, {"oneOf": [ref("settings"), optional_link]})
+
+
 def test_content_types_that_are_no_media_types_contradict_the_answer() -> None:
     """VTEX documents `xml`, OSF `data`: no Content-Type can be one of them. One real media
     type among them is enough to answer in."""

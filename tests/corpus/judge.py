@@ -537,8 +537,8 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
         return False
     if pointer.endswith("/additionalProperties") and _closed_by_a_part(document, pointer):
         return True
-    if _requires_what_it_forbids(document, node):
-        return True
+    if _requires_what_it_forbids(document, node) or _requires_what_it_forbids(document, answer):
+        return True  # the part the check names, or the answer's schema as a whole
     pattern = node.get("pattern") if isinstance(node, dict) else None
     # A JavaScript regex literal pasted whole (`/^[a-z]+$/`): no string matches it.
     unmatchable = isinstance(pattern, str) and lenient._unslashed(pattern) is not None
@@ -564,6 +564,7 @@ def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
         return "schema" in media and (
             _required_refused_by_a_part(document, media["schema"])
             or _requires_what_nothing_fits(document, media["schema"])
+            or _requires_what_it_forbids(document, media["schema"])
         )
     if found is None or not isinstance(operation, dict):
         return False
@@ -578,9 +579,13 @@ def _requires_what_it_forbids(document: dict[str, Any], schema: Any) -> bool:
     """Whether an object schema requires a name it does not describe and lets no other name
     through (e-conomic's `Employee` requires `canApprove`, with `additionalProperties:
     false` and no such property), itself or in every branch of its `anyOf` (Jira's
-    `JqlQueryClause`); or, in an answer, requires a `writeOnly` property, which OpenAPI
-    requires of requests only and a checker reads as forbidden (Jira's field
-    configurations, whose list shows `FieldConfigurationDetails` of two writeOnly fields)."""
+    `JqlQueryClause`); or requires, itself or through an `allOf` part, a name one of its
+    `allOf` conjuncts closes itself to (Shipengine's `link` requires `href`, which only
+    `optional_link` describes, beside its own `additionalProperties: false`: each conjunct
+    is held to its own words, so no object is both); or, in an answer, requires a
+    `writeOnly` property, which OpenAPI requires of requests only and a checker reads as
+    forbidden (Jira's field configurations, whose list shows `FieldConfigurationDetails` of
+    two writeOnly fields)."""
     schema = openapi.resolve(document, schema)
     if isinstance(schema, dict) and schema.get("type") == "array" and "items" in schema:
         return _requires_what_it_forbids(document, schema["items"])  # a list of what exists
@@ -593,9 +598,14 @@ def _requires_what_it_forbids(document: dict[str, Any], schema: Any) -> bool:
         for name in required & set(properties)
     ):
         return True
-    if schema.get("additionalProperties") is not False:
-        return False
-    if schema.get("patternProperties") or schema.get("allOf"):
+    conjuncts = _conjuncts(document, schema)
+    every_required = set().union(*(set(c.get("required") or ()) for c in conjuncts))
+    for conjunct in conjuncts:
+        closed = conjunct.get("additionalProperties") is False
+        open_to = set(conjunct.get("properties") or ())
+        if closed and not conjunct.get("patternProperties") and every_required - open_to:
+            return True
+    if schema.get("additionalProperties") is not False or schema.get("patternProperties"):
         return False
 
     def undeclared(part: Any) -> bool:
@@ -603,7 +613,20 @@ def _requires_what_it_forbids(document: dict[str, Any], schema: Any) -> bool:
         return isinstance(part, dict) and bool(set(part.get("required") or ()) - set(properties))
 
     branches = schema.get("anyOf") or schema.get("oneOf") or []
-    return undeclared(schema) or (bool(branches) and all(undeclared(b) for b in branches))
+    return bool(branches) and all(undeclared(b) for b in branches)
+
+
+def _conjuncts(document: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """A schema and its `allOf` parts, theirs too (followed once each): all of which a
+    value must satisfy."""
+    found: list[dict[str, Any]] = []
+    waiting: list[Any] = [schema]
+    while waiting:
+        part = openapi.resolve(document, waiting.pop())
+        if isinstance(part, dict) and all(part is not seen for seen in found):
+            found.append(part)
+            waiting.extend(part.get("allOf") or [])
+    return found
 
 
 def _closed_by_a_part(document: dict[str, Any], pointer: str) -> bool:
@@ -731,6 +754,8 @@ def _twins(document: dict[str, Any], schema: Any) -> bool:
     if not isinstance(schema, dict):
         return False
     raw = schema.get("oneOf") or []
+    if len(raw) > 1 and all(_only_empty(document, b) for b in raw):
+        return True  # every branch admits `{}` alone: it is valid for all of them
     branches = [_plain(document, b) for b in raw]
     shapes = [_open_shape(document, b) for b in raw]
     return any(
@@ -738,6 +763,25 @@ def _twins(document: dict[str, Any], schema: Any) -> bool:
         for i in range(len(branches))
         for j in range(i)
     )
+
+
+def _only_empty(document: dict[str, Any], branch: Any) -> bool:
+    """Whether an object schema admits the empty object alone: closed to every name
+    (`additionalProperties: false`, no properties of its own, none by pattern) and requiring
+    none, its `allOf` parts included (Shipengine's carrier settings: `additionalProperties:
+    false` around an `allOf` of the carrier's fields, which JSON Schema holds to the
+    wrapper's own words)."""
+    resolved = openapi.resolve(document, branch)
+    if not isinstance(resolved, dict) or resolved.get("type") != "object":
+        return False
+    conjuncts = _conjuncts(document, resolved)
+    closed = any(
+        c.get("additionalProperties") is False
+        and not c.get("properties")
+        and not c.get("patternProperties")
+        for c in conjuncts
+    )
+    return closed and not any(c.get("required") for c in conjuncts)
 
 
 def _open_shape(document: dict[str, Any], branch: Any) -> Any:
