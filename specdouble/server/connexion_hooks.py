@@ -406,7 +406,8 @@ class FormBody(FormDataValidator):
     """A form body (`application/x-www-form-urlencoded`, Swagger 2's `formData`), read as
     the JSON body it stands for (`params.form_values`) and checked as a JSON body is, so that
     a create keeps what a form sent. A file's content is not kept: it reads as "".
-    An urlencoded form of no fields is written as no bytes (a multipart one is not)."""
+    An urlencoded form of no fields is written as no bytes (a multipart one is not): no
+    bytes are that form where the body is required."""
 
     empty_is_a_form = True
 
@@ -431,8 +432,11 @@ class FormBody(FormDataValidator):
                 yield message.get("body", b"")
 
         # Nothing sent, or nothing that says how to read it (a GET's Content-Type is dropped:
-        # `middleware.IgnoreContentTypeWithoutBody`), is no field.
-        sent = self.empty_is_a_form or any(message.get("body") for message in messages)
+        # `middleware.IgnoreContentTypeWithoutBody`), is no field. No bytes of urlencoded
+        # form are a form of no fields where a body is required, and no body where it may be
+        # left out (Climatekuul's optional form, whose fields are required when it is sent).
+        empty_form = self.empty_is_a_form and bool(self._required)
+        sent = empty_form or any(message.get("body") for message in messages)
         sent = sent and "content-type" in Headers(scope=scope)
         raw = b"".join(message.get("body", b"") for message in messages)
         try:

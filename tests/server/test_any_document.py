@@ -1211,6 +1211,44 @@ paths:
         assert bare.status_code == 400, bare.text  # no Content-Type: no form was sent
 
 
+def test_no_bytes_of_an_optional_form_are_no_body(tmp_path: Path) -> None:
+    """Climatekuul's `airtravelCoordinates`: a body that may be left out (`required: false`)
+    whose form requires its fields when sent. No bytes leave it out; a form sent without
+    those fields is refused."""
+    spec = tmp_path / "footprint.yaml"
+    spec.write_text(
+        """
+openapi: 3.0.0
+info: {title: footprint, version: "1"}
+paths:
+  /footprints:
+    post:
+      requestBody:
+        required: false
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [passengers]
+              properties:
+                passengers: {type: integer}
+      responses:
+        "200":
+          description: the footprint
+          content:
+            application/json:
+              schema: {type: object, properties: {kg: {type: number}}}
+"""
+    )
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        assert client.post("/footprints", content=b"", headers=form).status_code == 200
+        assert client.post("/footprints").status_code == 200
+        refused = client.post("/footprints", content=b"kg=2", headers=form)
+        assert refused.status_code == 400 and "passengers" in refused.text
+        assert client.post("/footprints", content=b"passengers=2", headers=form).status_code == 200
+
+
 STRIPE_LIKE_DOCUMENT = """
 openapi: 3.0.0
 info: {title: customers, version: "1"}
