@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, ParamSpec, TypeVar
 
-from specdouble.data.synth import Synth
+from specdouble.data.synth import Synth, string_fits
 from specdouble.document.openapi import (
     VALUE_CONSTRAINTS,
     Operation,
@@ -697,6 +697,38 @@ def _unlisted(
     return found
 
 
+NO_FILTER = frozenset({"all", "any", "both", "every", "everything", "*"})
+"""Values of a filter's enum that select every object rather than a state one holds."""
+
+
+def _held_by_filters(
+    schemas: Mapping[str, Any], resolved: Mapping[str, Any], filterable: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """The schemas of the fields a list filters by an enum their own schema does not state
+    (GitHub's issues: `state` is any string, `?state=` one of `open`, `closed`, `all`): each
+    holds one of the filter's values (`all` selects every object, it is no state) and,
+    new, the filter's default (what the list shows unasked: a new issue is `open`), so that
+    the filter finds what the mock holds."""
+    held: dict[str, dict[str, Any]] = {}
+    for name in filterable:
+        given, own = schemas.get(name) or {}, resolved.get(name)
+        values = given.get("enum") if isinstance(given, Mapping) else None
+        if not isinstance(values, list) or not isinstance(own, Mapping):
+            continue
+        if own.get("type", "string") != "string" or {"enum", "const", "format"} & own.keys():
+            continue
+        kept = [
+            v
+            for v in values
+            if isinstance(v, str) and v.lower() not in NO_FILTER and string_fits(v, own)
+        ]
+        if kept:
+            held[name] = {**own, "type": "string", "enum": kept}
+            if given.get("default") in kept and "default" not in own:
+                held[name]["default"] = given["default"]
+    return held
+
+
 def _plain_resource(
     document: Mapping[str, Any],
     path: str,
@@ -833,10 +865,12 @@ def _plain_resource(
         wrapper_required=frozenset(wrapper_required),
         wrapper_constants=constants,
     )
-    scalar = [n for n, s in resolved.items() if _kind(s) in SCALAR_TYPES | {"uuid"}]
     filterable = {
         p["name"] for p in parameters if p["name"] in properties and p["name"] not in plan.control
     }
+    for name, held in _held_by_filters(schemas, resolved, filterable).items():
+        properties[name] = resolved[name] = held
+    scalar = [n for n, s in resolved.items() if _kind(s) in SCALAR_TYPES | {"uuid"}]
     search = [n for n in scalar if _kind(resolved[n]) == "string"][:4] if plan.search else []
     model = _schema_name(item_schema) or noun.title()
     model = model[:1].upper() + model[1:]  # as a class is named: "No Book matches ..."

@@ -7,6 +7,7 @@ relations) comes in through its `ResourceSpec`; the machinery here is the same f
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -931,6 +932,8 @@ class Resource:
                 return self._make(name)
             return shown
         schema = resolve(self._document, self.spec.properties.get(name, {}))
+        if "default" in schema:  # what its schema says a new object holds
+            return copy.deepcopy(schema["default"])
         if name in self.spec.nullable:  # as authentik shows `children_obj` it was not asked for
             return None
         if schema.get("type") in ("boolean", "array"):

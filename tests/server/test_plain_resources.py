@@ -732,3 +732,75 @@ def test_a_body_named_in_another_case_is_the_object_it_creates() -> None:
         assert long.status_code == 481
         assert "CellName" in long.json()["Message"] and "cellName" not in long.json()["Message"]
         assert client.get("/checks/no_such_check").status_code == 482
+
+
+ISSUES_DOCUMENT = """
+openapi: 3.0.3
+info: {title: issues, version: "1"}
+paths:
+  /issues:
+    get:
+      parameters:
+        - {name: state, in: query, schema: {type: string, enum: [open, closed, all], default: open}}
+        - {name: kind, in: query, schema: {type: string, enum: [bug, all]}}
+        - {name: label, in: query, schema: {type: string, enum: [a, b]}}
+      responses:
+        "200":
+          description: the issues
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Issue"}}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [title]
+              properties: {title: {type: string}}
+      responses:
+        "201":
+          description: made
+          content: {application/json: {schema: {$ref: "#/components/schemas/Issue"}}}
+  /issues/{number}:
+    get:
+      parameters: [{name: number, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: an issue
+          content: {application/json: {schema: {$ref: "#/components/schemas/Issue"}}}
+        "404": {description: none}
+components:
+  schemas:
+    Issue:
+      type: object
+      required: [number, title, state]
+      properties:
+        number: {type: integer, readOnly: true}
+        title: {type: string}
+        state: {type: string, description: "either open or closed", readOnly: true}
+        kind: {type: string, maxLength: 2, readOnly: true}
+        label: {type: string, format: uuid, readOnly: true}
+"""
+
+
+def test_a_field_a_list_filters_by_an_enum_holds_its_values(tmp_path: Path) -> None:
+    """GitHub's issues: `state` is any string, and `?state=` one of `open`, `closed` or `all`
+    (default `open`). The issues hold `open` or `closed` (`all` selects every one, it is no
+    state), a new one is `open`, and `?state=open` finds it; a value the field's own schema
+    refuses (`bug`, past its length) or a field of its own format is left as it was."""
+    spec = tmp_path / "issues.yaml"
+    spec.write_text(ISSUES_DOCUMENT)
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        issues = client.get("/issues").json()
+        assert {issue["state"] for issue in issues} == {"open", "closed"}
+        assert all(issue["kind"] != "bug" for issue in issues)
+        made = client.post("/issues", json={"title": "Found a bug"})
+        assert made.status_code == 201 and made.json()["state"] == "open"
+        number = made.json()["number"]
+        found = client.get("/issues", params={"state": "open"}).json()
+        assert number in [issue["number"] for issue in found]
+        assert all(issue["state"] == "open" for issue in found)
+        closed = client.get("/issues", params={"state": "closed"}).json()
+        assert closed and number not in [issue["number"] for issue in closed]
+        assert re.fullmatch(r"[0-9a-f-]{36}", client.get(f"/issues/{number}").json()["label"])
