@@ -704,8 +704,9 @@ NO_FILTER = frozenset({"all", "any", "both", "every", "everything", "*"})
 def _held_by_filters(
     schemas: Mapping[str, Any], resolved: Mapping[str, Any], filterable: Iterable[str]
 ) -> dict[str, dict[str, Any]]:
-    """The schemas of the fields a list filters by an enum their own schema does not state
-    (GitHub's issues: `state` is any string, `?state=` one of `open`, `closed`, `all`): each
+    """The schemas of the fields (made by the server) a list filters by an enum their own
+    schema does not state (GitHub's issues: `state` is any string, `?state=` one of `open`,
+    `closed`, `all`): each
     holds one of the filter's values (`all` selects every object, it is no state) and,
     new, the filter's default (what the list shows unasked: a new issue is `open`), so that
     the filter finds what the mock holds."""
@@ -868,7 +869,10 @@ def _plain_resource(
     filterable = {
         p["name"] for p in parameters if p["name"] in properties and p["name"] not in plan.control
     }
-    for name, held in _held_by_filters(schemas, resolved, filterable).items():
+    # Only what no create sets: a write keeps to the object's schema (`Resource._showable`),
+    # and a value the document lets a client write is no refusal's.
+    made_only = [name for name in filterable if name not in writable]
+    for name, held in _held_by_filters(schemas, resolved, made_only).items():
         properties[name] = resolved[name] = held
     scalar = [n for n, s in resolved.items() if _kind(s) in SCALAR_TYPES | {"uuid"}]
     search = [n for n in scalar if _kind(resolved[n]) == "string"][:4] if plan.search else []

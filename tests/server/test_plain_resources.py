@@ -804,3 +804,26 @@ def test_a_field_a_list_filters_by_an_enum_holds_its_values(tmp_path: Path) -> N
         closed = client.get("/issues", params={"state": "closed"}).json()
         assert closed and number not in [issue["number"] for issue in closed]
         assert re.fullmatch(r"[0-9a-f-]{36}", client.get(f"/issues/{number}").json()["label"])
+
+
+def test_a_field_a_client_writes_keeps_what_its_schema_allows(tmp_path: Path) -> None:
+    """Where a create may set the field (any string), a value the filter does not name is
+    the client's to send, and is kept: the filter's values narrow only what the server
+    makes."""
+    spec = tmp_path / "issues.yaml"
+    spec.write_text(
+        ISSUES_DOCUMENT.replace(
+            "properties: {title: {type: string}}",
+            "properties: {title: {type: string}, state: {type: string}}",
+        ).replace(
+            'state: {type: string, description: "either open or closed", readOnly: true}',
+            "state: {type: string}",
+        )
+    )
+    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+        made = client.post("/issues", json={"title": "x", "state": "reopened"})
+        assert made.status_code == 201 and made.json()["state"] == "reopened"
+        number = made.json()["number"]
+        assert client.get(f"/issues/{number}").json()["state"] == "reopened"
+        # Generated issues hold any word here; the filter still takes only its own values.
+        assert client.get("/issues", params={"state": "reopened"}).status_code == 400
