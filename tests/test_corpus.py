@@ -252,6 +252,15 @@ def test_a_closed_wrapper_around_an_all_of_is_held_to_its_own_words() -> None:
     fedex = {**schemas["settings"], "allOf": [{"type": "object", "properties": {"key": {}}}]}
     assert judge._twins(document, {"oneOf": [ref("settings"), fedex]})
     assert not judge._twins(document, {"oneOf": [ref("settings"), optional_link]})
+    # What a value other than an object, or `{}` alone, satisfies is no contradiction.
+    assert not judge._requires_what_it_forbids(document, {**schemas["link"], "nullable": True})
+    untyped = {"additionalProperties": False, "allOf": [{"properties": {"href": {}}}]}
+    assert not judge._requires_what_it_forbids(document, {**untyped, "required": ["href"]})
+    fuller = {**fedex, "minProperties": 1}  # admits no `{}`: `{}` is the other branch's alone
+    assert not judge._twins(document, {"oneOf": [ref("settings"), fuller]})
+    secret = {"type": "object", "required": ["pw"], "properties": {"pw": {"writeOnly": True}}}
+    assert judge._requires_what_it_forbids(document, secret)  # in an answer
+    assert not judge._requires_what_it_forbids(document, secret, request=True)
 
 
 def test_content_types_that_are_no_media_types_contradict_the_answer() -> None:

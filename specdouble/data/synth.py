@@ -614,7 +614,10 @@ class Synth:
             resolved,
             lambda: OAS30Validator({**self.document, **resolved}, format_checker=_format_checker()),
         )
-        return bool(validator.is_valid(value))
+        try:
+            return bool(validator.is_valid(value))
+        except Exception:  # a schema its dialect cannot read (Adyen's 3.0 `type: [...]`)
+            return False  # no value is known to be valid for it
 
     def _all_of(self, schema: Mapping[str, Any], **context: Any) -> Any:
         combined = self._once("allOf", schema, lambda: self._combined_object(schema))
@@ -667,7 +670,11 @@ class Synth:
             return None
         for part in parts:
             held_by_extra(self.document, properties, part, (part.get("properties") or {}).keys())
-        return {"type": "object", "properties": properties, "required": sorted(required)}
+        combined = {"type": "object", "properties": properties, "required": sorted(required)}
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, Mapping) and extra:  # what holds a required name no part defines
+            combined["additionalProperties"] = extra
+        return combined
 
     def _object(self, schema: Mapping[str, Any], *, name: str, reading: bool, depth: int) -> Any:
         required = set(schema.get("required", []))

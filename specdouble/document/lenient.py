@@ -29,13 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from specdouble.document import swagger2
-from specdouble.document.openapi import (
-    HTTP_METHODS,
-    SpecError,
-    json_pointer,
-    path_shape,
-    resolve,
-)
+from specdouble.document.openapi import HTTP_METHODS, json_pointer, path_shape, resolve
 
 LETTERS = (
     r"A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u1fff"
@@ -253,8 +247,6 @@ def repair(document: dict[str, Any]) -> list[str]:
                         f" {type(node[word]).__name__}: dropped"
                     )
                     del node[word]
-        if schema_node and "allOf" in node and isinstance(node.get("required"), list):
-            repairs += _required_defined(document, node, path)
         if schema_node and isinstance(node.get("enum"), list):
             repairs += _unique_enum(node, path)
             repairs += _enum_of_its_type(node, path, modern=modern)
@@ -640,49 +632,6 @@ def _same_templates(paths: Any) -> list[str]:
             )
         first.setdefault(shape, str(key))
     return said
-
-
-def _required_defined(
-    document: dict[str, Any], node: dict[str, Any], path: tuple[Any, ...]
-) -> list[str]:
-    """Shipengine's `get_rate_by_id_response_body`: an `allOf` schema that requires names
-    none of its schemas defines. JSON Schema reads such a name as present with any value;
-    openapi-spec-validator refuses the document (without saying where). Each is defined so,
-    as any value."""
-    defined = _names_defined(document, node, set())
-    undefined = [n for n in node["required"] if isinstance(n, str) and n not in defined]
-    if not undefined:
-        return []
-    properties = node.setdefault("properties", {})
-    if not isinstance(properties, dict):
-        return []
-    for name in undefined:
-        properties[name] = {}
-    return [
-        f"{json_pointer([*path, 'required'])}: requires {', '.join(map(repr, undefined))},"
-        " which none of its schemas defines: defined as any value"
-    ]
-
-
-def _names_defined(document: dict[str, Any], schema: Any, seen: set[int]) -> set[str]:
-    """The property names `schema` defines, through its `allOf`, `anyOf`, `oneOf`, `items`,
-    `not` and references: where openapi-spec-validator looks for a required name."""
-    try:
-        schema = resolve(document, schema)
-    except SpecError:
-        return set()
-    if not isinstance(schema, dict) or id(schema) in seen:
-        return set()
-    seen.add(id(schema))
-    properties = schema.get("properties")
-    names = set(properties) if isinstance(properties, dict) else set()
-    for word in ("allOf", "anyOf", "oneOf"):
-        for member in schema.get(word) or [] if isinstance(schema.get(word), list) else []:
-            names |= _names_defined(document, member, seen)
-    for word in ("items", "not"):
-        if word in schema:
-            names |= _names_defined(document, schema[word], seen)
-    return names
 
 
 def _refusal(

@@ -26,6 +26,7 @@ from specdouble.document.openapi import (
     quicken_validator,
     resolve,
     shows_write_only,
+    waived,
 )
 from specdouble.document.rules import Severities
 
@@ -145,6 +146,8 @@ def schema_problems(document: Mapping[str, Any]) -> list[Problem]:
     found = []
     try:
         for error in validator_class(dict(document)).iter_errors():
+            if waived(error):  # allowed, and served
+                continue
             reason = error.message.strip().splitlines()[0]
             found.append(Problem(json_pointer(error.absolute_path), reason, "oas-valid"))
             if len(found) >= MAX_SCHEMA_PROBLEMS:

@@ -36,7 +36,7 @@ from specdouble.document.openapi import (
     object_shape as shape_of_object,
 )
 from specdouble.rest.listing import listing_for, listing_meaning
-from specdouble.rest.resource import ResourceSpec
+from specdouble.rest.resource import NO_FILTER, ResourceSpec
 
 LIST_SUFFIX = "_list"
 SEARCH_GUESSES = ("name", "username", "slug", "title", "email", "identifier", "description")
@@ -697,8 +697,9 @@ def _unlisted(
     return found
 
 
-NO_FILTER = frozenset({"all", "any", "both", "every", "everything", "*"})
-"""Values of a filter's enum that select every object rather than a state one holds."""
+COMPOSED_OR_VALUED = frozenset(
+    {"enum", "const", "format", "pattern", "allOf", "anyOf", "oneOf", "not", "$ref"}
+)
 
 
 def _held_by_filters(
@@ -716,7 +717,8 @@ def _held_by_filters(
         values = given.get("enum") if isinstance(given, Mapping) else None
         if not isinstance(values, list) or not isinstance(own, Mapping):
             continue
-        if own.get("type", "string") != "string" or {"enum", "const", "format"} & own.keys():
+        # A plain string only: no values of its own, no parts that say otherwise.
+        if own.get("type") != "string" or COMPOSED_OR_VALUED & own.keys():
             continue
         kept = [
             v

@@ -116,6 +116,10 @@ class ShownAsBase:
     reference (a relation that selects the subclass when read, written from a base lookup)."""
 
 
+NO_FILTER = frozenset({"all", "any", "both", "every", "everything", "*"})
+"""Values of a filter's enum that select every object rather than a value one holds."""
+
+
 @dataclass(frozen=True, slots=True)
 class ResourceSpec:
     """What makes one resource itself; the defaults describe a plain DRF model viewset."""
@@ -582,6 +586,8 @@ class Resource:
                     filters[condition] = value  # a MultipleChoiceFilter's OR
                     continue
             if name not in control and field_name in spec.filterable:
+                if lookup == "exact" and self._selects_every(field_name, value):
+                    continue  # `?state=all`
                 if lookup == "exact" and self._is_json_field(field_name) and listing is None:
                     filters[f"{field_name}__contains"] = _json_filter(value)
                     continue
@@ -915,6 +921,14 @@ class Resource:
         empty = empty_value(self._document, self.spec.properties[name])
         return self._make(name) if empty is NO_VALUE else empty
 
+    def _selects_every(self, field_name: str, value: Any) -> bool:
+        """Whether a filter's value is a word for every object (`all`) where the field holds
+        a few values of which it is none (GitHub's issue `state`: `open` or `closed`)."""
+        if not isinstance(value, str) or value.lower() not in NO_FILTER:
+            return False
+        held = resolve(self._document, self.spec.properties.get(field_name, {})).get("enum")
+        return isinstance(held, list) and value not in held
+
     def _server_made(self, name: str, record: Record, now: Any) -> Any:
         """A read-only field of a new object, as the server makes it: the objects its
         references name (`groups_obj`), null for what has not happened yet (`last_login`),
@@ -932,8 +946,8 @@ class Resource:
                 return self._make(name)
             return shown
         schema = resolve(self._document, self.spec.properties.get(name, {}))
-        if "default" in schema:  # what its schema says a new object holds
-            return copy.deepcopy(schema["default"])
+        if "default" in schema and schema["default"] in (schema.get("enum") or ()):
+            return copy.deepcopy(schema["default"])  # the one of its values a new object holds
         if name in self.spec.nullable:  # as authentik shows `children_obj` it was not asked for
             return None
         if schema.get("type") in ("boolean", "array"):

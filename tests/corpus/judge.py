@@ -564,7 +564,7 @@ def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
         return "schema" in media and (
             _required_refused_by_a_part(document, media["schema"])
             or _requires_what_nothing_fits(document, media["schema"])
-            or _requires_what_it_forbids(document, media["schema"])
+            or _requires_what_it_forbids(document, media["schema"], request=True)
         )
     if found is None or not isinstance(operation, dict):
         return False
@@ -575,7 +575,9 @@ def _unfillable(document: dict[str, Any], label: str, said: str) -> bool:
     return False
 
 
-def _requires_what_it_forbids(document: dict[str, Any], schema: Any) -> bool:
+def _requires_what_it_forbids(
+    document: dict[str, Any], schema: Any, *, request: bool = False
+) -> bool:
     """Whether an object schema requires a name it does not describe and lets no other name
     through (e-conomic's `Employee` requires `canApprove`, with `additionalProperties:
     false` and no such property), itself or in every branch of its `anyOf` (Jira's
@@ -593,17 +595,26 @@ def _requires_what_it_forbids(document: dict[str, Any], schema: Any) -> bool:
         return False
     properties = schema.get("properties") or {}
     required = set(schema.get("required") or ())
-    if any(
+    if not request and any(
         openapi.marked(document, properties[name], "writeOnly")
         for name in required & set(properties)
     ):
         return True
-    conjuncts = _conjuncts(document, schema)
+    try:
+        conjuncts = _conjuncts(document, schema)
+    except openapi.SpecError:
+        return False
+    # `required` and `additionalProperties` hold of objects only: an object, never null.
+    objects_only = any(c.get("type") == "object" for c in conjuncts) and not any(
+        c.get("nullable") is True or c.get("x-nullable") is True or isinstance(c.get("type"), list)
+        for c in conjuncts
+    )
     every_required = set().union(*(set(c.get("required") or ()) for c in conjuncts))
     for conjunct in conjuncts:
         closed = conjunct.get("additionalProperties") is False
         open_to = set(conjunct.get("properties") or ())
-        if closed and not conjunct.get("patternProperties") and every_required - open_to:
+        unlisted = every_required - open_to
+        if objects_only and closed and not conjunct.get("patternProperties") and unlisted:
             return True
     if schema.get("additionalProperties") is not False or schema.get("patternProperties"):
         return False
@@ -771,17 +782,26 @@ def _only_empty(document: dict[str, Any], branch: Any) -> bool:
     none, its `allOf` parts included (Shipengine's carrier settings: `additionalProperties:
     false` around an `allOf` of the carrier's fields, which JSON Schema holds to the
     wrapper's own words)."""
-    resolved = openapi.resolve(document, branch)
-    if not isinstance(resolved, dict) or resolved.get("type") != "object":
+    try:
+        resolved = openapi.resolve(document, branch)
+        conjuncts = _conjuncts(document, resolved) if isinstance(resolved, dict) else []
+    except openapi.SpecError:
         return False
-    conjuncts = _conjuncts(document, resolved)
+    if not conjuncts or resolved.get("type") != "object" or resolved.get("nullable") is True:
+        return False
     closed = any(
         c.get("additionalProperties") is False
         and not c.get("properties")
         and not c.get("patternProperties")
         for c in conjuncts
     )
-    return closed and not any(c.get("required") for c in conjuncts)
+    if not closed:
+        return False
+    components = document.get("components")
+    try:  # `{}` itself valid for it (no `minProperties`, no `not: {}`, ...)
+        return jsonschema.Draft4Validator({**resolved, "components": components}).is_valid({})
+    except Exception:  # a schema the validator cannot read says nothing
+        return False
 
 
 def _open_shape(document: dict[str, Any], branch: Any) -> Any:

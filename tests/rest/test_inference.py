@@ -240,3 +240,25 @@ def test_a_list_leaves_out_a_field_its_summary_shows_as_another_kind() -> None:
     }
     (found,) = inference.infer_plain(document)
     assert found.spec.listed_fields == ("id", "kind", "level", "note")
+
+
+def test_only_a_plain_string_field_is_narrowed_to_its_filters_values() -> None:
+    """A field whose schema says more than "a string" (parts, a format, a pattern, values of
+    its own) keeps its schema; `all` is no value a field holds."""
+    state = {"type": "string", "enum": ["open", "closed", "all"], "default": "open"}
+    parameters = {"state": state, "count": state, "code": state, "kind": state}
+    fields = {
+        "state": {"type": "string", "description": "open or closed"},
+        "count": {"allOf": [{"type": "integer"}]},
+        "code": {"type": "string", "pattern": "^[A-Z]+$"},
+        "kind": {"type": "string", "enum": ["open"]},
+    }
+    held = inference._held_by_filters(parameters, fields, list(fields))
+    assert held == {
+        "state": {
+            "type": "string",
+            "description": "open or closed",
+            "enum": ["open", "closed"],
+            "default": "open",
+        }
+    }

@@ -803,6 +803,8 @@ def test_a_field_a_list_filters_by_an_enum_holds_its_values(tmp_path: Path) -> N
         assert all(issue["state"] == "open" for issue in found)
         closed = client.get("/issues", params={"state": "closed"}).json()
         assert closed and number not in [issue["number"] for issue in closed]
+        every = client.get("/issues", params={"state": "all"}).json()  # no state: a word
+        assert len(every) == len(found) + len(closed) == len(issues) + 1
         assert re.fullmatch(r"[0-9a-f-]{36}", client.get(f"/issues/{number}").json()["label"])
 
 
@@ -826,4 +828,6 @@ def test_a_field_a_client_writes_keeps_what_its_schema_allows(tmp_path: Path) ->
         number = made.json()["number"]
         assert client.get(f"/issues/{number}").json()["state"] == "reopened"
         # Generated issues hold any word here; the filter still takes only its own values.
+        states = {issue["state"] for issue in client.get("/issues").json()}
+        assert not states <= {"open", "closed", "reopened"}
         assert client.get("/issues", params={"state": "reopened"}).status_code == 400
