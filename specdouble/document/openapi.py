@@ -433,14 +433,15 @@ def load_checked(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
 
 
 def load_checking(
-    path: Path, *, cache: Path | None = None, aside: bool = True
+    path: Path, *, cache: Path | None = None, aside: bool = True, raw: bytes | None = None
 ) -> tuple[dict[str, Any], Verdict]:
     """`load_checked`, where a large document's check (seconds: Microsoft Graph's takes 5)
     may go on in a second process while the caller builds on the document; the caller waits
     for the verdict (`Verdict.wait`, which raises a refusal's `SpecError`) before it serves,
     and before it reports an error of its own. The other process writes the cache entry,
-    of the document as the check saw it; the repairs are reported once it passed."""
-    raw = read(path)
+    of the document as the check saw it; the repairs are reported once it passed. `raw`:
+    the file's bytes, where the caller read them already."""
+    raw = read(path) if raw is None else raw
     cached = cache_entry(raw, cache)
     if cached is not None and cached.is_file():
         try:

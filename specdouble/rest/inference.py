@@ -707,10 +707,9 @@ def _held_by_filters(
 ) -> dict[str, dict[str, Any]]:
     """The schemas of the fields (made by the server) a list filters by an enum their own
     schema does not state (GitHub's issues: `state` is any string, `?state=` one of `open`,
-    `closed`, `all`): each
-    holds one of the filter's values (`all` selects every object, it is no state) and,
-    new, the filter's default (what the list shows unasked: a new issue is `open`), so that
-    the filter finds what the mock holds."""
+    `closed`, `all`): each holds one of the filter's values (`all` selects every object, it
+    is no state) and, new, the filter's default (what the list shows unasked: a new issue is
+    `open`), so that the filter finds what the mock holds."""
     held: dict[str, dict[str, Any]] = {}
     for name in filterable:
         given, own = schemas.get(name) or {}, resolved.get(name)
@@ -726,7 +725,7 @@ def _held_by_filters(
             if isinstance(v, str) and v.lower() not in NO_FILTER and string_fits(v, own)
         ]
         if kept:
-            held[name] = {**own, "type": "string", "enum": kept}
+            held[name] = {**own, "enum": kept}
             if given.get("default") in kept and "default" not in own:
                 held[name]["default"] = given["default"]
     return held

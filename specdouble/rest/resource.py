@@ -7,7 +7,6 @@ relations) comes in through its `ResourceSpec`; the machinery here is the same f
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import re
@@ -21,6 +20,7 @@ from specdouble.data import images
 from specdouble.data.synth import NO_VALUE, Synth, empty_value, with_defaults
 from specdouble.data.values import canonical_instant, fitted_instant
 from specdouble.document.openapi import (
+    copied,
     holds_write_only,
     object_shape,
     resolve,
@@ -947,7 +947,7 @@ class Resource:
             return shown
         schema = resolve(self._document, self.spec.properties.get(name, {}))
         if "default" in schema and schema["default"] in (schema.get("enum") or ()):
-            return copy.deepcopy(schema["default"])  # the one of its values a new object holds
+            return copied(schema["default"])  # the one of its values a new object holds
         if name in self.spec.nullable:  # as authentik shows `children_obj` it was not asked for
             return None
         if schema.get("type") in ("boolean", "array"):

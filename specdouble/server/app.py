@@ -188,10 +188,13 @@ def loading(settings: Settings, *, aside: bool = True) -> tuple[dict[str, Any], 
 
 
 def _loading(
-    settings: Settings, *, aside: bool
+    settings: Settings, *, aside: bool, raw: bytes | None = None
 ) -> tuple[dict[str, Any], openapi.Verdict, list[str]]:
-    """`loading`, and the security schemes it found used but undefined."""
-    document, verdict = openapi.load_checking(settings.spec, cache=settings.cache, aside=aside)
+    """`loading`, and the security schemes it found used but undefined (`raw`: the file's
+    bytes, read already)."""
+    document, verdict = openapi.load_checking(
+        settings.spec, cache=settings.cache, aside=aside, raw=raw
+    )
     with verdict.awaited_on_error():
         prepare(document)
         undefined = augment.drop_undefined_security(document)
@@ -244,25 +247,25 @@ def reading(settings: Settings, *, aside: bool = True) -> tuple[Reading, openapi
     perhaps still under way. Once the document passed its check, the reading is kept in the
     cache, for the same file's bytes, leniency and code (`kept.entry_name`): a second start
     reads it back in a fraction of the time (Microsoft Graph: 0.2 s, not 1.7)."""
-    entry = openapi.cache_entry(openapi.read(settings.spec), settings.cache)
+    raw = openapi.read(settings.spec)
+    cache = settings.cache
+    entry = openapi.cache_entry(raw, cache)  # None: no cache
     inputs = [entry.name.encode(), settings.leniency.encode()] if entry else []
-    if settings.cache is not None and entry is not None and entry.is_file():
-        read = kept.kept_object(settings.cache, READINGS, inputs)
+    if cache is not None and entry is not None and entry.is_file():
+        read = kept.kept_object(cache, READINGS, inputs)
         if isinstance(read, Reading):
             openapi.report_repairs(settings.spec, read.repairs)
             _warn_undefined(read.undefined_security)
             _ready_to_serve(settings, read.document)
             return read, openapi.Verdict(repairs=read.repairs)
-    document, verdict, undefined = _loading(settings, aside=aside)
+    document, verdict, undefined = _loading(settings, aside=aside, raw=raw)
     with verdict.awaited_on_error():
         found, unions = profiles.detect(document, leniency=settings.leniency).resources(document)
         read = Reading(document, found, unions, verdict.repairs, tuple(undefined))
-        # Kept where the check keeps the same bytes (one file, not changed since read above);
+        # Kept where the check keeps the document (one file, not bundled from several);
         # packed now: what is built next changes the document in place.
-        keeps = settings.cache is not None and entry is not None and verdict.entry == entry
-        packed = kept.packed_object(read) if keeps else None
-    if settings.cache is not None and entry is not None and packed is not None:
-        cache = settings.cache
+        packed = kept.packed_object(read) if verdict.entry is not None else None
+    if cache is not None and entry is not None and packed is not None:
 
         def keep() -> None:
             if entry.is_file():  # the check's entry was written: the reading may be read back

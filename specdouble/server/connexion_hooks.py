@@ -565,7 +565,7 @@ class TextRoutingAPI(RoutingAPI):
             except openapi.SpecError:
                 continue  # leads nowhere: left for the validators to refuse
         routed = starlettify_path(path, routed_types(document, parameters))
-        operation_id = operation_key(self, path, method)
+        operation_id = operation_keys(self)[path, method]
         self._add_operation_internal(
             method, routed, RoutingOperation(operation_id, self.next_app), name=routed
         )
@@ -767,6 +767,10 @@ def operation_key(api: Any, path: str, method: str) -> str | None:
     return api.resolver.resolve_operation_id(named)
 
 
+Place = tuple[str, str]
+"""An operation's (path, method)."""
+
+
 class OperationsOnDemand(Mapping[str | None, Any]):
     """A layer's operations by operationId, each made at its first lookup: Connexion makes
     every operation in each of its layers at start (68,000 objects for Microsoft Graph's
@@ -775,7 +779,7 @@ class OperationsOnDemand(Mapping[str | None, Any]):
     def __init__(
         self,
         make: Callable[[str, str], Any],
-        places: dict[str | None, tuple[str, str]],
+        places: dict[str | None, Place],
         fallback: Callable[[], Any] | None = None,
     ) -> None:
         self._make, self._places, self._fallback = make, places, fallback
@@ -828,29 +832,36 @@ class OnDemandAPI(RoutedAPI[Any]):
         return self.make_operation(operation)
 
 
-_places: list[tuple[weakref.ref[Any], weakref.ref[Any], dict[str | None, tuple[str, str]]]] = []
-"""The last specification's operation places, by resolver (`operation_places`), held by
-weak references: an app that is gone keeps nothing alive."""
+_keys: list[tuple[weakref.ref[Any], weakref.ref[Any], dict[Place, str | None]]] = []
+"""The last specification's operationIds, by resolver (`operation_keys`), held by weak
+references: an app that is gone keeps nothing alive."""
 
 
-def operation_places(api: Any) -> dict[str | None, tuple[str, str]]:
-    """Each operation's (path, method) by the operationId `api`'s layers keep it under: read
-    once for all five layers of one specification. Each operationId's handler is resolved
+def operation_keys(api: Any) -> dict[Place, str | None]:
+    """The operationId each operation is kept under in Connexion's layers, read once for
+    the routing and all five layers of one specification. Each one's handler is resolved
     now, as Connexion's making every operation at start did: one the resolver cannot find
     refuses the start, not each request."""
-    for specification, resolver, places in _places:
+    for specification, resolver, keys in _keys:
         if specification() is api.specification and resolver() is api.resolver:
-            return places
-    places = {}
-    for path, methods in api.specification.get("paths", {}).items():
-        for method in methods:
-            if method in METHODS:
-                places[operation_key(api, path, method)] = (path, method)
-    for operation_id in places:
+            return keys
+    keys = {
+        (path, method): operation_key(api, path, method)
+        for path, methods in api.specification.get("paths", {}).items()
+        for method in methods
+        if method in METHODS
+    }
+    for operation_id in set(keys.values()):
         with contextlib.suppress(ResolverError):  # a layer without it, as in Connexion's
             api.resolver.resolve_function_from_operation_id(operation_id)
-    _places[:] = [(weakref.ref(api.specification), weakref.ref(api.resolver), places)]
-    return places
+    _keys[:] = [(weakref.ref(api.specification), weakref.ref(api.resolver), keys)]
+    return keys
+
+
+def operation_places(api: Any) -> dict[str | None, Place]:
+    """Each operation's place by the operationId `api`'s layers keep it under (the last
+    one's, where two share an id, as Connexion's own table keeps)."""
+    return {key: place for place, key in operation_keys(api).items()}
 
 
 @functools.cache
@@ -858,19 +869,6 @@ def on_demand(layer: type[RoutedMiddleware]) -> type[RoutedMiddleware]:
     """`layer` with its API's operations made on demand (`OnDemandAPI`)."""
     api = type(layer.api_cls.__name__, (OnDemandAPI, layer.api_cls), {})
     return type(layer.__name__, (layer,), {"api_cls": api})
-
-
-def every_operation(app: AsyncApp) -> int:
-    """Make every operation of every layer now (what Connexion does at start), the number
-    made: for tests, which hold the document's every operation to being made without error."""
-    made = 0
-    for layer in app.middleware.middleware_stack or []:
-        for apis in getattr(layer, "apis", {}).values():
-            for api in apis if isinstance(apis, list) else [apis]:
-                for operation_id in getattr(api, "operations", {}):
-                    api.operations[operation_id]
-                    made += 1
-    return made
 
 
 class HandlerOperation(AsyncOperation):
