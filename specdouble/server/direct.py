@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import starlette.convertors
-from connexion.frameworks.starlette import FloatConverter, IntegerConverter, starlettify_path
+from connexion.frameworks.starlette import FloatConverter, IntegerConverter
 from connexion.http_facts import METHODS
 from connexion.utils import split_content_type
 from starlette.datastructures import Headers
@@ -36,12 +36,12 @@ from specdouble.rest.dialect import Dialect
 from specdouble.rest.validation import validate_request_body
 from specdouble.server.connexion_hooks import (
     RequestParameters,
+    RouteTable,
     TokenSecurity,
     compiled_path,
     header,
     parse_json,
-    routed_types,
-    routing_order,
+    route_table,
 )
 from specdouble.server.handlers import JSON, answer_headers, principal_of
 from specdouble.server.middleware import BODYLESS_METHODS, FailureAnswers, drf_allow
@@ -236,24 +236,31 @@ def router(
     limits: Limits,
     *,
     dialect: Dialect,
+    routes: RouteTable | None = None,
 ) -> Router:
-    """Every route of the document in Connexion's order, resource operations compiled."""
+    """Every route of the document in Connexion's order (`routes`, the table its routing reads
+    too), resource operations compiled."""
     _convertors()
+    routes = route_table(document) if routes is None else routes
     by_place = {(o.path, o.method): o for o in operations}
-    routes: list[tuple[str, Route]] = []
     paths = document.get("paths", {})
-    for path, item in ((path, paths[path]) for path in routing_order(paths)):
-        allow = drf_allow(m.upper() for m in item if m in METHODS) if dialect.allow_header else None
-        for method in item:
-            operation = by_place.get((path, method))
-            if method not in METHODS or operation is None:
-                continue
-            action = actions.get(operation.operation_id)
-            target = _target(document, action, security_map, limits, dialect) if action else None
-            template = starlettify_path(path, routed_types(document, operation.parameters))
-            regex, _, convertors = compiled_path(template)
-            routes.append((method.upper(), Route(template, regex, convertors, target, allow)))
-    return Router(openapi.base_path(document), routes)
+    allowed: dict[str, bytes | None] = {}
+    compiled: list[tuple[str, Route]] = []
+    for (path, method), template in routes.items():
+        operation = by_place.get((path, method))
+        if operation is None:
+            continue
+        if path not in allowed:
+            allowed[path] = (
+                drf_allow(m.upper() for m in paths[path] if m in METHODS)
+                if dialect.allow_header
+                else None
+            )
+        action = actions.get(operation.operation_id)
+        target = _target(document, action, security_map, limits, dialect) if action else None
+        regex, _, convertors = compiled_path(template)
+        compiled.append((method.upper(), Route(template, regex, convertors, target, allowed[path])))
+    return Router(openapi.base_path(document), compiled)
 
 
 class DirectPath:

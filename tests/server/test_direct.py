@@ -512,6 +512,7 @@ def test_an_operation_is_resolved_when_first_read_with_all_it_reaches() -> None:
             },
             "/b": {"$ref": "#/paths/~1a~1{id}"},  # leads nowhere as written: left as it is
             "/c": {"get": {"responses": {"200": {"$ref": "#/x/List"}}}},  # to no object
+            "/d": {"get": {"responses": {"200": {"$ref": "#/components/responses/Node"}}}},
         },
         "components": {
             "parameters": {"Id": {"name": "id", "in": "path", "schema": {"$ref": "#/x/Id"}}},
@@ -529,8 +530,8 @@ def test_an_operation_is_resolved_when_first_read_with_all_it_reaches() -> None:
         },
         "x": {"Id": {"type": "integer"}, "List": [1, 2]},
     }
+    written = copy.deepcopy(document)
     resolved = connexion_hooks.resolve_refs(document)
-    assert document["components"]["schemas"]["L"] == {"$ref": "#/components/schemas/L2"}
     schemas = resolved["components"]["schemas"]
     assert schemas["L"] == {"$ref": "#/components/schemas/L2"}  # not read yet
     operation = resolved["paths"]["/a/{id}"]["get"]
@@ -540,8 +541,12 @@ def test_an_operation_is_resolved_when_first_read_with_all_it_reaches() -> None:
     assert schema["properties"]["next"]["properties"] is schema["properties"]  # a cycle
     (parameter,) = resolved["paths"]["/a/{id}"].get("parameters")
     assert parameter == {"name": "id", "in": "path", "schema": {"type": "integer"}}
-    # What it reached is resolved in place, where it is: the next read finds it done.
-    assert schemas["Node"]["properties"] is schema["properties"]
+    # What it reached is resolved once: the next read finds it done, and the document as
+    # written is left as it was (only read: nothing of it is copied but what is resolved).
+    again = resolved["paths"]["/d"]["get"]["responses"]["200"]
+    assert again["content"]["application/json"]["schema"]["properties"] is schema["properties"]
+    assert document == written
+    assert resolved["components"]["schemas"] is document["components"]["schemas"]
     assert "$ref" in resolved["paths"]["/b"]
     assert resolved["paths"]["/c"]["get"]["responses"]["200"] == {"$ref": "#/x/List"}
 
@@ -623,3 +628,36 @@ def test_an_operation_that_cannot_be_made_is_an_error_not_a_missing_operation() 
     with pytest.raises(RuntimeError, match="operation 'b' cannot be made: KeyError"):
         operations["b"]
     assert list(operations) == ["a", "b"] and len(operations) == 2
+
+
+def test_one_route_table_for_connexion_and_the_direct_path() -> None:
+    """Each operation's route read once, in the order routes are tried: literal segments
+    first, a `format: path` parameter typed to take slashes, whatever the parameter is
+    written as (a reference, at the path's level)."""
+    from specdouble.server import connexion_hooks
+
+    document = {
+        "paths": {
+            "/s/{id}": {"get": {}, "delete": {}, "x-note": {}},
+            "/s/new": {"post": {}},
+            "/f/{rest}": {
+                "parameters": [{"$ref": "#/components/parameters/Rest"}],
+                "get": {},
+            },
+        },
+        "components": {
+            "parameters": {
+                "Rest": {
+                    "name": "rest",
+                    "in": "path",
+                    "schema": {"format": "path", "type": "string"},
+                }
+            }
+        },
+    }
+    assert list(connexion_hooks.route_table(document).items()) == [
+        (("/s/new", "post"), "/s/new"),
+        (("/s/{id}", "get"), "/s/{id}"),
+        (("/s/{id}", "delete"), "/s/{id}"),
+        (("/f/{rest}", "get"), "/f/{rest:path}"),
+    ]
