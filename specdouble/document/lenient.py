@@ -99,6 +99,7 @@ KEYWORD_KINDS: dict[str, type | tuple[type, ...]] = {
 """What a schema's keywords hold (`required` is a list in a schema, a flag in a parameter:
 left alone); one of another kind (codat's `type: {description, enum}`, a property written
 where a keyword belongs, api.video's `pattern: 0`) means nothing, and is dropped."""
+KEYWORD_ORDER = {word: number for number, word in enumerate(KEYWORD_KINDS)}
 NAME_MAPS = frozenset(
     {
         "properties",
@@ -240,13 +241,17 @@ def repair(document: dict[str, Any]) -> list[str]:
                 repairs.append(f"{where}: {pattern!r} read as {read!r}")
         schema_node = bool(path) and path[-1] not in NAME_MAPS  # not a map of names
         if schema_node:
-            for word, kinds in KEYWORD_KINDS.items():
-                if word in node and not isinstance(node[word], kinds):
-                    repairs.append(
-                        f"{json_pointer([*path, word])}: a schema's {word!r} cannot be"
-                        f" {type(node[word]).__name__}: dropped"
-                    )
-                    del node[word]
+            wrong = [
+                word
+                for word, value in node.items()
+                if word in KEYWORD_KINDS and not isinstance(value, KEYWORD_KINDS[word])
+            ]
+            for word in sorted(wrong, key=KEYWORD_ORDER.__getitem__):
+                repairs.append(
+                    f"{json_pointer([*path, word])}: a schema's {word!r} cannot be"
+                    f" {type(node[word]).__name__}: dropped"
+                )
+                del node[word]
         if schema_node and isinstance(node.get("enum"), list):
             repairs += _unique_enum(node, path)
             repairs += _enum_of_its_type(node, path, modern=modern)
@@ -359,6 +364,11 @@ def _own_dialect(document: dict[str, Any]) -> list[str]:
 
 def _unique_enum(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:
     """An enum that names a value twice (OpenFIGI's state codes) means its values once."""
+    try:  # no two alike, as a set of (type, value) finds at once (a set joins no others)
+        if len({(type(value), value) for value in node["enum"]}) == len(node["enum"]):
+            return []
+    except TypeError:  # a value no set holds (an object, a list): compared one by one
+        pass
     kept: list[Any] = []
     for value in node["enum"]:
         if not any(value == other and type(value) is type(other) for other in kept):
@@ -660,14 +670,31 @@ def _refusal(
 
 
 def _walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    if isinstance(node, dict):
-        yield path, node
-        for key, value in node.items():
-            if key not in DATA_KEYS:
-                yield from _walk(value, (*path, key))
-    elif isinstance(node, list):
-        for number, item in enumerate(node):
-            yield from _walk(item, (*path, number))
+    """Every object under `node` (data aside) with its path, parents first, in document
+    order; an object's children are read after the caller had it (a repair may drop some).
+    A loop, not a generator for each level: every object passed up through each of its
+    ancestors' generators, and scalars were visited too (a sixth of Microsoft Graph's beta
+    document's repair)."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [(path, node)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            yield path, node
+            children = [
+                ((*path, key), value)
+                for key, value in node.items()
+                if key not in DATA_KEYS and isinstance(value, (dict, list))
+            ]
+        elif isinstance(node, list):
+            children = [
+                ((*path, number), item)
+                for number, item in enumerate(node)
+                if isinstance(item, (dict, list))
+            ]
+        else:
+            continue
+        children.reverse()
+        stack.extend(children)
 
 
 def _compiles(pattern: str) -> bool:

@@ -277,8 +277,9 @@ def reading(settings: Settings, *, aside: bool = True) -> tuple[Reading, openapi
     if cache is not None and entry is not None and packed is not None:
 
         def keep() -> None:
-            if entry.is_file():  # the check's entry was written: the reading may be read back
-                kept.keep_object(cache, READINGS, inputs, packed, MAX_READINGS)
+            # Read back only once the check's entry is there too (the checking process may
+            # still be writing it, or could not).
+            kept.keep_object(cache, READINGS, inputs, packed, MAX_READINGS)
 
         verdict.once_passed(keep)
     return read, verdict

@@ -279,6 +279,29 @@ BROKEN_DOCUMENTS = {
         "/b/{id}": {"get": _operation("b", {"$ref": "#/paths/~1a~1{id}/get/parameters/3"})},
     },
     "a path parameter nobody declares": {"/a/{id}": {"get": _operation("a")}},
+    "a parameter met twice, wrong": {
+        "/a": {"get": _operation("a", {"name": "q", "in": "query", "schema": {"type": "nope"}})},
+        "/b": {"get": _operation("b", {"$ref": "#/paths/~1a/get/parameters/0"})},
+    },
+    "an answer met twice, wrong": {
+        "/a": {
+            "get": {
+                "operationId": "a",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "nope"}}},
+                    }
+                },
+            }
+        },
+        "/b": {
+            "get": {
+                "operationId": "b",
+                "responses": {"200": {"$ref": "#/paths/~1a/get/responses/200"}},
+            }
+        },
+    },
     "well formed": {
         "/a/{id}": {"get": _operation("a", PATH_KEY)},
         "/b/{id}": {"get": _operation("b", {"$ref": "#/paths/~1a~1{id}/get/parameters/0"})},
@@ -291,9 +314,10 @@ def test_the_quickened_validator_reaches_the_same_verdicts(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Operation ids remembered in a set, dicts and lists stepped into without asking
-    pathable's Protocol, and paths resolved from their parent refuse exactly what
-    openapi-spec-validator's own code refuses."""
+    pathable's Protocol, paths resolved from their parent, and a parameter or an answer that
+    passed not walked again refuse exactly what openapi-spec-validator's own code refuses."""
     from jsonschema_path.accessors import SchemaAccessor
+    from openapi_spec_validator.validation import keywords
     from openapi_spec_validator.validation.keywords import OperationValidator
     from pathable.accessors import SubscriptableAccessor
 
@@ -316,6 +340,10 @@ def test_the_quickened_validator_reaches_the_same_verdicts(
         is not SubscriptableAccessor._asking_step.__func__
     )
     assert SchemaAccessor.get_resolved is not SchemaAccessor._from_the_root
+    assert keywords.ParameterValidator.__call__._once  # type: ignore[attr-defined]
+    for validator in vars(keywords).values():
+        if isinstance(validator, type) and "_each_time" in vars(validator):
+            monkeypatch.setattr(validator, "__call__", validator._each_time)
     monkeypatch.setattr(OperationValidator, "__init__", OperationValidator._list_init)
     monkeypatch.setattr(SchemaAccessor, "get_resolved", SchemaAccessor._from_the_root)
     monkeypatch.setattr(SubscriptableAccessor, "_get_subnode", SubscriptableAccessor._asking_step)
@@ -369,7 +397,6 @@ print(json.dumps({
     "said": said,
     "paths": paths,
     "checked_here": [pid == parent for pid in who],
-    "cached": len(list(cache.glob("*.json"))),
 }))
 """
 
@@ -403,6 +430,9 @@ def test_a_large_document_is_checked_in_a_second_process(
         check=True,
     )
     seen = json.loads(completed.stdout)
+    # Counted once the second process ended (it held the output open): it writes the entry
+    # after its verdict, which the caller does not wait for.
+    seen["cached"] = len(list((tmp_path / "cache").glob("*.json")))
     assert seen["paths"] == ["/a", "/b"]
     if valid:  # an error while building on it is the error, where the document passes
         assert seen["said"] == ("ValueError: built wrong" if how == "error" else None)
@@ -460,3 +490,42 @@ def test_a_large_swagger_2_document_checked_aside_is_converted_or_refused(
         assert seen == {"openapi": "3.0.3"}
     else:
         assert seen["said"].startswith(f"{spec}: #/paths/~1notes/post/parameters/0")
+
+
+def test_the_verdict_does_not_wait_for_the_cache_entry(tmp_path: Path) -> None:
+    """The checking process says its verdict first, then writes the cache entry: the caller
+    goes on meanwhile (it need not wait for a large document's write), and the process is
+    collected once it ends."""
+    import os
+    import time
+
+    go, done = tmp_path / "go", tmp_path / "done"
+
+    def then(settled: Any) -> None:  # in the checking process: waits for the caller's word
+        for _ in range(600):
+            if go.exists():
+                break
+            time.sleep(0.05)
+        done.write_text(str(settled))
+
+    verdict = openapi.Verdict.aside(
+        lambda: "checked", then=then, redo=lambda: None, passed=lambda: None
+    )
+    pid = verdict._pid
+    assert pid is not None
+    verdict.wait()  # returns while the other process still waits
+    assert not done.exists()
+    go.touch()
+    for _ in range(600):
+        if done.exists():
+            break
+        time.sleep(0.05)
+    assert done.read_text() == "checked"
+    for _ in range(600):  # collected once it ended: not even a finished process is left
+        try:
+            os.kill(pid, 0)  # a process that ended and is not collected still answers
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the checking process was not collected")
