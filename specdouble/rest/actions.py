@@ -207,16 +207,51 @@ def actions(
             operation = by_id.get(operation_id)
             if operation is None:
                 continue
+            respond = by_name[name]
+            if name == "list" and resource.spec.listing is not None:
+                respond = unasked_filters(
+                    respond, filter_defaults(document or {}, operation, resource)
+                )
             path = [p["name"] for p in operation.parameters if p["in"] == "path"]
             table[operation_id] = Action(
                 operation,
-                by_name[name],
+                respond,
                 path[-1] if path else None,
                 json_media_type(document or {}, operation),
                 documented_elsewhere(document or {}, operation),
                 responder,
             )
     return table
+
+
+def filter_defaults(
+    document: Mapping[str, Any], operation: Operation, resource: Resource
+) -> dict[str, Any]:
+    """What a plain document's list operation filters by unasked: each of its query
+    parameters that filters the resource's objects and documents a `default` (OpenAPI: the
+    value the server assumes where none is sent). GitHub's issues list the open ones unless
+    `state` says otherwise; Petstore's `findByStatus`, the available pets. DRF's filters
+    (django-filter) read only what is sent: its documents' lists are not read here."""
+    defaults: dict[str, Any] = {}
+    for parameter in operation.parameters:
+        name = parameter.get("name")
+        if parameter.get("in") != "query" or name not in resource.spec.filterable:
+            continue
+        schema = resolve(document, parameter.get("schema") or {})
+        if isinstance(schema, Mapping) and "default" in schema:
+            defaults[name] = schema["default"]
+    return defaults
+
+
+def unasked_filters(respond: Respond, defaults: Mapping[str, Any]) -> Respond:
+    """`respond`, with `defaults` for the filters a request does not send."""
+    if not defaults:
+        return respond
+
+    def answer(principal: Principal, key: str, params: Params, body: Body) -> Answer:
+        return respond(principal, key, {**defaults, **params}, body)
+
+    return answer
 
 
 def answering(

@@ -787,12 +787,13 @@ components:
 def test_a_field_a_list_filters_by_an_enum_holds_its_values(tmp_path: Path) -> None:
     """GitHub's issues: `state` is any string, and `?state=` one of `open`, `closed` or `all`
     (default `open`). The issues hold `open` or `closed` (`all` selects every one, it is no
-    state), a new one is `open`, and `?state=open` finds it; a value the field's own schema
-    refuses (`bug`, past its length) or a field of its own format is left as it was."""
+    state), a new one is `open`, and `?state=open` finds it, as does the list unasked (the
+    filter's default is what the server assumes); a value the field's own schema refuses
+    (`bug`, past its length) or a field of its own format is left as it was."""
     spec = tmp_path / "issues.yaml"
     spec.write_text(ISSUES_DOCUMENT)
     with create_app(Settings(spec=spec, seed=3)).test_client() as client:
-        issues = client.get("/issues").json()
+        issues = client.get("/issues", params={"state": "all"}).json()
         assert {issue["state"] for issue in issues} == {"open", "closed"}
         assert all(issue["kind"] != "bug" for issue in issues)
         made = client.post("/issues", json={"title": "Found a bug"})
@@ -805,6 +806,7 @@ def test_a_field_a_list_filters_by_an_enum_holds_its_values(tmp_path: Path) -> N
         assert closed and number not in [issue["number"] for issue in closed]
         every = client.get("/issues", params={"state": "all"}).json()  # no state: a word
         assert len(every) == len(found) + len(closed) == len(issues) + 1
+        assert client.get("/issues").json() == found  # unasked: the default, `open`
         assert re.fullmatch(r"[0-9a-f-]{36}", client.get(f"/issues/{number}").json()["label"])
 
 
@@ -822,12 +824,15 @@ def test_a_field_a_client_writes_keeps_what_its_schema_allows(tmp_path: Path) ->
             "state: {type: string}",
         )
     )
-    with create_app(Settings(spec=spec, seed=3)).test_client() as client:
+    server = create_app(Settings(spec=spec, seed=3))
+    with server.test_client() as client:
         made = client.post("/issues", json={"title": "x", "state": "reopened"})
         assert made.status_code == 201 and made.json()["state"] == "reopened"
         number = made.json()["number"]
         assert client.get(f"/issues/{number}").json()["state"] == "reopened"
         # Generated issues hold any word here; the filter still takes only its own values.
-        states = {issue["state"] for issue in client.get("/issues").json()}
-        assert not states <= {"open", "closed", "reopened"}
+        every = server.store.all("issues")
+        assert not {issue["state"] for issue in every} <= {"open", "closed", "reopened"}
+        # Unasked, the list is the filter's default's: the open ones (none made here).
+        assert all(issue["state"] == "open" for issue in client.get("/issues").json())
         assert client.get("/issues", params={"state": "reopened"}).status_code == 400
