@@ -572,15 +572,31 @@ class Synth:
         self, value: dict[str, Any], shape: Mapping[str, Any], theirs: Mapping[str, Any], depth: int
     ) -> dict[str, Any] | None:
         """`value` with one object both shapes describe set apart from theirs (the first, in
-        the document's order: the same for any hash seed); None where none can be."""
+        the document's order: the same for any hash seed), or a list of objects both describe
+        by its first item (Nexmo's reports: eleven answers alike but for their records' items;
+        an empty list is given one); None where none can be."""
         if depth >= 2:
             return None
         for name in shape:
-            if name in theirs and isinstance(value.get(name), dict):
+            if name not in theirs:
+                continue
+            inner = value.get(name)
+            if isinstance(inner, dict):
                 both = [shape[name], theirs[name]]
-                apart = self._set_apart(value[name], shape[name], both, depth + 1)
+                apart = self._set_apart(inner, shape[name], both, depth + 1)
                 if apart is not None:
                     return {**value, name: apart}
+            elif isinstance(inner, list) and (not inner or isinstance(inner[0], dict)):
+                mine = resolve(self.document, shape[name]).get("items")
+                other = resolve(self.document, theirs[name]).get("items")
+                if not isinstance(mine, Mapping) or not isinstance(other, Mapping):
+                    continue
+                first = inner[0] if inner else self.value(mine)
+                if not isinstance(first, dict):
+                    continue
+                apart = self._set_apart(first, mine, [mine, other], depth + 1)
+                if apart is not None:
+                    return {**value, name: [apart, *inner[1:]]}
         return None
 
     def _typed(self, schema: Mapping[str, Any]) -> bool:
