@@ -261,6 +261,19 @@ def test_a_closed_wrapper_around_an_all_of_is_held_to_its_own_words() -> None:
     secret = {"type": "object", "required": ["pw"], "properties": {"pw": {"writeOnly": True}}}
     assert judge._requires_what_it_forbids(document, secret)  # in an answer
     assert not judge._requires_what_it_forbids(document, secret, request=True)
+    # A wrapper closed to every field its parts describe admits `{}` alone: an answer of the
+    # object they describe is the document's doing, not the mock's.
+    assert judge._closed_to_its_parts(document, ref("settings"))
+    assert not judge._closed_to_its_parts(document, ref("labels"))  # fields of its own
+    assert not judge._closed_to_its_parts(document, optional_link)
+
+    # A body that requires at least one item, each a link (which no object is), admits none.
+    def body(least: int) -> dict[str, Any]:
+        shipments = {"type": "array", "minItems": least, "items": {"allOf": [ref("link")]}}
+        return {"type": "object", "required": ["shipments"], "properties": {"shipments": shipments}}
+
+    assert judge._requires_what_nothing_fits(document, body(1))
+    assert not judge._requires_what_nothing_fits(document, body(0))
 
 
 def test_content_types_that_are_no_media_types_contradict_the_answer() -> None:

@@ -782,9 +782,14 @@ class Synth:
                 rest = {**schema, "type": others[0] if len(others) == 1 else others}
             else:
                 rest = {k: v for k, v in schema.items() if k != "nullable"}
+            # What it says beside null: a type, or parts (Shipengine's `form_download`:
+            # nullable, and `allOf` a link that requires a name it closes itself to). Null
+            # where any reading admits it (3.0 reads `nullable` beside `allOf` as nothing,
+            # checkers as null): no other value is valid under any.
+            says = bool(rest.get("type")) or any(k in rest for k in ("allOf", "anyOf", "oneOf"))
             return (
-                is_nullable(self.document, schema, surely=True)
-                and bool(rest.get("type"))
+                says
+                and is_nullable(self.document, schema)
                 and admits_nothing(self.document, rest)
             )
 

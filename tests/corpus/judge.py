@@ -539,6 +539,8 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
         return True
     if _requires_what_it_forbids(document, node) or _requires_what_it_forbids(document, answer):
         return True  # the part the check names, or the answer's schema as a whole
+    if _closed_to_its_parts(document, node):
+        return True
     pattern = node.get("pattern") if isinstance(node, dict) else None
     # A JavaScript regex literal pasted whole (`/^[a-z]+$/`): no string matches it.
     unmatchable = isinstance(pattern, str) and lenient._unslashed(pattern) is not None
@@ -666,13 +668,48 @@ def _closed_by_a_part(document: dict[str, Any], pointer: str) -> bool:
     return False
 
 
+def _closed_to_its_parts(document: dict[str, Any], schema: Any) -> bool:
+    """Whether an object schema describes no field of its own and lets none through
+    (`additionalProperties: false`) beside `allOf` parts that describe its fields
+    (Shipengine's answers: `get_account_settings_images_response_body` is only that around
+    `account_settings_images`): JSON Schema holds it to its own words, so only `{}` fits,
+    and an answer of the object the parts describe cannot."""
+    schema = openapi.resolve(document, schema)
+    if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
+        return False
+    if schema.get("properties") or schema.get("patternProperties"):
+        return False
+    try:
+        parts = _conjuncts(document, schema)[1:]
+    except openapi.SpecError:
+        return False
+    return any(part.get("properties") for part in parts)
+
+
 def _requires_what_nothing_fits(document: dict[str, Any], schema: Any) -> bool:
     """Whether the body requires a field no value fits (dracoon's `grantTypes`: `type: array`
-    with an enum of strings)."""
+    with an enum of strings; Shipengine's `shipments`: at least one item, each an object
+    that requires what it forbids)."""
     properties, required = openapi.object_shape(document, openapi.resolve(document, schema))
     return any(
-        name in properties and _kinds(document, properties[name]) == set() for name in required
+        name in properties and _admits_nothing(document, properties[name]) for name in required
     )
+
+
+def _admits_nothing(document: dict[str, Any], schema: Any, depth: int = 0) -> bool:
+    """Whether no value fits a request's field: no type is common to its parts, an object
+    requires what it forbids, or a list of at least one item admits no item."""
+    if depth > 8:
+        return False
+    if _kinds(document, schema) == set():
+        return True
+    resolved = openapi.resolve(document, schema)
+    if not isinstance(resolved, dict):
+        return False
+    if resolved.get("type") == "array":
+        items, least = resolved.get("items"), resolved.get("minItems") or 0
+        return isinstance(least, int) and least >= 1 and _admits_nothing(document, items, depth + 1)
+    return _requires_what_it_forbids(document, resolved, request=True)  # objects only
 
 
 def _required_refused_by_a_part(document: dict[str, Any], schema: Any) -> bool:

@@ -811,3 +811,25 @@ def test_a_nullable_object_its_parts_leave_no_value_for_is_null(nullable: dict[s
     schema = {"type": "object", "required": ["k"], "allOf": kinds, **nullable}
     holder = {"type": "object", "required": ["child"], "properties": {"child": schema}}
     assert {Synth({}, seed).value(holder)["child"] is None for seed in range(5)} == {True}
+
+
+def test_a_nullable_composition_that_admits_no_object_is_null() -> None:
+    """Shipengine's `form_download`: `nullable` beside `allOf: [link]`, where `link` requires
+    `href` and closes itself to every name it does not describe (it describes none). No
+    object is valid; null is, where `nullable` is read beside `allOf` (as checkers read it),
+    and `{}` is under no reading."""
+    document = {
+        "components": {
+            "schemas": {
+                "optional_link": {"type": "object", "properties": {"href": {"type": "string"}}},
+                "link": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "allOf": [{"$ref": "#/components/schemas/optional_link"}],
+                    "required": ["href"],
+                },
+            }
+        }
+    }
+    field = {"allOf": [{"$ref": "#/components/schemas/link"}], "nullable": True}
+    assert {Synth(document, seed).value(field) for seed in range(10)} == {None}
