@@ -267,6 +267,19 @@ def test_a_closed_wrapper_around_an_all_of_is_held_to_its_own_words() -> None:
     assert not judge._closed_to_its_parts(document, ref("labels"))  # fields of its own
     assert not judge._closed_to_its_parts(document, optional_link)
 
+    class Answer:
+        def __init__(self, body: Any) -> None:
+            self.body = body
+
+        def json(self) -> Any:
+            return self.body
+
+    shows = judge._shows_what_its_parts_describe
+    assert shows(document, ref("settings"), Answer({"href": "https://x.test/"}))
+    assert not shows(document, ref("settings"), Answer({"href": "x", "other": 1}))  # nobody's
+    assert not shows(document, ref("settings"), Answer([{"href": "x"}]))  # no object
+    assert not shows(document, ref("labels"), Answer({"labels": []}))
+
     # A body that requires at least one item, each a link (which no object is), admits none.
     def body(least: int) -> dict[str, Any]:
         shipments = {"type": "array", "minItems": least, "items": {"allOf": [ref("link")]}}

@@ -788,9 +788,7 @@ class Synth:
             # checkers as null): no other value is valid under any.
             says = bool(rest.get("type")) or any(k in rest for k in ("allOf", "anyOf", "oneOf"))
             return (
-                says
-                and is_nullable(self.document, schema)
-                and admits_nothing(self.document, rest)
+                says and is_nullable(self.document, schema) and admits_nothing(self.document, rest)
             )
 
         return self._once("only null", schema, only)

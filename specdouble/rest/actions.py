@@ -238,7 +238,8 @@ def filter_defaults(
         if parameter.get("in") != "query" or name not in resource.spec.filterable:
             continue
         schema = resolve(document, parameter.get("schema") or {})
-        if isinstance(schema, Mapping) and "default" in schema:
+        # A null default is no value to filter by (the parameter is sent or it is not).
+        if isinstance(schema, Mapping) and schema.get("default") is not None:
             defaults[name] = schema["default"]
     return defaults
 

@@ -277,11 +277,10 @@ def reading(settings: Settings, *, aside: bool = True) -> tuple[Reading, openapi
     if cache is not None and entry is not None and packed is not None:
 
         def keep() -> None:
-            # Read back only once the check's entry is there too (the checking process may
-            # still be writing it, or could not).
-            kept.keep_object(cache, READINGS, inputs, packed, MAX_READINGS)
+            if entry.is_file():  # the check's entry was written: the reading may be read back
+                kept.keep_object(cache, READINGS, inputs, packed, MAX_READINGS)
 
-        verdict.once_passed(keep)
+        verdict.once_settled(keep)  # once the checking process wrote the entry, or could not
     return read, verdict
 
 

@@ -989,11 +989,11 @@ class RefWalk:
             return made
         if isinstance(node, list):
             items: list[Any] = []
-            self.made[id(node)] = items
+            self.made[id(node)] = self.made[id(items)] = items  # a copy walked is itself
             items.extend(self(item) for item in node)
             return items
         copy: dict[str, Any] = {}
-        self.made[id(node)] = copy
+        self.made[id(node)] = self.made[id(copy)] = copy
         for key, value in self.own(node).items():
             copy[key] = self(value)
         return copy
@@ -1026,20 +1026,31 @@ class PathItem(dict[str, Any]):
     as Connexion reads them (`get_operation`, `get_path_params`); iterating it gives them as
     they are."""
 
-    __slots__ = ("_walk",)
+    __slots__ = ("_read", "_walk")
 
     def __init__(self, item: dict[str, Any], walk: RefWalk) -> None:
         super().__init__(item)
         self._walk = walk
+        self._read: set[str] = set()
+        """The keys read (resolved) already."""
 
     def __getitem__(self, key: str) -> Any:
         value = super().__getitem__(key)
-        if isinstance(value, (dict, list)):
-            resolved = self._walk(value)
-            if resolved is not value:
-                super().__setitem__(key, resolved)
-            return resolved
-        return value
+        if key in self._read or not isinstance(value, (dict, list)):
+            return value
+        resolved = self._walk(value)
+        # Its own top and `parameters` list: Connexion adds a path's parameters to an
+        # operation's list in place, and what the walk resolved once is shared (an operation
+        # named twice through a YAML alias took the other's path parameters).
+        if isinstance(resolved, dict):
+            resolved = dict(resolved)
+            if isinstance(resolved.get("parameters"), list):
+                resolved["parameters"] = list(resolved["parameters"])
+        elif isinstance(resolved, list):
+            resolved = list(resolved)
+        super().__setitem__(key, resolved)
+        self._read.add(key)
+        return resolved
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         try:

@@ -439,6 +439,9 @@ def explain(
         or _endless(document, _answer_schema(case, document, status))
         or (TOO_FEW.search(message) is not None and _filtered_to_nothing(case, response))
         or _no_value_fits(document, message, _answer_schema(case, document, status))
+        or _shows_what_its_parts_describe(
+            document, _answer_schema(case, document, status), response
+        )
         or _branches_fail_on_unmatchable(document, _answer_schema(case, document, status), response)
     ):
         return CONTRADICTION
@@ -539,8 +542,6 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
         return True
     if _requires_what_it_forbids(document, node) or _requires_what_it_forbids(document, answer):
         return True  # the part the check names, or the answer's schema as a whole
-    if _closed_to_its_parts(document, node):
-        return True
     pattern = node.get("pattern") if isinstance(node, dict) else None
     # A JavaScript regex literal pasted whole (`/^[a-z]+$/`): no string matches it.
     unmatchable = isinstance(pattern, str) and lenient._unslashed(pattern) is not None
@@ -684,6 +685,21 @@ def _closed_to_its_parts(document: dict[str, Any], schema: Any) -> bool:
     except openapi.SpecError:
         return False
     return any(part.get("properties") for part in parts)
+
+
+def _shows_what_its_parts_describe(document: dict[str, Any], answer: Any, response: Any) -> bool:
+    """Whether the answer's schema is closed to its parts (`_closed_to_its_parts`) and the
+    answer an object of fields they describe, none other: what the document means, which
+    its own words refuse (a field nobody describes stays the server's doing)."""
+    if not _closed_to_its_parts(document, answer):
+        return False
+    try:
+        body = response.json()
+        parts = _conjuncts(document, openapi.resolve(document, answer))
+    except (ValueError, openapi.SpecError):
+        return False
+    described = set().union(*(set(part.get("properties") or ()) for part in parts))
+    return isinstance(body, dict) and bool(body) and set(body) <= described
 
 
 def _requires_what_nothing_fits(document: dict[str, Any], schema: Any) -> bool:

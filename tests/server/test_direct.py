@@ -661,3 +661,61 @@ def test_one_route_table_for_connexion_and_the_direct_path() -> None:
         (("/s/{id}", "delete"), "/s/{id}"),
         (("/f/{rest}", "get"), "/f/{rest:path}"),
     ]
+
+
+ALIASED = """
+openapi: 3.0.0
+info: {title: t, version: '1'}
+paths:
+  /a/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: getA
+      parameters: &common
+        - {name: q, in: query, schema: {type: string}}
+      responses: {'200': {description: x, content: {application/json: {schema: {type: object}}}}}
+  /b:
+    get:
+      operationId: getB
+      parameters: *common
+      responses: {'200': {description: x, content: {application/json: {schema: {type: object}}}}}
+"""
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_operations_that_share_a_list_through_an_alias_keep_their_own_parameters(
+    tmp_path: Path, direct: bool
+) -> None:
+    """One `parameters` list named by two operations (a YAML alias): Connexion adds a path's
+    parameters to an operation's list, and what one operation's path adds (`/a/{id}`'s
+    `id`) is not the other's (`/b` was a 404 once `/a/1` had been asked)."""
+    spec = tmp_path / "aliased.yaml"
+    spec.write_text(ALIASED)
+    # No cache: its entry is JSON, which holds no aliases.
+    with create_app(Settings(spec=spec, direct=direct, cache=None)).test_client() as client:
+        assert client.get("/a/1").status_code == 200
+        assert client.get("/b").status_code == 200
+        assert client.get("/a/2", params={"q": "x"}).status_code == 200
+
+
+def test_a_path_item_resolves_each_key_once() -> None:
+    """A key read again is what was resolved the first time, not walked anew (Connexion's
+    five layers each read an operation)."""
+    from specdouble.server import connexion_hooks
+
+    node = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    document = {
+        "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/R"}}}}},
+        "components": {
+            "responses": {"R": {"description": "d", "content": {"a/b": {"schema": node}}}}
+        },
+    }
+    resolved = connexion_hooks.resolve_refs(document)
+    first = resolved["paths"]["/a"]["get"]
+    walk = dict.__getitem__(resolved["paths"], "/a")._walk
+    known = len(walk.made)
+    assert resolved["paths"]["/a"]["get"] is first
+    assert resolved["paths"]["/a"].get("get") is first
+    assert len(walk.made) == known
+    assert walk(first["responses"]) is first["responses"]  # a copy walked is itself
