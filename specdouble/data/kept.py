@@ -101,6 +101,11 @@ def kept_object(cache_folder: Path, folder: str, inputs: Iterable[bytes]) -> Any
         return None
 
 
+def object_kept(cache_folder: Path, folder: str, inputs: Iterable[bytes]) -> bool:
+    """Whether `keep_object` kept something in `folder` for the same inputs (and code)."""
+    return (cache_folder / folder / f"{entry_name(inputs)}.pickle").is_file()
+
+
 def packed_object(value: Any) -> bytes | None:
     """`value` as `keep_object` keeps it, or None where pickle cannot hold it (a function
     made at run time, a structure nested past the recursion limit)."""

@@ -612,7 +612,6 @@ class Verdict:
     ) -> None:
         self._pid, self._pipe, self._redo = pid, pipe, redo
         self._passed: list[Callable[[], None]] = [passed] if passed else []
-        self._settled: list[Callable[[], None]] = []
         self._abandoned = False
         self.repairs = tuple(repairs)
         """The repairs made to the document (`lenient`), reported once it passed."""
@@ -667,25 +666,13 @@ class Verdict:
             os.kill(pid, signal.SIGKILL)  # interrupted: the copy's verdict is not wanted
             os.waitpid(pid, 0)
             raise
-        # It may still be writing the cache entry: what waits for that runs once it ended.
-        _reap(pid, then=self._settled if said == self.PASSED else [])
+        _reap(pid)  # it may still be writing the cache entry
         if not said and self._redo is not None:  # the copy ended without a verdict (killed)
             self._redo()
-            for settled in self._settled:  # checked here: nothing else is written
-                settled()
         elif said != self.PASSED:
             raise SpecError(said.decode(errors="replace"))
         for passed in self._passed:
             passed()
-
-    def once_settled(self, then: Callable[[], None]) -> None:
-        """`then()` once the document passed and the checking process ended (its cache entry
-        written, or not: a value JSON cannot hold): now if it has, else when it ends, which
-        may be after `wait` returned (then in a thread of its own)."""
-        if self._pid is not None:
-            self._settled.append(then)
-        elif not self._abandoned:
-            then()
 
     def once_passed(self, then: Callable[[], None]) -> None:
         """`then()` once the document passed: now if it has, else when `wait` learns it."""
@@ -719,27 +706,17 @@ class Verdict:
             raise
 
 
-def _reap(pid: int, then: Sequence[Callable[[], None]] = ()) -> None:
-    """The forked check's exit collected, and `then` run: now where it ended, else once it
-    ends (a thread waits for it, which the process waits for before it exits), so that no
-    finished process is left behind and what waits for the cache entry is done."""
-    try:
-        ended = os.waitpid(pid, os.WNOHANG) != (0, 0)
-    except ChildProcessError:
-        ended = True
-    if ended:
-        for each in then:
-            each()
-    else:  # not a daemon: a process that ends sooner waits for it (a second at most)
-        threading.Thread(target=_collect, args=(pid, then)).start()
+def _reap(pid: int) -> None:
+    """The forked check's exit collected: now where it ended, else once it ends (a thread
+    waits for it), so that no finished process is left behind."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            threading.Thread(target=_collect, args=(pid,), daemon=True).start()
 
 
-def _collect(pid: int, then: Sequence[Callable[[], None]]) -> None:
+def _collect(pid: int) -> None:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
-    for each in then:
-        with contextlib.suppress(OSError):  # a cache that cannot be written: not kept
-            each()
 
 
 REPAIRS = "x-mock-server-repairs"

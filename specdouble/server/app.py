@@ -277,10 +277,14 @@ def reading(settings: Settings, *, aside: bool = True) -> tuple[Reading, openapi
     if cache is not None and entry is not None and packed is not None:
 
         def keep() -> None:
-            if entry.is_file():  # the check's entry was written: the reading may be read back
+            # Kept as soon as the document passed, maybe before the checking process wrote
+            # its entry (a server stopped at once ends before any later moment could come);
+            # read back only where the entry is there. Where it is not, one kept already is
+            # not written again (a document whose entry cannot be written: at each start).
+            if entry.is_file() or not kept.object_kept(cache, READINGS, inputs):
                 kept.keep_object(cache, READINGS, inputs, packed, MAX_READINGS)
 
-        verdict.once_settled(keep)  # once the checking process wrote the entry, or could not
+        verdict.once_passed(keep)
     return read, verdict
 
 

@@ -247,3 +247,29 @@ def test_the_reading_is_what_a_fresh_start_reads(tmp_path: Path) -> None:
     fresh, _ = app.reading(settings.replace(cache=None))
     assert again is not made
     assert again == made == fresh
+
+
+def test_a_reading_whose_entry_cannot_be_written_is_kept_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading is kept once its document passed, perhaps before the check's entry is
+    written; where the entry never is (a value JSON cannot hold), each start reads the
+    document anew, and the reading kept is not written again."""
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(DOCUMENT))
+    settings = Settings(spec=spec, cache=tmp_path / "cache")
+    written = openapi.write_atomically
+
+    def refused(path: Path, data: bytes) -> None:
+        if path.suffix == ".json":
+            raise OSError("no entry")
+        written(path, data)
+
+    monkeypatch.setattr(openapi, "write_atomically", refused)
+    app.reading(settings)
+    (kept_reading,) = (tmp_path / "cache" / READINGS).glob("*.pickle")
+    first = kept_reading.stat().st_mtime_ns
+    assert not list((tmp_path / "cache").glob("*.json"))
+    monkeypatch.setattr(kept, "keep_object", lambda *_: pytest.fail("written again"))
+    app.reading(settings)
+    assert kept_reading.stat().st_mtime_ns == first
