@@ -40,7 +40,7 @@ from connexion.validators.form_data import FormDataValidator
 from starlette.datastructures import Headers, QueryParams, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import cookie_parser
-from starlette.routing import Mount
+from starlette.routing import Mount, Router, get_route_path
 from starlette.types import Message, Receive, Scope, Send
 
 from specdouble import errors
@@ -561,6 +561,47 @@ class TextRoutingAPI(RoutingAPI):
         for (path, method), template in routes.items():
             operation = RoutingOperation(keys[path, method], self.next_app)
             self._add_operation_internal(method, template, operation, name=template)
+        self.router = SegmentRouter(self.router)
+
+
+class SegmentRouter(Router):
+    """Starlette's router over the same routes, in the same order, trying for a path only
+    those that can match its first segment (those whose first segment is that text, or a
+    parameter), as the direct path's router does: Starlette tries every route, twice for a
+    path no route takes (its slash redirect), and a 404 of Microsoft Graph's 11,400
+    operations took 35 ms."""
+
+    def __init__(self, router: Router) -> None:
+        super().__init__(
+            routes=router.routes, default=router.default, redirect_slashes=router.redirect_slashes
+        )
+        self.every = self.routes
+        firsts = [_first_literal(getattr(route, "path", "")) for route in self.every]
+        self.buckets: dict[str, list[Any]] = {first: [] for first in firsts if first is not None}
+        self.wild: list[Any] = []
+        for route, first in zip(self.every, firsts, strict=True):
+            for bucket in self.buckets.values() if first is None else (self.buckets[first],):
+                bucket.append(route)
+            if first is None:
+                self.wild.append(route)
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = get_route_path(scope)
+            first = path.split("/", 2)[1] if path.startswith("/") else ""
+            # Read by Starlette's `app` before its first `await`: no other request runs
+            # between this and its walk of them (its slash redirect's path has the same
+            # first segment).
+            self.routes = self.buckets.get(first, self.wild)
+        else:
+            self.routes = self.every
+        await super().app(scope, receive, send)
+
+
+def _first_literal(template: str) -> str | None:
+    """A route template's first segment where it is plain text (None: a parameter)."""
+    segment = template.split("/")[1] if template.count("/") else ""
+    return None if "{" in segment else segment
 
 
 RouteTable = dict[tuple[str, str], str]

@@ -719,3 +719,48 @@ def test_a_path_item_resolves_each_key_once() -> None:
     assert resolved["paths"]["/a"].get("get") is first
     assert len(walk.made) == known
     assert walk(first["responses"]) is first["responses"]  # a copy walked is itself
+
+
+SEGMENTS = """
+openapi: 3.0.0
+info: {title: t, version: '1'}
+paths:
+  /a/x:
+    get: {operationId: ax, responses: {'200': {description: x}}}
+  /{p}/y:
+    parameters: [{name: p, in: path, required: true, schema: {type: string}}]
+    get: {operationId: py, responses: {'200': {description: y}}}
+  /b/z:
+    get: {operationId: bz, responses: {'200': {description: z}}}
+"""
+
+
+def test_connexions_routing_tries_the_routes_a_paths_first_segment_can_match(
+    tmp_path: Path,
+) -> None:
+    """Routes grouped by their first segment (a parameter's in every group, in order): the
+    same operation is routed, a method the path does not take is still a 405, and a path
+    no route takes a 404."""
+    from specdouble.server.connexion_hooks import SegmentRouter
+
+    made: list[SegmentRouter] = []
+    original = SegmentRouter.__init__
+
+    def kept(self: SegmentRouter, router: Any) -> None:
+        original(self, router)
+        made.append(self)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(SegmentRouter, "__init__", kept)
+        spec = tmp_path / "segments.yaml"
+        spec.write_text(SEGMENTS)
+        server = create_app(Settings(spec=spec, direct=False, cache=None))
+    (router,) = made
+    assert [route.path for route in router.buckets["a"]] == ["/a/x", "/{p}/y"]
+    assert [route.path for route in router.wild] == ["/{p}/y"]
+    with server.test_client() as client:
+        assert client.get("/a/x").status_code == 200
+        assert client.get("/a/y").status_code == 200  # `/{p}/y`, from the `a` group
+        assert client.get("/c/y").status_code == 200  # no group: the parameter's routes
+        assert client.post("/b/z").status_code == 405
+        assert client.get("/b/q").status_code == 404
