@@ -86,7 +86,7 @@ def kept_object(cache_folder: Path, folder: str, inputs: Iterable[bytes]) -> Any
     Entries are pickles, which run what they name: one is read only where this user alone
     could have written it (`_written_alone`), as a cache folder shared with others (a CI
     cache, a container's volume) may not be."""
-    path = cache_folder / folder / f"{entry_name(inputs)}.pickle"
+    path = _object_path(cache_folder, folder, inputs)
     try:
         if not _written_alone(path):
             logger.warning("%s: not read: others may write it or its folder", path)
@@ -103,7 +103,11 @@ def kept_object(cache_folder: Path, folder: str, inputs: Iterable[bytes]) -> Any
 
 def object_kept(cache_folder: Path, folder: str, inputs: Iterable[bytes]) -> bool:
     """Whether `keep_object` kept something in `folder` for the same inputs (and code)."""
-    return (cache_folder / folder / f"{entry_name(inputs)}.pickle").is_file()
+    return _object_path(cache_folder, folder, inputs).is_file()
+
+
+def _object_path(cache_folder: Path, folder: str, inputs: Iterable[bytes]) -> Path:
+    return cache_folder / folder / f"{entry_name(inputs)}.pickle"
 
 
 def packed_object(value: Any) -> bytes | None:
@@ -121,7 +125,7 @@ def keep_object(
 ) -> None:
     """Keep `packed` (`packed_object`) in `folder` for `inputs`, with at most `most`
     entries there, in a folder and file only this user may write."""
-    path = cache_folder / folder / f"{entry_name(inputs)}.pickle"
+    path = _object_path(cache_folder, folder, inputs)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.parent.chmod(0o700)

@@ -14,11 +14,11 @@ import json
 import re
 import weakref
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import yaml
@@ -576,14 +576,9 @@ class SegmentRouter(Router):
             routes=router.routes, default=router.default, redirect_slashes=router.redirect_slashes
         )
         self.every = self.routes
-        firsts = [_first_literal(getattr(route, "path", "")) for route in self.every]
-        self.buckets: dict[str, list[Any]] = {first: [] for first in firsts if first is not None}
-        self.wild: list[Any] = []
-        for route, first in zip(self.every, firsts, strict=True):
-            for bucket in self.buckets.values() if first is None else (self.buckets[first],):
-                bucket.append(route)
-            if first is None:
-                self.wild.append(route)
+        self.buckets, self.wild = by_first_segment(
+            self.every, [getattr(route, "path", "") for route in self.every]
+        )
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -598,11 +593,31 @@ class SegmentRouter(Router):
         await super().app(scope, receive, send)
 
 
-def _first_literal(template: str) -> str | None:
+def first_literal(template: str) -> str | None:
     """A route template's first segment where it is plain text (None: a parameter)."""
     segment = template.split("/")[1] if template.count("/") else ""
     return None if "{" in segment else segment
 
+
+def by_first_segment(
+    routes: Sequence[Routed], templates: Sequence[str]
+) -> tuple[dict[str, list[Routed]], list[Routed]]:
+    """`routes` (of these templates) grouped by the text of their first segment, each group
+    in their order, with those whose first segment is a parameter in every group; and those
+    alone, for a path whose first segment no group names. Only a group's routes can match a
+    path that begins with its text (the direct path's router and Connexion's read them so)."""
+    firsts = [first_literal(template) for template in templates]
+    groups: dict[str, list[Routed]] = {first: [] for first in firsts if first is not None}
+    wild: list[Routed] = []
+    for route, first in zip(routes, firsts, strict=True):
+        for group in groups.values() if first is None else (groups[first],):
+            group.append(route)
+        if first is None:
+            wild.append(route)
+    return groups, wild
+
+
+Routed = TypeVar("Routed")
 
 RouteTable = dict[tuple[str, str], str]
 """Each operation's Starlette route template, by its place (path, method), in the order

@@ -38,6 +38,7 @@ from specdouble.server.connexion_hooks import (
     RequestParameters,
     RouteTable,
     TokenSecurity,
+    by_first_segment,
     compiled_path,
     header,
     parse_json,
@@ -105,12 +106,6 @@ class Route:
     allow: bytes | None = None
     """DRF's `Allow` for this path (None: the document is not a DRF one)."""
 
-    @property
-    def first_segment(self) -> str | None:
-        """The template's first segment where it is literal (None where it is a parameter)."""
-        segment = self.template.split("/")[1] if self.template.count("/") else ""
-        return None if "{" in segment else segment
-
 
 class Router:
     """The routes of Connexion's Starlette router, in its order: the first route whose path
@@ -124,15 +119,7 @@ class Router:
         # The routes that can match a path with a given first segment, still in order.
         self.tables: dict[str, tuple[dict[str, list[Route]], list[Route]]] = {}
         for method, listed in by_method.items():
-            firsts = [route.first_segment for route in listed]
-            buckets: dict[str, list[Route]] = {first: [] for first in firsts if first is not None}
-            wild: list[Route] = []
-            for route, first in zip(listed, firsts, strict=True):
-                for bucket in buckets.values() if first is None else (buckets[first],):
-                    bucket.append(route)
-                if first is None:
-                    wild.append(route)
-            self.tables[method] = (buckets, wild)
+            self.tables[method] = by_first_segment(listed, [route.template for route in listed])
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, Any]] | None:
         table = self.tables.get(method)
