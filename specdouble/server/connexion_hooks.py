@@ -15,6 +15,7 @@ import re
 import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from types import SimpleNamespace
@@ -40,7 +41,7 @@ from connexion.validators.form_data import FormDataValidator
 from starlette.datastructures import Headers, QueryParams, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import cookie_parser
-from starlette.routing import Mount, Router, get_route_path
+from starlette.routing import BaseRoute, Mount, Route, Router, get_route_path
 from starlette.types import Message, Receive, Scope, Send
 
 from specdouble import errors
@@ -551,45 +552,57 @@ class TextRoutingAPI(RoutingAPI):
         super().__init__(*args, **kwargs)
 
     def add_paths(self, paths: dict[str, Any] | None = None) -> None:
-        """Each operation's route, read from the document: an operation object (which would
-        also resolve its handler, once in each of Connexion's six layers) is only made when a
-        request needs it (`OperationsOnDemand`), and resolved then (`PathItem`)."""
+        """Each operation's route, read from the document, made when a path of its group is
+        first routed (`SegmentRouter`): an operation object (which would also resolve its
+        handler, once in each of Connexion's six layers) is only made when a request needs
+        it (`OperationsOnDemand`), and resolved then (`PathItem`)."""
         routes = self.routes
         if routes is None or paths is not None:
-            routes = route_table(self.specification.spec, paths)
+            routes = RouteTable(self.specification.spec, paths)
         keys = operation_keys(self)
-        for (path, method), template in routes.items():
-            operation = RoutingOperation(keys[path, method], self.next_app)
-            self._add_operation_internal(method, template, operation, name=template)
-        self.router = SegmentRouter(self.router)
+        next_app = self.next_app
+
+        def route(place: Place, template: str) -> Route:
+            operation = RoutingOperation(keys[place], next_app)
+            return Route(template, endpoint=operation, methods=[place[1]])  # as `add_route`
+
+        self.router = SegmentRouter(routes, route, default=self.router.default)
 
 
 class SegmentRouter(Router):
-    """Starlette's router over the same routes, in the same order, trying for a path only
-    those that can match its first segment (those whose first segment is that text, or a
-    parameter), as the direct path's router does: Starlette tries every route, twice for a
-    path no route takes (its slash redirect), and a 404 of Microsoft Graph's 11,400
-    operations took 35 ms."""
+    """Starlette's router over the document's routes, in their order, trying for a path only
+    those that can match its first segment (`RouteTable.group`), as the direct path's router
+    does, and making a group's routes when a path first asks for it: Starlette tries every
+    route, twice for a path no route takes (its slash redirect), and a 404 of Microsoft
+    Graph's 11,400 operations took 35 ms; making all its routes took a tenth of a second of
+    each start."""
 
-    def __init__(self, router: Router) -> None:
-        super().__init__(
-            routes=router.routes, default=router.default, redirect_slashes=router.redirect_slashes
-        )
-        self.every = self.routes
-        self.buckets, self.wild = by_first_segment(
-            self.every, [getattr(route, "path", "") for route in self.every]
-        )
+    def __init__(
+        self, table: RouteTable, route: Callable[[Place, str], BaseRoute], *, default: Any
+    ) -> None:
+        super().__init__(routes=[], default=default)
+        self.table = table
+        self._route = functools.cache(route)  # a parameter's route: one object in every group
+        self._groups: dict[str | None, list[BaseRoute]] = {}
+
+    def group(self, first: str | None) -> list[BaseRoute]:
+        """The routes a path whose first segment is `first` can take, in order."""
+        key = self.table.group_key(first)
+        made = self._groups.get(key)
+        if made is None:
+            made = [self._route(place, template) for place, template in self.table.group(key)]
+            self._groups[key] = made
+        return made
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path = get_route_path(scope)
-            first = path.split("/", 2)[1] if path.startswith("/") else ""
             # Read by Starlette's `app` before its first `await`: no other request runs
             # between this and its walk of them (its slash redirect's path has the same
             # first segment).
-            self.routes = self.buckets.get(first, self.wild)
+            self.routes = self.group(path.split("/", 2)[1] if path.startswith("/") else "")
         else:
-            self.routes = self.every
+            self.routes = [self._route(place, template) for place, template in self.table.items()]
         await super().app(scope, receive, send)
 
 
@@ -619,34 +632,61 @@ def by_first_segment(
 
 Routed = TypeVar("Routed")
 
-RouteTable = dict[tuple[str, str], str]
-"""Each operation's Starlette route template, by its place (path, method), in the order
-routes are tried."""
+Place = tuple[str, str]
+"""An operation's (path, method)."""
 
 
-def route_table(document: Mapping[str, Any], paths: Mapping[str, Any] | None = None) -> RouteTable:
-    """The routes of `document`'s operations (of `paths`, where given), in routing order:
-    read once, for Connexion's routing and the direct path's (Microsoft Graph's 11,400 took a
-    fifth of a second each time)."""
-    paths = document.get("paths", {}) if paths is None else paths
-    table: RouteTable = {}
-    for path in routing_order(paths):
-        item = paths[path]
-        shared = dict.get(item, "parameters") if isinstance(item, dict) else None
-        for method in item:
-            if method not in METHODS:
-                continue
-            operation = dict.__getitem__(item, method)  # as written: not resolved yet
-            own = operation.get("parameters") if isinstance(operation, dict) else None
-            written = [*(own or []), *(shared or [])]
-            parameters = []
-            for parameter in written:
-                try:
-                    parameters.append(openapi.resolve(document, parameter))
-                except openapi.SpecError:
-                    continue  # leads nowhere: left for the validators to refuse
-            table[path, method] = starlettify_path(path, routed_types(document, parameters))
-    return table
+class RouteTable:
+    """Each operation's Starlette route template, by its place (path, method), in the order
+    routes are tried; read for the routing of Connexion and of the direct path, a group at a
+    time: the routes a path with a given first segment can take (`by_first_segment`), when a
+    path first asks for them. Reading all of Microsoft Graph's 11,400 took a tenth of a
+    second of each start, where a run meets a few groups."""
+
+    def __init__(self, document: Mapping[str, Any], paths: Mapping[str, Any] | None = None) -> None:
+        self._document = document
+        self._paths = document.get("paths", {}) if paths is None else paths
+        self._order = routing_order(self._paths)
+        self._groups, self._wild = by_first_segment(self._order, self._order)
+        self._read: dict[str, list[tuple[Place, str]]] = {}
+
+    def group_key(self, first: str | None) -> str | None:
+        """The group a path of this first segment is routed in (None: the parameters')."""
+        return first if first in self._groups else None
+
+    def group(self, first: str | None) -> list[tuple[Place, str]]:
+        """The routes a path whose first segment is `first` can take, in order."""
+        paths = self._groups.get(first, self._wild) if first is not None else self._wild
+        return [route for path in paths for route in self._routes_of(path)]
+
+    def items(self) -> list[tuple[Place, str]]:
+        """Every route, in order."""
+        return [route for path in self._order for route in self._routes_of(path)]
+
+    def _routes_of(self, path: str) -> list[tuple[Place, str]]:
+        read = self._read.get(path)
+        if read is None:
+            read = self._read[path] = _path_routes(self._document, path, self._paths[path])
+        return read
+
+
+def _path_routes(document: Mapping[str, Any], path: str, item: Any) -> list[tuple[Place, str]]:
+    """A path's operations' routes, in the order the document lists them."""
+    shared = dict.get(item, "parameters") if isinstance(item, dict) else None
+    routes = []
+    for method in item:
+        if method not in METHODS:
+            continue
+        operation = dict.__getitem__(item, method)  # as written: not resolved yet
+        own = operation.get("parameters") if isinstance(operation, dict) else None
+        parameters = []
+        for parameter in [*(own or []), *(shared or [])]:
+            try:
+                parameters.append(openapi.resolve(document, parameter))
+            except openapi.SpecError:
+                continue  # leads nowhere: left for the validators to refuse
+        routes.append(((path, method), starlettify_path(path, routed_types(document, parameters))))
+    return routes
 
 
 def routing_order(paths: Iterable[str]) -> list[str]:
@@ -845,10 +885,6 @@ def operation_key(api: Any, path: str, method: str) -> str | None:
     return api.resolver.resolve_operation_id(named)
 
 
-Place = tuple[str, str]
-"""An operation's (path, method)."""
-
-
 class OperationsOnDemand(Mapping[str | None, Any]):
     """A layer's operations by operationId, each made at its first lookup: Connexion makes
     every operation in each of its layers at start (68,000 objects for Microsoft Graph's
@@ -910,19 +946,23 @@ class OnDemandAPI(RoutedAPI[Any]):
         return self.make_operation(operation)
 
 
-_keys: list[tuple[weakref.ref[Any], weakref.ref[Any], dict[Place, str | None]]] = []
+@dataclass(slots=True)
+class _Keys:
+    specification: weakref.ref[Any]
+    resolver: weakref.ref[Any]
+    keys: dict[Place, str | None]
+    places: dict[str | None, Place] | None = None
+
+
+_keys: list[_Keys] = []
 """The last specification's operationIds, by resolver (`operation_keys`), held by weak
 references: an app that is gone keeps nothing alive."""
 
 
-def operation_keys(api: Any) -> dict[Place, str | None]:
-    """The operationId each operation is kept under in Connexion's layers, read once for
-    the routing and all five layers of one specification. Each one's handler is resolved
-    now, as Connexion's making every operation at start did: one the resolver cannot find
-    refuses the start, not each request."""
-    for specification, resolver, keys in _keys:
-        if specification() is api.specification and resolver() is api.resolver:
-            return keys
+def _known_keys(api: Any) -> _Keys:
+    for known in _keys:
+        if known.specification() is api.specification and known.resolver() is api.resolver:
+            return known
     keys = {
         (path, method): operation_key(api, path, method)
         for path, methods in api.specification.get("paths", {}).items()
@@ -932,14 +972,26 @@ def operation_keys(api: Any) -> dict[Place, str | None]:
     for operation_id in set(keys.values()):
         with contextlib.suppress(ResolverError):  # a layer without it, as in Connexion's
             api.resolver.resolve_function_from_operation_id(operation_id)
-    _keys[:] = [(weakref.ref(api.specification), weakref.ref(api.resolver), keys)]
-    return keys
+    known = _Keys(weakref.ref(api.specification), weakref.ref(api.resolver), keys)
+    _keys[:] = [known]
+    return known
+
+
+def operation_keys(api: Any) -> dict[Place, str | None]:
+    """The operationId each operation is kept under in Connexion's layers, read once for
+    the routing and all five layers of one specification. Each one's handler is resolved
+    now, as Connexion's making every operation at start did: one the resolver cannot find
+    refuses the start, not each request."""
+    return _known_keys(api).keys
 
 
 def operation_places(api: Any) -> dict[str | None, Place]:
     """Each operation's place by the operationId `api`'s layers keep it under (the last
-    one's, where two share an id, as Connexion's own table keeps)."""
-    return {key: place for place, key in operation_keys(api).items()}
+    one's, where two share an id, as Connexion's own table keeps); read once, as the keys."""
+    known = _known_keys(api)
+    if known.places is None:
+        known.places = {key: place for place, key in known.keys.items()}
+    return known.places
 
 
 @functools.cache

@@ -16,6 +16,7 @@ holds both ways to the same answers.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -35,14 +36,13 @@ from specdouble.rest.actions import Action, Answer
 from specdouble.rest.dialect import Dialect
 from specdouble.rest.validation import validate_request_body
 from specdouble.server.connexion_hooks import (
+    Place,
     RequestParameters,
     RouteTable,
     TokenSecurity,
-    by_first_segment,
     compiled_path,
     header,
     parse_json,
-    route_table,
 )
 from specdouble.server.handlers import JSON, answer_headers, principal_of
 from specdouble.server.middleware import BODYLESS_METHODS, FailureAnswers, drf_allow
@@ -109,28 +109,39 @@ class Route:
 
 class Router:
     """The routes of Connexion's Starlette router, in its order: the first route whose path
-    matches and whose method is the request's is the operation Connexion would call."""
+    matches and whose method is the request's is the operation Connexion would call. Only
+    the routes a path's first segment can match are tried (`RouteTable.group`), each group
+    compiled when a path first asks for it."""
 
-    def __init__(self, base_path: str, routes: Iterable[tuple[str, Route]]) -> None:
+    def __init__(
+        self, base_path: str, table: RouteTable, route: Callable[[Place, str], Route | None]
+    ) -> None:
         self.base_path = base_path
-        by_method: dict[str, list[Route]] = {}
-        for method, route in routes:
-            by_method.setdefault(method, []).append(route)
-        # The routes that can match a path with a given first segment, still in order.
-        self.tables: dict[str, tuple[dict[str, list[Route]], list[Route]]] = {}
-        for method, listed in by_method.items():
-            self.tables[method] = by_first_segment(listed, [route.template for route in listed])
+        self.table = table
+        self._route = route
+        self._groups: dict[str | None, dict[str, list[Route]]] = {}
+
+    def group(self, first: str) -> dict[str, list[Route]]:
+        """The routes a path whose first segment is `first` can take, by method, in order."""
+        key = self.table.group_key(first)
+        made = self._groups.get(key)
+        if made is None:
+            made = {}
+            for place, template in self.table.group(key):
+                route = self._route(place, template)
+                if route is not None:
+                    made.setdefault(place[1].upper(), []).append(route)
+            self._groups[key] = made
+        return made
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, Any]] | None:
-        table = self.tables.get(method)
         prefix = self.base_path
-        if table is None or not path.startswith(prefix):
+        if not path.startswith(prefix):
             return None
         rest = path[len(prefix) :]
         if not rest.startswith("/"):
             return None
-        buckets, wild = table
-        for route in buckets.get(rest.split("/", 2)[1], wild):
+        for route in self.group(rest.split("/", 2)[1]).get(method, ()):
             # fullmatch: a pattern's `$` also matches before a final newline (`/items/%0A`)
             found = route.regex.fullmatch(rest)
             if found:
@@ -226,28 +237,32 @@ def router(
     routes: RouteTable | None = None,
 ) -> Router:
     """Every route of the document in Connexion's order (`routes`, the table its routing reads
-    too), resource operations compiled."""
+    too), resource operations compiled (when a path of their group is first asked for)."""
     _convertors()
-    routes = route_table(document) if routes is None else routes
+    routes = RouteTable(document) if routes is None else routes
     by_place = {(o.path, o.method): o for o in operations}
     paths = document.get("paths", {})
-    allowed: dict[str, bytes | None] = {}
-    compiled: list[tuple[str, Route]] = []
-    for (path, method), template in routes.items():
-        operation = by_place.get((path, method))
+
+    @functools.cache
+    def allowed(path: str) -> bytes | None:
+        if not dialect.allow_header:
+            return None
+        return drf_allow(m.upper() for m in paths[path] if m in METHODS)
+
+    def route(place: Place, template: str) -> Route | None:
+        operation = by_place.get(place)
         if operation is None:
-            continue
-        if path not in allowed:
-            allowed[path] = (
-                drf_allow(m.upper() for m in paths[path] if m in METHODS)
-                if dialect.allow_header
-                else None
-            )
+            return None
         action = actions.get(operation.operation_id)
-        target = _target(document, action, security_map, limits, dialect) if action else None
+        try:
+            target = _target(document, action, security_map, limits, dialect) if action else None
+        except Exception:  # compiled at a request, not at start: Connexion answers it then
+            logger.exception("%s %s: not on the direct path", place[1].upper(), place[0])
+            target = None
         regex, _, convertors = compiled_path(template)
-        compiled.append((method.upper(), Route(template, regex, convertors, target, allowed[path])))
-    return Router(openapi.base_path(document), compiled)
+        return Route(template, regex, convertors, target, allowed(place[0]))
+
+    return Router(openapi.base_path(document), routes, route)
 
 
 class DirectPath:

@@ -655,7 +655,7 @@ def test_one_route_table_for_connexion_and_the_direct_path() -> None:
             }
         },
     }
-    assert list(connexion_hooks.route_table(document).items()) == [
+    assert connexion_hooks.RouteTable(document).items() == [
         (("/s/new", "post"), "/s/new"),
         (("/s/{id}", "get"), "/s/{id}"),
         (("/s/{id}", "delete"), "/s/{id}"),
@@ -738,16 +738,16 @@ paths:
 def test_connexions_routing_tries_the_routes_a_paths_first_segment_can_match(
     tmp_path: Path,
 ) -> None:
-    """Routes grouped by their first segment (a parameter's in every group, in order): the
-    same operation is routed, a method the path does not take is still a 405, and a path
-    no route takes a 404."""
+    """Routes grouped by their first segment (a parameter's in every group, in order), each
+    group made when a path first asks for it: the same operation is routed, a method the
+    path does not take is still a 405, and a path no route takes a 404."""
     from specdouble.server.connexion_hooks import SegmentRouter
 
     made: list[SegmentRouter] = []
     original = SegmentRouter.__init__
 
-    def kept(self: SegmentRouter, router: Any) -> None:
-        original(self, router)
+    def kept(self: SegmentRouter, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
         made.append(self)
 
     with pytest.MonkeyPatch.context() as patched:
@@ -756,11 +756,14 @@ def test_connexions_routing_tries_the_routes_a_paths_first_segment_can_match(
         spec.write_text(SEGMENTS)
         server = create_app(Settings(spec=spec, direct=False, cache=None))
     (router,) = made
-    assert [route.path for route in router.buckets["a"]] == ["/a/x", "/{p}/y"]
-    assert [route.path for route in router.wild] == ["/{p}/y"]
+    assert router._groups == {}  # nothing made before a path asks
     with server.test_client() as client:
         assert client.get("/a/x").status_code == 200
         assert client.get("/a/y").status_code == 200  # `/{p}/y`, from the `a` group
         assert client.get("/c/y").status_code == 200  # no group: the parameter's routes
         assert client.post("/b/z").status_code == 405
         assert client.get("/b/q").status_code == 404
+    assert set(router._groups) == {"a", "b", None}
+    assert [route.path for route in router.group("a")] == ["/a/x", "/{p}/y"]
+    assert [route.path for route in router.group("c")] == ["/{p}/y"]
+    assert router.group("a")[1] is router.group("c")[0]  # a parameter's route: one object

@@ -273,3 +273,32 @@ def test_a_reading_whose_entry_cannot_be_written_is_kept_once(
     monkeypatch.setattr(kept, "keep_object", lambda *_: pytest.fail("written again"))
     app.reading(settings)
     assert kept_reading.stat().st_mtime_ns == first
+
+
+def test_the_kept_data_is_named_by_the_reading_it_was_made_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up data kept for a document is found again by its reading's name in the cache
+    (the file's bytes and the leniency), not by writing the document out; another file's
+    bytes, or another leniency, make and keep data of their own."""
+    from specdouble.rest import dataset
+
+    spec = tmp_path / "pets.json"
+    spec.write_text(json.dumps(DOCUMENT))
+    settings = Settings(spec=spec, seed=3, cache=tmp_path / "cache")
+    data = tmp_path / "cache" / kept.FOLDER
+    first = _served(settings)
+    assert len(list(data.glob("*.marshal"))) == 1
+
+    def never(*_: Any, **__: Any) -> Any:
+        raise AssertionError("kept data is not made again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(dataset, "build", never)
+        patched.setattr(app, "orjson", None)  # the document is not written out to name it
+        assert _served(settings) == first
+    assert _served(settings.replace(leniency="document")) == first
+    assert len(list(data.glob("*.marshal"))) == 2
+    spec.write_text(json.dumps({**DOCUMENT, "info": {"title": "Other", "version": "1"}}))
+    _served(settings)
+    assert len(list(data.glob("*.marshal"))) == 3
