@@ -18,7 +18,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 import yaml
@@ -899,19 +899,82 @@ def discriminator_mapping(schema: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def method_table(document: Mapping[str, Any]) -> list[tuple[PathPattern, tuple[str, ...]]]:
-    """For each path of the document, a pattern of its full URL path and its allowed methods.
+def method_table(document: Mapping[str, Any]) -> PathTable[tuple[str, ...]]:
+    """For each path of the document, its allowed methods, matched against full URL paths.
 
     GET implies HEAD, as every HTTP server answers HEAD where it answers GET.
     """
-    prefix = base_path(document)
-    table = []
-    for path, item in document.get("paths", {}).items():
-        methods = [m.upper() for m in HTTP_METHODS if m in item]
-        if "GET" in methods and "HEAD" not in methods:
-            methods.append("HEAD")
-        table.append((PathPattern(prefix, path, empty=False), tuple(methods)))
-    return table
+
+    def methods(item: Mapping[str, Any]) -> tuple[str, ...]:
+        found = [m.upper() for m in HTTP_METHODS if m in item]
+        if "GET" in found and "HEAD" not in found:
+            found.append("HEAD")
+        return tuple(found)
+
+    return PathTable(base_path(document), document.get("paths", {}), methods, empty=False)
+
+
+Valued = TypeVar("Valued")
+
+
+class PathTable(Generic[Valued]):
+    """A document's paths, each with a value read from its path item, matched against full
+    URL paths (`PathPattern`) in the document's order. Only the paths a URL path's first
+    segment can match are tried (those whose first segment is that text, or has a
+    parameter), and a group's patterns and values are made when a URL path first asks:
+    every request looks its operation up, and Microsoft Graph's 7,400 paths were all tried
+    for each, and all made at each start."""
+
+    def __init__(
+        self,
+        prefix: str,
+        paths: Mapping[str, Any],
+        value: Callable[[Any], Valued],
+        *,
+        empty: bool,
+    ) -> None:
+        self._prefix, self._paths, self._value, self._empty = prefix, paths, value, empty
+        self._groups: dict[str, list[str]] = {}
+        self._wild: list[str] = []
+        for path in paths:
+            first = _literal_first(path)
+            if first is not None:
+                self._groups.setdefault(first, [])
+        for path in paths:
+            first = _literal_first(path)
+            for group in self._groups.values() if first is None else (self._groups[first],):
+                group.append(path)
+            if first is None:
+                self._wild.append(path)
+        self._made: dict[str | None, list[tuple[PathPattern, Valued]]] = {}
+
+    def matching(self, url_path: str) -> Iterator[Valued]:
+        """The values of the paths `url_path` is, in the document's order."""
+        if not url_path.startswith(self._prefix):
+            return
+        rest = url_path[len(self._prefix) :]
+        first = rest.split("/", 2)[1] if rest.startswith("/") else None
+        key = first if first in self._groups else None
+        made = self._made.get(key)
+        if made is None:
+            paths = self._wild if key is None else self._groups[key]
+            made = [
+                (PathPattern(self._prefix, path, self._empty), self._value(self._paths[path]))
+                for path in paths
+            ]
+            self._made[key] = made
+        for pattern, value in made:
+            if pattern.match(url_path):
+                yield value
+
+
+def _literal_first(path: str) -> str | None:
+    """A path's first segment where it is plain text (None: it has a parameter, or the path
+    does not begin with `/`: such a path is tried for every URL path)."""
+    if not path.startswith("/"):
+        return None
+    first = path.split("/", 2)[1]
+    return None if PATH_PARAMETER.search(first) else first
 
 
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
@@ -1092,38 +1155,30 @@ def operation_finder(
     document's path order; HEAD is GET's where the path has no HEAD of its own. With
     `empty_segments`, a path parameter may be empty (`/users/` names `/users/{id}`): which
     operation a request that no route takes was meant for, to answer in its terms."""
-    prefix = base_path(document)
-    table = [
-        (
-            PathPattern(prefix, path, empty=empty_segments),
-            {
-                m.upper(): op["operationId"]
-                for m, op in item.items()
-                if m in HTTP_METHODS and isinstance(op, Mapping) and "operationId" in op
-            },
-        )
-        for path, item in document.get("paths", {}).items()
-    ]
+
+    def ids(item: Any) -> dict[str, str]:
+        return {
+            m.upper(): op["operationId"]
+            for m, op in item.items()
+            if m in HTTP_METHODS and isinstance(op, Mapping) and "operationId" in op
+        }
+
+    table = PathTable(base_path(document), document.get("paths", {}), ids, empty=empty_segments)
 
     def find(method: str, url_path: str) -> str | None:
         wanted = method.upper()
-        for pattern, ids in table:  # as a router: the first path that has the method
-            if pattern.match(url_path):
-                found = ids.get(wanted) or (ids.get("GET") if wanted == "HEAD" else None)
-                if found is not None:
-                    return found
+        for found in table.matching(url_path):  # as a router: the first path with the method
+            operation = found.get(wanted) or (found.get("GET") if wanted == "HEAD" else None)
+            if operation is not None:
+                return operation
         return None
 
     return find
 
 
-def allowed_methods(
-    table: list[tuple[PathPattern, tuple[str, ...]]], url_path: str
-) -> tuple[str, ...]:
-    for pattern, methods in table:
-        if pattern.match(url_path):
-            return methods
-    return ()
+def allowed_methods(table: PathTable[tuple[str, ...]], url_path: str) -> tuple[str, ...]:
+    """The methods of the first path `url_path` is (none: no path of the document)."""
+    return next(table.matching(url_path), ())
 
 
 VALUE_CONSTRAINTS = (

@@ -499,7 +499,7 @@ class Wiring:
     routes: connexion_hooks.RouteTable
     actions: dict[str, actions.Action]
     security: dict[str, Any]
-    method_table: list[tuple[openapi.PathPattern, tuple[str, ...]]]
+    method_table: openapi.PathTable[tuple[str, ...]]
     operation_of: Callable[[str, str], str | None]
     answers: ErrorAnswers
     journal: Journal
@@ -759,7 +759,7 @@ class ErrorAnswers:
 
     def __init__(
         self,
-        methods: list[tuple[openapi.PathPattern, tuple[str, ...]]],
+        methods: openapi.PathTable[tuple[str, ...]],
         *,
         problems: bool,
         document: Mapping[str, Any] | None = None,

@@ -170,7 +170,7 @@ class QualifiedPaths:
         self.plain = openapi.method_table({**document, "paths": plain})
 
     def _exact(self, method: str, path: str) -> bool:
-        return any(method in methods and pattern.match(path) for pattern, methods in self.plain)
+        return any(method in methods for methods in self.plain.matching(path))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         private = bool(self.private_prefix) and scope.get("path", "").startswith(
@@ -294,7 +294,7 @@ class AllowHeader:
     """Django REST Framework names a view's methods in `Allow` on every answer it gives
     (HEAD and OPTIONS included); `table` is the document's `openapi.method_table`."""
 
-    def __init__(self, app: ASGIApp, *, table: list[tuple[Any, tuple[str, ...]]]) -> None:
+    def __init__(self, app: ASGIApp, *, table: openapi.PathTable[tuple[str, ...]]) -> None:
         self.app = app
         self.table = table
         self._by_path: dict[str, bytes | None] = {}
