@@ -934,18 +934,7 @@ class PathTable(Generic[Valued]):
         empty: bool,
     ) -> None:
         self._prefix, self._paths, self._value, self._empty = prefix, paths, value, empty
-        self._groups: dict[str, list[str]] = {}
-        self._wild: list[str] = []
-        for path in paths:
-            first = _literal_first(path)
-            if first is not None:
-                self._groups.setdefault(first, [])
-        for path in paths:
-            first = _literal_first(path)
-            for group in self._groups.values() if first is None else (self._groups[first],):
-                group.append(path)
-            if first is None:
-                self._wild.append(path)
+        self._groups, self._wild = by_first_segment(list(paths), list(paths))
         self._made: dict[str | None, list[tuple[PathPattern, Valued]]] = {}
 
     def matching(self, url_path: str) -> Iterator[Valued]:
@@ -968,13 +957,34 @@ class PathTable(Generic[Valued]):
                 yield value
 
 
-def _literal_first(path: str) -> str | None:
-    """A path's first segment where it is plain text (None: it has a parameter, or the path
-    does not begin with `/`: such a path is tried for every URL path)."""
+def first_literal(path: str) -> str | None:
+    """A path's (or route template's) first segment where it is plain text (None: it has a
+    parameter, or the path does not begin with `/`: such a path is tried for any other)."""
     if not path.startswith("/"):
         return None
     first = path.split("/", 2)[1]
     return None if PATH_PARAMETER.search(first) else first
+
+
+Grouped = TypeVar("Grouped")
+
+
+def by_first_segment(
+    items: Sequence[Grouped], paths: Sequence[str]
+) -> tuple[dict[str, list[Grouped]], list[Grouped]]:
+    """`items` (of these paths) grouped by the text of their paths' first segment, each
+    group in their order, with those whose first segment is a parameter in every group; and
+    those alone, for a URL path whose first segment no group names. Only a group's items can
+    match a URL path that begins with its text (the routers and path tables read them so)."""
+    firsts = [first_literal(path) for path in paths]
+    groups: dict[str, list[Grouped]] = {first: [] for first in firsts if first is not None}
+    wild: list[Grouped] = []
+    for item, first in zip(items, firsts, strict=True):
+        for group in groups.values() if first is None else (groups[first],):
+            group.append(item)
+        if first is None:
+            wild.append(item)
+    return groups, wild
 
 
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")

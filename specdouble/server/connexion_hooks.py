@@ -14,12 +14,12 @@ import json
 import re
 import weakref
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 import yaml
@@ -606,32 +606,6 @@ class SegmentRouter(Router):
         await super().app(scope, receive, send)
 
 
-def first_literal(template: str) -> str | None:
-    """A route template's first segment where it is plain text (None: a parameter)."""
-    segment = template.split("/")[1] if template.count("/") else ""
-    return None if "{" in segment else segment
-
-
-def by_first_segment(
-    routes: Sequence[Routed], templates: Sequence[str]
-) -> tuple[dict[str, list[Routed]], list[Routed]]:
-    """`routes` (of these templates) grouped by the text of their first segment, each group
-    in their order, with those whose first segment is a parameter in every group; and those
-    alone, for a path whose first segment no group names. Only a group's routes can match a
-    path that begins with its text (the direct path's router and Connexion's read them so)."""
-    firsts = [first_literal(template) for template in templates]
-    groups: dict[str, list[Routed]] = {first: [] for first in firsts if first is not None}
-    wild: list[Routed] = []
-    for route, first in zip(routes, firsts, strict=True):
-        for group in groups.values() if first is None else (groups[first],):
-            group.append(route)
-        if first is None:
-            wild.append(route)
-    return groups, wild
-
-
-Routed = TypeVar("Routed")
-
 Place = tuple[str, str]
 """An operation's (path, method)."""
 
@@ -639,7 +613,7 @@ Place = tuple[str, str]
 class RouteTable:
     """Each operation's Starlette route template, by its place (path, method), in the order
     routes are tried; read for the routing of Connexion and of the direct path, a group at a
-    time: the routes a path with a given first segment can take (`by_first_segment`), when a
+    time: the routes a path with a given first segment can take (`openapi.by_first_segment`), when a
     path first asks for them. Reading all of Microsoft Graph's 11,400 took a tenth of a
     second of each start, where a run meets a few groups."""
 
@@ -647,7 +621,7 @@ class RouteTable:
         self._document = document
         self._paths = document.get("paths", {}) if paths is None else paths
         self._order = routing_order(self._paths)
-        self._groups, self._wild = by_first_segment(self._order, self._order)
+        self._groups, self._wild = openapi.by_first_segment(self._order, self._order)
         self._read: dict[str, list[tuple[Place, str]]] = {}
 
     def group_key(self, first: str | None) -> str | None:
