@@ -243,6 +243,8 @@ class Reading:
     unions: dict[str, tuple[str, ...]]
     repairs: tuple[str, ...]
     undefined_security: tuple[str, ...]
+    string_keyed: bool = False
+    """Whether every key of the document is a string (`connexion_hooks.string_keyed`)."""
     identity: tuple[bytes, ...] | None = None
     """What names it in the cache: the file's bytes (its check's entry) and the leniency;
     the code is in every entry's name (None: made of several files, or no cache)."""
@@ -274,7 +276,15 @@ def reading(settings: Settings, *, aside: bool = True) -> tuple[Reading, openapi
     with verdict.awaited_on_error():
         found, unions = profiles.detect(document, leniency=settings.leniency).resources(document)
         identity = tuple(inputs) if verdict.entry is not None and inputs else None
-        read = Reading(document, found, unions, verdict.repairs, tuple(undefined), identity)
+        read = Reading(
+            document,
+            found,
+            unions,
+            verdict.repairs,
+            tuple(undefined),
+            string_keyed=connexion_hooks.only_string_keys(document),
+            identity=identity,
+        )
         # Kept where the check keeps the document (one file, not bundled from several);
         # packed now: what is built next changes the document in place.
         packed = kept.packed_object(read) if verdict.entry is not None else None
@@ -302,6 +312,8 @@ class Parts:
     profile: profiles.Profile
     tokens: dict[str, auth.Token]
     users: dict[str, auth.User]
+    string_keyed: bool = False
+    """Whether every key of the document is a string, as its reading found."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,7 +376,7 @@ def _create_app(settings: Settings) -> MockServer:
                 f" not authentik's ({profile.name})"
             )
         tokens, users = auth.load_identity(settings.tokens_file)
-        parts = Parts(settings, document, profile, tokens, users)
+        parts = Parts(settings, document, profile, tokens, users, read.string_keyed)
         state = build_state(parts, read)
         app, wiring = build_app(parts, state)
         served: ASGIApp = app
@@ -571,7 +583,9 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     try:
         # Where the operations are served, read once (`openapi.base_path`): Connexion's own
         # reading keeps the `//` of `https://host/{basePath}` with a basePath of `/api/v1`.
-        app.add_api(document, base_path=openapi.base_path(document), routes=routes)
+        # What the mock added to a document of string keys (`augment`) has string keys.
+        with connexion_hooks.string_keyed(document if parts.string_keyed else None):
+            app.add_api(document, base_path=openapi.base_path(document), routes=routes)
     except InvalidSpecification as error:  # what the mock added made it invalid: a bug of ours
         reason = str(error).strip().splitlines()[0]
         raise openapi.SpecError(f"{settings.spec}: Connexion refuses it: {reason}") from error

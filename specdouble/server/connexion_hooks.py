@@ -15,6 +15,7 @@ import re
 import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -999,14 +1000,38 @@ class HandlerApi(OnDemandAPI, AsyncApi):
         )
 
 
+_string_keyed: ContextVar[Any] = ContextVar("string_keyed", default=None)
+
+
+@contextlib.contextmanager
+def string_keyed(document: Any) -> Iterator[None]:
+    """While Connexion reads `document` (None: none), it is known to have only string keys
+    (its reading found so, and what is added since adds none other): not looked over again
+    (0.05 s of Microsoft Graph's start)."""
+    token = _string_keyed.set(document)
+    try:
+        yield
+    finally:
+        _string_keyed.reset(token)
+
+
+def only_string_keys(document: Any) -> bool:
+    """Whether every key in `document` is a string (orjson writes out no other: quicker than
+    a walk in Python). An integer past 64 bits, which orjson cannot write, reads as no."""
+    try:
+        orjson.dumps(document)
+    except TypeError:
+        return False
+    return True
+
+
 def specification_from_dict(cls: Any, spec: Any, *, base_uri: str = "") -> Any:
     """Connexion's `Specification.from_dict`, without its walk that makes every key a string
-    where orjson finds they are (a JSON document, a cached one): the walk copies every node,
-    a tenth of a second of a large document's start."""
-    try:
-        orjson.dumps(spec)  # every key a string: the walk would copy it unchanged
+    where they are (a JSON document, a cached one): the walk copies every node, a tenth of a
+    second of a large document's start."""
+    if spec is _string_keyed.get() or only_string_keys(spec):
         spec = dict(spec)  # (the Specification copies it; its defaults go in at the top)
-    except TypeError:  # a key that is not a string (YAML's `200:`): Connexion's own rule
+    else:  # a key that is not a string (YAML's `200:`): Connexion's own rule
 
         def enforce_string_keys(node: Any) -> Any:
             if isinstance(node, dict):

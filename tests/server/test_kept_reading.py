@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from specdouble.data import kept
 from specdouble.document import openapi
 from specdouble.rest import inference
-from specdouble.server import app
+from specdouble.server import app, connexion_hooks
 from specdouble.server.app import READINGS, create_app
 from specdouble.settings import Settings
 
@@ -279,8 +280,9 @@ def test_the_kept_data_is_named_by_the_reading_it_was_made_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Start-up data kept for a document is found again by its reading's name in the cache
-    (the file's bytes and the leniency), not by writing the document out; another file's
-    bytes, or another leniency, make and keep data of their own."""
+    (the file's bytes and the leniency), not by writing the document out, and the reading's
+    finding that its keys are strings is not made again; another file's bytes, or another
+    leniency, make and keep data of their own."""
     from specdouble.rest import dataset
 
     spec = tmp_path / "pets.json"
@@ -295,10 +297,39 @@ def test_the_kept_data_is_named_by_the_reading_it_was_made_from(
 
     with monkeypatch.context() as patched:
         patched.setattr(dataset, "build", never)
-        patched.setattr(app, "orjson", None)  # the document is not written out to name it
+        patched.setattr(app, "orjson", None)  # the document is not written out to name it,
+        patched.setattr(connexion_hooks, "only_string_keys", never)  # nor looked over again
         assert _served(settings) == first
     assert _served(settings.replace(leniency="document")) == first
     assert len(list(data.glob("*.marshal"))) == 2
     spec.write_text(json.dumps({**DOCUMENT, "info": {"title": "Other", "version": "1"}}))
     _served(settings)
     assert len(list(data.glob("*.marshal"))) == 3
+
+
+def test_a_yaml_documents_integer_keys_are_read_as_strings_cold_and_warm(tmp_path: Path) -> None:
+    """YAML reads `200:` as an integer; the document is read with it a string, its reading
+    says every key is one, and a kept reading serves as the first start did. A number past
+    64 bits (orjson writes none) reads as a key that may not be one: Connexion's own walk."""
+    import yaml
+
+    document = json.loads(json.dumps(DOCUMENT))
+    for item in document["paths"].values():
+        for operation in item.values():
+            operation["responses"] = {
+                int(code) if code.isdigit() else code: answer
+                for code, answer in operation["responses"].items()
+            }
+    spec = tmp_path / "pets.yaml"
+    spec.write_text(yaml.safe_dump(document))
+    assert 200 in yaml.safe_load(spec.read_text())["paths"]["/pets"]["get"]["responses"]
+    settings = Settings(spec=spec, seed=3, cache=tmp_path / "cache")
+    first = _served(settings)
+    assert first[0] == 200 and first[2:] == [201, {"id": 4242, "name": "Rex"}]
+    (entry,) = (tmp_path / "cache" / READINGS).glob("*.pickle")
+    assert _served(settings) == first
+    reading = pickle.loads(entry.read_bytes())
+    assert reading.string_keyed is True
+    assert "200" in reading.document["paths"]["/pets"]["get"]["responses"]
+    assert not connexion_hooks.only_string_keys({"example": 2**70})
+    assert not connexion_hooks.only_string_keys({200: {}})
