@@ -219,6 +219,8 @@ def repair(document: dict[str, Any]) -> list[str]:
     for path, node in _walk(document, ()):
         if path and path[-1] == "schema" and isinstance(node, dict):
             roots.append(node)
+        if isinstance(node.get("schema"), bool) and _holds_a_schema(path, node):
+            node["schema"] = {} if node["schema"] else {"not": {}}  # as `_boolean_schemas`
         pattern = node.get("pattern")
         unslashed = _unslashed(pattern) if isinstance(pattern, str) else None
         if unslashed is not None:
@@ -277,6 +279,14 @@ def repair(document: dict[str, Any]) -> list[str]:
                 del node["default"]
     _boolean_schemas(roots)
     return repairs
+
+
+def _holds_a_schema(path: tuple[Any, ...], node: dict[str, Any]) -> bool:
+    """Whether `node`'s `schema` is a schema object's place: a parameter's, a header's or a
+    media type's (not a property named `schema`, nor an extension's)."""
+    if "in" in node and "name" in node:
+        return True
+    return len(path) >= 2 and path[-2] in ("content", "headers")
 
 
 CHOOSING = ("discriminator", "oneOf", "anyOf")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import re
 import weakref
 from collections import defaultdict
@@ -52,6 +53,8 @@ from specdouble.rest.dialect import Dialect
 from specdouble.rest.params import form_values, parse_parameters, read_path, read_query
 from specdouble.rest.validation import validate_request_body
 from specdouble.settings import Limits
+
+logger = logging.getLogger("specdouble")
 
 PARAMS, BODY, PREFER, PRINCIPAL = "mock_params", "mock_body", "mock_prefer", "principal"
 SLASH_STAND_IN = "\uf8ff"
@@ -548,8 +551,8 @@ class TextRoutingAPI(RoutingAPI):
 
     def __init__(self, *args: Any, routes: RouteTable | None = None, **kwargs: Any) -> None:
         self.routes = routes
-        """The document's routes, read once for this layer and the direct path (None: read
-        here, from Connexion's copy)."""
+        """The document's routes, shared by this layer and the direct path, each group read
+        once (None: read here, from Connexion's copy)."""
         super().__init__(*args, **kwargs)
 
     def add_paths(self, paths: dict[str, Any] | None = None) -> None:
@@ -596,14 +599,10 @@ class SegmentRouter(Router):
         return made
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path = get_route_path(scope)
-            # Read by Starlette's `app` before its first `await`: no other request runs
-            # between this and its walk of them (its slash redirect's path has the same
-            # first segment).
-            self.routes = self.group(path.split("/", 2)[1] if path.startswith("/") else "")
-        else:
-            self.routes = [self._route(place, template) for place, template in self.table.items()]
+        path = get_route_path(scope)
+        # Read by Starlette's `app` before its first `await`: no other request runs between
+        # this and its walk of them (its slash redirect's path has the same first segment).
+        self.routes = self.group(path.split("/", 2)[1] if path.startswith("/") else "")
         await super().app(scope, receive, send)
 
 
@@ -641,7 +640,14 @@ class RouteTable:
     def _routes_of(self, path: str) -> list[tuple[Place, str]]:
         read = self._read.get(path)
         if read is None:
-            read = self._read[path] = _path_routes(self._document, path, self._paths[path])
+            try:
+                read = _path_routes(self._document, path, self._paths[path])
+                for _place, template in read:
+                    compiled_path(template)  # what Starlette would refuse, refused here
+            except Exception as error:  # read when a request first needs it, not at start
+                logger.warning("%s: not routed: %s", openapi.json_pointer(["paths", path]), error)
+                read = []  # its operations answer as no route would
+            self._read[path] = read
         return read
 
 
@@ -688,10 +694,15 @@ def routed_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, 
     `content: {application/json: {schema}}` path parameters)."""
     types: dict[str, Any] = {}
     for parameter in parameters:
-        if parameter.get("in") != "path":
+        if not isinstance(parameter, Mapping) or parameter.get("in") != "path":
             continue
-        media = next(iter((parameter.get("content") or {}).values()), None) or {}
-        schema = openapi.resolve(document, parameter.get("schema") or media.get("schema") or {})
+        content = parameter.get("content")
+        media = next(iter(content.values()), None) if isinstance(content, Mapping) else None
+        own = parameter.get("schema")
+        written = own or (media.get("schema") if isinstance(media, Mapping) else None)
+        schema = openapi.resolve(document, written or {})
+        if not isinstance(schema, Mapping):  # 3.1's `true`: any value, no type
+            continue
         if schema.get("type") == "string" and schema.get("format") == "path":
             types[parameter["name"]] = "path"
     return types

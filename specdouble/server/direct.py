@@ -118,7 +118,7 @@ class Router:
     ) -> None:
         self.base_path = base_path
         self.table = table
-        self._route = route
+        self._route = functools.cache(route)  # a parameter's route, in every group: once
         self._groups: dict[str | None, dict[str, list[Route]]] = {}
 
     def group(self, first: str) -> dict[str, list[Route]]:
@@ -256,10 +256,10 @@ def router(
         action = actions.get(operation.operation_id)
         try:
             target = _target(document, action, security_map, limits, dialect) if action else None
+            regex, _, convertors = compiled_path(template)
         except Exception:  # compiled at a request, not at start: Connexion answers it then
             logger.exception("%s %s: not on the direct path", place[1].upper(), place[0])
-            target = None
-        regex, _, convertors = compiled_path(template)
+            return None
         return Route(template, regex, convertors, target, allowed(place[0]))
 
     return Router(openapi.base_path(document), routes, route)

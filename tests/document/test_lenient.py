@@ -245,6 +245,37 @@ def test_boolean_schemas_become_the_objects_that_mean_the_same() -> None:
     assert answer["properties"] == {"x": {"not": {}}}
 
 
+def test_a_parameters_header_or_media_types_boolean_schema_is_an_object() -> None:
+    """3.1's `schema: true` where a parameter, a header or a media type names its schema
+    (the server reads a schema object there); an extension's `schema` is data."""
+    parameter = {"name": "p", "in": "path", "required": True, "schema": True}
+    header = {"schema": False}
+    media = {"schema": True}
+    extension = {"schema": True}
+    document = {
+        "openapi": "3.1.0",
+        "paths": {
+            "/{p}/x": {
+                "parameters": [parameter],
+                "get": {
+                    "x-note": extension,
+                    "responses": {
+                        "200": {
+                            "description": "d",
+                            "headers": {"X-Rate": header},
+                            "content": {"application/json": media},
+                        }
+                    },
+                },
+            }
+        },
+    }
+    assert lenient.repair(document) == []
+    assert parameter["schema"] == {} and media["schema"] == {}
+    assert header["schema"] == {"not": {}}
+    assert extension["schema"] is True
+
+
 def test_an_unknown_dialect_and_draft_4_exclusives_in_a_3_1_document() -> None:
     """ReadMe's `schema-validation-local`: a `$schema` naming a draft that never was is read
     in the document's own dialect; there, `exclusiveMaximum: true` beside `maximum` is the

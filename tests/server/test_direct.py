@@ -767,3 +767,71 @@ def test_connexions_routing_tries_the_routes_a_paths_first_segment_can_match(
     assert [route.path for route in router.group("a")] == ["/a/x", "/{p}/y"]
     assert [route.path for route in router.group("c")] == ["/{p}/y"]
     assert router.group("a")[1] is router.group("c")[0]  # a parameter's route: one object
+
+
+WILD = """
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a/x:
+    get: {operationId: ax, responses: {'200': {description: x}}}
+  /{p}/y:
+    parameters: [{name: p, in: path, required: true, schema: true}]
+    get: {operationId: py, responses: {'200': {description: y}}}
+  /b/z:
+    get: {operationId: bz, responses: {'200': {description: z}}}
+"""
+
+
+def test_the_direct_path_compiles_each_operation_once_whatever_groups_ask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parameter's route is in every first-segment group: compiled for the first group a
+    path asks for, and the same route in the others (a 3.1 `schema: true` path parameter
+    routes as any other)."""
+    from specdouble.server import direct
+
+    compiled: list[str] = []
+    original = direct.compiled_path
+
+    def counted(template: str) -> Any:
+        compiled.append(template)
+        return original(template)
+
+    monkeypatch.setattr(direct, "compiled_path", counted)
+    spec = tmp_path / "wild.yaml"
+    spec.write_text(WILD)
+    server = create_app(Settings(spec=spec, cache=None))
+    assert compiled == []  # nothing before a path asks
+    with server.test_client() as client:
+        for path in ("/a/x", "/a/y", "/b/y", "/b/z", "/c/y", "/a/x"):
+            assert client.get(path).status_code == 200, path
+    assert sorted(compiled) == ["/a/x", "/b/z", "/{p}/y"]
+
+
+def test_a_path_whose_route_cannot_be_read_is_not_routed_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Routes are read a group at a time, when a request first needs them: one path whose
+    route cannot be read answers as no route would, with a warning naming it, and every
+    other path is served (it is in every group here)."""
+    from specdouble.server import connexion_hooks
+
+    original = connexion_hooks._path_routes
+
+    def refusing(document: Any, path: str, item: Any) -> Any:
+        if path == "/{p}/y":
+            raise ValueError("a template Starlette refuses")
+        return original(document, path, item)
+
+    monkeypatch.setattr(connexion_hooks, "_path_routes", refusing)
+    spec = tmp_path / "wild.yaml"
+    spec.write_text(WILD)
+    for direct_path in (True, False):
+        server = create_app(Settings(spec=spec, cache=None, direct=direct_path))
+        with server.test_client() as client:
+            assert client.get("/a/x").status_code == 200
+            assert client.get("/b/z").status_code == 200
+            assert client.get("/a/y").status_code == 404
+    warned = [r.getMessage() for r in caplog.records if "not routed" in r.getMessage()]
+    assert warned and all("#/paths/~1{p}~1y: not routed" in line for line in warned)
