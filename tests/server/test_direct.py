@@ -769,18 +769,8 @@ def test_connexions_routing_tries_the_routes_a_paths_first_segment_can_match(
     assert router.group("a")[1] is router.group("c")[0]  # a parameter's route: one object
 
 
-WILD = """
-openapi: 3.1.0
-info: {title: t, version: '1'}
-paths:
-  /a/x:
-    get: {operationId: ax, responses: {'200': {description: x}}}
-  /{p}/y:
-    parameters: [{name: p, in: path, required: true, schema: true}]
-    get: {operationId: py, responses: {'200': {description: y}}}
-  /b/z:
-    get: {operationId: bz, responses: {'200': {description: z}}}
-"""
+WILD = SEGMENTS.replace("3.0.0", "3.1.0").replace("schema: {type: string}", "schema: true")
+"""`SEGMENTS` in 3.1, its parameter's schema `true` (any value)."""
 
 
 def test_the_direct_path_compiles_each_operation_once_whatever_groups_ask(
