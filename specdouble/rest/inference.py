@@ -413,37 +413,58 @@ ENVELOPES = ("data", "result", "item", "resource", "record", "entity", "payload"
 """The names under which an answer or a body holds the one object it is about."""
 
 
-def envelope_slot(document: Mapping[str, Any], schema: Any) -> str | None:
+def envelope_slot(
+    document: Mapping[str, Any], schema: Any, names: Iterable[str] = ENVELOPES
+) -> str | None:
     """The property of an envelope that holds the object itself (Asana's `{data: {...}}`,
-    Superset's `{id, result: {...}}`): its one object-valued property, of an envelope's name,
+    Superset's `{id, result: {...}}`): its one object-valued property, of one of `names`,
     beside at most two plain values. None for anything else."""
     if schema is None or _shape(document, schema) != "object":
         return None
     properties, _ = object_shape(document, schema)
     shapes = {name: _shape(document, part) for name, part in properties.items()}
     inside = [name for name, shape in shapes.items() if shape in ("object", "array")]
-    if len(inside) != 1 or inside[0] not in ENVELOPES or shapes[inside[0]] != "object":
+    if len(inside) != 1 or inside[0] not in names or shapes[inside[0]] != "object":
         return None
     return inside[0] if len(properties) <= 3 else None
 
 
 def _inside(document: Mapping[str, Any], schema: Any, slot: str | None) -> Any:
     """The object an envelope holds at `slot`, or `schema` itself where it is no such one."""
-    if slot is None or schema is None or envelope_slot(document, schema) != slot:
+    if slot is None or schema is None or envelope_slot(document, schema, (slot,)) != slot:
         return schema
     return object_shape(document, schema)[0][slot]
+
+
+def _named_for(path: str) -> tuple[str, ...]:
+    """What an envelope of this path's object may name its slot besides `ENVELOPES`: the
+    path's key parameter and its collection's noun (AWS's `/projects/{project}` answers
+    `{project: {...}}`; Slack's `users.info` answers `{ok, user: {...}}`).
+
+    >>> _named_for("/projects/{project}/launches/{launch}"), _named_for("/users")
+    (('launch', 'launche'), ('user',))
+    """
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    names = []
+    if segments and segments[-1].startswith("{") and segments[-1].endswith("}"):
+        names.append(segments.pop()[1:-1])
+    if segments and "{" not in segments[-1]:
+        names.append(singular(segments[-1]))
+    return tuple(names)
 
 
 def _enveloped(
     document: Mapping[str, Any], create: Operation | None, retrieve: Operation | None
 ) -> str | None:
-    """The slot where the item's answers hold the object (`result`, `data`), where the
-    create's answer and the retrieve's are envelopes of one slot and the create's body sends
-    the object's own fields, bare (Superset) or in an envelope of the same slot (Asana)."""
+    """The slot where the item's answers hold the object (`result`, `data`, or a name the
+    path gives it: AWS's `{project: {...}}`), where the create's answer and the retrieve's
+    are envelopes of one slot and the create's body sends the object's own fields, bare
+    (Superset, AWS) or in an envelope of the same slot (Asana)."""
     if create is None:
         return None
     answers = [_success_schema(document, op) for op in (create, retrieve) if op is not None]
-    slots = {envelope_slot(document, answer) for answer in answers}
+    names = {*ENVELOPES, *(n for op in (create, retrieve) if op for n in _named_for(op.path))}
+    slots = {envelope_slot(document, answer, names) for answer in answers}
     if len(slots) != 1 or None in slots:
         return None
     slot = next(iter(slots))
@@ -801,8 +822,10 @@ def _plain_resource(
     # A key's schema with its `allOf` parts as one (AWS's `allOf: [{$ref: Pattern}, {xml}]`).
     key_schema = combined_scalar(document, resolved[key]) or resolved[key]
     key_kind = _kind(key_schema)
-    if key_kind in ("object", "array"):
-        return None  # an object or a list names no object in a path
+    if key_kind in ("object", "array") or _shape(document, key_schema) in ("object", "array"):
+        # An object or a list names no object in a path (AWS's `GetLaunchResponse` holds the
+        # launch as `launch: allOf: [Launch]`, which the path's `{launch}` names).
+        return None
     constrained = any(k in key_schema for k in ("pattern", "enum", "maxLength", "minLength"))
     path_schema = _path_parameter_schema(document, item_methods, lookup)
     # A text key the item path reads as a number (GitLab's hook `id`) is a number's digits.

@@ -406,6 +406,134 @@ def test_objects_answered_in_an_envelope_are_the_objects_sent(tmp_path: Path) ->
         assert read["id"] == str(body["id"]) and read["result"]["text"] == "mine"
 
 
+NAMED_ENVELOPES = """
+openapi: 3.0.3
+info: {title: Experiments, version: "1"}
+paths:
+  /projects:
+    get:
+      responses:
+        "200":
+          description: AWS lists summaries, beside a token
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  nextToken: {type: string}
+                  projects: {type: array, items: {$ref: "#/components/schemas/Summary"}}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties: {name: {type: string}, description: {type: string}}
+      responses:
+        "200":
+          description: the project, under its own name
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [project]
+                properties: {project: {allOf: [{$ref: "#/components/schemas/Project"}]}}
+  /projects/{project}:
+    parameters: [{name: project, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the project, under its own name
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [project]
+                properties: {project: {allOf: [{$ref: "#/components/schemas/Project"}]}}
+  /launches:
+    get:
+      responses:
+        "200":
+          description: the launches
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  launches: {type: array, items: {$ref: "#/components/schemas/Launch"}}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: {name: {type: string}, config: {type: string}}
+      responses:
+        "200":
+          description: the launch, under its own name; the body sends what it does not show
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [launch]
+                properties: {launch: {allOf: [{$ref: "#/components/schemas/Launch"}]}}
+  /launches/{launch}:
+    parameters: [{name: launch, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the launch
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [launch]
+                properties: {launch: {allOf: [{$ref: "#/components/schemas/Launch"}]}}
+components:
+  schemas:
+    Summary:
+      type: object
+      required: [name]
+      properties: {name: {type: string}, arn: {type: string}}
+    Project:
+      type: object
+      required: [name, arn, status]
+      properties:
+        name: {type: string}
+        arn: {type: string}
+        description: {type: string}
+        status: {type: string, enum: [AVAILABLE, UPDATING]}
+    Launch:
+      type: object
+      required: [name, status]
+      properties: {name: {type: string}, status: {type: string}}
+"""
+
+
+def test_an_envelope_the_path_names_holds_the_object_and_an_object_is_no_key(
+    tmp_path: Path,
+) -> None:
+    """AWS answers `{project: {...}}` for `/projects/{project}`: the slot the path names holds
+    the object created, which reads back under its key. Where the body does not send the
+    object's fields (`config`), the envelope is not read as one, and the path's `{launch}`,
+    naming the object-valued `launch`, is no key: the answers obey their schemas."""
+    (tmp_path / "named.yaml").write_text(NAMED_ENVELOPES)
+    with create_app(Settings(spec=tmp_path / "named.yaml", seed=3)).test_client(
+        headers=AUTH
+    ) as client:
+        made = client.post("/projects", json={"name": "p1", "description": "d"})
+        assert made.status_code == 200, made.text
+        project = made.json()["project"]
+        assert (project["name"], project["description"]) == ("p1", "d")
+        assert client.get("/projects/p1").json() == {"project": project}
+        assert {"name": "p1", "arn": project["arn"]} in client.get("/projects").json()["projects"]
+        launched = client.post("/launches", json={"name": "l1", "config": "c"})
+        assert launched.status_code == 200, launched.text
+        assert isinstance(launched.json()["launch"], dict)
+        assert isinstance(client.get("/launches/l1").json()["launch"], dict)
+
+
 MADE_KEYS = """
 openapi: 3.0.3
 info: {title: Links, version: "1"}
