@@ -529,3 +529,44 @@ def test_a_json_body_that_breaks_its_schema_explains_a_refusal_and_a_nullable_nu
     assert not judge._violates(case(None), document)  # no body: nothing to break
     schemas["Data"]["pattern"] = r"^\p{L}+$"  # which Python's `re` cannot read: no verdict
     assert not judge._violates(case({"binData": "x"}), document)
+
+
+def test_an_empty_path_parameter_names_another_operation_unless_a_route_takes_it_empty() -> None:
+    """Microcks' `/tests/service/{serviceId}/count` with an empty `serviceId` goes out as
+    `/tests/service/count`, which `/tests/service/{serviceId}` answers with its own list: no
+    server routes it to `count`. A `format: path` parameter's route takes it empty, and a 5xx
+    is the server's whatever was sent."""
+    from types import SimpleNamespace
+
+    shared = [{"name": "serviceId", "in": "path", "required": True, "schema": {"type": "string"}}]
+    document: dict[str, Any] = {
+        "openapi": "3.0.0",
+        "paths": {"/tests/service/{serviceId}/count": {"parameters": shared, "get": {}}},
+    }
+
+    def answered(status: int, sent: str = "") -> str | None:
+        operation = SimpleNamespace(
+            path="/tests/service/{serviceId}/count",
+            definition=SimpleNamespace(raw={"responses": {"200": {}}}),
+        )
+        case = SimpleNamespace(
+            operation=operation,
+            method="GET",
+            body=None,
+            headers={},
+            path_parameters={"serviceId": sent},
+            query={},
+            meta=None,
+            media_type=None,
+        )
+        request = SimpleNamespace(uri="http://127.0.0.1/tests/service/count", headers={})
+        return judge.explain(
+            case, request, SimpleNamespace(status_code=status, content=b"[]"), "x", document
+        )
+
+    assert answered(200) == judge.OTHER_OPERATION
+    assert answered(404) == judge.UNKNOWN_KEY
+    assert answered(500) is None
+    assert answered(200, sent="s1") is None
+    shared[0]["schema"]["format"] = "path"
+    assert answered(200) is None

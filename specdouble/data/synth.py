@@ -1308,31 +1308,51 @@ NO_VALUE: Any = object()
 """`empty_value` of a schema that admits no empty value."""
 
 
-def with_defaults(document: Mapping[str, Any], schema: Any, value: Any, depth: int = 0) -> Any:
+def with_defaults(
+    document: Mapping[str, Any],
+    schema: Any,
+    value: Any,
+    depth: int = 0,
+    *,
+    made: Callable[[Any, str], Any] | None = None,
+) -> Any:
     """`value` with the defaults its schema states for what it leaves out, inside objects and
-    lists too, as a nested serializer fills its fields' defaults.
+    lists too, as a nested serializer fills its fields' defaults; and, with `made`, the
+    required read-only fields it leaves out, which the server makes (`made(schema, name)`),
+    as a nested serializer's read-only fields are its own (GSM Tasks' address of a task:
+    `geocoded_at`).
 
     >>> uri = {"type": "object", "properties": {"url": {"type": "string"},
     ...        "kind": {"type": "string", "default": "authorization"}}}
     >>> with_defaults({}, {"type": "array", "items": uri}, [{"url": "https://a"}])
     [{'url': 'https://a', 'kind': 'authorization'}]
+    >>> stamped = {"type": "object", "required": ["at"], "properties": {"at": {"readOnly": True}}}
+    >>> with_defaults({}, stamped, {"x": 1}, made=lambda schema, name: f"made {name}")
+    {'x': 1, 'at': 'made at'}
     """
     schema = resolve(document, schema)
     if not isinstance(schema, Mapping) or depth > MAX_DEPTH:
         return value
     for part in schema.get("allOf", []):
-        value = with_defaults(document, part, value, depth + 1)
+        value = with_defaults(document, part, value, depth + 1, made=made)
     if isinstance(value, list) and "items" in schema:
-        return [with_defaults(document, schema["items"], item, depth + 1) for item in value]
+        return [
+            with_defaults(document, schema["items"], item, depth + 1, made=made) for item in value
+        ]
     properties = schema.get("properties")
     if isinstance(value, dict) and isinstance(properties, Mapping):
         filled = dict(value)
+        required = schema.get("required") or ()
         for name, property_schema in properties.items():
             resolved = resolve(document, property_schema)
             if name not in filled and isinstance(resolved, Mapping) and "default" in resolved:
                 filled[name] = resolved["default"]
             elif name in filled:
-                filled[name] = with_defaults(document, property_schema, filled[name], depth + 1)
+                filled[name] = with_defaults(
+                    document, property_schema, filled[name], depth + 1, made=made
+                )
+            elif made and name in required and marked(document, property_schema, "readOnly"):
+                filled[name] = made(property_schema, name)
         return filled
     return value
 

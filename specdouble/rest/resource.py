@@ -849,12 +849,15 @@ class Resource:
 
     def _fill_nested_defaults(self, record: Record) -> None:
         """Objects and lists written take the defaults their schema states (a redirect URI's
-        `redirect_uri_type`), as DRF's nested serializers fill them."""
+        `redirect_uri_type`), as DRF's nested serializers fill them, and the required
+        read-only fields the server makes (drawn from their schemas)."""
         if not self._document:
             return
         for name, value in record.items():
             if isinstance(value, (dict, list)) and value and name in self.spec.properties:
-                record[name] = with_defaults(self._document, self.spec.properties[name], value)
+                record[name] = with_defaults(
+                    self._document, self.spec.properties[name], value, made=self._draw
+                )
 
     def _missing_references(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """A DRF write's related keys that name no object, with DRF's related fields' words;

@@ -406,10 +406,12 @@ def explain(
         return UNKNOWN_KEY
     if 400 <= status < 500 and (_breaks_qualifier(case) or _collapsed(case, request)):
         return OTHER_OPERATION
-    if status in (404, 405) and "" in (case.path_parameters or {}).values():
+    if _emptied(case, document) and status < 500:
         # An empty path parameter (a link followed to an empty value): the URL then names
-        # another path, or none, so no server can route it to this operation.
-        return UNKNOWN_KEY
+        # another path, or none, so no server can route it to this operation; what answers
+        # is the other path's operation (Microcks' `/tests/service/{serviceId}/count`, sent
+        # as `/tests/service/count`, is `/tests/service/{serviceId}`'s list).
+        return UNKNOWN_KEY if status in (404, 405) else OTHER_OPERATION
     # Any write that gives an object a key another object has (a PATCH renaming it too).
     taking = case.method.upper() in ("POST", "PUT", "PATCH")
     if status in (400, 409, 422) and taking and _taken(response):
@@ -545,7 +547,29 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
     pattern = node.get("pattern") if isinstance(node, dict) else None
     # A JavaScript regex literal pasted whole (`/^[a-z]+$/`): no string matches it.
     unmatchable = isinstance(pattern, str) and lenient._unslashed(pattern) is not None
+    unmatchable = unmatchable or _pattern_outgrows(node)
     return _kinds(document, node) == set() or _twins(document, node) or unmatchable
+
+
+def _pattern_outgrows(schema: dict[str, Any]) -> bool:
+    """Whether the shortest text a string's `pattern` finds is longer than its `maxLength`
+    allows (AWS App Runner's `ServiceId`: a UUID's 36 characters in at most 32).
+
+    >>> _pattern_outgrows({"pattern": "[0-9a-f]{8}-[0-9a-f]{4}", "maxLength": 12})
+    True
+    >>> _pattern_outgrows({"pattern": "^[a-z]+$", "maxLength": 12})
+    False
+    """
+    import re._parser as parser  # the shortest match's length, as `re` reads the pattern
+
+    pattern, longest = schema.get("pattern"), schema.get("maxLength")
+    if not isinstance(pattern, str) or not isinstance(longest, int):
+        return False
+    try:
+        least, _most = parser.parse(pattern).getwidth()
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return least > longest
 
 
 UNFILLABLE = re.compile(r"Cannot generate test data for (\w+) parameter '([^']+)'")
@@ -916,6 +940,20 @@ def _breaks_qualifier(case: Any) -> bool:
         if value is not None and sent != value:
             return True
     return False
+
+
+def _emptied(case: Any, document: dict[str, Any]) -> bool:
+    """Whether a path parameter is sent empty that no route takes empty (only a `format:
+    path` one's takes any text, none too)."""
+    empty = {name for name, value in (case.path_parameters or {}).items() if value == ""}
+    shared = (document.get("paths", {}).get(case.operation.path) or {}).get("parameters") or []
+    for parameter in [*shared, *(case.operation.definition.raw.get("parameters") or [])]:
+        parameter = openapi.resolve(document, parameter)
+        if parameter.get("in") == "path" and parameter.get("name") in empty:
+            schema = openapi.resolve(document, parameter.get("schema") or {})
+            if isinstance(schema, dict) and schema.get("format") == "path":
+                empty.discard(parameter["name"])
+    return bool(empty)
 
 
 def _collapsed(case: Any, request: Any) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -532,6 +533,66 @@ def test_an_envelope_the_path_names_holds_the_object_and_an_object_is_no_key(
         assert launched.status_code == 200, launched.text
         assert isinstance(launched.json()["launch"], dict)
         assert isinstance(client.get("/launches/l1").json()["launch"], dict)
+
+
+NESTED_READ_ONLY = """
+openapi: 3.0.3
+info: {title: Tasks, version: "1"}
+paths:
+  /tasks/:
+    get:
+      responses:
+        "200":
+          description: the tasks
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Task"}}
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+      responses:
+        "201":
+          description: the task
+          content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+  /tasks/{id}/:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the task
+          content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+components:
+  schemas:
+    Task:
+      type: object
+      required: [id, address]
+      properties:
+        id: {type: string, format: uuid, readOnly: true}
+        address: {$ref: "#/components/schemas/Address"}
+    Address:
+      type: object
+      required: [geocoded_at]
+      properties:
+        street: {type: string}
+        geocoded_at: {type: string, format: date-time, readOnly: true}
+"""
+
+
+def test_a_nested_objects_required_read_only_fields_are_the_servers_to_make(
+    tmp_path: Path,
+) -> None:
+    """GSM Tasks' task holds its address, whose `geocoded_at` the server sets: a client never
+    sends it, and the object written shows it, made from its schema, as it reads back."""
+    (tmp_path / "tasks.yaml").write_text(NESTED_READ_ONLY)
+    with create_app(Settings(spec=tmp_path / "tasks.yaml", seed=2)).test_client(
+        headers=AUTH
+    ) as client:
+        made = client.post("/tasks/", json={"address": {"street": "Main St"}})
+        assert made.status_code == 201, made.text
+        address = made.json()["address"]
+        assert address["street"] == "Main St"
+        assert datetime.fromisoformat(address["geocoded_at"].replace("Z", "+00:00"))
+        assert client.get(f"/tasks/{made.json()['id']}/").json() == made.json()
 
 
 MADE_KEYS = """
