@@ -272,13 +272,36 @@ def repair(document: dict[str, Any]) -> list[str]:
         if path and path[-1] == "responses" and node == {}:
             repairs.append(f"{json_pointer(path)}: no answer documented: a default one")
             node["default"] = {"description": "Undocumented"}
-        if "default" in node and schema_node:
+        if _server_variable(path):
+            repairs += _variable_default(node, path)
+        elif "default" in node and schema_node:
             problem = _refusal(document, node, node["default"], modern=modern)
             if problem is not None:
                 repairs.append(f"{json_pointer([*path, 'default'])}: {problem}: dropped")
                 del node["default"]
     _boolean_schemas(roots)
     return repairs
+
+
+def _server_variable(path: tuple[Any, ...]) -> bool:
+    """Whether the object at `path` is a server's variable (`servers/1/variables/env`), the
+    document's, a path's or an operation's."""
+    return len(path) >= 4 and path[-2] == "variables" and path[-4] == "servers"
+
+
+def _variable_default(node: dict[str, Any], path: tuple[Any, ...]) -> list[str]:
+    """A server variable's `default`, which OpenAPI requires, and one of its `enum` where it
+    has one: where it is not (VTEX's `default: "{environment}"` beside two environments), its
+    first choice; where it has none, its first choice or the empty text."""
+    choices = node.get("enum")
+    first = choices[0] if isinstance(choices, list) and choices else None
+    if "default" not in node:
+        node["default"] = "" if first is None else first
+        return [f"{json_pointer([*path, 'default'])}: none given: {node['default']!r}"]
+    if first is not None and node["default"] not in choices:
+        given, node["default"] = node["default"], first
+        return [f"{json_pointer([*path, 'default'])}: {given!r} is none of its enum: {first!r}"]
+    return []
 
 
 def _holds_a_schema(path: tuple[Any, ...], node: dict[str, Any]) -> bool:

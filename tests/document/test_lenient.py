@@ -586,3 +586,37 @@ def test_a_required_name_only_a_one_of_defines_or_none_does_not_refuse_the_docum
         assert "#/paths/~1x/get/responses" in str(error)
     else:
         raise AssertionError("an invalid document passed")
+
+
+def test_a_server_variables_default_is_one_of_its_choices() -> None:
+    """OpenAPI requires a server variable's `default`, one of its `enum` where it has one:
+    VTEX's `default: "{environment}"` beside two environments is read as the first, a
+    missing one as the first choice or the empty text."""
+    servers = [
+        {"url": "https://vtex.local"},
+        {
+            "url": "https://{account}.{environment}.com.br",
+            "variables": {
+                "account": {"default": "{account}"},
+                "environment": {"default": "{environment}", "enum": ["stable", "my"]},
+                "region": {"enum": ["eu", "us"]},
+                "tenant": {"description": "no default"},
+            },
+        },
+    ]
+    document = {
+        "openapi": "3.0.3",
+        "servers": servers,
+        "paths": {},
+    }
+    repairs = lenient.repair(document)
+    assert servers[1]["variables"] == {
+        "account": {"default": "{account}"},
+        "environment": {"default": "stable", "enum": ["stable", "my"]},
+        "region": {"enum": ["eu", "us"], "default": "eu"},
+        "tenant": {"description": "no default", "default": ""},
+    }
+    assert (
+        "#/servers/1/variables/environment/default: '{environment}' is none of its enum: 'stable'"
+        in repairs
+    )
