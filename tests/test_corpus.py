@@ -531,42 +531,61 @@ def test_a_json_body_that_breaks_its_schema_explains_a_refusal_and_a_nullable_nu
     assert not judge._violates(case({"binData": "x"}), document)
 
 
-def test_an_empty_path_parameter_names_another_operation_unless_a_route_takes_it_empty() -> None:
+def test_an_empty_path_parameter_names_another_operation_only_where_the_url_is_its() -> None:
     """Microcks' `/tests/service/{serviceId}/count` with an empty `serviceId` goes out as
     `/tests/service/count`, which `/tests/service/{serviceId}` answers with its own list: no
-    server routes it to `count`. A `format: path` parameter's route takes it empty, and a 5xx
-    is the server's whatever was sent."""
+    server routes it to `count`. A URL that is still the operation's own (a parameter empty
+    beside text: `/f/.x.y` for `/f/{a}.{b}`), or no path's, explains nothing but a 404 or
+    405; and a 5xx is the server's whatever was sent."""
     from types import SimpleNamespace
 
-    shared = [{"name": "serviceId", "in": "path", "required": True, "schema": {"type": "string"}}]
     document: dict[str, Any] = {
         "openapi": "3.0.0",
-        "paths": {"/tests/service/{serviceId}/count": {"parameters": shared, "get": {}}},
+        "paths": {
+            "/tests/service/{serviceId}": {"get": {}},
+            "/tests/service/{serviceId}/count": {"get": {}},
+            "/f/{a}.{b}": {"get": {}},
+        },
     }
 
-    def answered(status: int, sent: str = "") -> str | None:
+    def answered(path: str, sent: str, status: int, values: dict[str, str]) -> str | None:
         operation = SimpleNamespace(
-            path="/tests/service/{serviceId}/count",
-            definition=SimpleNamespace(raw={"responses": {"200": {}}}),
+            path=path, definition=SimpleNamespace(raw={"responses": {"200": {}}})
         )
         case = SimpleNamespace(
             operation=operation,
             method="GET",
             body=None,
             headers={},
-            path_parameters={"serviceId": sent},
+            path_parameters=values,
             query={},
             meta=None,
             media_type=None,
         )
-        request = SimpleNamespace(uri="http://127.0.0.1/tests/service/count", headers={})
-        return judge.explain(
-            case, request, SimpleNamespace(status_code=status, content=b"[]"), "x", document
-        )
+        request = SimpleNamespace(uri=f"http://127.0.0.1{sent}", headers={})
+        response = SimpleNamespace(status_code=status, content=b"[]")
+        return judge.explain(case, request, response, "x", document)
 
-    assert answered(200) == judge.OTHER_OPERATION
-    assert answered(404) == judge.UNKNOWN_KEY
-    assert answered(500) is None
-    assert answered(200, sent="s1") is None
-    shared[0]["schema"]["format"] = "path"
-    assert answered(200) is None
+    count, empty = "/tests/service/{serviceId}/count", {"serviceId": ""}
+    assert answered(count, "/tests/service/count", 200, empty) == judge.OTHER_OPERATION
+    assert answered(count, "/tests/service//count", 404, empty) == judge.UNKNOWN_KEY
+    assert answered(count, "/tests/service//count", 481, empty) is None  # no path's: the mock's
+    assert answered(count, "/tests/service/count", 500, empty) is None
+    assert answered(count, "/tests/service/s1/count", 200, {"serviceId": "s1"}) is None
+    assert answered("/f/{a}.{b}", "/f/.x.y", 200, {"a": "", "b": "x.y"}) is None
+
+
+def test_a_pattern_longer_than_its_max_length_admits_no_value() -> None:
+    """AWS App Runner's `ServiceId`: a UUID's 36 characters in at most 32; a pattern that
+    fits, or a field that may also be null, is no contradiction."""
+    uuid = (
+        "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+    )
+    service_id = {"type": "string", "pattern": uuid, "minLength": 32, "maxLength": 32}
+    document = {"components": {"schemas": {"ServiceId": service_id}}}
+    message = "Schema at /components/schemas/ServiceId:"
+    assert judge._no_value_fits(document, message)
+    service_id["pattern"] = "^[a-z]+$"
+    assert not judge._no_value_fits(document, message)
+    service_id.update(pattern=uuid, nullable=True)
+    assert not judge._no_value_fits(document, message)

@@ -406,12 +406,13 @@ def explain(
         return UNKNOWN_KEY
     if 400 <= status < 500 and (_breaks_qualifier(case) or _collapsed(case, request)):
         return OTHER_OPERATION
-    if _emptied(case, document) and status < 500:
+    if status < 500 and "" in (case.path_parameters or {}).values():
         # An empty path parameter (a link followed to an empty value): the URL then names
-        # another path, or none, so no server can route it to this operation; what answers
-        # is the other path's operation (Microcks' `/tests/service/{serviceId}/count`, sent
-        # as `/tests/service/count`, is `/tests/service/{serviceId}`'s list).
-        return UNKNOWN_KEY if status in (404, 405) else OTHER_OPERATION
+        # another path, or none, so no server can route it to this operation.
+        if status in (404, 405):
+            return UNKNOWN_KEY
+        if _another_paths_url(case, request, document):
+            return OTHER_OPERATION  # Microcks' `/tests/service//count`, sent merged
     # Any write that gives an object a key another object has (a PATCH renaming it too).
     taking = case.method.upper() in ("POST", "PUT", "PATCH")
     if status in (400, 409, 422) and taking and _taken(response):
@@ -547,7 +548,8 @@ def _no_value_fits(document: dict[str, Any], message: str, answer: Any = None) -
     pattern = node.get("pattern") if isinstance(node, dict) else None
     # A JavaScript regex literal pasted whole (`/^[a-z]+$/`): no string matches it.
     unmatchable = isinstance(pattern, str) and lenient._unslashed(pattern) is not None
-    unmatchable = unmatchable or _pattern_outgrows(node)
+    only_text = _kinds(document, node) == {"string"}  # null, where it may be, fits
+    unmatchable = unmatchable or (only_text and _pattern_outgrows(node))
     return _kinds(document, node) == set() or _twins(document, node) or unmatchable
 
 
@@ -942,18 +944,16 @@ def _breaks_qualifier(case: Any) -> bool:
     return False
 
 
-def _emptied(case: Any, document: dict[str, Any]) -> bool:
-    """Whether a path parameter is sent empty that no route takes empty (only a `format:
-    path` one's takes any text, none too)."""
-    empty = {name for name, value in (case.path_parameters or {}).items() if value == ""}
-    shared = (document.get("paths", {}).get(case.operation.path) or {}).get("parameters") or []
-    for parameter in [*shared, *(case.operation.definition.raw.get("parameters") or [])]:
-        parameter = openapi.resolve(document, parameter)
-        if parameter.get("in") == "path" and parameter.get("name") in empty:
-            schema = openapi.resolve(document, parameter.get("schema") or {})
-            if isinstance(schema, dict) and schema.get("format") == "path":
-                empty.discard(parameter["name"])
-    return bool(empty)
+def _another_paths_url(case: Any, request: Any, document: dict[str, Any]) -> bool:
+    """Whether the URL sent is another path's of the document with the case's method, and
+    not the operation's own (Microcks' `/tests/service/{serviceId}/count` with an empty
+    `serviceId`, sent as `/tests/service/count`: `/tests/service/{serviceId}`'s list)."""
+    sent = urllib.parse.urlsplit(str(getattr(request, "uri", "") or "")).path
+    paths = document.get("paths") or {}
+    table = openapi.PathTable(base_path(document), {key: key for key in paths}, str, empty=False)
+    method = str(case.method).lower()
+    keys = [key for key in table.matching(sent) if method in (paths.get(key) or {})]
+    return bool(keys) and case.operation.path not in keys
 
 
 def _collapsed(case: Any, request: Any) -> bool:
