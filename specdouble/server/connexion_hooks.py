@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 import yaml
@@ -585,18 +585,8 @@ class SegmentRouter(Router):
         self, table: RouteTable, route: Callable[[Place, str], BaseRoute], *, default: Any
     ) -> None:
         super().__init__(routes=[], default=default)
-        self.table = table
-        self._route = functools.cache(route)  # a parameter's route: one object in every group
-        self._groups: dict[str | None, list[BaseRoute]] = {}
-
-    def group(self, first: str | None) -> list[BaseRoute]:
-        """The routes a path whose first segment is `first` can take, in order."""
-        key = self.table.group_key(first)
-        made = self._groups.get(key)
-        if made is None:
-            made = [self._route(place, template) for place, template in self.table.group(key)]
-            self._groups[key] = made
-        return made
+        self.group = MadeGroups(table, route, lambda made: [routed for _place, routed in made])
+        """The routes a path whose first segment is the one given can take, in order."""
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = get_route_path(scope)
@@ -608,6 +598,38 @@ class SegmentRouter(Router):
 
 Place = tuple[str, str]
 """An operation's (path, method)."""
+
+Made = TypeVar("Made")
+Shaped = TypeVar("Shaped")
+
+
+class MadeGroups(Generic[Made, Shaped]):
+    """What a router makes of each first-segment group of a `RouteTable`, made when a path
+    first asks for it: `route(place, template)` for each route (None: none made), a route in
+    several groups (a parameter's) made once, and the group's routes then `shaped` as the
+    router walks them."""
+
+    def __init__(
+        self,
+        table: RouteTable,
+        route: Callable[[Place, str], Made | None],
+        shaped: Callable[[list[tuple[Place, Made]]], Shaped],
+    ) -> None:
+        self.table = table
+        self._route = functools.cache(route)
+        self._shaped = shaped
+        self.made: dict[str | None, Shaped] = {}
+        """Each group made so far, by its key (`RouteTable.group_key`)."""
+
+    def __call__(self, first: str | None) -> Shaped:
+        key = self.table.group_key(first)
+        made = self.made.get(key)
+        if made is None:
+            routes = [
+                (place, self._route(place, template)) for place, template in self.table.group(key)
+            ]
+            made = self.made[key] = self._shaped([(p, r) for p, r in routes if r is not None])
+        return made
 
 
 class RouteTable:
@@ -632,10 +654,6 @@ class RouteTable:
         """The routes a path whose first segment is `first` can take, in order."""
         paths = self._groups.get(first, self._wild) if first is not None else self._wild
         return [route for path in paths for route in self._routes_of(path)]
-
-    def items(self) -> list[tuple[Place, str]]:
-        """Every route, in order."""
-        return [route for path in self._order for route in self._routes_of(path)]
 
     def _routes_of(self, path: str) -> list[tuple[Place, str]]:
         read = self._read.get(path)

@@ -36,6 +36,7 @@ from specdouble.rest.actions import Action, Answer
 from specdouble.rest.dialect import Dialect
 from specdouble.rest.validation import validate_request_body
 from specdouble.server.connexion_hooks import (
+    MadeGroups,
     Place,
     RequestParameters,
     RouteTable,
@@ -117,22 +118,8 @@ class Router:
         self, base_path: str, table: RouteTable, route: Callable[[Place, str], Route | None]
     ) -> None:
         self.base_path = base_path
-        self.table = table
-        self._route = functools.cache(route)  # a parameter's route, in every group: once
-        self._groups: dict[str | None, dict[str, list[Route]]] = {}
-
-    def group(self, first: str) -> dict[str, list[Route]]:
-        """The routes a path whose first segment is `first` can take, by method, in order."""
-        key = self.table.group_key(first)
-        made = self._groups.get(key)
-        if made is None:
-            made = {}
-            for place, template in self.table.group(key):
-                route = self._route(place, template)
-                if route is not None:
-                    made.setdefault(place[1].upper(), []).append(route)
-            self._groups[key] = made
-        return made
+        self.group = MadeGroups(table, route, _by_method)
+        """The routes a path whose first segment is the one given can take, by method."""
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, Any]] | None:
         prefix = self.base_path
@@ -154,6 +141,14 @@ class Router:
                     continue
                 return route, values
         return None
+
+
+def _by_method(routes: list[tuple[Place, Route]]) -> dict[str, list[Route]]:
+    """A group's routes by method, each in order."""
+    grouped: dict[str, list[Route]] = {}
+    for (_path, method), route in routes:
+        grouped.setdefault(method.upper(), []).append(route)
+    return grouped
 
 
 def _security_check(

@@ -655,12 +655,14 @@ def test_one_route_table_for_connexion_and_the_direct_path() -> None:
             }
         },
     }
-    assert connexion_hooks.RouteTable(document).items() == [
+    table = connexion_hooks.RouteTable(document)
+    assert table.group("s") == [
         (("/s/new", "post"), "/s/new"),
         (("/s/{id}", "get"), "/s/{id}"),
         (("/s/{id}", "delete"), "/s/{id}"),
-        (("/f/{rest}", "get"), "/f/{rest:path}"),
     ]
+    assert table.group("f") == [(("/f/{rest}", "get"), "/f/{rest:path}")]
+    assert table.group_key("elsewhere") is None and table.group(None) == []
 
 
 ALIASED = """
@@ -756,14 +758,14 @@ def test_connexions_routing_tries_the_routes_a_paths_first_segment_can_match(
         spec.write_text(SEGMENTS)
         server = create_app(Settings(spec=spec, direct=False, cache=None))
     (router,) = made
-    assert router._groups == {}  # nothing made before a path asks
+    assert router.group.made == {}  # nothing made before a path asks
     with server.test_client() as client:
         assert client.get("/a/x").status_code == 200
         assert client.get("/a/y").status_code == 200  # `/{p}/y`, from the `a` group
         assert client.get("/c/y").status_code == 200  # no group: the parameter's routes
         assert client.post("/b/z").status_code == 405
         assert client.get("/b/q").status_code == 404
-    assert set(router._groups) == {"a", "b", None}
+    assert set(router.group.made) == {"a", "b", None}
     assert [route.path for route in router.group("a")] == ["/a/x", "/{p}/y"]
     assert [route.path for route in router.group("c")] == ["/{p}/y"]
     assert router.group("a")[1] is router.group("c")[0]  # a parameter's route: one object

@@ -535,35 +535,43 @@ def test_an_envelope_the_path_names_holds_the_object_and_an_object_is_no_key(
         assert isinstance(client.get("/launches/l1").json()["launch"], dict)
 
 
-NESTED_READ_ONLY = """
+def collection_document(title: str, path: str, schema: str, schemas: str) -> str:
+    """A document of one collection at `path` (`/tasks/`): its list, its create and the read
+    of one, each of the component `schema`; `schemas`, the components' YAML, indented four."""
+    ref = f'{{$ref: "#/components/schemas/{schema}"}}'
+    return f"""
 openapi: 3.0.3
-info: {title: Tasks, version: "1"}
+info: {{title: {title}, version: "1"}}
 paths:
-  /tasks/:
+  {path}:
     get:
       responses:
         "200":
-          description: the tasks
-          content:
-            application/json:
-              schema: {type: array, items: {$ref: "#/components/schemas/Task"}}
+          description: the list
+          content: {{application/json: {{schema: {{type: array, items: {ref}}}}}}}
     post:
-      requestBody:
-        content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+      requestBody: {{content: {{application/json: {{schema: {ref}}}}}}}
       responses:
         "201":
-          description: the task
-          content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
-  /tasks/{id}/:
-    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+          description: made
+          content: {{application/json: {{schema: {ref}}}}}
+  {path}{{id}}/:
+    parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
     get:
       responses:
         "200":
-          description: the task
-          content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+          description: the one
+          content: {{application/json: {{schema: {ref}}}}}
 components:
   schemas:
-    Task:
+{schemas}"""
+
+
+NESTED_READ_ONLY = collection_document(
+    "Tasks",
+    "/tasks/",
+    "Task",
+    """    Task:
       type: object
       required: [id, address]
       properties:
@@ -575,7 +583,8 @@ components:
       properties:
         street: {type: string}
         geocoded_at: {type: string, format: date-time, readOnly: true}
-"""
+""",
+)
 
 
 def test_a_nested_objects_required_read_only_fields_are_the_servers_to_make(
