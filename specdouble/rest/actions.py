@@ -8,12 +8,12 @@ its resource. Both ways in share these actions, so they answer alike: Connexion'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from specdouble import errors
-from specdouble.document.openapi import Operation, resolve, success_codes
+from specdouble.document.openapi import Operation, OperationTable, resolve, success_codes
 from specdouble.rest.auth import Principal
 from specdouble.rest.rendering import Renderer, encode
 from specdouble.rest.resource import Resource, operation_names, unasked
@@ -87,9 +87,10 @@ def json_media_type(document: Mapping[str, Any], operation: Operation) -> str:
     return JSON
 
 
-def success_status(operation: Operation, default: int) -> int:
-    """The status an operation documents for success: its lowest 2xx (DRF's by default)."""
-    codes = success_codes(operation.definition.get("responses", {}))
+def success_status(definition: Mapping[str, Any], default: int) -> int:
+    """The status an operation (its definition) documents for success: its lowest 2xx (DRF's
+    by default)."""
+    codes = success_codes(definition.get("responses", {}))
     return next((int(code) for code in codes if code.isdigit()), default)
 
 
@@ -186,42 +187,84 @@ def responses(resource: Resource, statuses: Mapping[str, int]) -> dict[str, Resp
     }
 
 
-def actions(
-    resources: Iterable[Resource],
-    operations: Iterable[Operation],
-    document: Mapping[str, Any] | None = None,
-    responder: Responder | None = None,
-) -> dict[str, Action]:
-    """operationId -> action, for every operation of the document that a resource serves."""
-    by_id = {operation.operation_id: operation for operation in operations}
-    table: dict[str, Action] = {}
-    for resource in resources:
-        names = operation_names(resource.spec)
-        statuses = {
-            name: success_status(by_id[operation_id], DEFAULT_STATUSES.get(name, 200))
-            for operation_id, name in names.items()
-            if operation_id in by_id and name in DEFAULT_STATUSES
-        }
-        by_name = responses(resource, statuses)
-        for operation_id, name in names.items():
-            operation = by_id.get(operation_id)
-            if operation is None:
-                continue
-            respond = by_name[name]
-            if name == "list" and resource.spec.listing is not None:
-                respond = unasked_filters(
-                    respond, filter_defaults(document or {}, operation, resource)
+class Actions(MutableMapping[str, Action]):
+    """operationId -> action, for every operation of the document that a resource serves
+    (the last resource's, where two name one), each made when first asked for: Microsoft
+    Graph's beta document has 12,000 of them, and a run meets a few. Actions set here (the
+    profile's answers and audits) take the place of a resource's."""
+
+    def __init__(
+        self,
+        resources: Iterable[Resource],
+        operations: OperationTable,
+        document: Mapping[str, Any] | None = None,
+        responder: Responder | None = None,
+    ) -> None:
+        self._operations, self._document, self._responder = operations, document or {}, responder
+        self._served: dict[str, tuple[Resource, str]] = {}
+        for resource in resources:
+            for operation_id, name in operation_names(resource.spec).items():
+                if operation_id in operations:
+                    self._served[operation_id] = (resource, name)
+        self._made: dict[str, Action] = {}
+        self._answers: dict[int, dict[str, Respond]] = {}  # by resource (its `id`)
+
+    def __getitem__(self, operation_id: str) -> Action:
+        made = self._made.get(operation_id)
+        if made is None:
+            resource, name = self._served[operation_id]  # KeyError: no resource serves it
+            made = self._made[operation_id] = self._action(resource, name, operation_id)
+        return made
+
+    def __setitem__(self, operation_id: str, action: Action) -> None:
+        self._made[operation_id] = action
+        self._served.pop(operation_id, None)
+
+    def __delitem__(self, operation_id: str) -> None:
+        if operation_id not in self:
+            raise KeyError(operation_id)
+        self._made.pop(operation_id, None)
+        self._served.pop(operation_id, None)
+
+    def __contains__(self, operation_id: object) -> bool:
+        return operation_id in self._made or operation_id in self._served
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._made
+        yield from (key for key in self._served if key not in self._made)
+
+    def __len__(self) -> int:
+        return len(self._made.keys() | self._served.keys())
+
+    def _action(self, resource: Resource, name: str, operation_id: str) -> Action:
+        operation, document = self._operations[operation_id], self._document
+        respond = self._responses(resource)[name]
+        if name == "list" and resource.spec.listing is not None:
+            respond = unasked_filters(respond, filter_defaults(document, operation, resource))
+        path = [p["name"] for p in operation.parameters if p["in"] == "path"]
+        return Action(
+            operation,
+            respond,
+            path[-1] if path else None,
+            json_media_type(document, operation),
+            documented_elsewhere(document, operation),
+            self._responder,
+        )
+
+    def _responses(self, resource: Resource) -> dict[str, Respond]:
+        """`responses` of a resource, made once, with the success statuses its operations
+        document."""
+        made = self._answers.get(id(resource))
+        if made is None:
+            statuses = {
+                name: success_status(
+                    self._operations.definition(operation_id), DEFAULT_STATUSES.get(name, 200)
                 )
-            path = [p["name"] for p in operation.parameters if p["in"] == "path"]
-            table[operation_id] = Action(
-                operation,
-                respond,
-                path[-1] if path else None,
-                json_media_type(document or {}, operation),
-                documented_elsewhere(document or {}, operation),
-                responder,
-            )
-    return table
+                for operation_id, name in operation_names(resource.spec).items()
+                if operation_id in self._operations and name in DEFAULT_STATUSES
+            }
+            made = self._answers[id(resource)] = responses(resource, statuses)
+        return made
 
 
 def filter_defaults(
@@ -257,19 +300,19 @@ def unasked_filters(respond: Respond, defaults: Mapping[str, Any]) -> Respond:
 
 def answering(
     table: Mapping[str, Respond],
-    operations: Iterable[Operation],
+    operations: Mapping[str, Operation],
     taken: Mapping[str, Action],
     replacing: frozenset[str] = frozenset(),
 ) -> dict[str, Action]:
-    """Actions for the operations a resource does not serve but `table` answers (the server's
-    own state: the current user, the version, ...), and for those `replacing` names, which a
-    resource serves with a made-up answer where the table knows the true one (a token's
-    key)."""
+    """Actions for the operations (by operationId) a resource does not serve but `table`
+    answers (the server's own state: the current user, the version, ...), and for those
+    `replacing` names, which a resource serves with a made-up answer where the table knows
+    the true one (a token's key)."""
     made: dict[str, Action] = {}
-    for operation in operations:
-        respond = table.get(operation.operation_id)
-        free = operation.operation_id not in taken or operation.operation_id in replacing
-        if respond is not None and free:
+    for operation_id, respond in table.items():
+        free = operation_id not in taken or operation_id in replacing
+        if operation_id in operations and free:
+            operation = operations[operation_id]
             path = [p["name"] for p in operation.parameters if p.get("in") == "path"]
-            made[operation.operation_id] = Action(operation, respond, path[0] if path else None)
+            made[operation_id] = Action(operation, respond, path[0] if path else None)
     return made

@@ -85,6 +85,21 @@ def build(
     return data
 
 
+def tied(document: Mapping[str, Any], resources: Sequence[Inferred]) -> frozenset[str]:
+    """The collections a reference or a shown object ties to another (`link` and `embed` read
+    both ends at the start): a function of the document and its resources alone, kept with
+    its reading (Microsoft Graph's beta document: 0.07 s of each start)."""
+    referents = Referents(document, resources)
+    return frozenset(
+        name
+        for owner, _field, target in (
+            *_links(document, resources, referents),
+            *_embeds(document, resources, referents),
+        )
+        for name in (owner.spec.collection, target.spec.collection)
+    )
+
+
 def waits(
     document: Mapping[str, Any],
     resources: Sequence[Inferred],
@@ -92,30 +107,23 @@ def waits(
     unions: Mapping[str, Sequence[str]],
     generators: Mapping[str, Callable[..., Data]] | None,
     given: Collection[str],
+    tied_already: Collection[str] | None = None,
 ) -> set[str]:
     """The collections whose generated records the start itself never reads, so they may be
     made when first asked for (`later`): no fixture file or profile generator gives them, no
     union holds them, and no reference, shown object or mirrored relation ties them to another
-    collection (`link`, `embed` and `align_mirrors` read both ends at the start). What they
-    hold is what `build` would have made."""
-    referents = Referents(document, resources)
-    tied = {
-        name
-        for owner, _field, target in (
-            *_links(document, resources, referents),
-            *_embeds(document, resources, referents),
-        )
-        for name in (owner.spec.collection, target.spec.collection)
-    }
+    collection (`tied`, or `tied_already` where it was read before; `align_mirrors` reads both
+    ends at the start). What they hold is what `build` would have made."""
+    bound = set(tied(document, resources) if tied_already is None else tied_already)
     for resource in resources:
         for mirror in resource.spec.mirrors:
-            tied.update((resource.spec.collection, mirror.other))
+            bound.update((resource.spec.collection, mirror.other))
     for union, members in unions.items():
-        tied.update((union, *members))
+        bound.update((union, *members))
     return {
         resource.spec.collection
         for resource in resources
-        if resource.spec.collection not in tied
+        if resource.spec.collection not in bound
         and resource.spec.collection not in given
         and resource.spec.collection not in (generators or {})
     }

@@ -184,6 +184,13 @@ def prepare(document: dict[str, Any]) -> None:
     augment.one_bearer_per_requirement(document)  # Connexion refuses two OAuth2 schemes at once
 
 
+def served_as(document: dict[str, Any]) -> None:
+    """What the mock adds to a document once its resources are found, to serve it: kept with
+    its reading (Microsoft Graph's beta document: a tenth of a second of each start)."""
+    augment.order_paths(document)  # literal segments first, as Django's router tries them
+    augment.type_parameters(document)  # Connexion's parameter parser needs a type
+
+
 def load(settings: Settings) -> dict[str, Any]:
     """The document, checked and prepared; refused where the mock could not serve it whole."""
     document, _ = loading(settings, aside=False)
@@ -235,8 +242,8 @@ def _ready_to_serve(settings: Settings, document: Mapping[str, Any]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """A document as the server reads it: prepared, and its resources as its profile finds
-    them; and what its reading warned about."""
+    """A document as the server reads it: prepared, its resources as its profile finds
+    them, then as it is served (`served_as`); and what its reading warned about."""
 
     document: dict[str, Any]
     found: list[inference.Inferred]
@@ -248,6 +255,9 @@ class Reading:
     identity: tuple[bytes, ...] | None = None
     """What names it in the cache: the file's bytes (its check's entry) and the leniency;
     the code is in every entry's name (None: made of several files, or no cache)."""
+    tied: frozenset[str] | None = None
+    """The collections a reference or shown object ties to another (`dataset.tied`), where
+    its profile makes collections when first read (`data_waits`; None: not read)."""
 
 
 READINGS = "readings"
@@ -274,7 +284,9 @@ def reading(settings: Settings, *, aside: bool = True) -> tuple[Reading, openapi
             return read, openapi.Verdict(repairs=read.repairs)
     document, verdict, undefined = _loading(settings, aside=aside, raw=raw)
     with verdict.awaited_on_error():
-        found, unions = profiles.detect(document, leniency=settings.leniency).resources(document)
+        profile = profiles.detect(document, leniency=settings.leniency)
+        found, unions = profile.resources(document)
+        served_as(document)
         identity = tuple(inputs) if verdict.entry is not None and inputs else None
         read = Reading(
             document,
@@ -284,6 +296,7 @@ def reading(settings: Settings, *, aside: bool = True) -> tuple[Reading, openapi
             tuple(undefined),
             string_keyed=connexion_hooks.only_string_keys(document),
             identity=identity,
+            tied=dataset.tied(document, found) if profile.data_waits else None,
         )
         # Kept where the check keeps the document (one file, not bundled from several);
         # packed now: what is built next changes the document in place.
@@ -410,7 +423,14 @@ def build_state(parts: Parts, read: Reading) -> State:
         else set()
     )
     waiting = (
-        dataset.waits(document, found, unions=unions, generators=profile.generators(), given=given)
+        dataset.waits(
+            document,
+            found,
+            unions=unions,
+            generators=profile.generators(),
+            given=given,
+            tied_already=read.tied,
+        )
         if profile.data_waits
         else set()
     )
@@ -507,9 +527,9 @@ def data_inputs(
 class Wiring:
     """What the layers around Connexion's app share with it."""
 
-    operations: list[openapi.Operation]
+    operations: openapi.OperationTable
     routes: connexion_hooks.RouteTable
-    actions: dict[str, actions.Action]
+    actions: actions.Actions
     security: dict[str, Any]
     method_table: openapi.PathTable[tuple[str, ...]]
     operation_of: Callable[[str, str], str | None]
@@ -542,8 +562,6 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     for resource in resources:
         resource.references = references
         resource.warm()
-    augment.order_paths(document)
-    augment.type_parameters(document)
     if dialect.drf:
         augment.mark_refusals(
             document, references.query_words(found), numbers="number", except_for=PAGINATION
@@ -551,9 +569,9 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         augment.mark_related_bodies(document, references.body_keys(found))
     if dialect.unknown_key_is_404:  # others answer a 404 in their own shapes, or RFC 9457
         augment.document_not_found(document, not_found_operations(found))
-    operations = list(openapi.operations(document))
+    operations = openapi.OperationTable(document)
     responder = Responder(document, seed, profile.lookups())
-    actions_by_id = actions.actions(resources, operations, document, responder)
+    actions_by_id = actions.Actions(resources, operations, document, responder)
     profile.audit(resources, actions_by_id)
     answer_table = profile.answers(document, store, state.users, found, state.unions)
     actions_by_id.update(
@@ -615,7 +633,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
         operation_of=operation_of,
         answers=answer_error,
         journal=Journal(settings.journal),
-        faults=Faults(seed, {operation.operation_id for operation in operations}),
+        faults=Faults(seed, set(operations)),
         sessions=Sessions(store),
         resources={resource.spec.collection: resource for resource in resources},
     )
@@ -778,15 +796,15 @@ class ErrorAnswers:
         problems: bool,
         document: Mapping[str, Any] | None = None,
         operation_of: Callable[[str, str], str | None] = lambda _method, _path: None,
-        operations: Iterable[openapi.Operation] | None = None,
+        operations: openapi.OperationTable | None = None,
     ) -> None:
         self.methods = methods
         self.problems = problems
         self.document = document or {}
         self.operation_of = operation_of
         if operations is None:
-            operations = openapi.operations(self.document)
-        self.definitions = {o.operation_id: o.definition for o in operations}
+            operations = openapi.OperationTable(self.document)
+        self.operations = operations
 
     @functools.cached_property
     def meant(self) -> Callable[[str, str], str | None]:
@@ -843,7 +861,8 @@ class ErrorAnswers:
         operation_id = where if isinstance(where, str) else self.operation_of(*where)
         if operation_id is None and not isinstance(where, str):
             operation_id = self.meant(*where)  # `/users/`: the item path with an empty key
-        return self.definitions.get(operation_id or "")
+        operation = self.operations.get(operation_id or "")
+        return None if operation is None else operation.definition
 
     def _kindred(self, failure: errors.ApiError, definition: Mapping[str, Any]) -> errors.ApiError:
         """The failure under the status its operation documents for it (422 for 400, ...); a

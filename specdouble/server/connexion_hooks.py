@@ -698,12 +698,20 @@ def routing_order(paths: Iterable[str]) -> list[str]:
     ['/s/new', '/s/{id}.{ext}', '/s/{id}', '/a/{b}', '/{realm}/x']
     """
 
-    def rank(segment: str) -> int:
-        if "{" not in segment:
-            return 0
-        return 2 if re.fullmatch(r"\{[^{}]*\}", segment) else 1
+    ranks: dict[str, str] = {}  # by segment: a document repeats its segments many times
 
-    return sorted(paths, key=lambda path: [rank(s) for s in str(path).strip("/").split("/")])
+    def rank(segment: str) -> str:
+        found = ranks.get(segment)
+        if found is None:
+            plain = "{" not in segment
+            found = "0" if plain else "2" if re.fullmatch(r"\{[^{}]*\}", segment) else "1"
+            ranks[segment] = found
+        return found
+
+    # The ranks as text compare as their lists would, and faster.
+    return sorted(
+        paths, key=lambda path: "".join([rank(s) for s in str(path).strip("/").split("/")])
+    )
 
 
 def routed_types(document: Mapping[str, Any], parameters: Iterable[Mapping[str, Any]]) -> dict:
@@ -973,7 +981,14 @@ def _known_keys(api: Any) -> _Keys:
         for method in methods
         if method in METHODS
     }
+    # A resolver that can say it has a handler without making it (`handlers.Handlers`) is
+    # asked so: making all of Microsoft Graph's beta handlers took a quarter of its start.
+    knows = getattr(getattr(api.resolver, "function_resolver", None), "knows", None)
     for operation_id in set(keys.values()):
+        if knows is not None and operation_id is not None:
+            if not knows(operation_id):
+                raise KeyError(operation_id)
+            continue
         with contextlib.suppress(ResolverError):  # a layer without it, as in Connexion's
             api.resolver.resolve_function_from_operation_id(operation_id)
     known = _Keys(weakref.ref(api.specification), weakref.ref(api.resolver), keys)

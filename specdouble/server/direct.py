@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,7 +223,7 @@ def _convertors() -> None:
 
 def router(
     document: Mapping[str, Any],
-    operations: Iterable[openapi.Operation],
+    operations: openapi.OperationTable,
     actions: Mapping[str, Action],
     security_map: Mapping[str, Any],
     limits: Limits,
@@ -235,7 +235,6 @@ def router(
     too), resource operations compiled (when a path of their group is first asked for)."""
     _convertors()
     routes = RouteTable(document) if routes is None else routes
-    by_place = {(o.path, o.method): o for o in operations}
     paths = document.get("paths", {})
 
     @functools.cache
@@ -245,8 +244,9 @@ def router(
         return drf_allow(m.upper() for m in paths[path] if m in METHODS)
 
     def route(place: Place, template: str) -> Route | None:
-        operation = by_place.get(place)
-        if operation is None:
+        try:
+            operation = operations.at(*place)
+        except KeyError:
             return None
         action = actions.get(operation.operation_id)
         try:

@@ -9,13 +9,13 @@ operations get the responder's answer (`rest/responder.py`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from connexion import request
 from starlette.responses import Response
 
-from specdouble.document.openapi import Operation
+from specdouble.document.openapi import Operation, OperationTable
 from specdouble.rest.actions import Action, Answer
 from specdouble.rest.auth import ANONYMOUS, Principal
 from specdouble.rest.responder import Prefer, Responder, encode
@@ -86,23 +86,46 @@ def responding(responder: Responder, operation: Operation) -> Handler:
 ROUTER_CONTROLLERS = ("x-openapi-router-controller", "x-swagger-router-controller")
 
 
+class Handlers:
+    """operationId -> handler, for Connexion's `Resolver`: a resource's, or the responder's;
+    each made when Connexion first makes its operation."""
+
+    def __init__(
+        self, actions: Mapping[str, Action], operations: OperationTable, responder: Responder
+    ) -> None:
+        self._actions, self._operations, self._responder = actions, operations, responder
+        self._controlled: dict[str, tuple[str, str]] | None = None
+
+    def __call__(self, operation_id: str) -> Handler:
+        operation = self._operation(operation_id)
+        action = self._actions.get(operation.operation_id)
+        return acting(action) if action else responding(self._responder, operation)
+
+    def knows(self, operation_id: str) -> bool:
+        """Whether there is a handler for `operation_id`, made or not."""
+        return operation_id in self._operations or operation_id in self._controllers()
+
+    def _operation(self, operation_id: str) -> Operation:
+        if operation_id in self._operations:
+            return self._operations[operation_id]
+        return self._operations.at(*self._controllers()[operation_id])
+
+    def _controllers(self) -> dict[str, tuple[str, str]]:
+        """Each operation that names its controller, by `<controller>.<operationId>`, as
+        Connexion asks for it (Airflow's `airflow.api_connexion.endpoints....get_config`)."""
+        if self._controlled is None:
+            self._controlled = {}
+            for path, method, definition in self._operations.definitions():
+                for name in ROUTER_CONTROLLERS:
+                    controller = definition.get(name)
+                    if controller is not None:  # whatever it is (`""`, a number): as Connexion
+                        operation_id = definition.get("operationId", f"{method} {path}")
+                        self._controlled.setdefault(f"{controller}.{operation_id}", (path, method))
+        return self._controlled
+
+
 def resolver(
-    actions: Mapping[str, Action], operations: Iterable[Operation], responder: Responder
-) -> Callable[[str], Handler]:
-    """operationId -> handler, for Connexion's `Resolver`: a resource's, or the responder's."""
-    by_id: dict[str, Operation] = {}
-    for operation in operations:
-        by_id[operation.operation_id] = operation
-        # Connexion asks for `<x-openapi-router-controller>.<operationId>` where an operation
-        # names its controller (Airflow's `airflow.api_connexion.endpoints....get_config`).
-        for name in ROUTER_CONTROLLERS:
-            controller = operation.definition.get(name)
-            if controller is not None:  # whatever it is (`""`, a number): as Connexion joins it
-                by_id.setdefault(f"{controller}.{operation.operation_id}", operation)
-
-    def resolve(operation_id: str) -> Handler:
-        operation = by_id[operation_id]
-        action = actions.get(operation.operation_id)
-        return acting(action) if action else responding(responder, operation)
-
-    return resolve
+    actions: Mapping[str, Action], operations: OperationTable, responder: Responder
+) -> Handlers:
+    """operationId -> handler, for Connexion's `Resolver` (`Handlers`)."""
+    return Handlers(actions, operations, responder)

@@ -1,9 +1,12 @@
 """A document's paths matched against URL paths: in the document's order, trying only the
-paths a URL path's first segment can match, each group made when first asked for."""
+paths a URL path's first segment can match, each group made when first asked for; and its
+operations by operationId, each made when first asked for."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 from specdouble.document import openapi
 
@@ -55,3 +58,45 @@ def test_a_group_is_made_when_a_url_path_first_asks_for_it() -> None:
     assert len(read) == 3
     assert list(table.matching("/elsewhere/users")) == ["['get', 'post']"]
     assert len(read) == 4  # the parameters' group
+
+
+def test_the_operation_table_makes_an_operation_when_first_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """By operationId (the last operation's where two share one, at the first's place in the
+    order), or by place; made once, its path's parameters merged with its own."""
+    shared = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    document = {
+        "components": {"parameters": {"Id": shared}},
+        "paths": {
+            "/a/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {"operationId": "same"},
+                "post": {"operationId": "own", "x-openapi-router-controller": "pets"},
+            },
+            "/b": {"get": {"operationId": "same"}},
+        },
+    }
+    made: list[tuple[str, str]] = []
+    really = openapi._operation
+
+    def counted(document: Any, path: str, method: str, *rest: Any) -> Any:
+        made.append((path, method))
+        return really(document, path, method, *rest)
+
+    monkeypatch.setattr(openapi, "_operation", counted)
+    table = openapi.OperationTable(document)
+    assert list(table) == ["same", "own"] and len(table) == 2 and "none" not in table
+    assert table.definition("own")["x-openapi-router-controller"] == "pets"
+    assert [p[:2] for p in table.definitions()] == [
+        ("/a/{id}", "get"),
+        ("/a/{id}", "post"),
+        ("/b", "get"),
+    ]
+    assert made == []
+    assert table["same"].path == "/b" and table["same"].parameters == ()
+    assert table.at("/a/{id}", "get").parameters == (shared,)
+    assert table["own"] is table.at("/a/{id}", "post")
+    assert made == [("/b", "get"), ("/a/{id}", "get"), ("/a/{id}", "post")]
+    with pytest.raises(KeyError):
+        table["none"]

@@ -93,6 +93,11 @@ def test_only_collections_nothing_ties_wait(tmp_path: Path) -> None:
         document, found, unions={"all": (by_noun["note"],)}, generators={}, given=()
     )
     assert union == {by_noun["tag"]}
+    # What ties them, read once (and kept with the document's reading), says the same.
+    tied = dataset.tied(document, found)
+    assert by_noun["tag"] not in tied and by_noun["note"] not in tied
+    again = dataset.waits(document, found, unions={}, generators={}, given=(), tied_already=tied)
+    assert again == waiting
 
 
 def test_a_waiting_collection_holds_what_the_start_would_have_made(tmp_path: Path) -> None:

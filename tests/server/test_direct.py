@@ -827,3 +827,63 @@ def test_a_path_whose_route_cannot_be_read_is_not_routed_and_said(
             assert client.get("/a/y").status_code == 404
     warned = [r.getMessage() for r in caplog.records if "not routed" in r.getMessage()]
     assert warned and all("#/paths/~1{p}~1y: not routed" in line for line in warned)
+
+
+def test_a_start_makes_no_operation_action_or_handler_a_request_does_not_need(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Operations (their parameters resolved), a resource's actions and Connexion's handlers
+    are made when a request first needs them: a large document's start made them all (a
+    quarter of Microsoft Graph's beta document's warm start). What is made is what a start
+    made before: the same answers, and each of them once."""
+    from specdouble.rest import actions
+    from specdouble.server import handlers
+
+    made: dict[str, list[Any]] = {"operations": [], "actions": [], "handlers": []}
+    operation, action, handler = openapi._operation, actions.Actions._action, handlers.acting
+
+    def counted_operation(*args: Any) -> Any:
+        made["operations"].append(args[1:3])
+        return operation(*args)
+
+    def counted_action(table: Any, resource: Any, name: str, operation_id: str) -> Any:
+        made["actions"].append(operation_id)
+        return action(table, resource, name, operation_id)
+
+    def counted_handler(answer: Any) -> Any:
+        if answer.operation.operation_id not in made["handlers"]:  # Connexion's five layers
+            made["handlers"].append(answer.operation.operation_id)  # each ask for it
+        return handler(answer)
+
+    settings = Settings(
+        spec=DOCUMENTS / "tasks-plain.yaml", seed=2, direct=False, cache=tmp_path / "cache"
+    )
+    create_app(settings)  # its reading kept: finding the resources reads every operation
+    monkeypatch.setattr(openapi, "_operation", counted_operation)
+    monkeypatch.setattr(actions.Actions, "_action", counted_action)
+    monkeypatch.setattr(handlers, "acting", counted_handler)
+    server = create_app(settings)
+    assert made == {"operations": [], "actions": [], "handlers": []}
+    with server.test_client() as client:
+        for _ in range(2):
+            listed = client.get("/api/tasks", headers=ADMIN)
+            first = listed.json()["items"][0]["id"]
+            assert client.get(f"/api/tasks/{first}", headers=ADMIN).status_code == 200
+    assert made == {
+        "operations": [("/tasks", "get"), ("/tasks/{taskId}", "get")],
+        "actions": ["get_tasks", "get_tasks_taskId"],
+        "handlers": ["get_tasks", "get_tasks_taskId"],
+    }
+
+
+def test_an_operation_no_handler_serves_refuses_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handlers are not made at start, but each operation is known to have one: an
+    operationId the resolver cannot serve refuses the start, not a request."""
+    from specdouble.server import handlers
+
+    knows = handlers.Handlers.knows
+    monkeypatch.setattr(
+        handlers.Handlers, "knows", lambda table, name: name != "get_tasks" and knows(table, name)
+    )
+    with pytest.raises(KeyError, match="get_tasks"):
+        create_app(Settings(spec=DOCUMENTS / "tasks-plain.yaml", seed=2))

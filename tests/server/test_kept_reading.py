@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from specdouble.data import kept
-from specdouble.document import openapi
-from specdouble.rest import inference
+from specdouble.document import augment, openapi
+from specdouble.rest import dataset, inference
 from specdouble.server import app, connexion_hooks
 from specdouble.server.app import READINGS, create_app
 from specdouble.settings import Settings
@@ -112,13 +112,16 @@ def test_a_second_start_reads_its_reading_back_and_serves_the_same(
     assert len(list((tmp_path / "cache" / READINGS).glob("*.pickle"))) == 1
 
     def never(*_: Any, **__: Any) -> Any:
-        raise AssertionError("a kept reading is neither parsed again nor inferred again")
+        raise AssertionError("a kept reading is neither parsed, inferred nor made ready again")
 
     with monkeypatch.context() as patched:
         for module, name in [
             (openapi, "load_checking"),
             (inference, "infer"),
             (inference, "infer_plain"),
+            (augment, "order_paths"),
+            (augment, "type_parameters"),
+            (dataset, "tied"),
         ]:
             patched.setattr(module, name, never)
         again = _served(settings)
