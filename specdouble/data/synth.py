@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import math
 import random
 import re
@@ -361,6 +362,47 @@ class Synth:
         finally:
             self._nesting -= 1
             self._owner = outer
+
+    def shown_as(self, schema: Any, value: Any, *place: Any, depth: int = 0) -> Any:
+        """`value`, held for another description of the same field, as `schema` shows it (a
+        list's summary that shows an order's `pricing.total` as text, where the order holds a
+        number): itself where it is of the kind `schema` says; the same number spelled as
+        text, or the number a text spells; an object field by field (a required field it
+        lacks drawn) and a list item by item; else drawn from `schema`. A draw is seeded by
+        `place` (what names the value: its object, its field), so a value is shown alike in
+        every list."""
+        resolved = resolve(self.document, schema)
+        if not isinstance(resolved, Mapping) or depth > MAX_REQUIRED_DEPTH:
+            return value
+        kinds = _kinds_of(resolved)
+        if value is None and ("null" in kinds or resolved.get("nullable")):
+            return value
+        if "object" in kinds and isinstance(value, dict):
+            properties, required = object_shape(self.document, schema)
+            shown = {
+                name: self.shown_as(properties[name], held, *place, name, depth=depth + 1)
+                if name in properties
+                else held
+                for name, held in value.items()
+            }
+            for name in sorted(required - shown.keys()):
+                if name in properties:
+                    self.reseed(*place, name)
+                    shown[name] = self.value(properties[name], name=name)
+            return shown
+        if "array" in kinds and isinstance(value, list):
+            items = resolved.get("items") or {}
+            return [
+                self.shown_as(items, held, *place, index, depth=depth + 1)
+                for index, held in enumerate(value)
+            ]
+        for held in (value, _spelled(value, kinds)):
+            if held is not None and _is_kind(held, kinds) and string_fits(held, resolved):
+                choices = resolved.get("enum")
+                if not isinstance(choices, list) or held in choices:
+                    return held
+        self.reseed(*place)
+        return self.value(schema)
 
     def _value(self, schema: Any, *, name: str, reading: bool, depth: int) -> Any:
         self._spent += 1
@@ -1286,6 +1328,44 @@ def _of_its_type(example: Any, schema: Mapping[str, Any]) -> bool:
     if isinstance(example, bool) and "boolean" not in kinds:
         return False
     return any(isinstance(example, _JSON_TYPES.get(str(k), ())) for k in kinds)
+
+
+def _kinds_of(schema: Mapping[str, Any]) -> set[str]:
+    """The JSON types a (resolved) schema names, `type` or an `allOf` part's (none: any)."""
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return {str(k) for k in kind}
+    if isinstance(schema.get("properties"), Mapping):
+        return {"object"}
+    return set()
+
+
+def _is_kind(value: Any, kinds: set[str]) -> bool:
+    """Whether `value` is of one of `kinds` (none: any kind)."""
+    if not kinds:
+        return True
+    if isinstance(value, bool):
+        return "boolean" in kinds
+    if isinstance(value, int) and "number" in kinds:
+        return True
+    return any(isinstance(value, _JSON_TYPES.get(kind, ())) for kind in kinds)
+
+
+def _spelled(value: Any, kinds: set[str]) -> Any:
+    """A number as text, or text as the number it spells, where `kinds` asks for it (None:
+    no spelling says the same)."""
+    if "string" in kinds and isinstance(value, int | float) and not isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, str) and kinds & {"integer", "number"}:
+        try:
+            number = json.loads(value)
+        except ValueError:
+            return None
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            return number if math.isfinite(number) else None
+    return None
 
 
 def string_fits(value: Any, schema: Mapping[str, Any]) -> bool:

@@ -513,6 +513,8 @@ def _for_both(document: Mapping[str, Any], listed: Any, full: Any) -> Any:
     if isinstance(one, Mapping) and isinstance(other, Mapping):
         null_listed, null_full = is_nullable(document, one), is_nullable(document, other)
         made = both_hold(document, listed, full)  # objects both hold (GitHub's team)
+        if made is not None and _shown_otherwise_within(document, listed, full):
+            made = None  # none holds both: the object holds the item's, the list shows its own
         if made is not None:
             return {**made, "nullable": True} if null_listed and null_full else made
         kinds = (_kind(one), _kind(other))
@@ -536,6 +538,71 @@ def _shown_otherwise(document: Mapping[str, Any], listed: Any, full: Any) -> boo
     if len(kinds) < 2 or "any" in kinds or kinds == {"integer", "number"}:
         return False
     return not (is_nullable(document, listed) and is_nullable(document, full))
+
+
+def _shown_otherwise_within(
+    document: Mapping[str, Any], listed: Any, full: Any, depth: int = 0
+) -> bool:
+    """Whether a list's summary shows a field, or a value inside it, as another kind of value
+    than the object holds (`_shown_otherwise`): GoDaddy's order summary shows `pricing.total`
+    as text, the order as a number, so that no pricing is both.
+
+    >>> text, number = {"type": "string"}, {"type": "integer"}
+    >>> summary = {"type": "object", "properties": {"total": text}}
+    >>> full = {"type": "object", "properties": {"total": number, "tax": number}}
+    >>> _shown_otherwise_within({}, summary, full), _shown_otherwise_within({}, summary, summary)
+    (True, False)
+    >>> listed, held = {"type": "array", "items": summary}, {"type": "array", "items": full}
+    >>> _shown_otherwise_within({}, listed, held)
+    True
+    """
+    one, other = resolve(document, listed), resolve(document, full)
+    if one is other or depth > 8:
+        return False
+    if _kinds_apart(document, one, other):
+        return True
+    kinds = (_shape(document, one), _shape(document, other))
+    if kinds == ("object", "object"):
+        mine, theirs = object_shape(document, one)[0], object_shape(document, other)[0]
+        return any(
+            _shown_otherwise_within(document, mine[name], theirs[name], depth + 1)
+            for name in mine.keys() & theirs.keys()
+        )
+    if kinds == ("array", "array") and isinstance(one, Mapping) and isinstance(other, Mapping):
+        items = (one.get("items") or {}, other.get("items") or {})
+        return _shown_otherwise_within(document, *items, depth + 1)
+    return False
+
+
+def _kinds_apart(document: Mapping[str, Any], one: Any, other: Any) -> bool:
+    """Whether two schemas admit no value of one kind (null aside where one refuses it): a
+    union admits each of its branches' kinds (GitHub Enterprise's issue label, a name or a
+    label, admits the list's label).
+
+    >>> label = {"type": "object"}
+    >>> _kinds_apart({}, label, {"oneOf": [{"type": "string"}, label]})
+    False
+    >>> _kinds_apart({}, {"type": "string"}, {"type": "integer"})
+    True
+    """
+    mine, theirs = _admitted_kinds(document, one), _admitted_kinds(document, other)
+    numbers = {"integer", "number"}
+    if "any" in mine | theirs or mine & theirs or (mine & numbers and theirs & numbers):
+        return False
+    return not (is_nullable(document, one) and is_nullable(document, other))
+
+
+def _admitted_kinds(document: Mapping[str, Any], schema: Any, depth: int = 0) -> set[str]:
+    """The JSON types a schema admits: its own (`_shape`), or each branch's of a union."""
+    resolved = resolve(document, schema)
+    branches = [
+        part
+        for word in ("oneOf", "anyOf")
+        for part in (resolved.get(word) if isinstance(resolved, Mapping) else None) or []
+    ]
+    if not branches or "type" in resolved or depth > 5:
+        return {_shape(document, resolved)}
+    return {kind for part in branches for kind in _admitted_kinds(document, part, depth + 1)}
 
 
 def _extends(document: Mapping[str, Any], summary: Any, full: Any) -> bool:
@@ -791,6 +858,12 @@ def _plain_resource(
     if not properties:
         return None
     shown: Mapping[str, Any] = summary_properties if listed is not None else {}
+    # What the summary shows as another kind than the object holds, the list shows in its own.
+    otherwise = {
+        name: shown[name]
+        for name in listed or ()
+        if name in properties and _shown_otherwise_within(document, shown[name], properties[name])
+    }
     if listed:  # a field both show is made for the stricter of its two schemas
         properties = {
             name: _for_both(document, shown[name], schema) if name in shown else schema
@@ -935,6 +1008,7 @@ def _plain_resource(
         listing=plan,
         listed_fields=listed,
         listed_schemas={name: shown[name] for name in listed or () if name in properties},
+        listed_otherwise=otherwise,
         key_path_schema=path_schema,
         envelope=envelope,
         aliases=aliases,

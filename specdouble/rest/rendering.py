@@ -71,11 +71,14 @@ class Renderer:
         assert listing is not None
         fields = self.resource.spec.listed_fields
         if fields is not None:  # a summary of each object, as the list documents it
-            present = self.resource.present
+            present, otherwise = self.resource.present, self.resource.spec.listed_otherwise
             summaries = [
                 {n: v for n, v in present(r, unasked=unasked).items() if n in fields}
                 for r in records
             ]
+            for record, summary in zip(records, summaries, strict=True):
+                for name in otherwise.keys() & summary.keys():
+                    summary[name] = self.resource.shown_in_list(record, name, summary[name])
             items = b"[" + b", ".join(json.dumps(s).encode() for s in summaries) + b"]"
         else:
             items = b"[" + b", ".join([self._shown(unasked)(record) for record in records]) + b"]"

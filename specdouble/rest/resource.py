@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from specdouble import errors
 from specdouble.data import images
-from specdouble.data.synth import NO_VALUE, Synth, empty_value, with_defaults
+from specdouble.data.synth import NO_VALUE, Synth, empty_value, stable_seed, with_defaults
 from specdouble.data.values import canonical_instant, fitted_instant
 from specdouble.document.openapi import (
     copied,
@@ -235,7 +235,12 @@ class ResourceSpec:
     """The fields a list shows of each object, where it shows a summary (None: all of them;
     none where the summary may show none, Jira's of `writeOnly` fields alone)."""
     listed_schemas: Mapping[str, Any] = field(default_factory=dict)
-    """The summary's schema of each field it shows: a value must be showable in both."""
+    """The summary's schema of each field it shows: a value must be showable in both, but
+    those of `listed_otherwise`."""
+    listed_otherwise: Mapping[str, Any] = field(default_factory=dict)
+    """The summary's schema of each field it shows as another kind of value than the object
+    holds, itself or inside it (GoDaddy's order `pricing.total`: text in the list, a number
+    in full): the list shows the held value in that kind (`Synth.shown_as`)."""
     envelope: str | None = None
     """Where the item's answers hold the object (Superset's `{id, result}`, Asana's `{data}`),
     and a body sent in such an envelope too; None: answers are the object."""
@@ -286,6 +291,20 @@ class Resource:
         self.references: References | None = None
         """What the objects' `*_obj` fields show (set once every resource exists)."""
         self._seed_position: int | None = None
+        self._lists_synth: Synth | None = None
+        """Draws what a list shows that the object does not hold (`shown_in_list`)."""
+
+    def shown_in_list(self, record: Mapping[str, Any], name: str, value: Any) -> Any:
+        """A field the list's summary shows as another kind of value than the object holds
+        (`ResourceSpec.listed_otherwise`), as the summary shows it: the same for the same
+        object in every list."""
+        if self.synth is None:
+            return value
+        if self._lists_synth is None:
+            self._lists_synth = Synth(self.synth.document, stable_seed(self.synth.seed, "listed"))
+        schema = self.spec.listed_otherwise[name]
+        key = str(record.get(self.spec.key))
+        return self._lists_synth.shown_as(schema, value, self.spec.collection, key, name)
 
     def warm(self) -> None:
         """A large collection's columns built now, not by the first list that needs them."""
@@ -1132,7 +1151,7 @@ class Resource:
                 continue
             full, listed = self.spec.properties.get(name), self.spec.listed_schemas.get(name)
             shown = [(full, False)]
-            if listed is not full:
+            if listed is not full and name not in self.spec.listed_otherwise:
                 shown.append((listed, False))
             if name == self.spec.key:
                 # A key its item path refuses names an object no read can reach.

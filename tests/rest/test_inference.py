@@ -198,6 +198,24 @@ def test_a_field_named_in_another_case_is_the_object_s_only_where_it_can_hold_it
     assert _aws_like({"count": {"type": "integer"}}, {"Count": text}).aliases == {}
 
 
+def _list_and_item(path: str, listed: Any, full: Any) -> dict[str, Any]:
+    """A document of a list at `path` answering `listed` and its item path answering `full`."""
+    key = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+    def answer(schema: Any) -> dict[str, Any]:
+        return {"200": {"content": {"application/json": {"schema": schema}}}}
+
+    return {
+        "openapi": "3.0.3",
+        "paths": {
+            path: {"get": {"operationId": "list", "responses": answer(listed)}},
+            f"{path}/{{id}}": {
+                "get": {"operationId": "get", "parameters": [key], "responses": answer(full)}
+            },
+        },
+    }
+
+
 def test_a_list_leaves_out_a_field_its_summary_shows_as_another_kind() -> None:
     """Zoom's sites: the list shows `site_code` as text, the site in full as a number. No value
     is both, so the list leaves it out, where its summary does not require it."""
@@ -224,22 +242,38 @@ def test_a_list_leaves_out_a_field_its_summary_shows_as_another_kind() -> None:
         },
     }
     listed = {"type": "object", "properties": {"sites": {"type": "array", "items": summary}}}
-    key = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    (found,) = inference.infer_plain(_list_and_item("/sites", listed, full))
+    assert found.spec.listed_fields == ("id", "kind", "level", "note")
+    # A required one the list shows in its own kind (`Resource.shown_in_list`).
+    assert found.spec.listed_otherwise == {"kind": {"type": "string"}}
 
-    def answer(schema: Any) -> dict[str, Any]:
-        return {"200": {"content": {"application/json": {"schema": schema}}}}
 
-    document = {
-        "openapi": "3.0.3",
-        "paths": {
-            "/sites": {"get": {"operationId": "list", "responses": answer(listed)}},
-            "/sites/{id}": {
-                "get": {"operationId": "get", "parameters": [key], "responses": answer(full)}
-            },
+def test_a_field_whose_summary_shows_a_value_inside_as_another_kind_holds_the_items() -> None:
+    """GoDaddy's orders: the list's summary shows `pricing.total` as text, the order as a
+    number. No pricing is both (their `allOf` admits none): the object holds the order's,
+    and the list shows it in the summary's kind."""
+    total = {"type": "object", "required": ["total"], "properties": {"total": {"type": "string"}}}
+    pricing = {"type": "object", "properties": {"total": {"type": "integer"}, "tax": {}}}
+    line = {"type": "object", "properties": {"sku": {"type": "string"}}}
+    full = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "pricing": pricing,
+            "lines": line,
+            "billTo": {"type": "string"},
         },
     }
-    (found,) = inference.infer_plain(document)
-    assert found.spec.listed_fields == ("id", "kind", "level", "note")
+    summary = {
+        "type": "object",
+        "required": ["id", "pricing"],
+        "properties": {"id": {"type": "string"}, "pricing": total, "lines": line},
+    }
+    listed = {"type": "array", "items": summary}
+    (found,) = inference.infer_plain(_list_and_item("/orders", listed, full))
+    assert found.spec.listed_fields == ("id", "pricing", "lines")
+    assert found.spec.listed_otherwise == {"pricing": total}
+    assert found.spec.properties["pricing"] == pricing  # not the `allOf` no value fits
 
 
 def test_only_a_plain_string_field_is_narrowed_to_its_filters_values() -> None:

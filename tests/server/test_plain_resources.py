@@ -4,6 +4,7 @@ search, ordering, conflicts and refusals in the document's shapes."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -1034,3 +1035,83 @@ def test_a_field_a_client_writes_keeps_what_its_schema_allows(tmp_path: Path) ->
         # Unasked, the list is the filter's default's: the open ones (none made here).
         assert all(issue["state"] == "open" for issue in client.get("/issues").json())
         assert client.get("/issues", params={"state": "reopened"}).status_code == 400
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "200": {"description": description, "content": {"application/json": {"schema": schema}}}
+    }
+
+
+def _named(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+ORDER_ID = {"name": "orderId", "in": "path", "required": True, "schema": {"type": "string"}}
+ORDERS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Orders", "version": "1"},
+    "paths": {
+        "/orders": {
+            "get": {"responses": _answer("summed up", {"type": "array", "items": _named("Sum")})}
+        },
+        "/orders/{orderId}": {
+            "get": {"parameters": [ORDER_ID], "responses": _answer("one", _named("Order"))}
+        },
+    },
+    "components": {
+        "schemas": {
+            "Sum": {
+                "type": "object",
+                "required": ["orderId", "pricing"],
+                "properties": {
+                    "orderId": {"type": "string"},
+                    "pricing": {
+                        "type": "object",
+                        "required": ["total"],
+                        "properties": {"total": {"type": "string", "format": "micro-unit"}},
+                    },
+                },
+            },
+            "Order": {
+                "type": "object",
+                "required": ["orderId", "pricing"],
+                "properties": {
+                    "orderId": {"type": "string"},
+                    "billTo": {"type": "string"},
+                    "pricing": {
+                        "type": "object",
+                        "required": ["total", "taxes"],
+                        "properties": {
+                            "total": {"type": "integer", "format": "micro-unit"},
+                            "taxes": {"type": "integer"},
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+
+
+def test_a_list_shows_a_value_inside_a_field_in_its_summarys_kind(tmp_path: Path) -> None:
+    """GoDaddy's orders: the list's summary shows `pricing.total` as text, the order as a
+    number. The order holds a number, its read shows it, and the list shows the same
+    number as text: each answer valid for its own schema."""
+    from openapi_schema_validator import OAS30Validator
+
+    spec = tmp_path / "orders.json"
+    spec.write_text(json.dumps(ORDERS))
+    schemas = {"components": ORDERS["components"]}
+    summary = OAS30Validator({**schemas, **_named("Sum")})
+    full = OAS30Validator({**schemas, **_named("Order")})
+    with create_app(Settings(spec=spec, seed=5)).test_client() as client:
+        listed = client.get("/orders").json()
+        assert listed
+        for shown in listed:
+            assert summary.is_valid(shown), shown
+            one = client.get(f"/orders/{shown['orderId']}").json()
+            assert full.is_valid(one), one
+            assert isinstance(one["pricing"]["total"], int)
+            assert shown["pricing"]["total"] == str(one["pricing"]["total"])
+        assert client.get("/orders").json() == listed  # the same in every list
