@@ -363,44 +363,55 @@ class Synth:
             self._nesting -= 1
             self._owner = outer
 
-    def shown_as(self, schema: Any, value: Any, *place: Any, depth: int = 0) -> Any:
+    def shown_as(
+        self,
+        schema: Any,
+        value: Any,
+        *place: Any,
+        valid: Callable[[Any, Any], bool] | None = None,
+        depth: int = 0,
+    ) -> Any:
         """`value`, held for another description of the same field, as `schema` shows it (a
         list's summary that shows an order's `pricing.total` as text, where the order holds a
-        number): itself where it is of the kind `schema` says; the same number spelled as
-        text, or the number a text spells; an object field by field (a required field it
-        lacks drawn) and a list item by item; else drawn from `schema`. A draw is seeded by
-        `place` (what names the value: its object, its field), so a value is shown alike in
-        every list."""
+        number): itself where `schema` admits it; the same number spelled as text, or the
+        number a text spells; an object field by field (a required field it lacks drawn, one
+        a closed schema does not name left out) and a list item by item; what `schema` still
+        does not admit is drawn from it. A draw is seeded by `place` (what names the value:
+        its object, its field), so a value is shown alike in every list. `valid(schema,
+        value)` says what a schema admits (this generator's own check where not given)."""
+        admits = valid or self._valid
         resolved = resolve(self.document, schema)
         if not isinstance(resolved, Mapping) or depth > MAX_REQUIRED_DEPTH:
             return value
-        kinds = _kinds_of(resolved)
-        if value is None and ("null" in kinds or resolved.get("nullable")):
-            return value
+        kinds = _kinds_of(self.document, resolved)
+        shown = value
         if "object" in kinds and isinstance(value, dict):
             properties, required = object_shape(self.document, schema)
+            closed = _closed(self.document, resolved)
             shown = {
-                name: self.shown_as(properties[name], held, *place, name, depth=depth + 1)
+                name: self.shown_as(
+                    properties[name], held, *place, name, valid=valid, depth=depth + 1
+                )
                 if name in properties
                 else held
                 for name, held in value.items()
+                if name in properties or not closed
             }
             for name in sorted(required - shown.keys()):
                 if name in properties:
                     self.reseed(*place, name)
                     shown[name] = self.value(properties[name], name=name)
-            return shown
-        if "array" in kinds and isinstance(value, list):
+        elif "array" in kinds and isinstance(value, list):
             items = resolved.get("items") or {}
-            return [
-                self.shown_as(items, held, *place, index, depth=depth + 1)
+            shown = [
+                self.shown_as(items, held, *place, index, valid=valid, depth=depth + 1)
                 for index, held in enumerate(value)
             ]
-        for held in (value, _spelled(value, kinds)):
-            if held is not None and _is_kind(held, kinds) and string_fits(held, resolved):
-                choices = resolved.get("enum")
-                if not isinstance(choices, list) or held in choices:
-                    return held
+        elif not admits(schema, value):
+            spelled = _spelled(value, kinds)
+            shown = value if spelled is None else spelled
+        if admits(schema, shown):
+            return shown
         self.reseed(*place)
         return self.value(schema)
 
@@ -1330,8 +1341,9 @@ def _of_its_type(example: Any, schema: Mapping[str, Any]) -> bool:
     return any(isinstance(example, _JSON_TYPES.get(str(k), ())) for k in kinds)
 
 
-def _kinds_of(schema: Mapping[str, Any]) -> set[str]:
-    """The JSON types a (resolved) schema names, `type` or an `allOf` part's (none: any)."""
+def _kinds_of(document: Mapping[str, Any], schema: Mapping[str, Any], depth: int = 0) -> set[str]:
+    """The JSON types a (resolved) schema admits: its `type`, its `allOf` parts' in common, any
+    of its `oneOf`/`anyOf` branches' (none: any kind)."""
     kind = schema.get("type")
     if isinstance(kind, str):
         return {kind}
@@ -1339,18 +1351,34 @@ def _kinds_of(schema: Mapping[str, Any]) -> set[str]:
         return {str(k) for k in kind}
     if isinstance(schema.get("properties"), Mapping):
         return {"object"}
-    return set()
+    if depth > 5:
+        return set()
+    parts = [resolve(document, part) for part in schema.get("allOf") or []]
+    common: set[str] = set()
+    for part in parts:
+        found = _kinds_of(document, part, depth + 1) if isinstance(part, Mapping) else set()
+        common = found if not common else (common & found if found else common)
+    branches = [
+        resolve(document, part) for word in ("oneOf", "anyOf") for part in schema.get(word) or []
+    ]
+    each = [
+        _kinds_of(document, b, depth + 1) if isinstance(b, Mapping) else set() for b in branches
+    ]
+    if each and all(each):
+        either = set().union(*each)
+        return common & either if common else either
+    return common
 
 
-def _is_kind(value: Any, kinds: set[str]) -> bool:
-    """Whether `value` is of one of `kinds` (none: any kind)."""
-    if not kinds:
+def _closed(document: Mapping[str, Any], schema: Mapping[str, Any], depth: int = 0) -> bool:
+    """Whether a (resolved) object schema, or one of its `allOf` parts, admits no property it
+    does not name."""
+    if schema.get("additionalProperties") is False:
         return True
-    if isinstance(value, bool):
-        return "boolean" in kinds
-    if isinstance(value, int) and "number" in kinds:
-        return True
-    return any(isinstance(value, _JSON_TYPES.get(kind, ())) for kind in kinds)
+    parts = [resolve(document, part) for part in schema.get("allOf") or []]
+    return depth < 5 and any(
+        isinstance(part, Mapping) and _closed(document, part, depth + 1) for part in parts
+    )
 
 
 def _spelled(value: Any, kinds: set[str]) -> Any:

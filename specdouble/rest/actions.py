@@ -230,8 +230,14 @@ class Actions(MutableMapping[str, Action]):
         return operation_id in self._made or operation_id in self._served
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._made
-        yield from (key for key in self._served if key not in self._made)
+        # A list, as a dict's keys are met: an action set while they are walked is no error.
+        return iter([*self._made, *(key for key in self._served if key not in self._made)])
+
+    def get(self, operation_id: str, default: Action | None = None) -> Action | None:  # type: ignore[override]
+        # Not `Mapping.get`, which would read a failure to make an action as "none served".
+        if operation_id not in self:
+            return default
+        return self[operation_id]
 
     def __len__(self) -> int:
         return len(self._made.keys() | self._served.keys())

@@ -541,11 +541,16 @@ def _shown_otherwise(document: Mapping[str, Any], listed: Any, full: Any) -> boo
 
 
 def _shown_otherwise_within(
-    document: Mapping[str, Any], listed: Any, full: Any, depth: int = 0
+    document: Mapping[str, Any],
+    listed: Any,
+    full: Any,
+    depth: int = 0,
+    compared: dict[tuple[int, int], bool] | None = None,
 ) -> bool:
     """Whether a list's summary shows a field, or a value inside it, as another kind of value
-    than the object holds (`_shown_otherwise`): GoDaddy's order summary shows `pricing.total`
-    as text, the order as a number, so that no pricing is both.
+    than the object holds (`_kinds_apart`): GoDaddy's order summary shows `pricing.total`
+    as text, the order as a number, so that no pricing is both. Each pair of schemas is
+    compared once (`compared`): a document's schemas name one another many times over.
 
     >>> text, number = {"type": "string"}, {"type": "integer"}
     >>> summary = {"type": "object", "properties": {"total": text}}
@@ -557,21 +562,25 @@ def _shown_otherwise_within(
     True
     """
     one, other = resolve(document, listed), resolve(document, full)
-    if one is other or depth > 8:
-        return False
-    if _kinds_apart(document, one, other):
-        return True
+    compared = {} if compared is None else compared
+    pair = (id(one), id(other))
+    if one is other or depth > 8 or pair in compared:
+        return compared.get(pair, False)
+    compared[pair] = False  # while it is compared: a schema inside itself adds nothing
+    found = _kinds_apart(document, one, other)
     kinds = (_shape(document, one), _shape(document, other))
-    if kinds == ("object", "object"):
+    if not found and kinds == ("object", "object"):
         mine, theirs = object_shape(document, one)[0], object_shape(document, other)[0]
-        return any(
-            _shown_otherwise_within(document, mine[name], theirs[name], depth + 1)
+        found = any(
+            _shown_otherwise_within(document, mine[name], theirs[name], depth + 1, compared)
             for name in mine.keys() & theirs.keys()
         )
-    if kinds == ("array", "array") and isinstance(one, Mapping) and isinstance(other, Mapping):
+    elif not found and kinds == ("array", "array"):
+        assert isinstance(one, Mapping) and isinstance(other, Mapping)
         items = (one.get("items") or {}, other.get("items") or {})
-        return _shown_otherwise_within(document, *items, depth + 1)
-    return False
+        found = _shown_otherwise_within(document, *items, depth + 1, compared)
+    compared[pair] = found
+    return found
 
 
 def _kinds_apart(document: Mapping[str, Any], one: Any, other: Any) -> bool:
@@ -593,16 +602,37 @@ def _kinds_apart(document: Mapping[str, Any], one: Any, other: Any) -> bool:
 
 
 def _admitted_kinds(document: Mapping[str, Any], schema: Any, depth: int = 0) -> set[str]:
-    """The JSON types a schema admits: its own (`_shape`), or each branch's of a union."""
+    """The JSON types a schema admits: each of a 3.1 `type` list's, each of its values' where
+    only an `enum` says (`"any"` for a value no type names), each branch's of a union, or its
+    shape (`_shape`).
+
+    >>> sorted(_admitted_kinds({}, {"type": ["integer", "string", "null"]}))
+    ['integer', 'string']
+    >>> sorted(_admitted_kinds({}, {"enum": [1, "a"]}))
+    ['integer', 'string']
+    """
     resolved = resolve(document, schema)
-    branches = [
-        part
-        for word in ("oneOf", "anyOf")
-        for part in (resolved.get(word) if isinstance(resolved, Mapping) else None) or []
-    ]
-    if not branches or "type" in resolved or depth > 5:
+    if not isinstance(resolved, Mapping):
+        return {"any"}
+    kind = resolved.get("type")
+    if isinstance(kind, list):
+        return {str(k) for k in kind if k != "null"} or {"any"}
+    if kind is None and isinstance(resolved.get("enum"), list):
+        return {_json_kind(v) for v in resolved["enum"] if v is not None} or {"any"}
+    branches = [part for word in ("oneOf", "anyOf") for part in resolved.get(word) or []]
+    if not branches or kind is not None or depth > 5:
         return {_shape(document, resolved)}
     return {kind for part in branches for kind in _admitted_kinds(document, part, depth + 1)}
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON type of a value."""
+    if isinstance(value, bool):
+        return "boolean"
+    for kind, types in (("integer", int), ("number", float), ("string", str)):
+        if isinstance(value, types):
+            return kind
+    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "any"
 
 
 def _extends(document: Mapping[str, Any], summary: Any, full: Any) -> bool:

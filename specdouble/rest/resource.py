@@ -304,7 +304,16 @@ class Resource:
             self._lists_synth = Synth(self.synth.document, stable_seed(self.synth.seed, "listed"))
         schema = self.spec.listed_otherwise[name]
         key = str(record.get(self.spec.key))
-        return self._lists_synth.shown_as(schema, value, self.spec.collection, key, name)
+        return self._lists_synth.shown_as(
+            schema, value, self.spec.collection, key, name, valid=self._admits
+        )
+
+    def _admits(self, schema: Any, value: Any) -> bool:
+        """Whether the document's `schema` admits `value`, in the document's dialect."""
+        try:
+            return bool(schema_validator(self._document, schema).is_valid(value))
+        except Exception:  # a schema its dialect cannot read: known to admit nothing
+            return False
 
     def warm(self) -> None:
         """A large collection's columns built now, not by the first list that needs them."""

@@ -162,6 +162,7 @@ def generated_data(
     prepare(document)
     profile = profiles.detect(document)
     found, unions = profile.resources(document)
+    served_as(document)  # as `serve` builds its data: on the document it serves
     return dataset.build(
         document,
         found,
@@ -861,8 +862,9 @@ class ErrorAnswers:
         operation_id = where if isinstance(where, str) else self.operation_of(*where)
         if operation_id is None and not isinstance(where, str):
             operation_id = self.meant(*where)  # `/users/`: the item path with an empty key
-        operation = self.operations.get(operation_id or "")
-        return None if operation is None else operation.definition
+        if operation_id is None or operation_id not in self.operations:
+            return None
+        return self.operations.definition(operation_id)
 
     def _kindred(self, failure: errors.ApiError, definition: Mapping[str, Any]) -> errors.ApiError:
         """The failure under the status its operation documents for it (422 for 400, ...); a

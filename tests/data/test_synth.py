@@ -51,3 +51,24 @@ def test_a_held_value_is_shown_as_another_schema_shows_it() -> None:
         Synth(document, 3).shown_as(summary, {"total": 1}, "orders", "o-1")["code"] == shown["code"]
     )
     assert held["total"] == 408  # the held value itself is not changed
+
+
+def test_a_held_value_is_shown_through_parts_closed_objects_and_bounds() -> None:
+    """The summary's schema wrapped in `allOf` (a `$ref` beside a description) or a union
+    says the same kinds; a closed object leaves out what it does not name; a value of the
+    right kind out of the summary's bounds is drawn."""
+    from openapi_schema_validator import OAS30Validator
+
+    pricing = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"total": {"type": "string"}, "n": {"type": "integer", "maximum": 10}},
+    }
+    document = {"openapi": "3.0.3", "components": {"schemas": {"Pricing": pricing}}}
+    wrapped = {"allOf": [{"$ref": "#/components/schemas/Pricing"}], "description": "sums"}
+    either = {"oneOf": [{"type": "string"}, {"type": "boolean"}]}
+    synth = Synth(document, 4)
+    shown = synth.shown_as(wrapped, {"total": 12, "n": 50, "tax": 3}, "orders", "o-1")
+    assert shown["total"] == "12" and "tax" not in shown and 0 <= shown["n"] <= 10
+    assert OAS30Validator({**document, **wrapped}).is_valid(shown)
+    assert synth.shown_as(either, 7, "o") == "7" and synth.shown_as(either, True, "o") is True

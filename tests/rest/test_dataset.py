@@ -145,3 +145,43 @@ def test_a_served_waiting_collection_is_what_the_fixtures_command_writes(
     assert generated.count(tags) == 1
     shown = [{name: record[name] for name in ("id", "name", "colour")} for record in made[tags]]
     assert listed == sorted(shown, key=lambda record: record["id"])
+
+
+def test_the_fixtures_command_writes_what_serve_starts_with_where_the_document_is_typed(
+    tmp_path: Path,
+) -> None:
+    """`serve` types a path parameter's schema before it makes its data (its key is read as
+    the path names it); `mock-server fixtures` makes it from the same document."""
+    key = {"allOf": [{"type": "integer"}], "format": "int64"}  # typed when served
+    thing = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string", "pattern": "^[0-9]{3}$"}, "name": {}},
+    }
+
+    def answer(schema: Any) -> dict[str, Any]:
+        return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+    parameter = {"name": "id", "in": "path", "required": True, "schema": key}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Things", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {"responses": answer({"type": "array", "items": thing})},
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": thing}}},
+                    "responses": answer(thing),
+                },
+            },
+            "/things/{id}": {"get": {"parameters": [parameter], "responses": answer(thing)}},
+        },
+    }
+    path = tmp_path / "things.json"
+    path.write_text(json.dumps(document))
+    made = app.generated_data(json.loads(path.read_text()), seed=1, count=3, per_resource=3)
+    with app.create_app(
+        Settings(spec=path, seed=1, per_resource=3, cache=None)
+    ).test_client() as client:
+        served = {thing["id"]: thing["name"] for thing in client.get("/things").json()}
+    assert served == {thing["id"]: thing["name"] for thing in made["things"]}

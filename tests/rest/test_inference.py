@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from specdouble.rest import inference
 
 
@@ -296,3 +298,28 @@ def test_only_a_plain_string_field_is_narrowed_to_its_filters_values() -> None:
             "default": "open",
         }
     }
+
+
+def test_schemas_that_name_themselves_are_compared_once_per_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two schemas alike in shape, each of whose fields names itself again: each pair is
+    compared once, not once per path to it (six such fields took 14 million comparisons)."""
+
+    def made(kind: str, name: str) -> dict[str, Any]:
+        fields = {f"p{i}": {"$ref": f"#/components/schemas/{name}"} for i in range(6)}
+        return {"type": "object", "properties": {**fields, "v": {"type": kind}}}
+
+    schemas = {"A": made("string", "A"), "B": made("string", "B"), "C": made("integer", "C")}
+    document = {"components": {"schemas": schemas}}
+    calls: list[Any] = []
+    compare = inference._shown_otherwise_within
+
+    def counted(*arguments: Any) -> bool:
+        calls.append(arguments[1:3])
+        return compare(*arguments)
+
+    monkeypatch.setattr(inference, "_shown_otherwise_within", counted)
+    a, b, c = ({"$ref": f"#/components/schemas/{n}"} for n in "ABC")
+    assert counted(document, a, b) is False and len(calls) < 20
+    assert counted(document, a, c) is True
