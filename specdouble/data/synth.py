@@ -1437,6 +1437,9 @@ def with_defaults(
     >>> stamped = {"type": "object", "required": ["at"], "properties": {"at": {"readOnly": True}}}
     >>> with_defaults({}, stamped, {"x": 1}, made=lambda schema, name: f"made {name}")
     {'x': 1, 'at': 'made at'}
+    >>> parted = {"required": ["at"], "allOf": [{"properties": {"at": {"readOnly": True}}}]}
+    >>> with_defaults({}, parted, {}, made=lambda schema, name: f"made {name}")
+    {'at': 'made at'}
     """
     schema = resolve(document, schema)
     if not isinstance(schema, Mapping) or depth > MAX_DEPTH:
@@ -1450,7 +1453,6 @@ def with_defaults(
     properties = schema.get("properties")
     if isinstance(value, dict) and isinstance(properties, Mapping):
         filled = dict(value)
-        required = schema.get("required") or ()
         for name, property_schema in properties.items():
             resolved = resolve(document, property_schema)
             if name not in filled and isinstance(resolved, Mapping) and "default" in resolved:
@@ -1459,9 +1461,17 @@ def with_defaults(
                 filled[name] = with_defaults(
                     document, property_schema, filled[name], depth + 1, made=made
                 )
-            elif made and name in required and marked(document, property_schema, "readOnly"):
-                filled[name] = made(property_schema, name)
-        return filled
+        value = filled
+    if made is not None and isinstance(value, dict) and schema.get("required"):
+        # Required here, defined here or by a part (`required` beside an `allOf`).
+        every, needed = object_shape(document, schema)
+        for name, property_schema in every.items():  # in the properties' order, as drawn before
+            if (
+                name in needed
+                and name not in value
+                and marked(document, property_schema, "readOnly")
+            ):
+                value = {**value, name: made(property_schema, name)}
     return value
 
 

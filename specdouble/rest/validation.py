@@ -446,7 +446,8 @@ def validate_request_body(
         parts = [str(part) for part in error.absolute_path]
         missing = re.match(r"^'(.*)' is a required property$", error.message)
         if error.validator == "required" and missing:
-            shown = (error.schema.get("properties") or {}).get(missing[1]) or {}
+            # Where the schema defines it, or a part of its `allOf` does.
+            shown = object_shape(document, error.schema)[0].get(missing[1]) or {}
             if marked(document, shown, "readOnly"):
                 continue  # the server sets it: `required` holds for answers only
             parts.append(missing[1])

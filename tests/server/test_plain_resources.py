@@ -588,12 +588,26 @@ NESTED_READ_ONLY = collection_document(
 )
 
 
+ADDRESS_IN_PARTS = """    Address:
+      type: object
+      required: [geocoded_at]
+      allOf:
+        - properties: {street: {type: string}}
+        - properties: {geocoded_at: {type: string, format: date-time, readOnly: true}}
+"""
+
+
+@pytest.mark.parametrize("parts", [False, True], ids=["own properties", "required beside allOf"])
 def test_a_nested_objects_required_read_only_fields_are_the_servers_to_make(
-    tmp_path: Path,
+    tmp_path: Path, parts: bool
 ) -> None:
     """GSM Tasks' task holds its address, whose `geocoded_at` the server sets: a client never
-    sends it, and the object written shows it, made from its schema, as it reads back."""
-    (tmp_path / "tasks.yaml").write_text(NESTED_READ_ONLY)
+    sends it, and the object written shows it, made from its schema, as it reads back; also
+    where the address requires it beside the `allOf` whose part defines it."""
+    document = NESTED_READ_ONLY
+    if parts:
+        document = document[: document.index("    Address:")] + ADDRESS_IN_PARTS
+    (tmp_path / "tasks.yaml").write_text(document)
     with create_app(Settings(spec=tmp_path / "tasks.yaml", seed=2)).test_client(
         headers=AUTH
     ) as client:
