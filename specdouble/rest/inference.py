@@ -441,15 +441,21 @@ def _named_for(path: str) -> tuple[str, ...]:
     path's key parameter and its collection's noun (AWS's `/projects/{project}` answers
     `{project: {...}}`; Slack's `users.info` answers `{ok, user: {...}}`).
 
-    >>> _named_for("/projects/{project}/launches/{launch}"), _named_for("/users")
-    (('launch', 'launche'), ('user',))
+    A plural of `-es` may drop its `s` (`caches`) or its `es` (`launches`): both are names
+    it may give, as a slot is read only where the answers hold one.
+
+    >>> _named_for("/projects/{project}/batches"), _named_for("/users")
+    (('batche', 'batch'), ('user',))
     """
     segments = [segment for segment in path.strip("/").split("/") if segment]
     names = []
     if segments and segments[-1].startswith("{") and segments[-1].endswith("}"):
         names.append(segments.pop()[1:-1])
     if segments and "{" not in segments[-1]:
-        names.append(singular(segments[-1]))
+        noun = singular(segments[-1])
+        names.append(noun)
+        if segments[-1].endswith("es") and noun == segments[-1][:-1]:
+            names.append(segments[-1][:-2])
     return tuple(names)
 
 
