@@ -1021,6 +1021,7 @@ def _plain_resource(
         key=key,
         key_source=key_source,
         key_fallback=fallback if key_source == "body" else "",
+        upserts=key_source == "body" and create is not None and says_upsert(create.definition),
         properties=properties,
         generated=tuple(name for name in properties if name not in writable and name != key),
         # Null only where every schema that shows the field allows it (GitHub's gists: a
@@ -1063,6 +1064,23 @@ def _plain_resource(
         noun=noun,
         key_type=key_kind,
     )
+
+
+UPSERT = re.compile(r"upsert|\b(create|add|insert)s? or (update|replace)s?\b", re.IGNORECASE)
+"""How a create says that it replaces the object its key names, where there is one."""
+
+
+def says_upsert(definition: Mapping[str, Any]) -> bool:
+    """Whether an operation says it creates or replaces (Stream's `POST /push_providers`,
+    "Upsert a push provider"; "Create or update a webhook"), by its id, summary or first
+    line.
+
+    >>> says_upsert({"operationId": "UpsertPushProvider"}), says_upsert({"summary": "Create"})
+    (True, False)
+    """
+    description = str(definition.get("description") or "").split("\n", 1)[0]
+    words = (definition.get("operationId"), definition.get("summary"), description)
+    return any(isinstance(text, str) and UPSERT.search(text) for text in words)
 
 
 def _aliases(

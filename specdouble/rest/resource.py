@@ -27,7 +27,7 @@ from specdouble.document.openapi import (
     without_write_only,
 )
 from specdouble.rest import checks, indexed, ql, query
-from specdouble.rest.auth import VIEW, Principal
+from specdouble.rest.auth import ANONYMOUS, VIEW, Principal
 from specdouble.rest.checks import Check
 from specdouble.rest.listing import Listing, Window, sort_terms, window
 from specdouble.rest.mirrors import Mirror, follow
@@ -237,6 +237,9 @@ class ResourceSpec:
     listed_schemas: Mapping[str, Any] = field(default_factory=dict)
     """The summary's schema of each field it shows: a value must be showable in both, but
     those of `listed_otherwise`."""
+    upserts: bool = False
+    """Its create says it creates or replaces (`inference.says_upsert`): a create whose body
+    names an object that exists replaces it, as an update of every field sent."""
     listed_otherwise: Mapping[str, Any] = field(default_factory=dict)
     """The summary's schema of each field it shows as another kind of value than the object
     holds, itself or inside it (GoDaddy's order `pricing.total`: text in the list, a number
@@ -713,6 +716,12 @@ class Resource:
     def create(self, body: Mapping[str, Any], principal: Principal | None = None) -> dict[str, Any]:
         with self.store.writing():
             self._reseed()
+            spec = self.spec
+            named = body.get(spec.key) if spec.upserts else None
+            if named is not None and self.store.get(spec.collection, str(named)) is not None:
+                self._update(principal or ANONYMOUS, str(named), body)
+                replaced = self.store.get(spec.collection, str(named))
+                return self.answer("create", replaced, written=frozenset(body))
             return self._create(body, principal)
 
     def update(self, principal: Principal, pk: str, body: Mapping[str, Any]) -> dict[str, Any]:

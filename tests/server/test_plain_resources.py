@@ -1129,3 +1129,40 @@ def test_a_list_shows_a_value_inside_a_field_in_its_summarys_kind(tmp_path: Path
             assert isinstance(one["pricing"]["total"], int)
             assert shown["pricing"]["total"] == str(one["pricing"]["total"])
         assert client.get("/orders").json() == listed  # the same in every list
+
+
+UPSERTS = collection_document(
+    "Providers",
+    "/providers/",
+    "Provider",
+    """    Provider:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        description: {type: string}
+""",
+)
+
+
+@pytest.mark.parametrize("upserts", [True, False], ids=["upsert", "create"])
+def test_a_create_that_says_it_upserts_replaces_the_object_its_key_names(
+    tmp_path: Path, upserts: bool
+) -> None:
+    """Stream's `POST /push_providers`, "Upsert a push provider": a second create of the same
+    name changes the object, where a plain create is refused as a duplicate."""
+    document = UPSERTS.replace("    post:\n", "    post:\n      summary: Upsert a provider\n")
+    (tmp_path / "providers.yaml").write_text(document if upserts else UPSERTS)
+    with create_app(Settings(spec=tmp_path / "providers.yaml", seed=2)).test_client(
+        headers=AUTH
+    ) as client:
+        first = client.post("/providers/", json={"name": "main", "description": "one"})
+        assert first.status_code == 201, first.text
+        again = client.post("/providers/", json={"name": "main", "description": "two"})
+        held = client.get("/providers/main/").json()
+        named = [p for p in client.get("/providers/").json() if p["name"] == "main"]
+    if upserts:
+        assert again.status_code == 201 and again.json() == held == named[0]
+        assert held["description"] == "two" and len(named) == 1
+    else:
+        assert again.status_code in (400, 409) and held["description"] == "one"
