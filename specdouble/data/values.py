@@ -42,15 +42,22 @@ def canonical_instant(moment: datetime) -> str:
 
 def fitted_instant(text: str, max_length: int | None, min_length: int = 0) -> str:
     """An instant in as many characters as a schema allows: microseconds (27 characters),
-    milliseconds (24), seconds (20), or its date (10), the first that fits.
+    milliseconds (24), seconds (20), another number of a second's digits (22-26), its
+    offset written out (`+00:00`: 25, 27-32), or its date (10), the first that fits; each
+    an RFC 3339 `date-time` but the date (Unicourt's `issuedDate` takes exactly 25).
 
     >>> fitted_instant("2026-01-06T11:48:05.123456Z", 24, 24)
     '2026-01-06T11:48:05.123Z'
     >>> fitted_instant("2026-01-06T11:48:05.123456Z", 22)
     '2026-01-06T11:48:05Z'
+    >>> fitted_instant("2026-01-06T11:48:05.123456Z", 25, 25)
+    '2026-01-06T11:48:05.1234Z'
     """
     whole, _, fraction = text.rstrip("Z").partition(".")
-    forms = (text, f"{whole}.{fraction[:3]:0<3}Z", f"{whole}Z", text[:10])
+    fraction = f"{fraction:0<6}"
+    digits = [f"{whole}.{fraction[:count]}Z" for count in (1, 2, 4, 5)]
+    offsets = [f"{whole}+00:00", *(f"{whole}.{fraction[:n]}+00:00" for n in range(1, 7))]
+    forms = (text, f"{whole}.{fraction[:3]}Z", f"{whole}Z", *digits, *offsets, text[:10])
     high = max_length if max_length is not None else len(text)
     return next((form for form in forms if min_length <= len(form) <= high), text)
 

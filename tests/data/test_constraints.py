@@ -17,6 +17,18 @@ from specdouble.data.synth import Synth
 from specdouble.data.values import STANDARD_FORMATS
 
 SCHEMAS: dict[str, dict[str, Any]] = {
+    "a date-time of exactly 25 characters (Unicourt's issuedDate)": {
+        "type": "string",
+        "format": "date-time",
+        "minLength": 25,
+        "maxLength": 25,
+    },
+    "a date-time of 30 characters at most and 28 at least": {
+        "type": "string",
+        "format": "date-time",
+        "minLength": 28,
+        "maxLength": 30,
+    },
     "a part that only annotates, beside one of kinds (Pandascore's OpponentID)": {
         "allOf": [
             {"nullable": True, "description": "may be null"},
