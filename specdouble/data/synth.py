@@ -30,6 +30,7 @@ from specdouble.data.values import STANDARD_FORMATS, fitted_instant
 from specdouble.document.lenient import defused
 from specdouble.document.openapi import (
     ANNOTATIONS,
+    admitted_kinds,
     combined_scalar,
     copied,
     discriminator_mapping,
@@ -383,7 +384,7 @@ class Synth:
         resolved = resolve(self.document, schema)
         if not isinstance(resolved, Mapping) or depth > MAX_REQUIRED_DEPTH:
             return value
-        kinds = _kinds_of(self.document, resolved)
+        kinds = admitted_kinds(self.document, resolved)
         shown = value
         if "object" in kinds and isinstance(value, dict):
             properties, required = object_shape(self.document, schema)
@@ -1341,35 +1342,6 @@ def _of_its_type(example: Any, schema: Mapping[str, Any]) -> bool:
     return any(isinstance(example, _JSON_TYPES.get(str(k), ())) for k in kinds)
 
 
-def _kinds_of(document: Mapping[str, Any], schema: Mapping[str, Any], depth: int = 0) -> set[str]:
-    """The JSON types a (resolved) schema admits: its `type`, its `allOf` parts' in common, any
-    of its `oneOf`/`anyOf` branches' (none: any kind)."""
-    kind = schema.get("type")
-    if isinstance(kind, str):
-        return {kind}
-    if isinstance(kind, list):
-        return {str(k) for k in kind}
-    if isinstance(schema.get("properties"), Mapping):
-        return {"object"}
-    if depth > 5:
-        return set()
-    parts = [resolve(document, part) for part in schema.get("allOf") or []]
-    common: set[str] = set()
-    for part in parts:
-        found = _kinds_of(document, part, depth + 1) if isinstance(part, Mapping) else set()
-        common = found if not common else (common & found if found else common)
-    branches = [
-        resolve(document, part) for word in ("oneOf", "anyOf") for part in schema.get(word) or []
-    ]
-    each = [
-        _kinds_of(document, b, depth + 1) if isinstance(b, Mapping) else set() for b in branches
-    ]
-    if each and all(each):
-        either = set().union(*each)
-        return common & either if common else either
-    return common
-
-
 def _closed(document: Mapping[str, Any], schema: Mapping[str, Any], depth: int = 0) -> bool:
     """Whether a (resolved) object schema, or one of its `allOf` parts, admits no property it
     does not name."""
@@ -1463,8 +1435,13 @@ def with_defaults(
                 )
         value = filled
     if made is not None and isinstance(value, dict) and schema.get("required"):
-        # Required here, defined here or by a part (`required` beside an `allOf`).
-        every, needed = object_shape(document, schema)
+        # Required here, defined here or by a part (`required` beside an `allOf`), whose
+        # shape is merged only where there are parts (this runs at every write).
+        every, needed = (
+            object_shape(document, schema)
+            if schema.get("allOf")
+            else (properties if isinstance(properties, Mapping) else {}, set(schema["required"]))
+        )
         for name, property_schema in every.items():  # in the properties' order, as drawn before
             if (
                 name in needed

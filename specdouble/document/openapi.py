@@ -800,26 +800,35 @@ class Operation:
 
 
 def operations(document: Mapping[str, Any]) -> Iterator[Operation]:
+    for path, method, definition in definitions(document):
+        yield _operation(document, path, method, definition)
+
+
+def definitions(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """Every operation's path, method and definition as written, in the document's order."""
     for path, item in document.get("paths", {}).items():
         for method in HTTP_METHODS:
             definition = item.get(method)
             if definition is not None:
-                yield _operation(document, path, method, item, definition)
+                yield path, method, definition
+
+
+def operation_id_of(path: str, method: str, definition: Mapping[str, Any]) -> str:
+    """An operation's operationId, or its method and path where it has none."""
+    return definition.get("operationId", f"{method} {path}")
 
 
 def _operation(
-    document: Mapping[str, Any],
-    path: str,
-    method: str,
-    item: Mapping[str, Any],
-    definition: Mapping[str, Any],
+    document: Mapping[str, Any], path: str, method: str, definition: Mapping[str, Any]
 ) -> Operation:
+    """An operation, with its path's parameters merged into its own (its own win)."""
+    item = document["paths"][path]
     shared = [resolve(document, parameter) for parameter in item.get("parameters", [])]
     own = [resolve(document, parameter) for parameter in definition.get("parameters", [])]
     overridden = {(p["name"], p["in"]) for p in own}
     merged = [p for p in shared if (p["name"], p["in"]) not in overridden] + own
     return Operation(
-        operation_id=definition.get("operationId", f"{method} {path}"),
+        operation_id=operation_id_of(path, method, definition),
         method=method,
         path=path,
         definition=definition,
@@ -835,13 +844,10 @@ class OperationTable(Mapping[str, Operation]):
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self._document = document
-        self._places: dict[str, tuple[str, str]] = {}
-        for path, item in document.get("paths", {}).items():
-            for method in HTTP_METHODS:
-                definition = item.get(method)
-                if definition is not None:
-                    operation_id = definition.get("operationId", f"{method} {path}")
-                    self._places[operation_id] = (path, method)
+        self._places = {
+            operation_id_of(path, method, definition): (path, method)
+            for path, method, definition in definitions(document)
+        }
         self._made: dict[tuple[str, str], Operation] = {}
 
     def __getitem__(self, operation_id: str) -> Operation:
@@ -865,19 +871,13 @@ class OperationTable(Mapping[str, Operation]):
         """The operation at `method path` (KeyError: none there)."""
         made = self._made.get((path, method))
         if made is None:
-            item = self._document["paths"][path]
-            made = _operation(self._document, path, method, item, item[method])
-            self._made[(path, method)] = made
+            definition = self._document["paths"][path][method]
+            made = self._made[(path, method)] = _operation(self._document, path, method, definition)
         return made
 
     def definitions(self) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-        """Every operation's path, method and definition as written, in the document's
-        order, none made."""
-        for path, item in self._document.get("paths", {}).items():
-            for method in HTTP_METHODS:
-                definition = item.get(method)
-                if definition is not None:
-                    yield path, method, definition
+        """`definitions` of the table's document: none made."""
+        return definitions(self._document)
 
 
 def enum_values(document: Mapping[str, Any], schema_name: str) -> list[Any]:
@@ -1417,7 +1417,7 @@ def refined(document: Mapping[str, Any], known: Any, other: Any, depth: int = 0)
             return _no_value(document, known, other)  # no choice both name: none holds of both
         merged["enum"] = both
     kinds = [_kinds(node) for node in (first, second)]
-    common = _common_kinds(*kinds) if kinds[0] and kinds[1] else None
+    common = common_kinds(*kinds) if kinds[0] and kinds[1] else None
     if common is not None and not common:
         # No type both allow (SendGrid's `last_event_time`: an integer, and a string): null
         # where both take it, else no value holds of both.
@@ -1466,11 +1466,53 @@ def _kinds(schema: Mapping[str, Any]) -> set[str]:
     return kinds - {"null"}
 
 
-def _common_kinds(one: set[str], other: set[str]) -> set[str]:
+def common_kinds(one: set[str], other: set[str]) -> set[str]:
     """The types a value of both can have (an integer is a number too; none: no value)."""
     widened = [kinds | {"integer"} if "number" in kinds else kinds for kinds in (one, other)]
     common = widened[0] & widened[1]
     return common - {"integer"} if "number" in common else common
+
+
+def admitted_kinds(document: Mapping[str, Any], schema: Any, depth: int = 0) -> set[str]:
+    """The non-null JSON types a schema admits (none: any): those its `type` names, an
+    object's where it names properties, its `enum` values' kinds, the kinds its `allOf`
+    parts have in common, and any of its `oneOf`/`anyOf` branches' (GitHub Enterprise's
+    issue label, a name or a label, admits text and objects).
+
+    >>> sorted(admitted_kinds({}, {"type": ["integer", "string", "null"]}))
+    ['integer', 'string']
+    >>> sorted(admitted_kinds({}, {"enum": [1, "a", None]}))
+    ['integer', 'string']
+    >>> sorted(admitted_kinds({}, {"allOf": [{"oneOf": [{"type": "string"}, {"properties": {}}]}]}))
+    ['object', 'string']
+    """
+    resolved = resolve(document, schema)
+    if not isinstance(resolved, Mapping) or depth > 5:
+        return set()
+    if resolved.get("type") is not None:
+        return _kinds(resolved)
+    if isinstance(resolved.get("properties"), Mapping):
+        return {"object"}
+    if isinstance(resolved.get("enum"), list):
+        return {_JSON_KINDS[type(v)] for v in resolved["enum"] if type(v) in _JSON_KINDS}
+    common: set[str] = set()
+    for part in resolved.get("allOf") or []:
+        found = admitted_kinds(document, part, depth + 1)
+        common = (common & found if common else found) if found else common
+    branches = [
+        admitted_kinds(document, part, depth + 1)
+        for word in ("oneOf", "anyOf")
+        for part in resolved.get(word) or []
+    ]
+    if branches and all(branches):
+        either = set().union(*branches)
+        return common & either if common else either
+    return common
+
+
+_JSON_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string"}
+_JSON_KINDS.update({list: "array", dict: "object"})
+"""The JSON type of a value, by its Python type."""
 
 
 REQUIRED_ONLY = frozenset({"required", "description", "title"})

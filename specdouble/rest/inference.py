@@ -20,9 +20,11 @@ from specdouble.data.synth import Synth, string_fits
 from specdouble.document.openapi import (
     VALUE_CONSTRAINTS,
     Operation,
+    admitted_kinds,
     body_fields_schema,
     both_hold,
     combined_scalar,
+    common_kinds,
     exclusive_requirements,
     forbidden,
     is_nullable,
@@ -499,10 +501,12 @@ def _stricter(document: Mapping[str, Any], one: Any, other: Any) -> bool:
     return sum(word in one for word in CONSTRAINTS) > sum(word in other for word in CONSTRAINTS)
 
 
-def _for_both(document: Mapping[str, Any], listed: Any, full: Any) -> Any:
+def _for_both(document: Mapping[str, Any], listed: Any, full: Any, *, apart: bool = False) -> Any:
     """The schema a field is made for where a list and the item show it: the stricter of
     the two; where they admit different kinds of value (GitHub's gist `user`: an object in
-    the list, a string in full) and both admit null, null, the one value both can show.
+    the list, a string in full) and both admit null, null, the one value both can show;
+    `apart`: the list shows a value inside it as another kind (`_shown_otherwise_within`),
+    so that no object is both, and the item's holds.
 
     >>> _for_both({}, {"type": "object", "nullable": True}, {"type": "string", "nullable": True})
     {'nullable': True, 'enum': [None]}
@@ -518,9 +522,9 @@ def _for_both(document: Mapping[str, Any], listed: Any, full: Any) -> Any:
     one, other = resolve(document, listed), resolve(document, full)
     if isinstance(one, Mapping) and isinstance(other, Mapping):
         null_listed, null_full = is_nullable(document, one), is_nullable(document, other)
-        made = both_hold(document, listed, full)  # objects both hold (GitHub's team)
-        if made is not None and _shown_otherwise_within(document, listed, full):
-            made = None  # none holds both: the object holds the item's, the list shows its own
+        # Objects both hold (GitHub's team); where the list shows a value inside as another
+        # kind (`apart`), none: the object holds the item's, the list shows its own.
+        made = None if apart else both_hold(document, listed, full)
         if made is not None:
             return {**made, "nullable": True} if null_listed and null_full else made
         kinds = (_kind(one), _kind(other))
@@ -536,16 +540,6 @@ def _for_both(document: Mapping[str, Any], listed: Any, full: Any) -> Any:
     return full
 
 
-def _shown_otherwise(document: Mapping[str, Any], listed: Any, full: Any) -> bool:
-    """Whether a list's summary shows a field as another kind of value than the object holds
-    (Zoom's site `site_code`: text in the list, a number in full), so that no value but
-    null (where both take it) is both: a list leaves it out where its summary may."""
-    kinds = {_shape(document, listed), _shape(document, full)}
-    if len(kinds) < 2 or "any" in kinds or kinds == {"integer", "number"}:
-        return False
-    return not (is_nullable(document, listed) and is_nullable(document, full))
-
-
 def _shown_otherwise_within(
     document: Mapping[str, Any],
     listed: Any,
@@ -554,9 +548,10 @@ def _shown_otherwise_within(
     compared: dict[tuple[int, int], bool] | None = None,
 ) -> bool:
     """Whether a list's summary shows a field, or a value inside it, as another kind of value
-    than the object holds (`_kinds_apart`): GoDaddy's order summary shows `pricing.total`
-    as text, the order as a number, so that no pricing is both. Each pair of schemas is
-    compared once (`compared`): a document's schemas name one another many times over.
+    than the object holds (`_kinds_apart`, at any depth): GoDaddy's order summary shows
+    `pricing.total` as text, the order as a number, so that no pricing is both. Each pair
+    of schemas is compared once (`compared`): a document's schemas name one another many
+    times over.
 
     >>> text, number = {"type": "string"}, {"type": "integer"}
     >>> summary = {"type": "object", "properties": {"total": text}}
@@ -590,9 +585,9 @@ def _shown_otherwise_within(
 
 
 def _kinds_apart(document: Mapping[str, Any], one: Any, other: Any) -> bool:
-    """Whether two schemas admit no value of one kind (null aside where one refuses it): a
-    union admits each of its branches' kinds (GitHub Enterprise's issue label, a name or a
-    label, admits the list's label).
+    """Whether two schemas admit no value of one kind (`admitted_kinds`), null aside where
+    one refuses it: Zoom's site `site_code`, text in the list and a number in full, so that
+    a list leaves it out where its summary may.
 
     >>> label = {"type": "object"}
     >>> _kinds_apart({}, label, {"oneOf": [{"type": "string"}, label]})
@@ -600,45 +595,10 @@ def _kinds_apart(document: Mapping[str, Any], one: Any, other: Any) -> bool:
     >>> _kinds_apart({}, {"type": "string"}, {"type": "integer"})
     True
     """
-    mine, theirs = _admitted_kinds(document, one), _admitted_kinds(document, other)
-    numbers = {"integer", "number"}
-    if "any" in mine | theirs or mine & theirs or (mine & numbers and theirs & numbers):
+    mine, theirs = admitted_kinds(document, one), admitted_kinds(document, other)
+    if not mine or not theirs or common_kinds(mine, theirs):
         return False
     return not (is_nullable(document, one) and is_nullable(document, other))
-
-
-def _admitted_kinds(document: Mapping[str, Any], schema: Any, depth: int = 0) -> set[str]:
-    """The JSON types a schema admits: each of a 3.1 `type` list's, each of its values' where
-    only an `enum` says (`"any"` for a value no type names), each branch's of a union, or its
-    shape (`_shape`).
-
-    >>> sorted(_admitted_kinds({}, {"type": ["integer", "string", "null"]}))
-    ['integer', 'string']
-    >>> sorted(_admitted_kinds({}, {"enum": [1, "a"]}))
-    ['integer', 'string']
-    """
-    resolved = resolve(document, schema)
-    if not isinstance(resolved, Mapping):
-        return {"any"}
-    kind = resolved.get("type")
-    if isinstance(kind, list):
-        return {str(k) for k in kind if k != "null"} or {"any"}
-    if kind is None and isinstance(resolved.get("enum"), list):
-        return {_json_kind(v) for v in resolved["enum"] if v is not None} or {"any"}
-    branches = [part for word in ("oneOf", "anyOf") for part in resolved.get(word) or []]
-    if not branches or kind is not None or depth > 5:
-        return {_shape(document, resolved)}
-    return {kind for part in branches for kind in _admitted_kinds(document, part, depth + 1)}
-
-
-def _json_kind(value: Any) -> str:
-    """The JSON type of a value."""
-    if isinstance(value, bool):
-        return "boolean"
-    for kind, types in (("integer", int), ("number", float), ("string", str)):
-        if isinstance(value, types):
-            return kind
-    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "any"
 
 
 def _extends(document: Mapping[str, Any], summary: Any, full: Any) -> bool:
@@ -885,7 +845,7 @@ def _plain_resource(
             and (
                 name in summary_required
                 or name not in properties
-                or not _shown_otherwise(document, schema, properties[name])
+                or not _kinds_apart(document, schema, properties[name])
             )
         )
         if summary is not item_schema
@@ -902,7 +862,9 @@ def _plain_resource(
     }
     if listed:  # a field both show is made for the stricter of its two schemas
         properties = {
-            name: _for_both(document, shown[name], schema) if name in shown else schema
+            name: _for_both(document, shown[name], schema, apart=name in otherwise)
+            if name in shown
+            else schema
             for name, schema in properties.items()
         }
     resolved = {name: resolve(document, schema) for name, schema in properties.items()}

@@ -304,7 +304,7 @@ class Resource:
         if self.synth is None:
             return value
         if self._lists_synth is None:
-            self._lists_synth = Synth(self.synth.document, stable_seed(self.synth.seed, "listed"))
+            self._lists_synth = Synth(self._document, stable_seed(self.synth.seed, "listed"))
         schema = self.spec.listed_otherwise[name]
         key = str(record.get(self.spec.key))
         return self._lists_synth.shown_as(

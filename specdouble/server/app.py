@@ -589,7 +589,7 @@ def build_app(parts: Parts, state: State) -> tuple[AsyncApp, Wiring]:
     )
     app = AsyncApp(
         __name__,
-        resolver=Resolver(handlers.resolver(actions_by_id, operations, responder)),
+        resolver=Resolver(handlers.Handlers(actions_by_id, operations, responder)),
         validator_map=connexion_hooks.validator_map(document, settings.limits, dialect=dialect),
         security_map=security,
         swagger_ui_options=SwaggerUIOptions(

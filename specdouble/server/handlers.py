@@ -1,6 +1,6 @@
 """Thin handlers, one per operationId: unpack the request, run its action, return the body.
 
-Connexion resolves each operationId through `resolver()` and calls the handler with only the
+Connexion resolves each operationId through `Handlers` and calls the handler with only the
 security handler's `token_info` (`connexion_hooks.HandlerApi`). Operations a resource serves run
 their action (`rest/actions.py`) on the parsed parameters and body that the hooks left in
 the request state (`connexion_hooks.py`), not on the raw arguments Connexion passes; the other
@@ -15,7 +15,7 @@ from typing import Any
 from connexion import request
 from starlette.responses import Response
 
-from specdouble.document.openapi import Operation, OperationTable
+from specdouble.document.openapi import Operation, OperationTable, operation_id_of
 from specdouble.rest.actions import Action, Answer
 from specdouble.rest.auth import ANONYMOUS, Principal
 from specdouble.rest.responder import Prefer, Responder, encode
@@ -119,13 +119,6 @@ class Handlers:
                 for name in ROUTER_CONTROLLERS:
                     controller = definition.get(name)
                     if controller is not None:  # whatever it is (`""`, a number): as Connexion
-                        operation_id = definition.get("operationId", f"{method} {path}")
+                        operation_id = operation_id_of(path, method, definition)
                         self._controlled.setdefault(f"{controller}.{operation_id}", (path, method))
         return self._controlled
-
-
-def resolver(
-    actions: Mapping[str, Action], operations: OperationTable, responder: Responder
-) -> Handlers:
-    """operationId -> handler, for Connexion's `Resolver` (`Handlers`)."""
-    return Handlers(actions, operations, responder)
